@@ -1,0 +1,81 @@
+// The scalar types every forward kernel is generic over:
+//   double               — the engine and the finite-difference oracle,
+//   std::complex<double> — the complex-step oracle (f(x + ih), derivative = Im f / h),
+//   Dual                 — forward mode: value and one tangent, for the JVP oracle.
+// Kernels are written once against these helpers, so the three evaluations run the very
+// same op code. Branches (kinks, max ties, where) always decide on real parts.
+#pragma once
+#include <cmath>
+#include <complex>
+
+namespace tc {
+
+using c128 = std::complex<double>;
+
+// A first-order dual number v + d·ε with ε² = 0.
+struct Dual {
+  double v = 0, d = 0;
+  constexpr Dual() = default;
+  constexpr Dual(double value, double tangent = 0) : v(value), d(tangent) {}  // NOLINT(implicit)
+};
+
+constexpr Dual operator+(Dual a, Dual b) { return {a.v + b.v, a.d + b.d}; }
+constexpr Dual operator-(Dual a, Dual b) { return {a.v - b.v, a.d - b.d}; }
+constexpr Dual operator-(Dual a) { return {-a.v, -a.d}; }
+constexpr Dual operator*(Dual a, Dual b) { return {a.v * b.v, a.d * b.v + a.v * b.d}; }
+constexpr Dual operator/(Dual a, Dual b) {
+  return {a.v / b.v, (a.d * b.v - a.v * b.d) / (b.v * b.v)};
+}
+inline Dual& operator+=(Dual& a, Dual b) { return a = a + b; }
+inline Dual& operator-=(Dual& a, Dual b) { return a = a - b; }
+inline Dual& operator*=(Dual& a, Dual b) { return a = a * b; }
+inline Dual& operator/=(Dual& a, Dual b) { return a = a / b; }
+
+// Elementary functions on duals: f(v) + f'(v)·d ε.
+inline Dual exp(Dual a) { const double e = std::exp(a.v); return {e, e * a.d}; }
+inline Dual expm1(Dual a) { return {std::expm1(a.v), std::exp(a.v) * a.d}; }
+inline Dual log(Dual a) { return {std::log(a.v), a.d / a.v}; }
+inline Dual log1p(Dual a) { return {std::log1p(a.v), a.d / (1 + a.v)}; }
+inline Dual sqrt(Dual a) { const double s = std::sqrt(a.v); return {s, a.d / (2 * s)}; }
+inline Dual sin(Dual a) { return {std::sin(a.v), std::cos(a.v) * a.d}; }
+inline Dual cos(Dual a) { return {std::cos(a.v), -std::sin(a.v) * a.d}; }
+inline Dual tan(Dual a) { const double t = std::tan(a.v); return {t, (1 + t * t) * a.d}; }
+inline Dual tanh(Dual a) { const double t = std::tanh(a.v); return {t, (1 - t * t) * a.d}; }
+inline Dual atan(Dual a) { return {std::atan(a.v), a.d / (1 + a.v * a.v)}; }
+inline Dual erf(Dual a) {
+  constexpr double two_over_sqrt_pi = 1.1283791670955126;
+  return {std::erf(a.v), two_over_sqrt_pi * std::exp(-a.v * a.v) * a.d};
+}
+inline Dual pow(Dual a, Dual b) {
+  // d(a^b) = b a^(b-1) da + a^b log(a) db; the log term only where db ≠ 0 (a may be ≤ 0).
+  const double p = std::pow(a.v, b.v);
+  double d = b.v * std::pow(a.v, b.v - 1) * a.d;
+  if (b.d != 0) d += p * std::log(a.v) * b.d;
+  return {p, d};
+}
+
+// Complex extensions std::complex lacks, written to keep the imaginary part exact
+// (complex step needs Im f(x + ih) to full precision, not the real part of a difference).
+inline c128 expm1(c128 z) {
+  const double e = std::expm1(z.real()), c = std::cos(z.imag()), s = std::sin(z.imag());
+  const double half = std::sin(z.imag() / 2);
+  return {e * c - 2 * half * half, (e + 1) * s};
+}
+inline c128 log1p(c128 z) {
+  const double x = z.real(), y = z.imag();
+  return {0.5 * std::log1p(2 * x + x * x + y * y), std::atan2(y, 1 + x)};
+}
+// erf has no complex implementation here: the op table marks it complex-ineligible and
+// the complex-step oracle never evaluates it. Returning NaN makes a misuse visible.
+inline c128 erf(c128) { return {std::nan(""), std::nan("")}; }
+
+// Real part: the value branches are decided on.
+inline double real_part(double x) { return x; }
+inline double real_part(c128 x) { return x.real(); }
+inline double real_part(Dual x) { return x.v; }
+
+// A constant of scalar type S.
+template <class S>
+inline S constant(double x) { return S(x); }
+
+}  // namespace tc

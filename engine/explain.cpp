@@ -1,0 +1,205 @@
+// explain(): why gradient(target, source) is None, from the tensors' provenance and the
+// tape's record. The walk starts at the target and follows only edges along which gradient
+// flows; the first edge it cannot follow on each path to the source is that path's cut
+// (R13: the cut nearest the target).
+#include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "engine/control_flow.hpp"
+#include "engine/core/errors.hpp"
+#include "engine/tape.hpp"
+
+namespace tc {
+
+const char* cut_rule_name(CutRule r) {
+  switch (r) {
+    case CutRule::stop_gradient: return "stop_gradient";
+    case CutRule::non_differentiable: return "non-differentiable";
+    case CutRule::integer_dtype: return "integer dtype";
+    case CutRule::untaken_branch: return "untaken branch";
+    case CutRule::outside_recording: return "outside recording";
+    case CutRule::stop_recording: return "stop_recording";
+  }
+  return "?";
+}
+
+const char* none_reason_name(NoneReason r) {
+  switch (r) {
+    case NoneReason::not_watched: return "not watched";
+    case NoneReason::integer_source: return "integer source";
+    case NoneReason::integer_target: return "integer target";
+    case NoneReason::no_path: return "no path";
+    case NoneReason::cut: return "path cut";
+  }
+  return "?";
+}
+
+namespace {
+std::string cut_phrase(const Cut& c) {
+  switch (c.rule) {
+    case CutRule::stop_gradient: return "stop_gradient blocks the gradient";
+    case CutRule::non_differentiable:
+      return c.op == "cond" ? "the predicate of cond is not differentiable"
+                            : c.op + " has no gradient (non-differentiable)";
+    case CutRule::integer_dtype: return "an integer/bool value carries no gradient";
+    case CutRule::untaken_branch: return "the source is used only in the branch of cond that did not run";
+    case CutRule::outside_recording: return "it was computed while the tape was not recording";
+    case CutRule::stop_recording: return "it was computed inside tape.stop_recording()";
+  }
+  return "";
+}
+}  // namespace
+
+std::string Explanation::sentence() const {
+  std::string s = "gradient of " + target + " with respect to " + source + " is None: ";
+  switch (reason) {
+    case NoneReason::not_watched: return s + source + " is not watched (" + detail + ")";
+    case NoneReason::integer_source:
+      return s + source + " has an integer/bool dtype, which never carries gradient";
+    case NoneReason::integer_target:
+      return s + "the target has an integer/bool dtype, so no gradient flows from it";
+    case NoneReason::no_path:
+      return s + target + " does not depend on " + source +
+             " (no path; a value taken out of the graph and back in starts a new graph)";
+    case NoneReason::cut: break;
+  }
+  s += "every path is cut — ";
+  for (std::size_t i = 0; i < cuts.size(); ++i) {
+    const Cut& c = cuts[i];
+    s += (i ? "; " : "") + std::string("at node ") + c.node + ": " + cut_phrase(c);
+  }
+  return s;
+}
+
+namespace {
+using ImplPtr = const TensorImpl*;
+
+// Does the source (by id) feed `n`, along any edge, cut or not, taken branch or not?
+class Reach {
+ public:
+  explicit Reach(std::int64_t source) : source_(source) {}
+  bool from(ImplPtr root) {
+    // Iterative post-order DFS: provenance chains can be 10^5 deep.
+    std::vector<std::pair<ImplPtr, std::size_t>> stack{{root, 0}};
+    while (!stack.empty()) {
+      auto& [n, k] = stack.back();
+      if (memo_.count(n)) {
+        stack.pop_back();
+        continue;
+      }
+      const std::vector<ImplPtr> ins = inputs_of(n);
+      if (k < ins.size()) {
+        ImplPtr next = ins[k++];
+        if (!memo_.count(next)) stack.emplace_back(next, 0);
+        continue;
+      }
+      bool r = n->id == source_;
+      for (ImplPtr in : ins) r = r || memo_.at(in);
+      memo_[n] = r;
+      stack.pop_back();
+    }
+    return memo_.at(root);
+  }
+  static std::vector<ImplPtr> inputs_of(ImplPtr n) {
+    std::vector<ImplPtr> ins;
+    for (const auto& p : n->inputs) ins.push_back(p.get());
+    for (const auto& b : detail::untaken_branches_of(n)) {
+      if (b.result) ins.push_back(b.result.get());
+      ins.push_back(b.pred.get());
+    }
+    return ins;
+  }
+
+ private:
+  std::int64_t source_;
+  std::unordered_map<ImplPtr, bool> memo_;
+};
+
+std::string not_watched_detail(const TensorImpl& s, const GradientTape& tape) {
+  if (s.variable) {
+    if (!s.variable->trainable)
+      return "it is a Variable with trainable=false; call tape.watch() on it";
+    if (!tape.watch_accessed_variables())
+      return "the tape was created with watch_accessed_variables=false; call tape.watch() on it";
+    return "the Variable was not read while the tape was recording";
+  }
+  if (s.kind == LeafKind::constant)
+    return "it is a plain tensor, not a Variable; call tape.watch() on it";
+  return "it was computed by an op the tape did not record and was never watched";
+}
+}  // namespace
+
+class ExplainWalk {
+ public:
+  static Explanation run(const GradientTape& tape, const Tensor& target, const Tensor& src) {
+    Explanation e{NoneReason::no_path, target.label(), src.label(), "", {}};
+    if (!is_floating(src.dtype())) {
+      e.reason = NoneReason::integer_source;
+      return e;
+    }
+    if (!is_floating(target.dtype())) {
+      e.reason = NoneReason::integer_target;
+      return e;
+    }
+    Reach reach(src.id());
+    if (!reach.from(target.impl())) return e;  // no_path
+
+    std::unordered_set<ImplPtr> seen{target.impl()};
+    std::vector<ImplPtr> frontier{target.impl()};
+    std::unordered_set<std::string> cut_keys;
+    auto add_cut = [&](Cut c) {
+      const std::string key = c.node + "/" + std::to_string(c.input) + "/" + c.op;
+      if (cut_keys.insert(key).second) e.cuts.push_back(std::move(c));
+    };
+    while (!frontier.empty()) {
+      ImplPtr n = frontier.back();
+      frontier.pop_back();
+      if (n->id == src.id()) continue;
+      const std::string label = label_of(*n);
+      for (const auto& b : detail::untaken_branches_of(n)) {
+        if (b.result && reach.from(b.result.get()))
+          add_cut({label, "cond", 0, CutRule::untaken_branch});
+        if (reach.from(b.pred.get())) add_cut({label, "cond", 0, CutRule::non_differentiable});
+      }
+      if (!n->op) continue;
+      const auto recorded = tape.how_recorded(n->id);
+      for (std::size_t j = 0; j < n->inputs.size(); ++j) {
+        ImplPtr in = n->inputs[j].get();
+        if (!reach.from(in)) continue;
+        const GradClass gc = n->op->input(static_cast<int>(j)).grad;
+        std::optional<CutRule> rule;
+        if (gc == GradClass::none)
+          rule = std::string_view(n->op->name) == "stop_gradient" ? CutRule::stop_gradient
+                                                                 : CutRule::non_differentiable;
+        else if (gc == GradClass::integer || !is_floating(in->spec.dtype) ||
+                 !is_floating(n->spec.dtype))
+          rule = CutRule::integer_dtype;
+        else if (recorded == GradientTape::Recorded::paused)
+          rule = CutRule::stop_recording;
+        else if (recorded == GradientTape::Recorded::outside)
+          rule = CutRule::outside_recording;
+        if (rule) {
+          add_cut({label, n->op->name, static_cast<int>(j), *rule});
+        } else if (seen.insert(in).second) {
+          frontier.push_back(in);
+        }
+      }
+    }
+    if (!e.cuts.empty()) {
+      e.reason = NoneReason::cut;
+    } else {
+      e.reason = NoneReason::not_watched;
+      e.detail = not_watched_detail(*src.impl(), tape);
+    }
+    return e;
+  }
+};
+
+Explanation GradientTape::explain(const Tensor& target, const Source& source) const {
+  if (!target.defined() || !source.tensor().defined())
+    throw TapeError("GradientTape.explain(): empty tensor");
+  return ExplainWalk::run(*this, target, source.tensor());
+}
+
+}  // namespace tc

@@ -1,0 +1,30 @@
+// mul(a, b) = a · b with broadcasting.   ∂/∂a = b, ∂/∂b = a (then unbroadcast).
+#include "engine/ops/binary/binary.hpp"
+#include "engine/ops/kernel.hpp"
+
+namespace tc {
+namespace {
+
+template <class S>
+void forward(const OpAttrs&, const In<S>* in, int, Out<S> out, Branches*) {
+  kernel::binary(in[0], in[1], out, [](S a, S b) { return a * b; });
+}
+
+TensorSpec infer(const OpAttrs&, const TensorSpec* in, int n) {
+  return kernel::infer_binary_float("mul", in, n);
+}
+
+void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
+  g[0] = unbroadcast(mul(a.grad, a.inputs[1]), a.inputs[0].shape());
+  g[1] = unbroadcast(mul(a.grad, a.inputs[0]), a.inputs[1].shape());
+}
+
+}  // namespace
+
+extern const OpDef op_mul{
+    "mul", "binary", 2, {{"a"}, {"b"}}, "", "float, float -> same (broadcast)", "",
+    "y = a b; dy/da = b, dy/db = a", true, 1.0, &infer, TC_FORWARDS(forward), &vjp};
+
+Tensor mul(const Tensor& a, const Tensor& b) { return apply_op(op_mul, {a, b}); }
+
+}  // namespace tc

@@ -1,0 +1,42 @@
+// reduce_sum(x, axes, keepdims) = Σ over axes.   The VJP broadcasts g back over the reduced
+// axes: ∂y/∂x = 1 for every element of the group.
+#include "engine/ops/reduce/reduce.hpp"
+#include "engine/ops/reduce/reduce_plan.hpp"
+#include "engine/ops/shape/shape.hpp"
+
+namespace tc {
+namespace {
+
+template <class S>
+void forward(const OpAttrs& a, const In<S>* in, int, Out<S> out, Branches*) {
+  const auto p = kernel::plan_reduce("reduce_sum", in[0].spec.shape, a.axes, a.keepdims);
+  const std::int64_t n = out.spec.shape.numel();
+  for (std::int64_t i = 0; i < n; ++i) out.data[i] = S(0);
+  kernel::for_each_reduced(in[0].spec.shape, p,
+                           [&](std::int64_t i, std::int64_t o) { out.data[o] += in[0].data[i]; });
+}
+
+TensorSpec infer(const OpAttrs& a, const TensorSpec* in, int n) {
+  return kernel::infer_reduce_float("reduce_sum", a, in, n);
+}
+
+void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
+  const Shape& xs = a.inputs[0].shape();
+  const auto p = kernel::plan_reduce("reduce_sum", xs, a.attrs.axes, a.attrs.keepdims);
+  g[0] = broadcast_to(reshape(a.grad, p.kept.to_vector()), xs.to_vector());
+}
+
+}  // namespace
+
+extern const OpDef op_reduce_sum{
+    "reduce_sum", "reduce", 1, {{"x"}}, "axes,keepdims", "float -> same (reduced shape)", "",
+    "y = sum_axes x; dy/dx = 1", true, 1.0, &infer, TC_FORWARDS(forward), &vjp};
+
+Tensor reduce_sum(const Tensor& x, std::vector<std::int64_t> axes, bool keepdims) {
+  OpAttrs a;
+  a.axes = std::move(axes);
+  a.keepdims = keepdims;
+  return apply_op(op_reduce_sum, {x}, a);
+}
+
+}  // namespace tc

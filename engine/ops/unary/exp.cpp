@@ -1,0 +1,30 @@
+// exp(x) = eˣ.   d/dx exp(x) = exp(x): the VJP reuses the saved output, g·y.
+// Smooth everywhere; overflows to inf for x > ~709 (f64) / ~88 (f32), as TF does.
+#include "engine/ops/binary/binary.hpp"
+#include "engine/ops/kernel.hpp"
+#include "engine/ops/unary/unary.hpp"
+
+namespace tc {
+namespace {
+
+template <class S>
+void forward(const OpAttrs&, const In<S>* in, int, Out<S> out, Branches*) {
+  using std::exp;
+  kernel::unary(in[0], out, [](S x) { return exp(x); });
+}
+
+TensorSpec infer(const OpAttrs&, const TensorSpec* in, int n) {
+  return kernel::infer_unary_float("exp", in, n);
+}
+
+void vjp(const VjpArgs& a, std::optional<Tensor>* g) { g[0] = mul(a.grad, a.output); }
+
+}  // namespace
+
+extern const OpDef op_exp{
+    "exp", "unary", 1, {{"x", GradClass::differentiable, {-3, 3}}}, "", "float -> same", "",
+    "y = e^x; dy/dx = e^x", true, 1.0, &infer, TC_FORWARDS(forward), &vjp};
+
+Tensor exp(const Tensor& x) { return apply_op(op_exp, {x}); }
+
+}  // namespace tc

@@ -1,0 +1,197 @@
+#include "engine/tape.hpp"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include "engine/core/errors.hpp"
+#include "engine/core/limits.hpp"
+#include "engine/core/warnings.hpp"
+#include "engine/ops/binary/binary.hpp"
+#include "engine/tape_hooks.hpp"
+
+namespace tc {
+
+namespace {
+// Tapes currently between start() and stop() on this thread, outermost first.
+thread_local std::vector<GradientTape*> t_active;
+thread_local int t_suspended = 0;
+
+bool in_spans(std::int64_t id, const std::vector<std::pair<std::int64_t, std::int64_t>>& spans) {
+  for (const auto& [first, last] : spans)
+    if (id >= first && id < last) return true;
+  return false;
+}
+
+// A point in id order: ids only grow, so a tensor id tells when it was made.
+std::int64_t id_now() { return next_tensor_id(); }
+}  // namespace
+
+namespace detail {
+void on_op_executed(const Tensor& out) {
+  if (t_suspended) return;
+  for (GradientTape* tape : t_active) tape->offer(out);
+}
+void on_variable_read(const Tensor& value) {
+  if (t_suspended || !value.impl()->variable || !value.impl()->variable->trainable) return;
+  for (GradientTape* tape : t_active)
+    if (tape->is_recording() && tape->watch_accessed_variables()) tape->watch(value);
+}
+SuspendAllTapes::SuspendAllTapes() { ++t_suspended; }
+SuspendAllTapes::~SuspendAllTapes() { --t_suspended; }
+}  // namespace detail
+
+GradientTape::GradientTape(bool persistent, bool watch_accessed_variables)
+    : persistent_(persistent), watch_accessed_variables_(watch_accessed_variables) {}
+
+GradientTape::~GradientTape() {
+  if (recording_) stop();
+}
+
+void GradientTape::start() {
+  if (recording_) throw TapeError("GradientTape.start(): the tape is already recording");
+  recording_ = true;
+  recording_spans_.emplace_back(id_now(), INT64_MAX);
+  t_active.push_back(this);
+}
+
+void GradientTape::stop() {
+  if (!recording_) throw TapeError("GradientTape.stop(): the tape is not recording");
+  recording_ = false;
+  recording_spans_.back().second = id_now();
+  t_active.erase(std::remove(t_active.begin(), t_active.end(), this), t_active.end());
+}
+
+GradientTape::Pause::Pause(GradientTape& t) : tape_(t) {
+  if (tape_.pause_depth_++ == 0) tape_.paused_spans_.emplace_back(id_now(), INT64_MAX);
+}
+GradientTape::Pause::~Pause() {
+  if (--tape_.pause_depth_ == 0) tape_.paused_spans_.back().second = id_now();
+}
+
+void GradientTape::watch(const Tensor& t) {
+  if (!t.defined()) throw TapeError("GradientTape.watch(): empty tensor");
+  if (!is_floating(t.dtype())) {
+    warn("GradientTape.watch(" + t.label() + "): dtype " + std::string(dtype_name(t.dtype())) +
+         " is not floating; its gradient will be None");
+    watched_integer_.push_back(t.label());
+    return;
+  }
+  watched_.insert(t.id());
+  tracked_.insert(t.id());
+}
+
+void GradientTape::offer(const Tensor& out) {
+  if (!is_recording()) return;
+  const TensorImpl& n = *out.impl();
+  if (!is_floating(n.spec.dtype)) return;  // an integer/bool output carries no gradient (R3)
+  bool flows = false;
+  for (std::size_t j = 0; j < n.inputs.size() && !flows; ++j) {
+    const TensorImpl& in = *n.inputs[j];
+    flows = n.op->input(static_cast<int>(j)).grad == GradClass::differentiable &&
+            is_floating(in.spec.dtype) && tracked_.count(in.id);
+  }
+  if (!flows) return;
+  if (static_cast<std::int64_t>(entries_.size()) >= limits::kMaxTapeNodes)
+    throw LimitError("GradientTape: more than " + std::to_string(limits::kMaxTapeNodes) +
+                     " recorded ops (the per-tape cap)");
+  entries_.push_back(out.impl_ptr());
+  tracked_.insert(n.id);
+  recorded_.insert(n.id);
+}
+
+GradientTape::Recorded GradientTape::how_recorded(std::int64_t id) const {
+  if (recorded_.count(id)) return Recorded::yes;
+  if (in_spans(id, paused_spans_)) return Recorded::paused;
+  if (!in_spans(id, recording_spans_)) return Recorded::outside;
+  return Recorded::untracked;
+}
+
+std::optional<Tensor> GradientTape::gradient(const Tensor& target, const Source& source,
+                                             const GradientOptions& options) {
+  Gradients g = gradient(target, std::vector<Source>{source}, options);
+  return g.values[0];
+}
+
+Gradients GradientTape::gradient(const Tensor& target, const std::vector<Source>& sources,
+                                 const GradientOptions& options) {
+  if (!target.defined()) throw TapeError("GradientTape.gradient(): empty target");
+  if (used_ && !persistent_)
+    throw TapeError(
+        "GradientTape.gradient can only be called once on a non-persistent tape; "
+        "create the tape with persistent=true to call it again");
+  used_ = true;
+  if (options.output_gradients) {
+    const Tensor& og = *options.output_gradients;
+    if (og.shape() != target.shape())
+      throw ShapeError("GradientTape.gradient(): output_gradients shape " + og.shape().str() +
+                       " differs from the target shape " + target.shape().str());
+  }
+  // This tape does not record its own backward pass; outer tapes do (R10).
+  const bool was_recording = recording_;
+  if (was_recording) ++pause_depth_;
+  struct Resume {
+    GradientTape* t;
+    bool on;
+    ~Resume() {
+      if (on) --t->pause_depth_;
+    }
+  } resume{this, was_recording};
+  if (was_recording) paused_spans_.emplace_back(id_now(), INT64_MAX);
+
+  std::unordered_map<std::int64_t, Tensor> grads;
+  if (is_floating(target.dtype()) && tracked_.count(target.id())) {
+    Tensor seed = options.output_gradients
+                      ? *options.output_gradients
+                      : Tensor::ones(target.shape(), target.dtype());  // R8: sum(target)
+    grads.emplace(target.id(), seed);
+    // Walk recorded ops newest first; everything recorded after the target is irrelevant.
+    for (auto it = entries_.rbegin(); it != entries_.rend(); ++it) {
+      const TensorImpl& node = **it;
+      if (node.id > target.id()) continue;
+      auto g = grads.find(node.id);
+      if (g == grads.end()) continue;
+      const int n = static_cast<int>(node.inputs.size());
+      std::vector<Tensor> inputs;
+      inputs.reserve(n);
+      for (const auto& p : node.inputs) inputs.emplace_back(p);
+      std::vector<std::optional<Tensor>> gin(static_cast<std::size_t>(n));
+      const Tensor out(*it);
+      const Tensor upstream = g->second;
+      static const OpAttrs kNoAttrs;
+      node.op->vjp({node.attrs ? *node.attrs : kNoAttrs, inputs.data(), n, out, upstream},
+                   gin.data());
+      for (int j = 0; j < n; ++j) {
+        const Tensor& in = inputs[j];
+        if (node.op->input(j).grad != GradClass::differentiable || !is_floating(in.dtype()) ||
+            !tracked_.count(in.id()))
+          continue;
+        if (!gin[j])
+          throw Error(std::string("internal: VJP of ") + node.op->name +
+                      " returned None for differentiable input " + std::to_string(j));
+        auto [slot, fresh] = grads.try_emplace(in.id(), *gin[j]);
+        if (!fresh) slot->second = add(slot->second, *gin[j]);
+      }
+    }
+  }
+
+  Gradients result;
+  for (const Source& s : sources) {
+    const Tensor& src = s.tensor();
+    if (!src.defined()) throw TapeError("GradientTape.gradient(): empty source");
+    auto g = grads.find(src.id());
+    if (g != grads.end() && is_floating(src.dtype())) {
+      result.values.emplace_back(g->second);
+      result.why.emplace_back();
+      continue;
+    }
+    result.why.emplace_back(explain(target, s));
+    if (options.unconnected == Unconnected::zero)
+      result.values.emplace_back(Tensor::zeros(src.shape(), src.dtype()));  // R7
+    else
+      result.values.emplace_back();
+  }
+  if (was_recording) paused_spans_.back().second = id_now();
+  return result;
+}
+
+}  // namespace tc

@@ -1,0 +1,122 @@
+// tf.GradientTape with the semantics of ../shared/SEMANTICS.md (R1–R13).
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "engine/explain.hpp"
+#include "engine/tensor.hpp"
+#include "engine/variable.hpp"
+
+namespace tc {
+
+enum class Unconnected : std::uint8_t { none, zero };  // R7
+
+// A gradient source: a tensor or a variable (passing a variable does not read it).
+class Source {
+ public:
+  Source(const Tensor& t) : tensor_(t) {}                  // NOLINT(implicit)
+  Source(const Variable& v) : tensor_(v.value()) {}        // NOLINT(implicit)
+  const Tensor& tensor() const { return tensor_; }
+
+ private:
+  Tensor tensor_;
+};
+
+struct GradientOptions {
+  std::optional<Tensor> output_gradients;  // same shape as the target (R8)
+  Unconnected unconnected = Unconnected::none;
+};
+
+// One optional per source: a tensor of the source's shape and dtype, or None (R6, R12).
+// `why[i]` explains each None (also kept in ZERO mode, where the value is zeros).
+struct Gradients {
+  std::vector<std::optional<Tensor>> values;
+  std::vector<std::optional<Explanation>> why;
+  std::size_t size() const { return values.size(); }
+  const std::optional<Tensor>& operator[](std::size_t i) const { return values[i]; }
+};
+
+class GradientTape {
+ public:
+  explicit GradientTape(bool persistent = false, bool watch_accessed_variables = true);
+  ~GradientTape();
+  GradientTape(const GradientTape&) = delete;
+  GradientTape& operator=(const GradientTape&) = delete;
+
+  // Recording scope, like Python's `with tape:`. start() pushes the tape on this thread's
+  // stack of recording tapes; stop() pops it. Recording() returns an RAII scope.
+  void start();
+  void stop();
+  class Scope {
+   public:
+    explicit Scope(GradientTape& t) : tape_(t) { tape_.start(); }
+    ~Scope() { tape_.stop(); }
+    Scope(const Scope&) = delete;
+    Scope& operator=(const Scope&) = delete;
+
+   private:
+    GradientTape& tape_;
+  };
+  [[nodiscard]] Scope recording() { return Scope(*this); }
+
+  // tape.stop_recording(): ops inside are not recorded (R1).
+  class Pause {
+   public:
+    explicit Pause(GradientTape& t);
+    ~Pause();
+    Pause(const Pause&) = delete;
+    Pause& operator=(const Pause&) = delete;
+
+   private:
+    GradientTape& tape_;
+  };
+  [[nodiscard]] Pause stop_recording() { return Pause(*this); }
+
+  // Watches a floating tensor (R2). Watching an integer/bool tensor warns and has no effect (R3).
+  void watch(const Tensor& t);
+  void watch(const Variable& v) { watch(v.value()); }
+
+  // d target / d sources. A non-persistent tape allows one call (R9).
+  Gradients gradient(const Tensor& target, const std::vector<Source>& sources,
+                     const GradientOptions& options = {});
+  std::optional<Tensor> gradient(const Tensor& target, const Source& source,
+                                 const GradientOptions& options = {});
+
+  // Why gradient(target, source) is (or would be) None.
+  Explanation explain(const Tensor& target, const Source& source) const;
+
+  bool persistent() const { return persistent_; }
+  bool is_recording() const { return recording_ && pause_depth_ == 0; }
+  bool watch_accessed_variables() const { return watch_accessed_variables_; }
+  std::size_t recorded_ops() const { return entries_.size(); }
+  bool tracks(std::int64_t id) const { return tracked_.count(id) != 0; }
+  bool is_watched(std::int64_t id) const { return watched_.count(id) != 0; }
+
+  // Internal (tape_hooks): offered every executed op.
+  void offer(const Tensor& out);
+
+ private:
+  friend class ExplainWalk;
+  enum class Recorded { yes, paused, outside, untracked };
+  Recorded how_recorded(std::int64_t node_id) const;
+
+  bool persistent_;
+  bool watch_accessed_variables_;
+  bool recording_ = false;
+  int pause_depth_ = 0;
+  bool used_ = false;
+  std::unordered_set<std::int64_t> watched_;
+  std::unordered_set<std::int64_t> tracked_;    // watched + outputs of recorded ops
+  std::unordered_set<std::int64_t> recorded_;   // outputs of recorded ops
+  std::vector<std::shared_ptr<const TensorImpl>> entries_;  // recorded ops, in order
+  // Id ranges [first, last) during which the tape recorded, and during which it was paused.
+  std::vector<std::pair<std::int64_t, std::int64_t>> recording_spans_, paused_spans_;
+  std::vector<std::string> watched_integer_;  // labels, for explanations
+};
+
+}  // namespace tc

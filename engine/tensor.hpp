@@ -1,0 +1,88 @@
+// The engine's tensor: an immutable value with a process-unique id, plus its provenance
+// (the op and inputs that produced it). Tapes record ids; provenance lets explain() say
+// why a gradient is None even for ops no tape recorded.
+#pragma once
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/ops/op_def.hpp"
+
+namespace tc {
+
+struct VariableInfo {
+  std::string name;
+  bool trainable = true;
+};
+
+enum class LeafKind : std::uint8_t { op_output, constant, variable };
+
+struct TensorImpl {
+  std::int64_t id = 0;
+  TensorSpec spec;
+  std::vector<double> data;  // every dtype held as double; see docs/engine.md
+  mutable std::string name;  // optional label for explanations and reports
+  LeafKind kind = LeafKind::constant;
+  std::shared_ptr<const VariableInfo> variable;  // set for a variable's value
+  // Provenance, for op outputs.
+  const OpDef* op = nullptr;
+  std::shared_ptr<const OpAttrs> attrs;
+  std::vector<std::shared_ptr<const TensorImpl>> inputs;
+
+  TensorImpl() = default;
+  TensorImpl(const TensorImpl&) = delete;
+  TensorImpl& operator=(const TensorImpl&) = delete;
+  ~TensorImpl();  // releases long provenance chains iteratively (no deep recursion)
+};
+
+std::int64_t next_tensor_id();
+
+class Tensor {
+ public:
+  Tensor() = default;
+  explicit Tensor(std::shared_ptr<const TensorImpl> impl) : impl_(std::move(impl)) {}
+
+  // Constants: leaves no tape watches unless told to (R2).
+  static Tensor constant(std::vector<double> values, const Shape& shape, DType dtype = DType::f64);
+  static Tensor scalar(double value, DType dtype = DType::f64);
+  static Tensor full(const Shape& shape, double value, DType dtype = DType::f64);
+  static Tensor zeros(const Shape& shape, DType dtype = DType::f64) { return full(shape, 0, dtype); }
+  static Tensor ones(const Shape& shape, DType dtype = DType::f64) { return full(shape, 1, dtype); }
+
+  bool defined() const { return impl_ != nullptr; }
+  std::int64_t id() const { return impl_->id; }
+  DType dtype() const { return impl_->spec.dtype; }
+  const Shape& shape() const { return impl_->spec.shape; }
+  const TensorSpec& spec() const { return impl_->spec; }
+  std::int64_t numel() const { return impl_->spec.shape.numel(); }
+  const double* data() const { return impl_->data.data(); }
+  const std::vector<double>& values() const { return impl_->data; }
+  double item() const;  // the single element; tc::Error if numel() != 1
+  double operator[](std::int64_t i) const { return impl_->data[static_cast<std::size_t>(i)]; }
+
+  const std::string& name() const { return impl_->name; }
+  const Tensor& named(std::string name) const;
+  // "'loss'" if named, else "#<id> (<op>)".
+  std::string label() const;
+
+  const TensorImpl* impl() const { return impl_.get(); }
+  const std::shared_ptr<const TensorImpl>& impl_ptr() const { return impl_; }
+
+ private:
+  std::shared_ptr<const TensorImpl> impl_;
+};
+
+// Runs one op eagerly: infers the result, computes it, records it on every recording tape
+// that tracks an input (R1, R6). Throws ShapeError/DTypeError at the op (R15).
+Tensor apply_op(const OpDef& op, const Tensor* inputs, int n_inputs, const OpAttrs& attrs = {});
+inline Tensor apply_op(const OpDef& op, std::initializer_list<Tensor> inputs,
+                       const OpAttrs& attrs = {}) {
+  return apply_op(op, inputs.begin(), static_cast<int>(inputs.size()), attrs);
+}
+
+std::string to_string(const Tensor& t);
+std::string label_of(const TensorImpl& t);  // what Tensor::label() returns  // "f64[2,3] {1, 2, ...}"
+
+}  // namespace tc
