@@ -1,0 +1,34 @@
+// div(a, b) = a / b with broadcasting.   ∂/∂a = 1/b, ∂/∂b = -a/b² = -y/b.
+// b = 0 gives ±inf/NaN as in TF; the sampling domain keeps b away from 0.
+#include "engine/ops/binary/binary.hpp"
+#include "engine/ops/kernel.hpp"
+#include "engine/ops/unary/unary.hpp"
+
+namespace tc {
+namespace {
+
+template <class S>
+void forward(const OpAttrs&, const In<S>* in, int, Out<S> out, Branches*) {
+  kernel::binary(in[0], in[1], out, [](S a, S b) { return a / b; });
+}
+
+TensorSpec infer(const OpAttrs&, const TensorSpec* in, int n) {
+  return kernel::infer_binary_float("div", in, n);
+}
+
+void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
+  const Tensor& b = a.inputs[1];
+  g[0] = unbroadcast(div(a.grad, b), a.inputs[0].shape());
+  g[1] = unbroadcast(neg(div(mul(a.grad, a.output), b)), b.shape());
+}
+
+}  // namespace
+
+extern const OpDef op_div{
+    "div", "binary", 2, {{"a"}, {"b", GradClass::differentiable, {-3, 3, {0.0}, 0.25}}}, "",
+    "float, float -> same (broadcast)", "", "y = a / b; dy/da = 1/b, dy/db = -a/b^2", true, 1.0,
+    &infer, TC_FORWARDS(forward), &vjp};
+
+Tensor div(const Tensor& a, const Tensor& b) { return apply_op(op_div, {a, b}); }
+
+}  // namespace tc

@@ -1,0 +1,31 @@
+// sub(a, b) = a - b with broadcasting.   ∂/∂a = 1, ∂/∂b = -1 (then unbroadcast).
+#include "engine/ops/binary/binary.hpp"
+#include "engine/ops/kernel.hpp"
+#include "engine/ops/unary/unary.hpp"
+
+namespace tc {
+namespace {
+
+template <class S>
+void forward(const OpAttrs&, const In<S>* in, int, Out<S> out, Branches*) {
+  kernel::binary(in[0], in[1], out, [](S a, S b) { return a - b; });
+}
+
+TensorSpec infer(const OpAttrs&, const TensorSpec* in, int n) {
+  return kernel::infer_binary_float("sub", in, n);
+}
+
+void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
+  g[0] = unbroadcast(a.grad, a.inputs[0].shape());
+  g[1] = unbroadcast(neg(a.grad), a.inputs[1].shape());
+}
+
+}  // namespace
+
+extern const OpDef op_sub{
+    "sub", "binary", 2, {{"a"}, {"b"}}, "", "float, float -> same (broadcast)", "",
+    "y = a - b; dy/da = 1, dy/db = -1", true, 1.0, &infer, TC_FORWARDS(forward), &vjp};
+
+Tensor sub(const Tensor& a, const Tensor& b) { return apply_op(op_sub, {a, b}); }
+
+}  // namespace tc

@@ -1,0 +1,27 @@
+// neg(x) = -x.   d/dx = -1.
+#include "engine/ops/kernel.hpp"
+#include "engine/ops/unary/unary.hpp"
+
+namespace tc {
+namespace {
+
+template <class S>
+void forward(const OpAttrs&, const In<S>* in, int, Out<S> out, Branches*) {
+  kernel::unary(in[0], out, [](S x) { return -x; });
+}
+
+TensorSpec infer(const OpAttrs&, const TensorSpec* in, int n) {
+  return kernel::infer_unary_float("neg", in, n);
+}
+
+void vjp(const VjpArgs& a, std::optional<Tensor>* g) { g[0] = neg(a.grad); }
+
+}  // namespace
+
+extern const OpDef op_neg{
+    "neg", "unary", 1, {{"x"}}, "", "float -> same", "", "y = -x; dy/dx = -1", true, 1.0,
+    &infer, TC_FORWARDS(forward), &vjp};
+
+Tensor neg(const Tensor& x) { return apply_op(op_neg, {x}); }
+
+}  // namespace tc
