@@ -1,0 +1,75 @@
+// The one boundary between tapecheck and an autodiff engine. The reference engine, its
+// injected-fault mutants, a user's engine and (later) PyTorch each implement it; oracles,
+// properties, fuzzers and reports depend only on this interface.
+#pragma once
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "graph/ir.hpp"
+
+namespace tc::eut {
+
+// A value crossing the boundary: dtype, shape, row-major data (as double; see docs).
+struct Value {
+  DType dtype = DType::f64;
+  Shape shape;
+  std::vector<double> data;
+};
+
+// The results of one `Gradient` statement: one slot per source, nullopt = None.
+struct GradientResult {
+  std::vector<std::optional<Value>> values;
+  // The engine's own words for each None, where it has them (empty string otherwise).
+  std::vector<std::string> why_none;
+};
+
+// An error the engine raised while running the graph (shape error at an op, second
+// gradient() on a non-persistent tape, ...). Raising is an outcome, not a crash.
+struct RaisedError {
+  std::string kind;     // "shape", "dtype", "tape", "limit", "other"
+  std::string message;
+  graph::Location at;   // the statement that raised, if known
+};
+
+struct RunResult {
+  std::map<std::string, Value> values;     // every value the run defined, by name
+  std::vector<GradientResult> gradients;   // one per Gradient statement executed, in order
+  std::optional<RaisedError> error;        // set if the run stopped with an error
+};
+
+// Input values by name; inputs not listed take their graph `Init`.
+using InputValues = std::map<std::string, Value>;
+
+struct Capabilities {
+  bool second_order = true;   // nested tapes (R10)
+  bool control_flow = true;   // cond / while_loop (R11)
+  bool f32 = true;
+  bool exact_none = true;     // distinguishes None from zero (torch's allow_unused may not)
+};
+
+class EngineUnderTest {
+ public:
+  virtual ~EngineUnderTest() = default;
+  virtual std::string name() const = 0;
+  virtual Capabilities capabilities() const { return {}; }
+  // Runs the whole graph: forward values, every gradient request, or the error raised.
+  // Must not throw for anything the graph does; throwing is reserved for broken engines.
+  virtual RunResult run(const graph::Graph& g, const InputValues& inputs) = 0;
+
+  // Forward mode, if the engine has it: the directional derivative of every value defined
+  // before the first Gradient statement, along `tangents` (by input name; unlisted inputs
+  // have zero tangent). nullopt: this engine has no forward mode.
+  virtual std::optional<std::map<std::string, Value>> jvp(const graph::Graph& g,
+                                                          const InputValues& inputs,
+                                                          const InputValues& tangents) {
+    return std::nullopt;
+  }
+};
+
+// The reference engine (engine/), through its adapter.
+std::unique_ptr<EngineUnderTest> make_reference_engine();
+
+}  // namespace tc::eut
