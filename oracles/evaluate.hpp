@@ -1,0 +1,54 @@
+// The generic forward evaluator every oracle runs: a graph's forward values computed with the
+// op table's kernels on a scalar type S —
+//   double  (finite differences), c128 (complex step), Dual (forward mode, the JVP oracle).
+// It never touches tapes or the engine under test: `record` and `stop_recording` blocks are
+// transparent, `watch` is a no-op, and evaluation stops at the first Gradient statement.
+//
+// The graph is evaluated "promoted to f64": floating values keep full double precision even
+// where the graph says f32 (oracles measure the engine against exact-as-possible math), while
+// i32 and bool values are rounded exactly as the engine rounds them. `specs` keep the graph's
+// own dtypes, so dtype rules (no implicit promotion) fail here exactly where they fail in the
+// engine. cond and while decide on real parts.
+#pragma once
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/core/scalar.hpp"
+#include "engine/ops/op_def.hpp"
+#include "graph/ir.hpp"
+
+namespace tc::oracles {
+
+template <class S>
+struct Evaluation {
+  std::map<std::string, std::vector<S>> values;  // every value defined, row-major
+  std::map<std::string, TensorSpec> specs;       // its dtype (as in the graph) and shape
+  // With record_branches: the side of every kink each kernel saw, in execution order, plus
+  // one entry per cond (1 = then, 0 = else) and per while_loop (its iteration count). Two
+  // evaluations with equal `branches` took the same path through every kink.
+  Branches branches;
+  // The Gradient statement evaluation stopped at, if it reached one (values defined after it
+  // are absent). Its location is (0, 0) for graphs built in code.
+  std::optional<graph::Location> stopped_at;
+  const graph::Gradient* stopped_by = nullptr;
+};
+
+// `inputs` gives every input's values by name (numel() of them each; i32/bool rounded).
+// Values in a while_loop body or cond are those of the last iteration / the taken branch.
+// Throws tc::Error (ShapeError, DTypeError, LimitError ... as the engine would) with the
+// location of the statement that raised in the message; a missing or mis-sized input is a
+// tc::Error naming it.
+template <class S>
+Evaluation<S> evaluate(const graph::Graph& g, const std::map<std::string, std::vector<S>>& inputs,
+                       bool record_branches);
+
+extern template Evaluation<double> evaluate(const graph::Graph&,
+                                            const std::map<std::string, std::vector<double>>&, bool);
+extern template Evaluation<c128> evaluate(const graph::Graph&,
+                                          const std::map<std::string, std::vector<c128>>&, bool);
+extern template Evaluation<Dual> evaluate(const graph::Graph&,
+                                          const std::map<std::string, std::vector<Dual>>&, bool);
+
+}  // namespace tc::oracles
