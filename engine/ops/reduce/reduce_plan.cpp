@@ -10,9 +10,12 @@ ReducePlan plan_reduce(const char* op, const Shape& in, const std::vector<std::i
   const int r = in.rank();
   p.reduced.assign(static_cast<std::size_t>(r), axes.empty());
   for (std::int64_t a : axes) {
+    if (a < -r || a >= r)  // R15: name the op, the axis and the input's shape
+      throw ShapeError(std::string(op) + ": axis " + std::to_string(a) +
+                       " is out of range for input of shape " + in.str());
     const int k = normalize_axis(a, r, op);
     if (p.reduced[k])
-      throw ShapeError(std::string(op) + ": axis " + std::to_string(a) + " is repeated");
+      throw ShapeError(std::string(op) + ": axis " + std::to_string(a) + " is repeated (input shape " + in.str() + ")");
     p.reduced[k] = true;
   }
   std::vector<std::int64_t> kept, out;

@@ -1,0 +1,56 @@
+// logsumexp(x, axes, keepdims) = log Σ exp(x) over axes, evaluated as
+//   y = m + log Σ exp(x - m),   m = the group's largest element (0 if not finite),
+// so large inputs do not overflow. The shift is a constant (it cancels exactly), not a kink:
+// no Branches. ∂y/∂x_i = exp(x_i - y) = softmax(x)_i over the group.
+// An empty group gives -inf (log 0), as TF.
+#include "engine/ops/binary/binary.hpp"
+#include "engine/ops/reduce/reduce.hpp"
+#include "engine/ops/reduce/reduce_plan.hpp"
+#include "engine/ops/reduce/stable_shift.hpp"
+#include "engine/ops/shape/shape.hpp"
+#include "engine/ops/unary/unary.hpp"
+
+namespace tc {
+namespace {
+
+template <class S>
+void forward(const OpAttrs& a, const In<S>* in, int, Out<S> out, Branches*) {
+  using std::exp;
+  using std::log;
+  const auto p = kernel::plan_reduce("logsumexp", in[0].spec.shape, a.axes, a.keepdims);
+  const std::vector<double> m = kernel::stable_shift(in[0], p);
+  const std::int64_t n = out.spec.shape.numel();
+  std::vector<S> sum(static_cast<std::size_t>(n), S(0));
+  kernel::for_each_reduced(in[0].spec.shape, p, [&](std::int64_t i, std::int64_t o) {
+    sum[o] += exp(in[0].data[i] - S(m[o]));
+  });
+  for (std::int64_t o = 0; o < n; ++o) out.data[o] = S(m[o]) + log(sum[o]);
+}
+
+TensorSpec infer(const OpAttrs& a, const TensorSpec* in, int n) {
+  return kernel::infer_reduce_float("logsumexp", a, in, n);
+}
+
+void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
+  const Tensor& x = a.inputs[0];
+  const auto p = kernel::plan_reduce("logsumexp", x.shape(), a.attrs.axes, a.attrs.keepdims);
+  const std::vector<std::int64_t> kept = p.kept.to_vector();
+  // exp(x - y) broadcasts y back over the group: x's shape.
+  g[0] = mul(reshape(a.grad, kept), exp(sub(x, reshape(a.output, kept))));
+}
+
+}  // namespace
+
+extern const OpDef op_logsumexp{
+    "logsumexp", "reduce", 1, {{"x"}}, "axes,keepdims", "float -> same (reduced shape)", "",
+    "y = log sum_axes exp(x) (max-shifted); dy/dx = exp(x - y) = softmax(x)", true, 1.0,
+    &infer, TC_FORWARDS(forward), &vjp};
+
+Tensor logsumexp(const Tensor& x, std::vector<std::int64_t> axes, bool keepdims) {
+  OpAttrs a;
+  a.axes = std::move(axes);
+  a.keepdims = keepdims;
+  return apply_op(op_logsumexp, {x}, a);
+}
+
+}  // namespace tc

@@ -1,0 +1,48 @@
+// reduce_mean(x, axes, keepdims) = (1/N) Σ over axes, N = elements per group.
+//   ∂y/∂x_i = 1/N for every element of the group. An empty group gives NaN (0/0), as TF.
+#include "engine/ops/binary/binary.hpp"
+#include "engine/ops/grad_util.hpp"
+#include "engine/ops/reduce/reduce.hpp"
+#include "engine/ops/reduce/reduce_plan.hpp"
+#include "engine/ops/shape/shape.hpp"
+
+namespace tc {
+namespace {
+
+template <class S>
+void forward(const OpAttrs& a, const In<S>* in, int, Out<S> out, Branches*) {
+  const auto p = kernel::plan_reduce("reduce_mean", in[0].spec.shape, a.axes, a.keepdims);
+  const std::int64_t n = out.spec.shape.numel();
+  for (std::int64_t i = 0; i < n; ++i) out.data[i] = S(0);
+  kernel::for_each_reduced(in[0].spec.shape, p,
+                           [&](std::int64_t i, std::int64_t o) { out.data[o] += in[0].data[i]; });
+  const S count(static_cast<double>(p.group));
+  for (std::int64_t i = 0; i < n; ++i) out.data[i] /= count;
+}
+
+TensorSpec infer(const OpAttrs& a, const TensorSpec* in, int n) {
+  return kernel::infer_reduce_float("reduce_mean", a, in, n);
+}
+
+void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
+  const Shape& xs = a.inputs[0].shape();
+  const auto p = kernel::plan_reduce("reduce_mean", xs, a.attrs.axes, a.attrs.keepdims);
+  const Tensor spread = broadcast_to(reshape(a.grad, p.kept.to_vector()), xs.to_vector());
+  g[0] = div(spread, scalar_like(a.grad, static_cast<double>(p.group)));
+}
+
+}  // namespace
+
+extern const OpDef op_reduce_mean{
+    "reduce_mean", "reduce", 1, {{"x"}}, "axes,keepdims", "float -> same (reduced shape)", "",
+    "y = mean_axes x; dy/dx = 1/N (N elements per group)", true, 1.0, &infer,
+    TC_FORWARDS(forward), &vjp};
+
+Tensor reduce_mean(const Tensor& x, std::vector<std::int64_t> axes, bool keepdims) {
+  OpAttrs a;
+  a.axes = std::move(axes);
+  a.keepdims = keepdims;
+  return apply_op(op_reduce_mean, {x}, a);
+}
+
+}  // namespace tc

@@ -1,0 +1,41 @@
+// reduce_min(x, axes, keepdims) = min over axes.
+//   ∂y/∂x_i = 1 for the minimal element of the group, 0 for the others (zero, not None).
+// Kink where two or more elements tie for the minimum: the gradient is split evenly among
+// the k tied elements (1/k each), as TF's _MinOrMaxGrad does; the forward realises the same
+// derivative on dual/complex numbers (reduce_extremum.hpp). An empty group gives +inf.
+// Branches: per output element, the position of the winner within its group, or -1 for a tie.
+#include "engine/ops/reduce/reduce.hpp"
+#include "engine/ops/reduce/reduce_extremum.hpp"
+
+namespace tc {
+namespace {
+
+template <class S>
+void forward(const OpAttrs& a, const In<S>* in, int, Out<S> out, Branches* branches) {
+  kernel::extremum_forward("reduce_min", /*take_max=*/false, a, in[0], out, branches);
+}
+
+TensorSpec infer(const OpAttrs& a, const TensorSpec* in, int n) {
+  return kernel::infer_reduce_float("reduce_min", a, in, n);
+}
+
+void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
+  g[0] = kernel::extremum_vjp("reduce_min", /*take_max=*/false, a);
+}
+
+}  // namespace
+
+extern const OpDef op_reduce_min{
+    "reduce_min", "reduce", 1, {{"x"}}, "axes,keepdims", "float -> same (reduced shape)",
+    "ties for the minimum: the gradient is split evenly among the tied elements (TF)",
+    "y = min_axes x; dy/dx_i = [x_i is the min] / (number of tied minima)", true, 1.0, &infer,
+    TC_FORWARDS(forward), &vjp};
+
+Tensor reduce_min(const Tensor& x, std::vector<std::int64_t> axes, bool keepdims) {
+  OpAttrs a;
+  a.axes = std::move(axes);
+  a.keepdims = keepdims;
+  return apply_op(op_reduce_min, {x}, a);
+}
+
+}  // namespace tc
