@@ -1,0 +1,32 @@
+// less_equal(a, b) = (a <= b), element-wise with NumPy broadcasting; bool result.
+// a and b may have any dtype but must share it (no implicit promotion: DTypeError naming
+// both dtypes); incompatible shapes raise ShapeError naming both shapes. NaN compares
+// unordered: every comparison with NaN is false except not_equal.
+// Piecewise constant, jumping where a = b; neither input gets a gradient (None, SEMANTICS
+// R4; a bool result carries none in any case). Branches: sign(a - b), 2 if unordered.
+#include "engine/ops/kernel.hpp"
+#include "engine/ops/nondiff/nondiff.hpp"
+#include "engine/ops/nondiff/nondiff_kernel.hpp"
+
+namespace tc {
+namespace {
+
+template <class S>
+void forward(const OpAttrs&, const In<S>* in, int, Out<S> out, Branches* branches) {
+  kernel::compare(in[0], in[1], out, branches, [](double a, double b) { return a <= b; });
+}
+
+TensorSpec infer(const OpAttrs&, const TensorSpec* in, int n) {
+  return kernel::infer_compare("less_equal", in, n);
+}
+
+}  // namespace
+
+extern const OpDef op_less_equal{
+    "less_equal", "nondiff", 2, {{"a", GradClass::none}, {"b", GradClass::none}}, "",
+    "T, T -> bool (broadcast)", "a = b: the result jumps; the gradient is None everywhere (R4)",
+    "y = a <= b; gradient None", false, 1.0, &infer, TC_FORWARDS(forward), nullptr};
+
+Tensor less_equal(const Tensor& a, const Tensor& b) { return apply_op(op_less_equal, {a, b}); }
+
+}  // namespace tc
