@@ -1,0 +1,31 @@
+// cos(x).   d/dx = -sin(x). Smooth everywhere.
+#include "engine/ops/binary/binary.hpp"
+#include "engine/ops/kernel.hpp"
+#include "engine/ops/unary/unary.hpp"
+
+namespace tc {
+namespace {
+
+template <class S>
+void forward(const OpAttrs&, const In<S>* in, int, Out<S> out, Branches*) {
+  using std::cos;
+  kernel::unary(in[0], out, [](S x) { return cos(x); });
+}
+
+TensorSpec infer(const OpAttrs&, const TensorSpec* in, int n) {
+  return kernel::infer_unary_float("cos", in, n);
+}
+
+void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
+  g[0] = neg(mul(a.grad, sin(a.inputs[0])));
+}
+
+}  // namespace
+
+extern const OpDef op_cos{
+    "cos", "unary", 1, {{"x"}}, "", "float -> same", "", "y = cos x; dy/dx = -sin x", true, 1.0,
+    &infer, TC_FORWARDS(forward), &vjp};
+
+Tensor cos(const Tensor& x) { return apply_op(op_cos, {x}); }
+
+}  // namespace tc

@@ -1,0 +1,32 @@
+// expm1(x) = eˣ - 1, accurate for small |x| where exp(x) - 1 would cancel.
+// d/dx expm1(x) = eˣ. The VJP uses exp(x) rather than y + 1: for x ≪ 0, y + 1 rounds to 0
+// while eˣ keeps full relative precision. Smooth everywhere; overflows like exp for large x.
+#include "engine/ops/binary/binary.hpp"
+#include "engine/ops/kernel.hpp"
+#include "engine/ops/unary/unary.hpp"
+
+namespace tc {
+namespace {
+
+template <class S>
+void forward(const OpAttrs&, const In<S>* in, int, Out<S> out, Branches*) {
+  using std::expm1;
+  using tc::expm1;  // the c128 overload (ADL on std::complex would not find it)
+  kernel::unary(in[0], out, [](S x) { return expm1(x); });
+}
+
+TensorSpec infer(const OpAttrs&, const TensorSpec* in, int n) {
+  return kernel::infer_unary_float("expm1", in, n);
+}
+
+void vjp(const VjpArgs& a, std::optional<Tensor>* g) { g[0] = mul(a.grad, exp(a.inputs[0])); }
+
+}  // namespace
+
+extern const OpDef op_expm1{
+    "expm1", "unary", 1, {{"x", GradClass::differentiable, {-3, 3}}}, "", "float -> same", "",
+    "y = e^x - 1; dy/dx = e^x", true, 1.0, &infer, TC_FORWARDS(forward), &vjp};
+
+Tensor expm1(const Tensor& x) { return apply_op(op_expm1, {x}); }
+
+}  // namespace tc

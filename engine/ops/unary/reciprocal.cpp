@@ -1,0 +1,32 @@
+// reciprocal(x) = 1/x.   d/dx = -1/x² = -y² (TF's ReciprocalGrad form).
+// reciprocal(±0) = ±inf, as in TF; the sampling domain keeps a margin of 0.25 from 0.
+#include "engine/ops/binary/binary.hpp"
+#include "engine/ops/kernel.hpp"
+#include "engine/ops/unary/unary.hpp"
+
+namespace tc {
+namespace {
+
+template <class S>
+void forward(const OpAttrs&, const In<S>* in, int, Out<S> out, Branches*) {
+  kernel::unary(in[0], out, [](S x) { return S(1) / x; });
+}
+
+TensorSpec infer(const OpAttrs&, const TensorSpec* in, int n) {
+  return kernel::infer_unary_float("reciprocal", in, n);
+}
+
+void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
+  g[0] = neg(mul(a.grad, square(a.output)));
+}
+
+}  // namespace
+
+extern const OpDef op_reciprocal{
+    "reciprocal", "unary", 1, {{"x", GradClass::differentiable, {-3, 3, {0.0}, 0.25}}}, "",
+    "float -> same", "", "y = 1/x; dy/dx = -1/x^2", true, 1.0, &infer, TC_FORWARDS(forward),
+    &vjp};
+
+Tensor reciprocal(const Tensor& x) { return apply_op(op_reciprocal, {x}); }
+
+}  // namespace tc

@@ -1,0 +1,36 @@
+// rsqrt(x) = 1/√x for x > 0.   d/dx = -½ x^(-3/2) = -½ y³ (TF's RsqrtGrad form).
+// rsqrt(0) = inf, rsqrt(x < 0) = NaN, as in TF. The sampling domain (0.1, 4) keeps a margin
+// from the pole at 0.
+#include "engine/ops/binary/binary.hpp"
+#include "engine/ops/grad_util.hpp"
+#include "engine/ops/kernel.hpp"
+#include "engine/ops/unary/unary.hpp"
+
+namespace tc {
+namespace {
+
+template <class S>
+void forward(const OpAttrs&, const In<S>* in, int, Out<S> out, Branches*) {
+  using std::sqrt;
+  kernel::unary(in[0], out, [](S x) { return S(1) / sqrt(x); });
+}
+
+TensorSpec infer(const OpAttrs&, const TensorSpec* in, int n) {
+  return kernel::infer_unary_float("rsqrt", in, n);
+}
+
+void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
+  const Tensor& y = a.output;
+  g[0] = mul(a.grad, mul(scalar_like(y, -0.5), mul(square(y), y)));
+}
+
+}  // namespace
+
+extern const OpDef op_rsqrt{
+    "rsqrt", "unary", 1, {{"x", GradClass::differentiable, {0.1, 4, {0.0}, 0.1}}}, "",
+    "float -> same", "", "y = 1/sqrt(x); dy/dx = -y^3/2", true, 1.0, &infer,
+    TC_FORWARDS(forward), &vjp};
+
+Tensor rsqrt(const Tensor& x) { return apply_op(op_rsqrt, {x}); }
+
+}  // namespace tc

@@ -1,0 +1,41 @@
+// sigmoid(x) = 1/(1 + e⁻ˣ).   d/dx = y(1 - y) (TF's SigmoidGrad form).
+// Evaluated as 1/(1 + e⁻ˣ) for x ≥ 0 and eˣ/(1 + eˣ) for x < 0, so exp never overflows and
+// large |x| gives 0 or 1 rather than NaN. Both forms are the same analytic function, so the
+// switch is not a kink and is not recorded in Branches; it is decided on real_part(x) so dual
+// numbers and complex step evaluate the same form.
+#include "engine/ops/binary/binary.hpp"
+#include "engine/ops/grad_util.hpp"
+#include "engine/ops/kernel.hpp"
+#include "engine/ops/unary/unary.hpp"
+
+namespace tc {
+namespace {
+
+template <class S>
+void forward(const OpAttrs&, const In<S>* in, int, Out<S> out, Branches*) {
+  using std::exp;
+  kernel::unary(in[0], out, [](S x) {
+    if (real_part(x) >= 0) return S(1) / (S(1) + exp(-x));
+    const S e = exp(x);
+    return e / (S(1) + e);
+  });
+}
+
+TensorSpec infer(const OpAttrs&, const TensorSpec* in, int n) {
+  return kernel::infer_unary_float("sigmoid", in, n);
+}
+
+void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
+  const Tensor& y = a.output;
+  g[0] = mul(a.grad, mul(y, sub(scalar_like(y, 1), y)));
+}
+
+}  // namespace
+
+extern const OpDef op_sigmoid{
+    "sigmoid", "unary", 1, {{"x"}}, "", "float -> same", "",
+    "y = 1/(1 + e^-x); dy/dx = y (1 - y)", true, 1.0, &infer, TC_FORWARDS(forward), &vjp};
+
+Tensor sigmoid(const Tensor& x) { return apply_op(op_sigmoid, {x}); }
+
+}  // namespace tc

@@ -1,0 +1,29 @@
+// sin(x).   d/dx = cos(x). Smooth everywhere.
+#include "engine/ops/binary/binary.hpp"
+#include "engine/ops/kernel.hpp"
+#include "engine/ops/unary/unary.hpp"
+
+namespace tc {
+namespace {
+
+template <class S>
+void forward(const OpAttrs&, const In<S>* in, int, Out<S> out, Branches*) {
+  using std::sin;
+  kernel::unary(in[0], out, [](S x) { return sin(x); });
+}
+
+TensorSpec infer(const OpAttrs&, const TensorSpec* in, int n) {
+  return kernel::infer_unary_float("sin", in, n);
+}
+
+void vjp(const VjpArgs& a, std::optional<Tensor>* g) { g[0] = mul(a.grad, cos(a.inputs[0])); }
+
+}  // namespace
+
+extern const OpDef op_sin{
+    "sin", "unary", 1, {{"x"}}, "", "float -> same", "", "y = sin x; dy/dx = cos x", true, 1.0,
+    &infer, TC_FORWARDS(forward), &vjp};
+
+Tensor sin(const Tensor& x) { return apply_op(op_sin, {x}); }
+
+}  // namespace tc

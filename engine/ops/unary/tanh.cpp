@@ -1,0 +1,34 @@
+// tanh(x).   d/dx = 1 - tanh²x = 1 - y² (TF's TanhGrad form). Smooth everywhere; for
+// |x| ≳ 19 (f64) y rounds to ±1 and the gradient to 0, as in TF.
+#include "engine/ops/binary/binary.hpp"
+#include "engine/ops/grad_util.hpp"
+#include "engine/ops/kernel.hpp"
+#include "engine/ops/unary/unary.hpp"
+
+namespace tc {
+namespace {
+
+template <class S>
+void forward(const OpAttrs&, const In<S>* in, int, Out<S> out, Branches*) {
+  using std::tanh;
+  kernel::unary(in[0], out, [](S x) { return tanh(x); });
+}
+
+TensorSpec infer(const OpAttrs&, const TensorSpec* in, int n) {
+  return kernel::infer_unary_float("tanh", in, n);
+}
+
+void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
+  const Tensor& y = a.output;
+  g[0] = mul(a.grad, sub(scalar_like(y, 1), square(y)));
+}
+
+}  // namespace
+
+extern const OpDef op_tanh{
+    "tanh", "unary", 1, {{"x"}}, "", "float -> same", "", "y = tanh x; dy/dx = 1 - y^2", true,
+    1.0, &infer, TC_FORWARDS(forward), &vjp};
+
+Tensor tanh(const Tensor& x) { return apply_op(op_tanh, {x}); }
+
+}  // namespace tc
