@@ -1,0 +1,119 @@
+// matmul(a, b) = a @ b on the last two axes: y[..., i, j] = Σ_k a[..., i, k] b[..., k, j] for
+// a [..., m, k] and b [..., k, n] (rank >= 2 each); the batch dimensions broadcast
+// NumPy-style to the result's [batch..., m, n].
+// Bilinear: ∂L/∂a = g @ bᵀ and ∂L/∂b = aᵀ @ g (ᵀ swaps the last two axes), each summed over
+// the batch dimensions its input was broadcast along (unbroadcast). Both are written with
+// matmul and transpose, so an outer tape records them (second order).
+// The f64 kernel uses Eigen's GEMM per batch; the complex and dual kernels a plain loop.
+#include <Eigen/Core>
+#include <string>
+#include <type_traits>
+
+#include "engine/ops/binary/binary.hpp"
+#include "engine/ops/kernel.hpp"
+#include "engine/ops/linalg/linalg.hpp"
+
+namespace tc {
+namespace {
+
+struct Plan {
+  Shape batch_a, batch_b, batch;  // leading dimensions of a, b and the result
+  std::int64_t m = 0, k = 0, n = 0;
+};
+
+Shape leading(const Shape& s) {
+  const std::vector<std::int64_t> v = s.to_vector();
+  return Shape(std::vector<std::int64_t>(v.begin(), v.end() - 2));
+}
+
+Plan plan(const Shape& a, const Shape& b) {
+  if (a.rank() < 2 || b.rank() < 2)
+    throw ShapeError("matmul: inputs must have rank >= 2, got " + a.str() + " and " + b.str());
+  if (a[a.rank() - 1] != b[b.rank() - 2])
+    throw ShapeError("matmul: inner dimensions differ: " + a.str() + " and " + b.str());
+  Plan p;
+  p.batch_a = leading(a);
+  p.batch_b = leading(b);
+  try {
+    p.batch = broadcast_shapes(p.batch_a, p.batch_b, "matmul");
+  } catch (const ShapeError&) {
+    throw ShapeError("matmul: batch dimensions of " + a.str() + " and " + b.str() +
+                     " do not broadcast");
+  }
+  p.m = a[a.rank() - 2];
+  p.k = a[a.rank() - 1];
+  p.n = b[b.rank() - 1];
+  return p;
+}
+
+template <class S>
+void gemm(const S* a, const S* b, S* c, std::int64_t m, std::int64_t k, std::int64_t n) {
+  if constexpr (std::is_same_v<S, double>) {
+    using RowMat = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+    Eigen::Map<RowMat> C(c, m, n);
+    if (k == 0) {
+      C.setZero();
+      return;
+    }
+    C.noalias() = Eigen::Map<const RowMat>(a, m, k) * Eigen::Map<const RowMat>(b, k, n);
+  } else {
+    for (std::int64_t i = 0; i < m; ++i)
+      for (std::int64_t j = 0; j < n; ++j) {
+        S sum(0);
+        for (std::int64_t t = 0; t < k; ++t) sum += a[i * k + t] * b[t * n + j];
+        c[i * n + j] = sum;
+      }
+  }
+}
+
+template <class S>
+void forward(const OpAttrs&, const In<S>* in, int, Out<S> out, Branches*) {
+  const Plan p = plan(in[0].spec.shape, in[1].spec.shape);
+  const std::int64_t sa = p.m * p.k, sb = p.k * p.n, sc = p.m * p.n;
+  kernel::for_each_broadcast<2>(p.batch, {&p.batch_a, &p.batch_b},
+                                [&](std::int64_t i, const std::array<std::int64_t, 2>& o) {
+                                  gemm(in[0].data + o[0] * sa, in[1].data + o[1] * sb,
+                                       out.data + i * sc, p.m, p.k, p.n);
+                                });
+}
+
+TensorSpec infer(const OpAttrs&, const TensorSpec* in, int n) {
+  kernel::expect_arity("matmul", n, 2);
+  kernel::expect_floating("matmul", in[0], 0);
+  kernel::expect_floating("matmul", in[1], 1);
+  if (in[0].dtype != in[1].dtype)
+    throw DTypeError("matmul: dtypes " + std::string(dtype_name(in[0].dtype)) + " and " +
+                     std::string(dtype_name(in[1].dtype)) + " differ (no implicit promotion)");
+  const Plan p = plan(in[0].shape, in[1].shape);
+  std::vector<std::int64_t> dims = p.batch.to_vector();
+  dims.push_back(p.m);
+  dims.push_back(p.n);
+  return {in[0].dtype, Shape(dims)};
+}
+
+// Swaps the last two axes.
+Tensor swap_last(const Tensor& x) {
+  const int r = x.shape().rank();
+  std::vector<std::int64_t> perm(static_cast<std::size_t>(r));
+  for (int d = 0; d < r; ++d) perm[d] = d;
+  std::swap(perm[r - 2], perm[r - 1]);
+  return transpose(x, perm);
+}
+
+void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
+  const Tensor& x = a.inputs[0];
+  const Tensor& y = a.inputs[1];
+  g[0] = unbroadcast(matmul(a.grad, swap_last(y)), x.shape());
+  g[1] = unbroadcast(matmul(swap_last(x), a.grad), y.shape());
+}
+
+}  // namespace
+
+extern const OpDef op_matmul{
+    "matmul", "linalg", 2, {{"a"}, {"b"}}, "", "float, float -> same (batch dims broadcast)", "",
+    "y = a @ b; da = g @ b^T, db = a^T @ g (summed over broadcast batch dims)", true, 1.0,
+    &infer, TC_FORWARDS(forward), &vjp};
+
+Tensor matmul(const Tensor& a, const Tensor& b) { return apply_op(op_matmul, {a, b}); }
+
+}  // namespace tc

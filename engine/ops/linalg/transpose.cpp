@@ -1,0 +1,83 @@
+// transpose(x, perm): y[i_0, ..., i_{r-1}] = x[j] with j[perm[d]] = i_d, so
+// y.shape[d] = x.shape[perm[d]]; an empty perm reverses the axes (TF's default).
+// Linear: the VJP transposes g back with the inverse permutation, inv[perm[d]] = d.
+#include <string>
+
+#include "engine/ops/kernel.hpp"
+#include "engine/ops/linalg/linalg.hpp"
+#include "engine/ops/shape/strided.hpp"
+
+namespace tc {
+namespace {
+
+std::string list_str(const std::vector<std::int64_t>& v) {
+  std::string s = "[";
+  for (std::size_t i = 0; i < v.size(); ++i) s += (i ? "," : "") + std::to_string(v[i]);
+  return s + "]";
+}
+
+// perm resolved (empty -> reversed) and validated against x's shape.
+std::vector<int> resolve(const std::vector<std::int64_t>& perm, const Shape& s) {
+  const int r = s.rank();
+  std::vector<int> p(static_cast<std::size_t>(r));
+  if (perm.empty()) {
+    for (int d = 0; d < r; ++d) p[d] = r - 1 - d;
+    return p;
+  }
+  std::vector<bool> seen(static_cast<std::size_t>(r), false);
+  bool ok = static_cast<int>(perm.size()) == r;
+  for (int d = 0; ok && d < r; ++d) {
+    const std::int64_t v = perm[d] < 0 ? perm[d] + r : perm[d];
+    ok = v >= 0 && v < r && !seen[v];
+    if (ok) {
+      seen[v] = true;
+      p[d] = static_cast<int>(v);
+    }
+  }
+  if (!ok)
+    throw ShapeError("transpose: perm " + list_str(perm) + " is not a permutation of the axes of " +
+                     s.str());
+  return p;
+}
+
+template <class S>
+void forward(const OpAttrs& a, const In<S>* in, int, Out<S> out, Branches*) {
+  const Shape& xs = in[0].spec.shape;
+  const std::vector<int> p = resolve(a.perm, xs);
+  const kernel::Strides xst = kernel::row_major_strides(xs);
+  kernel::Strides st{};  // x's stride for each axis of y
+  for (int d = 0; d < xs.rank(); ++d) st[d] = xst[p[d]];
+  kernel::for_each_strided(out.spec.shape, st, 0,
+                           [&](std::int64_t i, std::int64_t o) { out.data[i] = in[0].data[o]; });
+}
+
+TensorSpec infer(const OpAttrs& a, const TensorSpec* in, int n) {
+  kernel::expect_arity("transpose", n, 1);
+  const Shape& xs = in[0].shape;
+  const std::vector<int> p = resolve(a.perm, xs);
+  std::vector<std::int64_t> dims(p.size());
+  for (std::size_t d = 0; d < p.size(); ++d) dims[d] = xs[p[d]];
+  return {in[0].dtype, Shape(dims)};
+}
+
+void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
+  const std::vector<int> p = resolve(a.attrs.perm, a.inputs[0].shape());
+  std::vector<std::int64_t> inv(p.size());
+  for (std::size_t d = 0; d < p.size(); ++d) inv[p[d]] = static_cast<std::int64_t>(d);
+  g[0] = transpose(a.grad, inv);
+}
+
+}  // namespace
+
+extern const OpDef op_transpose{
+    "transpose", "linalg", 1, {{"x"}}, "perm", "any -> same", "",
+    "y = x with axes permuted; dx = transpose(g, inverse(perm))", true, 1.0, &infer,
+    TC_FORWARDS(forward), &vjp};
+
+Tensor transpose(const Tensor& x, std::vector<std::int64_t> perm) {
+  OpAttrs a;
+  a.perm = std::move(perm);
+  return apply_op(op_transpose, {x}, a);
+}
+
+}  // namespace tc

@@ -1,0 +1,46 @@
+// expand_dims(x, axis): the same elements with a size-1 axis inserted at `axis`, which may be
+// in [-rank-1, rank] (negative counts from the end of the result, as in TF).
+// Linear: dy/dx is the identity on the elements; the VJP reshapes g back to x's shape.
+#include <algorithm>
+
+#include "engine/ops/kernel.hpp"
+#include "engine/ops/shape/shape.hpp"
+
+namespace tc {
+namespace {
+
+template <class S>
+void forward(const OpAttrs&, const In<S>* in, int, Out<S> out, Branches*) {
+  std::copy(in[0].data, in[0].data + out.spec.shape.numel(), out.data);
+}
+
+TensorSpec infer(const OpAttrs& a, const TensorSpec* in, int n) {
+  kernel::expect_arity("expand_dims", n, 1);
+  const Shape& s = in[0].shape;
+  if (s.rank() >= limits::kMaxRank)
+    throw ShapeError("expand_dims: " + s.str() + " already has the maximum rank " +
+                     std::to_string(limits::kMaxRank));
+  const int axis = normalize_axis(a.axis, s.rank() + 1, "expand_dims");
+  std::vector<std::int64_t> dims = s.to_vector();
+  dims.insert(dims.begin() + axis, 1);
+  return {in[0].dtype, Shape(dims)};
+}
+
+void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
+  g[0] = reshape(a.grad, a.inputs[0].shape().to_vector());
+}
+
+}  // namespace
+
+extern const OpDef op_expand_dims{
+    "expand_dims", "shape", 1, {{"x"}}, "axis", "any -> same", "",
+    "y = x with a size-1 axis inserted; dx = reshape(g, shape(x))", true, 1.0, &infer,
+    TC_FORWARDS(forward), &vjp};
+
+Tensor expand_dims(const Tensor& x, std::int64_t axis) {
+  OpAttrs a;
+  a.axis = axis;
+  return apply_op(op_expand_dims, {x}, a);
+}
+
+}  // namespace tc
