@@ -15,7 +15,8 @@ ReducePlan plan_reduce(const char* op, const Shape& in, const std::vector<std::i
                        " is out of range for input of shape " + in.str());
     const int k = normalize_axis(a, r, op);
     if (p.reduced[k])
-      throw ShapeError(std::string(op) + ": axis " + std::to_string(a) + " is repeated (input shape " + in.str() + ")");
+      throw ShapeError(std::string(op) + ": axis " + std::to_string(a) +
+                       " is repeated (input shape " + in.str() + ")");
     p.reduced[k] = true;
   }
   std::vector<std::int64_t> kept, out;
