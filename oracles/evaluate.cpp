@@ -1,7 +1,8 @@
 #include "oracles/evaluate.hpp"
 
+#include <algorithm>
 #include <cstdint>
-#include <type_traits>
+#include <unordered_map>
 #include <utility>
 #include <variant>
 
@@ -32,7 +33,7 @@ std::string join(const std::vector<std::string>& names) {
   return s;
 }
 
-// A statement as a reader finds it in the graph: "%y = matmul", "cond -> %a, %b".
+// A statement as a reader finds it in the graph: "%y = matmul", "%a, %b = cond".
 std::string describe(const graph::Statement& s) {
   struct {
     std::string operator()(const graph::OpStmt& o) { return o.result + " = " + o.op; }
@@ -67,180 +68,401 @@ void round_non_floating(std::vector<S>& v, DType d) {
 // Thrown at the first Gradient statement; not a tc::Error.
 struct Stop {};
 
-template <class S>
-class Evaluator {
- public:
-  Evaluator(Evaluation<S>& out, bool record_branches)
-      : out_(out), branches_(record_branches ? &out.branches : nullptr) {}
+// --- the compiled program ------------------------------------------------------------------
 
-  void bind_inputs(const graph::Graph& g, const std::map<std::string, std::vector<S>>& inputs) {
-    for (const graph::Input& in : g.inputs) {
-      auto it = inputs.find(in.name);
-      if (it == inputs.end())
-        for (auto i = inputs.begin(); i != inputs.end() && it == inputs.end(); ++i)
-          if (bare(i->first) == bare(in.name)) it = i;
-      if (it == inputs.end()) throw Error("evaluate: no value given for input '" + bare(in.name) + "'");
-      if (static_cast<std::int64_t>(it->second.size()) != in.shape.numel())
-        throw Error("evaluate: input '" + bare(in.name) + "': " + std::to_string(it->second.size()) +
-                    " values for shape " + in.shape.str() + " (" +
-                    std::to_string(in.shape.numel()) + " elements)");
-      std::vector<S> v = it->second;
-      round_non_floating(v, in.dtype);
-      define(in.name, {in.dtype, in.shape}, std::move(v));
-    }
-  }
+// A statement with its names resolved to slots. Record and stop_recording become plain
+// blocks; watch keeps only its names (they must be defined).
+struct Node {
+  enum class Kind : std::uint8_t { op, block, watch, cond, while_loop, gradient };
+  Kind kind;
+  const graph::Statement* src;
+  const graph::OpStmt* op_stmt = nullptr;
+  const OpDef* op = nullptr;  // null: unknown op, raised (by get_op) only if reached
+  int result = -1;
+  std::vector<int> operands;   // op operands; watched values; while init
+  int pred = -1;               // cond predicate; while cond_yield
+  std::vector<int> results;    // cond / while results
+  std::vector<int> yields;     // cond then_yield; while body_yield
+  std::vector<int> else_yields;
+  std::vector<int> params;     // while
+  std::vector<Node> body;      // block body; cond then; while body
+  std::vector<Node> else_body;
+  std::vector<Node> cond_body;
+  std::int64_t cap = 0;
+};
 
-  void run_block(const graph::Block& block) {
-    for (const graph::Statement& s : block) exec(s);
-  }
+struct Program {
+  std::vector<std::string> names;  // by slot
+  std::unordered_map<std::string, int> slots;
+  std::vector<int> input_slots;    // in the order of g.inputs
+  std::vector<const graph::Input*> inputs;
+  std::vector<Node> body;
 
-  const graph::Statement* error_statement() const { return error_stmt_; }
-
- private:
-  void exec(const graph::Statement& s) {
-    try {
-      std::visit([&](const auto& node) { exec_node(node, s); }, s.node);
-    } catch (const Error&) {
-      if (!error_stmt_ || (error_stmt_->loc.line == 0 && s.loc.line != 0)) error_stmt_ = &s;
-      throw;
-    }
-  }
-
-  const std::vector<S>& value(const std::string& name) const {
-    auto it = out_.values.find(name);
-    if (it == out_.values.end()) throw Error(name + " is not defined");
+  int slot(const std::string& name) {
+    auto [it, fresh] = slots.try_emplace(name, static_cast<int>(names.size()));
+    if (fresh) names.push_back(name);
     return it->second;
   }
-  const TensorSpec& spec(const std::string& name) const { return out_.specs.at(name); }
-
-  void define(const std::string& name, const TensorSpec& spec, std::vector<S> v) {
-    out_.values[name] = std::move(v);
-    out_.specs[name] = spec;
+  std::vector<int> slots_of(const std::vector<std::string>& ns) {
+    std::vector<int> out;
+    out.reserve(ns.size());
+    for (const std::string& n : ns) out.push_back(slot(n));
+    return out;
   }
 
-  void exec_node(const graph::OpStmt& s, const graph::Statement&) {
-    const OpDef& op = get_op(s.op);
-    const int n = static_cast<int>(s.operands.size());
-    if (op.arity >= 0 && n != op.arity)
-      throw ShapeError(std::string(op.name) + ": expects " + std::to_string(op.arity) +
-                       " inputs, got " + std::to_string(n));
-    if (n < 1 && op.arity < 0) throw ShapeError(std::string(op.name) + ": expects at least one input");
-    specs_.resize(static_cast<std::size_t>(n));
-    ins_.resize(static_cast<std::size_t>(n));
-    for (int i = 0; i < n; ++i) {
-      auto it = out_.values.find(s.operands[i]);
-      if (it == out_.values.end()) throw Error(s.operands[i] + " is not defined");
-      specs_[i] = out_.specs.at(s.operands[i]);
-      ins_[i] = {it->second.data(), specs_[i]};
-    }
-    const TensorSpec out_spec = op.infer(s.attrs, specs_.data(), n);
-    check_element_cap(out_spec.shape, op.name);
-    const ForwardFn<S> forward = op.template forward<S>();
-    if (!forward) throw Error(std::string(op.name) + ": no kernel for this scalar type");
-    std::vector<S> result(static_cast<std::size_t>(out_spec.shape.numel()));
-    forward(s.attrs, ins_.data(), n, {result.data(), out_spec}, branches_);
-    round_non_floating(result, out_spec.dtype);
-    define(s.result, out_spec, std::move(result));
+  std::vector<Node> compile(const graph::Block& block) {
+    std::vector<Node> out;
+    out.reserve(block.size());
+    for (const graph::Statement& s : block) out.push_back(compile(s));
+    return out;
   }
 
-  void exec_node(const graph::Record& r, const graph::Statement&) { run_block(r.body); }
-  void exec_node(const graph::StopRecording& r, const graph::Statement&) { run_block(r.body); }
-  void exec_node(const graph::Watch& w, const graph::Statement&) {
-    for (const std::string& v : w.values) value(v);  // an undefined name is still an error
+  Node compile(const graph::Statement& s) {
+    Node n{Node::Kind::op, &s};
+    std::visit([&](const auto& x) { fill(n, x); }, s.node);
+    return n;
   }
 
-  void exec_node(const graph::Cond& c, const graph::Statement&) {
-    if (c.then_yield.size() != c.results.size() || c.else_yield.size() != c.results.size())
-      throw Error("cond: " + std::to_string(c.results.size()) + " results but the branches yield " +
-                  std::to_string(c.then_yield.size()) + " and " +
-                  std::to_string(c.else_yield.size()) + " values");
-    const std::vector<S>& pred = value(c.pred);
-    const TensorSpec& ps = spec(c.pred);
-    if (ps.shape.numel() != 1 || ps.dtype != DType::boolean)
-      throw DTypeError("cond: the predicate must be a scalar bool tensor, got " + spec_str(ps));
-    const bool then_taken = real_part(pred[0]) != 0.0;
-    if (branches_) branches_->add(then_taken ? 1 : 0);
-    run_block(then_taken ? c.then_body : c.else_body);
-    const std::vector<std::string>& yields = then_taken ? c.then_yield : c.else_yield;
-    for (std::size_t k = 0; k < yields.size(); ++k) {
-      // Copy before defining: a result may be yielded twice.
-      std::vector<S> v = value(yields[k]);
-      define(c.results[k], spec(yields[k]), std::move(v));
-    }
+  void fill(Node& n, const graph::OpStmt& o) {
+    n.kind = Node::Kind::op;
+    n.op_stmt = &o;
+    n.op = find_op(o.op);
+    n.operands = slots_of(o.operands);
+    n.result = slot(o.result);
   }
-
-  void exec_node(const graph::While& w, const graph::Statement&) {
-    if (w.params.size() != w.init.size() || w.body_yield.size() != w.init.size())
-      throw Error("while_loop: " + std::to_string(w.init.size()) + " initial values, " +
-                  std::to_string(w.params.size()) + " parameters, the body yields " +
-                  std::to_string(w.body_yield.size()));
-    const std::size_t n = w.init.size();
-    std::vector<std::vector<S>> vars(n);
-    std::vector<TensorSpec> var_specs(n);
-    for (std::size_t k = 0; k < n; ++k) {
-      vars[k] = value(w.init[k]);
-      var_specs[k] = spec(w.init[k]);
-    }
-    const std::int64_t cap = loop_cap(w.max_iterations);
-    std::int64_t i = 0;
-    for (;; ++i) {
-      for (std::size_t k = 0; k < n; ++k) define(w.params[k], var_specs[k], vars[k]);
-      run_block(w.cond_body);
-      const TensorSpec& cs = spec(w.cond_yield);
-      if (cs.shape.numel() != 1 || cs.dtype != DType::boolean)
-        throw DTypeError("while_loop: the condition must return a scalar bool tensor");
-      if (real_part(value(w.cond_yield)[0]) == 0.0) break;
-      if (i >= cap) throw LimitError("while_loop: more than " + std::to_string(cap) + " iterations");
-      run_block(w.body);
-      for (std::size_t k = 0; k < n; ++k) {
-        const TensorSpec& ns = spec(w.body_yield[k]);
-        if (ns.shape != var_specs[k].shape || ns.dtype != var_specs[k].dtype)
-          throw ShapeError("while_loop: loop variable " + std::to_string(k) + " changed from " +
-                           spec_str(var_specs[k]) + " to " + spec_str(ns));
-      }
-      for (std::size_t k = 0; k < n; ++k) vars[k] = value(w.body_yield[k]);
-    }
-    if (branches_) branches_->add(static_cast<std::int32_t>(i));
-    for (std::size_t k = 0; k < w.results.size() && k < n; ++k)
-      define(w.results[k], var_specs[k], std::move(vars[k]));
+  void fill(Node& n, const graph::Record& r) {
+    n.kind = Node::Kind::block;
+    n.body = compile(r.body);
   }
-
-  void exec_node(const graph::Gradient& g, const graph::Statement& s) {
-    out_.stopped_at = s.loc;
-    out_.stopped_by = &g;
-    throw Stop{};
+  void fill(Node& n, const graph::StopRecording& r) {
+    n.kind = Node::Kind::block;
+    n.body = compile(r.body);
   }
-
-  Evaluation<S>& out_;
-  Branches* branches_;
-  const graph::Statement* error_stmt_ = nullptr;
-  std::vector<TensorSpec> specs_;  // scratch for one op's operands
-  std::vector<In<S>> ins_;
+  void fill(Node& n, const graph::Watch& w) {
+    n.kind = Node::Kind::watch;
+    n.operands = slots_of(w.values);
+  }
+  void fill(Node& n, const graph::Cond& c) {
+    n.kind = Node::Kind::cond;
+    n.pred = slot(c.pred);
+    n.body = compile(c.then_body);
+    n.yields = slots_of(c.then_yield);
+    n.else_body = compile(c.else_body);
+    n.else_yields = slots_of(c.else_yield);
+    n.results = slots_of(c.results);
+  }
+  void fill(Node& n, const graph::While& w) {
+    n.kind = Node::Kind::while_loop;
+    n.operands = slots_of(w.init);
+    n.params = slots_of(w.params);
+    n.cond_body = compile(w.cond_body);
+    n.pred = slot(w.cond_yield);
+    n.body = compile(w.body);
+    n.yields = slots_of(w.body_yield);
+    n.results = slots_of(w.results);
+    n.cap = loop_cap(w.max_iterations);
+  }
+  void fill(Node& n, const graph::Gradient&) { n.kind = Node::Kind::gradient; }
 };
 
 }  // namespace
 
+// --- running it ------------------------------------------------------------------------------
+
+template <class S>
+struct Evaluator<S>::Impl {
+  Program program;
+  std::vector<std::vector<S>> inputs;
+  // Per slot: the value, its spec, and the run that defined it (== run_id: defined now).
+  std::vector<std::vector<S>> values;
+  std::vector<TensorSpec> specs;
+  std::vector<std::uint32_t> defined_in;
+  std::uint32_t run_id = 0;
+  Branches branches;
+  Branches* record = nullptr;
+  std::optional<graph::Location> stopped_at;
+  const graph::Gradient* stopped_by = nullptr;
+  const graph::Statement* error_stmt = nullptr;
+  // Scratch, reused across ops and iterations.
+  std::vector<TensorSpec> op_specs;
+  std::vector<In<S>> op_ins;
+  std::vector<S> aliased;
+  std::vector<std::vector<S>> carried;
+  std::vector<TensorSpec> carried_specs;
+
+  explicit Impl(const graph::Graph& g) {
+    for (const graph::Input& in : g.inputs) {
+      program.input_slots.push_back(program.slot(in.name));
+      program.inputs.push_back(&in);
+    }
+    program.body = program.compile(g.body);
+    const std::size_t n = program.names.size();
+    values.resize(n);
+    specs.resize(n);
+    defined_in.assign(n, 0);
+    inputs.resize(g.inputs.size());
+  }
+
+  bool is_defined(int s) const {
+    return run_id != 0 && defined_in[static_cast<std::size_t>(s)] == run_id;  // 0: never ran
+  }
+  void require(int s) const {
+    if (!is_defined(s)) throw Error(program.names[static_cast<std::size_t>(s)] + " is not defined");
+  }
+  void mark(int s, const TensorSpec& spec) {
+    specs[static_cast<std::size_t>(s)] = spec;
+    defined_in[static_cast<std::size_t>(s)] = run_id;
+  }
+  // values[to] = values[from], keeping to's capacity.
+  void copy(int to, int from) {
+    require(from);
+    if (to != from) values[static_cast<std::size_t>(to)] = values[static_cast<std::size_t>(from)];
+    mark(to, specs[static_cast<std::size_t>(from)]);
+  }
+
+  void run(bool record_branches) {
+    if (++run_id == 0) {  // wrapped: forget every old definition
+      std::fill(defined_in.begin(), defined_in.end(), 0);
+      run_id = 1;
+    }
+    branches.sides.clear();
+    record = record_branches ? &branches : nullptr;
+    stopped_at.reset();
+    stopped_by = nullptr;
+    error_stmt = nullptr;
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+      const graph::Input& in = *program.inputs[i];
+      if (static_cast<std::int64_t>(inputs[i].size()) != in.shape.numel())
+        throw Error("evaluate: input '" + bare(in.name) + "': " + std::to_string(inputs[i].size()) +
+                    " values for shape " + in.shape.str() + " (" + std::to_string(in.shape.numel()) +
+                    " elements)");
+      round_non_floating(inputs[i], in.dtype);
+      const int s = program.input_slots[i];
+      values[static_cast<std::size_t>(s)] = inputs[i];
+      mark(s, {in.dtype, in.shape});
+    }
+    try {
+      run_block(program.body);
+    } catch (const Stop&) {
+    } catch (const Error& e) {
+      std::string where = "evaluate";
+      if (const graph::Statement* s = error_stmt)
+        where = s->loc.line ? "line " + std::to_string(s->loc.line) + ", column " +
+                                  std::to_string(s->loc.column) + " (" + describe(*s) + ")"
+                            : "(" + describe(*s) + ")";
+      rethrow_as(e, where + ": " + e.what());
+    }
+  }
+
+  void run_block(const std::vector<Node>& block) {
+    for (const Node& n : block) exec(n);
+  }
+
+  void exec(const Node& n) {
+    try {
+      switch (n.kind) {
+        case Node::Kind::op: return exec_op(n);
+        case Node::Kind::block: return run_block(n.body);
+        case Node::Kind::watch:
+          for (int s : n.operands) require(s);
+          return;
+        case Node::Kind::cond: return exec_cond(n);
+        case Node::Kind::while_loop: return exec_while(n);
+        case Node::Kind::gradient:
+          stopped_at = n.src->loc;
+          stopped_by = &std::get<graph::Gradient>(n.src->node);
+          throw Stop{};
+      }
+    } catch (const Error&) {
+      if (!error_stmt || (error_stmt->loc.line == 0 && n.src->loc.line != 0)) error_stmt = n.src;
+      throw;
+    }
+  }
+
+  void exec_op(const Node& node) {
+    const OpDef& op = node.op ? *node.op : get_op(node.op_stmt->op);
+    const int n = static_cast<int>(node.operands.size());
+    if (op.arity >= 0 && n != op.arity)
+      throw ShapeError(std::string(op.name) + ": expects " + std::to_string(op.arity) +
+                       " inputs, got " + std::to_string(n));
+    if (n < 1 && op.arity < 0) throw ShapeError(std::string(op.name) + ": expects at least one input");
+    op_specs.resize(static_cast<std::size_t>(n));
+    op_ins.resize(static_cast<std::size_t>(n));
+    bool aliasing = false;
+    for (int i = 0; i < n; ++i) {
+      const int s = node.operands[static_cast<std::size_t>(i)];
+      require(s);
+      op_specs[i] = specs[static_cast<std::size_t>(s)];
+      op_ins[i] = {values[static_cast<std::size_t>(s)].data(), op_specs[i]};
+      aliasing = aliasing || s == node.result;
+    }
+    const OpAttrs& attrs = node.op_stmt->attrs;
+    const TensorSpec out_spec = op.infer(attrs, op_specs.data(), n);
+    check_element_cap(out_spec.shape, op.name);
+    const ForwardFn<S> forward = op.template forward<S>();
+    if (!forward) throw Error(std::string(op.name) + ": no kernel for this scalar type");
+    // Kernels may accumulate into their output: it starts zeroed, as in apply_op.
+    std::vector<S>& out = aliasing ? aliased : values[static_cast<std::size_t>(node.result)];
+    out.assign(static_cast<std::size_t>(out_spec.shape.numel()), S{});
+    forward(attrs, op_ins.data(), n, {out.data(), out_spec}, record);
+    round_non_floating(out, out_spec.dtype);
+    if (aliasing) std::swap(out, values[static_cast<std::size_t>(node.result)]);
+    mark(node.result, out_spec);
+  }
+
+  void exec_cond(const Node& c) {
+    if (c.yields.size() != c.results.size() || c.else_yields.size() != c.results.size())
+      throw Error("cond: " + std::to_string(c.results.size()) + " results but the branches yield " +
+                  std::to_string(c.yields.size()) + " and " + std::to_string(c.else_yields.size()) +
+                  " values");
+    require(c.pred);
+    const TensorSpec& ps = specs[static_cast<std::size_t>(c.pred)];
+    if (ps.shape.numel() != 1 || ps.dtype != DType::boolean)
+      throw DTypeError("cond: the predicate must be a scalar bool tensor, got " + spec_str(ps));
+    const bool then_taken = real_part(values[static_cast<std::size_t>(c.pred)][0]) != 0.0;
+    if (record) record->add(then_taken ? 1 : 0);
+    run_block(then_taken ? c.body : c.else_body);
+    const std::vector<int>& yields = then_taken ? c.yields : c.else_yields;
+    carry(yields, c.results);
+  }
+
+  // to[k] = from[k] for all k at once (a yield may name another target).
+  void carry(const std::vector<int>& from, const std::vector<int>& to) {
+    if (carried.size() < from.size()) carried.resize(from.size());
+    carried_specs.resize(from.size());
+    for (std::size_t k = 0; k < from.size(); ++k) {
+      require(from[k]);
+      carried[k] = values[static_cast<std::size_t>(from[k])];
+      carried_specs[k] = specs[static_cast<std::size_t>(from[k])];
+    }
+    for (std::size_t k = 0; k < from.size() && k < to.size(); ++k) {
+      std::swap(values[static_cast<std::size_t>(to[k])], carried[k]);
+      mark(to[k], carried_specs[k]);
+    }
+  }
+
+  void exec_while(const Node& w) {
+    const std::size_t n = w.operands.size();
+    if (w.params.size() != n || w.yields.size() != n)
+      throw Error("while_loop: " + std::to_string(n) + " initial values, " +
+                  std::to_string(w.params.size()) + " parameters, the body yields " +
+                  std::to_string(w.yields.size()));
+    std::vector<TensorSpec> var_specs(n);
+    for (std::size_t k = 0; k < n; ++k) {
+      require(w.operands[k]);
+      var_specs[k] = specs[static_cast<std::size_t>(w.operands[k])];
+    }
+    carry(w.operands, w.params);  // the parameters hold the loop variables
+    std::int64_t i = 0;
+    for (;; ++i) {
+      run_block(w.cond_body);
+      require(w.pred);
+      const TensorSpec& cs = specs[static_cast<std::size_t>(w.pred)];
+      if (cs.shape.numel() != 1 || cs.dtype != DType::boolean)
+        throw DTypeError("while_loop: the condition must return a scalar bool tensor");
+      if (real_part(values[static_cast<std::size_t>(w.pred)][0]) == 0.0) break;
+      if (i >= w.cap) throw LimitError("while_loop: more than " + std::to_string(w.cap) + " iterations");
+      run_block(w.body);
+      for (std::size_t k = 0; k < n; ++k) {
+        require(w.yields[k]);
+        const TensorSpec& ns = specs[static_cast<std::size_t>(w.yields[k])];
+        if (ns.shape != var_specs[k].shape || ns.dtype != var_specs[k].dtype)
+          throw ShapeError("while_loop: loop variable " + std::to_string(k) + " changed from " +
+                           spec_str(var_specs[k]) + " to " + spec_str(ns));
+      }
+      carry(w.yields, w.params);
+    }
+    if (record) record->add(static_cast<std::int32_t>(i));
+    for (std::size_t k = 0; k < w.results.size() && k < n; ++k) copy(w.results[k], w.params[k]);
+  }
+};
+
+template <class S>
+Evaluator<S>::Evaluator(const graph::Graph& g) : impl_(std::make_unique<Impl>(g)) {}
+template <class S>
+Evaluator<S>::~Evaluator() = default;
+template <class S>
+Evaluator<S>::Evaluator(Evaluator&&) noexcept = default;
+template <class S>
+Evaluator<S>& Evaluator<S>::operator=(Evaluator&&) noexcept = default;
+
+template <class S>
+std::vector<S>& Evaluator<S>::input(std::size_t i) {
+  return impl_->inputs.at(i);
+}
+template <class S>
+std::size_t Evaluator<S>::input_count() const {
+  return impl_->inputs.size();
+}
+template <class S>
+void Evaluator<S>::run(bool record_branches) {
+  impl_->run(record_branches);
+}
+template <class S>
+int Evaluator<S>::slot(const std::string& name) const {
+  auto it = impl_->program.slots.find(name);
+  return it == impl_->program.slots.end() ? -1 : it->second;
+}
+template <class S>
+bool Evaluator<S>::defined(int slot) const {
+  return slot >= 0 && static_cast<std::size_t>(slot) < impl_->values.size() && impl_->is_defined(slot);
+}
+template <class S>
+const std::vector<S>& Evaluator<S>::value(int slot) const {
+  return impl_->values.at(static_cast<std::size_t>(slot));
+}
+template <class S>
+const TensorSpec& Evaluator<S>::spec(int slot) const {
+  return impl_->specs.at(static_cast<std::size_t>(slot));
+}
+template <class S>
+const Branches& Evaluator<S>::branches() const {
+  return impl_->branches;
+}
+template <class S>
+const std::optional<graph::Location>& Evaluator<S>::stopped_at() const {
+  return impl_->stopped_at;
+}
+template <class S>
+const graph::Gradient* Evaluator<S>::stopped_by() const {
+  return impl_->stopped_by;
+}
+
+template <class S>
+Evaluation<S> Evaluator<S>::evaluation() const {
+  Evaluation<S> out;
+  const Impl& m = *impl_;
+  for (std::size_t s = 0; s < m.values.size(); ++s) {
+    if (!m.is_defined(static_cast<int>(s))) continue;
+    out.values.emplace(m.program.names[s], m.values[s]);
+    out.specs.emplace(m.program.names[s], m.specs[s]);
+  }
+  out.branches = m.branches;
+  out.stopped_at = m.stopped_at;
+  out.stopped_by = m.stopped_by;
+  return out;
+}
+
 template <class S>
 Evaluation<S> evaluate(const graph::Graph& g, const std::map<std::string, std::vector<S>>& inputs,
                        bool record_branches) {
-  Evaluation<S> out;
-  Evaluator<S> ev(out, record_branches);
-  ev.bind_inputs(g, inputs);
-  try {
-    ev.run_block(g.body);
-  } catch (const Stop&) {
-  } catch (const Error& e) {
-    const graph::Statement* s = ev.error_statement();
-    std::string where = "evaluate";
-    if (s) {
-      where = s->loc.line ? "line " + std::to_string(s->loc.line) + ", column " +
-                                std::to_string(s->loc.column) + " (" + describe(*s) + ")"
-                          : "(" + describe(*s) + ")";
-    }
-    rethrow_as(e, where + ": " + e.what());
+  Evaluator<S> ev(g);
+  for (std::size_t i = 0; i < g.inputs.size(); ++i) {
+    const std::string& name = g.inputs[i].name;
+    auto it = inputs.find(name);
+    if (it == inputs.end())
+      for (auto j = inputs.begin(); j != inputs.end() && it == inputs.end(); ++j)
+        if (bare(j->first) == bare(name)) it = j;
+    if (it == inputs.end()) throw Error("evaluate: no value given for input '" + bare(name) + "'");
+    ev.input(i) = it->second;
   }
-  return out;
+  ev.run(record_branches);
+  return ev.evaluation();
 }
+
+template class Evaluator<double>;
+template class Evaluator<c128>;
+template class Evaluator<Dual>;
 
 template Evaluation<double> evaluate(const graph::Graph&,
                                      const std::map<std::string, std::vector<double>>&, bool);

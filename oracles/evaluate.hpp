@@ -11,6 +11,7 @@
 // engine. cond and while decide on real parts.
 #pragma once
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,6 +35,51 @@ struct Evaluation {
   std::optional<graph::Location> stopped_at;
   const graph::Gradient* stopped_by = nullptr;
 };
+
+// A graph compiled once for many evaluations (finite-difference stencils, directions): names
+// resolved to slots and ops looked up at construction, value buffers reused across runs, no
+// map built unless asked for. evaluate() below is one compile + run + evaluation(). One
+// Evaluator per thread; `g` must outlive it.
+template <class S>
+class Evaluator {
+ public:
+  explicit Evaluator(const graph::Graph& g);
+  ~Evaluator();
+  Evaluator(Evaluator&&) noexcept;
+  Evaluator& operator=(Evaluator&&) noexcept;
+  Evaluator(const Evaluator&) = delete;
+  Evaluator& operator=(const Evaluator&) = delete;
+
+  // The buffer of input i (the order of g.inputs); fill it with numel() values before run().
+  // run() rounds i32/bool inputs in place.
+  std::vector<S>& input(std::size_t i);
+  std::size_t input_count() const;
+
+  // Evaluates the graph (see evaluate()); throws as evaluate() does. Values of an earlier run
+  // are replaced.
+  void run(bool record_branches);
+
+  // The slot of an IR name, or -1 if the graph never mentions it.
+  int slot(const std::string& name) const;
+  // Whether the last run defined `slot` (false for the untaken branch, after a stop, ...).
+  bool defined(int slot) const;
+  const std::vector<S>& value(int slot) const;  // requires defined(slot)
+  const TensorSpec& spec(int slot) const;       // requires defined(slot)
+  const Branches& branches() const;
+  const std::optional<graph::Location>& stopped_at() const;
+  const graph::Gradient* stopped_by() const;
+
+  // The last run as maps by name (allocates; the fast paths above do not).
+  Evaluation<S> evaluation() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+extern template class Evaluator<double>;
+extern template class Evaluator<c128>;
+extern template class Evaluator<Dual>;
 
 // `inputs` gives every input's values by name (numel() of them each; i32/bool rounded).
 // Values in a while_loop body or cond are those of the last iteration / the taken branch.

@@ -281,5 +281,52 @@ TEST(Evaluate, WhileLoopLimitIsALimitError) {
   EXPECT_THROW(evaluate(g, lift<double>(eut::materialize_inputs(g, {})), false), LimitError);
 }
 
+TEST(Evaluator, RunsRepeatedlyWithTheSameResultsAsEvaluate) {
+  const graph::Graph g = branchy();
+  const auto in = lift<double>(eut::materialize_inputs(g, {}));
+  Evaluator<double> ev(g);
+  ASSERT_EQ(ev.input_count(), g.inputs.size());
+  for (std::size_t i = 0; i < g.inputs.size(); ++i) ev.input(i) = in.at(g.inputs[i].name);
+  const int r = ev.slot("%r"), a = ev.slot("%a"), b = ev.slot("%b");
+  ASSERT_GE(r, 0);
+  EXPECT_EQ(ev.slot("%nowhere"), -1);
+  EXPECT_FALSE(ev.defined(r));  // nothing ran yet
+
+  ev.run(true);
+  EXPECT_TRUE(ev.defined(a));
+  EXPECT_FALSE(ev.defined(b));
+  EXPECT_EQ(ev.value(r), (std::vector<double>{0, 2, 3}));
+  const Evaluation<double> e = ev.evaluation();
+  const Evaluation<double> ref = evaluate(g, in, true);
+  EXPECT_EQ(e.values, ref.values);
+  EXPECT_EQ(e.branches.sides, ref.branches.sides);
+
+  // Flip the predicate: the other branch's values are defined, the first branch's are not.
+  ev.input(1) = {0};
+  ev.run(false);
+  EXPECT_FALSE(ev.defined(a));
+  EXPECT_TRUE(ev.defined(b));
+  EXPECT_EQ(ev.value(r), (std::vector<double>{1, -2, -3}));
+  EXPECT_TRUE(ev.branches().sides.empty());
+
+  // i32/bool inputs are rounded as the engine rounds them.
+  ev.input(1) = {0.5};
+  ev.run(false);
+  EXPECT_EQ(ev.input(1)[0], 1.0);
+  EXPECT_TRUE(ev.defined(a));
+
+  ev.input(0) = {1, 2};
+  EXPECT_THROW(ev.run(false), Error);
+}
+
+TEST(Evaluator, AnOperandNamedAsItsResultIsStillComputedFromTheOldValue) {
+  // Not SSA (the validator rejects it), but the evaluator must not read a buffer it writes.
+  graph::Graph g;
+  g.inputs = {constant("%x", Shape{3}, {1, 2, 3})};
+  g.body = {op("%y", "exp", {"%x"}), op("%y", "mul", {"%y", "%x"})};
+  const Evaluation<double> e = evaluate(g, lift<double>(eut::materialize_inputs(g, {})), false);
+  EXPECT_DOUBLE_EQ(e.values.at("%y")[2], 3 * std::exp(3.0));
+}
+
 }  // namespace
 }  // namespace tc::oracles
