@@ -210,6 +210,37 @@ TEST(ReferenceEngine, MalformedGraphsAreErrorsNotExceptions) {
   }
 }
 
+TEST(ReferenceEngine, F32GraphsGiveF32ValuesGradientsAndTangents) {
+  graph::Graph g;
+  g.inputs = {variable("%w", Shape{2}, {0.1, 0.3}, true, DType::f32)};
+  g.tapes = {tape("t")};
+  g.body = {record("t", {op("%y", "mul", {"%w", "%w"}), op("%s", "reduce_sum", {"%y"})}),
+            gradient({"%g"}, "t", "%s", {"%w"})};
+  const RunResult r = run(g);
+  ASSERT_FALSE(r.error) << r.error->message;
+  const float w0 = 0.1f, w1 = 0.3f;
+  EXPECT_EQ(r.values.at("%w").dtype, DType::f32);
+  EXPECT_EQ(r.values.at("%y").data, (std::vector<double>{float(w0 * w0), float(w1 * w1)}));
+  ASSERT_TRUE(r.gradients[0].values[0]);
+  EXPECT_EQ(r.gradients[0].values[0]->dtype, DType::f32);
+  EXPECT_EQ(r.gradients[0].values[0]->data, (std::vector<double>{float(2 * w0), float(2 * w1)}));
+
+  const auto t = make_reference_engine()->jvp(g, {}, {{"%w", Value{DType::f32, Shape{2}, {1, 1}}}});
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->at("%s").dtype, DType::f32);
+  EXPECT_NEAR(t->at("%s").data[0], 2 * (w0 + w1), 1e-6);
+}
+
+TEST(ReferenceEngine, ABadInputOverrideIsAnErrorNamingTheInput) {
+  InputValues in;
+  in["%x"] = Value{DType::f64, Shape{2}, {1, 1}};
+  RunResult r;
+  ASSERT_NO_THROW(r = run(weighted_sum(), in));
+  ASSERT_TRUE(r.error);
+  EXPECT_TRUE(contains(r.error->message, "'x'")) << r.error->message;
+  EXPECT_TRUE(r.gradients.empty());
+}
+
 // y = x³ under t1, g = dy/dx under t2: d²y/dx² = 6x (R10).
 TEST(ReferenceEngine, SecondOrderThroughNestedRecordBlocks) {
   graph::Graph g;
