@@ -1,0 +1,223 @@
+// Oracle speed on ../shared/BENCH_GRAPH.md (a, b, c: f64 8×8, N = 192 source elements), the
+// graph written in the IR. User counters:
+//   overhead_ratio      FD full-Jacobian check time / (2N × one forward of the generic
+//                       evaluator), single thread; goal <= 1.25
+//   parallel_efficiency t(1 thread) / (2 × t(2 threads)) of the same check; goal >= 0.9
+//   checks_per_second   complete checks (all three sources) per second
+//   evaluations         forward evaluations the check made (from its timing model: see below)
+// Every ratio is measured inside the process with the same timer, like engine_bench.
+#include <benchmark/benchmark.h>
+#include <omp.h>
+
+#include <chrono>
+#include <string>
+
+#include "bench/bench_graph.hpp"
+#include "eut/engine_under_test.hpp"
+#include "oracles/complex_step.hpp"
+#include "oracles/evaluate.hpp"
+#include "oracles/finite_difference.hpp"
+#include "oracles/forward_mode.hpp"
+
+namespace {
+
+using namespace tc;  // NOLINT
+
+graph::Input matrix_input(const char* name, unsigned seed) {
+  graph::Input in;
+  in.name = name;
+  in.dtype = DType::f64;
+  in.shape = Shape{8, 8};
+  in.kind = graph::InputKind::variable;
+  in.init.kind = graph::Init::Kind::values;
+  in.init.values = bench::normal_values(64, seed);  // the values bench_graph.hpp uses
+  return in;
+}
+
+graph::Statement op(std::string result, std::string name, std::vector<std::string> operands) {
+  return {graph::OpStmt{std::move(result), std::move(name), std::move(operands), {}}, {}};
+}
+
+// x = tanh(a @ b) + sigmoid(c)
+// repeat 8: x = exp(-(x * x)) * b + log1p(c * c) - sin(x) @ a
+// loss = reduce_sum(x * x);  gradient(loss, [a, b, c])
+graph::Graph bench_ir_graph() {
+  graph::Graph g;
+  g.name = "bench_graph";
+  g.inputs = {matrix_input("%a", 1), matrix_input("%b", 2), matrix_input("%c", 3)};
+  g.tapes = {graph::TapeDecl{"t", false, true, {}}};
+  graph::Block body = {op("%ab", "matmul", {"%a", "%b"}), op("%t", "tanh", {"%ab"}),
+                       op("%sc", "sigmoid", {"%c"}), op("%x0", "add", {"%t", "%sc"})};
+  for (int i = 0; i < 8; ++i) {
+    const std::string p = "%i" + std::to_string(i) + "_", x = "%x" + std::to_string(i);
+    const std::string next = "%x" + std::to_string(i + 1);
+    body.push_back(op(p + "xx", "mul", {x, x}));
+    body.push_back(op(p + "n", "neg", {p + "xx"}));
+    body.push_back(op(p + "e", "exp", {p + "n"}));
+    body.push_back(op(p + "eb", "mul", {p + "e", "%b"}));
+    body.push_back(op(p + "cc", "mul", {"%c", "%c"}));
+    body.push_back(op(p + "l", "log1p", {p + "cc"}));
+    body.push_back(op(p + "s", "sin", {x}));
+    body.push_back(op(p + "sa", "matmul", {p + "s", "%a"}));
+    body.push_back(op(p + "sum", "add", {p + "eb", p + "l"}));
+    body.push_back(op(next, "sub", {p + "sum", p + "sa"}));
+  }
+  body.push_back(op("%sq", "mul", {"%x8", "%x8"}));
+  body.push_back(op("%loss", "reduce_sum", {"%sq"}));
+  g.body = {{graph::Record{"t", std::move(body)}, {}},
+            {graph::Gradient{{"%ga", "%gb", "%gc"}, "t", "%loss", {"%a", "%b", "%c"}, std::nullopt,
+                             graph::Unconnected::none},
+             {}}};
+  return g;
+}
+
+constexpr int kSourceElements = 192;
+
+struct Fixture {
+  graph::Graph g = bench_ir_graph();
+  eut::InputValues inputs;
+  eut::RunResult result;
+  std::map<std::string, std::vector<double>> f64_inputs;
+  Fixture() {
+    result = eut::make_reference_engine()->run(g, {});
+    for (const graph::Input& in : g.inputs) f64_inputs[in.name] = in.init.values;
+  }
+};
+
+const Fixture& fixture() {
+  static const Fixture f;
+  return f;
+}
+
+template <class F>
+double seconds_per_call(F f, double at_least = 0.2) {
+  using clock = std::chrono::steady_clock;
+  int reps = 1;
+  for (;;) {
+    const auto t0 = clock::now();
+    for (int i = 0; i < reps; ++i) f();
+    const double s = std::chrono::duration<double>(clock::now() - t0).count();
+    if (s > at_least) return s / reps;
+    reps *= 2;
+  }
+}
+
+// One forward of the generic evaluator the FD oracle runs, with branch recording as the
+// oracle does it.
+double forward_seconds() {
+  static const double s = seconds_per_call([] {
+    benchmark::DoNotOptimize(oracles::evaluate<double>(fixture().g, fixture().f64_inputs, true));
+  });
+  return s;
+}
+
+void BM_Oracle_Forward(benchmark::State& state) {
+  const Fixture& f = fixture();
+  for (auto _ : state) benchmark::DoNotOptimize(oracles::evaluate<double>(f.g, f.f64_inputs, true));
+}
+BENCHMARK(BM_Oracle_Forward)->Unit(benchmark::kMicrosecond);
+
+void BM_Engine_ForwardBackward(benchmark::State& state) {
+  const Fixture& f = fixture();
+  auto engine = eut::make_reference_engine();
+  for (auto _ : state) benchmark::DoNotOptimize(engine->run(f.g, {}));
+}
+BENCHMARK(BM_Engine_ForwardBackward)->Unit(benchmark::kMicrosecond);
+
+oracles::FdOptions fd_options(oracles::FdOptions::Mode mode, int threads) {
+  oracles::FdOptions o;
+  o.mode = mode;
+  o.threads = threads;
+  return o;
+}
+
+// Stricter than oracles::all_agree (no mismatch): every finding must be an agreement; else
+// the benchmark reports the first one that is not.
+bool every_agrees(const std::vector<oracles::Finding>& fs, benchmark::State& state) {
+  for (const oracles::Finding& f : fs)
+    if (f.outcome != oracles::Outcome::agree) {
+      const std::string why = std::string(oracles::outcome_name(f.outcome)) + ": " + f.detail;
+      state.SkipWithError(why.c_str());
+      return false;
+    }
+  return true;
+}
+
+double fd_seconds(oracles::FdOptions::Mode mode, int threads) {
+  const Fixture& f = fixture();
+  return seconds_per_call([&] {
+    benchmark::DoNotOptimize(check_finite_differences(f.g, f.inputs, f.result, fd_options(mode, threads)));
+  });
+}
+
+// FD, full Jacobian, at state.range(0) threads.
+void BM_Oracle_FD_Full(benchmark::State& state) {
+  const Fixture& f = fixture();
+  const int threads = static_cast<int>(state.range(0));
+  const auto opt = fd_options(oracles::FdOptions::Mode::full, threads);
+  std::vector<oracles::Finding> fs;
+  for (auto _ : state) fs = check_finite_differences(f.g, f.inputs, f.result, opt);
+  if (!every_agrees(fs, state)) return;
+  const double t = fd_seconds(oracles::FdOptions::Mode::full, threads);
+  state.counters["checks_per_second"] = 1.0 / t;
+  if (threads == 1) {
+    state.counters["overhead_ratio"] = t / (2.0 * kSourceElements * forward_seconds());
+    state.counters["forward_us"] = forward_seconds() * 1e6;
+  } else {
+    state.counters["parallel_efficiency"] =
+        fd_seconds(oracles::FdOptions::Mode::full, 1) / (threads * t);
+  }
+}
+BENCHMARK(BM_Oracle_FD_Full)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// FD without the screen: every entry through the Ridders tableau (the price of certainty).
+void BM_Oracle_FD_Full_RiddersOnly(benchmark::State& state) {
+  const Fixture& f = fixture();
+  auto opt = fd_options(oracles::FdOptions::Mode::full, 1);
+  opt.screen = false;
+  for (auto _ : state) benchmark::DoNotOptimize(check_finite_differences(f.g, f.inputs, f.result, opt));
+  const double t = seconds_per_call(
+      [&] { benchmark::DoNotOptimize(check_finite_differences(f.g, f.inputs, f.result, opt)); });
+  state.counters["forwards_per_entry"] = t / (kSourceElements * forward_seconds());
+}
+BENCHMARK(BM_Oracle_FD_Full_RiddersOnly)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// FD, projection mode (2 random directions per source), at state.range(0) threads.
+void BM_Oracle_FD_Projection(benchmark::State& state) {
+  const Fixture& f = fixture();
+  const int threads = static_cast<int>(state.range(0));
+  const auto opt = fd_options(oracles::FdOptions::Mode::projection, threads);
+  std::vector<oracles::Finding> fs;
+  for (auto _ : state) fs = check_finite_differences(f.g, f.inputs, f.result, opt);
+  if (!every_agrees(fs, state)) return;
+  state.counters["checks_per_second"] = 1.0 / fd_seconds(oracles::FdOptions::Mode::projection, threads);
+}
+BENCHMARK(BM_Oracle_FD_Projection)->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond)->UseRealTime();
+
+void BM_Oracle_ComplexStep(benchmark::State& state) {
+  const Fixture& f = fixture();
+  oracles::ComplexStepOptions opt;
+  opt.threads = static_cast<int>(state.range(0));
+  std::vector<oracles::Finding> fs;
+  for (auto _ : state) fs = check_complex_step(f.g, f.inputs, f.result, opt);
+  if (!every_agrees(fs, state)) return;
+  state.counters["checks_per_second"] =
+      1.0 / seconds_per_call([&] { benchmark::DoNotOptimize(check_complex_step(f.g, f.inputs, f.result, opt)); });
+}
+BENCHMARK(BM_Oracle_ComplexStep)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_Oracle_ForwardMode(benchmark::State& state) {
+  const Fixture& f = fixture();
+  oracles::ForwardModeOptions opt;
+  opt.threads = static_cast<int>(state.range(0));
+  std::vector<oracles::Finding> fs;
+  for (auto _ : state) fs = check_forward_mode(f.g, f.inputs, f.result, opt);
+  if (!every_agrees(fs, state)) return;
+  state.counters["checks_per_second"] =
+      1.0 / seconds_per_call([&] { benchmark::DoNotOptimize(check_forward_mode(f.g, f.inputs, f.result, opt)); });
+}
+BENCHMARK(BM_Oracle_ForwardMode)->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond)->UseRealTime();
+
+}  // namespace
+
+BENCHMARK_MAIN();

@@ -1,0 +1,31 @@
+// The complex-step oracle: the forward evaluated in std::complex<double> with one source
+// element moved by i·h, derivative = Im f(x + i h e_j) / h. No difference is taken, so there is
+// no cancellation: the derivative is as accurate as the forward (~1e-14 relative on smooth
+// graphs), whatever h (1e-20 here). Branches decide on real parts, so the kernels pick the same
+// side of every kink the engine documents — at a point ON a kink the engine's convention and
+// another engine's may differ, so a disagreement there is inconclusive, never a mismatch.
+// A graph through which the derivative flows via an op without a complex extension (erf,
+// sign, ...; OpDef::complex_step_ok) is not_applicable.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "eut/engine_under_test.hpp"
+#include "graph/ir.hpp"
+#include "oracles/finding.hpp"
+
+namespace tc::oracles {
+
+struct ComplexStepOptions {
+  double step = 1e-20;  // relative to max(|x|, 1)
+  int threads = 0;      // OpenMP threads; 0 = the OpenMP default
+  std::uint64_t probe_seed = 0x726f756e64ULL;  // the rounding probe (tolerance.hpp)
+};
+
+// One finding per (Gradient statement, source): every element of every source. Deterministic
+// for any thread count.
+std::vector<Finding> check_complex_step(const graph::Graph& g, const eut::InputValues& inputs,
+                                        const eut::RunResult& engine_result,
+                                        const ComplexStepOptions& options = {});
+
+}  // namespace tc::oracles

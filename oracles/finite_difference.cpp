@@ -1,0 +1,445 @@
+#include "oracles/finite_difference.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <exception>
+#include <optional>
+
+#include "oracles/objective.hpp"
+#include "oracles/tolerance.hpp"
+
+namespace tc::oracles {
+
+const char* stencil_name(Stencil s) {
+  switch (s) {
+    case Stencil::none: return "none";
+    case Stencil::central: return "central";
+    case Stencil::forward: return "forward";
+    case Stencil::backward: return "backward";
+    case Stencil::screen: return "screen";
+  }
+  return "?";
+}
+
+// --- numeric core ---------------------------------------------------------------------------
+
+namespace {
+
+constexpr int kMaxLevels = 16;
+
+struct Level {
+  bool usable = false;
+  double d = 0;  // the difference quotient
+  double h = 0;  // its (smallest) step
+};
+
+Level difference(const ScalarFunction& phi, double phi0, Stencil stencil, double h, int& evaluations) {
+  Level l;
+  if (stencil == Stencil::central) {
+    const Sample p = phi(h), m = phi(-h);
+    evaluations += 2;
+    if (!p.usable || !m.usable) return l;
+    const double hp = p.offset != 0 ? p.offset : h, hm = m.offset != 0 ? -m.offset : h;
+    l.d = (p.value - m.value) / (hp + hm);
+    l.h = std::min(hp, hm);
+  } else {
+    const double t = stencil == Stencil::forward ? h : -h;
+    const Sample s = phi(t);
+    evaluations += 1;
+    if (!s.usable) return l;
+    const double off = s.offset != 0 ? s.offset : t;
+    l.d = (s.value - phi0) / off;
+    l.h = std::abs(off);
+  }
+  l.usable = std::isfinite(l.d) && l.h > 0;
+  return l;
+}
+
+}  // namespace
+
+DerivativeEstimate ridders_tableau(const ScalarFunction& phi, double phi0, Stencil stencil, double h,
+                                   const RiddersOptions& opt) {
+  DerivativeEstimate est;
+  est.h = h;
+  const int levels = std::clamp(opt.levels, 2, kMaxLevels);
+  const double con = opt.shrink > 1 ? opt.shrink : 1.4;
+  const double base_factor = stencil == Stencil::central ? con * con : con;
+  std::array<std::array<double, kMaxLevels>, kMaxLevels> a{};
+  double err = std::numeric_limits<double>::infinity(), best = 0, smallest_h = h;
+  int used = 0;
+  double hh = h;
+  for (int i = 0; i < levels; ++i) {
+    if (i > 0) hh /= con;
+    const Level l = difference(phi, phi0, stencil, hh, est.evaluations);
+    if (!l.usable) break;
+    a[0][i] = l.d;
+    smallest_h = l.h;
+    used = i + 1;
+    double fac = base_factor;
+    for (int j = 1; j <= i; ++j) {
+      a[j][i] = (a[j - 1][i] * fac - a[j - 1][i - 1]) / (fac - 1);
+      fac *= base_factor;
+      const double e = std::max(std::abs(a[j][i] - a[j - 1][i]), std::abs(a[j][i] - a[j - 1][i - 1]));
+      if (e <= err) {
+        err = e;
+        best = a[j][i];
+      }
+    }
+    if (i >= 3 && std::abs(a[i][i] - a[i - 1][i - 1]) >= opt.safe * err) break;
+  }
+  if (used < 2 || !std::isfinite(err)) return est;
+  // Rounding: each value carries `noise`; a difference quotient at step h carries ~noise/h
+  // (twice that one-sided), and extrapolation amplifies it by a small factor.
+  const double floor = (stencil == Stencil::central ? 2.0 : 4.0) * opt.noise / smallest_h;
+  est.value = best;
+  est.error = std::max(err, floor);
+  est.stencil = stencil;
+  return est;
+}
+
+DerivativeEstimate ridders_multi_start(const ScalarFunction& phi, double phi0, Stencil stencil, double h,
+                                       const RiddersOptions& opt) {
+  const int starts = std::clamp(opt.starts, 1, 8);
+  const double ratio = opt.start_ratio > 1 ? opt.start_ratio : 8;
+  std::vector<DerivativeEstimate> t;
+  int evaluations = 0;
+  for (int k = 0; k < starts && h >= opt.h_floor; ++k, h /= ratio) {
+    t.push_back(ridders_tableau(phi, phi0, stencil, h, opt));
+    evaluations += t.back().evaluations;
+  }
+  DerivativeEstimate best;
+  double best_err = std::numeric_limits<double>::infinity();
+  for (std::size_t k = 0; k + 1 < t.size(); ++k) {
+    if (!t[k].ok() || !t[k + 1].ok()) continue;
+    const double e = std::max({t[k].error, t[k + 1].error, std::abs(t[k].value - t[k + 1].value)});
+    if (e < best_err) {
+      best_err = e;
+      best = t[k].error <= t[k + 1].error ? t[k] : t[k + 1];
+      best.error = e;
+    }
+  }
+  if (!best.ok()) {  // no confirmed pair: a lone usable tableau, if there is exactly one
+    int usable = 0;
+    for (const DerivativeEstimate& e : t) usable += e.ok();
+    if (usable == 1)
+      for (const DerivativeEstimate& e : t)
+        if (e.ok()) best = e;
+  }
+  best.evaluations = evaluations;
+  return best;
+}
+
+DerivativeEstimate ridders_derivative(const ScalarFunction& phi, double phi0, const RiddersOptions& opt) {
+  struct Probe {
+    double h;
+    bool plus, minus;
+  };
+  std::vector<Probe> probes;
+  int evaluations = 0;
+  double h_central = 0;
+  for (double h = opt.h_start; h >= opt.h_floor && h > 0; h /= 2) {
+    const Sample p = phi(h), m = phi(-h);
+    evaluations += 2;
+    probes.push_back({h, p.usable, m.usable});
+    if (p.usable && m.usable) {
+      h_central = h;
+      break;
+    }
+  }
+  DerivativeEstimate best;
+  if (h_central > 0) {
+    best = ridders_multi_start(phi, phi0, Stencil::central, h_central, opt);
+    evaluations += best.evaluations;
+  }
+  // A kink nearer than h_start / 16 on one side: the other side allows a larger step.
+  if (h_central > 0 && h_central < opt.h_start / 16) {
+    auto one_sided = [&](Stencil s) {
+      for (const Probe& p : probes)
+        if ((s == Stencil::forward ? p.plus : p.minus) && p.h > 2 * h_central) {
+          const DerivativeEstimate e = ridders_multi_start(phi, phi0, s, p.h, opt);
+          evaluations += e.evaluations;
+          if (e.ok() && (!best.ok() || e.error < best.error)) best = e;
+          return;
+        }
+    };
+    one_sided(Stencil::forward);
+    one_sided(Stencil::backward);
+  }
+  best.evaluations = evaluations;
+  return best;
+}
+
+// --- the oracle -----------------------------------------------------------------------------
+
+namespace {
+
+constexpr const char* kOracle = "finite_difference";
+
+using Inputs = std::map<std::string, std::vector<double>>;
+
+// φ(t) = f(base + t·u) on one source, u = e_index (element mode) or `direction`.
+class Line {
+ public:
+  Line(const Objective& o, Inputs& scratch, const std::string& source, std::int64_t index,
+       const std::vector<double>* direction)
+      : o_(o), x_(scratch.at(source)), base_(o.base.at(source)), scratch_(scratch), index_(index),
+        direction_(direction) {}
+
+  Sample operator()(double t) const {
+    Sample s;
+    if (direction_) {
+      for (std::size_t i = 0; i < x_.size(); ++i) x_[i] = base_[i] + t * (*direction_)[i];
+      s.offset = t;
+    } else {
+      const auto j = static_cast<std::size_t>(index_);
+      x_[j] = base_[j] + t;
+      s.offset = x_[j] - base_[j];  // the step actually taken
+      if (s.offset == 0) {
+        x_[j] = base_[j];
+        return s;
+      }
+    }
+    try {
+      const ObjectiveValue<double> v = evaluate_objective<double>(o_, scratch_, true);
+      s.value = v.value;
+      s.usable = std::isfinite(v.value) && same_branches(v.branches, o_.branches);
+    } catch (const std::exception&) {
+      s.usable = false;
+    }
+    restore();
+    return s;
+  }
+
+ private:
+  void restore() const {
+    if (direction_)
+      std::copy(base_.begin(), base_.end(), x_.begin());
+    else
+      x_[static_cast<std::size_t>(index_)] = base_[static_cast<std::size_t>(index_)];
+  }
+  const Objective& o_;
+  std::vector<double>& x_;
+  const std::vector<double>& base_;
+  Inputs& scratch_;
+  std::int64_t index_;
+  const std::vector<double>* direction_;
+};
+
+struct Task {
+  std::size_t source = 0;
+  std::int64_t index = 0;  // element, or direction number
+};
+
+// Per task: the screening difference (pass 1), then the decision (pass 2).
+struct Slot {
+  bool screened = false;  // the screening stencil was usable
+  double screen_d = 0, screen_h = 0;
+  double engine = 0, engine_terms = 0;  // e and Σ|terms| behind it
+  double engine_rms = 0;                // projections: sqrt(Σ (g_i u_i)²)
+  EntryCheck check;
+};
+
+double inf_norm(const std::vector<double>& v) {
+  double m = 0;
+  for (double x : v) m = std::max(m, std::abs(x));
+  return m;
+}
+
+int thread_count(int requested) { return requested > 0 ? requested : omp_get_max_threads(); }
+
+}  // namespace
+
+std::vector<Finding> check_finite_differences(const graph::Graph& g, const eut::InputValues& inputs,
+                                              const eut::RunResult& engine_result,
+                                              const FdOptions& opt) {
+  std::vector<Finding> findings;
+  const bool projection = opt.mode == FdOptions::Mode::projection;
+  const int n_statements = count_gradient_statements(g);
+  for (int k = 0; k < n_statements; ++k) {
+    const Objective o = make_objective(g, inputs, k);
+    const ToleranceContext& ctx = o.tolerance;
+    const std::size_t n_sources = o.statement.sources.size();
+
+    std::vector<std::optional<Finding>> early(n_sources);
+    std::vector<const eut::Value*> engine(n_sources, nullptr);
+    std::vector<std::vector<double>> directions;  // per (source, direction), projection mode
+    std::vector<std::size_t> first_task(n_sources + 1, 0);
+    std::vector<Task> tasks;
+    for (std::size_t s = 0; s < n_sources; ++s) {
+      first_task[s] = tasks.size();
+      EngineGradient eg = engine_gradient(o, engine_result, s, kOracle);
+      if (eg.finding) {
+        early[s] = std::move(eg.finding);
+        continue;
+      }
+      engine[s] = eg.value;
+      const auto n = static_cast<std::int64_t>(eg.value->data.size());
+      if (projection) {
+        for (int d = 0; d < opt.directions && n > 0; ++d) tasks.push_back({s, d});
+      } else {
+        for (std::int64_t j = 0; j < n; ++j) tasks.push_back({s, j});
+      }
+    }
+    first_task[n_sources] = tasks.size();
+    if (projection) {
+      directions.resize(tasks.size());
+      for (std::size_t t = 0; t < tasks.size(); ++t) {
+        const std::uint64_t stream = mix_seed(opt.seed) ^ mix_seed(0x6664ULL + static_cast<std::uint64_t>(k)) ^
+                                     mix_seed((tasks[t].source << 20) + static_cast<std::uint64_t>(tasks[t].index));
+        directions[t] = random_direction(engine[tasks[t].source]->data.size(), stream);
+      }
+    }
+
+    // The absolute rounding of one value of f, and each source's scale of steps.
+    const double noise = rounding_bound(ctx, ctx.oracle_unit, o.magnitude);
+    const double radius = kink_radius(ctx);
+    std::vector<double> source_scale(n_sources, 1.0);
+    for (std::size_t s = 0; s < n_sources; ++s)
+      if (engine[s]) source_scale[s] = std::max(inf_norm(o.base.at(o.statement.sources[s])), 1.0);
+
+    std::vector<Slot> slots(tasks.size());
+    auto scale_of = [&](const Task& t) {
+      if (projection) return source_scale[t.source];
+      const double x = o.base.at(o.statement.sources[t.source])[static_cast<std::size_t>(t.index)];
+      return std::max(std::abs(x), 1.0);
+    };
+    auto line = [&](Inputs& scratch, std::size_t t) {
+      return Line(o, scratch, o.statement.sources[tasks[t].source], tasks[t].index,
+                  projection ? &directions[t] : nullptr);
+    };
+
+    // The engine's number for each task, in a fixed order.
+    for (std::size_t t = 0; t < tasks.size(); ++t) {
+      const std::vector<double>& gv = engine[tasks[t].source]->data;
+      if (projection) {
+        double e = 0, terms = 0, squares = 0;
+        for (std::size_t i = 0; i < gv.size(); ++i) {
+          const double term = gv[i] * directions[t][i];
+          e += term;
+          terms += std::abs(term);
+          squares += term * term;
+        }
+        slots[t].engine = e;
+        slots[t].engine_terms = terms;
+        slots[t].engine_rms = std::sqrt(squares);
+      } else {
+        slots[t].engine = gv[static_cast<std::size_t>(tasks[t].index)];
+        slots[t].engine_terms = std::abs(slots[t].engine);
+      }
+    }
+
+    const auto n_tasks = static_cast<std::int64_t>(tasks.size());
+    // The engine's rounding observed on this graph; it only matters next to FD's own error
+    // when the engine ran in f32.
+    const std::vector<double> rho = ctx.engine_unit > unit_roundoff(DType::f64)
+                                        ? rounding_sensitivity(o, engine, opt.probe_seed, opt.threads)
+                                        : std::vector<double>(n_sources, 0.0);
+    // Pass 1: the screening central difference of every task.
+    if (opt.screen) {
+#pragma omp parallel num_threads(thread_count(opt.threads))
+      {
+        Inputs scratch = lift<double>(o);
+#pragma omp for schedule(dynamic, 1)
+        for (std::int64_t t = 0; t < n_tasks; ++t) {
+          Slot& slot = slots[static_cast<std::size_t>(t)];
+          const Line phi = line(scratch, static_cast<std::size_t>(t));
+          const double h = opt.screen_step * scale_of(tasks[static_cast<std::size_t>(t)]);
+          const Sample p = phi(h), m = phi(-h);
+          if (p.usable && m.usable) {
+            slot.screened = true;
+            slot.screen_h = std::min(p.offset, -m.offset);
+            slot.screen_d = (p.value - m.value) / (p.offset - m.offset);
+          }
+        }
+      }
+    }
+    // Each source's gradient norm (from the screen) scales the engine's rounding: an f32
+    // backward pass errs relative to the largest terms it sums, not to each small entry.
+    std::vector<double> norm(n_sources, 0.0);
+    if (!projection)
+      for (std::size_t t = 0; t < tasks.size(); ++t)
+        if (slots[t].screened) norm[tasks[t].source] = std::max(norm[tasks[t].source], std::abs(slots[t].screen_d));
+
+    // Pass 2: decide each task; Ridders where the screen did not settle it.
+#pragma omp parallel num_threads(thread_count(opt.threads))
+    {
+      Inputs scratch = lift<double>(o);
+#pragma omp for schedule(dynamic, 1)
+      for (std::int64_t ti = 0; ti < n_tasks; ++ti) {
+        const auto t = static_cast<std::size_t>(ti);
+        Slot& slot = slots[t];
+        EntryCheck& c = slot.check;
+        const double e = slot.engine;
+        c.engine = e;
+        const double norm_s = norm[tasks[t].source];
+        const double rho_s = rho[tasks[t].source];
+        // The engine's rounding as observed: relative to an entry's scale, or to the
+        // root-sum-square of a projection's terms.
+        auto observed = [&](double reference) {
+          return rho_s * (projection ? slot.engine_rms
+                                     : std::max({slot.engine_terms, std::abs(reference), norm_s}));
+        };
+        if (slot.screened && std::isfinite(e)) {
+          const double scale = std::max(std::abs(slot.screen_d), projection ? slot.engine_terms : norm_s);
+          const double rounding = 2 * noise / slot.screen_h;
+          const double err = rounding + opt.screen_resolution * scale;
+          const Tolerance tol = tolerance(ctx, err, std::max({slot.engine_terms, std::abs(slot.screen_d), norm_s}),
+                                          observed(slot.screen_d));
+          // Trusted only where its rounding is below its resolution: else Ridders decides.
+          if (rounding <= opt.screen_resolution * scale && within(e, slot.screen_d, tol)) {
+            c.state = EntryCheck::State::agree;
+            c.reference = slot.screen_d;
+            c.error = err;
+            c.tolerance = tol.total();
+            continue;
+          }
+        }
+        if (!std::isfinite(e) && o.has_where) {
+          c.state = EntryCheck::State::inconclusive;
+          c.reference = slot.screen_d;
+          c.why = "the engine's value is not finite and the graph has a where: TF lets a NaN of "
+                  "the untaken branch leak into the gradient (documented)";
+          continue;
+        }
+        const double scale = scale_of(tasks[t]);
+        RiddersOptions ro;
+        ro.h_start = opt.ridders_step * scale;
+        ro.h_floor = radius * scale;
+        ro.shrink = opt.shrink;
+        ro.levels = opt.levels;
+        ro.starts = opt.starts;
+        ro.noise = noise;
+        const Line phi = line(scratch, t);
+        const DerivativeEstimate est =
+            ridders_derivative([&phi](double h) { return phi(h); }, o.value, ro);
+        if (!est.ok()) {
+          c.state = EntryCheck::State::inconclusive;
+          c.why = "no stencil free of kinks: the point lies on a kink (within the engine's rounding)";
+          continue;
+        }
+        const Tolerance tol = tolerance(ctx, est.error, std::max({slot.engine_terms, std::abs(est.value), norm_s}),
+                                        observed(est.value));
+        c.reference = est.value;
+        c.error = est.error;
+        c.tolerance = tol.total();
+        c.state = within(e, est.value, tol) ? EntryCheck::State::agree : EntryCheck::State::mismatch;
+      }
+    }
+
+    for (std::size_t s = 0; s < n_sources; ++s) {
+      if (early[s]) {
+        findings.push_back(std::move(*early[s]));
+        continue;
+      }
+      std::vector<EntryCheck> entries;
+      for (std::size_t t = first_task[s]; t < first_task[s + 1]; ++t) entries.push_back(slots[t].check);
+      findings.push_back(summarize(o, s, kOracle, entries, projection ? "direction" : "element", !projection));
+    }
+  }
+  return findings;
+}
+
+}  // namespace tc::oracles

@@ -1,0 +1,115 @@
+// The finite-difference oracle: central differences refined by Ridders' extrapolation, with an
+// error estimate per entry, kink-aware (a stencil point whose branch signature differs from
+// the base point's is never used), always evaluated in f64 on the graph promoted, whatever
+// dtype the engine ran in. docs/oracles.md explains the method and its error model.
+//
+// Two layers:
+//   - the numeric core, on a scalar function φ(t) = f(x0 + t·u) given as a callback that also
+//     says whether a point is usable (same signature, finite): ridders_derivative() and
+//     ridders_tableau(). The second-order oracle reuses it.
+//   - check_finite_differences(): the oracle on a graph and an engine's RunResult.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <vector>
+
+#include "eut/engine_under_test.hpp"
+#include "graph/ir.hpp"
+#include "oracles/finding.hpp"
+
+namespace tc::oracles {
+
+// --- numeric core ---------------------------------------------------------------------------
+
+// φ at one offset t from the base point.
+struct Sample {
+  double value = 0;
+  bool usable = false;  // finite and on the base point's side of every kink
+  double offset = 0;    // the offset actually taken (t after rounding x0 + t); 0 = use t
+};
+using ScalarFunction = std::function<Sample(double t)>;
+
+struct RiddersOptions {
+  double h_start = 0.02;   // the first (largest) step, absolute
+  double h_floor = 1e-13;  // the smallest step searched for a usable stencil (the kink radius)
+  double shrink = 1.4;     // step ratio between tableau levels
+  int levels = 8;          // the largest tableau
+  double safe = 2.0;       // stop a tableau when its error grows by this factor (after 4 levels)
+  int starts = 4;          // independent tableaux, from h_start, h_start/8, h_start/64, ...
+  double start_ratio = 8;  // step ratio between the starts
+  double noise = 0;        // absolute uncertainty of one value of φ (its rounding)
+};
+
+enum class Stencil : std::uint8_t { none, central, forward, backward, screen };
+const char* stencil_name(Stencil);
+
+struct DerivativeEstimate {
+  double value = 0;
+  double error = std::numeric_limits<double>::infinity();  // estimate of |value - φ'(0)|
+  Stencil stencil = Stencil::none;  // none: no usable stencil (a kink within h_floor)
+  double h = 0;                     // the first step of the tableau the value came from
+  int evaluations = 0;              // calls of φ
+  bool ok() const { return stencil != Stencil::none; }
+};
+
+// One Ridders tableau from step `h` down by `shrink`: central differences (error series in
+// h², extrapolated with factors shrink², shrink⁴, ...) or one-sided ones (forward: t > 0,
+// backward: t < 0; series in h, factors shrink, shrink², ...). Stops at the first unusable
+// point. The estimate is the extrapolation whose error (its distance to its two parents) is
+// smallest, never below the rounding floor noise/h. Needs two usable levels; else !ok().
+DerivativeEstimate ridders_tableau(const ScalarFunction& phi, double phi0, Stencil stencil, double h,
+                                   const RiddersOptions& opt);
+
+// Tableaux from `starts` first steps h, h/start_ratio, ... (disjoint step ranges). A single
+// tableau can be fooled — at steps larger than the scale the function varies on, garbage
+// extrapolations may agree by chance — so the estimate must be confirmed by the next start:
+// of each two consecutive usable tableaux the error is max(their errors, their distance), and
+// the pair with the smallest such error gives the value (its member with the smaller error).
+// A lone usable tableau gives its own.
+DerivativeEstimate ridders_multi_start(const ScalarFunction& phi, double phi0, Stencil stencil, double h,
+                                       const RiddersOptions& opt);
+
+// φ'(0), kink-aware: the largest usable central step from h_start down (halving) to h_floor
+// starts ridders_multi_start; if a kink forced it below h_start / 16, one-sided estimates from
+// the larger steps usable on one side compete with it and the smallest error wins. No usable
+// central step above h_floor (a kink within the kink radius): !ok(), the entry is inconclusive.
+DerivativeEstimate ridders_derivative(const ScalarFunction& phi, double phi0, const RiddersOptions& opt);
+
+// --- the oracle -----------------------------------------------------------------------------
+
+struct FdOptions {
+  enum class Mode : std::uint8_t {
+    full,        // every element of every source: the whole gradient
+    projection,  // <g, u> for a few random directions u per source (large inputs)
+  };
+  Mode mode = Mode::full;
+  int directions = 2;            // projection mode
+  std::uint64_t seed = 0;        // projection directions
+  int threads = 0;               // OpenMP threads; 0 = the OpenMP default
+  // Screening: a single central difference at a small step decides agreement when the engine
+  // already agrees with it within the tolerance model (relative resolution below); otherwise
+  // the full Ridders tableau decides. Only Ridders can report a mismatch.
+  // The screen's truncation error is not estimated: it is allowed `screen_resolution` times
+  // the source's largest gradient entry (normwise), and the screen is trusted only where its
+  // rounding bound is below that too. So FD resolves errors down to ~1e-6 of the largest entry;
+  // complex step and forward mode resolve 1e-12.
+  bool screen = true;
+  double screen_step = 1e-6;        // relative step
+  double screen_resolution = 1e-7;  // relative to max(|d_j|, max_j |d_j|)
+  double ridders_step = 0.02;       // relative first step of the tableaux
+  double shrink = 1.4;
+  int levels = 8;
+  int starts = 4;
+  std::uint64_t probe_seed = 0x726f756e64ULL;  // the rounding probe (f32 engines): tolerance.hpp
+};
+
+// One finding per (Gradient statement, source), statements in execution order. Needs the
+// engine's RunResult for the same graph and inputs. Sources that are not graph inputs, None
+// results, second-order statements: not_applicable with the reason. Deterministic: identical
+// findings for any thread count and rerun.
+std::vector<Finding> check_finite_differences(const graph::Graph& g, const eut::InputValues& inputs,
+                                              const eut::RunResult& engine_result,
+                                              const FdOptions& options = {});
+
+}  // namespace tc::oracles

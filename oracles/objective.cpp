@@ -1,0 +1,858 @@
+#include "oracles/objective.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <exception>
+#include <limits>
+#include <set>
+#include <utility>
+#include <variant>
+
+#include "engine/core/errors.hpp"
+#include "engine/ops/op_table.hpp"
+#include "eut/inputs.hpp"
+#include "oracles/evaluate.hpp"
+
+namespace tc::oracles {
+
+namespace {
+
+// --- walking the statement tree -----------------------------------------------------------
+
+// Gradient statements in pre-order, with whether each sits inside cond/while_loop.
+void collect_gradients(const graph::Block& block, bool in_control_flow,
+                       std::vector<std::pair<const graph::Gradient*, bool>>& out) {
+  for (const graph::Statement& s : block) {
+    if (const auto* g = std::get_if<graph::Gradient>(&s.node)) {
+      out.emplace_back(g, in_control_flow);
+    } else if (const auto* r = std::get_if<graph::Record>(&s.node)) {
+      collect_gradients(r->body, in_control_flow, out);
+    } else if (const auto* r = std::get_if<graph::StopRecording>(&s.node)) {
+      collect_gradients(r->body, in_control_flow, out);
+    } else if (const auto* c = std::get_if<graph::Cond>(&s.node)) {
+      collect_gradients(c->then_body, true, out);
+      collect_gradients(c->else_body, true, out);
+    } else if (const auto* w = std::get_if<graph::While>(&s.node)) {
+      collect_gradients(w->cond_body, true, out);
+      collect_gradients(w->body, true, out);
+    }
+  }
+}
+
+// A copy of `block` without the Gradient statements numbered below `k` (pre-order), ending
+// with statement k. `counter` numbers the Gradient statements met so far.
+graph::Block strip(const graph::Block& block, int k, int& counter, bool& reached,
+                   std::set<std::string>& removed) {
+  graph::Block out;
+  for (const graph::Statement& s : block) {
+    if (reached) break;
+    if (const auto* g = std::get_if<graph::Gradient>(&s.node)) {
+      const int index = counter++;
+      if (index < k) {
+        removed.insert(g->results.begin(), g->results.end());
+        continue;
+      }
+      out.push_back(s);
+      reached = true;
+    } else if (const auto* r = std::get_if<graph::Record>(&s.node)) {
+      graph::Record copy{r->tape, strip(r->body, k, counter, reached, removed)};
+      out.push_back({std::move(copy), s.loc});
+    } else if (const auto* r = std::get_if<graph::StopRecording>(&s.node)) {
+      graph::StopRecording copy{r->tape, strip(r->body, k, counter, reached, removed)};
+      out.push_back({std::move(copy), s.loc});
+    } else {
+      // cond/while: a gradient inside one comes after statement k (checked by the caller).
+      std::vector<std::pair<const graph::Gradient*, bool>> inner;
+      collect_gradients({s}, false, inner);
+      counter += static_cast<int>(inner.size());
+      out.push_back(s);
+    }
+  }
+  return out;
+}
+
+// Every name a statement reads.
+void collect_uses(const graph::Block& block, std::set<std::string>& uses) {
+  for (const graph::Statement& s : block) {
+    if (const auto* o = std::get_if<graph::OpStmt>(&s.node)) {
+      uses.insert(o->operands.begin(), o->operands.end());
+    } else if (const auto* r = std::get_if<graph::Record>(&s.node)) {
+      collect_uses(r->body, uses);
+    } else if (const auto* r = std::get_if<graph::StopRecording>(&s.node)) {
+      collect_uses(r->body, uses);
+    } else if (const auto* w = std::get_if<graph::Watch>(&s.node)) {
+      uses.insert(w->values.begin(), w->values.end());
+    } else if (const auto* c = std::get_if<graph::Cond>(&s.node)) {
+      uses.insert(c->pred);
+      collect_uses(c->then_body, uses);
+      collect_uses(c->else_body, uses);
+      uses.insert(c->then_yield.begin(), c->then_yield.end());
+      uses.insert(c->else_yield.begin(), c->else_yield.end());
+    } else if (const auto* w = std::get_if<graph::While>(&s.node)) {
+      uses.insert(w->init.begin(), w->init.end());
+      collect_uses(w->cond_body, uses);
+      collect_uses(w->body, uses);
+      uses.insert(w->cond_yield);
+      uses.insert(w->body_yield.begin(), w->body_yield.end());
+    } else if (const auto* g = std::get_if<graph::Gradient>(&s.node)) {
+      uses.insert(g->target);
+      uses.insert(g->sources.begin(), g->sources.end());
+      if (g->output_gradients) uses.insert(*g->output_gradients);
+    }
+  }
+}
+
+// Removes the op statements defining `names` (top level or inside record blocks only).
+graph::Block without(const graph::Block& block, const std::set<std::string>& names) {
+  graph::Block out;
+  for (const graph::Statement& s : block) {
+    if (const auto* o = std::get_if<graph::OpStmt>(&s.node)) {
+      if (names.count(o->result)) continue;
+      out.push_back(s);
+    } else if (const auto* r = std::get_if<graph::Record>(&s.node)) {
+      out.push_back({graph::Record{r->tape, without(r->body, names)}, s.loc});
+    } else if (const auto* r = std::get_if<graph::StopRecording>(&s.node)) {
+      out.push_back({graph::StopRecording{r->tape, without(r->body, names)}, s.loc});
+    } else {
+      out.push_back(s);
+    }
+  }
+  return out;
+}
+
+// Static facts about the ops up to the target statement, for the tolerance model.
+struct OpFacts {
+  std::int64_t depth = 0;
+  double op_factor = 1.0;
+  bool casts_to_f32 = false;
+  bool has_where = false;
+};
+
+void op_facts(const graph::Block& block, std::int64_t weight, OpFacts& f) {
+  for (const graph::Statement& s : block) {
+    if (const auto* o = std::get_if<graph::OpStmt>(&s.node)) {
+      f.depth += weight;
+      if (const OpDef* op = find_op(o->op)) f.op_factor = std::max(f.op_factor, op->tolerance_factor);
+      if (o->op == "cast" && o->attrs.dtype == DType::f32) f.casts_to_f32 = true;
+      if (o->op == "where") f.has_where = true;
+    } else if (const auto* r = std::get_if<graph::Record>(&s.node)) {
+      op_facts(r->body, weight, f);
+    } else if (const auto* r = std::get_if<graph::StopRecording>(&s.node)) {
+      op_facts(r->body, weight, f);
+    } else if (const auto* c = std::get_if<graph::Cond>(&s.node)) {
+      op_facts(c->then_body, weight, f);
+      op_facts(c->else_body, weight, f);
+    } else if (const auto* w = std::get_if<graph::While>(&s.node)) {
+      // Loop bodies count once per iteration; statically we take the cap or 16, whichever
+      // is smaller (a loop's rounding grows with its trip count).
+      const std::int64_t trips = std::clamp<std::int64_t>(w->max_iterations, 1, 16);
+      op_facts(w->cond_body, weight * trips, f);
+      op_facts(w->body, weight * trips, f);
+    }
+  }
+}
+
+// --- which values the tape treats as constants ----------------------------------------------
+//
+// A flow-sensitive walk of the prepared graph for the statement's tape, mirroring the
+// engine's recording rule (docs/engine.md "Recording"): an op is recorded iff the tape is
+// recording and some operand is tracked along a gradient-passing edge (differentiable class,
+// floating operand and output). Alongside, which values move when the sources move: `smooth`
+// if they move continuously, `piecewise` if only by jumps (comparisons, floor, integer casts).
+// A value that moves smoothly but is not recorded — or is a stop_gradient — is a constant to
+// the tape and must be frozen.
+class TapeAnalysis {
+ public:
+  enum class Dep : std::uint8_t { none, piecewise, smooth };
+
+  TapeAnalysis(const graph::Graph& g, const graph::Gradient& target_stmt,
+               const std::map<std::string, TensorSpec>& specs)
+      : target_(&target_stmt), tape_(target_stmt.tape), specs_(specs) {
+    for (const graph::TapeDecl& t : g.tapes)
+      if (t.name == tape_) watch_accessed_ = t.watch_accessed_variables;
+    for (const graph::Input& in : g.inputs) inputs_[in.name] = &in;
+    for (const std::string& s : target_stmt.sources)
+      if (inputs_.count(s) && is_floating(inputs_.at(s)->dtype)) dep_[s] = Dep::smooth;
+  }
+
+  void run(const graph::Block& block) { walk(block); }
+
+  std::vector<std::string> frozen;
+  std::string problem;            // non-empty: a value to freeze sits inside control flow
+  std::string complex_ineligible; // first op without complex extension the derivative flows through
+
+ private:
+  Dep dep(const std::string& n) const {
+    auto it = dep_.find(n);
+    return it == dep_.end() ? Dep::none : it->second;
+  }
+  bool floating(const std::string& n) const {
+    auto it = specs_.find(n);
+    return it == specs_.end() || is_floating(it->second.dtype);
+  }
+  bool tracked(const std::string& n) const {
+    if (tracked_.count(n)) return true;
+    auto it = inputs_.find(n);
+    if (it == inputs_.end() || it->second->kind != graph::InputKind::variable) return false;
+    // A variable read while recording is watched if trainable (and the tape watches
+    // accessed variables) or if it was watched explicitly.
+    return watched_vars_.count(n) || (it->second->trainable && watch_accessed_);
+  }
+
+  void walk(const graph::Block& block) {
+    for (const graph::Statement& s : block) {
+      if (stop_) return;
+      std::visit([&](const auto& node) { exec(node); }, s.node);
+    }
+  }
+
+  void exec(const graph::OpStmt& s) {
+    const OpDef& op = get_op(s.op);
+    TensorSpec out_spec;
+    if (auto it = specs_.find(s.result); it != specs_.end()) {
+      out_spec = it->second;
+    } else {
+      // A value of an untaken branch: its spec from the op's rule, if its operands' are known.
+      std::vector<TensorSpec> in;
+      bool known = true;
+      for (const std::string& o : s.operands) {
+        auto jt = specs_.find(o);
+        if (jt == specs_.end()) known = false; else in.push_back(jt->second);
+      }
+      out_spec.dtype = DType::f64;
+      if (known) {
+        try {
+          out_spec = op.infer(s.attrs, in.data(), static_cast<int>(in.size()));
+        } catch (const std::exception&) {
+        }
+      }
+      specs_[s.result] = out_spec;
+    }
+    const bool out_floating = is_floating(out_spec.dtype);
+    const bool is_stop_gradient = s.op == "stop_gradient";
+    bool recorded = false, any_dep = false, smooth_in = false;
+    for (std::size_t i = 0; i < s.operands.size(); ++i) {
+      const std::string& o = s.operands[i];
+      const bool passes = op.input(static_cast<int>(i)).grad == GradClass::differentiable &&
+                          floating(o) && out_floating;
+      if (passes && recording_ && tracked(o)) recorded = true;
+      const Dep d = dep(o);
+      if (d != Dep::none) any_dep = true;
+      if (d == Dep::smooth && passes) smooth_in = true;
+    }
+    if (!any_dep) {
+      if (recorded) tracked_.insert(s.result);
+      return;
+    }
+    if (smooth_in && !op.complex_step_ok && complex_ineligible.empty()) complex_ineligible = s.op;
+    const bool smooth = out_floating && (smooth_in || (is_stop_gradient && dep(s.operands[0]) == Dep::smooth));
+    if (smooth && (!recorded || is_stop_gradient)) {
+      if (control_depth_ > 0) {
+        if (problem.empty())
+          problem = s.result + " = " + s.op + " moves with the sources but the tape treats it as a "
+                    "constant, inside cond/while_loop where it cannot be held fixed";
+      } else {
+        frozen.push_back(s.result);
+      }
+      return;  // frozen: a constant from here on
+    }
+    if (recorded) tracked_.insert(s.result);
+    dep_[s.result] = smooth ? Dep::smooth : Dep::piecewise;
+  }
+
+  void exec(const graph::Record& r) {
+    const bool saved = recording_;
+    if (r.tape == tape_) recording_ = true;
+    walk(r.body);
+    recording_ = saved;
+  }
+
+  void exec(const graph::StopRecording& r) {
+    const bool saved = recording_;
+    if (r.tape == tape_) recording_ = false;
+    walk(r.body);
+    recording_ = saved;
+  }
+
+  void exec(const graph::Watch& w) {
+    if (w.tape != tape_) return;
+    for (const std::string& v : w.values) {
+      auto it = inputs_.find(v);
+      if (it != inputs_.end() && it->second->kind == graph::InputKind::variable)
+        watched_vars_.insert(v);
+      else
+        tracked_.insert(v);
+    }
+  }
+
+  // A result takes the strongest dependence and the tracking of what it may be.
+  void join(const std::string& result, const std::vector<std::string>& from) {
+    Dep d = dep_.count(result) ? dep_[result] : Dep::none;
+    bool t = tracked_.count(result) > 0;
+    for (const std::string& f : from) {
+      d = std::max(d, dep(f));
+      t = t || tracked(f);
+    }
+    if (d != Dep::none) dep_[result] = d;
+    if (t) tracked_.insert(result);
+  }
+
+  void exec(const graph::Cond& c) {
+    ++control_depth_;
+    walk(c.then_body);
+    walk(c.else_body);
+    --control_depth_;
+    for (std::size_t k = 0; k < c.results.size(); ++k) {
+      std::vector<std::string> from;
+      if (k < c.then_yield.size()) from.push_back(c.then_yield[k]);
+      if (k < c.else_yield.size()) from.push_back(c.else_yield[k]);
+      join(c.results[k], from);
+      if (dep(c.pred) != Dep::none && dep(c.results[k]) == Dep::none)
+        dep_[c.results[k]] = Dep::piecewise;  // the branch taken moves with the sources
+      if (dep(c.results[k]) == Dep::smooth && !tracked(c.results[k]) && problem.empty())
+        problem = c.results[k] + " (a cond result) moves with the sources but the tape does not "
+                  "track it; it cannot be held fixed";
+    }
+  }
+
+  void exec(const graph::While& w) {
+    ++control_depth_;
+    const std::size_t n = std::min(w.params.size(), w.init.size());
+    for (std::size_t k = 0; k < n; ++k) join(w.params[k], {w.init[k]});
+    // Iterate to a fixed point: dependence and tracking only grow.
+    for (int round = 0; round < 64; ++round) {
+      const auto dep_before = dep_;
+      const auto tracked_before = tracked_;
+      walk(w.cond_body);
+      walk(w.body);
+      for (std::size_t k = 0; k < n && k < w.body_yield.size(); ++k) join(w.params[k], {w.body_yield[k]});
+      if (dep_ == dep_before && tracked_ == tracked_before) break;
+    }
+    --control_depth_;
+    for (std::size_t k = 0; k < w.results.size() && k < n; ++k) join(w.results[k], {w.params[k]});
+  }
+
+  void exec(const graph::Gradient& g) {
+    if (&g == target_) stop_ = true;
+  }
+
+  const graph::Gradient* target_;
+  std::string tape_;
+  std::map<std::string, TensorSpec> specs_;
+  std::map<std::string, const graph::Input*> inputs_;
+  std::map<std::string, Dep> dep_;
+  std::set<std::string> tracked_;
+  std::set<std::string> watched_vars_;
+  bool watch_accessed_ = true;
+  bool recording_ = false;
+  int control_depth_ = 0;
+  bool stop_ = false;
+};
+
+const graph::Gradient* first_gradient(const graph::Block& block) {
+  std::vector<std::pair<const graph::Gradient*, bool>> all;
+  collect_gradients(block, false, all);
+  return all.empty() ? nullptr : all.front().first;
+}
+
+double abs_part(double x) { return std::abs(x); }
+double abs_part(const c128& x) { return std::abs(x.imag()); }
+double abs_part(const Dual& x) { return std::abs(x.d); }
+
+std::string fmt(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", x);
+  return buf;
+}
+
+}  // namespace
+
+int count_gradient_statements(const graph::Graph& g) {
+  std::vector<std::pair<const graph::Gradient*, bool>> all;
+  collect_gradients(g.body, false, all);
+  return static_cast<int>(all.size());
+}
+
+Objective make_objective(const graph::Graph& g, const eut::InputValues& inputs, int gradient) {
+  Objective o;
+  o.gradient = gradient;
+  std::vector<std::pair<const graph::Gradient*, bool>> all;
+  collect_gradients(g.body, false, all);
+  if (gradient < 0 || gradient >= static_cast<int>(all.size())) {
+    o.not_applicable = "the graph has no Gradient statement number " + std::to_string(gradient);
+    return o;
+  }
+  o.statement = *all[static_cast<std::size_t>(gradient)].first;
+  for (int i = 0; i <= gradient; ++i)
+    if (all[static_cast<std::size_t>(i)].second) {
+      o.not_applicable = "a gradient() inside cond/while_loop comes before this one: its execution "
+                         "order is data-dependent";
+      return o;
+    }
+  for (const std::string& s : o.statement.sources) o.sources.push_back({s, {}, ""});
+
+  // The prepared graph: earlier gradients dropped, everything after this one too.
+  graph::Graph prepared = g;
+  int counter = 0;
+  bool reached = false;
+  std::set<std::string> removed;
+  prepared.body = strip(g.body, gradient, counter, reached, removed);
+  {
+    std::set<std::string> uses;
+    collect_uses(prepared.body, uses);
+    for (const std::string& r : removed)
+      if (uses.count(r)) {
+        o.not_applicable = "uses " + r + ", the result of an earlier gradient() (second order: "
+                           "the second-order oracle checks it through the engine)";
+        return o;
+      }
+  }
+
+  // The base point.
+  std::map<std::string, std::vector<double>> base;
+  Evaluation<double> ev;
+  try {
+    const eut::InputValues values = eut::materialize_inputs(g, inputs);
+    for (const graph::Input& in : g.inputs) base[in.name] = values.at(in.name).data;
+    ev = evaluate<double>(prepared, base, false);
+  } catch (const std::exception& e) {
+    o.not_applicable = std::string("the graph does not evaluate at the base point: ") + e.what();
+    return o;
+  }
+  const graph::Gradient* target_stmt = first_gradient(prepared.body);
+  if (!ev.stopped_by || ev.stopped_by != target_stmt) {
+    o.not_applicable = "evaluation did not reach the gradient() statement";
+    return o;
+  }
+
+  // Sources: graph inputs of a floating dtype.
+  for (ObjectiveSource& s : o.sources) {
+    auto it = std::find_if(g.inputs.begin(), g.inputs.end(),
+                           [&](const graph::Input& in) { return in.name == s.name; });
+    if (it == g.inputs.end()) {
+      s.why_not = s.name + " is an intermediate value, not a graph input; the generic evaluator "
+                  "cannot override it (the connectivity and second-order oracles cover it)";
+      if (auto jt = ev.specs.find(s.name); jt != ev.specs.end()) s.spec = jt->second;
+      continue;
+    }
+    s.spec = {it->dtype, it->shape};
+    if (!is_floating(it->dtype)) s.why_not = s.name + " has dtype " + std::string(dtype_name(it->dtype)) +
+                                             ": no gradient (R3)";
+  }
+
+  // Values the tape treats as constants.
+  TapeAnalysis analysis(prepared, *target_stmt, ev.specs);
+  try {
+    analysis.run(prepared.body);
+  } catch (const std::exception& e) {
+    o.not_applicable = std::string("cannot analyse the graph: ") + e.what();
+    return o;
+  }
+  if (!analysis.problem.empty()) {
+    o.not_applicable = analysis.problem;
+    return o;
+  }
+  o.frozen = analysis.frozen;
+  o.complex_ineligible = analysis.complex_ineligible;
+  if (!o.frozen.empty()) {
+    const std::set<std::string> names(o.frozen.begin(), o.frozen.end());
+    prepared.body = without(prepared.body, names);
+    for (const std::string& n : o.frozen) {
+      graph::Input in;
+      in.name = n;
+      in.dtype = ev.specs.at(n).dtype;
+      in.shape = ev.specs.at(n).shape;
+      in.kind = graph::InputKind::constant;
+      in.init.kind = graph::Init::Kind::values;
+      in.init.values = ev.values.at(n);
+      base[n] = ev.values.at(n);
+      prepared.inputs.push_back(std::move(in));
+    }
+  }
+
+  // Tolerance facts.
+  OpFacts facts;
+  op_facts(prepared.body, 1, facts);
+  o.tolerance.depth = std::max<std::int64_t>(facts.depth, 1);
+  o.tolerance.op_factor = facts.op_factor;
+  o.tolerance.oracle_unit = facts.casts_to_f32 ? unit_roundoff(DType::f32) : unit_roundoff(DType::f64);
+  double engine_unit = unit_roundoff(DType::f64);
+  for (const auto& [name, spec] : ev.specs)
+    if (is_floating(spec.dtype)) engine_unit = std::max(engine_unit, unit_roundoff(spec.dtype));
+  o.tolerance.engine_unit = engine_unit;
+  o.has_where = facts.has_where;
+
+  // The target and the cotangent.
+  auto target = ev.specs.find(o.statement.target);
+  if (target == ev.specs.end()) {
+    o.not_applicable = o.statement.target + " is not defined before the gradient() statement";
+    return o;
+  }
+  o.target_spec = target->second;
+  if (!is_floating(o.target_spec.dtype)) {
+    o.not_applicable = "the target " + o.statement.target + " has dtype " +
+                       std::string(dtype_name(o.target_spec.dtype)) + ": every gradient is None (R3)";
+    return o;
+  }
+  const std::size_t n_target = ev.values.at(o.statement.target).size();
+  if (o.statement.output_gradients) {
+    auto v = ev.values.find(*o.statement.output_gradients);
+    if (v == ev.values.end()) {
+      o.not_applicable = "output_gradients " + *o.statement.output_gradients + " is not defined";
+      return o;
+    }
+    if (v->second.size() != n_target) {
+      o.not_applicable = "output_gradients " + *o.statement.output_gradients + " has " +
+                         std::to_string(v->second.size()) + " elements, the target " +
+                         std::to_string(n_target);
+      return o;
+    }
+    o.cotangent = v->second;
+  } else {
+    o.cotangent.assign(n_target, 1.0);
+  }
+
+  o.graph = std::move(prepared);
+  o.base = std::move(base);
+  try {
+    ObjectiveValue<double> f0 = evaluate_objective<double>(o, o.base, true);
+    o.value = f0.value;
+    o.magnitude = f0.magnitude;
+    o.branches = std::move(f0.branches);
+  } catch (const std::exception& e) {
+    o.not_applicable = std::string("the prepared graph does not evaluate: ") + e.what();
+    return o;
+  }
+  if (!std::isfinite(o.value))
+    o.not_applicable = "f = Σ v·" + o.statement.target + " is not finite at the base point (" +
+                       fmt(o.value) + ")";
+  return o;
+}
+
+template <class S>
+ObjectiveValue<S> evaluate_objective(const Objective& o,
+                                     const std::map<std::string, std::vector<S>>& inputs,
+                                     bool record_branches) {
+  Evaluation<S> ev = evaluate<S>(o.graph, inputs, record_branches);
+  auto it = ev.values.find(o.statement.target);
+  if (it == ev.values.end()) throw Error(o.statement.target + " is not defined at this point");
+  const std::vector<S>& t = it->second;
+  if (t.size() != o.cotangent.size())
+    throw Error(o.statement.target + " changed size from " + std::to_string(o.cotangent.size()) +
+                " to " + std::to_string(t.size()));
+  ObjectiveValue<S> out;
+  S sum = S(0);
+  double mag = 0;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    const S term = S(o.cotangent[i]) * t[i];
+    sum += term;
+    mag += abs_part(term);
+  }
+  out.value = sum;
+  out.magnitude = mag;
+  out.branches = std::move(ev.branches);
+  return out;
+}
+
+template ObjectiveValue<double> evaluate_objective(const Objective&,
+                                                   const std::map<std::string, std::vector<double>>&, bool);
+template ObjectiveValue<c128> evaluate_objective(const Objective&,
+                                                 const std::map<std::string, std::vector<c128>>&, bool);
+template ObjectiveValue<Dual> evaluate_objective(const Objective&,
+                                                 const std::map<std::string, std::vector<Dual>>&, bool);
+
+template <class S>
+std::map<std::string, std::vector<S>> lift(const Objective& o) {
+  std::map<std::string, std::vector<S>> out;
+  for (const auto& [name, v] : o.base) out[name].assign(v.begin(), v.end());
+  return out;
+}
+
+template std::map<std::string, std::vector<double>> lift(const Objective&);
+template std::map<std::string, std::vector<c128>> lift(const Objective&);
+template std::map<std::string, std::vector<Dual>> lift(const Objective&);
+
+bool same_branches(const Branches& a, const Branches& b) { return a.sides == b.sides; }
+
+bool near_kink(const Objective& o, std::map<std::string, std::vector<double>>& scratch,
+               const std::string& source, std::int64_t index, const std::vector<double>* direction,
+               double delta) {
+  std::vector<double>& x = scratch.at(source);
+  const std::vector<double>& base = o.base.at(source);
+  for (const double t : {delta, -delta}) {
+    if (direction)
+      for (std::size_t i = 0; i < x.size(); ++i) x[i] = base[i] + t * (*direction)[i];
+    else
+      x[static_cast<std::size_t>(index)] = base[static_cast<std::size_t>(index)] + t;
+    bool same = false;
+    try {
+      const ObjectiveValue<double> v = evaluate_objective<double>(o, scratch, true);
+      same = std::isfinite(v.value) && same_branches(v.branches, o.branches);
+    } catch (const std::exception&) {
+    }
+    std::copy(base.begin(), base.end(), x.begin());
+    if (!same) return true;
+  }
+  return false;
+}
+
+Finding make_finding(const Objective& o, std::size_t source, const char* oracle, Outcome outcome,
+                     std::string detail) {
+  Finding f;
+  f.oracle = oracle;
+  f.gradient = o.gradient;
+  f.target = o.statement.target;
+  f.source = source < o.statement.sources.size() ? o.statement.sources[source] : std::string();
+  f.outcome = outcome;
+  f.detail = std::move(detail);
+  return f;
+}
+
+EngineGradient engine_gradient(const Objective& o, const eut::RunResult& r, std::size_t source,
+                               const char* oracle) {
+  EngineGradient out;
+  auto na = [&](std::string why) {
+    out.finding = make_finding(o, source, oracle, Outcome::not_applicable, std::move(why));
+    return out;
+  };
+  if (!o.not_applicable.empty()) return na(o.not_applicable);
+  const auto k = static_cast<std::size_t>(o.gradient);
+  if (k >= r.gradients.size()) {
+    if (r.error) return na("the engine raised before this gradient(): " + r.error->message);
+    return na("the engine returned no result for this gradient()");
+  }
+  const eut::GradientResult& gr = r.gradients[k];
+  if (source >= gr.values.size()) return na("the engine returned no slot for this source");
+  const ObjectiveSource& s = o.sources[source];
+  if (!s.why_not.empty()) return na(s.why_not);
+  if (!gr.values[source]) {
+    const std::string why = source < gr.why_none.size() && !gr.why_none[source].empty()
+                                ? " (" + gr.why_none[source] + ")" : std::string();
+    return na("the engine returned None" + why + "; the connectivity oracle judges None");
+  }
+  const eut::Value& v = *gr.values[source];
+  if (v.shape != s.spec.shape || static_cast<std::int64_t>(v.data.size()) != s.spec.shape.numel()) {
+    out.finding = make_finding(o, source, oracle, Outcome::mismatch,
+                               "the engine's gradient has shape " + v.shape.str() + " (" +
+                                   std::to_string(v.data.size()) + " values) for a source of shape " +
+                                   s.spec.shape.str());
+    return out;
+  }
+  out.value = &v;
+  return out;
+}
+
+Finding summarize(const Objective& o, std::size_t source, const char* oracle,
+                  const std::vector<EntryCheck>& entries, const char* what, bool flat_index) {
+  Finding f = make_finding(o, source, oracle, Outcome::agree, "");
+  std::int64_t mismatches = 0, worst = -1;
+  double worst_ratio = -1;
+  const char* why = "";
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const EntryCheck& e = entries[i];
+    if (e.state == EntryCheck::State::inconclusive) {
+      ++f.entries_inconclusive;
+      if (!*why) why = e.why;
+      continue;
+    }
+    ++f.entries_checked;
+    if (e.state == EntryCheck::State::mismatch) ++mismatches;
+    const double abs_err = std::abs(e.engine - e.reference);
+    const double ratio = e.tolerance > 0 ? abs_err / e.tolerance : (abs_err > 0 ? INFINITY : 0);
+    const bool nan = !(abs_err == abs_err);
+    f.max_abs_error = std::max(f.max_abs_error, nan ? INFINITY : abs_err);
+    f.max_rel_error = std::max(f.max_rel_error, nan ? INFINITY : relative_error(e.engine, e.reference));
+    // The worst entry: the largest error relative to its own tolerance (a mismatch first).
+    const bool worse = worst < 0 || (e.state == EntryCheck::State::mismatch &&
+                                     entries[static_cast<std::size_t>(worst)].state != EntryCheck::State::mismatch) ||
+                       ((e.state == EntryCheck::State::mismatch) ==
+                            (entries[static_cast<std::size_t>(worst)].state == EntryCheck::State::mismatch) &&
+                        (nan || ratio > worst_ratio));
+    if (worse) {
+      worst = static_cast<std::int64_t>(i);
+      worst_ratio = nan ? INFINITY : ratio;
+    }
+  }
+  const std::string name = o.statement.sources[source];
+  const std::string n_str = std::to_string(entries.size());
+  if (worst >= 0) {
+    const EntryCheck& w = entries[static_cast<std::size_t>(worst)];
+    f.tolerance = w.tolerance;
+    f.worst_entry = flat_index ? worst : -1;
+  }
+  const std::string inconclusive_note =
+      f.entries_inconclusive
+          ? "; " + std::to_string(f.entries_inconclusive) + " inconclusive (" + why + ")"
+          : std::string();
+  if (mismatches > 0) {
+    const EntryCheck& w = entries[static_cast<std::size_t>(worst)];
+    f.outcome = Outcome::mismatch;
+    f.detail = "d" + o.statement.target + "/d" + name + ": " + std::to_string(mismatches) + " of " +
+               n_str + " " + what + "s disagree; worst " + what + " " + std::to_string(worst) +
+               ": engine " + fmt(w.engine) + ", " + oracle + " " + fmt(w.reference) + " ± " +
+               fmt(w.error) + " (tolerance " + fmt(w.tolerance) + ")" + inconclusive_note;
+  } else if (f.entries_checked == 0) {
+    f.outcome = entries.empty() ? Outcome::not_applicable : Outcome::inconclusive;
+    f.detail = entries.empty() ? name + " has no elements to check"
+                               : "d" + o.statement.target + "/d" + name + ": all " + n_str + " " +
+                                     what + "s inconclusive (" + why + ")";
+  } else {
+    f.detail = "d" + o.statement.target + "/d" + name + ": " + std::to_string(f.entries_checked) +
+               " " + what + "s agree (max relative error " + fmt(f.max_rel_error) + ")" +
+               inconclusive_note;
+  }
+  return f;
+}
+
+namespace {
+
+// FNV-1a: a name's hash, the same on every platform (std::hash is not).
+std::uint64_t fnv1a(const std::string& s) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ULL;
+  return h;
+}
+
+// Every floating op result %y becomes %y = mul(%y~raw, %~jit%y) with %~jit%y an input of
+// values 1 + δ, δ uniform in [-unit, unit] per element.
+void jitter_block(graph::Block& block, const std::map<std::string, TensorSpec>& specs, double unit,
+                  std::uint64_t seed, std::vector<graph::Input>& inputs) {
+  graph::Block out;
+  for (graph::Statement& s : block) {
+    if (auto* o = std::get_if<graph::OpStmt>(&s.node)) {
+      auto it = specs.find(o->result);
+      if (it != specs.end() && is_floating(it->second.dtype)) {
+        const std::string result = o->result, raw = result + "~raw", jit = "%~jit" + result;
+        o->result = raw;
+        out.push_back(std::move(s));
+        graph::Input in;
+        in.name = jit;
+        in.dtype = it->second.dtype;
+        in.shape = it->second.shape;
+        in.init.kind = graph::Init::Kind::values;
+        in.init.values.resize(static_cast<std::size_t>(in.shape.numel()));
+        std::uint64_t state = mix_seed(seed ^ fnv1a(result));
+        for (double& v : in.init.values) {
+          state = mix_seed(state);
+          v = 1 + unit * (2 * (static_cast<double>(state >> 11) * 0x1p-53) - 1);
+        }
+        inputs.push_back(std::move(in));
+        out.push_back({graph::OpStmt{result, "mul", {raw, jit}, {}}, {}});
+        continue;
+      }
+    } else if (auto* r = std::get_if<graph::Record>(&s.node)) {
+      jitter_block(r->body, specs, unit, seed, inputs);
+    } else if (auto* r = std::get_if<graph::StopRecording>(&s.node)) {
+      jitter_block(r->body, specs, unit, seed, inputs);
+    } else if (auto* c = std::get_if<graph::Cond>(&s.node)) {
+      jitter_block(c->then_body, specs, unit, seed, inputs);
+      jitter_block(c->else_body, specs, unit, seed, inputs);
+    } else if (auto* w = std::get_if<graph::While>(&s.node)) {
+      jitter_block(w->cond_body, specs, unit, seed, inputs);
+      jitter_block(w->body, specs, unit, seed, inputs);
+    }
+    out.push_back(std::move(s));
+  }
+  block = std::move(out);
+}
+
+}  // namespace
+
+std::vector<double> rounding_sensitivity(const Objective& o, const std::vector<const eut::Value*>& engine,
+                                         std::uint64_t seed, int threads, int directions,
+                                         int realizations) {
+  const std::size_t n_sources = o.sources.size();
+  std::vector<double> rho(n_sources, 0.0);
+  if (!o.not_applicable.empty() || directions <= 0 || realizations <= 0) return rho;
+  // The jittered copies.
+  std::map<std::string, TensorSpec> specs;
+  try {
+    specs = evaluate<double>(o.graph, o.base, false).specs;
+  } catch (const std::exception&) {
+    return rho;
+  }
+  std::vector<Objective> jittered(static_cast<std::size_t>(realizations), o);
+  for (int r = 0; r < realizations; ++r) {
+    Objective& j = jittered[static_cast<std::size_t>(r)];
+    std::vector<graph::Input> extra;
+    jitter_block(j.graph.body, specs, o.tolerance.engine_unit, mix_seed(seed + static_cast<std::uint64_t>(r)), extra);
+    for (graph::Input& in : extra) {
+      j.base[in.name] = in.init.values;
+      j.graph.inputs.push_back(std::move(in));
+    }
+  }
+  struct Task {
+    std::size_t source;
+    int direction;
+  };
+  std::vector<Task> tasks;
+  for (std::size_t s = 0; s < n_sources; ++s)
+    if (o.sources[s].why_not.empty() && o.base.count(o.sources[s].name))
+      for (int d = 0; d < directions; ++d) tasks.push_back({s, d});
+  std::vector<double> slot(tasks.size(), 0.0);
+  const auto n_tasks = static_cast<std::int64_t>(tasks.size());
+#pragma omp parallel num_threads(threads > 0 ? threads : omp_get_max_threads())
+  {
+    std::vector<std::map<std::string, std::vector<Dual>>> scratch;
+    scratch.push_back(lift<Dual>(o));
+    for (const Objective& j : jittered) scratch.push_back(lift<Dual>(j));
+#pragma omp for schedule(dynamic, 1)
+    for (std::int64_t ti = 0; ti < n_tasks; ++ti) {
+      const Task& t = tasks[static_cast<std::size_t>(ti)];
+      const std::string& name = o.sources[t.source].name;
+      const std::size_t n = o.base.at(name).size();
+      const std::vector<double> u =
+          random_direction(n, mix_seed(seed) ^ mix_seed((t.source << 16) + static_cast<std::uint64_t>(t.direction)));
+      auto jvp = [&](const Objective& obj, std::map<std::string, std::vector<Dual>>& in) {
+        std::vector<Dual>& x = in.at(name);
+        for (std::size_t i = 0; i < n; ++i) x[i].d = u[i];
+        double d = std::numeric_limits<double>::quiet_NaN();
+        try {
+          d = evaluate_objective<Dual>(obj, in, false).value.d;
+        } catch (const std::exception&) {
+        }
+        for (Dual& xi : x) xi.d = 0;
+        return d;
+      };
+      const double plain = jvp(o, scratch[0]);
+      double delta = 0;
+      for (std::size_t r = 0; r < jittered.size(); ++r) {
+        const double d = jvp(jittered[r], scratch[r + 1]);
+        delta = std::max(delta, std::abs(d - plain));
+      }
+      double t2 = 0;
+      if (t.source < engine.size() && engine[t.source] && engine[t.source]->data.size() == n)
+        for (std::size_t i = 0; i < n; ++i) t2 += engine[t.source]->data[i] * u[i] * engine[t.source]->data[i] * u[i];
+      const double denom = std::max(std::sqrt(t2), std::abs(plain) / std::sqrt(static_cast<double>(n)));
+      double r = denom > 0 ? delta / denom : 0.0;
+      if (!std::isfinite(r)) r = 0.0;  // a failed probe measures nothing; the a-priori term stands
+      slot[static_cast<std::size_t>(ti)] = r;
+    }
+  }
+  for (std::size_t t = 0; t < tasks.size(); ++t) rho[tasks[t].source] = std::max(rho[tasks[t].source], slot[t]);
+  return rho;
+}
+
+std::uint64_t mix_seed(std::uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+std::vector<double> random_direction(std::size_t n, std::uint64_t seed) {
+  std::vector<double> u(n);
+  std::uint64_t state = mix_seed(seed);
+  for (std::size_t i = 0; i < n; ++i) {
+    state = mix_seed(state);
+    const double r = static_cast<double>(state >> 11) * 0x1p-53;  // [0, 1)
+    const double size = 0.5 + 0.5 * r;
+    u[i] = (state & 1) ? size : -size;
+  }
+  return u;
+}
+
+}  // namespace tc::oracles

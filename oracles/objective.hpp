@@ -1,0 +1,148 @@
+// The scalar function a numerical oracle differentiates for one Gradient statement, and the
+// bookkeeping every such oracle shares (which engine gradient to compare, how per-entry
+// comparisons become one Finding).
+//
+// For statement k — `tape.gradient(T, [s_1 .. s_m], output_gradients = v)` — the function is
+//   f(s_1 .. s_m) = Σ_i v_i · T_i     (v = ones when absent; v held at its base value)
+// as a function of the sources' values, every other input fixed. Its gradient with respect to
+// s_j is exactly what the engine must return (R8). Three things make f the function the TAPE
+// differentiates rather than the plain forward:
+//   - earlier Gradient statements are dropped (the generic evaluator stops at the first one);
+//     a target that uses an earlier gradient's result is second order: not_applicable here;
+//   - values the tape treats as constants although they move with the sources — results of
+//     ops outside the tape's recording, inside its stop_recording, of ops none of whose
+//     differentiable operands the tape tracks, and of stop_gradient — are held at their base
+//     values ("frozen"): the statement is removed and the value becomes an input of the
+//     prepared graph. A frozen value inside cond/while_loop cannot be hoisted: not_applicable;
+//   - sources must be graph inputs (evaluate() has no "override this intermediate value"
+//     facility); an intermediate source is not_applicable for these oracles.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/core/scalar.hpp"
+#include "engine/ops/op_def.hpp"
+#include "eut/engine_under_test.hpp"
+#include "graph/ir.hpp"
+#include "oracles/finding.hpp"
+#include "oracles/tolerance.hpp"
+
+namespace tc::oracles {
+
+struct ObjectiveSource {
+  std::string name;       // IR name, as in the Gradient statement
+  TensorSpec spec;        // of the input
+  std::string why_not;    // non-empty: this source cannot be perturbed (not an input ...)
+};
+
+struct Objective {
+  int gradient = 0;                 // index of the Gradient statement, in execution order
+  graph::Gradient statement;        // a copy of it
+  std::string not_applicable;       // non-empty: nothing of this statement can be checked (why)
+
+  graph::Graph graph;               // prepared: earlier gradients dropped, frozen values inputs
+  std::map<std::string, std::vector<double>> base;  // every input of `graph`, f64
+  std::vector<std::string> frozen;  // names of the values held at their base values
+  std::vector<ObjectiveSource> sources;
+  std::vector<double> cotangent;    // v, one per target element
+  TensorSpec target_spec;
+
+  double value = 0;                 // f at the base point
+  double magnitude = 0;             // Σ |v_i T_i| at the base point
+  Branches branches;                // the base point's branch signature
+
+  ToleranceContext tolerance;
+  std::string complex_ineligible;   // the first op without a complex extension, "" if none
+  bool has_where = false;           // a where/select: NaN may leak into gradients (TF, documented)
+};
+
+// The number of Gradient statements of `g` (pre-order through record/stop_recording blocks,
+// which is execution order unless a gradient sits inside cond/while_loop).
+int count_gradient_statements(const graph::Graph& g);
+
+// Prepares statement `gradient` of `g` at `inputs` (unlisted inputs take their Init).
+// Never throws for a graph problem: `not_applicable` says why.
+Objective make_objective(const graph::Graph& g, const eut::InputValues& inputs, int gradient);
+
+// f and the magnitude of its terms at a point: for double Σ|v_i T_i|, for c128 Σ|v_i Im T_i|,
+// for Dual Σ|v_i T_i'| (the terms of the derivative part).
+template <class S>
+struct ObjectiveValue {
+  S value{};
+  double magnitude = 0;
+  Branches branches;  // with record_branches
+};
+
+// Evaluates f with `inputs` (every input of objective.graph, as from lift()). Throws tc::Error
+// as evaluate() does.
+template <class S>
+ObjectiveValue<S> evaluate_objective(const Objective& o,
+                                     const std::map<std::string, std::vector<S>>& inputs,
+                                     bool record_branches);
+
+// The base point as inputs of scalar type S (zero imaginary part / tangent).
+template <class S>
+std::map<std::string, std::vector<S>> lift(const Objective& o);
+
+bool same_branches(const Branches& a, const Branches& b);
+
+// Whether a kink lies within `delta` of the base point along a line in one source — element
+// `index` (direction null) or `direction` — i.e. whether f at ±delta takes a different branch
+// somewhere (or fails, or is not finite). `scratch` holds the base point and is restored.
+bool near_kink(const Objective& o, std::map<std::string, std::vector<double>>& scratch,
+               const std::string& source, std::int64_t index, const std::vector<double>* direction,
+               double delta);
+
+// The engine's rounding, observed (a Monte-Carlo rounding analysis): for `directions` random
+// directions u of each source, f's JVP on dual numbers is evaluated on the prepared graph and
+// on `realizations` copies in which every floating op result is multiplied by its own
+// (1 + δ), δ uniform in [-u_e, u_e] per element (u_e: the engine's unit roundoff) — rounding
+// of every intermediate value, primal and tangent, at the engine's precision. Per source:
+//   ρ_s = max |JVP_jittered - JVP| / max(sqrt(Σ_i (g_i u_i)²), |JVP| / sqrt(n))
+// with g the engine's gradient (null: the JVP alone); a relative measure that, times an
+// entry's (or a direction's) magnitude, is the rounding the engine's value may carry. Zero for
+// sources not given. Deterministic for any thread count.
+std::vector<double> rounding_sensitivity(const Objective& o, const std::vector<const eut::Value*>& engine,
+                                         std::uint64_t seed, int threads, int directions = 2,
+                                         int realizations = 2);
+
+// --- comparing with the engine ------------------------------------------------------------
+
+// A finding for source `source` of `o` with the names filled in.
+Finding make_finding(const Objective& o, std::size_t source, const char* oracle, Outcome outcome,
+                     std::string detail);
+
+// The engine's gradient for source `source`, or the finding that says why there is nothing to
+// compare (statement not applicable, engine error, None, wrong shape, source not an input).
+struct EngineGradient {
+  const eut::Value* value = nullptr;
+  std::optional<Finding> finding;
+};
+EngineGradient engine_gradient(const Objective& o, const eut::RunResult& engine_result,
+                               std::size_t source, const char* oracle);
+
+// One compared entry (an element, or a direction in projection modes).
+struct EntryCheck {
+  enum class State : std::uint8_t { agree, mismatch, inconclusive } state = State::inconclusive;
+  double engine = 0, reference = 0;  // the engine's number and the oracle's
+  double error = 0;                  // the oracle's error estimate for `reference`
+  double tolerance = 0;              // the allowance used
+  const char* why = "";              // for inconclusive entries: a short reason
+};
+
+// The finding of one source from its entries, in entry order (deterministic). `what` names an
+// entry in sentences ("element", "direction"); `flat_index` says whether the worst entry's
+// index is an element index (reported as worst_entry) or not (-1).
+Finding summarize(const Objective& o, std::size_t source, const char* oracle,
+                  const std::vector<EntryCheck>& entries, const char* what, bool flat_index);
+
+// splitmix64: the seeded streams behind random directions (platform-independent).
+std::uint64_t mix_seed(std::uint64_t x);
+// Direction entries ±[0.5, 1): random signs and sizes, never near zero, so every element of
+// the source weighs in every direction.
+std::vector<double> random_direction(std::size_t n, std::uint64_t seed);
+
+}  // namespace tc::oracles

@@ -1,0 +1,128 @@
+// The complex-step oracle: ~1e-14 agreement on smooth graphs, a 1e-6 relative error caught,
+// not_applicable through ops without a complex extension, kinks never a mismatch, and
+// thread-count determinism.
+#include "oracles/complex_step.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <string>
+
+#include "eut/engine_under_test.hpp"
+#include "tests/eut/ir_builder.hpp"
+
+namespace tc::oracles {
+namespace {
+
+using namespace tc::test::ir;  // NOLINT
+
+graph::Graph one_input_graph(std::vector<double> x, Block body, DType dtype = DType::f64) {
+  graph::Graph g;
+  const Shape shape{static_cast<std::int64_t>(x.size())};
+  g.inputs = {variable("%x", shape, std::move(x), true, dtype)};
+  g.tapes = {tape("t")};
+  g.body = {record("t", std::move(body)), gradient({"%g"}, "t", "%loss", {"%x"})};
+  return g;
+}
+
+// loss = sum(log1p(x²) * tanh(x) / (1 + exp(x)))
+Block smooth_body() {
+  return {op("%xx", "mul", {"%x", "%x"}), op("%l", "log1p", {"%xx"}), op("%t", "tanh", {"%x"}),
+          op("%p", "mul", {"%l", "%t"}), op("%e", "exp", {"%x"}), op("%one", "add", {"%e", "%e"}),
+          op("%q", "div", {"%p", "%one"}), op("%loss", "reduce_sum", {"%q"})};
+}
+
+eut::RunResult run(const graph::Graph& g) {
+  eut::RunResult r = eut::make_reference_engine()->run(g, {});
+  EXPECT_FALSE(r.error) << r.error->message;
+  return r;
+}
+
+const std::vector<double> kX = {-2.1, -0.3, 0.05, 0.8, 3.3, 1e-3};
+
+TEST(ComplexStep, KnownDerivativeAgreesToRoundoff) {
+  const graph::Graph g = one_input_graph(kX, smooth_body());
+  const eut::RunResult r = run(g);
+  const std::vector<Finding> fs = check_complex_step(g, {}, r);
+  ASSERT_EQ(fs.size(), 1u);
+  EXPECT_EQ(fs[0].outcome, Outcome::agree) << fs[0].detail;
+  EXPECT_EQ(fs[0].oracle, "complex_step");
+  EXPECT_EQ(fs[0].entries_checked, 6);
+  EXPECT_LT(fs[0].max_rel_error, 1e-13);
+  // The derivative itself, by hand for x[3]: d/dx [log1p(x²) tanh(x) / (2 eˣ)].
+  const double x = kX[3], t = std::tanh(x), l = std::log1p(x * x), e = 2 * std::exp(x);
+  const double d = ((2 * x / (1 + x * x)) * t + l * (1 - t * t)) / e - l * t / e;
+  EXPECT_NEAR(r.gradients[0].values[0]->data[3], d, 1e-14);
+}
+
+TEST(ComplexStep, RelativeErrorOf1e6IsCaught) {
+  const graph::Graph g = one_input_graph(kX, smooth_body());
+  eut::RunResult r = run(g);
+  r.gradients[0].values[0]->data[4] *= 1 + 1e-6;
+  const std::vector<Finding> fs = check_complex_step(g, {}, r);
+  EXPECT_EQ(fs[0].outcome, Outcome::mismatch) << fs[0].detail;
+  EXPECT_EQ(fs[0].worst_entry, 4);
+}
+
+TEST(ComplexStep, F32EngineAgreesWithinItsRounding) {
+  const graph::Graph g = one_input_graph(kX, smooth_body(), DType::f32);
+  const eut::RunResult r = run(g);
+  EXPECT_EQ(check_complex_step(g, {}, r)[0].outcome, Outcome::agree);
+  eut::RunResult wrong = r;
+  wrong.gradients[0].values[0]->data[1] *= 1.001;
+  EXPECT_EQ(check_complex_step(g, {}, wrong)[0].outcome, Outcome::mismatch);
+}
+
+TEST(ComplexStep, OpsWithoutComplexExtensionMakeTheGraphIneligible) {
+  const graph::Graph g = one_input_graph({0.1, 0.2}, {op("%e", "erf", {"%x"}), op("%loss", "reduce_sum", {"%e"})});
+  const std::vector<Finding> fs = check_complex_step(g, {}, run(g));
+  ASSERT_EQ(fs.size(), 1u);
+  EXPECT_EQ(fs[0].outcome, Outcome::not_applicable);
+  EXPECT_NE(fs[0].detail.find("erf"), std::string::npos) << fs[0].detail;
+}
+
+TEST(ComplexStep, ComparisonsThatOnlySelectDoNotMakeTheGraphIneligible) {
+  graph::Graph g = one_input_graph({-0.4, 0.7}, {op("%pos", "greater", {"%x", "%zero"}), op("%sq", "mul", {"%x", "%x"}),
+                                                 op("%w", "where", {"%pos", "%sq", "%x"}),
+                                                 op("%loss", "reduce_sum", {"%w"})});
+  g.inputs.push_back(constant("%zero", Shape{}, {0.0}));
+  EXPECT_EQ(check_complex_step(g, {}, run(g))[0].outcome, Outcome::agree);
+}
+
+TEST(ComplexStep, AKinkIsNeverAMismatch) {
+  const graph::Graph g = one_input_graph({-1.0, 0.0, 2.0}, {op("%r", "relu", {"%x"}), op("%a", "abs", {"%x"}),
+                                                            op("%y", "add", {"%r", "%a"}),
+                                                            op("%loss", "reduce_sum", {"%y"})});
+  const eut::RunResult r = run(g);
+  // The kernels take the engine's documented side: the reference agrees everywhere.
+  EXPECT_EQ(check_complex_step(g, {}, r)[0].outcome, Outcome::agree);
+  // Another convention at 0 (relu'(0) = 1): inconclusive there, not a mismatch.
+  eut::RunResult other = r;
+  other.gradients[0].values[0]->data[1] += 1.0;
+  const Finding f = check_complex_step(g, {}, other)[0];
+  EXPECT_EQ(f.outcome, Outcome::agree) << f.detail;
+  EXPECT_EQ(f.entries_inconclusive, 1);
+  EXPECT_EQ(f.entries_checked, 2);
+}
+
+TEST(ComplexStep, BitIdenticalForAnyThreadCount) {
+  const graph::Graph g = one_input_graph(kX, smooth_body());
+  eut::RunResult r = run(g);
+  r.gradients[0].values[0]->data[2] *= 1 + 1e-9;
+  ComplexStepOptions opt;
+  opt.threads = 1;
+  const Finding one = check_complex_step(g, {}, r, opt)[0];
+  for (int threads : {2, 5}) {
+    opt.threads = threads;
+    const Finding f = check_complex_step(g, {}, r, opt)[0];
+    EXPECT_EQ(f.outcome, one.outcome);
+    EXPECT_EQ(f.detail, one.detail);
+    EXPECT_EQ(std::memcmp(&f.max_abs_error, &one.max_abs_error, sizeof(double)), 0);
+    EXPECT_EQ(std::memcmp(&f.tolerance, &one.tolerance, sizeof(double)), 0);
+    EXPECT_EQ(f.worst_entry, one.worst_entry);
+  }
+}
+
+}  // namespace
+}  // namespace tc::oracles

@@ -1,0 +1,430 @@
+// The finite-difference oracle: Ridders' core on scalar functions with known derivatives and
+// kinks; the oracle on graphs against the reference engine — agreement on smooth graphs in f64
+// and f32, a 1% error caught in both, exact kinks never a mismatch, the tape's constants
+// (stop_recording, stop_gradient, watch after use) respected, thread-count determinism.
+#include "oracles/finite_difference.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <string>
+
+#include "eut/engine_under_test.hpp"
+#include "eut/inputs.hpp"
+#include "tests/eut/ir_builder.hpp"
+
+namespace tc::oracles {
+namespace {
+
+using namespace tc::test::ir;  // NOLINT
+
+// --- the numeric core -----------------------------------------------------------------------
+
+ScalarFunction smooth(double (*f)(double), double x0) {
+  return [f, x0](double t) { return Sample{f(x0 + t), true, 0}; };
+}
+
+TEST(Ridders, KnownDerivativesWithHonestErrorEstimates) {
+  struct Case {
+    double (*f)(double);
+    double x0, derivative;
+  };
+  const Case cases[] = {
+      {[](double x) { return std::sin(x); }, 0.7, std::cos(0.7)},
+      {[](double x) { return std::exp(3 * x); }, 0.2, 3 * std::exp(0.6)},
+      {[](double x) { return x * x * x; }, -1.5, 3 * 2.25},
+      {[](double x) { return std::log1p(x * x); }, 0.4, 0.8 / 1.16},
+      {[](double x) { return std::tanh(x); }, 2.0, 1 - std::tanh(2.0) * std::tanh(2.0)},
+  };
+  for (const Case& c : cases) {
+    RiddersOptions opt;
+    opt.noise = 1e-16 * std::abs(c.f(c.x0));
+    const DerivativeEstimate e = ridders_derivative(smooth(c.f, c.x0), c.f(c.x0), opt);
+    ASSERT_TRUE(e.ok());
+    EXPECT_EQ(e.stencil, Stencil::central);
+    const double actual = std::abs(e.value - c.derivative);
+    EXPECT_LE(actual, 1e-10 * std::abs(c.derivative)) << c.x0;
+    EXPECT_LE(actual, 8 * e.error) << "the error estimate must bound the actual error";
+    EXPECT_LE(e.error, 1e-8 * std::abs(c.derivative));
+    EXPECT_LE(e.evaluations, 2 + opt.starts * 2 * opt.levels);
+  }
+}
+
+// |t - k| with the side of the kink at k as the signature.
+ScalarFunction abs_with_kink_at(double k) {
+  const int base_side = 0 < k ? -1 : 0 > k ? 1 : 0;
+  return [k, base_side](double t) {
+    const int side = t < k ? -1 : t > k ? 1 : 0;
+    return Sample{std::abs(t - k), side == base_side, 0};
+  };
+}
+
+TEST(Ridders, OnAKinkThereIsNoStencil) {
+  RiddersOptions opt;
+  const DerivativeEstimate e = ridders_derivative(abs_with_kink_at(0.0), 0.0, opt);
+  EXPECT_FALSE(e.ok());
+}
+
+TEST(Ridders, NearAKinkOneSidedDifferencesStayInTheRegion) {
+  RiddersOptions opt;  // h_start 0.02: the kink at 1e-6 is far inside the first stencil
+  opt.noise = 1e-16;   // rounding: the tiny central steps that avoid the kink pay for it
+  const DerivativeEstimate e = ridders_derivative(abs_with_kink_at(1e-6), 1e-6, opt);
+  ASSERT_TRUE(e.ok());
+  EXPECT_NEAR(e.value, -1.0, 1e-9);
+  EXPECT_EQ(e.stencil, Stencil::backward);  // the side away from the kink allows big steps
+}
+
+TEST(Ridders, OneSidedTableauExtrapolatesFirstOrderErrors) {
+  RiddersOptions opt;
+  const auto f = [](double x) { return std::exp(x); };
+  const DerivativeEstimate e =
+      ridders_tableau([&](double t) { return Sample{f(1 + t), true, 0}; }, f(1), Stencil::forward, 0.05, opt);
+  ASSERT_TRUE(e.ok());
+  EXPECT_NEAR(e.value, std::exp(1.0), 1e-8);
+}
+
+// --- the oracle on graphs ---------------------------------------------------------------------
+
+graph::Graph one_input_graph(std::vector<double> x, Block body, DType dtype = DType::f64) {
+  graph::Graph g;
+  const Shape shape{static_cast<std::int64_t>(x.size())};
+  g.inputs = {variable("%x", shape, std::move(x), true, dtype)};
+  g.tapes = {tape("t")};
+  g.body = {record("t", std::move(body)), gradient({"%g"}, "t", "%loss", {"%x"})};
+  return g;
+}
+
+eut::RunResult run(const graph::Graph& g) {
+  eut::RunResult r = eut::make_reference_engine()->run(g, {});
+  EXPECT_FALSE(r.error) << r.error->message;
+  return r;
+}
+
+// The engine's first gradient, scaled: a wrong engine.
+eut::RunResult scaled(eut::RunResult r, double factor, std::size_t source = 0) {
+  for (double& v : r.gradients.at(0).values.at(source)->data) v *= factor;
+  return r;
+}
+
+std::int64_t count(const std::vector<Finding>& fs, Outcome o) {
+  std::int64_t n = 0;
+  for (const Finding& f : fs) n += f.outcome == o;
+  return n;
+}
+
+std::string describe(const std::vector<Finding>& fs) {
+  std::string s;
+  for (const Finding& f : fs) s += std::string(outcome_name(f.outcome)) + ": " + f.detail + "\n";
+  return s;
+}
+
+// loss = sum(sin(x) * x + exp(-x²))
+Block smooth_body() {
+  return {op("%s", "sin", {"%x"}), op("%p", "mul", {"%s", "%x"}), op("%xx", "mul", {"%x", "%x"}),
+          op("%n", "neg", {"%xx"}), op("%e", "exp", {"%n"}), op("%y", "add", {"%p", "%e"}),
+          op("%loss", "reduce_sum", {"%y"})};
+}
+
+// A small BENCH_GRAPH-like graph: matmuls, tanh, sigmoid, exp, log1p, sin; three sources.
+graph::Graph mixing_graph(DType dtype) {
+  graph::Graph g;
+  auto in = [&](const char* name, std::uint64_t seed) {
+    graph::Input i = variable(name, Shape{3, 3}, {}, true, dtype);
+    i.init.kind = graph::Init::Kind::normal;
+    i.init.a = 0;
+    i.init.b = 1;
+    i.init.seed = seed;
+    return i;
+  };
+  g.inputs = {in("%a", 1), in("%b", 2), in("%c", 3)};
+  g.tapes = {tape("t")};
+  g.body = {record("t", {op("%ab", "matmul", {"%a", "%b"}), op("%t", "tanh", {"%ab"}),
+                         op("%sc", "sigmoid", {"%c"}), op("%x", "add", {"%t", "%sc"}),
+                         op("%xx", "mul", {"%x", "%x"}), op("%nx", "neg", {"%xx"}),
+                         op("%ex", "exp", {"%nx"}), op("%eb", "mul", {"%ex", "%b"}),
+                         op("%cc", "mul", {"%c", "%c"}), op("%l", "log1p", {"%cc"}),
+                         op("%sx", "sin", {"%x"}), op("%sa", "matmul", {"%sx", "%a"}),
+                         op("%x1", "add", {"%eb", "%l"}), op("%x2", "sub", {"%x1", "%sa"}),
+                         op("%sq", "mul", {"%x2", "%x2"}), op("%loss", "reduce_sum", {"%sq"})}),
+            gradient({"%ga", "%gb", "%gc"}, "t", "%loss", {"%a", "%b", "%c"})};
+  return g;
+}
+
+TEST(FiniteDifferences, KnownDerivativeAgrees) {
+  const graph::Graph g = one_input_graph({-1.3, -0.2, 0.0, 0.5, 2.4}, smooth_body());
+  const std::vector<Finding> fs = check_finite_differences(g, {}, run(g));
+  ASSERT_EQ(fs.size(), 1u);
+  EXPECT_EQ(fs[0].outcome, Outcome::agree) << fs[0].detail;
+  EXPECT_EQ(fs[0].entries_checked, 5);
+  EXPECT_EQ(fs[0].entries_inconclusive, 0);
+  EXPECT_EQ(fs[0].oracle, "finite_difference");
+  EXPECT_EQ(fs[0].source, "%x");
+  EXPECT_EQ(fs[0].target, "%loss");
+  EXPECT_LT(fs[0].max_rel_error, 1e-7);
+}
+
+TEST(FiniteDifferences, WithoutScreeningRiddersAloneAgreesClosely) {
+  const graph::Graph g = one_input_graph({-1.3, -0.2, 0.0, 0.5, 2.4}, smooth_body());
+  FdOptions opt;
+  opt.screen = false;
+  const std::vector<Finding> fs = check_finite_differences(g, {}, run(g), opt);
+  ASSERT_EQ(fs.size(), 1u);
+  EXPECT_EQ(fs[0].outcome, Outcome::agree) << fs[0].detail;
+  EXPECT_LT(fs[0].max_rel_error, 1e-10);
+}
+
+TEST(FiniteDifferences, MixingGraphAgreesInF64AndF32BothModes) {
+  for (DType d : {DType::f64, DType::f32}) {
+    const graph::Graph g = mixing_graph(d);
+    const eut::RunResult r = run(g);
+    for (FdOptions::Mode mode : {FdOptions::Mode::full, FdOptions::Mode::projection}) {
+      FdOptions opt;
+      opt.mode = mode;
+      const std::vector<Finding> fs = check_finite_differences(g, {}, r, opt);
+      ASSERT_EQ(fs.size(), 3u);
+      EXPECT_EQ(count(fs, Outcome::agree), 3) << dtype_name(d) << "\n" << describe(fs);
+    }
+  }
+}
+
+TEST(FiniteDifferences, OnePercentOffIsCaughtInF64AndF32) {
+  for (DType d : {DType::f64, DType::f32}) {
+    const graph::Graph g = mixing_graph(d);
+    const eut::RunResult wrong = scaled(run(g), 1.01, 1);
+    for (FdOptions::Mode mode : {FdOptions::Mode::full, FdOptions::Mode::projection}) {
+      FdOptions opt;
+      opt.mode = mode;
+      const std::vector<Finding> fs = check_finite_differences(g, {}, wrong, opt);
+      ASSERT_EQ(fs.size(), 3u);
+      EXPECT_EQ(fs[0].outcome, Outcome::agree) << fs[0].detail;
+      EXPECT_EQ(fs[1].outcome, Outcome::mismatch) << dtype_name(d) << " " << fs[1].detail;
+      EXPECT_EQ(fs[2].outcome, Outcome::agree) << fs[2].detail;
+      EXPECT_GT(fs[1].max_abs_error, fs[1].tolerance);
+    }
+  }
+}
+
+TEST(FiniteDifferences, OneWrongElementIsLocated) {
+  const graph::Graph g = one_input_graph({-1.3, -0.2, 0.1, 0.5, 2.4}, smooth_body());
+  eut::RunResult r = run(g);
+  r.gradients[0].values[0]->data[3] *= 1.01;
+  const std::vector<Finding> fs = check_finite_differences(g, {}, r);
+  ASSERT_EQ(fs.size(), 1u);
+  EXPECT_EQ(fs[0].outcome, Outcome::mismatch);
+  EXPECT_EQ(fs[0].worst_entry, 3);
+  EXPECT_NE(fs[0].detail.find("1 of 5"), std::string::npos) << fs[0].detail;
+}
+
+// --- kinks ---------------------------------------------------------------------------------
+
+struct KinkCase {
+  std::string name;
+  graph::Graph graph;
+  std::int64_t kink_entry;
+};
+
+std::vector<KinkCase> kink_cases() {
+  std::vector<KinkCase> cases;
+  cases.push_back({"relu at 0",
+                   one_input_graph({-1.0, 0.0, 2.0},
+                                   {op("%r", "relu", {"%x"}), op("%y", "mul", {"%r", "%x"}),
+                                    op("%z", "add", {"%y", "%r"}), op("%loss", "reduce_sum", {"%z"})}),
+                   1});
+  cases.push_back({"abs at 0",
+                   one_input_graph({-0.5, 0.0, 1.5}, {op("%r", "abs", {"%x"}), op("%loss", "reduce_sum", {"%r"})}),
+                   1});
+  {
+    // maximum(x, c) with x[1] == c[1]: a tie.
+    graph::Graph g = one_input_graph({0.3, 0.7, -1.0}, {op("%m", "maximum", {"%x", "%c"}),
+                                                        op("%loss", "reduce_sum", {"%m"})});
+    g.inputs.push_back(constant("%c", Shape{3}, {0.5, 0.7, -2.0}));
+    cases.push_back({"maximum tie", std::move(g), 1});
+  }
+  cases.push_back({"floor at an integer",
+                   one_input_graph({0.5, 1.0, 2.25},
+                                   {op("%f", "floor", {"%x"}), op("%y", "mul", {"%x", "%f"}),
+                                    op("%loss", "reduce_sum", {"%y"})}),
+                   1});
+  {
+    // where(x > 0, x², -x) at x = 0: the selection flips.
+    graph::Graph g = one_input_graph({-0.4, 0.0, 0.9},
+                                     {op("%pos", "greater", {"%x", "%zero"}), op("%sq", "mul", {"%x", "%x"}),
+                                      op("%n", "neg", {"%x"}), op("%w", "where", {"%pos", "%sq", "%n"}),
+                                      op("%loss", "reduce_sum", {"%w"})});
+    g.inputs.push_back(constant("%zero", Shape{}, {0.0}));
+    cases.push_back({"where flipping", std::move(g), 1});
+  }
+  {
+    OpAttrs clip;
+    clip.lo = -1;
+    clip.hi = 1;
+    cases.push_back({"clip at its bound",
+                     one_input_graph({-2.0, 1.0, 0.25},
+                                     {op("%c", "clip_by_value", {"%x"}, clip), op("%y", "mul", {"%c", "%x"}),
+                                      op("%loss", "reduce_sum", {"%y"})}),
+                     1});
+  }
+  return cases;
+}
+
+TEST(FiniteDifferences, ExactKinksAreNeverAMismatch) {
+  for (const KinkCase& k : kink_cases()) {
+    const eut::RunResult r = run(k.graph);
+    const std::vector<Finding> fs = check_finite_differences(k.graph, {}, r);
+    ASSERT_EQ(fs.size(), 1u) << k.name;
+    EXPECT_NE(fs[0].outcome, Outcome::mismatch) << k.name << ": " << fs[0].detail;
+    EXPECT_EQ(fs[0].outcome, Outcome::agree) << k.name << ": " << fs[0].detail;
+    // The kink entry is inconclusive or agrees: the other entries are checked.
+    EXPECT_EQ(fs[0].entries_checked + fs[0].entries_inconclusive, 3) << k.name;
+    EXPECT_GE(fs[0].entries_checked, 2) << k.name;
+
+    // An engine choosing another value at the kink (a different convention) is not wrong.
+    eut::RunResult other = r;
+    other.gradients[0].values[0]->data[static_cast<std::size_t>(k.kink_entry)] += 0.5;
+    const std::vector<Finding> fo = check_finite_differences(k.graph, {}, other);
+    EXPECT_NE(fo[0].outcome, Outcome::mismatch) << k.name << " (other convention): " << fo[0].detail;
+    EXPECT_EQ(fo[0].entries_inconclusive, 1) << k.name << ": " << fo[0].detail;
+
+    // But a wrong value away from the kink still is.
+    eut::RunResult wrong = r;
+    const std::size_t away = k.kink_entry == 0 ? 2 : 0;
+    wrong.gradients[0].values[0]->data[away] += 0.5;
+    EXPECT_EQ(check_finite_differences(k.graph, {}, wrong)[0].outcome, Outcome::mismatch) << k.name;
+  }
+}
+
+TEST(FiniteDifferences, KinkNearButNotAtThePointUsesTheRegionOnly) {
+  // relu(x - 1e-7·k) style: x[1] = 1e-9 sits just right of relu's kink.
+  const graph::Graph g = one_input_graph({-1.0, 1e-9, 2.0}, {op("%r", "relu", {"%x"}), op("%y", "mul", {"%r", "%r"}),
+                                                            op("%z", "add", {"%y", "%r"}),
+                                                            op("%loss", "reduce_sum", {"%z"})});
+  FdOptions opt;
+  opt.screen = false;
+  const std::vector<Finding> fs = check_finite_differences(g, {}, run(g), opt);
+  EXPECT_EQ(fs[0].outcome, Outcome::agree) << fs[0].detail;
+  EXPECT_EQ(fs[0].entries_checked, 3) << fs[0].detail;
+}
+
+// --- what the tape treats as constant ---------------------------------------------------------
+
+TEST(FiniteDifferences, RespectsStopRecordingStopGradientAndWatchOrder) {
+  // loss = sum(x * stop_recording(sin x) + x * stop_gradient(cos x) + exp(c) * x), where c = x²
+  // is computed before x is watched (x is a constant input): the tape sees none of those
+  // three inner dependences.
+  graph::Graph g;
+  g.inputs = {constant("%x", Shape{3}, {0.3, -0.8, 1.7})};
+  g.tapes = {tape("t")};
+  g.body = {record("t", {op("%c", "mul", {"%x", "%x"}), watch("t", {"%x"}),
+                         stop_recording("t", {op("%s", "sin", {"%x"})}), op("%a", "mul", {"%x", "%s"}),
+                         op("%co", "cos", {"%x"}), op("%sg", "stop_gradient", {"%co"}),
+                         op("%b", "mul", {"%x", "%sg"}), op("%ec", "exp", {"%c"}),
+                         op("%d", "mul", {"%ec", "%x"}), op("%ab", "add", {"%a", "%b"}),
+                         op("%y", "add", {"%ab", "%d"}), op("%loss", "reduce_sum", {"%y"})}),
+            gradient({"%g"}, "t", "%loss", {"%x"})};
+  const eut::RunResult r = run(g);
+  ASSERT_TRUE(r.gradients.at(0).values.at(0));
+  const std::vector<Finding> fs = check_finite_differences(g, {}, r);
+  ASSERT_EQ(fs.size(), 1u);
+  EXPECT_EQ(fs[0].outcome, Outcome::agree) << fs[0].detail;
+  // The engine's gradient is sin x + cos x + exp(x²), not the plain derivative.
+  const std::vector<double>& gv = r.gradients[0].values[0]->data;
+  EXPECT_NEAR(gv[0], std::sin(0.3) + std::cos(0.3) + std::exp(0.09), 1e-12);
+}
+
+TEST(FiniteDifferences, NoneAndIntermediateSourcesAndSecondOrderAreNotApplicable) {
+  graph::Graph g;
+  g.inputs = {variable("%x", Shape{2}, {0.5, -0.5}), constant("%k", Shape{2}, {1.0, 2.0})};
+  g.tapes = {tape("t", /*persistent=*/true), tape("outer", true)};
+  g.body = {record("outer", {record("t", {op("%h", "sin", {"%x"}), op("%y", "mul", {"%h", "%k"}),
+                                          op("%loss", "reduce_sum", {"%y"})}),
+                             gradient({"%gx", "%gk", "%gh"}, "t", "%loss", {"%x", "%k", "%h"}),
+                             op("%gs", "reduce_sum", {"%gx"})}),
+            gradient({"%g2"}, "outer", "%gs", {"%x"})};
+  const eut::RunResult r = run(g);
+  ASSERT_EQ(r.gradients.size(), 2u);
+  const std::vector<Finding> fs = check_finite_differences(g, {}, r);
+  ASSERT_EQ(fs.size(), 4u) << describe(fs);
+  EXPECT_EQ(fs[0].outcome, Outcome::agree) << fs[0].detail;          // x
+  EXPECT_EQ(fs[1].outcome, Outcome::not_applicable) << fs[1].detail; // k: None (unwatched)
+  EXPECT_NE(fs[1].detail.find("None"), std::string::npos);
+  EXPECT_EQ(fs[2].outcome, Outcome::not_applicable) << fs[2].detail; // h: intermediate
+  EXPECT_NE(fs[2].detail.find("intermediate"), std::string::npos);
+  EXPECT_EQ(fs[3].outcome, Outcome::not_applicable) << fs[3].detail; // second order
+  EXPECT_NE(fs[3].detail.find("second order"), std::string::npos);
+  EXPECT_EQ(fs[3].gradient, 1);
+}
+
+TEST(FiniteDifferences, OutputGradientsWeighTheTarget) {
+  graph::Graph g;
+  g.inputs = {variable("%x", Shape{3}, {0.2, 0.4, -0.9}), constant("%v", Shape{3}, {2.0, -1.0, 0.5})};
+  g.tapes = {tape("t")};
+  g.body = {record("t", {op("%y", "tanh", {"%x"})}),
+            gradient({"%g"}, "t", "%y", {"%x"}, {}, std::string("%v"))};
+  const eut::RunResult r = run(g);
+  EXPECT_EQ(check_finite_differences(g, {}, r)[0].outcome, Outcome::agree);
+  eut::RunResult wrong = r;
+  wrong.gradients[0].values[0]->data[1] = -wrong.gradients[0].values[0]->data[1];
+  EXPECT_EQ(check_finite_differences(g, {}, wrong)[0].outcome, Outcome::mismatch);
+}
+
+TEST(FiniteDifferences, WhileLoopAndCondAreDifferentiatedThrough) {
+  // y = x; repeat 3: y = sin(y) * x; loss = sum(cond(sum y > 0, exp(y), y * y))
+  graph::Graph g;
+  g.inputs = {variable("%x", Shape{2}, {0.8, 1.1}), constant("%n", Shape{}, {3}), constant("%zero", Shape{}, {0}),
+              constant("%one", Shape{}, {1})};
+  g.tapes = {tape("t")};
+  g.body = {record("t", {while_loop({"%yf", "%if"}, {"%x", "%zero"}, {"%yp", "%ip"},
+                                    {op("%c", "less", {"%ip", "%n"})}, "%c",
+                                    {op("%ys", "sin", {"%yp"}), op("%yn", "mul", {"%ys", "%x"}),
+                                     op("%in", "add", {"%ip", "%one"})},
+                                    {"%yn", "%in"}),
+                         op("%sum", "reduce_sum", {"%yf"}), op("%pos", "greater", {"%sum", "%zero"}),
+                         cond({"%r"}, "%pos", {op("%r1", "exp", {"%yf"})}, {"%r1"},
+                              {op("%r2", "mul", {"%yf", "%yf"})}, {"%r2"}),
+                         op("%loss", "reduce_sum", {"%r"})}),
+            gradient({"%g"}, "t", "%loss", {"%x"})};
+  const eut::RunResult r = run(g);
+  const std::vector<Finding> fs = check_finite_differences(g, {}, r);
+  EXPECT_EQ(fs[0].outcome, Outcome::agree) << fs[0].detail;
+  EXPECT_EQ(check_finite_differences(g, {}, scaled(r, 1.01))[0].outcome, Outcome::mismatch);
+}
+
+// --- determinism ----------------------------------------------------------------------------
+
+void expect_identical(const std::vector<Finding>& a, const std::vector<Finding>& b) {
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].outcome, b[i].outcome);
+    EXPECT_EQ(a[i].detail, b[i].detail);
+    // Bitwise: the same numbers, not merely close ones.
+    EXPECT_EQ(std::memcmp(&a[i].max_abs_error, &b[i].max_abs_error, sizeof(double)), 0);
+    EXPECT_EQ(std::memcmp(&a[i].max_rel_error, &b[i].max_rel_error, sizeof(double)), 0);
+    EXPECT_EQ(std::memcmp(&a[i].tolerance, &b[i].tolerance, sizeof(double)), 0);
+    EXPECT_EQ(a[i].entries_checked, b[i].entries_checked);
+    EXPECT_EQ(a[i].entries_inconclusive, b[i].entries_inconclusive);
+    EXPECT_EQ(a[i].worst_entry, b[i].worst_entry);
+  }
+}
+
+TEST(FiniteDifferences, BitIdenticalForAnyThreadCountAndRerun) {
+  const graph::Graph g = mixing_graph(DType::f64);
+  // A wrong engine, so the Ridders path runs too, not only the screen.
+  const eut::RunResult r = scaled(run(g), 1.001, 2);
+  for (FdOptions::Mode mode : {FdOptions::Mode::full, FdOptions::Mode::projection}) {
+    FdOptions opt;
+    opt.mode = mode;
+    opt.seed = 42;
+    opt.threads = 1;
+    const std::vector<Finding> one = check_finite_differences(g, {}, r, opt);
+    for (int threads : {2, 3, 8}) {
+      opt.threads = threads;
+      expect_identical(one, check_finite_differences(g, {}, r, opt));
+    }
+    opt.threads = 2;
+    expect_identical(one, check_finite_differences(g, {}, r, opt));
+  }
+}
+
+}  // namespace
+}  // namespace tc::oracles

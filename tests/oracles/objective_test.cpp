@@ -1,0 +1,145 @@
+// The scalar function behind a Gradient statement: f = Σ v·T at the base point, the values
+// the tape treats as constants frozen, statement numbering, the not-applicable cases, and the
+// direction streams.
+#include "oracles/objective.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "tests/eut/ir_builder.hpp"
+
+namespace tc::oracles {
+namespace {
+
+using namespace tc::test::ir;  // NOLINT
+
+bool has(const std::vector<std::string>& v, const std::string& x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+TEST(Objective, ValueIsTheCotangentWeightedTargetSum) {
+  graph::Graph g;
+  g.inputs = {variable("%x", Shape{3}, {0.2, -0.4, 1.0}), constant("%v", Shape{3}, {2.0, 3.0, -1.0})};
+  g.tapes = {tape("t")};
+  g.body = {record("t", {op("%y", "sin", {"%x"})}), gradient({"%g"}, "t", "%y", {"%x"}, {}, std::string("%v"))};
+  const Objective o = make_objective(g, {}, 0);
+  ASSERT_TRUE(o.not_applicable.empty()) << o.not_applicable;
+  const double expect = 2 * std::sin(0.2) + 3 * std::sin(-0.4) - std::sin(1.0);
+  EXPECT_NEAR(o.value, expect, 1e-15);
+  EXPECT_NEAR(o.magnitude, 2 * std::sin(0.2) + 3 * std::sin(0.4) + std::sin(1.0), 1e-15);
+  EXPECT_EQ(o.cotangent, (std::vector<double>{2.0, 3.0, -1.0}));
+  ASSERT_EQ(o.sources.size(), 1u);
+  EXPECT_TRUE(o.sources[0].why_not.empty());
+  EXPECT_EQ(o.sources[0].spec.shape, Shape{3});
+  EXPECT_TRUE(o.frozen.empty());
+  EXPECT_EQ(o.tolerance.engine_unit, unit_roundoff(DType::f64));
+  EXPECT_EQ(o.tolerance.depth, 1);
+
+  // Dual numbers with tangent e_1 give v·J e_1 = 3 cos(-0.4).
+  auto in = lift<Dual>(o);
+  in.at("%x")[1].d = 1;
+  EXPECT_NEAR(evaluate_objective<Dual>(o, in, false).value.d, 3 * std::cos(-0.4), 1e-15);
+}
+
+TEST(Objective, FreezesWhatTheTapeTreatsAsConstant) {
+  graph::Graph g;
+  g.inputs = {constant("%x", Shape{2}, {0.3, 0.6}), variable("%w", Shape{2}, {1.0, 2.0}),
+              variable("%frozen_var", Shape{2}, {1.0, 1.0}, /*trainable=*/false)};
+  g.tapes = {tape("t")};
+  g.body = {op("%before", "exp", {"%x"}),  // outside the tape
+            record("t", {op("%unwatched", "sin", {"%x"}),  // x not yet watched
+                         watch("t", {"%x"}),
+                         stop_recording("t", {op("%paused", "cos", {"%x"})}),
+                         op("%sg", "stop_gradient", {"%x"}),
+                         op("%live", "mul", {"%x", "%w"}),           // recorded: x is watched
+                         op("%nt", "mul", {"%x", "%frozen_var"}),    // recorded via x
+                         op("%a", "add", {"%before", "%unwatched"}), op("%b", "add", {"%paused", "%sg"}),
+                         op("%c", "add", {"%a", "%b"}), op("%d", "add", {"%c", "%live"}),
+                         op("%e", "add", {"%d", "%nt"}), op("%loss", "reduce_sum", {"%e"})}),
+            gradient({"%gx"}, "t", "%loss", {"%x"})};
+  const Objective o = make_objective(g, {}, 0);
+  ASSERT_TRUE(o.not_applicable.empty()) << o.not_applicable;
+  EXPECT_TRUE(has(o.frozen, "%before"));
+  EXPECT_TRUE(has(o.frozen, "%unwatched"));
+  EXPECT_TRUE(has(o.frozen, "%paused"));
+  EXPECT_TRUE(has(o.frozen, "%sg"));
+  EXPECT_FALSE(has(o.frozen, "%live"));
+  EXPECT_FALSE(has(o.frozen, "%nt"));
+  EXPECT_FALSE(has(o.frozen, "%a"));  // constant once its operands are
+  EXPECT_EQ(o.frozen.size(), 4u);
+  // Frozen values are inputs of the prepared graph, at their base values.
+  EXPECT_NEAR(o.base.at("%before")[1], std::exp(0.6), 1e-15);
+  // f moves with x only through %live and %nt: df/dx_0 = w_0 + 1.
+  auto in = lift<Dual>(o);
+  in.at("%x")[0].d = 1;
+  EXPECT_NEAR(evaluate_objective<Dual>(o, in, false).value.d, 2.0, 1e-15);
+}
+
+TEST(Objective, StatementsAreNumberedInExecutionOrder) {
+  graph::Graph g;
+  g.inputs = {variable("%x", Shape{}, {0.5})};
+  g.tapes = {tape("t", /*persistent=*/true)};
+  g.body = {record("t", {op("%y", "exp", {"%x"}), op("%z", "sin", {"%x"})}), gradient({"%g1"}, "t", "%y", {"%x"}),
+            gradient({"%g2"}, "t", "%z", {"%x"})};
+  EXPECT_EQ(count_gradient_statements(g), 2);
+  const Objective first = make_objective(g, {}, 0);
+  const Objective second = make_objective(g, {}, 1);
+  EXPECT_NEAR(first.value, std::exp(0.5), 1e-15);
+  EXPECT_NEAR(second.value, std::sin(0.5), 1e-15);
+  EXPECT_EQ(second.gradient, 1);
+  EXPECT_EQ(second.statement.target, "%z");
+  EXPECT_FALSE(make_objective(g, {}, 2).not_applicable.empty());
+}
+
+TEST(Objective, NotApplicableCasesSayWhy) {
+  graph::Graph g;
+  g.inputs = {variable("%x", Shape{2}, {0.5, 1.5}), constant("%i", Shape{2}, {1, 2}, DType::i32)};
+  g.tapes = {tape("t"), tape("outer")};
+  g.body = {record("outer", {record("t", {op("%h", "exp", {"%x"}), op("%loss", "reduce_sum", {"%h"})}),
+                             gradient({"%gx", "%gh", "%gi"}, "t", "%loss", {"%x", "%h", "%i"}),
+                             op("%s", "reduce_sum", {"%gx"})}),
+            gradient({"%gg"}, "outer", "%s", {"%x"})};
+  const Objective first = make_objective(g, {}, 0);
+  ASSERT_TRUE(first.not_applicable.empty()) << first.not_applicable;
+  EXPECT_TRUE(first.sources[0].why_not.empty());
+  EXPECT_NE(first.sources[1].why_not.find("intermediate"), std::string::npos);
+  EXPECT_NE(first.sources[2].why_not.find("i32"), std::string::npos);
+  const Objective second = make_objective(g, {}, 1);
+  EXPECT_NE(second.not_applicable.find("second order"), std::string::npos) << second.not_applicable;
+}
+
+TEST(Objective, ToleranceFactsAndComplexEligibility) {
+  graph::Graph g;
+  g.inputs = {variable("%x", Shape{2}, {0.5, 1.5}, true, DType::f32)};
+  g.tapes = {tape("t")};
+  g.body = {record("t", {op("%t", "tan", {"%x"}), op("%e", "erf", {"%t"}), op("%loss", "reduce_sum", {"%e"})}),
+            gradient({"%g"}, "t", "%loss", {"%x"})};
+  const Objective o = make_objective(g, {}, 0);
+  ASSERT_TRUE(o.not_applicable.empty()) << o.not_applicable;
+  EXPECT_EQ(o.tolerance.engine_unit, unit_roundoff(DType::f32));
+  EXPECT_EQ(o.tolerance.oracle_unit, unit_roundoff(DType::f64));  // promoted
+  EXPECT_EQ(o.tolerance.depth, 3);
+  EXPECT_EQ(o.tolerance.op_factor, 10.0);  // tan
+  EXPECT_EQ(o.complex_ineligible, "erf");
+}
+
+TEST(Objective, RandomDirectionsAreSeededAndBounded) {
+  const std::vector<double> a = random_direction(1000, 5), b = random_direction(1000, 5),
+                            c = random_direction(1000, 6);
+  EXPECT_EQ(a, b);
+  EXPECT_NE(a, c);
+  int positive = 0;
+  for (double x : a) {
+    EXPECT_GE(std::abs(x), 0.5);
+    EXPECT_LT(std::abs(x), 1.0);
+    positive += x > 0;
+  }
+  EXPECT_GT(positive, 400);
+  EXPECT_LT(positive, 600);
+}
+
+}  // namespace
+}  // namespace tc::oracles
