@@ -99,12 +99,16 @@ bool attrs_equal(const OpAttrs& a, const OpAttrs& b) {
 
 namespace {
 
-bool init_equal(const Init& a, const Init& b) {
+// Integer and bool values have no signed zero (-0 prints as `false` for a bool).
+bool init_equal(const Init& a, const Init& b, DType dtype) {
   if (a.kind != b.kind) return false;
   if (a.kind == Init::Kind::values) {
     if (a.values.size() != b.values.size()) return false;
     for (std::size_t i = 0; i < a.values.size(); ++i)
-      if (!same_double(a.values[i], b.values[i])) return false;
+      if (is_floating(dtype) ? !same_double(a.values[i], b.values[i])
+                             : !(a.values[i] == b.values[i] ||
+                                 (std::isnan(a.values[i]) && std::isnan(b.values[i]))))
+        return false;
     return true;
   }
   return same_double(a.a, b.a) && same_double(a.b, b.b) && a.seed == b.seed;
@@ -113,7 +117,7 @@ bool init_equal(const Init& a, const Init& b) {
 bool input_equal(const Input& a, const Input& b) {
   return a.name == b.name && a.dtype == b.dtype && a.shape == b.shape && a.kind == b.kind &&
          (a.kind == InputKind::constant || a.trainable == b.trainable) &&
-         init_equal(a.init, b.init);
+         init_equal(a.init, b.init, a.dtype);
 }
 
 bool stmt_equal(const Statement& a, const Statement& b);

@@ -19,6 +19,8 @@ constexpr int kMaxBlockDepth = 64;
 
 // True if the graphs are the same ignoring Locations. Fields that mean nothing for their
 // kind are ignored too: `trainable` of constants, the Init fields its kind does not use.
+// Doubles compare by bits (NaN equals NaN), except the values of i32/bool inputs, which
+// compare as numbers (-0 == 0).
 bool structurally_equal(const Graph& a, const Graph& b);
 bool structurally_equal(const Block& a, const Block& b);
 

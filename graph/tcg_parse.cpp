@@ -3,7 +3,9 @@
 // semantic errors point at the exact token. Hostile input is safe: every loop consumes
 // input, recursion is bounded by kMaxBlockDepth, and nothing is sized from a number in the
 // text.
+#include <algorithm>
 #include <charconv>
+#include <climits>
 
 #include "engine/ops/op_table.hpp"
 #include "graph/tcg.hpp"
@@ -129,7 +131,7 @@ class Parser {
       if (end == std::string_view::npos) end = text_.size();
       const std::string_view line = text_.substr(pos_, end - pos_);
       pos_ = end + 1;
-      ++line_no_;
+      if (line_no_ < INT_MAX) ++line_no_;
       tokenize(line);
       if (!toks_.empty()) return true;
     }
@@ -140,7 +142,10 @@ class Parser {
     i_ = 0;
     std::size_t k = 0, last_end = 0;
     const std::size_t n = line.size();
-    auto loc = [&](std::size_t col0) { return Location{line_no_, static_cast<int>(col0) + 1}; };
+    // Columns (and lines, in next_line) saturate instead of overflowing on >2 GiB input.
+    auto loc = [&](std::size_t col0) {
+      return Location{line_no_, static_cast<int>(std::min<std::size_t>(col0, INT_MAX - 1)) + 1};
+    };
     while (k < n) {
       const char c = line[k];
       if (c == ' ' || c == '\t' || c == '\r') {

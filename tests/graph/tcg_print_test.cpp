@@ -86,6 +86,16 @@ TEST(TcgPrint, BuiltGraphRoundTrips) {
   EXPECT_EQ(print_tcg(back), text);
 }
 
+// Found by fuzzing: a bool -0 prints as `false`, which reads back as +0.
+TEST(TcgPrint, IntegerAndBoolValuesHaveNoSignedZero) {
+  const Graph g = parse_tcg("input %m: bool[2] constant values(1, -0)\n"
+                            "input %k: i32[1] constant values(-0)\n");
+  const std::string text = print_tcg(g);
+  EXPECT_EQ(text, "input %m: bool[2] constant values(true, false)\n"
+                  "input %k: i32[1] constant values(-0)\n");
+  EXPECT_TRUE(structurally_equal(parse_tcg(text), g));
+}
+
 TEST(TcgPrint, PrintsEveryDeclaredAttributeAndNoOther) {
   // Whatever the table holds: each op prints exactly its declared attributes, in order.
   for (const OpDef* op : op_table()) {
