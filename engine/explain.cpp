@@ -42,7 +42,11 @@ std::string cut_phrase(const Cut& c) {
     case CutRule::non_differentiable:
       return c.op == "cond" ? "the predicate of cond is not differentiable"
                             : c.op + " has no gradient (non-differentiable)";
-    case CutRule::integer_dtype: return "an integer/bool value carries no gradient";
+    case CutRule::integer_dtype:
+      return c.op == "cond"
+                 ? "an integer/bool value carries no gradient"
+                 : "its input " + c.input_node + " has dtype " + c.input_dtype +
+                       ", and an integer/bool value carries no gradient";
     case CutRule::untaken_branch: return "the source is used only in the branch of cond that did not run";
     case CutRule::outside_recording: return "it was computed while the tape was not recording";
     case CutRule::stop_recording: return "it was computed inside tape.stop_recording()";
@@ -149,7 +153,8 @@ class ExplainWalk {
     std::vector<ImplPtr> frontier{target.impl()};
     std::unordered_set<std::string> cut_keys;
     auto add_cut = [&](Cut c) {
-      const std::string key = c.node + "/" + std::to_string(c.input) + "/" + c.op;
+      // Several inputs of one node cut by the same rule are one cut (x * x before the tape).
+      const std::string key = c.node + "/" + c.op + "/" + cut_rule_name(c.rule);
       if (cut_keys.insert(key).second) e.cuts.push_back(std::move(c));
     };
     while (!frontier.empty()) {
@@ -159,8 +164,9 @@ class ExplainWalk {
       const std::string label = label_of(*n);
       for (const auto& b : detail::untaken_branches_of(n)) {
         if (b.result && reach.from(b.result.get()))
-          add_cut({label, "cond", 0, CutRule::untaken_branch});
-        if (reach.from(b.pred.get())) add_cut({label, "cond", 0, CutRule::non_differentiable});
+          add_cut({label, "cond", 0, CutRule::untaken_branch, "", ""});
+        if (reach.from(b.pred.get()))
+          add_cut({label, "cond", 0, CutRule::non_differentiable, "", ""});
       }
       if (!n->op) continue;
       const auto recorded = tape.how_recorded(n->id);
@@ -180,7 +186,9 @@ class ExplainWalk {
         else if (recorded == GradientTape::Recorded::outside)
           rule = CutRule::outside_recording;
         if (rule) {
-          add_cut({label, n->op->name, static_cast<int>(j), *rule});
+          const bool int_edge = !is_floating(in->spec.dtype);
+          add_cut({label, n->op->name, static_cast<int>(j), *rule, label_of(*in),
+                   std::string(dtype_name(int_edge ? in->spec.dtype : n->spec.dtype))});
         } else if (seen.insert(in).second) {
           frontier.push_back(in);
         }

@@ -30,6 +30,8 @@ struct Cut {
   std::string op;     // op name ("cond" for an untaken branch)
   int input = 0;      // which input of that node
   CutRule rule;
+  std::string input_node;  // label of that input, e.g. "#11 (argmax)"
+  std::string input_dtype; // its dtype name, for integer_dtype cuts
 };
 
 struct Explanation {

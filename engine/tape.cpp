@@ -106,12 +106,6 @@ GradientTape::Recorded GradientTape::how_recorded(std::int64_t id) const {
   return Recorded::untracked;
 }
 
-std::optional<Tensor> GradientTape::gradient(const Tensor& target, const Source& source,
-                                             const GradientOptions& options) {
-  Gradients g = gradient(target, std::vector<Source>{source}, options);
-  return g.values[0];
-}
-
 Gradients GradientTape::gradient(const Tensor& target, const std::vector<Source>& sources,
                                  const GradientOptions& options) {
   if (!target.defined()) throw TapeError("GradientTape.gradient(): empty target");

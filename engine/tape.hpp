@@ -4,6 +4,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <unordered_set>
 #include <utility>
 #include <vector>
@@ -84,8 +85,13 @@ class GradientTape {
   // d target / d sources. A non-persistent tape allows one call (R9).
   Gradients gradient(const Tensor& target, const std::vector<Source>& sources,
                      const GradientOptions& options = {});
-  std::optional<Tensor> gradient(const Tensor& target, const Source& source,
-                                 const GradientOptions& options = {});
+  // One source (a Tensor or a Variable) gives one optional. A braced list `{x}` always
+  // means the list form above: the template cannot be deduced from a braced list.
+  template <class T, class = std::enable_if_t<std::is_same_v<T, Tensor> || std::is_same_v<T, Variable>>>
+  std::optional<Tensor> gradient(const Tensor& target, const T& source,
+                                 const GradientOptions& options = {}) {
+    return gradient(target, std::vector<Source>{Source(source)}, options).values[0];
+  }
 
   // Why gradient(target, source) is (or would be) None.
   Explanation explain(const Tensor& target, const Source& source) const;

@@ -18,15 +18,17 @@ TensorImpl::~TensorImpl() {
   // A while_loop of 10^5 iterations builds a provenance chain that deep; releasing it
   // recursively would overflow the stack. Defer inputs to a thread-local work list instead.
   if (inputs.empty()) return;
-  thread_local std::vector<std::shared_ptr<const TensorImpl>> pending;
+  // The work list is never destroyed: other thread_locals holding tensors (cond's untaken
+  // branches) may be destroyed after it at thread exit and still release tensors here.
+  thread_local auto* pending = new std::vector<std::shared_ptr<const TensorImpl>>();
   thread_local bool draining = false;
-  for (auto& p : inputs) pending.push_back(std::move(p));
+  for (auto& p : inputs) pending->push_back(std::move(p));
   inputs.clear();
   if (draining) return;
   draining = true;
-  while (!pending.empty()) {
-    auto p = std::move(pending.back());
-    pending.pop_back();
+  while (!pending->empty()) {
+    auto p = std::move(pending->back());
+    pending->pop_back();
     p.reset();  // may push p's inputs onto `pending`
   }
   draining = false;

@@ -1,0 +1,17 @@
+// Everything a user of the reference engine needs: tensors, ops, tapes, control flow, SGD.
+#pragma once
+#include "engine/control_flow.hpp"
+#include "engine/core/errors.hpp"
+#include "engine/core/warnings.hpp"
+#include "engine/ops/binary/binary.hpp"
+#include "engine/ops/dtype/dtype.hpp"
+#include "engine/ops/linalg/linalg.hpp"
+#include "engine/ops/nn/nn.hpp"
+#include "engine/ops/nondiff/nondiff.hpp"
+#include "engine/ops/reduce/reduce.hpp"
+#include "engine/ops/select/select.hpp"
+#include "engine/ops/shape/shape.hpp"
+#include "engine/ops/unary/unary.hpp"
+#include "engine/optimizer.hpp"
+#include "engine/tape.hpp"
+#include "engine/variable.hpp"

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The test command: builds and runs every test, then the whole suite again under ASan+UBSan.
+# Usage: scripts/test.sh [--quick]   (--quick: skip the sanitizer pass)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh default
+ctest --preset default -j "$(nproc)"
+if [ "${1:-}" != "--quick" ]; then
+  scripts/setup.sh asan
+  ctest --preset asan -j "$(nproc)"
+fi
