@@ -1,0 +1,80 @@
+// The connectivity oracle: which gradient results are None, and why, predicted from the graph
+// alone (SEMANTICS R1–R13), then compared with the engine under test's None set exactly.
+//
+// The prediction is a model of TF GradientTape semantics written apart from the engine's tape:
+// it walks the graph in execution order, keeps its own record per tape of what is recording,
+// paused, watched and recorded, decides cond branches and while trip counts from concrete
+// values (oracles::evaluate<double>, one statement at a time), and reads gradient classes
+// only from the op table. For nested tapes it runs the op table's VJPs on constant tensors of
+// the forward values and follows their provenance, so that an outer tape records exactly the
+// backward ops an engine that uses those VJPs would run (see docs/oracles_connectivity.md).
+// Explanations use the engine's vocabulary (NoneReason, CutRule, Cut from engine/explain.hpp)
+// so that a report can put the two side by side; none of the engine's tape code is called.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/explain.hpp"
+#include "eut/engine_under_test.hpp"
+#include "graph/ir.hpp"
+#include "oracles/finding.hpp"
+
+namespace tc::oracles {
+
+// The prediction for one source of one Gradient statement.
+struct SourcePrediction {
+  std::string source;      // IR name, with '%'
+  bool connected = false;  // R6: a path of recorded, gradient-passing edges exists
+  // When not connected (R13): why, and the cut nearest the target on each path (`node` is
+  // the IR value name of the node whose input edge is cut, or "#<n> (<op>)" for a node the
+  // graph does not name, such as an op of an inner gradient's backward pass).
+  NoneReason reason = NoneReason::no_path;
+  std::vector<Cut> cuts;
+  std::string detail;        // reason == not_watched: what kind of source it is and why
+  bool zero_filled = false;  // not connected, but unconnected = zero (R7): a value of zeros
+
+  bool is_none() const { return !connected && !zero_filled; }
+  // "predicted a value" / "None: <reason> ..." for reports and finding details.
+  std::string sentence(const std::string& target) const;
+};
+
+// One executed Gradient statement (a statement in a while body gives one per iteration).
+struct GradientPrediction {
+  int index = 0;  // execution order, as RunResult::gradients
+  std::string tape, target;
+  graph::Location loc;
+  std::vector<SourcePrediction> sources;  // one per source, in order (R12)
+};
+
+// Where the run is predicted to stop: a second gradient() on a non-persistent tape (R9), a
+// None result used by a later statement, a tape started twice, or an error the forward
+// evaluation raises (shape, dtype, loop limit).
+struct PredictedError {
+  std::string kind;  // "tape", "none_used", "shape", "dtype", "limit", "other"
+  std::string message;
+  graph::Location at;
+};
+
+struct ConnectivityPrediction {
+  std::vector<GradientPrediction> gradients;
+  std::optional<PredictedError> error;
+};
+
+// Predicts every Gradient statement the run executes (inputs not listed take their Init).
+// Never throws for what a graph does; a malformed graph becomes `error`.
+ConnectivityPrediction predict_connectivity(const graph::Graph& g, const eut::InputValues& inputs);
+
+// The prediction against the engine's run: one Finding (oracle "connectivity") per source of
+// every Gradient statement either side executed. A None where a value is predicted, a value
+// where None is predicted, a non-zero value where R7 predicts zeros, a value whose shape or
+// dtype is not the source's, and a gradient() that runs although R9 forbids it are
+// mismatches; results after an unpredicted engine error are inconclusive.
+std::vector<Finding> check_connectivity(const graph::Graph& g, const eut::InputValues& inputs,
+                                        const eut::RunResult& run);
+
+// The vocabulary's words ("not watched", "stop_gradient", ...), spelled as the engine does.
+const char* reason_words(NoneReason r);
+const char* rule_words(CutRule r);
+
+}  // namespace tc::oracles
