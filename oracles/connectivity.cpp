@@ -57,9 +57,13 @@ std::string SourcePrediction::sentence(const std::string& target) const {
     case NoneReason::cut: break;
   }
   s += " —";
-  for (std::size_t i = 0; i < cuts.size(); ++i)
-    s += std::string(i ? ";" : "") + " at " + cuts[i].node + " (" + cuts[i].op + ", input " +
-         std::to_string(cuts[i].input) + "): " + rule_words(cuts[i].rule);
+  for (std::size_t i = 0; i < cuts.size(); ++i) {
+    const Cut& c = cuts[i];
+    s += std::string(i ? ";" : "") + " at " + c.node + " (" + c.op + ", input " +
+         std::to_string(c.input) + "): " + rule_words(c.rule);
+    if (c.rule == CutRule::integer_dtype && !c.input_node.empty())
+      s += " (" + c.input_node + " is " + c.input_dtype + ")";
+  }
   return s;
 }
 
@@ -409,10 +413,16 @@ class Model {
     std::unordered_set<NodeId> seen{target};
     std::vector<NodeId> queue{target};
     std::unordered_set<std::string> keys;
-    auto cut = [&](NodeId at, const std::string& op, int input, CutRule rule) {
-      Cut c{label(at), op, input, rule};
-      if (keys.insert(c.node + "/" + std::to_string(input) + "/" + op + "/" + rule_words(rule)).second)
-        p.cuts.push_back(std::move(c));
+    // One cut per node and rule (x * x before the tape is one cut, not two).
+    auto cut = [&](NodeId at, const std::string& op, int input, CutRule rule,
+                   std::optional<NodeId> in = std::nullopt) {
+      Cut c{label(at), op, input, rule, "", ""};
+      if (in) {
+        c.input_node = label(*in);
+        const bool int_edge = !is_floating(nodes_[*in].spec.dtype);
+        c.input_dtype = dtype_name(int_edge ? nodes_[*in].spec.dtype : nodes_[at].spec.dtype);
+      }
+      if (keys.insert(c.node + "/" + op + "/" + rule_words(rule)).second) p.cuts.push_back(std::move(c));
     };
     for (std::size_t q = 0; q < queue.size(); ++q) {
       const NodeId id = queue[q];
@@ -438,7 +448,7 @@ class Model {
         else if (n.phase[ti] == Phase::outside || n.phase[ti] == Phase::suspended)
           rule = CutRule::outside_recording;
         if (rule)
-          cut(id, n.op->name, static_cast<int>(j), *rule);
+          cut(id, n.op->name, static_cast<int>(j), *rule, in);
         else if (seen.insert(in).second)
           queue.push_back(in);
       }

@@ -28,7 +28,9 @@ struct SourcePrediction {
   bool connected = false;  // R6: a path of recorded, gradient-passing edges exists
   // When not connected (R13): why, and the cut nearest the target on each path (`node` is
   // the IR value name of the node whose input edge is cut, or "#<n> (<op>)" for a node the
-  // graph does not name, such as an op of an inner gradient's backward pass).
+  // graph does not name, such as an op of an inner gradient's backward pass; one cut per
+  // node and rule; `input_node`/`input_dtype` name the cut input and, for integer_dtype, the
+  // integer dtype).
   NoneReason reason = NoneReason::no_path;
   std::vector<Cut> cuts;
   std::string detail;        // reason == not_watched: what kind of source it is and why

@@ -162,6 +162,8 @@ TEST(ConnectivityR01, OpsBeforeAfterAndInsideStopRecordingAreConstants) {
                           {value()},
                           {cut(CutRule::outside_recording, "%after", "mul")},
                           {cut(CutRule::outside_recording, "%before", "exp")}});
+  // a * w outside the tape: both inputs reach w, one cut per node and rule.
+  EXPECT_EQ(predict_connectivity(g, {}).gradients[3].sources[0].cuts.size(), 1u);
 }
 
 TEST(ConnectivityR01, StopRecordingOfOneTapeDoesNotPauseAnother) {
