@@ -65,20 +65,21 @@ std::vector<Finding> check_complex_step(const graph::Graph& g, const eut::InputV
     // Pass 1: Im f(x + i h e_j) / h for every element.
 #pragma omp parallel num_threads(threads)
     {
-      auto scratch = lift<c128>(o);
+      ObjectiveRunner<c128> runner(o);
 #pragma omp for schedule(dynamic, 1)
       for (std::int64_t ti = 0; ti < n_tasks; ++ti) {
         const Task& t = tasks[static_cast<std::size_t>(ti)];
         Slot& slot = slots[static_cast<std::size_t>(ti)];
-        std::vector<c128>& x = scratch.at(o.statement.sources[t.source]);
+        std::vector<c128>& x = runner.source(t.source);
         const auto j = static_cast<std::size_t>(t.index);
         const double x0 = x[j].real();
         const double h = opt.step * std::max(std::abs(x0), 1.0);
         x[j] = c128(x0, h);
         try {
-          const ObjectiveValue<c128> v = evaluate_objective<c128>(o, scratch, false);
-          slot.reference = v.value.imag() / h;
-          slot.terms = v.magnitude / h;
+          double magnitude = 0;
+          const c128 v = runner.run(false, &magnitude);
+          slot.reference = v.imag() / h;
+          slot.terms = magnitude / h;
           slot.evaluated = std::isfinite(slot.reference) && std::isfinite(slot.terms);
         } catch (const std::exception&) {
         }
@@ -96,7 +97,7 @@ std::vector<Finding> check_complex_step(const graph::Graph& g, const eut::InputV
     const double radius = kink_radius(ctx);
 #pragma omp parallel num_threads(threads)
     {
-      auto scratch = lift<double>(o);
+      ObjectiveRunner<double> runner(o);
 #pragma omp for schedule(dynamic, 1)
       for (std::int64_t ti = 0; ti < n_tasks; ++ti) {
         const Task& t = tasks[static_cast<std::size_t>(ti)];
@@ -125,7 +126,7 @@ std::vector<Finding> check_complex_step(const graph::Graph& g, const eut::InputV
         }
         const std::string& name = o.statement.sources[t.source];
         const double x0 = o.base.at(name)[static_cast<std::size_t>(t.index)];
-        if (near_kink(o, scratch, name, t.index, nullptr, radius * std::max(std::abs(x0), 1.0))) {
+        if (near_kink(o, runner, t.source, t.index, nullptr, radius * std::max(std::abs(x0), 1.0))) {
           c.state = EntryCheck::State::inconclusive;
           c.why = "the point lies on a kink, where the derivative is a convention";
           continue;

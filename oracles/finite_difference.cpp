@@ -178,15 +178,13 @@ namespace {
 
 constexpr const char* kOracle = "finite_difference";
 
-using Inputs = std::map<std::string, std::vector<double>>;
-
 // φ(t) = f(base + t·u) on one source, u = e_index (element mode) or `direction`.
 class Line {
  public:
-  Line(const Objective& o, Inputs& scratch, const std::string& source, std::int64_t index,
+  Line(const Objective& o, ObjectiveRunner<double>& runner, std::size_t source, std::int64_t index,
        const std::vector<double>* direction)
-      : o_(o), x_(scratch.at(source)), base_(o.base.at(source)), scratch_(scratch), index_(index),
-        direction_(direction) {}
+      : o_(o), runner_(runner), x_(runner.source(source)), base_(o.base.at(o.sources[source].name)),
+        source_(source), index_(index), direction_(direction) {}
 
   Sample operator()(double t) const {
     Sample s;
@@ -203,27 +201,24 @@ class Line {
       }
     }
     try {
-      const ObjectiveValue<double> v = evaluate_objective<double>(o_, scratch_, true);
-      s.value = v.value;
-      s.usable = std::isfinite(v.value) && same_branches(v.branches, o_.branches);
+      s.value = runner_.run(true);
+      s.usable = std::isfinite(s.value) && same_branches(runner_.branches(), o_.branches);
     } catch (const std::exception&) {
       s.usable = false;
     }
-    restore();
+    if (direction_)
+      runner_.restore(source_);
+    else
+      x_[static_cast<std::size_t>(index_)] = base_[static_cast<std::size_t>(index_)];
     return s;
   }
 
  private:
-  void restore() const {
-    if (direction_)
-      std::copy(base_.begin(), base_.end(), x_.begin());
-    else
-      x_[static_cast<std::size_t>(index_)] = base_[static_cast<std::size_t>(index_)];
-  }
   const Objective& o_;
+  ObjectiveRunner<double>& runner_;
   std::vector<double>& x_;
   const std::vector<double>& base_;
-  Inputs& scratch_;
+  std::size_t source_;
   std::int64_t index_;
   const std::vector<double>* direction_;
 };
@@ -239,6 +234,7 @@ struct Slot {
   double screen_d = 0, screen_h = 0;
   double engine = 0, engine_terms = 0;  // e and Σ|terms| behind it
   double engine_rms = 0;                // projections: sqrt(Σ (g_i u_i)²)
+  bool pending = false;                 // Ridders' estimate awaits the decision (pass 3)
   EntryCheck check;
 };
 
@@ -306,9 +302,8 @@ std::vector<Finding> check_finite_differences(const graph::Graph& g, const eut::
       const double x = o.base.at(o.statement.sources[t.source])[static_cast<std::size_t>(t.index)];
       return std::max(std::abs(x), 1.0);
     };
-    auto line = [&](Inputs& scratch, std::size_t t) {
-      return Line(o, scratch, o.statement.sources[tasks[t].source], tasks[t].index,
-                  projection ? &directions[t] : nullptr);
+    auto line = [&](ObjectiveRunner<double>& runner, std::size_t t) {
+      return Line(o, runner, tasks[t].source, tasks[t].index, projection ? &directions[t] : nullptr);
     };
 
     // The engine's number for each task, in a fixed order.
@@ -337,15 +332,18 @@ std::vector<Finding> check_finite_differences(const graph::Graph& g, const eut::
     const std::vector<double> rho = ctx.engine_unit > unit_roundoff(DType::f64)
                                         ? rounding_sensitivity(o, engine, opt.probe_seed, opt.threads)
                                         : std::vector<double>(n_sources, 0.0);
-    // Pass 1: the screening central difference of every task.
-    if (opt.screen) {
+    // One parallel region, three steps: the screening central difference of every task; the
+    // norms (one thread, in order); then each task settled by the screen or estimated by
+    // Ridders. Each thread owns its compiled evaluator and writes only its tasks' slots.
+    std::vector<double> norm(n_sources, 0.0);
 #pragma omp parallel num_threads(thread_count(opt.threads))
-      {
-        Inputs scratch = lift<double>(o);
+    {
+      ObjectiveRunner<double> runner(o);
+      if (opt.screen) {
 #pragma omp for schedule(dynamic, 1)
         for (std::int64_t t = 0; t < n_tasks; ++t) {
           Slot& slot = slots[static_cast<std::size_t>(t)];
-          const Line phi = line(scratch, static_cast<std::size_t>(t));
+          const Line phi = line(runner, static_cast<std::size_t>(t));
           const double h = opt.screen_step * scale_of(tasks[static_cast<std::size_t>(t)]);
           const Sample p = phi(h), m = phi(-h);
           if (p.usable && m.usable) {
@@ -355,18 +353,13 @@ std::vector<Finding> check_finite_differences(const graph::Graph& g, const eut::
           }
         }
       }
-    }
-    // Each source's gradient norm (from the screen) scales the engine's rounding: an f32
-    // backward pass errs relative to the largest terms it sums, not to each small entry.
-    std::vector<double> norm(n_sources, 0.0);
-    if (!projection)
-      for (std::size_t t = 0; t < tasks.size(); ++t)
-        if (slots[t].screened) norm[tasks[t].source] = std::max(norm[tasks[t].source], std::abs(slots[t].screen_d));
-
-    // Pass 2: decide each task; Ridders where the screen did not settle it.
-#pragma omp parallel num_threads(thread_count(opt.threads))
-    {
-      Inputs scratch = lift<double>(o);
+      // Each source's gradient norm (from the screen) scales the engine's rounding: an f32
+      // backward pass errs relative to the largest terms it sums, not to each small entry.
+#pragma omp single
+      if (!projection)
+        for (std::size_t t = 0; t < tasks.size(); ++t)
+          if (slots[t].screened) norm[tasks[t].source] = std::max(norm[tasks[t].source], std::abs(slots[t].screen_d));
+      // (the implicit barrier of `single`: every thread sees the norms)
 #pragma omp for schedule(dynamic, 1)
       for (std::int64_t ti = 0; ti < n_tasks; ++ti) {
         const auto t = static_cast<std::size_t>(ti);
@@ -412,7 +405,7 @@ std::vector<Finding> check_finite_differences(const graph::Graph& g, const eut::
         ro.levels = opt.levels;
         ro.starts = opt.starts;
         ro.noise = noise;
-        const Line phi = line(scratch, t);
+        const Line phi = line(runner, t);
         const DerivativeEstimate est =
             ridders_derivative([&phi](double h) { return phi(h); }, o.value, ro);
         if (!est.ok()) {
@@ -420,13 +413,27 @@ std::vector<Finding> check_finite_differences(const graph::Graph& g, const eut::
           c.why = "no stencil free of kinks: the point lies on a kink (within the engine's rounding)";
           continue;
         }
-        const Tolerance tol = tolerance(ctx, est.error, std::max({slot.engine_terms, std::abs(est.value), norm_s}),
-                                        observed(est.value));
         c.reference = est.value;
         c.error = est.error;
-        c.tolerance = tol.total();
-        c.state = within(e, est.value, tol) ? EntryCheck::State::agree : EntryCheck::State::mismatch;
+        slot.pending = true;
       }
+    }
+
+    // Pass 3 (cheap, in order): the norms with Ridders' values included, then the decisions.
+    if (!projection)
+      for (std::size_t t = 0; t < tasks.size(); ++t)
+        if (slots[t].pending)
+          norm[tasks[t].source] = std::max(norm[tasks[t].source], std::abs(slots[t].check.reference));
+    for (std::size_t t = 0; t < tasks.size(); ++t) {
+      Slot& slot = slots[t];
+      if (!slot.pending) continue;
+      EntryCheck& c = slot.check;
+      const double norm_s = norm[tasks[t].source];
+      const double terms = std::max({slot.engine_terms, std::abs(c.reference), norm_s});
+      const double observed = rho[tasks[t].source] * (projection ? slot.engine_rms : terms);
+      const Tolerance tol = tolerance(ctx, c.error, terms, observed);
+      c.tolerance = tol.total();
+      c.state = within(c.engine, c.reference, tol) ? EntryCheck::State::agree : EntryCheck::State::mismatch;
     }
 
     for (std::size_t s = 0; s < n_sources; ++s) {

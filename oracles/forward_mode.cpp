@@ -98,21 +98,21 @@ std::vector<Finding> check_forward_mode(const graph::Graph& g, const eut::InputV
     // Pass 1: the forward side, vᵀ(J u), on dual numbers.
 #pragma omp parallel num_threads(threads)
     {
-      auto scratch = lift<Dual>(o);
+      ObjectiveRunner<Dual> runner(o);
 #pragma omp for schedule(dynamic, 1)
       for (std::int64_t ti = 0; ti < n_tasks; ++ti) {
         const auto t = static_cast<std::size_t>(ti);
         Slot& slot = slots[t];
-        std::vector<Dual>& x = scratch.at(o.statement.sources[tasks[t].source]);
+        std::vector<Dual>& x = runner.source(tasks[t].source);
         if (opt.per_element) {
           x[static_cast<std::size_t>(tasks[t].index)].d = 1.0;
         } else {
           for (std::size_t i = 0; i < x.size(); ++i) x[i].d = directions[t][i];
         }
         try {
-          const ObjectiveValue<Dual> v = evaluate_objective<Dual>(o, scratch, false);
-          slot.reference = v.value.d;
-          slot.terms = v.magnitude;
+          double magnitude = 0;
+          slot.reference = runner.run(false, &magnitude).d;
+          slot.terms = magnitude;
           slot.evaluated = std::isfinite(slot.reference) && std::isfinite(slot.terms);
         } catch (const std::exception&) {
         }
@@ -131,7 +131,7 @@ std::vector<Finding> check_forward_mode(const graph::Graph& g, const eut::InputV
     const double radius = kink_radius(ctx);
 #pragma omp parallel num_threads(threads)
     {
-      auto scratch = lift<double>(o);
+      ObjectiveRunner<double> runner(o);
 #pragma omp for schedule(dynamic, 1)
       for (std::int64_t ti = 0; ti < n_tasks; ++ti) {
         const auto t = static_cast<std::size_t>(ti);
@@ -166,8 +166,8 @@ std::vector<Finding> check_forward_mode(const graph::Graph& g, const eut::InputV
         else
           for (double xi : x0) scale = std::max(scale, std::abs(xi));
         const bool kink = opt.per_element
-                              ? near_kink(o, scratch, name, tasks[t].index, nullptr, radius * scale)
-                              : near_kink(o, scratch, name, 0, &directions[t], radius * scale);
+                              ? near_kink(o, runner, tasks[t].source, tasks[t].index, nullptr, radius * scale)
+                              : near_kink(o, runner, tasks[t].source, 0, &directions[t], radius * scale);
         if (kink) {
           c.state = EntryCheck::State::inconclusive;
           c.why = "the point lies on a kink, where the derivative is a convention";

@@ -577,11 +577,11 @@ template std::map<std::string, std::vector<Dual>> lift(const Objective&);
 
 bool same_branches(const Branches& a, const Branches& b) { return a.sides == b.sides; }
 
-bool near_kink(const Objective& o, std::map<std::string, std::vector<double>>& scratch,
-               const std::string& source, std::int64_t index, const std::vector<double>* direction,
-               double delta) {
-  std::vector<double>& x = scratch.at(source);
-  const std::vector<double>& base = o.base.at(source);
+bool near_kink(const Objective& o, ObjectiveRunner<double>& runner, std::size_t source,
+               std::int64_t index, const std::vector<double>* direction, double delta) {
+  std::vector<double>& x = runner.source(source);
+  const std::vector<double>& base = o.base.at(o.sources[source].name);
+  bool kink = false;
   for (const double t : {delta, -delta}) {
     if (direction)
       for (std::size_t i = 0; i < x.size(); ++i) x[i] = base[i] + t * (*direction)[i];
@@ -589,15 +589,70 @@ bool near_kink(const Objective& o, std::map<std::string, std::vector<double>>& s
       x[static_cast<std::size_t>(index)] = base[static_cast<std::size_t>(index)] + t;
     bool same = false;
     try {
-      const ObjectiveValue<double> v = evaluate_objective<double>(o, scratch, true);
-      same = std::isfinite(v.value) && same_branches(v.branches, o.branches);
+      same = std::isfinite(runner.run(true)) && same_branches(runner.branches(), o.branches);
     } catch (const std::exception&) {
     }
-    std::copy(base.begin(), base.end(), x.begin());
-    if (!same) return true;
+    runner.restore(source);
+    if (!same) kink = true;
   }
-  return false;
+  return kink;
 }
+
+template <class S>
+ObjectiveRunner<S>::ObjectiveRunner(const Objective& o) : o_(&o), ev_(o.graph) {
+  for (std::size_t i = 0; i < o.graph.inputs.size(); ++i) {
+    const std::vector<double>& b = o.base.at(o.graph.inputs[i].name);
+    ev_.input(i).assign(b.begin(), b.end());
+  }
+  for (const ObjectiveSource& s : o.sources) {
+    std::size_t index = static_cast<std::size_t>(-1);
+    for (std::size_t i = 0; i < o.graph.inputs.size(); ++i)
+      if (o.graph.inputs[i].name == s.name) index = i;
+    source_input_.push_back(index);
+  }
+  target_ = ev_.slot(o.statement.target);
+}
+
+template <class S>
+std::vector<S>& ObjectiveRunner<S>::source(std::size_t source) {
+  return ev_.input(source_input_.at(source));
+}
+
+template <class S>
+void ObjectiveRunner<S>::restore(std::size_t source) {
+  const std::vector<double>& b = o_->base.at(o_->sources[source].name);
+  std::vector<S>& x = ev_.input(source_input_.at(source));
+  for (std::size_t i = 0; i < b.size(); ++i) x[i] = S(b[i]);
+}
+
+template <class S>
+S ObjectiveRunner<S>::run(bool record_branches, double* magnitude) {
+  ev_.run(record_branches);
+  if (target_ < 0 || !ev_.defined(target_)) throw Error(o_->statement.target + " is not defined at this point");
+  const std::vector<S>& t = ev_.value(target_);
+  const std::vector<double>& v = o_->cotangent;
+  if (t.size() != v.size())
+    throw Error(o_->statement.target + " changed size from " + std::to_string(v.size()) + " to " +
+                std::to_string(t.size()));
+  S sum = S(0);
+  double mag = 0;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    const S term = S(v[i]) * t[i];
+    sum += term;
+    mag += abs_part(term);
+  }
+  if (magnitude) *magnitude = mag;
+  return sum;
+}
+
+template <class S>
+const Branches& ObjectiveRunner<S>::branches() const {
+  return ev_.branches();
+}
+
+template class ObjectiveRunner<double>;
+template class ObjectiveRunner<c128>;
+template class ObjectiveRunner<Dual>;
 
 Finding make_finding(const Objective& o, std::size_t source, const char* oracle, Outcome outcome,
                      std::string detail) {
@@ -796,31 +851,30 @@ std::vector<double> rounding_sensitivity(const Objective& o, const std::vector<c
   const auto n_tasks = static_cast<std::int64_t>(tasks.size());
 #pragma omp parallel num_threads(threads > 0 ? threads : omp_get_max_threads())
   {
-    std::vector<std::map<std::string, std::vector<Dual>>> scratch;
-    scratch.push_back(lift<Dual>(o));
-    for (const Objective& j : jittered) scratch.push_back(lift<Dual>(j));
+    std::vector<ObjectiveRunner<Dual>> runners;
+    runners.emplace_back(o);
+    for (const Objective& j : jittered) runners.emplace_back(j);
 #pragma omp for schedule(dynamic, 1)
     for (std::int64_t ti = 0; ti < n_tasks; ++ti) {
       const Task& t = tasks[static_cast<std::size_t>(ti)];
-      const std::string& name = o.sources[t.source].name;
-      const std::size_t n = o.base.at(name).size();
+      const std::size_t n = o.base.at(o.sources[t.source].name).size();
       const std::vector<double> u =
           random_direction(n, mix_seed(seed) ^ mix_seed((t.source << 16) + static_cast<std::uint64_t>(t.direction)));
-      auto jvp = [&](const Objective& obj, std::map<std::string, std::vector<Dual>>& in) {
-        std::vector<Dual>& x = in.at(name);
+      auto jvp = [&](ObjectiveRunner<Dual>& runner) {
+        std::vector<Dual>& x = runner.source(t.source);
         for (std::size_t i = 0; i < n; ++i) x[i].d = u[i];
         double d = std::numeric_limits<double>::quiet_NaN();
         try {
-          d = evaluate_objective<Dual>(obj, in, false).value.d;
+          d = runner.run(false).d;
         } catch (const std::exception&) {
         }
-        for (Dual& xi : x) xi.d = 0;
+        runner.restore(t.source);
         return d;
       };
-      const double plain = jvp(o, scratch[0]);
+      const double plain = jvp(runners[0]);
       double delta = 0;
       for (std::size_t r = 0; r < jittered.size(); ++r) {
-        const double d = jvp(jittered[r], scratch[r + 1]);
+        const double d = jvp(runners[r + 1]);
         delta = std::max(delta, std::abs(d - plain));
       }
       double t2 = 0;

@@ -27,6 +27,7 @@
 #include "engine/ops/op_def.hpp"
 #include "eut/engine_under_test.hpp"
 #include "graph/ir.hpp"
+#include "oracles/evaluate.hpp"
 #include "oracles/finding.hpp"
 #include "oracles/tolerance.hpp"
 
@@ -87,14 +88,36 @@ ObjectiveValue<S> evaluate_objective(const Objective& o,
 template <class S>
 std::map<std::string, std::vector<S>> lift(const Objective& o);
 
+// f evaluated many times — the oracles' hot loop. The prepared graph is compiled once
+// (evaluate.hpp Evaluator) and its inputs hold the base point; callers move a source's
+// buffer, run(), and put it back (restore()). One runner per thread; `o` must outlive it.
+template <class S>
+class ObjectiveRunner {
+ public:
+  explicit ObjectiveRunner(const Objective& o);
+  // The input buffer of source `source` of the statement (a graph input).
+  std::vector<S>& source(std::size_t source);
+  // Puts source `source` back to the base point.
+  void restore(std::size_t source);
+  // f and the magnitude of its terms (as ObjectiveValue); throws tc::Error as evaluate().
+  S run(bool record_branches, double* magnitude = nullptr);
+  // The branch signature of the last run (with record_branches).
+  const Branches& branches() const;
+
+ private:
+  const Objective* o_;
+  Evaluator<S> ev_;
+  std::vector<std::size_t> source_input_;  // source -> input index (or npos)
+  int target_ = -1;
+};
+
 bool same_branches(const Branches& a, const Branches& b);
 
 // Whether a kink lies within `delta` of the base point along a line in one source — element
 // `index` (direction null) or `direction` — i.e. whether f at ±delta takes a different branch
-// somewhere (or fails, or is not finite). `scratch` holds the base point and is restored.
-bool near_kink(const Objective& o, std::map<std::string, std::vector<double>>& scratch,
-               const std::string& source, std::int64_t index, const std::vector<double>* direction,
-               double delta);
+// somewhere (or fails, or is not finite). The runner is left at the base point.
+bool near_kink(const Objective& o, ObjectiveRunner<double>& runner, std::size_t source,
+               std::int64_t index, const std::vector<double>* direction, double delta);
 
 // The engine's rounding, observed (a Monte-Carlo rounding analysis): for `directions` random
 // directions u of each source, f's JVP on dual numbers is evaluated on the prepared graph and
