@@ -1,0 +1,448 @@
+#include "oracles/second_order.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <utility>
+#include <variant>
+
+#include "engine/core/errors.hpp"
+#include "engine/ops/op_table.hpp"
+#include "eut/inputs.hpp"
+#include "oracles/evaluate.hpp"
+#include "oracles/finite_difference.hpp"
+#include "oracles/objective.hpp"
+#include "oracles/tolerance.hpp"
+
+namespace tc::oracles {
+
+namespace {
+
+const std::string kOuter = "~so.outer", kInner = "~so.inner", kTape = "~so.t";
+const std::string kLoss = "%~so.loss", kWeighted = "%~so.weighted";
+std::string name(const char* what, std::size_t i) { return "%~so." + std::string(what) + std::to_string(i); }
+
+std::string fmt(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", x);
+  return buf;
+}
+
+// f32 → f64 where a statement names a dtype (the op table says which ops read `dtype`).
+void promote(graph::OpStmt& s) {
+  const OpDef* op = find_op(s.op);
+  if (op && op->takes_attr("dtype") && s.attrs.dtype == DType::f32) s.attrs.dtype = DType::f64;
+}
+
+// A block with every tape statement removed: record and stop_recording inlined, watches and
+// gradients dropped.
+graph::Block strip(const graph::Block& block, bool promote_f32) {
+  graph::Block out;
+  for (const graph::Statement& s : block) {
+    std::visit(
+        [&](const auto& n) {
+          using T = std::decay_t<decltype(n)>;
+          if constexpr (std::is_same_v<T, graph::OpStmt>) {
+            graph::OpStmt o = n;
+            if (promote_f32) promote(o);
+            out.push_back({o, s.loc});
+          } else if constexpr (std::is_same_v<T, graph::Record> || std::is_same_v<T, graph::StopRecording>) {
+            for (graph::Statement& inner : strip(n.body, promote_f32)) out.push_back(std::move(inner));
+          } else if constexpr (std::is_same_v<T, graph::Cond>) {
+            graph::Cond c = n;
+            c.then_body = strip(n.then_body, promote_f32);
+            c.else_body = strip(n.else_body, promote_f32);
+            out.push_back({std::move(c), s.loc});
+          } else if constexpr (std::is_same_v<T, graph::While>) {
+            graph::While w = n;
+            w.cond_body = strip(n.cond_body, promote_f32);
+            w.body = strip(n.body, promote_f32);
+            out.push_back({std::move(w), s.loc});
+          }
+        },
+        s.node);
+  }
+  return out;
+}
+
+// The statements before Gradient statement `k` (pre-order through record blocks), stripped,
+// and that statement.
+struct Prefix {
+  int seen = 0, k = 0;
+  const graph::Gradient* found = nullptr;
+  graph::Block forward;  // unstripped; stripped by the caller per program
+  void walk(const graph::Block& block) {
+    for (const graph::Statement& s : block) {
+      if (found) return;
+      if (const auto* r = std::get_if<graph::Record>(&s.node)) {
+        walk(r->body);
+      } else if (const auto* p = std::get_if<graph::StopRecording>(&s.node)) {
+        walk(p->body);
+      } else if (const auto* g = std::get_if<graph::Gradient>(&s.node)) {
+        if (seen++ == k) found = g;
+      } else if (!std::holds_alternative<graph::Watch>(s.node)) {
+        forward.push_back(s);
+      }
+    }
+  }
+};
+
+graph::Statement stmt(graph::OpStmt o) { return {std::move(o), {}}; }
+graph::Statement op(std::string result, std::string name, std::vector<std::string> operands, OpAttrs attrs = {}) {
+  return stmt(graph::OpStmt{std::move(result), std::move(name), std::move(operands), std::move(attrs)});
+}
+
+graph::TapeDecl tape(const std::string& n) {
+  graph::TapeDecl t;
+  t.name = n;
+  t.watch_accessed_variables = false;  // the sources are watched explicitly, nothing else
+  return t;
+}
+
+// The forward part and the scalar loss L = sum(v · T), inside the innermost record block.
+graph::Block loss_block(const graph::Block& forward, const graph::Gradient& st, const std::string& tape,
+                        const std::vector<std::string>& xs, bool promote_f32) {
+  graph::Block b{{graph::Watch{tape, xs}, {}}};
+  for (graph::Statement& s : strip(forward, promote_f32)) b.push_back(std::move(s));
+  if (st.output_gradients) {
+    b.push_back(op(kWeighted, "mul", {st.target, *st.output_gradients}));
+    b.push_back(op(kLoss, "reduce_sum", {kWeighted}));
+  } else {
+    b.push_back(op(kLoss, "reduce_sum", {st.target}));
+  }
+  return b;
+}
+
+graph::Gradient gradient_of(std::vector<std::string> results, const std::string& tape, const std::string& target,
+                            const std::vector<std::string>& xs, graph::Unconnected unconnected) {
+  graph::Gradient g;
+  g.results = std::move(results);
+  g.tape = tape;
+  g.target = target;
+  g.sources = xs;
+  g.unconnected = unconnected;
+  return g;
+}
+
+std::vector<std::string> names(const char* what, std::size_t n) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < n; ++i) out.push_back(name(what, i));
+  return out;
+}
+
+graph::Graph first_order_program(const graph::Graph& g, const graph::Block& forward, const graph::Gradient& st,
+                                 const std::vector<std::string>& xs, bool promote_f32) {
+  graph::Graph p;
+  p.name = g.name;
+  p.inputs = g.inputs;
+  if (promote_f32)
+    for (graph::Input& in : p.inputs)
+      if (in.dtype == DType::f32) in.dtype = DType::f64;
+  p.tapes = {tape(kTape)};
+  p.body.push_back({graph::Record{kTape, loss_block(forward, st, kTape, xs, promote_f32)}, {}});
+  p.body.push_back({gradient_of(names("g", xs.size()), kTape, kLoss, xs, graph::Unconnected::zero), {}});
+  return p;
+}
+
+graph::Graph nested_program(const graph::Graph& g, const graph::Block& forward, const graph::Gradient& st,
+                            const std::vector<std::string>& xs, const std::vector<graph::Input>& u_inputs) {
+  graph::Graph p;
+  p.name = g.name;
+  p.inputs = g.inputs;
+  for (const graph::Input& u : u_inputs) p.inputs.push_back(u);
+  p.tapes = {tape(kOuter), tape(kInner)};
+  graph::Block outer{{graph::Watch{kOuter, xs}, {}},
+                     {graph::Record{kInner, loss_block(forward, st, kInner, xs, false)}, {}},
+                     {gradient_of(names("g", xs.size()), kInner, kLoss, xs, graph::Unconnected::zero), {}}};
+  // p = Σ_i sum(g_i · u_i), each term in f64 (sources may differ in dtype; no implicit promotion).
+  std::string dot;
+  for (std::size_t i = 0; i < xs.size(); ++i) {
+    OpAttrs to64;
+    to64.dtype = DType::f64;
+    outer.push_back(op(name("p", i), "mul", {name("g", i), u_inputs[i].name}));
+    outer.push_back(op(name("s", i), "reduce_sum", {name("p", i)}));
+    outer.push_back(op(name("c", i), "cast", {name("s", i)}, to64));
+    if (i == 0) {
+      dot = name("c", i);
+    } else {
+      outer.push_back(op(name("dot", i), "add", {dot, name("c", i)}));
+      dot = name("dot", i);
+    }
+  }
+  p.body.push_back({graph::Record{kOuter, std::move(outer)}, {}});
+  p.body.push_back({gradient_of(names("h", xs.size()), kOuter, dot, xs, graph::Unconnected::none), {}});
+  return p;
+}
+
+std::uint64_t stream(std::uint64_t seed, std::uint64_t salt, std::uint64_t a, std::uint64_t b = 0) {
+  return mix_seed(seed) ^ mix_seed(salt + (a << 20) + b);
+}
+
+double inf_norm(const std::vector<double>& v) {
+  double m = 0;
+  for (double x : v) m = std::max(m, std::abs(x));
+  return m;
+}
+
+// <g, u> from a first-order run: Σ_i Σ_k g_i[k] u_i[k] (a None slot is zero), and Σ|terms|.
+struct Dot {
+  double value = 0, magnitude = 0;
+  bool ok = false;
+};
+Dot dot_with(const eut::RunResult& r, const HvpProgram& prog) {
+  Dot d;
+  if (r.error || r.gradients.empty() || r.gradients[0].values.size() != prog.sources.size()) return d;
+  for (std::size_t i = 0; i < prog.sources.size(); ++i) {
+    const auto& g = r.gradients[0].values[i];
+    if (!g) continue;
+    const std::vector<double>& u = prog.u.at(prog.sources[i]);
+    if (g->data.size() != u.size()) return d;
+    for (std::size_t k = 0; k < u.size(); ++k) {
+      d.value += g->data[k] * u[k];
+      d.magnitude += std::abs(g->data[k] * u[k]);
+    }
+  }
+  d.ok = std::isfinite(d.value);
+  return d;
+}
+
+}  // namespace
+
+HvpProgram make_hvp_program(const graph::Graph& g, int gradient, std::uint64_t seed) {
+  HvpProgram prog;
+  prog.gradient = gradient;
+  Prefix prefix;
+  prefix.k = gradient;
+  prefix.walk(g.body);
+  if (!prefix.found) {
+    prog.not_applicable = "the graph has no Gradient statement #" + std::to_string(gradient) +
+                          " outside cond/while_loop";
+    return prog;
+  }
+  prog.statement = *prefix.found;
+  const graph::Gradient& st = prog.statement;
+  std::vector<graph::Input> u_inputs;
+  for (const std::string& s : st.sources) {
+    const graph::Input* in = nullptr;
+    for (const graph::Input& i : g.inputs)
+      if (i.name == s) in = &i;
+    std::string why;
+    if (!in)
+      why = s + " is not a graph input (the oracle perturbs inputs)";
+    else if (!is_floating(in->dtype))
+      why = s + " is " + std::string(dtype_name(in->dtype)) + ": no gradient (R3)";
+    else if (std::find(prog.sources.begin(), prog.sources.end(), s) != prog.sources.end())
+      why = s + " is listed twice; checked at its first slot";
+    prog.why_not.push_back(why);
+    if (!why.empty()) continue;
+    const std::size_t i = prog.sources.size();
+    prog.sources.push_back(s);
+    graph::Input u;
+    u.name = name("u", i);
+    u.dtype = in->dtype;
+    u.shape = in->shape;
+    u.kind = graph::InputKind::constant;
+    u.init.kind = graph::Init::Kind::values;
+    u.init.values = random_direction(static_cast<std::size_t>(in->shape.numel()), stream(seed, 0x75, i));
+    for (double& x : u.init.values) x = round_to_dtype(x, in->dtype);
+    prog.u[s] = u.init.values;
+    u_inputs.push_back(std::move(u));
+  }
+  if (prog.sources.empty()) {
+    prog.not_applicable = "no source of the statement is a floating graph input";
+    return prog;
+  }
+  prog.nested = nested_program(g, prefix.forward, st, prog.sources, u_inputs);
+  prog.first_order = first_order_program(g, prefix.forward, st, prog.sources, true);
+  prog.first_order_native = first_order_program(g, prefix.forward, st, prog.sources, false);
+  return prog;
+}
+
+std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const graph::Graph& g,
+                                        const eut::InputValues& inputs, int gradient,
+                                        const SecondOrderOptions& opt) {
+  const HvpProgram prog = make_hvp_program(g, gradient, opt.seed);
+  std::vector<Finding> out;
+  const std::size_t n_slots = prog.statement.sources.size();
+  auto finding = [&](std::size_t slot, Outcome o, std::string detail) {
+    Finding f;
+    f.oracle = "second_order";
+    f.gradient = gradient;
+    f.target = prog.statement.target;
+    f.source = slot < n_slots ? prog.statement.sources[slot] : std::string();
+    f.outcome = o;
+    f.detail = std::move(detail);
+    return f;
+  };
+  auto all = [&](Outcome o, const std::string& detail) {
+    if (n_slots == 0) out.push_back(finding(0, o, detail));
+    for (std::size_t s = 0; s < n_slots; ++s)
+      out.push_back(finding(s, o, prog.why_not.size() > s && !prog.why_not[s].empty() ? prog.why_not[s] : detail));
+    return out;
+  };
+  if (!prog.not_applicable.empty()) return all(Outcome::not_applicable, prog.not_applicable);
+  if (!engine.capabilities().second_order)
+    return all(Outcome::not_applicable, "the engine under test has no nested tapes");
+
+  // The base point, in the graph's dtypes and promoted to f64.
+  eut::InputValues base;
+  try {
+    base = eut::materialize_inputs(g, inputs);
+  } catch (const std::exception& e) {
+    return all(Outcome::not_applicable, std::string("inputs: ") + e.what());
+  }
+  eut::InputValues base64 = base;
+  std::map<std::string, std::vector<double>> base_eval;
+  for (auto& [n, v] : base64) {
+    if (v.dtype == DType::f32) v.dtype = DType::f64;
+    base_eval[n] = v.data;
+  }
+
+  // The engine's Hessian-vector products.
+  const eut::RunResult nested = engine.run(prog.nested, base);
+  if (nested.error || nested.gradients.size() < 2)
+    return all(Outcome::inconclusive,
+               "the engine could not run the nested-tape program" +
+                   (nested.error ? ": " + nested.error->kind + " error: " + nested.error->message : std::string()));
+  const eut::GradientResult& hvp = nested.gradients[1];
+
+  // The first-order gradient at the base point, and the base point's branch signature.
+  Branches base_branches;
+  try {
+    base_branches = evaluate<double>(prog.first_order, base_eval, true).branches;
+  } catch (const std::exception& e) {
+    return all(Outcome::not_applicable, std::string("the forward evaluation fails: ") + e.what());
+  }
+  const Dot phi0 = dot_with(engine.run(prog.first_order, base64), prog);
+  if (!phi0.ok) return all(Outcome::inconclusive, "the engine's first-order gradient at the base point is not finite or not defined");
+
+  // Tolerances: the context of the first-order statement in the graph's own dtypes, with the
+  // depth doubled for the backward pass of the backward pass.
+  ToleranceContext ctx;
+  {
+    const Objective o = make_objective(prog.first_order_native, inputs, 0);
+    if (o.not_applicable.empty()) ctx = o.tolerance;
+    ctx.depth = 2 * ctx.depth + 2;
+  }
+  ToleranceContext ctx64 = ctx;
+  ctx64.engine_unit = ctx64.oracle_unit = unit_roundoff(DType::f64);
+  const double noise = rounding_bound(ctx64, ctx64.engine_unit, phi0.magnitude);
+  const double radius = kink_radius(ctx);
+
+  std::size_t checked = 0;
+  for (std::size_t slot = 0; slot < n_slots; ++slot) {
+    if (!prog.why_not[slot].empty()) {
+      out.push_back(finding(slot, Outcome::not_applicable, prog.why_not[slot]));
+      continue;
+    }
+    const std::size_t j = checked++;
+    const std::string& x = prog.sources[j];
+    const std::vector<double>& x0 = base64.at(x).data;
+    const std::optional<eut::Value>& h = j < hvp.values.size() ? hvp.values[j] : std::nullopt;
+    if (h && h->data.size() != x0.size()) {
+      out.push_back(finding(slot, Outcome::mismatch,
+                            "the Hessian-vector product for " + x + " has shape " + h->shape.str() +
+                                ", not the source's"));
+      continue;
+    }
+    const double scale = std::max(inf_norm(x0), 1.0);
+    struct Entry {
+      double engine = 0, reference = 0, error = 0, tolerance = 0;
+      int state = 0;  // 0 inconclusive, 1 agree, 2 mismatch
+    };
+    std::vector<Entry> entries;
+    for (int d = 0; d < opt.directions; ++d) {
+      const std::vector<double> w = random_direction(x0.size(), stream(opt.seed, 0x77, j, static_cast<std::uint64_t>(d)));
+      Entry e;
+      double terms = 0;
+      for (std::size_t k = 0; k < w.size(); ++k) {
+        const double hk = h ? h->data[k] : 0.0;  // None: a structural zero
+        e.engine += hk * w[k];
+        terms += std::abs(hk * w[k]);
+      }
+      // φ(t) = <g(x + t w), u>: usable only on the base point's side of every kink.
+      auto phi = [&](double t) {
+        Sample s;
+        eut::InputValues at = base64;
+        std::map<std::string, std::vector<double>> at_eval = base_eval;
+        std::vector<double>& xv = at.at(x).data;
+        for (std::size_t k = 0; k < xv.size(); ++k) xv[k] += t * w[k];
+        at_eval[x] = xv;
+        try {
+          if (!same_branches(evaluate<double>(prog.first_order, at_eval, true).branches, base_branches)) return s;
+        } catch (const std::exception&) {
+          return s;
+        }
+        const Dot v = dot_with(engine.run(prog.first_order, at), prog);
+        s.value = v.value;
+        s.usable = v.ok;
+        return s;
+      };
+      RiddersOptions ro;
+      ro.h_start = opt.ridders_step * scale;
+      ro.h_floor = radius * scale;
+      ro.shrink = opt.shrink;
+      ro.levels = opt.levels;
+      ro.starts = opt.starts;
+      ro.noise = noise;
+      const DerivativeEstimate est = ridders_derivative(phi, phi0.value, ro);
+      if (!est.ok()) {
+        entries.push_back(e);  // inconclusive: a kink within the kink radius
+        continue;
+      }
+      e.reference = est.value;
+      e.error = est.error;
+      const Tolerance tol = tolerance(ctx, est.error, std::max({terms, std::abs(e.engine), std::abs(est.value)}));
+      e.tolerance = tol.total();
+      e.state = within(e.engine, e.reference, tol) ? 1 : 2;
+      entries.push_back(e);
+    }
+
+    Finding f = finding(slot, Outcome::agree, "");
+    int worst = -1, mismatches = 0;
+    double worst_ratio = -1;
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      const Entry& e = entries[i];
+      if (e.state == 0) {
+        ++f.entries_inconclusive;
+        continue;
+      }
+      ++f.entries_checked;
+      mismatches += e.state == 2;
+      const double err = std::abs(e.engine - e.reference);
+      const double ratio = e.tolerance > 0 ? err / e.tolerance : (err > 0 ? INFINITY : 0);
+      f.max_abs_error = std::max(f.max_abs_error, err == err ? err : INFINITY);
+      f.max_rel_error = std::max(f.max_rel_error, relative_error(e.engine, e.reference));
+      if (worst < 0 || ratio > worst_ratio || !(ratio == ratio)) {
+        worst = static_cast<int>(i);
+        worst_ratio = ratio == ratio ? ratio : INFINITY;
+        f.tolerance = e.tolerance;
+      }
+    }
+    const std::string what = "wᵀ(H u) for " + x + (h ? "" : " (the engine's product is None: zeros)");
+    const std::string kinks = f.entries_inconclusive
+                                  ? "; " + std::to_string(f.entries_inconclusive) +
+                                        " direction(s) inconclusive (a kink within the kink radius)"
+                                  : std::string();
+    if (mismatches) {
+      const Entry& e = entries[static_cast<std::size_t>(worst)];
+      f.outcome = Outcome::mismatch;
+      f.detail = what + ": " + std::to_string(mismatches) + " of " + std::to_string(entries.size()) +
+                 " directions disagree; worst: nested tapes " + fmt(e.engine) +
+                 ", finite differences of the engine's gradient " + fmt(e.reference) + " ± " + fmt(e.error) +
+                 " (tolerance " + fmt(e.tolerance) + ")" + kinks;
+    } else if (f.entries_checked == 0) {
+      f.outcome = entries.empty() ? Outcome::not_applicable : Outcome::inconclusive;
+      f.detail = entries.empty() ? x + ": no directions requested"
+                                 : what + ": every direction crosses a kink within the kink radius; "
+                                          "no usable stencil";
+    } else {
+      f.detail = what + ": " + std::to_string(f.entries_checked) + " direction(s) agree (max relative error " +
+                 fmt(f.max_rel_error) + ")" + kinks;
+    }
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+}  // namespace tc::oracles

@@ -1,0 +1,72 @@
+// The second-order oracle: Hessian-vector products through nested tapes (R10) against finite
+// differences of the engine's own first-order gradient.
+//
+// For Gradient statement k of a graph — loss L = Σ v·T (v = output_gradients, ones if absent,
+// R8) and sources x_1..x_m that are floating graph inputs — it builds two programs:
+//   nested:      record outer { watch xs; record inner { watch xs; <forward>; L }
+//                               g = inner.gradient(L, xs, unconnected=zero);
+//                               p = Σ_i sum(g_i · u_i) }
+//                hvp = outer.gradient(p, xs)                  hvp_j = (H u)_j
+//   first_order: record t { watch xs; <forward>; L }  g = t.gradient(L, xs, unconnected=zero)
+//                on the graph promoted to f64
+// with u a fixed random direction per source. For each source x_j and a few random directions
+// w of x_j, the engine's wᵀ(H u)_j is compared with d/dt <g(x + t·w e_j), u> at t = 0, taken
+// by Ridders' extrapolation (oracles/finite_difference.hpp) of the engine's first-order
+// program run at perturbed inputs. Both sides are the same number wᵀ H u if the engine's
+// backward pass is itself correctly differentiated.
+//
+// The forward part is every statement before statement k, with tape statements stripped
+// (record and stop_recording blocks inlined, watches and earlier gradients dropped): the
+// oracle checks the loss as a function with every op recorded; which ops a tape records is the
+// connectivity oracle's business. A None Hessian-vector product is a structural zero (the
+// gradient does not depend on the source); it is compared as zeros.
+//
+// Kinks: a stencil point whose branch signature (evaluate<double>, record_branches) differs
+// from the base point's, where the engine raises, or where the gradient is not finite is not
+// used; with no usable stencil above the kink radius the direction is inconclusive, never a
+// mismatch. Error model: docs/oracles_connectivity.md, "Second order".
+#pragma once
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "eut/engine_under_test.hpp"
+#include "graph/ir.hpp"
+#include "oracles/finding.hpp"
+
+namespace tc::oracles {
+
+struct SecondOrderOptions {
+  int directions = 2;          // random w per source
+  std::uint64_t seed = 0;      // u and w
+  double ridders_step = 0.02;  // first step of the tableaux, relative to max(|x_j|, 1)
+  double shrink = 1.4;
+  int levels = 8;
+  int starts = 4;
+};
+
+// The programs for one Gradient statement.
+struct HvpProgram {
+  std::string not_applicable;  // non-empty: nothing of the statement can be checked (why)
+  int gradient = 0;
+  graph::Gradient statement;           // a copy of the graph's statement
+  std::vector<std::string> why_not;    // per statement source: "" if checked, else why not
+  std::vector<std::string> sources;    // the checked sources x_1..x_m (graph inputs)
+  std::map<std::string, std::vector<double>> u;  // the direction u_i per checked source
+  graph::Graph nested;       // gradients: #0 inner (g), #1 outer (hvp, one slot per source)
+  graph::Graph first_order;  // f64-promoted; gradient #0 is g
+  graph::Graph first_order_native;  // the same in the graph's own dtypes (tolerance context)
+};
+
+// Builds the programs for statement `gradient` (execution order through record and
+// stop_recording blocks, as count_gradient_statements in objective.hpp).
+HvpProgram make_hvp_program(const graph::Graph& g, int gradient, std::uint64_t seed = 0);
+
+// One finding (oracle "second_order") per source of statement `gradient`. Runs `engine` on
+// the nested program once and on the first-order program at every stencil point.
+std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const graph::Graph& g,
+                                        const eut::InputValues& inputs, int gradient = 0,
+                                        const SecondOrderOptions& options = {});
+
+}  // namespace tc::oracles

@@ -1,0 +1,229 @@
+// The second-order oracle: Hessian-vector products through nested tapes against finite
+// differences of the engine's first-order gradient, on graphs whose Hessians are worked by
+// hand; a kink gives inconclusive, never mismatch; injected second-order faults are mismatches.
+#include "oracles/second_order.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "eut/engine_under_test.hpp"
+#include "tests/eut/ir_builder.hpp"
+
+namespace tc::oracles {
+namespace {
+
+using namespace tc::test::ir;  // NOLINT
+
+// H u by hand for each source, against the engine's nested-tape result for the oracle's u.
+void expect_hvp(const graph::Graph& g, const std::vector<std::vector<std::vector<double>>>& hessian_blocks) {
+  const HvpProgram prog = make_hvp_program(g, 0);
+  ASSERT_TRUE(prog.not_applicable.empty()) << prog.not_applicable;
+  const eut::RunResult r = eut::make_reference_engine()->run(prog.nested, {});
+  ASSERT_FALSE(r.error) << r.error->message;
+  ASSERT_EQ(r.gradients.size(), 2u);
+  // hessian_blocks[i] is row block i of H: (H u)_i = Σ_j H_ij u_j with u stacked.
+  std::vector<double> u;
+  for (const std::string& s : prog.sources) u.insert(u.end(), prog.u.at(s).begin(), prog.u.at(s).end());
+  for (std::size_t i = 0; i < prog.sources.size(); ++i) {
+    const std::optional<eut::Value>& h = r.gradients[1].values[i];
+    const auto& rows = hessian_blocks[i];
+    for (std::size_t k = 0; k < rows.size(); ++k) {
+      double expected = 0;
+      for (std::size_t c = 0; c < u.size(); ++c) expected += rows[k][c] * u[c];
+      const double got = h ? h->data[k] : 0.0;
+      EXPECT_NEAR(got, expected, 1e-12 * (1 + std::abs(expected))) << prog.sources[i] << "[" << k << "]";
+    }
+  }
+}
+
+void expect_outcomes(const std::vector<Finding>& f, Outcome o, std::size_t n) {
+  ASSERT_EQ(f.size(), n);
+  for (const Finding& x : f) {
+    EXPECT_EQ(x.oracle, "second_order");
+    EXPECT_EQ(x.outcome, o) << x.source << ": " << x.detail;
+  }
+}
+
+std::vector<Finding> check(const graph::Graph& g, const eut::InputValues& in = {}) {
+  auto engine = eut::make_reference_engine();
+  return check_second_order(*engine, g, in);
+}
+
+graph::Graph cube() {
+  graph::Graph g;
+  g.inputs = {variable("%x", Shape{}, {0.7})};
+  g.tapes = {tape("t")};
+  g.body = {record("t", {op("%x2", "mul", {"%x", "%x"}), op("%y", "mul", {"%x2", "%x"})}),
+            gradient({"%gx"}, "t", "%y", {"%x"})};
+  return g;
+}
+
+TEST(SecondOrder, CubeHasHessianSixX) {
+  expect_hvp(cube(), {{{6 * 0.7}}});
+  const std::vector<Finding> f = check(cube());
+  expect_outcomes(f, Outcome::agree, 1);
+  EXPECT_EQ(f[0].entries_checked, 2);
+}
+
+// f = exp(x) sin(y): H = [[eˣ sin y, eˣ cos y], [eˣ cos y, −eˣ sin y]].
+TEST(SecondOrder, ExpTimesSinHasAFullHessian) {
+  const double x = 0.3, y = -1.1;
+  graph::Graph g;
+  g.inputs = {constant("%x", Shape{}, {x}), constant("%y", Shape{}, {y})};
+  g.tapes = {tape("t")};
+  g.body = {record("t", {watch("t", {"%x", "%y"}), op("%ex", "exp", {"%x"}), op("%sy", "sin", {"%y"}),
+                         op("%f", "mul", {"%ex", "%sy"})}),
+            gradient({"%gx", "%gy"}, "t", "%f", {"%x", "%y"})};
+  const double e = std::exp(x), s = std::sin(y), c = std::cos(y);
+  expect_hvp(g, {{{e * s, e * c}}, {{e * c, -e * s}}});
+  expect_outcomes(check(g), Outcome::agree, 2);
+}
+
+// f = xᵀ A x with x a column: H = A + Aᵀ.
+TEST(SecondOrder, MatmulQuadraticFormHasHessianAPlusATransposed) {
+  const std::vector<double> a{2, -1, 0.5, 0.3, 4, 1, -2, 0.7, 3};
+  graph::Graph g;
+  g.inputs = {variable("%x", Shape{3, 1}, {0.4, -1.2, 2.0}), constant("%A", Shape{3, 3}, a)};
+  g.tapes = {tape("t")};
+  g.body = {record("t", {op("%ax", "matmul", {"%A", "%x"}), op("%xt", "transpose", {"%x"}),
+                         op("%q", "matmul", {"%xt", "%ax"})}),
+            gradient({"%gx"}, "t", "%q", {"%x"})};
+  std::vector<std::vector<double>> h(3, std::vector<double>(3));
+  for (int i = 0; i < 3; ++i)
+    for (int j = 0; j < 3; ++j) h[i][j] = a[i * 3 + j] + a[j * 3 + i];
+  expect_hvp(g, {h});
+  expect_outcomes(check(g), Outcome::agree, 1);
+}
+
+// f = xᵀ B y + ‖W x‖²: H_xx = 2 WᵀW, H_xy = B, H_yx = Bᵀ, H_yy = 0.
+TEST(SecondOrder, BilinearAndGramForms) {
+  const std::vector<double> b{1, 2, -1, 0.5}, w{0.3, -0.2, 1.5, 0.8, 0.1, -1};  // B 2x2, W 3x2
+  graph::Graph g;
+  g.inputs = {constant("%x", Shape{2, 1}, {0.5, -0.25}), constant("%y", Shape{2, 1}, {1.5, 2}),
+              constant("%B", Shape{2, 2}, b), constant("%W", Shape{3, 2}, w)};
+  g.tapes = {tape("t")};
+  g.body = {record("t", {watch("t", {"%x", "%y"}), op("%xt", "transpose", {"%x"}), op("%by", "matmul", {"%B", "%y"}),
+                         op("%xby", "matmul", {"%xt", "%by"}), op("%wx", "matmul", {"%W", "%x"}),
+                         op("%wx2", "mul", {"%wx", "%wx"}), op("%gram", "reduce_sum", {"%wx2"}),
+                         op("%f", "add", {"%xby", "%gram"})}),
+            gradient({"%gx", "%gy"}, "t", "%f", {"%x", "%y"})};
+  double wtw[2][2] = {};
+  for (int i = 0; i < 2; ++i)
+    for (int j = 0; j < 2; ++j)
+      for (int k = 0; k < 3; ++k) wtw[i][j] += w[k * 2 + i] * w[k * 2 + j];
+  expect_hvp(g, {{{2 * wtw[0][0], 2 * wtw[0][1], b[0], b[1]}, {2 * wtw[1][0], 2 * wtw[1][1], b[2], b[3]}},
+                 {{b[0], b[2], 0, 0}, {b[1], b[3], 0, 0}}});
+  expect_outcomes(check(g), Outcome::agree, 2);
+}
+
+// A linear loss: the gradient is a constant, its gradient None — a structural zero that
+// finite differences confirm.
+TEST(SecondOrder, ALinearLossHasANoneProductThatIsZero) {
+  graph::Graph g;
+  g.inputs = {variable("%x", Shape{2}, {0.5, 1}), constant("%c", Shape{2}, {3, -2})};
+  g.tapes = {tape("t")};
+  g.body = {record("t", {op("%y", "mul", {"%x", "%c"})}), gradient({"%gx"}, "t", "%y", {"%x"})};
+  const HvpProgram prog = make_hvp_program(g, 0);
+  const eut::RunResult r = eut::make_reference_engine()->run(prog.nested, {});
+  ASSERT_FALSE(r.error) << r.error->message;
+  EXPECT_FALSE(r.gradients.at(1).values.at(0));
+  const std::vector<Finding> f = check(g);
+  expect_outcomes(f, Outcome::agree, 1);
+  EXPECT_NE(f[0].detail.find("None"), std::string::npos) << f[0].detail;
+}
+
+// relu(x)²: smooth away from 0 (H = 2 [x > 0]); at x = 0 every direction crosses the kink.
+graph::Graph relu_square(std::vector<double> x) {
+  graph::Graph g;
+  const auto n = static_cast<std::int64_t>(x.size());
+  g.inputs = {variable("%x", Shape{n}, std::move(x))};
+  g.tapes = {tape("t")};
+  g.body = {record("t", {op("%r", "relu", {"%x"}), op("%r2", "mul", {"%r", "%r"})}),
+            gradient({"%gx"}, "t", "%r2", {"%x"})};
+  return g;
+}
+
+TEST(SecondOrder, ReluAwayFromTheKinkAgreesAtTheKinkIsInconclusive) {
+  expect_outcomes(check(relu_square({0.5, -0.7, 1.2})), Outcome::agree, 1);
+  const std::vector<Finding> f = check(relu_square({0.5, 0.0, 1.2}));
+  expect_outcomes(f, Outcome::inconclusive, 1);
+  EXPECT_EQ(f[0].entries_inconclusive, 2);
+  // Within the engine's rounding of the kink: still inconclusive, never a mismatch.
+  expect_outcomes(check(relu_square({0.5, 1e-17, 1.2})), Outcome::inconclusive, 1);
+}
+
+TEST(SecondOrder, SourcesThatAreNotFloatingInputsAreNotApplicable) {
+  graph::Graph g;
+  g.inputs = {variable("%x", Shape{}, {0.5}), constant("%k", Shape{}, {2}, DType::i32)};
+  g.tapes = {tape("t")};
+  g.body = {record("t", {watch("t", {"%k"}), op("%e", "exp", {"%x"}), op("%y", "mul", {"%e", "%e"})}),
+            gradient({"%ge", "%gk", "%gx"}, "t", "%y", {"%e", "%k", "%x"})};
+  const std::vector<Finding> f = check(g);
+  ASSERT_EQ(f.size(), 3u);
+  EXPECT_EQ(f[0].outcome, Outcome::not_applicable);
+  EXPECT_EQ(f[1].outcome, Outcome::not_applicable);
+  EXPECT_EQ(f[2].outcome, Outcome::agree) << f[2].detail;
+}
+
+// The reference engine with its nested-tape results tampered with.
+class FaultySecondOrder final : public eut::EngineUnderTest {
+ public:
+  enum class Fault { scale, drop };
+  explicit FaultySecondOrder(Fault f) : fault_(f) {}
+  std::string name() const override { return "faulty-second-order"; }
+  eut::RunResult run(const graph::Graph& g, const eut::InputValues& in) override {
+    eut::RunResult r = eut::make_reference_engine()->run(g, in);
+    if (g.tapes.size() == 2 && r.gradients.size() == 2)  // the nested program: hvp is #1
+      for (auto& v : r.gradients[1].values) {
+        if (!v) continue;
+        if (fault_ == Fault::drop) {
+          v.reset();  // a lost second-order path: None where H u is not zero
+        } else {
+          for (double& x : v->data) x *= 1.001;
+        }
+      }
+    return r;
+  }
+
+ private:
+  Fault fault_;
+};
+
+// x ← x·x three times in a while loop, then a cond on x's sign: x⁸, H = 56 x⁶; in f32 the
+// engine's allowance is f32's while the differences run on the f64-promoted program.
+TEST(SecondOrder, ThroughWhileAndCondInF64AndF32) {
+  for (const DType d : {DType::f64, DType::f32}) {
+    SCOPED_TRACE(std::string(dtype_name(d)));
+    graph::Graph g;
+    g.inputs = {variable("%x", Shape{}, {1.1}, true, d), constant("%i0", Shape{}, {0}),
+                constant("%n", Shape{}, {3}), constant("%one", Shape{}, {1}), constant("%zero", Shape{}, {0}, d)};
+    g.tapes = {tape("t")};
+    g.body = {
+        record("t", {while_loop({"%xf", "%if"}, {"%x", "%i0"}, {"%xp", "%ip"}, {op("%c", "less", {"%ip", "%n"})},
+                                "%c", {op("%xn", "mul", {"%xp", "%xp"}), op("%in", "add", {"%ip", "%one"})},
+                                {"%xn", "%in"}),
+                     op("%pos", "greater", {"%x", "%zero"}),
+                     cond({"%y"}, "%pos", {op("%a", "neg", {"%xf"})}, {"%a"}, {op("%b", "exp", {"%xf"})}, {"%b"})}),
+        gradient({"%gx"}, "t", "%y", {"%x"})};
+    if (d == DType::f64) expect_hvp(g, {{{-56 * std::pow(1.1, 6)}}});
+    expect_outcomes(check(g), Outcome::agree, 1);
+    FaultySecondOrder faulty(FaultySecondOrder::Fault::scale);
+    const std::vector<Finding> f = check_second_order(faulty, g, {});
+    EXPECT_EQ(f.at(0).outcome, Outcome::mismatch) << f[0].detail;
+  }
+}
+
+TEST(SecondOrder, InjectedSecondOrderFaultsAreMismatches) {
+  for (const auto fault : {FaultySecondOrder::Fault::scale, FaultySecondOrder::Fault::drop}) {
+    FaultySecondOrder engine(fault);
+    const std::vector<Finding> f = check_second_order(engine, cube(), {});
+    ASSERT_EQ(f.size(), 1u);
+    EXPECT_EQ(f[0].outcome, Outcome::mismatch) << f[0].detail;
+  }
+}
+
+}  // namespace
+}  // namespace tc::oracles
