@@ -22,7 +22,7 @@ TensorImpl::~TensorImpl() {
   // branches) may be destroyed after it at thread exit and still release tensors here.
   thread_local auto* pending = new std::vector<std::shared_ptr<const TensorImpl>>();
   thread_local bool draining = false;
-  for (auto& p : inputs) pending->push_back(std::move(p));
+  for (std::size_t i = 0; i < inputs.size(); ++i) pending->push_back(std::move(inputs[i]));
   inputs.clear();
   if (draining) return;
   draining = true;

@@ -2,6 +2,7 @@
 // (the op and inputs that produced it). Tapes record ids; provenance lets explain() say
 // why a gradient is None even for ops no tape recorded.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
@@ -19,6 +20,55 @@ struct VariableInfo {
 
 enum class LeafKind : std::uint8_t { op_output, constant, variable };
 
+struct TensorImpl;
+
+// An op's inputs: up to three held inline (no allocation per op), more in a vector (concat).
+class InputList {
+ public:
+  using Ptr = std::shared_ptr<const TensorImpl>;
+  std::size_t size() const { return n_; }
+  bool empty() const { return n_ == 0; }
+  const Ptr& operator[](std::size_t i) const { return i < kInline ? inline_[i] : more_[i - kInline]; }
+  Ptr& operator[](std::size_t i) { return i < kInline ? inline_[i] : more_[i - kInline]; }
+  void reserve(std::size_t n) {
+    if (n > kInline) more_.reserve(n - kInline);
+  }
+  void push_back(Ptr p) {
+    if (n_ < kInline)
+      inline_[n_] = std::move(p);
+    else
+      more_.push_back(std::move(p));
+    ++n_;
+  }
+  void clear() {
+    for (auto& p : inline_) p.reset();
+    more_.clear();
+    n_ = 0;
+  }
+  class const_iterator {
+   public:
+    const_iterator(const InputList* l, std::size_t i) : l_(l), i_(i) {}
+    const Ptr& operator*() const { return (*l_)[i_]; }
+    const_iterator& operator++() {
+      ++i_;
+      return *this;
+    }
+    bool operator!=(const const_iterator& o) const { return i_ != o.i_; }
+
+   private:
+    const InputList* l_;
+    std::size_t i_;
+  };
+  const_iterator begin() const { return {this, 0}; }
+  const_iterator end() const { return {this, n_}; }
+
+ private:
+  static constexpr std::size_t kInline = 3;
+  std::array<Ptr, kInline> inline_;
+  std::vector<Ptr> more_;
+  std::size_t n_ = 0;
+};
+
 struct TensorImpl {
   std::int64_t id = 0;
   TensorSpec spec;
@@ -29,7 +79,7 @@ struct TensorImpl {
   // Provenance, for op outputs.
   const OpDef* op = nullptr;
   std::shared_ptr<const OpAttrs> attrs;
-  std::vector<std::shared_ptr<const TensorImpl>> inputs;
+  InputList inputs;
 
   TensorImpl() = default;
   TensorImpl(const TensorImpl&) = delete;

@@ -19,16 +19,6 @@ Shape::Shape(const std::vector<std::int64_t>& dims) {
   }
 }
 
-std::int64_t Shape::numel() const {
-  std::int64_t n = 1;
-  for (int i = 0; i < rank_; ++i) {
-    // Saturate instead of overflowing so that huge shapes reach the cap check intact.
-    if (dims_[i] != 0 && n > (std::int64_t{1} << 62) / dims_[i]) return std::int64_t{1} << 62;
-    n *= dims_[i];
-  }
-  return n;
-}
-
 std::string Shape::str() const {
   std::ostringstream os;
   os << '[';
@@ -78,9 +68,8 @@ int normalize_axis(std::int64_t axis, int rank, const char* op) {
   return static_cast<int>(a);
 }
 
-void check_element_cap(const Shape& s, const char* what) {
-  if (s.numel() > limits::kMaxElements)
-    throw LimitError(std::string(what) + ": shape " + s.str() + " has more than " +
+void throw_element_cap(const Shape& s, const char* what) {
+  throw LimitError(std::string(what) + ": shape " + s.str() + " has more than " +
                      std::to_string(limits::kMaxElements) + " elements (the per-tensor cap)");
 }
 

@@ -19,7 +19,15 @@ class Shape {
   int rank() const { return rank_; }
   std::int64_t operator[](int i) const { return dims_[i]; }
   std::int64_t& operator[](int i) { return dims_[i]; }
-  std::int64_t numel() const;
+  std::int64_t numel() const {
+    std::int64_t n = 1;
+    for (int i = 0; i < rank_; ++i) {
+      // Saturate instead of overflowing so that huge shapes reach the cap check intact.
+      if (dims_[i] != 0 && n > (std::int64_t{1} << 62) / dims_[i]) return std::int64_t{1} << 62;
+      n *= dims_[i];
+    }
+    return n;
+  }
   std::vector<std::int64_t> to_vector() const { return {dims_.begin(), dims_.begin() + rank_}; }
   std::string str() const;  // "[2,3]"; "[]" for a scalar
 
@@ -42,6 +50,9 @@ std::array<std::int64_t, limits::kMaxRank> broadcast_strides(const Shape& s, con
 int normalize_axis(std::int64_t axis, int rank, const char* op);
 
 // Throws LimitError if a tensor of this shape would exceed the element cap.
-void check_element_cap(const Shape& s, const char* what);
+[[noreturn]] void throw_element_cap(const Shape& s, const char* what);
+inline void check_element_cap(const Shape& s, const char* what) {
+  if (s.numel() > limits::kMaxElements) throw_element_cap(s, what);
+}
 
 }  // namespace tc

@@ -1,7 +1,7 @@
 // exp(x) = eˣ.   d/dx exp(x) = exp(x): the VJP reuses the saved output, g·y.
 // Smooth everywhere; overflows to inf for x > ~709 (f64) / ~88 (f32), as TF does.
 #include "engine/ops/binary/binary.hpp"
-#include "engine/ops/kernel.hpp"
+#include "engine/ops/eigen_kernel.hpp"
 #include "engine/ops/unary/unary.hpp"
 
 namespace tc {
@@ -10,7 +10,8 @@ namespace {
 template <class S>
 void forward(const OpAttrs&, const In<S>* in, int, Out<S> out, Branches*) {
   using std::exp;
-  kernel::unary(in[0], out, [](S x) { return exp(x); });
+  kernel::unary_vectorised(in[0], out, [](S x) { return exp(x); },
+                           [](const auto& a) { return a.exp(); });
 }
 
 TensorSpec infer(const OpAttrs&, const TensorSpec* in, int n) {

@@ -2,7 +2,7 @@
 // d/dx expm1(x) = eˣ. The VJP uses exp(x) rather than y + 1: for x ≪ 0, y + 1 rounds to 0
 // while eˣ keeps full relative precision. Smooth everywhere; overflows like exp for large x.
 #include "engine/ops/binary/binary.hpp"
-#include "engine/ops/kernel.hpp"
+#include "engine/ops/eigen_kernel.hpp"
 #include "engine/ops/unary/unary.hpp"
 
 namespace tc {
@@ -12,7 +12,8 @@ template <class S>
 void forward(const OpAttrs&, const In<S>* in, int, Out<S> out, Branches*) {
   using std::expm1;
   using tc::expm1;  // the c128 overload (ADL on std::complex would not find it)
-  kernel::unary(in[0], out, [](S x) { return expm1(x); });
+  kernel::unary_vectorised(in[0], out, [](S x) { return expm1(x); },
+                           [](const auto& a) { return a.expm1(); });
 }
 
 TensorSpec infer(const OpAttrs&, const TensorSpec* in, int n) {

@@ -1,7 +1,7 @@
 // log(x) = ln x for x > 0.   d/dx = 1/x.   log(0) = -inf and log(x<0) = NaN, as in TF; the
 // sampling domain keeps a margin from 0.
 #include "engine/ops/binary/binary.hpp"
-#include "engine/ops/kernel.hpp"
+#include "engine/ops/eigen_kernel.hpp"
 #include "engine/ops/unary/unary.hpp"
 
 namespace tc {
@@ -10,7 +10,8 @@ namespace {
 template <class S>
 void forward(const OpAttrs&, const In<S>* in, int, Out<S> out, Branches*) {
   using std::log;
-  kernel::unary(in[0], out, [](S x) { return log(x); });
+  kernel::unary_vectorised(in[0], out, [](S x) { return log(x); },
+                           [](const auto& a) { return a.log(); });
 }
 
 TensorSpec infer(const OpAttrs&, const TensorSpec* in, int n) {

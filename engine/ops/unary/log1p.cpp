@@ -3,7 +3,7 @@
 // margin from the pole at -1.
 #include "engine/ops/binary/binary.hpp"
 #include "engine/ops/grad_util.hpp"
-#include "engine/ops/kernel.hpp"
+#include "engine/ops/eigen_kernel.hpp"
 #include "engine/ops/unary/unary.hpp"
 
 namespace tc {
@@ -13,7 +13,8 @@ template <class S>
 void forward(const OpAttrs&, const In<S>* in, int, Out<S> out, Branches*) {
   using std::log1p;
   using tc::log1p;  // the c128 overload (ADL on std::complex would not find it)
-  kernel::unary(in[0], out, [](S x) { return log1p(x); });
+  kernel::unary_vectorised(in[0], out, [](S x) { return log1p(x); },
+                           [](const auto& a) { return a.log1p(); });
 }
 
 TensorSpec infer(const OpAttrs&, const TensorSpec* in, int n) {

@@ -5,7 +5,7 @@
 // numbers and complex step evaluate the same form.
 #include "engine/ops/binary/binary.hpp"
 #include "engine/ops/grad_util.hpp"
-#include "engine/ops/kernel.hpp"
+#include "engine/ops/eigen_kernel.hpp"
 #include "engine/ops/unary/unary.hpp"
 
 namespace tc {
@@ -14,11 +14,15 @@ namespace {
 template <class S>
 void forward(const OpAttrs&, const In<S>* in, int, Out<S> out, Branches*) {
   using std::exp;
-  kernel::unary(in[0], out, [](S x) {
-    if (real_part(x) >= 0) return S(1) / (S(1) + exp(-x));
-    const S e = exp(x);
-    return e / (S(1) + e);
-  });
+  // For double, 1/(1 + e⁻ˣ) needs no second form: e⁻ˣ = inf gives exactly 0, never NaN.
+  kernel::unary_vectorised(
+      in[0], out,
+      [](S x) {
+        if (real_part(x) >= 0) return S(1) / (S(1) + exp(-x));
+        const S e = exp(x);
+        return e / (S(1) + e);
+      },
+      [](const auto& a) { return 1.0 / (1.0 + (-a).exp()); });
 }
 
 TensorSpec infer(const OpAttrs&, const TensorSpec* in, int n) {

@@ -3,7 +3,7 @@
 // (0.1, 4) keeps a margin from 0.
 #include "engine/ops/binary/binary.hpp"
 #include "engine/ops/grad_util.hpp"
-#include "engine/ops/kernel.hpp"
+#include "engine/ops/eigen_kernel.hpp"
 #include "engine/ops/unary/unary.hpp"
 
 namespace tc {
@@ -12,7 +12,8 @@ namespace {
 template <class S>
 void forward(const OpAttrs&, const In<S>* in, int, Out<S> out, Branches*) {
   using std::sqrt;
-  kernel::unary(in[0], out, [](S x) { return sqrt(x); });
+  kernel::unary_vectorised(in[0], out, [](S x) { return sqrt(x); },
+                           [](const auto& a) { return a.sqrt(); });
 }
 
 TensorSpec infer(const OpAttrs&, const TensorSpec* in, int n) {
