@@ -1,18 +1,23 @@
 // Oracle speed on ../shared/BENCH_GRAPH.md (a, b, c: f64 8×8, N = 192 source elements), the
 // graph written in the IR. User counters:
-//   overhead_ratio      FD full-Jacobian check time / (2N × one forward), single thread;
-//                       goal <= 1.25. "One forward" is one run of the compiled generic
-//                       evaluator (oracles::Evaluator<double>::run with branch recording), the
-//                       exact work the FD oracle does per stencil point.
+//   overhead_ratio      FD full-Jacobian check time / (2N × one forward), single thread, both
+//                       in thread CPU time (immune to other processes); goal <= 1.25. "One
+//                       forward" is one run of the compiled generic evaluator
+//                       (oracles::Evaluator<double>::run with branch recording), the exact
+//                       work the FD oracle does per stencil point.
 //   parallel_efficiency t(1 thread) / (2 × t(2 threads)) of the same check; goal >= 0.9
 //   checks_per_second   complete checks (all three sources) per second
-// Every ratio is measured inside the process with the same timer: the minimum over several
-// batches of calls, which is robust against other processes on a loaded machine (a batch can
-// only be slowed down by interference, never sped up).
+//   load_average        the 1-minute load average when measured: parallel figures need an
+//                       idle machine (nproc >= 2 free cores)
+// Wall-clock figures are the minimum over several batches of calls, which is robust against
+// other processes on a loaded machine (a batch can only be slowed down by interference).
 #include <benchmark/benchmark.h>
 #include <omp.h>
 
+#include <time.h>
+
 #include <chrono>
+#include <cstdio>
 #include <string>
 
 #include "bench/bench_graph.hpp"
@@ -92,14 +97,26 @@ const Fixture& fixture() {
   return f;
 }
 
+double thread_cpu_now() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+double wall_now() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+enum class Clock { wall, thread_cpu };
+
 // The fastest of `batches` batches of calls, each batch at least `batch_seconds` long.
 template <class F>
-double seconds_per_call(F f, double batch_seconds = 0.03, int batches = 7) {
-  using clock = std::chrono::steady_clock;
+double seconds_per_call(F f, Clock clock = Clock::wall, double batch_seconds = 0.03, int batches = 7) {
+  auto now = [clock] { return clock == Clock::wall ? wall_now() : thread_cpu_now(); };
   auto time = [&](int reps) {
-    const auto t0 = clock::now();
+    const double t0 = now();
     for (int i = 0; i < reps; ++i) f();
-    return std::chrono::duration<double>(clock::now() - t0).count();
+    return now() - t0;
   };
   int reps = 1;
   while (time(reps) < batch_seconds) reps *= 2;
@@ -108,17 +125,29 @@ double seconds_per_call(F f, double batch_seconds = 0.03, int batches = 7) {
   return best / reps;
 }
 
+double load_average() {
+  double load = 0;
+  if (FILE* f = std::fopen("/proc/loadavg", "r")) {
+    if (std::fscanf(f, "%lf", &load) != 1) load = 0;
+    std::fclose(f);
+  }
+  return load;
+}
+
 // One forward as the FD oracle runs it: the compiled evaluator, inputs in place, branches
 // recorded.
-double forward_seconds() {
-  static const double s = [] {
-    oracles::Evaluator<double> ev(fixture().g);
-    for (std::size_t i = 0; i < fixture().g.inputs.size(); ++i) ev.input(i) = fixture().g.inputs[i].init.values;
-    return seconds_per_call([&] {
-      ev.run(true);
-      benchmark::DoNotOptimize(ev.branches());
-    });
-  }();
+double forward_seconds(Clock clock) {
+  oracles::Evaluator<double> ev(fixture().g);
+  for (std::size_t i = 0; i < fixture().g.inputs.size(); ++i) ev.input(i) = fixture().g.inputs[i].init.values;
+  return seconds_per_call(
+      [&] {
+        ev.run(true);
+        benchmark::DoNotOptimize(ev.branches());
+      },
+      clock);
+}
+double forward_cpu_seconds() {
+  static const double s = forward_seconds(Clock::thread_cpu);
   return s;
 }
 
@@ -132,7 +161,7 @@ void BM_Oracle_Forward(benchmark::State& state) {
     ev.run(true);
     benchmark::DoNotOptimize(ev.branches());
   }
-  state.counters["forward_us"] = forward_seconds() * 1e6;
+  state.counters["forward_cpu_us"] = forward_cpu_seconds() * 1e6;
 }
 BENCHMARK(BM_Oracle_Forward)->Unit(benchmark::kMicrosecond);
 
@@ -168,11 +197,11 @@ bool every_agrees(const std::vector<oracles::Finding>& fs, benchmark::State& sta
   return true;
 }
 
-double fd_seconds(oracles::FdOptions::Mode mode, int threads) {
+double fd_seconds(oracles::FdOptions::Mode mode, int threads, Clock clock = Clock::wall) {
   const Fixture& f = fixture();
-  return seconds_per_call([&] {
-    benchmark::DoNotOptimize(check_finite_differences(f.g, f.inputs, f.result, fd_options(mode, threads)));
-  });
+  return seconds_per_call(
+      [&] { benchmark::DoNotOptimize(check_finite_differences(f.g, f.inputs, f.result, fd_options(mode, threads))); },
+      clock);
 }
 
 // FD, full Jacobian, at state.range(0) threads.
@@ -185,9 +214,11 @@ void BM_Oracle_FD_Full(benchmark::State& state) {
   if (!every_agrees(fs, state)) return;
   const double t = fd_seconds(oracles::FdOptions::Mode::full, threads);
   state.counters["checks_per_second"] = 1.0 / t;
+  state.counters["load_average"] = load_average();
   if (threads == 1) {
-    state.counters["overhead_ratio"] = t / (2.0 * kSourceElements * forward_seconds());
-    state.counters["forward_us"] = forward_seconds() * 1e6;
+    const double cpu = fd_seconds(oracles::FdOptions::Mode::full, 1, Clock::thread_cpu);
+    state.counters["overhead_ratio"] = cpu / (2.0 * kSourceElements * forward_cpu_seconds());
+    state.counters["check_cpu_ms"] = cpu * 1e3;
   } else {
     state.counters["parallel_efficiency"] =
         fd_seconds(oracles::FdOptions::Mode::full, 1) / (threads * t);
@@ -204,8 +235,9 @@ void BM_Oracle_FD_Full_RiddersOnly(benchmark::State& state) {
   for (auto _ : state) fs = check_finite_differences(f.g, f.inputs, f.result, opt);
   if (!every_agrees(fs, state)) return;
   const double t = seconds_per_call(
-      [&] { benchmark::DoNotOptimize(check_finite_differences(f.g, f.inputs, f.result, opt)); });
-  state.counters["forwards_per_entry"] = t / (kSourceElements * forward_seconds());
+      [&] { benchmark::DoNotOptimize(check_finite_differences(f.g, f.inputs, f.result, opt)); }, Clock::thread_cpu,
+      0.2, 3);
+  state.counters["forwards_per_entry"] = t / (kSourceElements * forward_cpu_seconds());
 }
 BENCHMARK(BM_Oracle_FD_Full_RiddersOnly)->Unit(benchmark::kMillisecond)->UseRealTime();
 

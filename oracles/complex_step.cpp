@@ -148,4 +148,12 @@ std::vector<Finding> check_complex_step(const graph::Graph& g, const eut::InputV
   return findings;
 }
 
+std::vector<std::vector<Finding>> check_complex_step(const std::vector<OracleCase>& cases, const ComplexStepOptions& options) {
+  return check_cases(cases, options.threads, [&](const OracleCase& c, int threads) {
+    ComplexStepOptions one = options;
+    one.threads = threads;
+    return check_complex_step(*c.graph, *c.inputs, *c.result, one);
+  });
+}
+
 }  // namespace tc::oracles

@@ -13,6 +13,7 @@
 #include "eut/engine_under_test.hpp"
 #include "graph/ir.hpp"
 #include "oracles/finding.hpp"
+#include "oracles/objective.hpp"
 
 namespace tc::oracles {
 
@@ -27,5 +28,10 @@ struct ComplexStepOptions {
 std::vector<Finding> check_complex_step(const graph::Graph& g, const eut::InputValues& inputs,
                                         const eut::RunResult& engine_result,
                                         const ComplexStepOptions& options = {});
+
+// Many graphs, in parallel across graphs (options.threads of them; each graph single-threaded),
+// findings in case order (objective.hpp, OracleCase).
+std::vector<std::vector<Finding>> check_complex_step(const std::vector<OracleCase>& cases,
+                                                     const ComplexStepOptions& options = {});
 
 }  // namespace tc::oracles

@@ -449,4 +449,12 @@ std::vector<Finding> check_finite_differences(const graph::Graph& g, const eut::
   return findings;
 }
 
+std::vector<std::vector<Finding>> check_finite_differences(const std::vector<OracleCase>& cases, const FdOptions& options) {
+  return check_cases(cases, options.threads, [&](const OracleCase& c, int threads) {
+    FdOptions one = options;
+    one.threads = threads;
+    return check_finite_differences(*c.graph, *c.inputs, *c.result, one);
+  });
+}
+
 }  // namespace tc::oracles

@@ -17,6 +17,7 @@
 #include "eut/engine_under_test.hpp"
 #include "graph/ir.hpp"
 #include "oracles/finding.hpp"
+#include "oracles/objective.hpp"
 
 namespace tc::oracles {
 
@@ -111,5 +112,10 @@ struct FdOptions {
 std::vector<Finding> check_finite_differences(const graph::Graph& g, const eut::InputValues& inputs,
                                               const eut::RunResult& engine_result,
                                               const FdOptions& options = {});
+
+// Many graphs, in parallel across graphs (options.threads of them; each graph single-threaded),
+// findings in case order (objective.hpp, OracleCase).
+std::vector<std::vector<Finding>> check_finite_differences(const std::vector<OracleCase>& cases,
+                                                           const FdOptions& options = {});
 
 }  // namespace tc::oracles

@@ -191,4 +191,12 @@ std::vector<Finding> check_forward_mode(const graph::Graph& g, const eut::InputV
   return findings;
 }
 
+std::vector<std::vector<Finding>> check_forward_mode(const std::vector<OracleCase>& cases, const ForwardModeOptions& options) {
+  return check_cases(cases, options.threads, [&](const OracleCase& c, int threads) {
+    ForwardModeOptions one = options;
+    one.threads = threads;
+    return check_forward_mode(*c.graph, *c.inputs, *c.result, one);
+  });
+}
+
 }  // namespace tc::oracles

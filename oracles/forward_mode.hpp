@@ -14,6 +14,7 @@
 #include "eut/engine_under_test.hpp"
 #include "graph/ir.hpp"
 #include "oracles/finding.hpp"
+#include "oracles/objective.hpp"
 
 namespace tc::oracles {
 
@@ -29,5 +30,10 @@ struct ForwardModeOptions {
 std::vector<Finding> check_forward_mode(const graph::Graph& g, const eut::InputValues& inputs,
                                         const eut::RunResult& engine_result,
                                         const ForwardModeOptions& options = {});
+
+// Many graphs, in parallel across graphs (options.threads of them; each graph single-threaded),
+// findings in case order (objective.hpp, OracleCase).
+std::vector<std::vector<Finding>> check_forward_mode(const std::vector<OracleCase>& cases,
+                                                     const ForwardModeOptions& options = {});
 
 }  // namespace tc::oracles

@@ -17,6 +17,8 @@
 //   - sources must be graph inputs (evaluate() has no "override this intermediate value"
 //     facility); an intermediate source is not_applicable for these oracles.
 #pragma once
+#include <omp.h>
+
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -161,6 +163,27 @@ struct EntryCheck {
 // index is an element index (reported as worst_entry) or not (-1).
 Finding summarize(const Objective& o, std::size_t source, const char* oracle,
                   const std::vector<EntryCheck>& entries, const char* what, bool flat_index);
+
+// --- many graphs ----------------------------------------------------------------------------
+
+// One graph to check: its inputs and the engine's RunResult for them (all outlive the call).
+struct OracleCase {
+  const graph::Graph* graph = nullptr;
+  const eut::InputValues* inputs = nullptr;
+  const eut::RunResult* result = nullptr;
+};
+
+// `check(case, threads)` for every case, cases in parallel over `threads` OpenMP threads (0 =
+// the default), each case single-threaded inside; the findings in case order. Deterministic:
+// a case's findings do not depend on which thread ran it.
+template <class Check>
+std::vector<std::vector<Finding>> check_cases(const std::vector<OracleCase>& cases, int threads, Check check) {
+  std::vector<std::vector<Finding>> out(cases.size());
+  const auto n = static_cast<std::int64_t>(cases.size());
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads > 0 ? threads : omp_get_max_threads())
+  for (std::int64_t i = 0; i < n; ++i) out[static_cast<std::size_t>(i)] = check(cases[static_cast<std::size_t>(i)], 1);
+  return out;
+}
 
 // splitmix64: the seeded streams behind random directions (platform-independent).
 std::uint64_t mix_seed(std::uint64_t x);

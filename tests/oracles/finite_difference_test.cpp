@@ -483,5 +483,27 @@ TEST(FiniteDifferences, BitIdenticalForAnyThreadCountAndRerun) {
   }
 }
 
+TEST(FiniteDifferences, ManyGraphsInParallelGiveEachGraphsFindings) {
+  std::vector<graph::Graph> graphs = {mixing_graph(DType::f64), one_input_graph({0.3, -0.7}, smooth_body()),
+                                      mixing_graph(DType::f32)};
+  std::vector<eut::RunResult> results;
+  for (const graph::Graph& g : graphs) results.push_back(run(g));
+  results[0] = scaled(results[0], 1.01, 0);
+  const eut::InputValues none;
+  std::vector<OracleCase> cases;
+  for (std::size_t i = 0; i < graphs.size(); ++i) cases.push_back({&graphs[i], &none, &results[i]});
+  FdOptions opt;
+  opt.threads = 3;
+  const std::vector<std::vector<Finding>> all = check_finite_differences(cases, opt);
+  ASSERT_EQ(all.size(), 3u);
+  for (std::size_t i = 0; i < graphs.size(); ++i) {
+    FdOptions one;
+    one.threads = 1;
+    expect_identical(all[i], check_finite_differences(graphs[i], {}, results[i], one));
+  }
+  EXPECT_EQ(all[0][0].outcome, Outcome::mismatch);
+  EXPECT_EQ(all[1][0].outcome, Outcome::agree);
+}
+
 }  // namespace
 }  // namespace tc::oracles
