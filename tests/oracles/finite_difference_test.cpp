@@ -389,6 +389,25 @@ TEST(FiniteDifferences, RespectsStopRecordingStopGradientAndWatchOrder) {
   EXPECT_NEAR(gv[0], std::sin(0.3) + std::cos(0.3) + std::exp(0.09), 1e-12);
 }
 
+TEST(FiniteDifferences, TapeThatDoesNotWatchAccessedVariables) {
+  // watch_accessed_variables = false: w is read but not watched, so sin(w) is a constant to
+  // the tape (frozen), d/dw is None and d/dx = sin(w) + v·cos(x) with v watched explicitly.
+  graph::Graph g;
+  g.inputs = {variable("%x", Shape{2}, {0.4, -1.1}), variable("%w", Shape{2}, {0.9, 2.0}),
+              variable("%v", Shape{2}, {1.5, -0.5})};
+  g.tapes = {tape("t", false, /*watch_accessed_variables=*/false)};
+  g.body = {record("t", {watch("t", {"%x", "%v"}), op("%sw", "sin", {"%w"}), op("%a", "mul", {"%sw", "%x"}),
+                         op("%c", "cos", {"%x"}), op("%b", "mul", {"%v", "%c"}), op("%y", "add", {"%a", "%b"}),
+                         op("%loss", "reduce_sum", {"%y"})}),
+            gradient({"%gx", "%gw", "%gv"}, "t", "%loss", {"%x", "%w", "%v"})};
+  const eut::RunResult r = run(g);
+  const std::vector<Finding> fs = check_finite_differences(g, {}, r);
+  ASSERT_EQ(fs.size(), 3u);
+  EXPECT_EQ(fs[0].outcome, Outcome::agree) << fs[0].detail;
+  EXPECT_EQ(fs[1].outcome, Outcome::not_applicable) << fs[1].detail;
+  EXPECT_EQ(fs[2].outcome, Outcome::agree) << fs[2].detail;
+}
+
 TEST(FiniteDifferences, NoneAndIntermediateSourcesAndSecondOrderAreNotApplicable) {
   graph::Graph g;
   g.inputs = {variable("%x", Shape{2}, {0.5, -0.5}), constant("%k", Shape{2}, {1.0, 2.0})};
