@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <memory>
 #include <optional>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -756,6 +757,129 @@ TEST(ConnectivitySeeds, S13UnconnectedZero) {
   g.body = {record("t", {op("%uu", "mul", {"%used", "%used"}), op("%loss", "reduce_sum", {"%uu"})}),
             gradient({"%g1", "%g2"}, "t", "%loss", {"%used", "%unused"}, {}, std::nullopt, graph::Unconnected::zero)};
   expect_connectivity(g, {{value(), zeros(none(NoneReason::no_path))}});
+}
+
+// ---- random graphs -------------------------------------------------------------------------
+
+// Scalar graphs of random ops, nested record / stop_recording blocks, watches, conds, while
+// loops and gradient() calls (whose results may feed later ops: nested tapes), on two
+// persistent tapes. Branches yield fresh values (see ConnectivityEngineBugs below).
+class RandomGraph {
+ public:
+  explicit RandomGraph(std::uint64_t seed) : rng_(seed) {}
+
+  graph::Graph make() {
+    graph::Graph g;
+    g.inputs = {variable("%w", Shape{}, {0.7}), variable("%f", Shape{}, {-0.4}, false),
+                constant("%c", Shape{}, {1.3}), variable("%z", Shape{}, {0.0}),
+                constant("%two", Shape{}, {2}), constant("%one", Shape{}, {1})};
+    g.tapes = {tape("t1", true, pick(2) == 0), tape("t2", true, pick(2) == 0)};
+    std::vector<std::string> pool{"%w", "%f", "%c", "%z"};
+    g.body = block(6 + pick(8), true, pool);
+    return g;
+  }
+
+ private:
+  int pick(int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng_); }
+  std::string fresh() { return "%v" + std::to_string(counter_++); }
+  const std::string& any(const std::vector<std::string>& pool) { return pool[static_cast<std::size_t>(pick(static_cast<int>(pool.size())))]; }
+  const std::string& a_tape() { return tapes_[static_cast<std::size_t>(pick(2))]; }
+
+  Block block(int n, bool gradients, std::vector<std::string>& pool) {
+    static const char* unary[] = {"exp", "sin", "neg", "relu", "round", "stop_gradient", "sign", "tanh"};
+    static const char* binary[] = {"add", "mul", "sub"};
+    Block b;
+    for (int i = 0; i < n; ++i) {
+      const int kind = pick(depth_ > 2 ? 4 : 10);
+      const std::string r = fresh();
+      if (kind <= 1) {
+        b.push_back(op(r, unary[pick(8)], {any(pool)}));
+        pool.push_back(r);
+      } else if (kind == 2) {
+        b.push_back(op(r, binary[pick(3)], {any(pool), any(pool)}));
+        pool.push_back(r);
+      } else if (kind == 3) {
+        b.push_back(op(r + "i", "cast", {any(pool)}, cast_to(DType::i32)));
+        b.push_back(op(r, "cast", {r + "i"}, cast_to(DType::f64)));
+        pool.push_back(r);
+      } else if (kind == 4 || kind == 5) {
+        ++depth_;
+        Block body = block(1 + pick(3), gradients, pool);
+        b.push_back(kind == 4 ? record(a_tape(), body) : stop_recording(a_tape(), body));
+        --depth_;
+      } else if (kind == 6) {
+        b.push_back(watch(a_tape(), {any(pool)}));
+      } else if (kind == 7) {
+        ++depth_;
+        std::vector<std::string> p1 = pool, p2 = pool;
+        Block then_body = block(1 + pick(2), false, p1), else_body = block(1 + pick(2), false, p2);
+        then_body.push_back(op(r + "t", "neg", {any(p1)}));
+        else_body.push_back(op(r + "e", "neg", {any(p2)}));
+        b.push_back(op(r + "p", "less", {any(pool), any(pool)}));
+        b.push_back(cond({r}, r + "p", then_body, {r + "t"}, else_body, {r + "e"}));
+        pool.push_back(r);
+        --depth_;
+      } else if (kind == 8) {
+        ++depth_;
+        std::vector<std::string> inner = pool;
+        inner.push_back(r + "x");
+        Block body = block(1 + pick(2), false, inner);
+        body.push_back(op(r + "n", "mul", {r + "x", any(inner)}));
+        body.push_back(op(r + "j", "add", {r + "k", "%one"}));
+        b.push_back(while_loop({r, r + "end"}, {any(pool), "%one"}, {r + "x", r + "k"},
+                               {op(r + "go", "less", {r + "k", "%two"})}, r + "go", body, {r + "n", r + "j"}));
+        pool.push_back(r);
+        --depth_;
+      } else if (gradients) {
+        std::vector<std::string> sources, results;
+        for (int s = 1 + pick(3); s > 0; --s) {
+          sources.push_back(any(pool));
+          results.push_back(fresh());
+        }
+        b.push_back(gradient(results, a_tape(), any(pool), sources, {}, std::nullopt,
+                             pick(3) == 0 ? graph::Unconnected::zero : graph::Unconnected::none));
+        for (const std::string& res : results)
+          if (pick(3) == 0) pool.push_back(res);  // may be None: a predicted error
+      }
+    }
+    return b;
+  }
+
+  std::mt19937_64 rng_;
+  int counter_ = 0, depth_ = 0;
+  std::vector<std::string> tapes_{"t1", "t2"};
+};
+
+// The prediction equals the reference engine: the None set of every gradient() call, where
+// the run stops, and (for each None) the reason and the number of cuts it names.
+TEST(ConnectivityRandom, PredictionMatchesTheReferenceOnRandomGraphs) {
+  int compared = 0, stopped = 0;
+  for (std::uint64_t seed = 0; seed < 4000; ++seed) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    const graph::Graph g = RandomGraph(seed).make();
+    const ConnectivityPrediction p = predict_connectivity(g, {});
+    const eut::RunResult r = eut::make_reference_engine()->run(g, {});
+    ASSERT_EQ(p.error.has_value(), r.error.has_value())
+        << (p.error ? p.error->message : "no predicted error") << " / " << (r.error ? r.error->message : "no error");
+    stopped += r.error.has_value();
+    ASSERT_EQ(p.gradients.size(), r.gradients.size());
+    for (std::size_t i = 0; i < r.gradients.size(); ++i) {
+      ++compared;
+      for (std::size_t k = 0; k < p.gradients[i].sources.size(); ++k) {
+        const SourcePrediction& s = p.gradients[i].sources[k];
+        const std::string& why = r.gradients[i].why_none[k];
+        ASSERT_EQ(s.is_none(), !r.gradients[i].values[k]) << s.sentence(p.gradients[i].target) << " / " << why;
+        if (s.connected || why.empty()) continue;
+        EXPECT_TRUE(contains(why, engine_words(s))) << s.sentence(p.gradients[i].target) << "\n" << why;
+        std::size_t cuts = 0;
+        for (auto at = why.find("at node "); at != std::string::npos; at = why.find("at node ", at + 1)) ++cuts;
+        EXPECT_EQ(cuts, s.cuts.size()) << s.sentence(p.gradients[i].target) << "\n" << why;
+      }
+    }
+    EXPECT_TRUE(all_agree(check_connectivity(g, {}, r)));
+  }
+  EXPECT_GT(compared, 3000);
+  EXPECT_LT(stopped, 2500);  // most runs reach their end
 }
 
 // ---- injected faults -----------------------------------------------------------------------
