@@ -708,7 +708,7 @@ ConnectivityPrediction predict_connectivity(const graph::Graph& g, const eut::In
 }
 
 std::vector<Finding> check_connectivity(const graph::Graph& g, const eut::InputValues& inputs,
-                                        const eut::RunResult& run) {
+                                        const eut::RunResult& run, const eut::Capabilities& engine) {
   const ConnectivityPrediction pred = predict_connectivity(g, inputs);
   std::vector<Finding> out;
   auto finding = [&](int index, const std::string& target, const std::string& source, Outcome o,
@@ -766,7 +766,11 @@ std::vector<Finding> check_connectivity(const graph::Graph& g, const eut::InputV
       const std::string engine_why =
           k < r.why_none.size() && !r.why_none[k].empty() ? " (the engine: " + r.why_none[k] + ")" : "";
       if (s.is_none()) {
-        if (v)
+        if (v && !engine.exact_none && all_zero(*v))
+          finding(index, p.target, s.source, Outcome::inconclusive,
+                  "the engine returned zeros and cannot tell None from zero; predicted " +
+                      s.sentence(p.target));
+        else if (v)
           finding(index, p.target, s.source, Outcome::mismatch,
                   "the engine returned a value where None is predicted: " + s.sentence(p.target));
         else

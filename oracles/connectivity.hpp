@@ -71,9 +71,11 @@ ConnectivityPrediction predict_connectivity(const graph::Graph& g, const eut::In
 // every Gradient statement either side executed. A None where a value is predicted, a value
 // where None is predicted, a non-zero value where R7 predicts zeros, a value whose shape or
 // dtype is not the source's, and a gradient() that runs although R9 forbids it are
-// mismatches; results after an unpredicted engine error are inconclusive.
+// mismatches; results after an unpredicted engine error are inconclusive. An engine whose
+// capabilities say it cannot tell None from zero (exact_none = false) may return zeros for a
+// predicted None: inconclusive, not a mismatch (a non-zero value still is one).
 std::vector<Finding> check_connectivity(const graph::Graph& g, const eut::InputValues& inputs,
-                                        const eut::RunResult& run);
+                                        const eut::RunResult& run, const eut::Capabilities& engine = {});
 
 // The vocabulary's words ("not watched", "stop_gradient", ...), spelled as the engine does.
 const char* reason_words(NoneReason r);

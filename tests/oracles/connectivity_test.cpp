@@ -935,6 +935,20 @@ TEST(ConnectivityFaults, ANoneTurnedIntoZerosIsAMismatchStatingThePredictedReaso
   EXPECT_TRUE(contains(m[0].detail, "not watched")) << m[0].detail;
 }
 
+TEST(ConnectivityFaults, ZerosForNoneAreInconclusiveForAnEngineWithoutExactNone) {
+  graph::Graph g;
+  g.inputs = {variable("%w", Shape{}, {2}), constant("%c", Shape{}, {3})};
+  g.tapes = {tape("t")};
+  g.body = {record("t", {op("%y", "mul", {"%w", "%c"})}), gradient({"%gw", "%gc"}, "t", "%y", {"%w", "%c"})};
+  const eut::RunResult r = Faulty(Faulty::Fault::none_to_zeros).run(g, {});
+  eut::Capabilities torch_like;
+  torch_like.exact_none = false;
+  const std::vector<Finding> f = check_connectivity(g, {}, r, torch_like);
+  ASSERT_EQ(f.size(), 2u);
+  EXPECT_EQ(f[0].outcome, Outcome::agree);
+  EXPECT_EQ(f[1].outcome, Outcome::inconclusive) << f[1].detail;
+}
+
 TEST(ConnectivityFaults, AValueTurnedIntoNoneIsAMismatch) {
   const graph::Graph g = squaring_loop(3);
   const eut::RunResult r = Faulty(Faulty::Fault::value_to_none).run(g, {});
