@@ -127,10 +127,11 @@ void expect_connectivity(const graph::Graph& g, const std::vector<std::vector<Wa
       const bool engine_none = !r.gradients[i].values[k].has_value();
       EXPECT_EQ(engine_none, s.is_none()) << "gradient " << i << " source " << k << ": "
                                           << s.sentence(p.gradients[i].target);
-      if (!s.connected && !r.gradients[i].why_none[k].empty())
+      if (!s.connected && !r.gradients[i].why_none[k].empty()) {
         EXPECT_TRUE(contains(r.gradients[i].why_none[k], engine_words(s)))
             << "the engine explains: " << r.gradients[i].why_none[k]
             << "\nthe oracle predicts: " << s.sentence(p.gradients[i].target);
+      }
     }
   }
   const std::vector<Finding> f = check_connectivity(g, in, r);
