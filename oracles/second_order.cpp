@@ -206,6 +206,73 @@ Dot dot_with(const eut::RunResult& r, const HvpProgram& prog) {
   return d;
 }
 
+// An op whose every input is cut (no differentiable input) and that has no kink: its result
+// moves with the sources while the tape holds it constant — stop_gradient, by the op table.
+// Piecewise-constant cut ops (floor, comparisons) need no such care: within a stencil that
+// keeps the branch signature they do not move.
+bool holds_constant(const graph::OpStmt& s) {
+  const OpDef* op = find_op(s.op);
+  if (!op || *op->kinks) return false;
+  const int n = op->arity < 0 ? static_cast<int>(s.operands.size()) : op->arity;
+  for (int i = 0; i < n; ++i)
+    if (op->input(i).grad == GradClass::differentiable) return false;
+  return n > 0;
+}
+
+bool holds_constant_inside(const graph::Block& block) {
+  for (const graph::Statement& s : block) {
+    if (const auto* o = std::get_if<graph::OpStmt>(&s.node)) {
+      if (holds_constant(*o)) return true;
+    } else if (const auto* c = std::get_if<graph::Cond>(&s.node)) {
+      if (holds_constant_inside(c->then_body) || holds_constant_inside(c->else_body)) return true;
+    } else if (const auto* w = std::get_if<graph::While>(&s.node)) {
+      if (holds_constant_inside(w->cond_body) || holds_constant_inside(w->body)) return true;
+    }
+  }
+  return false;
+}
+
+// The first-order program with every such value held at its base value (an input), as the
+// nested tapes see it: the finite differences must differentiate the function the tape
+// differentiates. Empty `why` on success.
+struct Frozen {
+  graph::Graph program;
+  std::map<std::string, std::vector<double>> values;  // the frozen inputs
+  std::string why;
+};
+Frozen freeze(const graph::Graph& first_order, const Evaluation<double>& base) {
+  Frozen f;
+  f.program = first_order;
+  auto& record = std::get<graph::Record>(f.program.body.at(0).node);
+  graph::Block kept;
+  for (graph::Statement& s : record.body) {
+    const auto* o = std::get_if<graph::OpStmt>(&s.node);
+    if (o && holds_constant(*o) && base.values.count(o->result)) {
+      const TensorSpec& spec = base.specs.at(o->result);
+      if (is_floating(spec.dtype)) {
+        graph::Input in;
+        in.name = o->result;
+        in.dtype = spec.dtype;
+        in.shape = spec.shape;
+        in.init.kind = graph::Init::Kind::values;
+        in.init.values = base.values.at(o->result);
+        f.values[in.name] = in.init.values;
+        f.program.inputs.push_back(std::move(in));
+        continue;
+      }
+    }
+    if (const auto* c = std::get_if<graph::Cond>(&s.node);
+        c && (holds_constant_inside(c->then_body) || holds_constant_inside(c->else_body)))
+      f.why = "a stop_gradient-like op inside cond cannot be held at its base value";
+    if (const auto* w = std::get_if<graph::While>(&s.node);
+        w && (holds_constant_inside(w->cond_body) || holds_constant_inside(w->body)))
+      f.why = "a stop_gradient-like op inside while_loop cannot be held at its base value";
+    kept.push_back(std::move(s));
+  }
+  record.body = std::move(kept);
+  return f;
+}
+
 }  // namespace
 
 HvpProgram make_hvp_program(const graph::Graph& g, int gradient, std::uint64_t seed) {
@@ -306,14 +373,20 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
                    (nested.error ? ": " + nested.error->kind + " error: " + nested.error->message : std::string()));
   const eut::GradientResult& hvp = nested.gradients[1];
 
-  // The first-order gradient at the base point, and the base point's branch signature.
+  // The first-order program as the outer tape sees it (stop_gradient values held), the
+  // gradient at the base point, and the base point's branch signature.
+  Frozen frozen;
   Branches base_branches;
   try {
-    base_branches = evaluate<double>(prog.first_order, base_eval, true).branches;
+    frozen = freeze(prog.first_order, evaluate<double>(prog.first_order, base_eval, false));
+    for (const auto& [n, v] : frozen.values) base_eval[n] = v;
+    base_branches = evaluate<double>(frozen.program, base_eval, true).branches;
   } catch (const std::exception& e) {
     return all(Outcome::not_applicable, std::string("the forward evaluation fails: ") + e.what());
   }
-  const Dot phi0 = dot_with(engine.run(prog.first_order, base64), prog);
+  if (!frozen.why.empty()) return all(Outcome::inconclusive, frozen.why);
+  const graph::Graph& first_order = frozen.program;
+  const Dot phi0 = dot_with(engine.run(first_order, base64), prog);
   if (!phi0.ok) return all(Outcome::inconclusive, "the engine's first-order gradient at the base point is not finite or not defined");
 
   // Tolerances: the context of the first-order statement in the graph's own dtypes, with the
@@ -369,11 +442,11 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
         for (std::size_t k = 0; k < xv.size(); ++k) xv[k] += t * w[k];
         at_eval[x] = xv;
         try {
-          if (!same_branches(evaluate<double>(prog.first_order, at_eval, true).branches, base_branches)) return s;
+          if (!same_branches(evaluate<double>(first_order, at_eval, true).branches, base_branches)) return s;
         } catch (const std::exception&) {
           return s;
         }
-        const Dot v = dot_with(engine.run(prog.first_order, at), prog);
+        const Dot v = dot_with(engine.run(first_order, at), prog);
         s.value = v.value;
         s.usable = v.ok;
         return s;

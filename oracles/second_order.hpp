@@ -21,6 +21,11 @@
 // connectivity oracle's business. A None Hessian-vector product is a structural zero (the
 // gradient does not depend on the source); it is compared as zeros.
 //
+// stop_gradient: the nested tapes hold its result constant although its value moves with the
+// sources, so the finite differences hold it at its base value too (it becomes an input of
+// the first-order program); inside cond/while_loop it cannot be hoisted: inconclusive. Which
+// ops are so held is read from the op table (no differentiable input, no kink).
+//
 // Kinks: a stencil point whose branch signature (evaluate<double>, record_branches) differs
 // from the base point's, where the engine raises, or where the gradient is not finite is not
 // used; with no usable stencil above the kink radius the direction is inconclusive, never a

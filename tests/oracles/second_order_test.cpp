@@ -168,6 +168,31 @@ TEST(SecondOrder, SourcesThatAreNotFloatingInputsAreNotApplicable) {
   EXPECT_EQ(f[2].outcome, Outcome::agree) << f[2].detail;
 }
 
+// stop_gradient: the tapes hold sg(w) constant, so must the differences (S7's graph):
+// d/dw <g, u> through g_v = 2 v sg(eʷ) is None for the tape and zero for the differences.
+TEST(SecondOrder, StopGradientValuesAreHeldAtTheBasePoint) {
+  graph::Graph g;
+  g.inputs = {variable("%w", Shape{3}, {0.2, -0.4, 1}), variable("%v", Shape{3}, {1.5, -2, 0.3})};
+  g.tapes = {tape("t")};
+  g.body = {record("t", {op("%e", "exp", {"%w"}), op("%sg", "stop_gradient", {"%e"}), op("%v2", "mul", {"%v", "%v"}),
+                         op("%s", "mul", {"%sg", "%v2"}), op("%loss", "reduce_sum", {"%s"})}),
+            gradient({"%gw", "%gv"}, "t", "%loss", {"%w", "%v"})};
+  expect_outcomes(check(g), Outcome::agree, 2);
+
+  // Inside a loop body it cannot be hoisted: inconclusive, not a false mismatch.
+  graph::Graph l;
+  l.inputs = {variable("%w", Shape{}, {0.2}), constant("%i0", Shape{}, {0}), constant("%n", Shape{}, {2}),
+              constant("%one", Shape{}, {1})};
+  l.tapes = {tape("t")};
+  l.body = {record("t", {while_loop({"%wf", "%if"}, {"%w", "%i0"}, {"%wp", "%ip"}, {op("%c", "less", {"%ip", "%n"})},
+                                    "%c",
+                                    {op("%sg", "stop_gradient", {"%wp"}), op("%wn", "mul", {"%wp", "%sg"}),
+                                     op("%in", "add", {"%ip", "%one"})},
+                                    {"%wn", "%in"})}),
+            gradient({"%gw"}, "t", "%wf", {"%w"})};
+  expect_outcomes(check(l), Outcome::inconclusive, 1);
+}
+
 // The reference engine with its nested-tape results tampered with.
 class FaultySecondOrder final : public eut::EngineUnderTest {
  public:
