@@ -1,0 +1,99 @@
+// `tapecheck replay FILE.tcg [--json] [--seed N] [--threads T]`: every oracle on one graph
+// against the reference engine, one verdict line per (gradient, source).
+// Exit 0: no mismatch; 1: a mismatch; 2: bad input (FILE:line:col: message).
+#include <iomanip>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "cli/commands.hpp"
+#include "cli/common.hpp"
+#include "eut/engine_under_test.hpp"
+#include "oracles/check_all.hpp"
+#include "reports/findings_log.hpp"
+
+namespace tc::cli {
+
+namespace {
+
+std::string location_text(const graph::Location& at) {
+  if (at.line <= 0) return "";
+  return " at " + std::to_string(at.line) + (at.column > 0 ? ":" + std::to_string(at.column) : "");
+}
+
+// What a verdict line says after the oracle's name.
+std::string verdict_text(const oracles::SourceVerdict& s, const oracles::RunSummary& run) {
+  using oracles::Verdict;
+  if (s.verdict == Verdict::error_raised && run.error)
+    return "not reached: the engine raised a " + run.error->kind + " error" + location_text(run.error->at) +
+           ": " + run.error->message;
+  if (s.engine_value == "None" && s.verdict != Verdict::mismatch)
+    return "None: " + (s.why_none.empty() ? s.detail : s.why_none);
+  if (s.oracle == "connectivity" || s.verdict == Verdict::inconclusive)
+    return s.detail;
+  return "max rel error " + fmt_num(s.max_rel_error) + " / tolerance " + fmt_num(s.tolerance);
+}
+
+}  // namespace
+
+void print_verdicts(std::ostream& out, const oracles::CheckReport& report) {
+  std::size_t width = 6;
+  for (const oracles::SourceVerdict& s : report.sources)
+    width = std::max(width, pct(s.source).size() + 1);
+  for (const oracles::SourceVerdict& s : report.sources) {
+    out << "  [" << s.gradient << "] " << std::left << std::setw(static_cast<int>(width))
+        << (s.source.empty() ? "(call)" : pct(s.source)) << std::setw(13) << oracles::verdict_name(s.verdict)
+        << std::setw(18) << (s.oracle.empty() ? "-" : s.oracle) << verdict_text(s, report.run) << "\n";
+    if (s.verdict == oracles::Verdict::mismatch && s.oracle != "connectivity")
+      out << "      " << s.detail << "\n";
+    else if (s.verdict == oracles::Verdict::mismatch)
+      out << "      " << s.detail << (s.why_none.empty() ? "" : " (the engine: " + s.why_none + ")") << "\n";
+  }
+}
+
+void register_replay(CLI::App& app) {
+  auto* cmd = app.add_subcommand("replay", "Run every oracle on one graph (reference engine); a verdict per "
+                                           "gradient and source. Exit 0 no mismatch, 1 mismatch, 2 bad input");
+  auto file = std::make_shared<std::string>();
+  auto seed = std::make_shared<std::uint64_t>(0);
+  auto threads = std::make_shared<int>(0);
+  cmd->add_option("FILE", *file, "A .tcg graph (or a JSON graph, *.json)")->required();
+  auto* json = cmd->add_flag("--json", "Print one JSON object: the graph record and its findings");
+  cmd->add_option("--seed", *seed, "Seed of the oracles' random directions (default 0)");
+  cmd->add_option("--threads", *threads, "OpenMP threads per oracle (0 = the OpenMP default)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->callback([=] {
+    guarded([&] {
+      const graph::Graph g = load_graph(*file);
+      auto engine = eut::make_reference_engine();
+      oracles::CheckOptions options;
+      options.seed = *seed;
+      options.threads = *threads;
+      const oracles::CheckReport report = oracles::check_graph(g, *engine, options);
+      if (*json) {
+        reports::FindingsLog log;
+        reports::append(log, g, report, *file, *seed);
+        nlohmann::json j = reports::to_json(log.graphs.front());
+        j["findings"] = nlohmann::json::array();
+        for (const reports::FindingRecord& f : log.findings) j["findings"].push_back(reports::to_json(f));
+        std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+      } else {
+        std::cout << *file << ": graph " << (g.name.empty() ? "(unnamed)" : g.name) << " on engine "
+                  << report.engine << ", seed " << *seed << "\n";
+        if (report.run.error)
+          std::cout << "  the engine raised a " << report.run.error->kind << " error"
+                    << location_text(report.run.error->at) << ": " << report.run.error->message << "\n";
+        print_verdicts(std::cout, report);
+        int counts[4] = {0, 0, 0, 0};
+        for (const oracles::SourceVerdict& s : report.sources) ++counts[static_cast<int>(s.verdict)];
+        std::cout << "verdict: " << oracles::verdict_name(report.verdict) << " (" << report.sources.size()
+                  << " results: " << counts[0] << " agree, " << counts[1] << " mismatch, " << counts[2]
+                  << " inconclusive, " << counts[3] << " not reached; " << report.findings.size()
+                  << " findings)\n";
+      }
+      return report.verdict == oracles::Verdict::mismatch ? kExitMismatch : kExitOk;
+    });
+  });
+}
+
+}  // namespace tc::cli

@@ -1,0 +1,261 @@
+// The tapecheck binary end to end: exit codes (0 no mismatch, 1 mismatch, 2 bad input),
+// located error messages, replay/explain output, the campaign's files and the report.
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <sstream>
+#include <string>
+
+#include "reports/findings_log.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Result {
+  int code = -1;
+  std::string out, err;
+};
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+struct TempDir {
+  std::string path;
+  TempDir() {
+    std::string t = (fs::temp_directory_path() / "tapecheck-cli-XXXXXX").string();
+    path = ::mkdtemp(t.data());
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  std::string file(const std::string& name) const { return path + "/" + name; }
+  std::string write(const std::string& name, const std::string& text) const {
+    std::ofstream(file(name), std::ios::binary) << text;
+    return file(name);
+  }
+};
+
+// Runs `tapecheck <args>` (args are shell words), capturing stdout, stderr and the exit code.
+Result tapecheck(const std::string& args, const TempDir& dir) {
+  const std::string out = dir.file(".stdout"), err = dir.file(".stderr");
+  const std::string cmd = std::string("'") + TAPECHECK_BIN + "' " + args + " >'" + out + "' 2>'" + err + "'";
+  const int status = std::system(cmd.c_str());
+  Result r;
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = slurp(out);
+  r.err = slurp(err);
+  fs::remove(out);
+  fs::remove(err);
+  return r;
+}
+
+std::string corpus(const std::string& name) { return std::string(TAPECHECK_CORPUS_DIR) + "/" + name + ".tcg"; }
+
+bool contains(const std::string& s, const std::string& what) { return s.find(what) != std::string::npos; }
+
+TEST(Replay, CorpusGraphAgrees) {
+  TempDir dir;
+  const Result r = tapecheck("replay " + corpus("round_in_loss"), dir);
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_TRUE(contains(r.out, "%w")) << r.out;
+  EXPECT_TRUE(contains(r.out, "%b")) << r.out;
+  EXPECT_TRUE(contains(r.out, "None: ")) << r.out;            // %w: the None explanation
+  EXPECT_TRUE(contains(r.out, "max rel error ")) << r.out;    // %b: the numbers
+  EXPECT_TRUE(contains(r.out, "verdict: agree")) << r.out;
+}
+
+TEST(Replay, JsonIsOneObjectWithFindings) {
+  TempDir dir;
+  const Result r = tapecheck("replay --json --seed 5 " + corpus("broadcasting_add"), dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["verdict"], "agree");
+  EXPECT_EQ(j["seed"], 5);
+  EXPECT_EQ(j["name"], "broadcasting_add");
+  EXPECT_FALSE(j["findings"].empty());
+  EXPECT_EQ(j["sources"].size(), 2u);
+  // The same seed gives the same output.
+  EXPECT_EQ(tapecheck("replay --json --seed 5 " + corpus("broadcasting_add"), dir).out, r.out);
+}
+
+TEST(Replay, SyntaxErrorNamesFileLineAndColumn) {
+  TempDir dir;
+  const std::string bad = dir.write("bad.tcg", "tape t\ninput %x: f64[2] variable values(1, 2)\n%y = exp %x %x %%\n");
+  const Result r = tapecheck("replay " + bad, dir);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(std::regex_search(r.err, std::regex(std::regex_replace(bad, std::regex("[.]"), "\\.") + ":[0-9]+:[0-9]+: ")))
+      << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
+}
+
+TEST(Replay, ValidationErrorNamesTheToken) {
+  TempDir dir;
+  const std::string bad = dir.write("undefined.tcg",
+                                    "input %x: f64[2] variable values(1, 2)\n"
+                                    "tape t\n"
+                                    "record t {\n"
+                                    "  %y = exp %nope\n"
+                                    "}\n");
+  const Result r = tapecheck("replay " + bad, dir);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, bad + ":4:")) << r.err;
+}
+
+TEST(Replay, MissingFileAndUsageErrors) {
+  TempDir dir;
+  Result r = tapecheck("replay " + dir.file("nope.tcg"), dir);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, dir.file("nope.tcg"))) << r.err;
+  EXPECT_TRUE(contains(r.err, "No such file")) << r.err;
+  r = tapecheck("replay", dir);  // no FILE
+  EXPECT_EQ(r.code, 2);
+  EXPECT_FALSE(r.err.empty());
+  r = tapecheck("replay " + dir.path, dir);  // a directory
+  EXPECT_EQ(r.code, 2);
+  r = tapecheck("no-such-command", dir);
+  EXPECT_EQ(r.code, 2);
+  r = tapecheck("replay --seed banana " + corpus("round_in_loss"), dir);
+  EXPECT_EQ(r.code, 2);
+}
+
+TEST(Replay, BinaryGarbageIsBadInputNotACrash) {
+  TempDir dir;
+  const std::string bad = dir.write("garbage.tcg", std::string("\x00\xff\xfe{{{%%%\n\x01", 12));
+  const Result r = tapecheck("replay " + bad, dir);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, bad + ":")) << r.err;
+}
+
+TEST(Explain, EngineAndPredictionSideBySide) {
+  TempDir dir;
+  const Result r = tapecheck("explain " + corpus("stop_gradient_only_path"), dir);
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_TRUE(contains(r.out, "gradient 0: grad t %loss wrt %w, %v")) << r.out;
+  EXPECT_TRUE(contains(r.out, "engine:    None")) << r.out;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex("predicted: d %?loss / d %?w is None"))) << r.out;
+  EXPECT_TRUE(contains(r.out, "stop_gradient")) << r.out;
+  EXPECT_TRUE(contains(r.out, "engine:    f64[3] = [")) << r.out;
+  EXPECT_FALSE(contains(r.out, "disagree")) << r.out;
+}
+
+TEST(Explain, BadInput) {
+  TempDir dir;
+  const std::string bad = dir.write("bad.tcg", "graph g\ninput %x f64[2]\n");
+  const Result r = tapecheck("explain " + bad, dir);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, bad + ":2:")) << r.err;
+}
+
+TEST(Campaign, WritesLogAndReport) {
+  TempDir dir;
+  const std::string out = dir.file("camp");
+  const Result r = tapecheck("campaign --graphs 4 --seed 1 --threads 2 --out " + out, dir);
+  // 0 or 1: whether the engine has a mismatch is not the CLI's business here.
+  ASSERT_TRUE(r.code == 0 || r.code == 1) << r.code << r.out << r.err;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex("Campaign: checked [0-9]+ corpus graphs and 4 generated graphs"))) << r.out;
+  EXPECT_TRUE(contains(r.out, out + "/report.html")) << r.out;
+  const tc::reports::FindingsLog log = tc::reports::read_findings_log(out + "/findings.jsonl");
+  EXPECT_GE(log.graphs.size(), 10u);
+  EXPECT_FALSE(log.findings.empty());
+  bool mismatch = false;
+  for (const auto& g : log.graphs) mismatch |= g.verdict == tc::oracles::Verdict::mismatch;
+  EXPECT_EQ(r.code == 1, mismatch);
+  const std::string html = slurp(out + "/report.html");
+  for (const char* s : {"<!DOCTYPE html>", "id=\"summary\"", "id=\"mismatches\"", "id=\"coverage\"",
+                        "id=\"graphs\"", "</html>"})
+    EXPECT_TRUE(contains(html, s)) << s;
+  EXPECT_FALSE(contains(html, "<script"));
+  EXPECT_FALSE(contains(html, "src="));
+  // Only the two files, no temporaries.
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(out)) names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"findings.jsonl", "report.html"}));
+}
+
+TEST(Campaign, DeterministicForASeed) {
+  TempDir dir;
+  const int a = tapecheck("campaign --graphs 3 --seed 9 --threads 1 --out " + dir.file("a"), dir).code;
+  const int b = tapecheck("campaign --graphs 3 --seed 9 --threads 2 --out " + dir.file("b"), dir).code;
+  ASSERT_LE(a, 1);
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(slurp(dir.file("a/findings.jsonl")), slurp(dir.file("b/findings.jsonl")));
+  EXPECT_EQ(slurp(dir.file("a/report.html")), slurp(dir.file("b/report.html")));
+}
+
+TEST(Campaign, UnwritableOutputIsBadInput) {
+  TempDir dir;
+  const std::string file = dir.write("plain-file", "x");
+  Result r = tapecheck("campaign --graphs 0 --out " + file + "/sub", dir);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "cannot create output directory")) << r.err;
+  r = tapecheck("campaign --graphs 0 --corpus " + dir.file("no-corpus") + " --out " + dir.file("o"), dir);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "no-corpus")) << r.err;
+  EXPECT_FALSE(fs::exists(dir.file("o/findings.jsonl")));
+}
+
+TEST(Campaign, MalformedCorpusFileIsLocated) {
+  TempDir dir;
+  fs::create_directory(dir.file("corpus"));
+  dir.write("corpus/a.tcg", "tape t\n");
+  dir.write("corpus/b.tcg", "tape t\nrecord t {\n");
+  const Result r = tapecheck("campaign --graphs 0 --corpus " + dir.file("corpus") + " --out " + dir.file("o"), dir);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, dir.file("corpus/b.tcg") + ":")) << r.err;
+  EXPECT_FALSE(fs::exists(dir.file("o/findings.jsonl")));
+}
+
+TEST(Report, FromALog) {
+  TempDir dir;
+  ASSERT_LE(tapecheck("campaign --graphs 0 --out " + dir.file("c"), dir).code, 1);
+  const Result r = tapecheck("report " + dir.file("c/findings.jsonl") + " -o " + dir.file("r.html"), dir);
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "wrote " + dir.file("r.html"))) << r.out;
+  const std::string html = slurp(dir.file("r.html"));
+  EXPECT_TRUE(contains(html, "Op coverage"));
+  EXPECT_FALSE(contains(html, "<script"));
+}
+
+TEST(Report, MalformedLogIsLocatedAndWritesNothing) {
+  TempDir dir;
+  const std::string log = dir.write("bad.jsonl",
+                                    "{\"type\":\"header\",\"format\":\"tapecheck-findings\",\"version\":1}\n"
+                                    "{\"type\":\"graph\", oops}\n");
+  Result r = tapecheck("report " + log + " -o " + dir.file("r.html"), dir);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, log + ":2:")) << r.err;
+  EXPECT_FALSE(fs::exists(dir.file("r.html")));
+  r = tapecheck("report " + dir.file("missing.jsonl"), dir);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "missing.jsonl")) << r.err;
+}
+
+TEST(Report, UnwritableOutputLeavesNothing) {
+  TempDir dir;
+  ASSERT_LE(tapecheck("campaign --graphs 0 --out " + dir.file("c"), dir).code, 1);
+  const Result r = tapecheck("report " + dir.file("c/findings.jsonl") + " -o " + dir.file("nodir/r.html"), dir);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "cannot write " + dir.file("nodir/r.html"))) << r.err;
+  EXPECT_FALSE(fs::exists(dir.file("nodir")));
+}
+
+TEST(Help, ListsEveryCommand) {
+  TempDir dir;
+  const Result r = tapecheck("--help", dir);
+  EXPECT_EQ(r.code, 0);
+  for (const char* c : {"ops", "replay", "explain", "campaign", "report"}) EXPECT_TRUE(contains(r.out, c)) << c;
+}
+
+}  // namespace

@@ -1,0 +1,163 @@
+// oracles/check_all: every oracle on one graph, verdicts per (gradient, source). (Lives with
+// the report tests: check_graph is what the CLI and the findings log are built on.)
+#include "oracles/check_all.hpp"
+
+#include <gtest/gtest.h>
+
+#include "test_util.hpp"
+
+namespace tc::oracles {
+namespace {
+
+using test::corpus_graph;
+
+// IR names may or may not keep the '%' of the .tcg spelling: compare without it.
+std::string bare(const std::string& s) { return !s.empty() && s[0] == '%' ? s.substr(1) : s; }
+
+const SourceVerdict* find(const CheckReport& r, int gradient, const std::string& source) {
+  for (const SourceVerdict& s : r.sources)
+    if (s.gradient == gradient && bare(s.source) == bare(source)) return &s;
+  return nullptr;
+}
+
+TEST(CheckGraph, EveryCorpusGraphAgreesOnTheReferenceEngine) {
+  for (const std::string& name : test::corpus_names()) {
+    SCOPED_TRACE(name);
+    auto engine = eut::make_reference_engine();
+    const CheckReport r = check_graph(corpus_graph(name), *engine, {});
+    EXPECT_NE(r.verdict, Verdict::mismatch);
+    EXPECT_FALSE(r.run.error.has_value());
+    EXPECT_FALSE(r.sources.empty());
+    for (const SourceVerdict& s : r.sources) EXPECT_NE(s.verdict, Verdict::mismatch) << s.source << ": " << s.detail;
+    EXPECT_EQ(r.engine, engine->name());
+  }
+}
+
+TEST(CheckGraph, VerdictsNameSourcesWithEngineAnswers) {
+  auto engine = eut::make_reference_engine();
+  const CheckReport r = check_graph(corpus_graph("round_in_loss"), *engine, {});
+  ASSERT_EQ(r.sources.size(), 2u);
+  const SourceVerdict* w = find(r, 0, "%w");
+  const SourceVerdict* b = find(r, 0, "%b");
+  ASSERT_TRUE(w && b);
+  EXPECT_EQ(w->verdict, Verdict::agree);
+  EXPECT_EQ(w->engine_value, "None");
+  EXPECT_FALSE(w->why_none.empty());
+  EXPECT_EQ(w->oracle, "connectivity");
+  EXPECT_EQ(bare(w->target), "loss");
+  EXPECT_EQ(b->verdict, Verdict::agree);
+  EXPECT_EQ(b->engine_value, "f32[4]");
+  EXPECT_NE(b->oracle, "connectivity");  // a numerical oracle agreed: the most precise one decides
+  EXPECT_EQ(r.run.gradient_calls, 1);
+  EXPECT_EQ(r.run.results, 2);
+  EXPECT_EQ(r.run.none_results, 1);
+  EXPECT_EQ(r.verdict, Verdict::agree);
+}
+
+TEST(CheckGraph, RunsEveryOracle) {
+  auto engine = eut::make_reference_engine();
+  const CheckReport r = check_graph(corpus_graph("broadcasting_add"), *engine, {});
+  for (const char* o : {"connectivity", "finite_difference", "complex_step", "forward_mode", "second_order"}) {
+    EXPECT_NE(std::find(r.oracles_run.begin(), r.oracles_run.end(), o), r.oracles_run.end()) << o;
+    bool found = false;
+    for (const Finding& f : r.findings) found |= f.oracle == o;
+    EXPECT_TRUE(found) << o;
+  }
+}
+
+TEST(CheckGraph, DeterministicForASeed) {
+  const graph::Graph g = corpus_graph("non_trainable_variable");
+  auto e1 = eut::make_reference_engine();
+  auto e2 = eut::make_reference_engine();
+  CheckOptions one;
+  one.seed = 7;
+  one.threads = 1;
+  CheckOptions two = one;
+  two.threads = 2;
+  const CheckReport a = check_graph(g, *e1, one);
+  const CheckReport b = check_graph(g, *e2, two);
+  ASSERT_EQ(a.findings.size(), b.findings.size());
+  for (std::size_t i = 0; i < a.findings.size(); ++i) {
+    EXPECT_EQ(a.findings[i].oracle, b.findings[i].oracle);
+    EXPECT_EQ(a.findings[i].detail, b.findings[i].detail);
+    EXPECT_EQ(a.findings[i].max_abs_error, b.findings[i].max_abs_error);
+    EXPECT_EQ(a.findings[i].tolerance, b.findings[i].tolerance);
+  }
+  EXPECT_EQ(a.verdict, b.verdict);
+}
+
+TEST(CheckGraph, AWrongGradientIsAMismatch) {
+  test::ScaledEngine engine(1.01);
+  const CheckReport r = check_graph(corpus_graph("non_trainable_variable"), engine, {});
+  EXPECT_EQ(r.verdict, Verdict::mismatch);
+  const SourceVerdict* v = find(r, 0, "%w");
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->verdict, Verdict::mismatch);
+  EXPECT_NE(v->oracle, "connectivity");
+  EXPECT_GT(v->max_rel_error, 1e-3);
+  EXPECT_GT(v->tolerance, 0);
+  EXPECT_NE(v->detail.find("disagree"), std::string::npos);
+  // %frozen is None on both sides: scaling changes nothing there.
+  EXPECT_EQ(find(r, 0, "%frozen")->verdict, Verdict::agree);
+}
+
+TEST(CheckGraph, AMissingGradientIsAConnectivityMismatch) {
+  test::NoneEngine engine;
+  const CheckReport r = check_graph(corpus_graph("round_in_loss"), engine, {});
+  const SourceVerdict* b = find(r, 0, "%b");
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b->verdict, Verdict::mismatch);
+  EXPECT_EQ(b->oracle, "connectivity");
+  EXPECT_EQ(b->engine_value, "None");
+  EXPECT_EQ(b->why_none, "this engine never computes gradients");
+  EXPECT_EQ(r.verdict, Verdict::mismatch);
+}
+
+TEST(CheckGraph, AThrowingEngineIsAnErrorNotACrash) {
+  test::ThrowingEngine engine;
+  const CheckReport r = check_graph(corpus_graph("broadcasting_add"), engine, {});
+  ASSERT_TRUE(r.run.error.has_value());
+  EXPECT_EQ(r.run.error->kind, "engine_threw");
+  EXPECT_EQ(r.verdict, Verdict::error_raised);
+  for (const SourceVerdict& s : r.sources) EXPECT_EQ(s.verdict, Verdict::error_raised) << s.source;
+}
+
+TEST(CheckGraph, AnErrorTheGraphRaisesIsReported) {
+  // A second gradient() on a non-persistent tape (R9).
+  const graph::Graph g = graph::parse_tcg(
+      "input %x: f64[2] variable values(1, 2)\n"
+      "tape t\n"
+      "record t {\n"
+      "  %y = exp %x\n"
+      "  %l = reduce_sum %y axes=[] keepdims=false\n"
+      "}\n"
+      "%g1 = grad t %l wrt %x\n"
+      "%g2 = grad t %l wrt %x\n");
+  auto engine = eut::make_reference_engine();
+  const CheckReport r = check_graph(g, *engine, {});
+  ASSERT_TRUE(r.run.error.has_value());
+  EXPECT_EQ(r.run.error->kind, "tape");
+  EXPECT_EQ(r.verdict, Verdict::error_raised);
+  EXPECT_EQ(find(r, 0, "%x")->verdict, Verdict::agree);
+  EXPECT_EQ(find(r, 1, "%x")->verdict, Verdict::error_raised);
+}
+
+TEST(CheckGraph, CombineRule) {
+  Finding agree, mismatch, inconclusive, na;
+  mismatch.outcome = Outcome::mismatch;
+  inconclusive.outcome = Outcome::inconclusive;
+  na.outcome = Outcome::not_applicable;
+  EXPECT_EQ(combine({&agree, &mismatch}, false), Verdict::mismatch);
+  EXPECT_EQ(combine({&agree, &inconclusive, &na}, false), Verdict::agree);
+  EXPECT_EQ(combine({&inconclusive, &na}, false), Verdict::inconclusive);
+  EXPECT_EQ(combine({&inconclusive}, true), Verdict::error_raised);
+  EXPECT_EQ(combine({&agree}, true), Verdict::error_raised);
+  EXPECT_EQ(combine({&mismatch}, true), Verdict::mismatch);
+  EXPECT_EQ(combine({}, false), Verdict::inconclusive);
+  for (Verdict v : {Verdict::agree, Verdict::mismatch, Verdict::inconclusive, Verdict::error_raised})
+    EXPECT_EQ(verdict_from_name(verdict_name(v)), v);
+  EXPECT_FALSE(verdict_from_name("bogus").has_value());
+}
+
+}  // namespace
+}  // namespace tc::oracles

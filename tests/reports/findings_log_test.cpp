@@ -1,0 +1,199 @@
+// reports/findings_log and reports/atomic_file: the JSON-lines log round-trips, errors name the
+// line, writes are atomic.
+#include "reports/findings_log.hpp"
+
+#include <sys/stat.h>
+
+#include <cmath>
+#include <filesystem>
+#include <gtest/gtest.h>
+
+#include "test_util.hpp"
+
+namespace tc::reports {
+namespace {
+
+using test::corpus_graph;
+
+FindingsLog corpus_log() {
+  FindingsLog log;
+  auto engine = eut::make_reference_engine();
+  for (const char* name : {"round_in_loss", "cond_on_tensor"}) {
+    const graph::Graph g = corpus_graph(name);
+    append(log, g, oracles::check_graph(g, *engine, {}), std::string("corpus/graphs/") + name + ".tcg", 3);
+  }
+  return log;
+}
+
+std::string expect_parse_error(const std::string& text) {
+  try {
+    parse_findings_log(text, "log.jsonl");
+  } catch (const ReportError& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "no error for:\n" << text;
+  return "";
+}
+
+TEST(FindingsLog, RoundTripsByteForByte) {
+  const FindingsLog log = corpus_log();
+  const std::string text = to_jsonl(log);
+  const FindingsLog back = parse_findings_log(text, "x");
+  ASSERT_EQ(back.graphs.size(), 2u);
+  EXPECT_EQ(back.findings.size(), log.findings.size());
+  EXPECT_EQ(to_jsonl(back), text);
+  EXPECT_EQ(back.graphs[0].name, "round_in_loss");
+  EXPECT_EQ(back.graphs[0].seed, 3u);
+  EXPECT_EQ(back.graphs[0].engine, log.graphs[0].engine);
+  EXPECT_EQ(back.graphs[0].ops, (std::vector<std::string>{"add", "mul", "reduce_sum", "round"}));
+  EXPECT_EQ(back.graphs[0].tcg, graph::print_tcg(corpus_graph("round_in_loss")));
+  EXPECT_FALSE(back.graphs[0].sources.empty());
+}
+
+TEST(FindingsLog, OneObjectPerLineHeaderFirst) {
+  const std::string text = to_jsonl(corpus_log());
+  std::istringstream in(text);
+  std::string line;
+  int n = 0, graphs = 0;
+  while (std::getline(in, line)) {
+    const nlohmann::json j = nlohmann::json::parse(line);
+    ASSERT_TRUE(j.is_object());
+    if (n == 0) {
+      EXPECT_EQ(j["type"], "header");
+      EXPECT_EQ(j["format"], kLogFormat);
+      EXPECT_EQ(j["version"], kLogVersion);
+    }
+    if (j["type"] == "graph") {
+      ++graphs;
+      for (const char* k : {"graph", "name", "origin", "engine", "seed", "verdict", "error", "run", "ops",
+                            "oracles", "sources", "tcg", "minimal_tcg"})
+        EXPECT_TRUE(j.contains(k)) << k;
+    }
+    if (j["type"] == "finding") {
+      for (const char* k : {"graph", "oracle", "gradient", "target", "source", "outcome", "detail",
+                            "max_abs_error", "max_rel_error", "tolerance", "entries_checked",
+                            "entries_inconclusive", "worst_entry"})
+        EXPECT_TRUE(j.contains(k)) << k;
+    }
+    ++n;
+  }
+  EXPECT_EQ(graphs, 2);
+  EXPECT_EQ(text.back(), '\n');
+}
+
+TEST(FindingsLog, NonFiniteNumbersAndErrorsRoundTrip) {
+  FindingsLog log;
+  GraphRecord g;
+  g.engine = "e";
+  g.tcg = "tape t\n";
+  g.verdict = oracles::Verdict::error_raised;
+  g.run.error = eut::RaisedError{"shape", "add: shapes [2] and [3] are incompatible", {4, 9}};
+  log.graphs.push_back(g);
+  FindingRecord f;
+  f.finding.oracle = "finite_difference";
+  f.finding.outcome = oracles::Outcome::inconclusive;
+  f.finding.max_abs_error = INFINITY;
+  f.finding.max_rel_error = std::nan("");
+  f.finding.tolerance = -INFINITY;
+  log.findings.push_back(f);
+  const FindingsLog back = parse_findings_log(to_jsonl(log), "x");
+  ASSERT_TRUE(back.graphs[0].run.error.has_value());
+  EXPECT_EQ(back.graphs[0].run.error->kind, "shape");
+  EXPECT_EQ(back.graphs[0].run.error->at.line, 4);
+  EXPECT_EQ(back.graphs[0].run.error->at.column, 9);
+  EXPECT_TRUE(std::isinf(back.findings[0].finding.max_abs_error));
+  EXPECT_TRUE(std::isnan(back.findings[0].finding.max_rel_error));
+  EXPECT_EQ(back.findings[0].finding.tolerance, -INFINITY);
+}
+
+TEST(FindingsLog, ErrorsNameTheLine) {
+  const std::string header = R"({"type":"header","format":"tapecheck-findings","version":1})";
+  const std::string graph =
+      R"({"type":"graph","graph":0,"engine":"e","seed":0,"tcg":"","verdict":"agree"})";
+  EXPECT_NE(expect_parse_error(header + "\n{not json\n").find("log.jsonl:2:"), std::string::npos);
+  EXPECT_NE(expect_parse_error(header + "\n[1,2]\n").find("log.jsonl:2: expected a JSON object"),
+            std::string::npos);
+  EXPECT_NE(expect_parse_error(header + "\n\n" + R"({"type":"bogus"})").find("log.jsonl:3: unknown record type"),
+            std::string::npos);
+  EXPECT_NE(expect_parse_error(header + "\n" + R"({"type":"finding","graph":0,"oracle":"x","gradient":0,"outcome":"agree"})")
+                .find("log.jsonl:2: finding of graph 0"),
+            std::string::npos);
+  EXPECT_NE(expect_parse_error(header + "\n" + R"({"type":"graph","graph":0,"seed":0,"tcg":"","verdict":"agree"})")
+                .find("log.jsonl:2: missing field \"engine\""),
+            std::string::npos);
+  EXPECT_NE(expect_parse_error(header + "\n" + graph + "\n" +
+                               R"({"type":"finding","graph":0,"oracle":"x","gradient":0,"outcome":"great"})")
+                .find("log.jsonl:3: field \"outcome\": unknown outcome"),
+            std::string::npos);
+  EXPECT_NE(expect_parse_error(R"({"type":"header","format":"other","version":1})").find("not a findings log"),
+            std::string::npos);
+  EXPECT_NE(expect_parse_error(R"({"type":"header","format":"tapecheck-findings","version":99})").find("newer"),
+            std::string::npos);
+  EXPECT_NE(expect_parse_error(header + "\n" + R"({"type":"graph","graph":5,"engine":"e","seed":0,"tcg":"","verdict":"agree"})")
+                .find("out of order"),
+            std::string::npos);
+  // Blank lines and unknown keys are fine; the header is optional.
+  const FindingsLog ok = parse_findings_log("\n" + graph.substr(0, graph.size() - 1) + R"(,"extra":1})" + "\n\n", "x");
+  EXPECT_EQ(ok.graphs.size(), 1u);
+}
+
+TEST(FindingsLog, TruncatedFileIsAnError) {
+  const std::string text = to_jsonl(corpus_log());
+  // Cut a few characters into a line: a write that stopped half-way.
+  const std::string cut = text.substr(0, text.rfind('\n', text.size() / 2) + 10);
+  EXPECT_THROW(parse_findings_log(cut, "x"), ReportError);
+}
+
+TEST(AtomicFile, WritesAndReplaces) {
+  test::TempDir dir;
+  const std::string path = dir.file("log.jsonl");
+  write_file_atomically(path, "one\n");
+  EXPECT_EQ(read_file(path), "one\n");
+  write_file_atomically(path, "two\n");
+  EXPECT_EQ(read_file(path), "two\n");
+  EXPECT_EQ(dir.entries(), std::vector<std::string>{"log.jsonl"});  // no temporary left
+  struct stat st {};
+  ASSERT_EQ(::stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0644u);
+}
+
+TEST(AtomicFile, FailuresLeaveNothingBehind) {
+  test::TempDir dir;
+  // A missing directory.
+  try {
+    write_file_atomically(dir.file("missing/log.jsonl"), "x");
+    FAIL();
+  } catch (const ReportError& e) {
+    EXPECT_NE(std::string(e.what()).find("cannot write " + dir.file("missing/log.jsonl")), std::string::npos);
+  }
+  // A directory as the target.
+  std::filesystem::create_directory(dir.file("sub"));
+  EXPECT_THROW(write_file_atomically(dir.file("sub"), "x"), ReportError);
+  // A read-only directory (unless we are root, who may write anyway).
+  std::filesystem::create_directory(dir.file("ro"));
+  std::filesystem::permissions(dir.file("ro"), std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec);
+  if (::geteuid() != 0) {
+    EXPECT_THROW(write_file_atomically(dir.file("ro/log.jsonl"), "x"), ReportError);
+    EXPECT_TRUE(std::filesystem::is_empty(dir.file("ro")));
+  }
+  std::filesystem::permissions(dir.file("ro"), std::filesystem::perms::owner_all);
+  EXPECT_EQ(dir.entries(), (std::vector<std::string>{"ro", "sub"}));
+  EXPECT_THROW(read_file(dir.file("nope")), ReportError);
+  EXPECT_THROW(read_file(dir.file("sub")), ReportError);
+}
+
+TEST(FindingsLog, WriteAndReadAFile) {
+  test::TempDir dir;
+  const FindingsLog log = corpus_log();
+  write_findings_log(dir.file("findings.jsonl"), log);
+  EXPECT_EQ(to_jsonl(read_findings_log(dir.file("findings.jsonl"))), to_jsonl(log));
+  try {
+    read_findings_log(dir.file("none.jsonl"));
+    FAIL();
+  } catch (const ReportError& e) {
+    EXPECT_NE(std::string(e.what()).find("none.jsonl"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace tc::reports
