@@ -152,6 +152,14 @@ graph::Graph minimize(const graph::Graph& g, const std::set<std::string>& mismat
 void worker(const Job& job_in, int index, const JobFiles& files, const Args& a, Clock::time_point deadline) {
   Job job = job_in;
   const Clock::time_point t0 = Clock::now();
+  // Test hook (tests/cli): TAPECHECK_TEST_WORKER_FAULT="crash:<index>" or "hang:<index>" makes
+  // that graph's worker die of SIGSEGV or never finish, as a broken engine would.
+  if (const char* fault = std::getenv("TAPECHECK_TEST_WORKER_FAULT")) {
+    const std::string f = fault;
+    if (f == "crash:" + std::to_string(index)) ::raise(SIGSEGV);
+    if (f == "hang:" + std::to_string(index))
+      for (;;) ::pause();
+  }
 #ifdef TAPECHECK_HAVE_PROPERTIES
   if (job.generated) {
     job.graph = properties::build_graph(properties::GenOptions{}, job.gen_seed, job.gen_size);

@@ -103,6 +103,7 @@ figure { margin: 6px 0; overflow-x: auto; border: 1px solid var(--line); border-
 figure svg { max-width: 100%; height: auto; }
 figcaption { color: var(--muted); font-size: 12px; }
 .note { color: var(--muted); font-style: italic; }
+details summary { cursor: pointer; color: #0969da; font-size: 12px; margin-top: 4px; }
 footer { margin-top: 40px; color: var(--muted); font-size: 12px; border-top: 1px solid var(--line); padding-top: 8px; }
 )css";
 
@@ -285,7 +286,10 @@ void errors_section(std::ostringstream& h, const FindingsLog& log) {
     if (!g.run.error) continue;
     h << "<tr><td><a href=\"#row-" << g.id << "\">" << esc(graph_title(g)) << "</a></td><td>"
       << verdict_badge(g.verdict) << "</td><td><code>" << esc(g.run.error->kind) << "</code></td><td class=\"num\">"
-      << esc(location(*g.run.error)) << "</td><td>" << esc(g.run.error->message) << "</td></tr>\n";
+      << esc(location(*g.run.error)) << "</td><td>" << esc(g.run.error->message);
+    if (!g.tcg.empty())
+      h << "<details><summary>graph (.tcg)</summary><pre class=\"tcg\">" << esc(g.tcg) << "</pre></details>";
+    h << "</td></tr>\n";
   }
   h << "</tbody></table>\n</section>\n";
 }

@@ -47,9 +47,10 @@ struct TempDir {
 };
 
 // Runs `tapecheck <args>` (args are shell words), capturing stdout, stderr and the exit code.
-Result tapecheck(const std::string& args, const TempDir& dir) {
+Result tapecheck(const std::string& args, const TempDir& dir, const std::string& env = "") {
   const std::string out = dir.file(".stdout"), err = dir.file(".stderr");
-  const std::string cmd = std::string("'") + TAPECHECK_BIN + "' " + args + " >'" + out + "' 2>'" + err + "'";
+  const std::string cmd = (env.empty() ? "" : "env " + env + " ") + "'" + TAPECHECK_BIN + "' " + args + " >'" +
+                          out + "' 2>'" + err + "'";
   const int status = std::system(cmd.c_str());
   Result r;
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -215,6 +216,37 @@ TEST(Campaign, MalformedCorpusFileIsLocated) {
   EXPECT_EQ(r.code, 2);
   EXPECT_TRUE(contains(r.err, dir.file("corpus/b.tcg") + ":")) << r.err;
   EXPECT_FALSE(fs::exists(dir.file("o/findings.jsonl")));
+}
+
+TEST(Campaign, ACrashingOrHangingGraphIsAFindingNotTheEnd) {
+  TempDir dir;
+  // Graph 1 of the corpus crashes its worker, graph 2 hangs: both are reported, the rest run.
+  const Result r = tapecheck("campaign --graphs 0 --graph-timeout 3 --threads 2 --out " + dir.file("c"), dir,
+                             "TAPECHECK_TEST_WORKER_FAULT=crash:1");
+  ASSERT_LE(r.code, 1) << r.out << r.err;
+  EXPECT_TRUE(contains(r.out, "1 of them crashed or timed out")) << r.out;
+  const tc::reports::FindingsLog log = tc::reports::read_findings_log(dir.file("c/findings.jsonl"));
+  ASSERT_GE(log.graphs.size(), 3u);
+  const auto& crashed = log.graphs[1];
+  EXPECT_EQ(crashed.verdict, tc::oracles::Verdict::error_raised);
+  ASSERT_TRUE(crashed.run.error.has_value());
+  EXPECT_EQ(crashed.run.error->kind, "crash");
+  EXPECT_TRUE(contains(crashed.run.error->message, "signal 11")) << crashed.run.error->message;
+  EXPECT_FALSE(crashed.tcg.empty());
+  EXPECT_FALSE(crashed.name.empty());
+  EXPECT_NE(log.graphs[0].verdict, tc::oracles::Verdict::error_raised);
+  EXPECT_NE(log.graphs[2].verdict, tc::oracles::Verdict::error_raised);
+  const std::string html = slurp(dir.file("c/report.html"));
+  EXPECT_TRUE(contains(html, "signal 11"));
+
+  const Result h = tapecheck("campaign --graphs 0 --graph-timeout 2 --threads 2 --out " + dir.file("h"), dir,
+                             "TAPECHECK_TEST_WORKER_FAULT=hang:2");
+  ASSERT_LE(h.code, 1) << h.out << h.err;
+  const tc::reports::FindingsLog hl = tc::reports::read_findings_log(dir.file("h/findings.jsonl"));
+  ASSERT_GE(hl.graphs.size(), 3u);
+  ASSERT_TRUE(hl.graphs[2].run.error.has_value());
+  EXPECT_EQ(hl.graphs[2].run.error->kind, "timeout");
+  EXPECT_FALSE(hl.graphs[1].run.error.has_value());
 }
 
 TEST(Report, FromALog) {
