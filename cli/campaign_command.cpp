@@ -49,6 +49,15 @@
 #include "properties/shrink.hpp"
 #endif
 
+// ASan reserves terabytes of address space: no address-space cap under it.
+#if defined(__SANITIZE_ADDRESS__)
+#define TAPECHECK_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TAPECHECK_ASAN 1
+#endif
+#endif
+
 namespace tc::cli {
 
 namespace {
@@ -303,7 +312,7 @@ void register_campaign(CLI::App& app) {
       std::vector<bool> timed_out(jobs.size(), false), started(jobs.size(), false);
       std::vector<Running> running;
       std::size_t next = 0;
-      bool out_of_time = false;
+      bool out_of_time = false, fork_failed = false;
       const Clock::duration graph_timeout = seconds(a->graph_timeout);
       while (next < jobs.size() || !running.empty()) {
         while (static_cast<int>(running.size()) < threads && next < jobs.size()) {
@@ -316,9 +325,16 @@ void register_campaign(CLI::App& app) {
           std::cerr.flush();
           std::fflush(nullptr);
           const pid_t pid = ::fork();
-          if (pid < 0) throw std::runtime_error(std::string("fork failed: ") + std::strerror(errno));
+          if (pid < 0) {
+            // Out of processes or memory: finish what runs, report the rest as not run.
+            std::cerr << "warning: fork failed (" << std::strerror(errno) << "); "
+                      << (jobs.size() - next) << " graphs not run\n";
+            next = jobs.size();
+            fork_failed = true;
+            break;
+          }
           if (pid == 0) {
-#ifndef __SANITIZE_ADDRESS__  // ASan reserves terabytes of address space
+#ifndef TAPECHECK_ASAN
             if (a->memory_limit > 0) {
               const rlim_t bytes = static_cast<rlim_t>(a->memory_limit) << 20;
               const rlimit lim{bytes, bytes};
@@ -459,7 +475,9 @@ void register_campaign(CLI::App& app) {
         s << ")";
       }
       s << ".";
-      if (skipped) s << " The time limit stopped the campaign: " << skipped << " graphs were not run.";
+      if (skipped)
+        s << (fork_failed ? " No more worker processes could be started: " : " The time limit stopped the campaign: ")
+          << skipped << " graphs were not run.";
       else if (out_of_time) s << " The time limit was reached.";
       s << " Findings: " << log_path << "; report: " << html_path << ".";
       std::cout << s.str() << "\n";
