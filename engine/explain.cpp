@@ -84,23 +84,27 @@ class Reach {
  public:
   explicit Reach(std::int64_t source) : source_(source) {}
   bool from(ImplPtr root) {
-    // Iterative post-order DFS: provenance chains can be 10^5 deep.
+    if (auto it = memo_.find(root); it != memo_.end()) return it->second;
+    // Iterative post-order DFS: provenance chains can be 10^5 deep. cond's untaken-branch
+    // links can close a cycle (the taken result feeding the untaken branch), so nodes on
+    // the current path are not entered again.
     std::vector<std::pair<ImplPtr, std::size_t>> stack{{root, 0}};
+    std::unordered_set<ImplPtr> on_path{root};
     while (!stack.empty()) {
       auto& [n, k] = stack.back();
-      if (memo_.count(n)) {
-        stack.pop_back();
-        continue;
-      }
       const std::vector<ImplPtr> ins = inputs_of(n);
       if (k < ins.size()) {
         ImplPtr next = ins[k++];
-        if (!memo_.count(next)) stack.emplace_back(next, 0);
+        if (!memo_.count(next) && on_path.insert(next).second) stack.emplace_back(next, 0);
         continue;
       }
       bool r = n->id == source_;
-      for (ImplPtr in : ins) r = r || memo_.at(in);
+      for (ImplPtr in : ins) {
+        auto it = memo_.find(in);
+        r = r || (it != memo_.end() && it->second);
+      }
       memo_[n] = r;
+      on_path.erase(n);
       stack.pop_back();
     }
     return memo_.at(root);

@@ -997,11 +997,11 @@ TEST(ConnectivityFaults, AWrongShapeIsAMismatch) {
 // ---- a cond whose taken result feeds its own untaken branch ---------------------------------
 
 // p = cond(yes, [w], [w]) outside the tape: p is w, and the untaken branch's result is w
-// too. The oracle predicts None (w never read while t records). DISABLED: the reference
-// engine's explain() follows the untaken-branch link from w back to w forever (its Reach
-// search has no cycle guard) and grows its stack until std::bad_alloc (~14 s, 2 GB here).
-// The child process is limited to 3 GB and 60 s so that enabling this cannot hurt the host.
-TEST(ConnectivityEngineBugs, DISABLED_CondWhoseTakenResultFeedsTheUntakenBranchIsExplained) {
+// too. The oracle predicts None (w never read while t records). Regression: the reference
+// engine's explain() used to follow the untaken-branch link from w back to w forever (its
+// Reach search had no cycle guard) until std::bad_alloc. The child process is limited to
+// 3 GB and 60 s so that a regression cannot hurt the host.
+TEST(ConnectivityEngineBugs, CondWhoseTakenResultFeedsTheUntakenBranchIsExplained) {
   graph::Graph g;
   g.inputs = {variable("%w", Shape{}, {2}), constant("%yes", Shape{}, {1}, DType::boolean)};
   g.tapes = {tape("t")};
