@@ -1,0 +1,1391 @@
+// The random program behind genGraph(). Reading order: proposals (shapes, attributes) →
+// signatures (which dtype categories each op's infer() accepts, probed once) → Builder (the
+// pool of values, ops, adapters, blocks, the loss and gradient requests) → genGraph.
+#include "properties/generators.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <numeric>
+#include <optional>
+#include <ostream>
+#include <random>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "engine/core/errors.hpp"
+#include "engine/ops/op_table.hpp"
+#include "eut/engine_under_test.hpp"
+#include "eut/inputs.hpp"
+#include "graph/ir_util.hpp"
+#include "graph/tcg.hpp"
+#include "properties/concrete.hpp"
+#include "properties/shrink.hpp"
+
+namespace tc::graph {
+void showValue(const Graph& g, std::ostream& os) { os << "\n" << print_tcg(g); }
+}  // namespace tc::graph
+
+namespace tc::properties {
+namespace {
+
+using namespace graph;
+using Rng = std::mt19937_64;
+
+// ---- random helpers ---------------------------------------------------------------------------
+
+int uniform_int(Rng& rng, int lo, int hi) {  // inclusive
+  if (hi <= lo) return lo;
+  return lo + static_cast<int>(rng() % static_cast<std::uint64_t>(hi - lo + 1));
+}
+double uniform_real(Rng& rng, double lo, double hi) {
+  const double u = static_cast<double>(rng() >> 11) * 0x1p-53;
+  return lo + (hi - lo) * u;
+}
+bool chance(Rng& rng, double p) { return uniform_real(rng, 0, 1) < p; }
+template <class T>
+const T& pick(Rng& rng, const std::vector<T>& v) {
+  return v[static_cast<std::size_t>(uniform_int(rng, 0, static_cast<int>(v.size()) - 1))];
+}
+// Rounds to `digits` decimals (readable .tcg constants).
+double round_to(double x, int digits) {
+  const double s = std::pow(10.0, digits);
+  return std::round(x * s) / s;
+}
+
+// ---- dtype categories --------------------------------------------------------------------------
+
+enum Cat : int { kFloat = 0, kInt = 1, kBool = 2 };
+Cat cat_of(DType d) {
+  if (is_floating(d)) return kFloat;
+  return d == DType::i32 ? kInt : kBool;
+}
+
+// ---- shapes ------------------------------------------------------------------------------------
+
+// The dims a graph's shapes are made of: 1 plus one or two sizes from 2..4. Shapes sharing
+// dims are what makes broadcasting, matmul and concat line up; the shrinker lowers a dim
+// everywhere at once.
+struct ShapeFamily {
+  std::vector<std::int64_t> dims;  // without 1
+  int max_rank = 3;
+  std::int64_t max_elements = 12;
+};
+
+std::int64_t numel(const std::vector<std::int64_t>& d) {
+  std::int64_t n = 1;
+  for (auto x : d) n *= x;
+  return n;
+}
+
+Shape random_shape(Rng& rng, const ShapeFamily& f) {
+  for (int attempt = 0; attempt < 16; ++attempt) {
+    const int rank = uniform_int(rng, 0, f.max_rank);
+    std::vector<std::int64_t> d;
+    for (int i = 0; i < rank; ++i) d.push_back(chance(rng, 0.2) ? 1 : pick(rng, f.dims));
+    if (numel(d) <= f.max_elements) return Shape(d);
+  }
+  return Shape({pick(rng, f.dims)});
+}
+
+// A shape for a second operand, related to the first one's so that broadcasting, matmul,
+// concat or an index operand may line up; infer() decides.
+Shape related_shape(Rng& rng, const Shape& s0, const ShapeFamily& f, bool broadcasting) {
+  const std::vector<std::int64_t> d = s0.to_vector();
+  const int r = s0.rank();
+  switch (uniform_int(rng, 0, broadcasting ? 7 : 3)) {
+    case 0:
+    case 1: return s0;
+    case 2: {  // matmul: [.., k] x [k, n]
+      if (r == 0) return s0;
+      return Shape({d.back(), pick(rng, f.dims)});
+    }
+    case 3: {  // a contiguous block of s0 (index operands), or a random small shape
+      if (r == 0 || chance(rng, 0.3)) return random_shape(rng, f);
+      const int a = uniform_int(rng, 0, r - 1), b = uniform_int(rng, a, r - 1);
+      return Shape(std::vector<std::int64_t>(d.begin() + a, d.begin() + b + 1));
+    }
+    case 4: {  // some dims set to 1
+      std::vector<std::int64_t> e = d;
+      for (auto& x : e)
+        if (chance(rng, 0.5)) x = 1;
+      return Shape(e);
+    }
+    case 5: {  // a suffix
+      if (r == 0) return s0;
+      const int k = uniform_int(rng, 0, r - 1);
+      return Shape(std::vector<std::int64_t>(d.begin() + k, d.end()));
+    }
+    case 6: return Shape();  // a scalar
+    default: {               // one more leading dim
+      if (r >= f.max_rank) return s0;
+      std::vector<std::int64_t> e{pick(rng, f.dims)};
+      e.insert(e.end(), d.begin(), d.end());
+      if (numel(e) > 2 * f.max_elements) return s0;
+      return Shape(e);
+    }
+  }
+}
+
+// ---- attributes --------------------------------------------------------------------------------
+
+struct AttrKnobs {
+  bool reductions = true;      // keepdims and partial axes
+  bool integer_paths = true;   // cast to i32
+  bool bool_paths = true;      // cast to bool
+  bool other_float = true;     // cast between f32 and f64
+};
+
+std::vector<std::int64_t> factorize(Rng& rng, std::int64_t n) {
+  std::vector<std::int64_t> primes;
+  for (std::int64_t p = 2; p * p <= n; ++p)
+    while (n % p == 0) {
+      primes.push_back(p);
+      n /= p;
+    }
+  if (n > 1) primes.push_back(n);
+  const int k = uniform_int(rng, 1, 3);
+  std::vector<std::int64_t> dims(static_cast<std::size_t>(k), 1);
+  for (auto p : primes) dims[static_cast<std::size_t>(uniform_int(rng, 0, k - 1))] *= p;
+  return dims;
+}
+
+// Attributes for `op` on operands `in`: every attribute the op declares (OpDef::attrs) gets a
+// proposal; infer() decides whether it fits.
+OpAttrs propose_attrs(Rng& rng, const OpDef& op, const std::vector<TensorSpec>& in,
+                      const AttrKnobs& k, const ShapeFamily& f) {
+  OpAttrs a;
+  const Shape s0 = in.empty() ? Shape() : in[0].shape;
+  const int r = s0.rank();
+  for (std::string_view name : declared_attrs(op)) {
+    if (name == "axes") {
+      a.axes.clear();
+      if (!k.reductions && chance(rng, 0.7)) continue;  // [] = all axes
+      const bool ones_only = chance(rng, 0.5);
+      for (int d = 0; d < r; ++d) {
+        if (ones_only ? s0[d] == 1 : chance(rng, 0.5))
+          a.axes.push_back(chance(rng, 0.2) ? d - r : d);
+      }
+    } else if (name == "keepdims") {
+      a.keepdims = k.reductions && chance(rng, 0.4);
+    } else if (name == "axis") {
+      a.axis = uniform_int(rng, -(r + 1), r);
+    } else if (name == "perm") {
+      a.perm.clear();
+      if (chance(rng, 0.2)) continue;  // [] = reverse
+      std::vector<std::int64_t> p(static_cast<std::size_t>(r));
+      std::iota(p.begin(), p.end(), 0);
+      std::shuffle(p.begin(), p.end(), rng);
+      a.perm = p;
+    } else if (name == "shape") {
+      std::vector<std::vector<std::int64_t>> options;
+      options.push_back(factorize(rng, s0.numel()));
+      if (chance(rng, 0.3) && !options.back().empty())
+        options.back()[static_cast<std::size_t>(uniform_int(
+            rng, 0, static_cast<int>(options.back().size()) - 1))] = -1;
+      {  // broadcast: 1-dims expanded, maybe one more leading dim
+        std::vector<std::int64_t> e = s0.to_vector();
+        for (auto& x : e)
+          if (x == 1 && chance(rng, 0.7)) x = pick(rng, f.dims);
+        if (chance(rng, 0.4) && static_cast<int>(e.size()) < f.max_rank)
+          e.insert(e.begin(), pick(rng, f.dims));
+        options.push_back(e);
+      }
+      if (in.size() >= 2) {  // the result of a scatter along `axis` of indices in[1]
+        const int ki = in[1].shape.rank();
+        const int out_rank = r - ki + 1;
+        if (out_rank >= 1) {
+          const std::int64_t ax = a.axis < 0 ? a.axis + out_rank : a.axis;
+          if (ax >= 0 && ax < out_rank) {
+            std::vector<std::int64_t> e;
+            for (int d = 0; d < ax; ++d) e.push_back(s0[d]);
+            e.push_back(uniform_int(rng, 2, 3));
+            for (int d = static_cast<int>(ax) + ki; d < r; ++d) e.push_back(s0[d]);
+            options.push_back(e);
+            options.push_back(e);
+          }
+        }
+      }
+      a.shape = pick(rng, options);
+    } else if (name == "begin") {
+      a.begin.clear();
+      for (int d = 0; d < r; ++d) a.begin.push_back(uniform_int(rng, 0, static_cast<int>(s0[d]) - 1));
+    } else if (name == "size") {
+      a.size.clear();
+      for (int d = 0; d < r; ++d) {
+        const int b = d < static_cast<int>(a.begin.size()) ? static_cast<int>(a.begin[d]) : 0;
+        a.size.push_back(chance(rng, 0.3) ? -1 : uniform_int(rng, 1, static_cast<int>(s0[d]) - b));
+      }
+    } else if (name == "alpha") {
+      a.alpha = round_to(uniform_real(rng, 0.05, 0.5), 2);
+    } else if (name == "lo") {
+      a.lo = round_to(uniform_real(rng, -2, 1), 1);
+    } else if (name == "hi") {
+      a.hi = a.lo + round_to(uniform_real(rng, 0.5, 2), 1);
+    } else if (name == "dtype") {
+      std::vector<DType> choices;
+      const DType self = in.empty() ? DType::f64 : in[0].dtype;
+      if (k.other_float) {
+        choices.push_back(DType::f32);
+        choices.push_back(DType::f64);
+      } else if (is_floating(self)) {
+        choices.push_back(self);
+      }
+      if (k.integer_paths) choices.push_back(DType::i32);
+      if (k.bool_paths) choices.push_back(DType::boolean);
+      if (choices.empty()) choices.push_back(self);
+      a.dtype = pick(rng, choices);
+    }
+  }
+  return a;
+}
+
+// ---- signatures: which dtype categories each op's infer() accepts ------------------------------
+
+int op_arity(const OpDef& op) { return op.arity < 0 ? 2 : op.arity; }
+
+using Signature = std::vector<int>;  // one Cat per operand slot (variadic: one)
+
+const std::vector<Signature>& signatures(const OpDef& op) {
+  static std::mutex m;
+  static std::map<const OpDef*, std::vector<Signature>> cache;
+  std::lock_guard<std::mutex> lock(m);
+  auto it = cache.find(&op);
+  if (it != cache.end()) return it->second;
+  Rng rng(0x5167u);
+  ShapeFamily f{{2, 3}, 3, 12};
+  const int n = op_arity(op);
+  std::vector<Signature> out;
+  int combos = 1;
+  for (int i = 0; i < n; ++i) combos *= 3;
+  for (int c = 0; c < combos; ++c) {
+    Signature sig;
+    for (int i = 0, x = c; i < n; ++i, x /= 3) sig.push_back(x % 3);
+    if (op.arity < 0 && !std::all_of(sig.begin(), sig.end(), [&](int s) { return s == sig[0]; }))
+      continue;
+    bool ok = false;
+    for (int t = 0; t < 60 && !ok; ++t) {
+      std::vector<TensorSpec> specs;
+      const DType dts[3] = {DType::f64, DType::i32, DType::boolean};
+      for (int i = 0; i < n; ++i)
+        specs.push_back({dts[sig[static_cast<std::size_t>(i)]],
+                         i == 0 ? random_shape(rng, f) : related_shape(rng, specs[0].shape, f, true)});
+      const OpAttrs a = propose_attrs(rng, op, specs, AttrKnobs{}, f);
+      try {
+        op.infer(a, specs.data(), n);
+        ok = true;
+      } catch (const std::exception&) {
+      }
+    }
+    if (ok) out.push_back(op.arity < 0 ? Signature{sig[0]} : sig);
+  }
+  return cache.emplace(&op, std::move(out)).first->second;
+}
+
+bool has_differentiable_input(const OpDef& op) {
+  for (int i = 0; i < op_arity(op) && i < static_cast<int>(op.inputs.size()); ++i)
+    if (op.input(i).grad == GradClass::differentiable) return true;
+  return false;
+}
+
+bool analytic(const OpDef& op) {
+  if (!op.complex_step_ok || *op.kinks != '\0') return false;
+  for (const InputDef& in : op.inputs)
+    if (in.grad != GradClass::differentiable) return false;
+  return true;
+}
+
+// ---- the builder -------------------------------------------------------------------------------
+
+struct Val {
+  std::string name;
+  Concrete c;
+  int uses = 0;
+  int born = 0;            // creation order (recent values are preferred operands)
+  bool tracked = false;    // depends on a gradient-source candidate through differentiable slots
+  bool recorded = false;   // defined while the main tape recorded: an intermediate-source candidate
+  std::set<std::string> anc;  // itself and every value it depends on through differentiable slots
+};
+
+enum class FrameKind { top, record, stop, branch, loop };
+struct Frame {
+  FrameKind kind = FrameKind::top;
+  std::string tape;
+  Block body;
+  std::size_t pool_mark = 0;
+};
+
+// One operand of an op being planned: a pool value (maybe through an adapter) or a fresh input.
+struct Operand {
+  int pool = -1;                 // index into pool_, or -1 for `fresh`
+  std::optional<Input> fresh;
+  Concrete value;                // after the adapter
+  bool adapt = false;
+  double scale = 1, shift = 0;   // adapter: value = x·scale + shift
+};
+
+class Builder {
+ public:
+  Builder(const GenOptions& o, std::uint64_t seed, int size) : o_(o), rng_(seed), size_(size) {
+    analytic_ = o.analytic_only;
+    ints_ = o.integer_paths && !analytic_;
+    nondiff_ = o.nondiff_ops && !analytic_;
+    for (const OpDef* op : op_table()) {
+      if (analytic_ && !analytic(*op)) continue;
+      if (!nondiff_ && !has_differentiable_input(*op)) continue;
+      if (signatures(*op).empty()) continue;
+      ops_.push_back(op);
+    }
+  }
+
+  Graph build();
+
+ private:
+  // ---- names, frames, emission ----
+  std::string name(const char* prefix) { return prefix + std::to_string(counter_[prefix]++); }
+  Frame& frame() { return frames_.back(); }
+  void emit(Statement s) { frame().body.push_back(std::move(s)); }
+  bool recording(const std::string& tape) const {
+    bool rec = false;
+    for (const Frame& f : frames_) {
+      if (f.tape != tape) continue;
+      if (f.kind == FrameKind::record) rec = true;
+      if (f.kind == FrameKind::stop) rec = false;
+    }
+    return rec;
+  }
+  bool in_control_flow() const {
+    for (const Frame& f : frames_)
+      if (f.kind == FrameKind::branch || f.kind == FrameKind::loop) return true;
+    return false;
+  }
+  void open(FrameKind k, std::string tape = {}) {
+    Frame f;
+    f.kind = k;
+    f.tape = std::move(tape);
+    f.pool_mark = pool_.size();
+    frames_.push_back(std::move(f));
+  }
+  // Closes a record / stop_recording frame into its statement in the parent block.
+  void close_tape_frame() {
+    Frame f = std::move(frames_.back());
+    frames_.pop_back();
+    if (f.body.empty()) return;
+    if (f.kind == FrameKind::record)
+      emit({Record{f.tape, std::move(f.body)}, {}});
+    else
+      emit({StopRecording{f.tape, std::move(f.body)}, {}});
+  }
+  // The graph so far with every open record / stop_recording block closed (for an engine run
+  // in the middle of generation; never called inside cond/while blocks).
+  Graph snapshot() const {
+    Block cur = frames_.back().body;
+    for (std::size_t i = frames_.size() - 1; i > 0; --i) {
+      const Frame& f = frames_[i];
+      Block parent = frames_[i - 1].body;
+      if (!cur.empty()) {
+        if (f.kind == FrameKind::record) parent.push_back({Record{f.tape, cur}, {}});
+        if (f.kind == FrameKind::stop) parent.push_back({StopRecording{f.tape, cur}, {}});
+      }
+      cur = std::move(parent);
+    }
+    Graph g = g_;
+    g.body = std::move(cur);
+    return g;
+  }
+
+  // ---- inputs ----
+  Init sample_init(DType dtype, const Shape& shape, const Domain& d) {
+    Init init;
+    const std::int64_t n = shape.numel();
+    if (dtype == DType::boolean) {
+      init.kind = Init::Kind::values;
+      for (std::int64_t i = 0; i < n; ++i) init.values.push_back(chance(rng_, 0.5) ? 1 : 0);
+      return init;
+    }
+    if (dtype == DType::i32) {
+      init.kind = Init::Kind::values;
+      const int lo = static_cast<int>(std::ceil(d.lo)), hi = static_cast<int>(std::floor(d.hi));
+      for (std::int64_t i = 0; i < n; ++i) init.values.push_back(uniform_int(rng_, lo, std::max(lo, hi)));
+      return init;
+    }
+    const auto safe = safe_intervals(d);
+    Interval iv = safe.empty() ? Interval{d.lo, d.hi} : pick(rng_, safe);
+    const double w = iv.width();
+    iv = {iv.lo + 0.1 * w, iv.hi - 0.1 * w};
+    if (chance(rng_, 0.2)) {  // a narrower window: values of one sign, ties less likely
+      const double a = uniform_real(rng_, iv.lo, iv.hi), b = uniform_real(rng_, iv.lo, iv.hi);
+      if (std::abs(a - b) > 0.2 * w) iv = {std::min(a, b), std::max(a, b)};
+    }
+    init.kind = Init::Kind::uniform;
+    init.a = round_to(iv.lo, 2);
+    init.b = round_to(iv.hi, 2);
+    if (init.a < iv.lo) init.a = round_to(iv.lo + 0.005, 2);
+    if (init.b > iv.hi) init.b = round_to(iv.hi - 0.005, 2);
+    if (!(init.a <= init.b)) init.a = init.b = round_to((iv.lo + iv.hi) / 2, 3);
+    init.seed = static_cast<std::uint64_t>(uniform_int(rng_, 1, 999));
+    return init;
+  }
+
+  Input make_input(const char* prefix, DType dtype, const Shape& shape, InputKind kind,
+                   bool trainable, Init init) {
+    Input in;
+    in.name = name(prefix);
+    in.dtype = dtype;
+    in.shape = shape;
+    in.kind = kind;
+    in.trainable = trainable;
+    in.init = std::move(init);
+    return in;
+  }
+
+  Concrete materialize(const Input& in) {
+    const eut::Value v = eut::materialize_input(in);
+    return Concrete{{v.dtype, v.shape}, v.data};
+  }
+
+  int add_to_pool(const std::string& n, Concrete c, bool tracked, std::set<std::string> anc = {}) {
+    Val v;
+    v.name = n;
+    v.anc = std::move(anc);
+    v.anc.insert(n);
+    v.c = std::move(c);
+    v.born = born_++;
+    v.tracked = tracked;
+    v.recorded = recording("t");
+    pool_.push_back(std::move(v));
+    return static_cast<int>(pool_.size()) - 1;
+  }
+
+  // A gradient-source candidate input: a variable (trainable or not) or a constant.
+  int add_source_input(DType dtype, const Shape& shape, const Domain& d) {
+    InputKind kind = InputKind::variable;
+    bool trainable = true;
+    if (o_.unwatched_sources) {
+      const double u = uniform_real(rng_, 0, 1);
+      if (u < 0.2) trainable = false;
+      else if (u < 0.4) kind = InputKind::constant;
+    }
+    Input in = make_input("x", dtype, shape, kind, trainable, sample_init(dtype, shape, d));
+    const Concrete c = materialize(in);
+    sources_.push_back(in.name);
+    g_.inputs.push_back(in);
+    return add_to_pool(in.name, c, true);
+  }
+
+  // A scalar constant input with a listed value (adapters, predicates, loop bounds).
+  std::string scalar_constant(const char* prefix, DType dtype, double value) {
+    Init init;
+    init.kind = Init::Kind::values;
+    init.values = {round_to_dtype(value, dtype)};
+    Input in = make_input(prefix, dtype, Shape(), InputKind::constant, true, init);
+    g_.inputs.push_back(in);
+    return in.name;
+  }
+
+  // ---- operands ----
+  std::vector<int> visible(Cat cat, DType float_dtype) const {
+    std::vector<int> out;
+    for (std::size_t i = 0; i < pool_.size(); ++i) {
+      const DType d = pool_[i].c.spec.dtype;
+      if (cat_of(d) != cat) continue;
+      if (cat == kFloat && d != float_dtype) continue;
+      out.push_back(static_cast<int>(i));
+    }
+    return out;
+  }
+
+  // Weighted choice: recent, unused and tracked values first; reuse (fan-out) allowed.
+  int choose(const std::vector<int>& cands, const std::vector<int>* prefer = nullptr) {
+    std::vector<double> w;
+    for (int i : cands) {
+      const Val& v = pool_[static_cast<std::size_t>(i)];
+      double x = 1.0 + 0.8 * std::max(0, v.born - born_ + 6);
+      if (v.uses == 0) x += 3;
+      else if (!o_.fan_out) x *= 0.1;
+      if (v.tracked) x += 3;
+      if (prefer && std::find(prefer->begin(), prefer->end(), i) != prefer->end()) x += 8;
+      w.push_back(x);
+    }
+    std::discrete_distribution<std::size_t> dist(w.begin(), w.end());
+    return cands[dist(rng_)];
+  }
+
+  // The adapter that moves `v` into slot `slot`'s Domain of `op`: x·s + c with scalar
+  // constants s and c (exempt from domains, concrete.hpp). nullopt if none fits.
+  std::optional<Operand> adapt(const OpDef& op, int slot, int pool_index) {
+    const Val& v = pool_[static_cast<std::size_t>(pool_index)];
+    if (!is_floating(v.c.spec.dtype) || op.input(slot).grad == GradClass::integer) return std::nullopt;
+    const auto safe = safe_intervals(op.input(slot).domain);
+    if (safe.empty()) return std::nullopt;
+    Interval iv = *std::max_element(safe.begin(), safe.end(),
+                                    [](const Interval& a, const Interval& b) { return a.width() < b.width(); });
+    const double w = iv.width();
+    iv = {iv.lo + 0.1 * w, iv.hi - 0.1 * w};
+    double lo = v.c.data[0], hi = v.c.data[0];
+    for (double x : v.c.data) {
+      lo = std::min(lo, x);
+      hi = std::max(hi, x);
+    }
+    double s = 1.0;
+    if (hi - lo > iv.width()) {
+      s = iv.width() / (hi - lo);
+      const double mag = std::pow(10.0, std::floor(std::log10(s)) - 1);  // two significant digits
+      s = std::floor(s / mag) * mag;
+    }
+    double c = (iv.lo + iv.hi) / 2 - s * (lo + hi) / 2;
+    c = round_to(c, 2);
+    Operand out;
+    out.pool = pool_index;
+    out.adapt = true;
+    out.scale = s;
+    out.shift = c;
+    out.value = v.c;
+    for (double& x : out.value.data) x = x * s + c;
+    if (!operand_in_domain(op, slot, out.value, false)) return std::nullopt;
+    return out;
+  }
+
+  // Plans the operands of `op` with dtype categories `sig` (variadic: `count` operands).
+  // Slot 0 comes from the pool (or fresh), later slots from the pool or fresh with a related
+  // shape; `prefer` biases the choice (values a block should consume).
+  std::optional<std::vector<Operand>> plan_operands(const OpDef& op, const Signature& sig, int count,
+                                                    DType float_dtype, const std::vector<int>* prefer,
+                                                    std::vector<TensorSpec>& specs) {
+    std::vector<Operand> ops;
+    specs.clear();
+    for (int i = 0; i < count; ++i) {
+      const Cat cat = static_cast<Cat>(op.arity < 0 ? sig[0] : sig[static_cast<std::size_t>(i)]);
+      const DType dt = cat == kFloat ? float_dtype : (cat == kInt ? DType::i32 : DType::boolean);
+      std::vector<int> cands = visible(cat, float_dtype);
+      const bool index_slot = op.input(i).grad == GradClass::integer;
+      const double p_fresh = i == 0 ? 0.12 : (index_slot ? 0.6 : 0.35);
+      Operand od;
+      if (i > 0 && !cands.empty()) {  // later slots: same or broadcast-compatible shapes first
+        std::vector<int> fit;
+        for (int c : cands) {
+          const Shape& s = pool_[static_cast<std::size_t>(c)].c.spec.shape;
+          if (s == specs[0].shape) fit.push_back(c);
+          else if (o_.broadcasting) {
+            try {
+              broadcast_shapes(s, specs[0].shape, "generator");
+              fit.push_back(c);
+            } catch (const std::exception&) {
+            }
+          }
+        }
+        if (!o_.broadcasting || (!fit.empty() && chance(rng_, 0.6))) cands = fit;
+      }
+      if (!cands.empty() && !chance(rng_, p_fresh)) {
+        const int idx = choose(cands, prefer);
+        od.pool = idx;
+        od.value = pool_[static_cast<std::size_t>(idx)].c;
+      } else {
+        if (cat == kInt && !ints_) return std::nullopt;
+        const Shape sh = i == 0 ? random_shape(rng_, family_)
+                                : related_shape(rng_, specs[0].shape, family_, o_.broadcasting);
+        const bool constant = i > 0 || chance(rng_, 0.4) || cat != kFloat;
+        Input in = make_input(cat == kFloat ? (constant ? "c" : "x") : (cat == kInt ? "i" : "b"), dt, sh,
+                              constant ? InputKind::constant : InputKind::variable,
+                              constant ? true : !chance(rng_, 0.2), sample_init(dt, sh, op.input(i).domain));
+        od.value = materialize(in);
+        od.fresh = std::move(in);
+      }
+      specs.push_back(od.value.spec);
+      ops.push_back(std::move(od));
+    }
+    return ops;
+  }
+
+  // Emits fresh inputs, adapters and the op; returns the result's pool index.
+  int commit(const OpDef& op, std::vector<Operand>& ops, const OpAttrs& attrs, Concrete result) {
+    std::vector<std::string> names;
+    bool tracked = false;
+    std::set<std::string> anc;
+    for (std::size_t i = 0; i < ops.size(); ++i) {
+      Operand& od = ops[i];
+      std::string n;
+      bool t = false;
+      if (od.fresh) {
+        const bool source = od.fresh->kind == InputKind::variable || (o_.unwatched_sources && chance(rng_, 0.5));
+        g_.inputs.push_back(*od.fresh);
+        n = od.fresh->name;
+        if (is_floating(od.fresh->dtype) && source) sources_.push_back(n), t = true;
+        if (od.fresh->dtype == DType::i32 && chance(rng_, 0.3)) sources_.push_back(n);
+      } else {
+        Val& v = pool_[static_cast<std::size_t>(od.pool)];
+        v.uses++;
+        n = v.name;
+        t = v.tracked;
+        if (od.adapt) n = emit_adapter(od.pool, od.scale, od.shift, od.value);
+      }
+      if (op.input(static_cast<int>(i)).grad == GradClass::differentiable) {
+        tracked = tracked || t;
+        if (od.fresh) anc.insert(n);
+        else anc.insert(pool_[static_cast<std::size_t>(od.pool)].anc.begin(), pool_[static_cast<std::size_t>(od.pool)].anc.end());
+      }
+      names.push_back(n);
+    }
+    const std::string r = name("v");
+    emit({OpStmt{r, op.name, names, attrs}, {}});
+    ++op_count_;
+    if (op.name == o_.focus_op) focus_done_ = true;
+    const bool floating = is_floating(result.spec.dtype);
+    return add_to_pool(r, std::move(result), tracked && floating, floating ? anc : std::set<std::string>{});
+  }
+
+  std::string emit_adapter(int pool_index, double s, double c, const Concrete& adapted) {
+    const Val v = pool_[static_cast<std::size_t>(pool_index)];
+    const DType d = v.c.spec.dtype;
+    static const OpDef& mul = get_op("mul");
+    static const OpDef& add = get_op("add");
+    std::string cur = v.name;
+    Concrete cv = v.c;
+    if (s != 1.0) {
+      const std::string k = scalar_constant("k", d, s);
+      const std::string r = name("v");
+      emit({OpStmt{r, mul.name, {cur, k}, {}}, {}});
+      ++op_count_;
+      cur = r;
+      for (double& x : cv.data) x *= s;
+    }
+    if (c != 0.0) {
+      const std::string k = scalar_constant("k", d, c);
+      const std::string r = name("v");
+      emit({OpStmt{r, add.name, {cur, k}, {}}, {}});
+      ++op_count_;
+      cur = r;
+    }
+    (void)adapted;
+    return cur;
+  }
+
+  // One random op: an op from the table, operands, attributes, domains, a finite result.
+  // Returns the result's pool index, or -1 if `op` found no fit in `attempts` tries.
+  int try_op(const OpDef& op, int attempts, const std::vector<int>* prefer = nullptr) {
+    std::vector<Signature> sigs;
+    for (const Signature& s : signatures(op)) {
+      bool ok = true;
+      for (int c : s) {
+        if (c == kInt && !ints_) ok = false;
+        if (c == kBool && !nondiff_) ok = false;
+      }
+      if (ok) sigs.push_back(s);
+    }
+    if (sigs.empty()) return -1;
+    AttrKnobs ak;
+    ak.reductions = o_.reductions;
+    ak.integer_paths = ints_;
+    ak.bool_paths = nondiff_;
+    ak.other_float = o_.f32 && o_.f64;
+    for (int t = 0; t < attempts; ++t) {
+      const Signature& sig = pick(rng_, sigs);
+      const int count = op.arity < 0 ? uniform_int(rng_, 1, 3) : op.arity;
+      DType fd = float_;
+      if (ak.other_float && chance(rng_, 0.15)) fd = float_ == DType::f32 ? DType::f64 : DType::f32;
+      std::vector<TensorSpec> specs;
+      auto ops = plan_operands(op, sig, count, fd, prefer, specs);
+      if (!ops) continue;
+      const OpAttrs attrs = propose_attrs(rng_, op, specs, ak, family_);
+      TensorSpec out;
+      try {
+        out = op.infer(attrs, specs.data(), count);
+      } catch (const std::exception&) {
+        continue;
+      }
+      if (out.shape.numel() == 0 || out.shape.numel() > 2 * family_.max_elements || out.shape.rank() > 4)
+        continue;
+      if (!is_floating(out.dtype) && out.dtype == DType::i32 && !ints_) continue;
+      if (!is_floating(out.dtype) && out.dtype == DType::boolean && !nondiff_) continue;
+      bool zero_size = false;
+      for (const TensorSpec& s : specs) zero_size = zero_size || s.shape.numel() == 0;
+      if (zero_size) continue;
+      // Domains: fresh inputs are sampled inside; pool values may need an adapter.
+      std::vector<bool> scalar_const;
+      for (const Operand& od : *ops)
+        scalar_const.push_back(od.fresh && od.fresh->kind == InputKind::constant && od.fresh->shape.rank() == 0);
+      bool ok = true;
+      for (std::size_t i = 0; i < ops->size() && ok; ++i) {
+        Operand& od = (*ops)[i];
+        const int slot = static_cast<int>(i);
+        if (operand_in_domain(op, slot, od.value, exempt_slot(op, slot, scalar_const))) continue;
+        if (od.pool < 0) {
+          ok = false;
+          break;
+        }
+        auto a = adapt(op, slot, od.pool);
+        if (!a) ok = false;
+        else od = *a;
+      }
+      if (!ok) continue;
+      std::vector<const Concrete*> in;
+      for (const Operand& od : *ops) in.push_back(&od.value);
+      Concrete result;
+      try {
+        result = eval_op(op, attrs, in);
+      } catch (const std::exception&) {
+        continue;
+      }
+      bool finite = true;
+      for (double x : result.data) finite = finite && std::isfinite(x) && std::abs(x) < 1e6;
+      if (!finite) continue;
+      return commit(op, *ops, attrs, std::move(result));
+    }
+    return -1;
+  }
+
+  // An op with given operands (scaffolding: the loss, predicates, loop counters), adapting
+  // out-of-domain operands. -1 if infer or a domain refuses.
+  int emit_fixed(const OpDef& op, const std::vector<int>& operands, const OpAttrs& attrs) {
+    std::vector<Operand> ops;
+    for (int p : operands) {
+      Operand od;
+      od.pool = p;
+      od.value = pool_[static_cast<std::size_t>(p)].c;
+      ops.push_back(std::move(od));
+    }
+    std::vector<bool> scalar_const(ops.size(), false);
+    for (std::size_t i = 0; i < ops.size(); ++i) {
+      const int slot = static_cast<int>(i);
+      if (operand_in_domain(op, slot, ops[i].value, exempt_slot(op, slot, scalar_const))) continue;
+      auto a = adapt(op, slot, ops[i].pool);
+      if (!a) return -1;
+      ops[i] = *a;
+    }
+    std::vector<const Concrete*> in;
+    for (const Operand& od : ops) in.push_back(&od.value);
+    Concrete result;
+    try {
+      result = eval_op(op, attrs, in);
+    } catch (const std::exception&) {
+      return -1;
+    }
+    return commit(op, ops, attrs, std::move(result));
+  }
+
+  // ---- undo (a block given up on) ----
+  struct State {
+    std::size_t inputs = 0;
+    std::map<std::string, int> counter;
+    std::vector<std::string> sources;
+    int ops = 0;
+    bool focus = false;
+  };
+  State save() const { return {g_.inputs.size(), counter_, sources_, op_count_, focus_done_}; }
+  void restore(const State& s) {
+    g_.inputs.resize(s.inputs);
+    counter_ = s.counter;
+    sources_ = s.sources;
+    op_count_ = s.ops;
+    focus_done_ = s.focus;
+  }
+
+  // ---- steps ----
+  const OpDef& random_op() { return *pick(rng_, ops_); }
+
+  bool op_step(const std::vector<int>* prefer = nullptr) {
+    for (int t = 0; t < 12; ++t)
+      if (try_op(random_op(), 6, prefer) >= 0) return true;
+    return false;
+  }
+
+  void stop_recording_step() {
+    open(FrameKind::stop, "t");
+    const int n = uniform_int(rng_, 1, 2);
+    for (int i = 0; i < n; ++i) op_step();
+    close_tape_frame();
+  }
+
+  void watch_step() {
+    std::vector<std::string> cands;
+    for (const Input& in : g_.inputs)
+      if (std::find(sources_.begin(), sources_.end(), in.name) != sources_.end() &&
+          (in.kind == InputKind::constant || !in.trainable || !g_.tapes.back().watch_accessed_variables))
+        cands.push_back(in.name);
+    for (const Val& v : pool_)
+      if (v.c.spec.dtype != DType::boolean && chance(rng_, 0.3)) cands.push_back(v.name);
+    if (cands.empty()) return;
+    std::vector<std::string> w{pick(rng_, cands)};
+    if (cands.size() > 1 && chance(rng_, 0.3)) {
+      const std::string& b = pick(rng_, cands);
+      if (b != w[0]) w.push_back(b);
+    }
+    emit({Watch{"t", w}, {}});
+    // A watched intermediate becomes a source candidate.
+    for (const std::string& n : w) {
+      if (std::find(sources_.begin(), sources_.end(), n) == sources_.end() && o_.intermediate_sources)
+        sources_.push_back(n);
+      for (Val& v : pool_)
+        if (v.name == n && is_floating(v.c.spec.dtype)) v.tracked = true;
+    }
+  }
+
+  // Moves pool value `v` into slot `slot`'s domain of `op` with an adapter; its pool index.
+  int apply_adapter(const OpDef& op, int slot, int v) {
+    auto a = adapt(op, slot, v);
+    if (!a) return -1;
+    const bool tracked = pool_[static_cast<std::size_t>(v)].tracked;
+    pool_[static_cast<std::size_t>(v)].uses++;
+    const std::string n = emit_adapter(v, a->scale, a->shift, a->value);
+    return add_to_pool(n, a->value, tracked, pool_[static_cast<std::size_t>(v)].anc);
+  }
+
+  // A scalar bool predicate from a comparison of a reduced pool value with a constant kept
+  // well away from it (the branch taken must not flip under a finite-difference step).
+  int predicate() {
+    std::vector<int> floats = visible(kFloat, float_);
+    if (floats.empty()) floats.push_back(add_source_input(float_, random_shape(rng_, family_), Domain{}));
+    int v = choose(floats);
+    static const OpDef& reduce_sum = get_op("reduce_sum");
+    if (pool_[static_cast<std::size_t>(v)].c.spec.shape.rank() != 0) {
+      v = emit_fixed(reduce_sum, {v}, OpAttrs{});
+      if (v < 0) return -1;
+    }
+    std::vector<const OpDef*> comparisons;
+    for (const OpDef* op : op_table()) {
+      if (op_arity(*op) != 2 || has_differentiable_input(*op)) continue;
+      TensorSpec in[2] = {{float_, Shape()}, {float_, Shape()}};
+      try {
+        const TensorSpec out = op->infer(OpAttrs{}, in, 2);
+        if (out.dtype == DType::boolean && std::string_view(op->name).find("equal") == std::string_view::npos)
+          comparisons.push_back(op);
+      } catch (const std::exception&) {
+      }
+    }
+    if (comparisons.empty()) return -1;
+    const OpDef& cmp = *pick(rng_, comparisons);
+    const Domain& d = cmp.input(0).domain;
+    double x = pool_[static_cast<std::size_t>(v)].c.data[0];
+    if (!(x >= d.lo + 0.5 && x <= d.hi - 0.5)) {
+      v = apply_adapter(cmp, 0, v);
+      if (v < 0) return -1;
+      x = pool_[static_cast<std::size_t>(v)].c.data[0];
+    }
+    double c = round_to(x + (chance(rng_, 0.5) ? 1 : -1) * uniform_real(rng_, 0.3, 1.0), 1);
+    c = std::max(d.lo + 0.1, std::min(d.hi - 0.1, c));
+    if (std::abs(c - x) < 0.25) c = round_to(x > (d.lo + d.hi) / 2 ? x - 0.5 : x + 0.5, 1);
+    const std::string k = scalar_constant("k", float_, c);
+    Concrete kc{{float_, Shape()}, {round_to_dtype(c, float_)}};
+    Concrete xv = pool_[static_cast<std::size_t>(v)].c;
+    Concrete pv;
+    try {
+      pv = eval_op(cmp, OpAttrs{}, {&xv, &kc});
+    } catch (const std::exception&) {
+      return -1;
+    }
+    pool_[static_cast<std::size_t>(v)].uses++;
+    const std::string p = name("v");
+    emit({OpStmt{p, cmp.name, {pool_[static_cast<std::size_t>(v)].name, k}, {}}, {}});
+    ++op_count_;
+    return add_to_pool(p, std::move(pv), false);
+  }
+
+  void cond_step() {
+    if (in_control_flow()) return op_step(), void();
+    const int p = predicate();
+    if (p < 0) return;
+    const std::string pred = pool_[static_cast<std::size_t>(p)].name;
+    const bool taken = pool_[static_cast<std::size_t>(p)].c.data[0] != 0.0;
+    // Results: the specs of one or two float values the branches start from.
+    std::vector<int> floats = visible(kFloat, float_);
+    if (floats.empty()) return;
+    std::vector<int> templates{choose(floats)};
+    if (chance(rng_, 0.4)) {
+      const int b = choose(floats);
+      if (b != templates[0]) templates.push_back(b);
+    }
+    // Each branch yields, per template, its latest value of the template's dtype and shape;
+    // without one it tries a few more ops on the template, then yields the template itself
+    // (an identity branch) if the identity_yields knob allows, else gives up on the cond.
+    bool gave_up = false;
+    std::vector<std::set<std::string>> then_anc, else_anc;
+    auto branch = [&](Block& body, std::vector<std::string>& yields, std::vector<Concrete>& values,
+                      std::vector<std::set<std::string>>& ancs) {
+      open(FrameKind::branch);
+      const int n = uniform_int(rng_, 1, 3);
+      for (int i = 0; i < n; ++i) op_step(&templates);
+      for (int t : templates) {
+        const TensorSpec spec = pool_[static_cast<std::size_t>(t)].c.spec;
+        auto latest = [&] {
+          int y = -1;
+          for (std::size_t i = frame().pool_mark; i < pool_.size(); ++i)
+            if (pool_[i].c.spec.dtype == spec.dtype && pool_[i].c.spec.shape == spec.shape)
+              y = static_cast<int>(i);
+          return y;
+        };
+        int y = latest();
+        const bool identity = o_.identity_yields && chance(rng_, 0.35);
+        const std::vector<int> just{t};
+        for (int tries = 0; y < 0 && !identity && tries < 30; ++tries) {
+          try_op(random_op(), 2, &just);
+          y = latest();
+        }
+        if (y < 0 && !o_.identity_yields) gave_up = true;
+        if (y < 0) y = t;
+        yields.push_back(pool_[static_cast<std::size_t>(y)].name);
+        values.push_back(pool_[static_cast<std::size_t>(y)].c);
+        ancs.push_back(pool_[static_cast<std::size_t>(y)].anc);
+        pool_[static_cast<std::size_t>(y)].uses++;
+      }
+      body = std::move(frame().body);
+      pool_.resize(frame().pool_mark);
+      frames_.pop_back();
+    };
+    Cond c;
+    c.pred = pred;
+    std::vector<Concrete> then_v, else_v;
+    const State saved = save();
+    branch(c.then_body, c.then_yield, then_v, then_anc);
+    branch(c.else_body, c.else_yield, else_v, else_anc);
+    if (gave_up) return restore(saved);
+    bool tracked = false;
+    for (int t : templates) tracked = tracked || pool_[static_cast<std::size_t>(t)].tracked;
+    for (std::size_t k = 0; k < templates.size(); ++k) c.results.push_back(name("r"));
+    emit({std::move(c), {}});
+    const Cond& done = std::get<Cond>(frame().body.back().node);
+    for (std::size_t k = 0; k < templates.size(); ++k) {
+      std::set<std::string> anc = then_anc[k];
+      anc.insert(else_anc[k].begin(), else_anc[k].end());
+      add_to_pool(done.results[k], taken ? then_v[k] : else_v[k], tracked, anc);
+    }
+    has_cond_ = true;
+  }
+
+  // while_loop with an i32 counter n, n-1, ..., 1 (next = trunc(float(i) - 0.5)) and one
+  // float loop variable transformed by a few ops per iteration. Every iteration's operands
+  // must stay inside their domains (checked by running the loop); otherwise the body is drawn
+  // again, and after a few tries the loop carries the value through unchanged.
+  void while_step() {
+    if (in_control_flow() || !ints_) return op_step(), void();
+    std::vector<int> floats = visible(kFloat, float_);
+    if (floats.empty()) return;
+    const int h0 = choose(floats);
+    const Val h0v = pool_[static_cast<std::size_t>(h0)];
+    const int trips = uniform_int(rng_, 1, 3);
+    Init bound;
+    bound.kind = Init::Kind::values;
+    bound.values = {static_cast<double>(trips)};
+    Input n0 = make_input("n", DType::i32, Shape(), InputKind::constant, true, bound);
+    g_.inputs.push_back(n0);
+    const std::string zero = scalar_constant("k", DType::i32, 0);
+    static const OpDef& cast = get_op("cast");
+    static const OpDef& add = get_op("add");
+    static const OpDef& greater = get_op("greater");
+
+    While w;
+    w.init = {n0.name, h0v.name};
+    w.params = {name("p"), name("p")};
+    w.max_iterations = 8;
+    w.cond_yield = name("v");
+    w.cond_body.push_back({OpStmt{w.cond_yield, greater.name, {w.params[0], zero}, {}}, {}});
+    const std::string half = scalar_constant("k", float_, -0.5);
+
+    // The loop as a graph of its own for run_concrete: pool values are its inputs.
+    auto check = [&](const While& loop) -> std::optional<ConcreteEnv> {
+      Graph tmp;
+      eut::InputValues vals;
+      std::set<std::string> consts;
+      for (const Input& in : g_.inputs) consts.insert(in.name);
+      auto add_in = [&](const std::string& n, const Concrete& c) {
+        Input in;
+        in.name = n;
+        in.dtype = c.spec.dtype;
+        in.shape = c.spec.shape;
+        const bool constant_input = consts.count(n) &&
+            std::any_of(g_.inputs.begin(), g_.inputs.end(),
+                        [&](const Input& i) { return i.name == n && i.kind == InputKind::constant; });
+        in.kind = constant_input ? InputKind::constant : InputKind::variable;
+        in.init.kind = Init::Kind::values;
+        in.init.values = c.data;
+        tmp.inputs.push_back(in);
+        vals[n] = eut::Value{c.spec.dtype, c.spec.shape, c.data};
+      };
+      for (const Val& v : pool_) add_in(v.name, v.c);
+      add_in(n0.name, Concrete{{DType::i32, Shape()}, {static_cast<double>(trips)}});
+      add_in(zero, Concrete{{DType::i32, Shape()}, {0}});
+      add_in(half, Concrete{{float_, Shape()}, {-0.5}});
+      for (const Input& in : g_.inputs)
+        if (!vals.count(in.name)) add_in(in.name, materialize(in));
+      tmp.body.push_back({loop, {}});
+      const ConcreteRun run = run_concrete(tmp, vals, nullptr, 1.0);
+      if (run.error || !run.violations.empty()) return std::nullopt;
+      return run.values;
+    };
+
+    std::optional<ConcreteEnv> env;
+    std::set<std::string> yield_anc;
+    const State saved = save();
+    for (int attempt = 0; attempt < 4 && !env; ++attempt) {
+      restore(saved);
+      open(FrameKind::loop);
+      // The counter: next = cast(cast(i, float) - 0.5, i32).
+      const int pi = add_to_pool(w.params[0], Concrete{{DType::i32, Shape()}, {static_cast<double>(trips)}}, false);
+      const int ph = add_to_pool(w.params[1], h0v.c, h0v.tracked, h0v.anc);
+      OpAttrs to_float;
+      to_float.dtype = float_;
+      OpAttrs to_int;
+      to_int.dtype = DType::i32;
+      const std::string cf = name("v"), cm = name("v"), ni = name("v");
+      emit({OpStmt{cf, cast.name, {w.params[0]}, to_float}, {}});
+      emit({OpStmt{cm, add.name, {cf, half}, {}}, {}});
+      emit({OpStmt{ni, cast.name, {cm}, to_int}, {}});
+      (void)pi;
+      const std::vector<int> prefer{ph};
+      const int n = attempt == 3 ? 0 : uniform_int(rng_, 1, 3);
+      std::vector<int> mine{ph};
+      for (int i = 0; i < n; ++i) {
+        const int before = static_cast<int>(pool_.size());
+        op_step(&mine);
+        for (int j = before; j < static_cast<int>(pool_.size()); ++j) mine.push_back(j);
+      }
+      int y = ph;
+      for (std::size_t i = frame().pool_mark; i < pool_.size(); ++i)
+        if (pool_[i].c.spec.dtype == h0v.c.spec.dtype && pool_[i].c.spec.shape == h0v.c.spec.shape)
+          y = static_cast<int>(i);
+      yield_anc = pool_[static_cast<std::size_t>(y)].anc;
+      While loop = w;
+      loop.results = {name("w"), name("w")};
+      loop.body = std::move(frame().body);
+      loop.body_yield = {ni, pool_[static_cast<std::size_t>(y)].name};
+      pool_.resize(frame().pool_mark);
+      frames_.pop_back();
+      env = check(loop);
+      if (env) {
+        op_count_ += 3;
+        emit({std::move(loop), {}});
+      }
+    }
+    if (!env) return;
+    const While& done = std::get<While>(frame().body.back().node);
+    add_to_pool(done.results[0], (*env)[done.results[0]], false);
+    yield_anc.insert(h0v.anc.begin(), h0v.anc.end());
+    add_to_pool(done.results[1], (*env)[done.results[1]], h0v.tracked, yield_anc);
+    pool_[static_cast<std::size_t>(h0)].uses++;
+    has_while_ = true;
+  }
+
+  void gap_step() {
+    // Only directly inside the main tape's record block: stop, compute, record again.
+    if (frame().kind != FrameKind::record || frame().tape != "t") return op_step(), void();
+    close_tape_frame();
+    op_step();
+    open(FrameKind::record, "t");
+  }
+
+  void step() {
+    std::vector<std::pair<double, int>> w{{10, 0}};
+    const bool in_t = recording("t");
+    if (in_t && o_.stop_gradient) w.push_back({1.2, 1});
+    if (o_.cond && !in_control_flow()) w.push_back({1.5, 2});
+    if (o_.while_loop && ints_ && !in_control_flow()) w.push_back({1.5, 3});
+    if (in_t && o_.unwatched_sources) w.push_back({0.8, 4});
+    if (in_t && o_.recording_gaps) w.push_back({0.6, 5});
+    std::vector<double> ws;
+    for (auto& p : w) ws.push_back(p.first);
+    std::discrete_distribution<std::size_t> dist(ws.begin(), ws.end());
+    switch (w[dist(rng_)].second) {
+      case 1: return stop_recording_step();
+      case 2: return cond_step();
+      case 3: return while_step();
+      case 4: return watch_step();
+      case 5: return gap_step();
+      default: op_step();
+    }
+  }
+
+  // ---- targets and gradients ----
+
+  // Sums reduce_sum of up to three unconsumed float values (tracked first) into a scalar.
+  int scalar_loss(const std::vector<int>* prefer = nullptr) {
+    static const OpDef& reduce_sum = get_op("reduce_sum");
+    static const OpDef& add = get_op("add");
+    static const OpDef& cast = get_op("cast");
+    std::vector<int> cands;
+    for (std::size_t i = 0; i < pool_.size(); ++i) {
+      const Val& v = pool_[i];
+      if (!is_floating(v.c.spec.dtype)) continue;
+      if (prefer && std::find(prefer->begin(), prefer->end(), static_cast<int>(i)) == prefer->end()) continue;
+      cands.push_back(static_cast<int>(i));
+    }
+    if (cands.empty())
+      for (std::size_t i = 0; i < pool_.size(); ++i)
+        if (is_floating(pool_[i].c.spec.dtype)) cands.push_back(static_cast<int>(i));
+    std::stable_sort(cands.begin(), cands.end(), [&](int a, int b) {
+      const Val& x = pool_[static_cast<std::size_t>(a)];
+      const Val& y = pool_[static_cast<std::size_t>(b)];
+      const int kx = (x.uses == 0) * 2 + x.tracked, ky = (y.uses == 0) * 2 + y.tracked;
+      if (kx != ky) return kx > ky;
+      return x.born > y.born;
+    });
+    const int n = std::min<int>(static_cast<int>(cands.size()), uniform_int(rng_, 1, 4));
+    int loss = -1;
+    for (int i = 0; i < n; ++i) {
+      int v = cands[static_cast<std::size_t>(i)];
+      if (pool_[static_cast<std::size_t>(v)].c.spec.dtype != float_) {
+        OpAttrs a;
+        a.dtype = float_;
+        v = emit_fixed(cast, {v}, a);
+        if (v < 0) continue;
+      }
+      if (pool_[static_cast<std::size_t>(v)].c.spec.shape.rank() != 0 || chance(rng_, 0.3)) {
+        v = emit_fixed(reduce_sum, {v}, OpAttrs{});
+        if (v < 0) continue;
+      }
+      loss = loss < 0 ? v : emit_fixed(add, {loss, v}, OpAttrs{});
+      if (loss < 0) return -1;
+    }
+    return loss;
+  }
+
+  // The target: a scalar loss, or (output gradients) a non-scalar float value with an
+  // output_gradients input of its shape.
+  std::pair<int, std::optional<std::string>> target(bool with_og, const std::vector<int>* prefer = nullptr) {
+    if (with_og) {
+      std::vector<int> cands;
+      for (std::size_t i = 0; i < pool_.size(); ++i)
+        if (pool_[i].c.spec.dtype == float_ && pool_[i].tracked &&
+            (!prefer || std::find(prefer->begin(), prefer->end(), static_cast<int>(i)) != prefer->end()))
+          cands.push_back(static_cast<int>(i));
+      if (!cands.empty()) {
+        const int t = cands.back();
+        const Shape s = pool_[static_cast<std::size_t>(t)].c.spec.shape;
+        Input og = make_input("og", float_, s, InputKind::constant, true, sample_init(float_, s, Domain{}));
+        g_.inputs.push_back(og);
+        return {t, og.name};
+      }
+    }
+    return {scalar_loss(prefer), std::nullopt};
+  }
+
+  // Sources for a gradient of `target`: mostly inputs (and, sometimes, recorded intermediates)
+  // the target depends on through differentiable slots, plus now and then one it does not
+  // (None, R6), always at least one trainable float variable if there is one.
+  std::vector<std::string> pick_sources(int target) {
+    const std::set<std::string>& anc = pool_[static_cast<std::size_t>(target)].anc;
+    std::vector<std::string> near, far;
+    for (const std::string& s : sources_) (anc.count(s) ? near : far).push_back(s);
+    if (o_.intermediate_sources && !analytic_)
+      for (const Val& v : pool_)
+        if (v.recorded && is_floating(v.c.spec.dtype) && anc.count(v.name) && v.name != pool_[static_cast<std::size_t>(target)].name &&
+            chance(rng_, 0.08))
+          near.push_back(v.name);
+    std::shuffle(near.begin(), near.end(), rng_);
+    std::shuffle(far.begin(), far.end(), rng_);
+    const int n = std::min<int>(static_cast<int>(near.size()), uniform_int(rng_, 1, 3));
+    std::vector<std::string> out(near.begin(), near.begin() + n);
+    if (!far.empty() && (out.empty() || chance(rng_, 0.4))) out.push_back(far.front());
+    if (std::none_of(out.begin(), out.end(), [&](const std::string& s) { return is_var(s); }))
+      for (const std::string& s : sources_)
+        if (is_var(s)) {
+          out.push_back(s);
+          break;
+        }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  }
+  bool is_var(const std::string& n) const {
+    for (const Input& in : g_.inputs)
+      if (in.name == n) return in.kind == InputKind::variable && in.trainable && is_floating(in.dtype);
+    return false;
+  }
+
+  Gradient gradient(const std::string& tape, const std::string& target, std::vector<std::string> sources,
+                    std::optional<std::string> og) {
+    Gradient gr;
+    gr.tape = tape;
+    gr.target = target;
+    gr.sources = std::move(sources);
+    gr.output_gradients = std::move(og);
+    if (o_.unconnected_zero && chance(rng_, 0.25)) gr.unconnected = Unconnected::zero;
+    for (std::size_t i = 0; i < gr.sources.size(); ++i) gr.results.push_back(name("g"));
+    return gr;
+  }
+
+  const GenOptions& o_;
+  Rng rng_;
+  int size_;
+  bool analytic_ = false, ints_ = true, nondiff_ = true;
+  std::vector<const OpDef*> ops_;
+  Graph g_;
+  std::vector<Frame> frames_;
+  std::vector<Val> pool_;
+  std::vector<std::string> sources_;
+  std::map<std::string, int> counter_;
+  ShapeFamily family_;
+  DType float_ = DType::f64;
+  int born_ = 0;
+  int op_count_ = 0;
+  bool focus_done_ = false, has_cond_ = false, has_while_ = false;
+};
+
+Graph Builder::build() {
+  // dtype and shapes
+  if (o_.f32 && o_.f64)
+    float_ = chance(rng_, 0.5) ? DType::f32 : DType::f64;
+  else
+    float_ = o_.f32 ? DType::f32 : DType::f64;
+  family_.dims = {static_cast<std::int64_t>(uniform_int(rng_, 2, 4))};
+  if (chance(rng_, 0.5)) {
+    const std::int64_t d = uniform_int(rng_, 2, 3);
+    if (d != family_.dims[0]) family_.dims.push_back(d);
+  }
+  family_.max_elements = std::max(1, o_.max_elements);
+  family_.max_rank = size_ < 10 ? 2 : 3;
+
+  const bool second = o_.second_order && !analytic_ && (o_.require_second_order || chance(rng_, 0.15));
+  const bool tape_error = o_.require_tape_error && !second;
+  bool persistent = o_.persistent && !tape_error && chance(rng_, 0.3);
+  const bool with_og = o_.output_gradients && (o_.require_output_gradients || chance(rng_, 0.25));
+  g_.name = "gen";
+  if (second) {
+    TapeDecl outer;
+    outer.name = "outer";
+    g_.tapes.push_back(outer);
+  }
+  TapeDecl t;
+  t.name = "t";
+  t.persistent = persistent;
+  t.watch_accessed_variables = !(o_.unwatched_sources && chance(rng_, 0.1));
+  g_.tapes.push_back(t);
+
+  open(FrameKind::top);
+  const int n_sources = uniform_int(rng_, 1, 3);
+  for (int i = 0; i < n_sources; ++i) add_source_input(float_, random_shape(rng_, family_), Domain{});
+  if (ints_ && chance(rng_, 0.2)) {
+    const Shape s = random_shape(rng_, family_);
+    Input in = make_input("i", DType::i32, s, InputKind::variable, true, sample_init(DType::i32, s, Domain{}));
+    g_.inputs.push_back(in);
+    sources_.push_back(in.name);
+    add_to_pool(in.name, materialize(in), false);
+  }
+
+  const int steps = o_.max_steps > 0 ? o_.max_steps : 1 + uniform_int(rng_, 0, size_ / 9);
+  if (o_.recording_gaps && chance(rng_, 0.25)) op_step();  // computed before any tape records
+  if (second) open(FrameKind::record, "outer");
+  open(FrameKind::record, "t");
+  const int focus_at = uniform_int(rng_, 0, steps - 1);
+  const int cond_at = uniform_int(rng_, 0, steps - 1), while_at = uniform_int(rng_, 0, steps - 1);
+  for (int i = 0; i < steps; ++i) {
+    if (!o_.focus_op.empty() && i == focus_at && !focus_done_)
+      if (const OpDef* f = find_op(o_.focus_op)) try_op(*f, 200);
+    if (o_.require_cond && i == cond_at && !has_cond_) cond_step();
+    if (o_.require_while && i == while_at && !has_while_) while_step();
+    step();
+  }
+  if (!o_.focus_op.empty() && !focus_done_)
+    if (const OpDef* f = find_op(o_.focus_op)) try_op(*f, 400);
+  if (o_.require_cond && !has_cond_) cond_step();
+  if (o_.require_while && !has_while_) while_step();
+  // The main tape may have been closed by a gap; the target is computed while it records.
+  if (!(frame().kind == FrameKind::record && frame().tape == "t")) open(FrameKind::record, "t");
+  auto [tgt, og] = target(with_og && !second);
+  if (tgt < 0) {  // no float value at all: a source read is the target
+    tgt = add_source_input(float_, Shape(), Domain{});
+    og.reset();
+  }
+  const std::string target_name = pool_[static_cast<std::size_t>(tgt)].name;
+  close_tape_frame();  // record t
+
+  std::vector<std::string> srcs = pick_sources(tgt);
+  if (!second) {
+    emit({gradient("t", target_name, srcs, og), {}});
+    if (persistent && chance(rng_, 0.5)) emit({gradient("t", target_name, pick_sources(tgt), std::nullopt), {}});
+    if (tape_error) emit({gradient("t", target_name, pick_sources(tgt), std::nullopt), {}});
+  } else {
+    // Inside `record outer`: the inner gradient, ops on its results, a second loss.
+    Gradient inner = gradient("t", target_name, srcs, std::nullopt);
+    emit({inner, {}});
+    const Graph snap = snapshot();
+    const eut::RunResult run = eut::make_reference_engine()->run(snap, {});
+    std::vector<int> grads;
+    for (const std::string& r : inner.results) {
+      auto it = run.values.find(r);
+      if (it == run.values.end() || !is_floating(it->second.dtype)) continue;  // None: never used
+      grads.push_back(add_to_pool(r, Concrete{{it->second.dtype, it->second.shape}, it->second.data}, true,
+                                  pool_[static_cast<std::size_t>(tgt)].anc));
+    }
+    for (int i = 0, n = uniform_int(rng_, 0, 2); i < n && !grads.empty(); ++i) {
+      const int before = static_cast<int>(pool_.size());
+      op_step(&grads);
+      for (int j = before; j < static_cast<int>(pool_.size()); ++j) grads.push_back(j);
+    }
+    int l2 = grads.empty() ? -1 : scalar_loss(&grads);
+    if (l2 < 0) l2 = tgt;
+    const std::string l2_name = pool_[static_cast<std::size_t>(l2)].name;
+    close_tape_frame();  // record outer
+    emit({gradient("outer", l2_name, pick_sources(l2), std::nullopt), {}});
+  }
+  while (frames_.size() > 1) close_tape_frame();
+  g_.body = std::move(frames_.back().body);
+  return std::move(g_);
+}
+
+}  // namespace
+
+Graph build_graph(const GenOptions& options, std::uint64_t seed, int size) {
+  return Builder(options, seed, size).build();
+}
+
+rc::Gen<Graph> genGraph(const GenOptions& options) {
+  return rc::Gen<Graph>([options](const rc::Random& random, int size) {
+    rc::Random r = random;
+    const std::uint64_t seed = r.next();
+    return rc::shrinkable::shrinkRecur(build_graph(options, seed, size),
+                                       [](const Graph& g) { return shrink_graph(g); });
+  });
+}
+
+GraphFacts facts(const Graph& g) {
+  GraphFacts f;
+  std::set<std::string> grad_results;
+  std::function<void(const Block&)> walk;
+  auto uses_grad = [&](const std::vector<std::string>& names) {
+    for (const auto& n : names)
+      if (grad_results.count(n)) f.second_order = true;
+  };
+  walk = [&](const Block& b) {
+    for (const Statement& s : b) {
+      if (const auto* op = std::get_if<OpStmt>(&s.node)) {
+        ++f.ops;
+        uses_grad(op->operands);
+      } else if (const auto* r = std::get_if<Record>(&s.node)) {
+        walk(r->body);
+      } else if (const auto* sr = std::get_if<StopRecording>(&s.node)) {
+        f.has_stop_recording = true;
+        walk(sr->body);
+      } else if (std::holds_alternative<Watch>(s.node)) {
+        f.has_watch = true;
+      } else if (const auto* c = std::get_if<Cond>(&s.node)) {
+        f.has_cond = true;
+        walk(c->then_body);
+        walk(c->else_body);
+      } else if (const auto* w = std::get_if<While>(&s.node)) {
+        f.has_while = true;
+        walk(w->cond_body);
+        walk(w->body);
+      } else if (const auto* gr = std::get_if<Gradient>(&s.node)) {
+        ++f.gradients;
+        uses_grad({gr->target});
+        if (gr->output_gradients) f.has_output_gradients = true;
+        if (gr->unconnected == Unconnected::zero) f.has_unconnected_zero = true;
+        for (const auto& r : gr->results) grad_results.insert(r);
+      }
+    }
+  };
+  walk(g.body);
+  for (const Input& in : g.inputs) {
+    if (in.dtype == DType::f32) f.f32 = true;
+    if (in.dtype == DType::f64) f.f64 = true;
+    if (in.dtype == DType::i32) f.i32 = true;
+  }
+  return f;
+}
+
+}  // namespace tc::properties
