@@ -230,25 +230,25 @@ void register_campaign(CLI::App& app) {
       "campaign", "Check the corpus and N random graphs on the reference engine; write a findings log and an "
                   "HTML report. Exit 0 no mismatch, 1 mismatch, 2 bad input");
   auto a = std::make_shared<Args>();
-  cmd->add_option("--graphs", a->graphs, "Random graphs to generate (default 100)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--graphs", a->graphs, "Random graphs to generate (default 100)")->check(CLI::Range(0, 1000000));
   cmd->add_option("--seed", a->seed, "Seed of the generated graphs and of the oracles (default 0)");
   cmd->add_option("--out", a->out, "Output directory (default out/campaign)");
   cmd->add_option("--threads", a->threads, "Graphs checked in parallel, one process each (0 = all cores)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(0, 1024));
   cmd->add_option("--time-limit", a->time_limit,
                   "Seconds after which no new graph is started (0 = none; default 30)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(0.0, 1e7));
   cmd->add_option("--graph-timeout", a->graph_timeout,
                   "Seconds one graph may take (check and shrinking) before its worker is killed (default 10)")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(0.01, 1e7));
   cmd->add_option("--memory-limit", a->memory_limit, "Address-space cap per worker in MB (0 = none; default 2048)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(0, 1 << 24));
   cmd->add_option("--corpus", a->corpus, "Directory of .tcg graphs checked first (default corpus/graphs)");
   cmd->add_option("--max-size", a->max_size, "Largest generator size parameter (default 40)")
       ->check(CLI::Range(1, 100));
   cmd->add_option("--shrink-budget", a->shrink_budget,
                   "Checks spent shrinking each mismatching graph (0 = no shrinking; default 150)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(0, 1000000));
   cmd->add_flag("--verbose", a->verbose, "Print each graph's origin, verdict and time to stderr");
   cmd->add_option("--dot", a->dot, "The Graphviz dot command for the report's drawings (default dot)");
   cmd->callback([a] {

@@ -61,7 +61,7 @@ void register_replay(CLI::App& app) {
   auto* json = cmd->add_flag("--json", "Print one JSON object: the graph record and its findings");
   cmd->add_option("--seed", *seed, "Seed of the oracles' random directions (default 0)");
   cmd->add_option("--threads", *threads, "OpenMP threads per oracle (0 = the OpenMP default)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(0, 1024));
   cmd->callback([=] {
     guarded([&] {
       const graph::Graph g = load_graph(*file);
