@@ -93,45 +93,53 @@ std::vector<Finding> check_complex_step(const graph::Graph& g, const eut::InputV
     // The engine's rounding observed on this graph (tolerance.hpp).
     const std::vector<double> rho = rounding_sensitivity(o, engine, opt.probe_seed, opt.threads);
 
-    // Pass 2: compare; a disagreement at a point on a kink is inconclusive.
+    // Pass 2, in order (cheap): compare. A disagreement goes to the kink probe.
+    std::vector<std::size_t> disagree;
+    for (std::size_t ti = 0; ti < tasks.size(); ++ti) {
+      const Task& t = tasks[ti];
+      Slot& slot = slots[ti];
+      EntryCheck& c = slot.check;
+      c.engine = engine[t.source]->data[static_cast<std::size_t>(t.index)];
+      c.reference = slot.reference;
+      if (!slot.evaluated) {
+        c.state = EntryCheck::State::inconclusive;
+        c.why = "the complex evaluation failed or is not finite";
+        continue;
+      }
+      c.error = rounding_bound(ctx, unit_roundoff(DType::f64), slot.terms);
+      const double terms = std::max({std::abs(c.engine), std::abs(c.reference), slot.terms, norm[t.source]});
+      const Tolerance tol = tolerance(ctx, c.error, terms, rho[t.source] * terms);
+      c.tolerance = tol.total();
+      if (within(c.engine, c.reference, tol)) {
+        c.state = EntryCheck::State::agree;
+      } else if (!std::isfinite(c.engine) && o.has_where) {
+        c.state = EntryCheck::State::inconclusive;
+        c.why = "the engine's value is not finite and the graph has a where: TF lets a NaN of "
+                "the untaken branch leak into the gradient (documented)";
+      } else {
+        disagree.push_back(ti);
+      }
+    }
+    // Pass 3, in parallel where needed: a disagreement at a point on a kink is inconclusive.
     const double radius = kink_radius(ctx);
+    const auto n_disagree = static_cast<std::int64_t>(disagree.size());
+    if (n_disagree > 0) {
 #pragma omp parallel num_threads(threads)
-    {
-      ObjectiveRunner<double> runner(o);
+      {
+        ObjectiveRunner<double> runner(o);
 #pragma omp for schedule(dynamic, 1)
-      for (std::int64_t ti = 0; ti < n_tasks; ++ti) {
-        const Task& t = tasks[static_cast<std::size_t>(ti)];
-        Slot& slot = slots[static_cast<std::size_t>(ti)];
-        EntryCheck& c = slot.check;
-        c.engine = engine[t.source]->data[static_cast<std::size_t>(t.index)];
-        c.reference = slot.reference;
-        if (!slot.evaluated) {
-          c.state = EntryCheck::State::inconclusive;
-          c.why = "the complex evaluation failed or is not finite";
-          continue;
+        for (std::int64_t k = 0; k < n_disagree; ++k) {
+          const std::size_t ti = disagree[static_cast<std::size_t>(k)];
+          const Task& t = tasks[ti];
+          EntryCheck& c = slots[ti].check;
+          const double x0 = o.base.at(o.statement.sources[t.source])[static_cast<std::size_t>(t.index)];
+          if (near_kink(o, runner, t.source, t.index, nullptr, radius * std::max(std::abs(x0), 1.0))) {
+            c.state = EntryCheck::State::inconclusive;
+            c.why = "the point lies on a kink, where the derivative is a convention";
+          } else {
+            c.state = EntryCheck::State::mismatch;
+          }
         }
-        c.error = rounding_bound(ctx, unit_roundoff(DType::f64), slot.terms);
-        const double terms = std::max({std::abs(c.engine), std::abs(c.reference), slot.terms, norm[t.source]});
-        const Tolerance tol = tolerance(ctx, c.error, terms, rho[t.source] * terms);
-        c.tolerance = tol.total();
-        if (within(c.engine, c.reference, tol)) {
-          c.state = EntryCheck::State::agree;
-          continue;
-        }
-        if (!std::isfinite(c.engine) && o.has_where) {
-          c.state = EntryCheck::State::inconclusive;
-          c.why = "the engine's value is not finite and the graph has a where: TF lets a NaN of "
-                  "the untaken branch leak into the gradient (documented)";
-          continue;
-        }
-        const std::string& name = o.statement.sources[t.source];
-        const double x0 = o.base.at(name)[static_cast<std::size_t>(t.index)];
-        if (near_kink(o, runner, t.source, t.index, nullptr, radius * std::max(std::abs(x0), 1.0))) {
-          c.state = EntryCheck::State::inconclusive;
-          c.why = "the point lies on a kink, where the derivative is a convention";
-          continue;
-        }
-        c.state = EntryCheck::State::mismatch;
       }
     }
 

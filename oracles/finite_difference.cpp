@@ -332,14 +332,12 @@ std::vector<Finding> check_finite_differences(const graph::Graph& g, const eut::
     const std::vector<double> rho = ctx.engine_unit > unit_roundoff(DType::f64)
                                         ? rounding_sensitivity(o, engine, opt.probe_seed, opt.threads)
                                         : std::vector<double>(n_sources, 0.0);
-    // One parallel region, three steps: the screening central difference of every task; the
-    // norms (one thread, in order); then each task settled by the screen or estimated by
-    // Ridders. Each thread owns its compiled evaluator and writes only its tasks' slots.
-    std::vector<double> norm(n_sources, 0.0);
+    // 1. The screening central difference of every task, in parallel: each thread owns its
+    //    compiled evaluator and writes only its tasks' slots.
+    if (opt.screen) {
 #pragma omp parallel num_threads(thread_count(opt.threads))
-    {
-      ObjectiveRunner<double> runner(o);
-      if (opt.screen) {
+      {
+        ObjectiveRunner<double> runner(o);
 #pragma omp for schedule(dynamic, 1)
         for (std::int64_t t = 0; t < n_tasks; ++t) {
           Slot& slot = slots[static_cast<std::size_t>(t)];
@@ -353,73 +351,80 @@ std::vector<Finding> check_finite_differences(const graph::Graph& g, const eut::
           }
         }
       }
-      // Each source's gradient norm (from the screen) scales the engine's rounding: an f32
-      // backward pass errs relative to the largest terms it sums, not to each small entry.
-#pragma omp single
-      if (!projection)
-        for (std::size_t t = 0; t < tasks.size(); ++t)
-          if (slots[t].screened) norm[tasks[t].source] = std::max(norm[tasks[t].source], std::abs(slots[t].screen_d));
-      // (the implicit barrier of `single`: every thread sees the norms)
+    }
+    // 2. In order (cheap): each source's gradient norm from the screen — it scales the
+    //    engine's rounding: an f32 backward pass errs relative to the largest terms it sums,
+    //    not to each small entry — then the tasks the screen settles. The rest need Ridders.
+    std::vector<double> norm(n_sources, 0.0);
+    if (!projection)
+      for (std::size_t t = 0; t < tasks.size(); ++t)
+        if (slots[t].screened) norm[tasks[t].source] = std::max(norm[tasks[t].source], std::abs(slots[t].screen_d));
+    std::vector<std::size_t> need_ridders;
+    for (std::size_t t = 0; t < tasks.size(); ++t) {
+      Slot& slot = slots[t];
+      EntryCheck& c = slot.check;
+      const double e = slot.engine;
+      c.engine = e;
+      const double norm_s = norm[tasks[t].source];
+      if (slot.screened && std::isfinite(e)) {
+        const double scale = std::max(std::abs(slot.screen_d), projection ? slot.engine_terms : norm_s);
+        const double rounding = 2 * noise / slot.screen_h;
+        const double err = rounding + opt.screen_resolution * scale;
+        const double terms = std::max({slot.engine_terms, std::abs(slot.screen_d), norm_s});
+        const double observed = rho[tasks[t].source] * (projection ? slot.engine_rms : terms);
+        const Tolerance tol = tolerance(ctx, err, terms, observed);
+        // Trusted only where its rounding is below its resolution: else Ridders decides.
+        if (rounding <= opt.screen_resolution * scale && within(e, slot.screen_d, tol)) {
+          c.state = EntryCheck::State::agree;
+          c.reference = slot.screen_d;
+          c.error = err;
+          c.tolerance = tol.total();
+          continue;
+        }
+      }
+      if (!std::isfinite(e) && o.has_where) {
+        c.state = EntryCheck::State::inconclusive;
+        c.reference = slot.screen_d;
+        c.why = "the engine's value is not finite and the graph has a where: TF lets a NaN of "
+                "the untaken branch leak into the gradient (documented)";
+        continue;
+      }
+      need_ridders.push_back(t);
+    }
+    // 3. Ridders' estimates, in parallel, only where needed.
+    const auto n_ridders = static_cast<std::int64_t>(need_ridders.size());
+    if (n_ridders > 0) {
+#pragma omp parallel num_threads(thread_count(opt.threads))
+      {
+        ObjectiveRunner<double> runner(o);
 #pragma omp for schedule(dynamic, 1)
-      for (std::int64_t ti = 0; ti < n_tasks; ++ti) {
-        const auto t = static_cast<std::size_t>(ti);
-        Slot& slot = slots[t];
-        EntryCheck& c = slot.check;
-        const double e = slot.engine;
-        c.engine = e;
-        const double norm_s = norm[tasks[t].source];
-        const double rho_s = rho[tasks[t].source];
-        // The engine's rounding as observed: relative to an entry's scale, or to the
-        // root-sum-square of a projection's terms.
-        auto observed = [&](double reference) {
-          return rho_s * (projection ? slot.engine_rms
-                                     : std::max({slot.engine_terms, std::abs(reference), norm_s}));
-        };
-        if (slot.screened && std::isfinite(e)) {
-          const double scale = std::max(std::abs(slot.screen_d), projection ? slot.engine_terms : norm_s);
-          const double rounding = 2 * noise / slot.screen_h;
-          const double err = rounding + opt.screen_resolution * scale;
-          const Tolerance tol = tolerance(ctx, err, std::max({slot.engine_terms, std::abs(slot.screen_d), norm_s}),
-                                          observed(slot.screen_d));
-          // Trusted only where its rounding is below its resolution: else Ridders decides.
-          if (rounding <= opt.screen_resolution * scale && within(e, slot.screen_d, tol)) {
-            c.state = EntryCheck::State::agree;
-            c.reference = slot.screen_d;
-            c.error = err;
-            c.tolerance = tol.total();
+        for (std::int64_t k = 0; k < n_ridders; ++k) {
+          const std::size_t t = need_ridders[static_cast<std::size_t>(k)];
+          Slot& slot = slots[t];
+          EntryCheck& c = slot.check;
+          const double scale = scale_of(tasks[t]);
+          RiddersOptions ro;
+          ro.h_start = opt.ridders_step * scale;
+          ro.h_floor = radius * scale;
+          ro.shrink = opt.shrink;
+          ro.levels = opt.levels;
+          ro.starts = opt.starts;
+          ro.noise = noise;
+          const Line phi = line(runner, t);
+          const DerivativeEstimate est = ridders_derivative([&phi](double h) { return phi(h); }, o.value, ro);
+          if (!est.ok()) {
+            c.state = EntryCheck::State::inconclusive;
+            c.why = "no stencil free of kinks: the point lies on a kink (within the engine's rounding)";
             continue;
           }
+          c.reference = est.value;
+          c.error = est.error;
+          slot.pending = true;
         }
-        if (!std::isfinite(e) && o.has_where) {
-          c.state = EntryCheck::State::inconclusive;
-          c.reference = slot.screen_d;
-          c.why = "the engine's value is not finite and the graph has a where: TF lets a NaN of "
-                  "the untaken branch leak into the gradient (documented)";
-          continue;
-        }
-        const double scale = scale_of(tasks[t]);
-        RiddersOptions ro;
-        ro.h_start = opt.ridders_step * scale;
-        ro.h_floor = radius * scale;
-        ro.shrink = opt.shrink;
-        ro.levels = opt.levels;
-        ro.starts = opt.starts;
-        ro.noise = noise;
-        const Line phi = line(runner, t);
-        const DerivativeEstimate est =
-            ridders_derivative([&phi](double h) { return phi(h); }, o.value, ro);
-        if (!est.ok()) {
-          c.state = EntryCheck::State::inconclusive;
-          c.why = "no stencil free of kinks: the point lies on a kink (within the engine's rounding)";
-          continue;
-        }
-        c.reference = est.value;
-        c.error = est.error;
-        slot.pending = true;
       }
     }
 
-    // Pass 3 (cheap, in order): the norms with Ridders' values included, then the decisions.
+    // 4. In order (cheap): the norms with Ridders' values included, then the decisions.
     if (!projection)
       for (std::size_t t = 0; t < tasks.size(); ++t)
         if (slots[t].pending)

@@ -127,53 +127,59 @@ std::vector<Finding> check_forward_mode(const graph::Graph& g, const eut::InputV
     // The engine's rounding observed on this graph (tolerance.hpp).
     const std::vector<double> rho = rounding_sensitivity(o, engine, opt.probe_seed, opt.threads);
 
-    // Pass 2: compare; a disagreement at a point on a kink is inconclusive.
+    // Pass 2, in order (cheap): compare. A disagreement goes to the kink probe.
+    std::vector<std::size_t> disagree;
+    for (std::size_t t = 0; t < tasks.size(); ++t) {
+      Slot& slot = slots[t];
+      EntryCheck& c = slot.check;
+      c.reference = slot.reference;
+      if (!slot.evaluated) {
+        c.state = EntryCheck::State::inconclusive;
+        c.why = "the dual-number evaluation failed or is not finite";
+        continue;
+      }
+      c.error = rounding_bound(ctx, unit_roundoff(DType::f64), slot.terms);
+      const double terms = std::max({slot.engine_terms, std::abs(c.reference), slot.terms, norm[tasks[t].source]});
+      const double observed = rho[tasks[t].source] * (opt.per_element ? terms : slot.engine_rms);
+      const Tolerance tol = tolerance(ctx, c.error, terms, observed);
+      c.tolerance = tol.total();
+      if (within(c.engine, c.reference, tol)) {
+        c.state = EntryCheck::State::agree;
+      } else if (!std::isfinite(c.engine) && o.has_where) {
+        c.state = EntryCheck::State::inconclusive;
+        c.why = "the engine's value is not finite and the graph has a where: TF lets a NaN of "
+                "the untaken branch leak into the gradient (documented)";
+      } else {
+        disagree.push_back(t);
+      }
+    }
+    // Pass 3, in parallel where needed: a disagreement at a point on a kink is inconclusive.
     const double radius = kink_radius(ctx);
+    const auto n_disagree = static_cast<std::int64_t>(disagree.size());
+    if (n_disagree > 0) {
 #pragma omp parallel num_threads(threads)
-    {
-      ObjectiveRunner<double> runner(o);
+      {
+        ObjectiveRunner<double> runner(o);
 #pragma omp for schedule(dynamic, 1)
-      for (std::int64_t ti = 0; ti < n_tasks; ++ti) {
-        const auto t = static_cast<std::size_t>(ti);
-        Slot& slot = slots[t];
-        EntryCheck& c = slot.check;
-        c.reference = slot.reference;
-        if (!slot.evaluated) {
-          c.state = EntryCheck::State::inconclusive;
-          c.why = "the dual-number evaluation failed or is not finite";
-          continue;
+        for (std::int64_t k = 0; k < n_disagree; ++k) {
+          const std::size_t t = disagree[static_cast<std::size_t>(k)];
+          EntryCheck& c = slots[t].check;
+          const std::vector<double>& x0 = o.base.at(o.statement.sources[tasks[t].source]);
+          double scale = 1.0;
+          if (opt.per_element)
+            scale = std::max(std::abs(x0[static_cast<std::size_t>(tasks[t].index)]), 1.0);
+          else
+            for (double xi : x0) scale = std::max(scale, std::abs(xi));
+          const bool kink = opt.per_element
+                                ? near_kink(o, runner, tasks[t].source, tasks[t].index, nullptr, radius * scale)
+                                : near_kink(o, runner, tasks[t].source, 0, &directions[t], radius * scale);
+          if (kink) {
+            c.state = EntryCheck::State::inconclusive;
+            c.why = "the point lies on a kink, where the derivative is a convention";
+          } else {
+            c.state = EntryCheck::State::mismatch;
+          }
         }
-        c.error = rounding_bound(ctx, unit_roundoff(DType::f64), slot.terms);
-        const double terms = std::max({slot.engine_terms, std::abs(c.reference), slot.terms, norm[tasks[t].source]});
-        const double observed = rho[tasks[t].source] * (opt.per_element ? terms : slot.engine_rms);
-        const Tolerance tol = tolerance(ctx, c.error, terms, observed);
-        c.tolerance = tol.total();
-        if (within(c.engine, c.reference, tol)) {
-          c.state = EntryCheck::State::agree;
-          continue;
-        }
-        if (!std::isfinite(c.engine) && o.has_where) {
-          c.state = EntryCheck::State::inconclusive;
-          c.why = "the engine's value is not finite and the graph has a where: TF lets a NaN of "
-                  "the untaken branch leak into the gradient (documented)";
-          continue;
-        }
-        const std::string& name = o.statement.sources[tasks[t].source];
-        const std::vector<double>& x0 = o.base.at(name);
-        double scale = 1.0;
-        if (opt.per_element)
-          scale = std::max(std::abs(x0[static_cast<std::size_t>(tasks[t].index)]), 1.0);
-        else
-          for (double xi : x0) scale = std::max(scale, std::abs(xi));
-        const bool kink = opt.per_element
-                              ? near_kink(o, runner, tasks[t].source, tasks[t].index, nullptr, radius * scale)
-                              : near_kink(o, runner, tasks[t].source, 0, &directions[t], radius * scale);
-        if (kink) {
-          c.state = EntryCheck::State::inconclusive;
-          c.why = "the point lies on a kink, where the derivative is a convention";
-          continue;
-        }
-        c.state = EntryCheck::State::mismatch;
       }
     }
 
