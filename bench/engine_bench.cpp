@@ -5,7 +5,7 @@
 #include <benchmark/benchmark.h>
 
 #include <Eigen/Core>
-#include <chrono>
+#include <ctime>
 
 #include "bench/bench_graph.hpp"
 
@@ -29,15 +29,20 @@ Mat to_mat(const tc::Tensor& t) {
   return Eigen::Map<const Mat>(t.data(), n, m);
 }
 
-// Median-free, simple: the mean seconds of `f` over enough repetitions to last ~50 ms.
+// Thread CPU seconds per call of `f`, over enough repetitions to last ~50 ms. CPU time, not
+// wall time, so that the ratios stay meaningful on a loaded machine.
 template <class F>
 double seconds_per_call(F f) {
-  using clock = std::chrono::steady_clock;
+  auto cpu_now = [] {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+  };
   int reps = 16;
   for (;;) {
-    const auto t0 = clock::now();
+    const double t0 = cpu_now();
     for (int i = 0; i < reps; ++i) f();
-    const double s = std::chrono::duration<double>(clock::now() - t0).count();
+    const double s = cpu_now() - t0;
     if (s > 0.05) return s / reps;
     reps *= 4;
   }
