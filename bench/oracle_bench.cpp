@@ -6,9 +6,14 @@
 //                       (oracles::Evaluator<double>::run with branch recording), the exact
 //                       work the FD oracle does per stencil point.
 //   parallel_efficiency t(1 thread) / (2 × t(2 threads)) of the same check; goal >= 0.9
-//   checks_per_second   complete checks (all three sources) per second
+//   checks_per_second   complete checks (all three sources) per second, wall clock
+//   cpu_checks_per_second  the same in thread CPU time (single thread; immune to load)
 //   load_average        the 1-minute load average when measured: parallel figures need an
 //                       idle machine (nproc >= 2 free cores)
+//   cpu_work_ratio      process CPU time of the check at N threads / at 1 thread: the work the
+//                       parallel version adds (team start, scheduling, spinning at barriers).
+//                       Independent of other processes, unlike parallel_efficiency; on an idle
+//                       machine parallel_efficiency ≈ 1 / cpu_work_ratio when the load balances
 // Wall-clock figures are the minimum over several batches of calls, which is robust against
 // other processes on a loaded machine (a batch can only be slowed down by interference).
 #include <benchmark/benchmark.h>
@@ -97,6 +102,12 @@ const Fixture& fixture() {
   return f;
 }
 
+double process_cpu_now() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
 double thread_cpu_now() {
   timespec ts{};
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
@@ -107,12 +118,14 @@ double wall_now() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
-enum class Clock { wall, thread_cpu };
+enum class Clock { wall, thread_cpu, process_cpu };
 
 // The fastest of `batches` batches of calls, each batch at least `batch_seconds` long.
 template <class F>
 double seconds_per_call(F f, Clock clock = Clock::wall, double batch_seconds = 0.03, int batches = 7) {
-  auto now = [clock] { return clock == Clock::wall ? wall_now() : thread_cpu_now(); };
+  auto now = [clock] {
+    return clock == Clock::wall ? wall_now() : clock == Clock::thread_cpu ? thread_cpu_now() : process_cpu_now();
+  };
   auto time = [&](int reps) {
     const double t0 = now();
     for (int i = 0; i < reps; ++i) f();
@@ -222,6 +235,8 @@ void BM_Oracle_FD_Full(benchmark::State& state) {
   } else {
     state.counters["parallel_efficiency"] =
         fd_seconds(oracles::FdOptions::Mode::full, 1) / (threads * t);
+    state.counters["cpu_work_ratio"] = fd_seconds(oracles::FdOptions::Mode::full, threads, Clock::process_cpu) /
+                                       fd_seconds(oracles::FdOptions::Mode::full, 1, Clock::process_cpu);
   }
 }
 BENCHMARK(BM_Oracle_FD_Full)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
@@ -250,6 +265,10 @@ void BM_Oracle_FD_Projection(benchmark::State& state) {
   for (auto _ : state) fs = check_finite_differences(f.g, f.inputs, f.result, opt);
   if (!every_agrees(fs, state)) return;
   state.counters["checks_per_second"] = 1.0 / fd_seconds(oracles::FdOptions::Mode::projection, threads);
+  state.counters["load_average"] = load_average();
+  if (threads == 1)
+    state.counters["cpu_checks_per_second"] =
+        1.0 / fd_seconds(oracles::FdOptions::Mode::projection, 1, Clock::thread_cpu);
 }
 BENCHMARK(BM_Oracle_FD_Projection)->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond)->UseRealTime();
 
