@@ -2,6 +2,7 @@
 
 #include <rapidcheck.h>
 
+#include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,7 +14,6 @@
 #include <cstring>
 #include <iostream>
 #include <sstream>
-#include <thread>
 #include <variant>
 
 #include "eut/inputs.hpp"
@@ -29,9 +29,18 @@ std::string run_returns(eut::EngineUnderTest& engine, const graph::Graph& g, con
                         double seconds, long max_rss) {
   std::cout.flush();
   std::cerr.flush();
+  // The child holds the write end of a pipe: the read end reports end-of-file the moment the
+  // child exits, so the parent sleeps in poll() rather than polling waitpid().
+  int fds[2];
+  if (pipe(fds) != 0) return "";  // cannot isolate: the in-process run will tell
   const pid_t pid = fork();
-  if (pid < 0) return "";  // cannot isolate: the in-process run will tell
+  if (pid < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    return "";
+  }
   if (pid == 0) {
+    close(fds[0]);
     int code = 0;
     try {
       const eut::RunResult r = engine.run(g, inputs);
@@ -41,24 +50,17 @@ std::string run_returns(eut::EngineUnderTest& engine, const graph::Graph& g, con
     }
     _exit(code);
   }
+  close(fds[1]);
   const long page = sysconf(_SC_PAGESIZE);
   const auto start = std::chrono::steady_clock::now();
   const std::string statm = "/proc/" + std::to_string(pid) + "/statm";
   std::string why;
-  for (int k = 0;; ++k) {
-    int status = 0;
-    const pid_t done = waitpid(pid, &status, WNOHANG);
-    if (done == pid) {
-      if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return "";
-      if (WIFEXITED(status) && WEXITSTATUS(status) == 3) return "the engine ran out of memory (std::bad_alloc)";
-      if (WIFEXITED(status) && WEXITSTATUS(status) == 4) return "the engine threw out of run()";
-      return "the engine's process died (status " + std::to_string(status) + ")";
-    }
-    if (done < 0) return "";
+  for (;;) {
+    pollfd p{fds[0], POLLIN, 0};
+    if (poll(&p, 1, 10) != 0) break;  // the child exited (or poll failed): reap it below
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    long rss_pages = 0;
+    long size = 0, rss_pages = 0;
     if (std::FILE* f = std::fopen(statm.c_str(), "r")) {
-      long size = 0;
       if (std::fscanf(f, "%ld %ld", &size, &rss_pages) != 2) rss_pages = 0;
       std::fclose(f);
     }
@@ -68,11 +70,17 @@ std::string run_returns(eut::EngineUnderTest& engine, const graph::Graph& g, con
       why = "the engine did not return within " + std::to_string(static_cast<int>(seconds)) + " s";
     if (!why.empty()) {
       kill(pid, SIGKILL);
-      waitpid(pid, &status, 0);
-      return why;
+      break;
     }
-    std::this_thread::sleep_for(std::chrono::microseconds(k < 100 ? 50 : 1000));
   }
+  close(fds[0]);
+  int status = 0;
+  if (waitpid(pid, &status, 0) != pid) return why;
+  if (!why.empty()) return why;
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return "";
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 3) return "the engine ran out of memory (std::bad_alloc)";
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 4) return "the engine threw out of run()";
+  return "the engine's process died (status " + std::to_string(status) + ")";
 }
 
 Case prepare(const graph::Graph& g, eut::EngineUnderTest& engine, bool allow_predicted_errors) {

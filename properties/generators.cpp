@@ -308,7 +308,8 @@ struct Val {
   Concrete c;
   int uses = 0;
   int born = 0;            // creation order (recent values are preferred operands)
-  bool tracked = false;    // depends on a gradient-source candidate through differentiable slots
+  bool tracked = false;    // depends, through differentiable slots, on a trainable variable or a
+                           // watched value: likely connected to a gradient source
   bool recorded = false;   // defined while the main tape recorded: an intermediate-source candidate
   std::set<std::string> anc;  // itself and every value it depends on through differentiable slots
 };
@@ -464,10 +465,10 @@ class Builder {
   }
 
   // A gradient-source candidate input: a variable (trainable or not) or a constant.
-  int add_source_input(DType dtype, const Shape& shape, const Domain& d) {
+  int add_source_input(DType dtype, const Shape& shape, const Domain& d, bool trainable_variable = false) {
     InputKind kind = InputKind::variable;
     bool trainable = true;
-    if (o_.unwatched_sources) {
+    if (o_.unwatched_sources && !trainable_variable) {
       const double u = uniform_real(rng_, 0, 1);
       if (u < 0.2) trainable = false;
       else if (u < 0.4) kind = InputKind::constant;
@@ -476,14 +477,14 @@ class Builder {
     const Concrete c = materialize(in);
     sources_.push_back(in.name);
     g_.inputs.push_back(in);
-    return add_to_pool(in.name, c, true);
+    return add_to_pool(in.name, c, kind == InputKind::variable && trainable);
   }
 
   // A scalar constant input with a listed value (adapters, predicates, loop bounds).
   std::string scalar_constant(const char* prefix, DType dtype, double value) {
     Init init;
     init.kind = Init::Kind::values;
-    init.values = {round_to_dtype(value, dtype)};
+    init.values = {is_floating(dtype) ? value : round_to_dtype(value, dtype)};
     Input in = make_input(prefix, dtype, Shape(), InputKind::constant, true, init);
     g_.inputs.push_back(in);
     return in.name;
@@ -616,14 +617,15 @@ class Builder {
         const bool source = od.fresh->kind == InputKind::variable || (o_.unwatched_sources && chance(rng_, 0.5));
         g_.inputs.push_back(*od.fresh);
         n = od.fresh->name;
-        if (is_floating(od.fresh->dtype) && source) sources_.push_back(n), t = true;
+        if (is_floating(od.fresh->dtype) && source) sources_.push_back(n);
+        t = is_floating(od.fresh->dtype) && od.fresh->kind == InputKind::variable && od.fresh->trainable;
         if (od.fresh->dtype == DType::i32 && chance(rng_, 0.3)) sources_.push_back(n);
       } else {
         Val& v = pool_[static_cast<std::size_t>(od.pool)];
         v.uses++;
         n = v.name;
         t = v.tracked;
-        if (od.adapt) n = emit_adapter(od.pool, od.scale, od.shift, od.value);
+        if (od.adapt) n = emit_adapter(od.pool, od.scale, od.shift);
       }
       if (op.input(static_cast<int>(i)).grad == GradClass::differentiable) {
         tracked = tracked || t;
@@ -634,35 +636,31 @@ class Builder {
     }
     const std::string r = name("v");
     emit({OpStmt{r, op.name, names, attrs}, {}});
-    ++op_count_;
     if (op.name == o_.focus_op) focus_done_ = true;
     const bool floating = is_floating(result.spec.dtype);
     return add_to_pool(r, std::move(result), tracked && floating, floating ? anc : std::set<std::string>{});
   }
 
-  std::string emit_adapter(int pool_index, double s, double c, const Concrete& adapted) {
-    const Val v = pool_[static_cast<std::size_t>(pool_index)];
+  // Emits x·s + c for pool value `pool_index` (mul and add with scalar constant inputs, each
+  // left out when it is the identity); returns the adapted value's name.
+  std::string emit_adapter(int pool_index, double s, double c) {
+    const Val& v = pool_[static_cast<std::size_t>(pool_index)];
     const DType d = v.c.spec.dtype;
     static const OpDef& mul = get_op("mul");
     static const OpDef& add = get_op("add");
     std::string cur = v.name;
-    Concrete cv = v.c;
     if (s != 1.0) {
       const std::string k = scalar_constant("k", d, s);
       const std::string r = name("v");
       emit({OpStmt{r, mul.name, {cur, k}, {}}, {}});
-      ++op_count_;
       cur = r;
-      for (double& x : cv.data) x *= s;
     }
     if (c != 0.0) {
       const std::string k = scalar_constant("k", d, c);
       const std::string r = name("v");
       emit({OpStmt{r, add.name, {cur, k}, {}}, {}});
-      ++op_count_;
       cur = r;
     }
-    (void)adapted;
     return cur;
   }
 
@@ -774,15 +772,13 @@ class Builder {
     std::size_t inputs = 0;
     std::map<std::string, int> counter;
     std::vector<std::string> sources;
-    int ops = 0;
     bool focus = false;
   };
-  State save() const { return {g_.inputs.size(), counter_, sources_, op_count_, focus_done_}; }
+  State save() const { return {g_.inputs.size(), counter_, sources_, focus_done_}; }
   void restore(const State& s) {
     g_.inputs.resize(s.inputs);
     counter_ = s.counter;
     sources_ = s.sources;
-    op_count_ = s.ops;
     focus_done_ = s.focus;
   }
 
@@ -832,7 +828,7 @@ class Builder {
     if (!a) return -1;
     const bool tracked = pool_[static_cast<std::size_t>(v)].tracked;
     pool_[static_cast<std::size_t>(v)].uses++;
-    const std::string n = emit_adapter(v, a->scale, a->shift, a->value);
+    const std::string n = emit_adapter(v, a->scale, a->shift);
     return add_to_pool(n, a->value, tracked, pool_[static_cast<std::size_t>(v)].anc);
   }
 
@@ -882,7 +878,6 @@ class Builder {
     pool_[static_cast<std::size_t>(v)].uses++;
     const std::string p = name("v");
     emit({OpStmt{p, cmp.name, {pool_[static_cast<std::size_t>(v)].name, k}, {}}, {}});
-    ++op_count_;
     return add_to_pool(p, std::move(pv), false);
   }
 
@@ -1025,7 +1020,7 @@ class Builder {
       restore(saved);
       open(FrameKind::loop);
       // The counter: next = cast(cast(i, float) - 0.5, i32).
-      const int pi = add_to_pool(w.params[0], Concrete{{DType::i32, Shape()}, {static_cast<double>(trips)}}, false);
+      add_to_pool(w.params[0], Concrete{{DType::i32, Shape()}, {static_cast<double>(trips)}}, false);
       const int ph = add_to_pool(w.params[1], h0v.c, h0v.tracked, h0v.anc);
       OpAttrs to_float;
       to_float.dtype = float_;
@@ -1035,7 +1030,6 @@ class Builder {
       emit({OpStmt{cf, cast.name, {w.params[0]}, to_float}, {}});
       emit({OpStmt{cm, add.name, {cf, half}, {}}, {}});
       emit({OpStmt{ni, cast.name, {cm}, to_int}, {}});
-      (void)pi;
       const std::vector<int> prefer{ph};
       const int n = attempt == 3 ? 0 : uniform_int(rng_, 1, 3);
       std::vector<int> mine{ph};
@@ -1057,7 +1051,6 @@ class Builder {
       frames_.pop_back();
       env = check(loop);
       if (env) {
-        op_count_ += 3;
         emit({std::move(loop), {}});
       }
     }
@@ -1221,7 +1214,6 @@ class Builder {
   ShapeFamily family_;
   DType float_ = DType::f64;
   int born_ = 0;
-  int op_count_ = 0;
   bool focus_done_ = false, has_cond_ = false, has_while_ = false;
 };
 
@@ -1257,7 +1249,7 @@ Graph Builder::build() {
 
   open(FrameKind::top);
   const int n_sources = uniform_int(rng_, 1, 3);
-  for (int i = 0; i < n_sources; ++i) add_source_input(float_, random_shape(rng_, family_), Domain{});
+  for (int i = 0; i < n_sources; ++i) add_source_input(float_, random_shape(rng_, family_), Domain{}, i == 0);
   if (ints_ && chance(rng_, 0.2)) {
     const Shape s = random_shape(rng_, family_);
     Input in = make_input("i", DType::i32, s, InputKind::variable, true, sample_init(DType::i32, s, Domain{}));
