@@ -7,7 +7,6 @@
 #include <fstream>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <sstream>
 #include <string>
 
@@ -65,6 +64,21 @@ std::string corpus(const std::string& name) { return std::string(TAPECHECK_CORPU
 
 bool contains(const std::string& s, const std::string& what) { return s.find(what) != std::string::npos; }
 
+bool digits_then(const std::string& s, std::size_t& i, char end) {
+  const std::size_t start = i;
+  while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+  return i > start && i < s.size() && s[i++] == end;
+}
+
+// `text` holds "<file>:<line>:<column>: ".
+bool has_line_col(const std::string& text, const std::string& file) {
+  for (std::size_t at = text.find(file + ":"); at != std::string::npos; at = text.find(file + ":", at + 1)) {
+    std::size_t i = at + file.size() + 1;
+    if (digits_then(text, i, ':') && digits_then(text, i, ':') && i < text.size() && text[i] == ' ') return true;
+  }
+  return false;
+}
+
 TEST(Replay, CorpusGraphAgrees) {
   TempDir dir;
   const Result r = tapecheck("replay " + corpus("round_in_loss"), dir);
@@ -95,8 +109,7 @@ TEST(Replay, SyntaxErrorNamesFileLineAndColumn) {
   const std::string bad = dir.write("bad.tcg", "tape t\ninput %x: f64[2] variable values(1, 2)\n%y = exp %x %x %%\n");
   const Result r = tapecheck("replay " + bad, dir);
   EXPECT_EQ(r.code, 2);
-  EXPECT_TRUE(std::regex_search(r.err, std::regex(std::regex_replace(bad, std::regex("[.]"), "\\.") + ":[0-9]+:[0-9]+: ")))
-      << r.err;
+  EXPECT_TRUE(has_line_col(r.err, bad)) << r.err;
   EXPECT_TRUE(r.out.empty()) << r.out;
 }
 
@@ -144,7 +157,8 @@ TEST(Explain, EngineAndPredictionSideBySide) {
   EXPECT_EQ(r.code, 0) << r.out << r.err;
   EXPECT_TRUE(contains(r.out, "gradient 0: grad t %loss wrt %w, %v")) << r.out;
   EXPECT_TRUE(contains(r.out, "engine:    None")) << r.out;
-  EXPECT_TRUE(std::regex_search(r.out, std::regex("predicted: d %?loss / d %?w is None"))) << r.out;
+  EXPECT_TRUE(contains(r.out, "predicted: d loss / d w is None") || contains(r.out, "predicted: d %loss / d %w is None"))
+      << r.out;
   EXPECT_TRUE(contains(r.out, "stop_gradient")) << r.out;
   EXPECT_TRUE(contains(r.out, "engine:    f64[3] = [")) << r.out;
   EXPECT_FALSE(contains(r.out, "disagree")) << r.out;
@@ -164,7 +178,8 @@ TEST(Campaign, WritesLogAndReport) {
   const Result r = tapecheck("campaign --graphs 4 --seed 1 --threads 2 --out " + out, dir);
   // 0 or 1: whether the engine has a mismatch is not the CLI's business here.
   ASSERT_TRUE(r.code == 0 || r.code == 1) << r.code << r.out << r.err;
-  EXPECT_TRUE(std::regex_search(r.out, std::regex("Campaign: checked [0-9]+ corpus graphs and 4 generated graphs"))) << r.out;
+  EXPECT_TRUE(contains(r.out, "Campaign: checked ")) << r.out;
+  EXPECT_TRUE(contains(r.out, " corpus graphs and 4 generated graphs")) << r.out;
   EXPECT_TRUE(contains(r.out, out + "/report.html")) << r.out;
   const tc::reports::FindingsLog log = tc::reports::read_findings_log(out + "/findings.jsonl");
   EXPECT_GE(log.graphs.size(), 10u);
@@ -231,13 +246,15 @@ TEST(Campaign, ACrashingOrHangingGraphIsAFindingNotTheEnd) {
   EXPECT_EQ(crashed.verdict, tc::oracles::Verdict::error_raised);
   ASSERT_TRUE(crashed.run.error.has_value());
   EXPECT_EQ(crashed.run.error->kind, "crash");
-  EXPECT_TRUE(contains(crashed.run.error->message, "signal 11")) << crashed.run.error->message;
+  // "signal 11 (Segmentation fault)"; under ASan, whose handler exits instead: "exit status 1".
+  EXPECT_TRUE(contains(crashed.run.error->message, "signal 11") || contains(crashed.run.error->message, "exit status"))
+      << crashed.run.error->message;
   EXPECT_FALSE(crashed.tcg.empty());
   EXPECT_FALSE(crashed.name.empty());
   EXPECT_NE(log.graphs[0].verdict, tc::oracles::Verdict::error_raised);
   EXPECT_NE(log.graphs[2].verdict, tc::oracles::Verdict::error_raised);
   const std::string html = slurp(dir.file("c/report.html"));
-  EXPECT_TRUE(contains(html, "signal 11"));
+  EXPECT_TRUE(contains(html, crashed.run.error->message));
 
   const Result h = tapecheck("campaign --graphs 0 --graph-timeout 2 --threads 2 --out " + dir.file("h"), dir,
                              "TAPECHECK_TEST_WORKER_FAULT=hang:2");
