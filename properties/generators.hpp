@@ -35,11 +35,11 @@ struct GenOptions {
                                   // statements, watch_accessed_variables=false tapes
   bool recording_gaps = true;   // ops before the tape records, between two record blocks
   bool cond = true;
-  // A cond branch may yield an outer value unchanged (`yield %x`). Off by default: the
-  // reference engine's explanation walk loops without bound on such a cond (reported; see
-  // docs/properties.md, "Known failures"); P2_Connectivity.CondBranchesYieldingOuterValues
-  // turns it on, so that exactly one property fails until the engine is fixed.
-  bool identity_yields = false;
+  // A cond branch may yield an outer value unchanged (`yield %x`): the yielded tensor is the
+  // outer one itself (the reference engine's explanation walk once looped on this; see
+  // docs/properties.md, "Bugs found"). P2_Connectivity.CondBranchesYieldingOuterValues makes
+  // it frequent.
+  bool identity_yields = true;
   bool while_loop = true;
   bool fan_out = true;          // reuse a value many times
   bool broadcasting = true;     // operands of different, broadcast-compatible shapes

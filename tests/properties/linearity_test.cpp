@@ -86,7 +86,14 @@ RC_GTEST_PROP(P8_Linearity, GradientIsLinearInOutputGradients, ()) {
   const oracles::ToleranceContext ctx = tolerance_context(c, static_cast<int>(k));
   // Scaling by 2 is exact too unless something underflows (a subnormal product rounds
   // differently at twice the size): compared, like additivity, within the engine's rounding.
+  // Terms are at least the scale of the computation (the largest value the run defined): a
+  // gradient that cancels to ~0 still carries rounding relative to the terms that cancelled.
+  double scale = 0;
+  for (const auto& [name, v] : c.run.values)
+    if (is_floating(v.dtype))
+      for (double x : v.data) scale = std::max(scale, std::abs(x));
   auto within_rounding = [&](double e, double r, double terms, double rho_i, const std::string& what) {
+    terms = std::max(terms, scale);
     const oracles::Tolerance tol =
         oracles::tolerance(ctx, oracles::rounding_bound(ctx, ctx.engine_unit, terms), terms, rho_i * terms);
     if (!oracles::within(e, r, tol))
