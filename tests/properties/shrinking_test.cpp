@@ -154,7 +154,9 @@ graph::Graph expect_failure_and_shrink(const std::function<void()>& property, co
   const rc::detail::TestResult result = rc::detail::checkProperty(rc::detail::toProperty(property), meta, params);
   std::ostringstream msg;
   rc::detail::printResultMessage(result, msg);
-  std::cout << msg.str() << std::endl;
+  std::cout << "[" << id << "] against a deliberately broken engine; the failure and the RC_PARAMS "
+               "reproduce line printed at exit are expected:\n"
+            << msg.str() << std::endl;
   rc::detail::FailureResult failure;
   if (!result.match(failure)) {
     ADD_FAILURE() << "the broken engine was not caught:\n" << msg.str();
