@@ -18,17 +18,25 @@ TensorImpl::~TensorImpl() {
   // A while_loop of 10^5 iterations builds a provenance chain that deep; releasing it
   // recursively would overflow the stack. Defer inputs to a thread-local work list instead.
   if (inputs.empty()) return;
-  // The work list is never destroyed: other thread_locals holding tensors (cond's untaken
-  // branches) may be destroyed after it at thread exit and still release tensors here.
-  thread_local auto* pending = new std::vector<std::shared_ptr<const TensorImpl>>();
+  // At thread exit other thread_locals holding tensors (cond's untaken branches) may be
+  // destroyed after the work list; once it is gone, inputs are released directly.
+  struct WorkList {
+    std::vector<std::shared_ptr<const TensorImpl>> items;
+    bool* alive;
+    explicit WorkList(bool* a) : alive(a) { *alive = true; }
+    ~WorkList() { *alive = false; }
+  };
+  thread_local bool alive = false;
+  thread_local WorkList pending(&alive);
   thread_local bool draining = false;
-  for (std::size_t i = 0; i < inputs.size(); ++i) pending->push_back(std::move(inputs[i]));
+  if (!alive) return;  // thread exit: members release the inputs
+  for (std::size_t i = 0; i < inputs.size(); ++i) pending.items.push_back(std::move(inputs[i]));
   inputs.clear();
   if (draining) return;
   draining = true;
-  while (!pending->empty()) {
-    auto p = std::move(pending->back());
-    pending->pop_back();
+  while (alive && !pending.items.empty()) {
+    auto p = std::move(pending.items.back());
+    pending.items.pop_back();
     p.reset();  // may push p's inputs onto `pending`
   }
   draining = false;
