@@ -12,7 +12,6 @@
 // Exit 0: no mismatch; 1: a mismatch; 2: bad input (a malformed corpus file, an unwritable
 // output directory).
 #include <signal.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -35,6 +34,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
+#include "eut/address_space_cap.hpp"
 #include "eut/engine_under_test.hpp"
 #include "graph/ir_util.hpp"
 #include "graph/tcg.hpp"
@@ -47,15 +47,6 @@
 #ifdef TAPECHECK_HAVE_PROPERTIES
 #include "properties/generators.hpp"
 #include "properties/shrink.hpp"
-#endif
-
-// ASan reserves terabytes of address space: no address-space cap under it.
-#if defined(__SANITIZE_ADDRESS__)
-#define TAPECHECK_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define TAPECHECK_ASAN 1
-#endif
 #endif
 
 namespace tc::cli {
@@ -241,7 +232,7 @@ void register_campaign(CLI::App& app) {
   cmd->add_option("--graph-timeout", a->graph_timeout,
                   "Seconds one graph may take (check and shrinking) before its worker is killed (default 10)")
       ->check(CLI::Range(0.01, 1e7));
-  cmd->add_option("--memory-limit", a->memory_limit, "Address-space cap per worker in MB (0 = none; default 2048)")
+  cmd->add_option("--memory-limit", a->memory_limit, "Address space each worker may take beyond what it maps at fork, in MB (0 = none; default 2048)")
       ->check(CLI::Range(0, 1 << 24));
   cmd->add_option("--corpus", a->corpus, "Directory of .tcg graphs checked first (default corpus/graphs)");
   cmd->add_option("--max-size", a->max_size, "Largest generator size parameter (default 40)")
@@ -334,13 +325,7 @@ void register_campaign(CLI::App& app) {
             break;
           }
           if (pid == 0) {
-#ifndef TAPECHECK_ASAN
-            if (a->memory_limit > 0) {
-              const rlim_t bytes = static_cast<rlim_t>(a->memory_limit) << 20;
-              const rlimit lim{bytes, bytes};
-              ::setrlimit(RLIMIT_AS, &lim);
-            }
-#endif
+            if (a->memory_limit > 0) eut::cap_address_space(static_cast<std::uint64_t>(a->memory_limit) << 20);
             int code = 0;
             try {
               worker(jobs[next], static_cast<int>(next), files_of(next), *a, deadline);
