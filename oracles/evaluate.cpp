@@ -89,6 +89,7 @@ struct Node {
   std::vector<Node> else_body;
   std::vector<Node> cond_body;
   std::int64_t cap = 0;
+  int control = -1;            // cond / while: its index in Impl::outcome
 };
 
 struct Program {
@@ -97,6 +98,7 @@ struct Program {
   std::vector<int> input_slots;    // in the order of g.inputs
   std::vector<const graph::Input*> inputs;
   std::vector<Node> body;
+  std::vector<const graph::Statement*> controls;  // cond and while statements, by Node::control
 
   int slot(const std::string& name) {
     auto [it, fresh] = slots.try_emplace(name, static_cast<int>(names.size()));
@@ -144,6 +146,8 @@ struct Program {
   }
   void fill(Node& n, const graph::Cond& c) {
     n.kind = Node::Kind::cond;
+    n.control = static_cast<int>(controls.size());
+    controls.push_back(n.src);
     n.pred = slot(c.pred);
     n.body = compile(c.then_body);
     n.yields = slots_of(c.then_yield);
@@ -153,6 +157,8 @@ struct Program {
   }
   void fill(Node& n, const graph::While& w) {
     n.kind = Node::Kind::while_loop;
+    n.control = static_cast<int>(controls.size());
+    controls.push_back(n.src);
     n.operands = slots_of(w.init);
     n.params = slots_of(w.params);
     n.cond_body = compile(w.cond_body);
@@ -177,6 +183,13 @@ struct Evaluator<S>::Impl {
   std::vector<std::vector<S>> values;
   std::vector<TensorSpec> specs;
   std::vector<std::uint32_t> defined_in;
+  // Per slot: which tensor it holds. An op or an input makes a new tensor; a cond result or a
+  // loop variable is the very tensor it was given (as in the engine).
+  std::vector<std::uint64_t> tensor;
+  std::uint64_t next_tensor = 0;
+  // Per cond / while (Node::control): the run that last executed it, and its outcome then.
+  std::vector<std::uint32_t> control_run;
+  std::vector<std::int64_t> outcome;
   std::uint32_t run_id = 0;
   Branches branches;
   Branches* record = nullptr;
@@ -189,6 +202,7 @@ struct Evaluator<S>::Impl {
   std::vector<S> aliased;
   std::vector<std::vector<S>> carried;
   std::vector<TensorSpec> carried_specs;
+  std::vector<std::uint64_t> carried_tensors;
 
   explicit Impl(const graph::Graph& g) {
     for (const graph::Input& in : g.inputs) {
@@ -200,6 +214,9 @@ struct Evaluator<S>::Impl {
     values.resize(n);
     specs.resize(n);
     defined_in.assign(n, 0);
+    tensor.assign(n, 0);
+    control_run.assign(program.controls.size(), 0);
+    outcome.assign(program.controls.size(), 0);
     inputs.resize(g.inputs.size());
   }
 
@@ -209,20 +226,22 @@ struct Evaluator<S>::Impl {
   void require(int s) const {
     if (!is_defined(s)) throw Error(program.names[static_cast<std::size_t>(s)] + " is not defined");
   }
-  void mark(int s, const TensorSpec& spec) {
+  void mark(int s, const TensorSpec& spec, std::uint64_t t) {
     specs[static_cast<std::size_t>(s)] = spec;
     defined_in[static_cast<std::size_t>(s)] = run_id;
+    tensor[static_cast<std::size_t>(s)] = t;
   }
   // values[to] = values[from], keeping to's capacity.
   void copy(int to, int from) {
     require(from);
     if (to != from) values[static_cast<std::size_t>(to)] = values[static_cast<std::size_t>(from)];
-    mark(to, specs[static_cast<std::size_t>(from)]);
+    mark(to, specs[static_cast<std::size_t>(from)], tensor[static_cast<std::size_t>(from)]);
   }
 
   void run(bool record_branches) {
     if (++run_id == 0) {  // wrapped: forget every old definition
       std::fill(defined_in.begin(), defined_in.end(), 0);
+      std::fill(control_run.begin(), control_run.end(), 0);
       run_id = 1;
     }
     branches.sides.clear();
@@ -239,7 +258,7 @@ struct Evaluator<S>::Impl {
       round_non_floating(inputs[i], in.dtype);
       const int s = program.input_slots[i];
       values[static_cast<std::size_t>(s)] = inputs[i];
-      mark(s, {in.dtype, in.shape});
+      mark(s, {in.dtype, in.shape}, ++next_tensor);
     }
     try {
       run_block(program.body);
@@ -307,7 +326,7 @@ struct Evaluator<S>::Impl {
     forward(attrs, op_ins.data(), n, {out.data(), out_spec}, record);
     round_non_floating(out, out_spec.dtype);
     if (aliasing) std::swap(out, values[static_cast<std::size_t>(node.result)]);
-    mark(node.result, out_spec);
+    mark(node.result, out_spec, ++next_tensor);
   }
 
   void exec_cond(const Node& c) {
@@ -321,6 +340,8 @@ struct Evaluator<S>::Impl {
       throw DTypeError("cond: the predicate must be a scalar bool tensor, got " + spec_str(ps));
     const bool then_taken = real_part(values[static_cast<std::size_t>(c.pred)][0]) != 0.0;
     if (record) record->add(then_taken ? 1 : 0);
+    control_run[static_cast<std::size_t>(c.control)] = run_id;
+    outcome[static_cast<std::size_t>(c.control)] = then_taken;
     run_block(then_taken ? c.body : c.else_body);
     const std::vector<int>& yields = then_taken ? c.yields : c.else_yields;
     carry(yields, c.results);
@@ -330,14 +351,16 @@ struct Evaluator<S>::Impl {
   void carry(const std::vector<int>& from, const std::vector<int>& to) {
     if (carried.size() < from.size()) carried.resize(from.size());
     carried_specs.resize(from.size());
+    carried_tensors.resize(from.size());
     for (std::size_t k = 0; k < from.size(); ++k) {
       require(from[k]);
       carried[k] = values[static_cast<std::size_t>(from[k])];
       carried_specs[k] = specs[static_cast<std::size_t>(from[k])];
+      carried_tensors[k] = tensor[static_cast<std::size_t>(from[k])];
     }
     for (std::size_t k = 0; k < from.size() && k < to.size(); ++k) {
       std::swap(values[static_cast<std::size_t>(to[k])], carried[k]);
-      mark(to[k], carried_specs[k]);
+      mark(to[k], carried_specs[k], carried_tensors[k]);
     }
   }
 
@@ -373,6 +396,8 @@ struct Evaluator<S>::Impl {
       carry(w.yields, w.params);
     }
     if (record) record->add(static_cast<std::int32_t>(i));
+    control_run[static_cast<std::size_t>(w.control)] = run_id;
+    outcome[static_cast<std::size_t>(w.control)] = i;
     for (std::size_t k = 0; k < w.results.size() && k < n; ++k) copy(w.results[k], w.params[k]);
   }
 };
@@ -436,6 +461,15 @@ Evaluation<S> Evaluator<S>::evaluation() const {
     if (!m.is_defined(static_cast<int>(s))) continue;
     out.values.emplace(m.program.names[s], m.values[s]);
     out.specs.emplace(m.program.names[s], m.specs[s]);
+    out.tensors.emplace(m.program.names[s], m.tensor[s]);
+  }
+  for (std::size_t c = 0; c < m.program.controls.size(); ++c) {
+    if (m.run_id == 0 || m.control_run[c] != m.run_id) continue;
+    const graph::Statement* s = m.program.controls[c];
+    if (const auto* w = std::get_if<graph::While>(&s->node))
+      out.trips.emplace(w, m.outcome[c]);
+    else if (const auto* k = std::get_if<graph::Cond>(&s->node))
+      out.then_taken.emplace(k, m.outcome[c] != 0);
   }
   out.branches = m.branches;
   out.stopped_at = m.stopped_at;

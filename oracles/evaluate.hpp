@@ -10,6 +10,7 @@
 // own dtypes, so dtype rules (no implicit promotion) fail here exactly where they fail in the
 // engine. cond and while decide on real parts.
 #pragma once
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -26,6 +27,14 @@ template <class S>
 struct Evaluation {
   std::map<std::string, std::vector<S>> values;  // every value defined, row-major
   std::map<std::string, TensorSpec> specs;       // its dtype (as in the graph) and shape
+  // Which tensor each value is: equal numbers are the very same tensor, as in the engine (a
+  // cond result is the taken branch's yield, a while result after zero trips or through an
+  // identity body is its initial value); what a later watch() of one of them watches.
+  std::map<std::string, std::uint64_t> tensors;
+  // How each cond / while_loop that ran went, the last time it ran (statements of the graph
+  // given to evaluate()).
+  std::map<const graph::Cond*, bool> then_taken;
+  std::map<const graph::While*, std::int64_t> trips;
   // With record_branches: the side of every kink each kernel saw, in execution order, plus
   // one entry per cond (1 = then, 0 = else) and per while_loop (its iteration count). Two
   // evaluations with equal `branches` took the same path through every kink.

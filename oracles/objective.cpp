@@ -14,6 +14,7 @@
 #include "engine/core/errors.hpp"
 #include "engine/ops/op_table.hpp"
 #include "eut/inputs.hpp"
+#include "oracles/connectivity.hpp"
 #include "oracles/evaluate.hpp"
 
 namespace tc::oracles {
@@ -169,8 +170,9 @@ class TapeAnalysis {
   enum class Dep : std::uint8_t { none, piecewise, smooth };
 
   TapeAnalysis(const graph::Graph& g, const graph::Gradient& target_stmt,
-               const std::map<std::string, TensorSpec>& specs)
-      : target_(&target_stmt), tape_(target_stmt.tape), specs_(specs) {
+               const Evaluation<double>& base)
+      : target_(&target_stmt), tape_(target_stmt.tape), specs_(base.specs), tensors_(base.tensors),
+        base_(base) {
     for (const graph::TapeDecl& t : g.tapes)
       if (t.name == tape_) watch_accessed_ = t.watch_accessed_variables;
     for (const graph::Input& in : g.inputs) inputs_[in.name] = &in;
@@ -195,6 +197,7 @@ class TapeAnalysis {
   }
   bool tracked(const std::string& n) const {
     if (tracked_.count(n)) return true;
+    if (auto t = tensors_.find(n); t != tensors_.end() && watched_tensors_.count(t->second)) return true;
     auto it = inputs_.find(n);
     if (it == inputs_.end() || it->second->kind != graph::InputKind::variable) return false;
     // A variable read while recording is watched if trainable (and the tape watches
@@ -281,10 +284,14 @@ class TapeAnalysis {
     if (w.tape != tape_) return;
     for (const std::string& v : w.values) {
       auto it = inputs_.find(v);
-      if (it != inputs_.end() && it->second->kind == graph::InputKind::variable)
+      if (it != inputs_.end() && it->second->kind == graph::InputKind::variable) {
         watched_vars_.insert(v);
-      else
+      } else {
         tracked_.insert(v);
+        // Watching a tensor watches every name bound to it, also those bound earlier (a
+        // while_loop that ran zero times returns its initial tensor itself).
+        if (auto t = tensors_.find(v); t != tensors_.end()) watched_tensors_.insert(t->second);
+      }
     }
   }
 
@@ -300,15 +307,21 @@ class TapeAnalysis {
     if (t) tracked_.insert(result);
   }
 
+  // Outside control flow the base point says which branch runs (and how often a loop does):
+  // only that branch is analysed. A perturbation that changes it changes the branch signature,
+  // which the oracles treat as a kink, so the other branch never matters.
   void exec(const graph::Cond& c) {
+    std::optional<bool> then_taken;
+    if (control_depth_ == 0)
+      if (auto it = base_.then_taken.find(&c); it != base_.then_taken.end()) then_taken = it->second;
     ++control_depth_;
-    walk(c.then_body);
-    walk(c.else_body);
+    if (then_taken.value_or(true)) walk(c.then_body);
+    if (!then_taken.value_or(false)) walk(c.else_body);
     --control_depth_;
     for (std::size_t k = 0; k < c.results.size(); ++k) {
       std::vector<std::string> from;
-      if (k < c.then_yield.size()) from.push_back(c.then_yield[k]);
-      if (k < c.else_yield.size()) from.push_back(c.else_yield[k]);
+      if (k < c.then_yield.size() && then_taken.value_or(true)) from.push_back(c.then_yield[k]);
+      if (k < c.else_yield.size() && !then_taken.value_or(false)) from.push_back(c.else_yield[k]);
       join(c.results[k], from);
       if (dep(c.pred) != Dep::none && dep(c.results[k]) == Dep::none)
         dep_[c.results[k]] = Dep::piecewise;  // the branch taken moves with the sources
@@ -319,8 +332,17 @@ class TapeAnalysis {
   }
 
   void exec(const graph::While& w) {
-    ++control_depth_;
     const std::size_t n = std::min(w.params.size(), w.init.size());
+    if (control_depth_ == 0)
+      if (auto it = base_.trips.find(&w); it != base_.trips.end() && it->second == 0) {
+        for (std::size_t k = 0; k < n; ++k) join(w.params[k], {w.init[k]});
+        ++control_depth_;
+        walk(w.cond_body);  // runs once; the body never does
+        --control_depth_;
+        for (std::size_t k = 0; k < w.results.size() && k < n; ++k) join(w.results[k], {w.init[k]});
+        return;
+      }
+    ++control_depth_;
     for (std::size_t k = 0; k < n; ++k) join(w.params[k], {w.init[k]});
     // Iterate to a fixed point: dependence and tracking only grow.
     for (int round = 0; round < 64; ++round) {
@@ -342,6 +364,9 @@ class TapeAnalysis {
   const graph::Gradient* target_;
   std::string tape_;
   std::map<std::string, TensorSpec> specs_;
+  const std::map<std::string, std::uint64_t>& tensors_;  // at the base point (evaluate.hpp)
+  std::set<std::uint64_t> watched_tensors_;
+  const Evaluation<double>& base_;
   std::map<std::string, const graph::Input*> inputs_;
   std::map<std::string, Dep> dep_;
   std::set<std::string> tracked_;
@@ -443,8 +468,23 @@ Objective make_objective(const graph::Graph& g, const eut::InputValues& inputs, 
                                              ": no gradient (R3)";
   }
 
+  // R7: with unconnected=zero a source the tape never connects to the target gets zeros,
+  // whatever the derivative of f is. The connectivity oracle predicts which sources those are
+  // (from the graph alone, not from the engine) and judges their zeros; no numerical oracle
+  // compares them.
+  if (o.statement.unconnected == graph::Unconnected::zero) {
+    const ConnectivityPrediction p = predict_connectivity(g, inputs);
+    if (static_cast<int>(p.gradients.size()) > gradient) {
+      const GradientPrediction& gp = p.gradients[static_cast<std::size_t>(gradient)];
+      for (std::size_t i = 0; i < o.sources.size() && i < gp.sources.size(); ++i)
+        if (gp.sources[i].zero_filled && o.sources[i].why_not.empty())
+          o.sources[i].why_not = gp.sources[i].sentence(o.statement.target) +
+                                 " — R7's zeros, whatever the derivative; the connectivity oracle judges them";
+    }
+  }
+
   // Values the tape treats as constants.
-  TapeAnalysis analysis(prepared, *target_stmt, ev.specs);
+  TapeAnalysis analysis(prepared, *target_stmt, ev);
   try {
     analysis.run(prepared.body);
   } catch (const std::exception& e) {

@@ -111,6 +111,52 @@ TEST(Objective, NotApplicableCasesSayWhy) {
   EXPECT_NE(second.not_applicable.find("second order"), std::string::npos) << second.not_applicable;
 }
 
+// R7: with unconnected=zero an unwatched constant's gradient is zeros although f depends on
+// it (d/dc Σ c·w = w). No numerical oracle may compare those zeros with w; a connected source
+// of the same statement, and the same source in NONE mode (the engine's None), are unaffected.
+TEST(Objective, ZeroFilledSourcesAreNotComparedWithTheDerivative) {
+  graph::Graph g;
+  g.inputs = {constant("%c", Shape{2}, {0.5, -1}), variable("%w", Shape{2}, {1, 2})};
+  g.tapes = {tape("t")};
+  g.body = {record("t", {op("%y", "mul", {"%c", "%w"}), op("%l", "reduce_sum", {"%y"})}),
+            gradient({"%gc", "%gw"}, "t", "%l", {"%c", "%w"}, {}, std::nullopt, graph::Unconnected::zero)};
+  const Objective o = make_objective(g, {}, 0);
+  ASSERT_TRUE(o.not_applicable.empty()) << o.not_applicable;
+  EXPECT_NE(o.sources[0].why_not.find("R7"), std::string::npos) << o.sources[0].why_not;
+  EXPECT_NE(o.sources[0].why_not.find("not watched"), std::string::npos) << o.sources[0].why_not;
+  EXPECT_TRUE(o.sources[1].why_not.empty()) << o.sources[1].why_not;
+
+  std::get<graph::Gradient>(g.body[1].node).unconnected = graph::Unconnected::none;
+  const Objective none_mode = make_objective(g, {}, 0);
+  EXPECT_TRUE(none_mode.sources[0].why_not.empty()) << none_mode.sources[0].why_not;
+}
+
+// A while_loop that runs zero times returns its initial tensor itself, so watching %x after
+// the loop watches %y too: reduce_sum(%y) is recorded and must not be frozen (the engine and
+// the connectivity oracle give d%l/d%x = [1, 1]). With one trip %y = sin(%x) is a new
+// tensor computed inside the loop before the watch: a constant to the tape that cannot be held
+// fixed inside the loop, so the statement is not applicable.
+TEST(Objective, WatchingAFreshlyBoundTensorWatchesItsEarlierNames) {
+  for (const double trips : {0.0, 1.0}) {
+    graph::Graph g;
+    g.inputs = {constant("%x", Shape{2}, {0.5, 1}), constant("%n", Shape{}, {trips}), constant("%zero", Shape{}, {0}),
+                constant("%one", Shape{}, {1})};
+    g.tapes = {tape("t")};
+    g.body = {record("t", {while_loop({"%i", "%y"}, {"%n", "%x"}, {"%p", "%q"},
+                                      {op("%go", "greater", {"%p", "%zero"})}, "%go",
+                                      {op("%p1", "sub", {"%p", "%one"}), op("%q1", "sin", {"%q"})}, {"%p1", "%q1"}),
+                           watch("t", {"%x"}), op("%l", "reduce_sum", {"%y"})}),
+              gradient({"%g"}, "t", "%l", {"%x"})};
+    const Objective o = make_objective(g, {}, 0);
+    if (trips == 0.0) {
+      ASSERT_TRUE(o.not_applicable.empty()) << o.not_applicable;
+      EXPECT_FALSE(has(o.frozen, "%l"));
+    } else {
+      EXPECT_NE(o.not_applicable.find("%q1 = sin"), std::string::npos) << o.not_applicable;
+    }
+  }
+}
+
 TEST(Objective, ToleranceFactsAndComplexEligibility) {
   graph::Graph g;
   g.inputs = {variable("%x", Shape{2}, {0.5, 1.5}, true, DType::f32)};

@@ -99,15 +99,13 @@ RC_GTEST_PROP(P3_ZeroMode, ZerosOfTheSourcesShapeAndDtypeWhereNoneIsDue, ()) {
 // A zero fill is what R7 demands, so no numerical oracle may call it a mismatch: each one
 // must see that the source is not connected (not watched, cut, no path) and not compare the
 // zeros with the derivative of the plain function.
-// DISABLED, known oracle bug (open): with unconnected=zero the finite-difference oracle judges
-// a zero-filled gradient of an unwatched source with respect to itself, and expects 1. Minimal
-// graph (shrunk by this property):
+// Regression (found by this property): with unconnected=zero the numerical oracles used to
+// compare a zero-filled gradient of an unwatched source with the derivative. Minimal graph:
 //   input %x1: f32[] constant values(0)
 //   tape t
 //   %g0 = grad t %x1 wrt %x1        (with unconnected=zero)
-// The engine's 0 is right (R2, R7, R8); the FD oracle must treat a source the connectivity
-// oracle predicts None as not applicable, in ZERO mode too.
-RC_GTEST_PROP(P3_ZeroMode, DISABLED_NumericalOraclesAcceptZeroFills, ()) {
+// The engine's 0 is right (R2, R7, R8); FD expected 1.
+RC_GTEST_PROP(P3_ZeroMode, NumericalOraclesAcceptZeroFills, ()) {
   const graph::Graph g = with_zero_mode(*genGraph());
   auto engine = eut::make_reference_engine();
   const Case c = prepare(g, *engine);
