@@ -91,7 +91,7 @@ std::vector<Finding> check_complex_step(const graph::Graph& g, const eut::InputV
       if (slots[t].evaluated) norm[tasks[t].source] = std::max(norm[tasks[t].source], std::abs(slots[t].reference));
 
     // The engine's rounding observed on this graph (tolerance.hpp).
-    const std::vector<double> rho = rounding_sensitivity(o, engine, opt.probe_seed, opt.threads);
+    const RoundingProbe rho = rounding_sensitivity(o, engine, opt.probe_seed, opt.threads);
 
     // Pass 2, in order (cheap): compare. A disagreement goes to the kink probe.
     std::vector<std::size_t> disagree;
@@ -108,7 +108,7 @@ std::vector<Finding> check_complex_step(const graph::Graph& g, const eut::InputV
       }
       c.error = rounding_bound(ctx, unit_roundoff(DType::f64), slot.terms);
       const double terms = std::max({std::abs(c.engine), std::abs(c.reference), slot.terms, norm[t.source]});
-      const Tolerance tol = tolerance(ctx, c.error, terms, rho[t.source] * terms);
+      const Tolerance tol = tolerance(ctx, c.error, terms, rho.observed(t.source, terms, 1.0));
       c.tolerance = tol.total();
       if (within(c.engine, c.reference, tol)) {
         c.state = EntryCheck::State::agree;

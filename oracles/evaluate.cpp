@@ -1,6 +1,7 @@
 #include "oracles/evaluate.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <unordered_map>
 #include <utility>
@@ -428,6 +429,25 @@ int Evaluator<S>::slot(const std::string& name) const {
   auto it = impl_->program.slots.find(name);
   return it == impl_->program.slots.end() ? -1 : it->second;
 }
+namespace {
+double magnitude_part(double x) { return std::abs(x); }
+double magnitude_part(const c128& x) { return std::abs(x.imag()); }
+double magnitude_part(const Dual& x) { return std::abs(x.d); }
+}  // namespace
+
+template <class S>
+double Evaluator<S>::largest_result() const {
+  const Impl& m = *impl_;
+  std::vector<bool> is_input(m.values.size(), false);
+  for (int s : m.program.input_slots) is_input[static_cast<std::size_t>(s)] = true;
+  double largest = 0;
+  for (std::size_t s = 0; s < m.values.size(); ++s) {
+    if (is_input[s] || !m.is_defined(static_cast<int>(s)) || !is_floating(m.specs[s].dtype)) continue;
+    for (const S& x : m.values[s]) largest = std::max(largest, magnitude_part(x));
+  }
+  return largest;
+}
+
 template <class S>
 bool Evaluator<S>::defined(int slot) const {
   return slot >= 0 && static_cast<std::size_t>(slot) < impl_->values.size() && impl_->is_defined(slot);

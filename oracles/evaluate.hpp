@@ -68,6 +68,9 @@ class Evaluator {
   // are replaced.
   void run(bool record_branches);
 
+  // The largest magnitude among the op results of the last run (inputs excluded): |x| for
+  // double, |Im x| for c128, the tangent |x.d| for Dual. 0 if none.
+  double largest_result() const;
   // The slot of an IR name, or -1 if the graph never mentions it.
   int slot(const std::string& name) const;
   // Whether the last run defined `slot` (false for the untaken branch, after a stop, ...).

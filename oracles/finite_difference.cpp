@@ -234,6 +234,7 @@ struct Slot {
   double screen_d = 0, screen_h = 0;
   double engine = 0, engine_terms = 0;  // e and Σ|terms| behind it
   double engine_rms = 0;                // projections: sqrt(Σ (g_i u_i)²)
+  double direction_norm = 1;            // projections: ‖u‖₂ (1 for one element)
   bool pending = false;                 // Ridders' estimate awaits the decision (pass 3)
   EntryCheck check;
 };
@@ -320,6 +321,9 @@ std::vector<Finding> check_finite_differences(const graph::Graph& g, const eut::
         slots[t].engine = e;
         slots[t].engine_terms = terms;
         slots[t].engine_rms = std::sqrt(squares);
+        double u2 = 0;
+        for (double ui : directions[t]) u2 += ui * ui;
+        slots[t].direction_norm = std::sqrt(u2);
       } else {
         slots[t].engine = gv[static_cast<std::size_t>(tasks[t].index)];
         slots[t].engine_terms = std::abs(slots[t].engine);
@@ -329,9 +333,9 @@ std::vector<Finding> check_finite_differences(const graph::Graph& g, const eut::
     const auto n_tasks = static_cast<std::int64_t>(tasks.size());
     // The engine's rounding observed on this graph; it only matters next to FD's own error
     // when the engine ran in f32.
-    const std::vector<double> rho = ctx.engine_unit > unit_roundoff(DType::f64)
-                                        ? rounding_sensitivity(o, engine, opt.probe_seed, opt.threads)
-                                        : std::vector<double>(n_sources, 0.0);
+    const RoundingProbe rho = ctx.engine_unit > unit_roundoff(DType::f64)
+                                  ? rounding_sensitivity(o, engine, opt.probe_seed, opt.threads)
+                                  : RoundingProbe{};
     // 1. The screening central difference of every task, in parallel: each thread owns its
     //    compiled evaluator and writes only its tasks' slots.
     if (opt.screen) {
@@ -371,7 +375,8 @@ std::vector<Finding> check_finite_differences(const graph::Graph& g, const eut::
         const double rounding = 2 * noise / slot.screen_h;
         const double err = rounding + opt.screen_resolution * scale;
         const double terms = std::max({slot.engine_terms, std::abs(slot.screen_d), norm_s});
-        const double observed = rho[tasks[t].source] * (projection ? slot.engine_rms : terms);
+        const double observed =
+            rho.observed(tasks[t].source, projection ? slot.engine_rms : terms, slot.direction_norm);
         const Tolerance tol = tolerance(ctx, err, terms, observed);
         // Trusted only where its rounding is below its resolution: else Ridders decides.
         if (rounding <= opt.screen_resolution * scale && within(e, slot.screen_d, tol)) {
@@ -435,7 +440,8 @@ std::vector<Finding> check_finite_differences(const graph::Graph& g, const eut::
       EntryCheck& c = slot.check;
       const double norm_s = norm[tasks[t].source];
       const double terms = std::max({slot.engine_terms, std::abs(c.reference), norm_s});
-      const double observed = rho[tasks[t].source] * (projection ? slot.engine_rms : terms);
+      const double observed =
+          rho.observed(tasks[t].source, projection ? slot.engine_rms : terms, slot.direction_norm);
       const Tolerance tol = tolerance(ctx, c.error, terms, observed);
       c.tolerance = tol.total();
       c.state = within(c.engine, c.reference, tol) ? EntryCheck::State::agree : EntryCheck::State::mismatch;

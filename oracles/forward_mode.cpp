@@ -27,6 +27,7 @@ struct Slot {
   EntryCheck check;
   double engine_terms = 0;          // Σ|g_i u_i|
   double engine_rms = 0;            // sqrt(Σ (g_i u_i)²)
+  double direction_norm = 1;        // ‖u‖₂ (1 for one element)
 };
 
 }  // namespace
@@ -93,6 +94,11 @@ std::vector<Finding> check_forward_mode(const graph::Graph& g, const eut::InputV
       slots[t].check.engine = e;
       slots[t].engine_terms = terms;
       slots[t].engine_rms = std::sqrt(squares);
+      if (!opt.per_element) {
+        double u2 = 0;
+        for (std::size_t i = 0; i < gv.size(); ++i) u2 += u(t, i) * u(t, i);
+        slots[t].direction_norm = std::sqrt(u2);
+      }
     }
 
     // Pass 1: the forward side, vᵀ(J u), on dual numbers.
@@ -125,7 +131,7 @@ std::vector<Finding> check_forward_mode(const graph::Graph& g, const eut::InputV
         if (slots[t].evaluated) norm[tasks[t].source] = std::max(norm[tasks[t].source], std::abs(slots[t].reference));
 
     // The engine's rounding observed on this graph (tolerance.hpp).
-    const std::vector<double> rho = rounding_sensitivity(o, engine, opt.probe_seed, opt.threads);
+    const RoundingProbe rho = rounding_sensitivity(o, engine, opt.probe_seed, opt.threads);
 
     // Pass 2, in order (cheap): compare. A disagreement goes to the kink probe.
     std::vector<std::size_t> disagree;
@@ -140,7 +146,8 @@ std::vector<Finding> check_forward_mode(const graph::Graph& g, const eut::InputV
       }
       c.error = rounding_bound(ctx, unit_roundoff(DType::f64), slot.terms);
       const double terms = std::max({slot.engine_terms, std::abs(c.reference), slot.terms, norm[tasks[t].source]});
-      const double observed = rho[tasks[t].source] * (opt.per_element ? terms : slot.engine_rms);
+      const double observed =
+          rho.observed(tasks[t].source, opt.per_element ? terms : slot.engine_rms, slot.direction_norm);
       const Tolerance tol = tolerance(ctx, c.error, terms, observed);
       c.tolerance = tol.total();
       if (within(c.engine, c.reference, tol)) {

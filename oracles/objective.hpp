@@ -103,6 +103,8 @@ class ObjectiveRunner {
   void restore(std::size_t source);
   // f and the magnitude of its terms (as ObjectiveValue); throws tc::Error as evaluate().
   S run(bool record_branches, double* magnitude = nullptr);
+  // Evaluator::largest_result() of the last run.
+  double largest_result() const;
   // The branch signature of the last run (with record_branches).
   const Branches& branches() const;
 
@@ -125,14 +127,29 @@ bool near_kink(const Objective& o, ObjectiveRunner<double>& runner, std::size_t 
 // directions u of each source, f's JVP on dual numbers is evaluated on the prepared graph and
 // on `realizations` copies in which every floating op result is multiplied by its own
 // (1 + δ), δ uniform in [-u_e, u_e] per element (u_e: the engine's unit roundoff) — rounding
-// of every intermediate value, primal and tangent, at the engine's precision. Per source:
-//   ρ_s = max |JVP_jittered - JVP| / max(sqrt(Σ_i (g_i u_i)²), |JVP| / sqrt(n))
-// with g the engine's gradient (null: the JVP alone); a relative measure that, times an
-// entry's (or a direction's) magnitude, is the rounding the engine's value may carry. Zero for
-// sources not given. Deterministic for any thread count.
-std::vector<double> rounding_sensitivity(const Objective& o, const std::vector<const eut::Value*>& engine,
-                                         std::uint64_t seed, int threads, int directions = 2,
-                                         int realizations = 2);
+// of every intermediate value, primal and tangent, at the engine's precision. Per source, with
+// Δ = max |JVP_jittered - JVP| over directions and realizations, two scales of it:
+//   relative[s] = Δ / max(sqrt(Σ_i (g_i u_i)²), |JVP| / sqrt(n))   (g: the engine's gradient;
+//                 null: the JVP alone) — times an entry's magnitude, its rounding;
+//   per_unit[s] = Δ / ‖u‖₂ — times a direction's norm (1 for one element), its rounding;
+//   cancelled[s] = rounding_bound(u_e, T / ‖u‖₂), T the largest intermediate tangent (op
+//                 results, Evaluator::largest_result) times the largest cotangent entry.
+// The last two matter where the derivative cancels to ~0 although the terms behind it do not
+// (d/dx Σ softmax(x) = 0): a relative scale times ~0 would allow no rounding at all. The
+// jitter rounds each op's result once, so it misses cancellation inside one op (softmax's
+// tangent s⊙(u - s·u) summed to 0): `cancelled` is the a-priori bound for that, relative to
+// the terms that cancelled. Its price: a derivative smaller than ~u_e·depth times the
+// graph's intermediate tangents is judged only to that absolute accuracy (docs/oracles.md).
+// Zero for sources not given. Deterministic for any thread count.
+struct RoundingProbe {
+  std::vector<double> relative, per_unit, cancelled;
+  // The rounding the engine's number for `source` may carry: `magnitude` is the entry's (or
+  // direction's) magnitude, `direction_norm` ‖u‖₂ of the direction (1 for an element).
+  double observed(std::size_t source, double magnitude, double direction_norm) const;
+};
+RoundingProbe rounding_sensitivity(const Objective& o, const std::vector<const eut::Value*>& engine,
+                                   std::uint64_t seed, int threads, int directions = 2,
+                                   int realizations = 2);
 
 // --- comparing with the engine ------------------------------------------------------------
 

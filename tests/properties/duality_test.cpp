@@ -123,11 +123,20 @@ RC_GTEST_PROP(P4_Duality, EngineJvpAgreesWithEngineVjp, ()) {
       for (double x : v.data) scale = std::max(scale, std::abs(x));
   const double terms =
       std::max({base->vjp_terms, base->jvp_terms, std::abs(base->vjp), std::abs(base->jvp), scale});
-  const std::vector<double> rho = oracles::rounding_sensitivity(obj, engine_grads, graph_seed(g), 1);
-  double rho_max = 0;
-  for (double r : rho) rho_max = std::max(rho_max, r);
-  const oracles::Tolerance tol = oracles::tolerance(ctx, oracles::rounding_bound(ctx, ctx.engine_unit, terms), terms,
-                                                    std::max(rho_max * base->vjp_rms, 4 * noise));
+  // The probe's rounding: relative to the VJP's terms, or per unit of each source's direction.
+  const oracles::RoundingProbe rho = oracles::rounding_sensitivity(obj, engine_grads, graph_seed(g), 1);
+  double observed = 4 * noise, per_direction = 0;
+  for (std::size_t s = 0; s < obj.sources.size(); ++s) {
+    observed = std::max(observed, rho.relative[s] * base->vjp_rms);
+    const auto u = tangents.find(obj.sources[s].name);
+    if (u == tangents.end()) continue;
+    double u2 = 0;
+    for (double x : u->second.data) u2 += x * x;
+    per_direction += rho.per_unit[s] * std::sqrt(u2);
+  }
+  observed = std::max(observed, per_direction);
+  const oracles::Tolerance tol =
+      oracles::tolerance(ctx, oracles::rounding_bound(ctx, ctx.engine_unit, terms), terms, observed);
   RC_LOG() << "<v, J u> = " << base->jvp << " (engine JVP), <vᵀJ, u> = " << base->vjp
            << " (engine VJP), observed rounding noise " << noise << ", tolerance " << tol.total() << "\n";
   RC_ASSERT(oracles::within(base->jvp, base->vjp, tol));

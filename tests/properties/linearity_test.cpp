@@ -80,9 +80,9 @@ RC_GTEST_PROP(P8_Linearity, GradientIsLinearInOutputGradients, ()) {
   const oracles::Objective obj = oracles::make_objective(c.graph, in_ab, static_cast<int>(k));
   std::vector<const eut::Value*> engine_grads;
   for (const auto& x : gab) engine_grads.push_back(x ? &*x : nullptr);
-  const std::vector<double> rho = obj.not_applicable.empty()
-                                      ? oracles::rounding_sensitivity(obj, engine_grads, graph_seed(g), 1)
-                                      : std::vector<double>();
+  const oracles::RoundingProbe rho = obj.not_applicable.empty()
+                                        ? oracles::rounding_sensitivity(obj, engine_grads, graph_seed(g), 1)
+                                        : oracles::RoundingProbe{};
   const oracles::ToleranceContext ctx = tolerance_context(c, static_cast<int>(k));
   // Scaling by 2 is exact too unless something underflows (a subnormal product rounds
   // differently at twice the size): compared, like additivity, within the engine's rounding.
@@ -92,10 +92,10 @@ RC_GTEST_PROP(P8_Linearity, GradientIsLinearInOutputGradients, ()) {
   for (const auto& [name, v] : c.run.values)
     if (is_floating(v.dtype))
       for (double x : v.data) scale = std::max(scale, std::abs(x));
-  auto within_rounding = [&](double e, double r, double terms, double rho_i, const std::string& what) {
+  auto within_rounding = [&](double e, double r, double terms, std::size_t source, const std::string& what) {
     terms = std::max(terms, scale);
-    const oracles::Tolerance tol =
-        oracles::tolerance(ctx, oracles::rounding_bound(ctx, ctx.engine_unit, terms), terms, rho_i * terms);
+    const oracles::Tolerance tol = oracles::tolerance(ctx, oracles::rounding_bound(ctx, ctx.engine_unit, terms),
+                                                      terms, rho.observed(source, terms, 1.0));
     if (!oracles::within(e, r, tol))
       RC_LOG() << what << ": " << e << " vs " << r << ", tolerance " << tol.total() << "\n";
     RC_ASSERT(oracles::within(e, r, tol));
@@ -105,9 +105,8 @@ RC_GTEST_PROP(P8_Linearity, GradientIsLinearInOutputGradients, ()) {
     if (!ga[i]) continue;
     double norm = 0;
     for (double x : ga[i]->data) norm = std::max(norm, 2 * std::abs(x));
-    const double r_i = i < rho.size() ? rho[i] : 0.0;
     for (std::size_t j = 0; j < ga[i]->data.size(); ++j)
-      within_rounding(g2[i]->data[j], 2 * ga[i]->data[j], std::max(norm, std::abs(g2[i]->data[j])), r_i,
+      within_rounding(g2[i]->data[j], 2 * ga[i]->data[j], std::max(norm, std::abs(g2[i]->data[j])), i,
                       "g(2a) vs 2 g(a), d/d%" + statements[k]->sources[i] + "[" + std::to_string(j) + "]");
   }
   for (std::size_t i = 0; i < ga.size(); ++i) {
@@ -117,11 +116,10 @@ RC_GTEST_PROP(P8_Linearity, GradientIsLinearInOutputGradients, ()) {
     double norm = 0;
     for (std::size_t j = 0; j < ga[i]->data.size(); ++j)
       norm = std::max(norm, std::abs(ga[i]->data[j]) + std::abs(gb[i]->data[j]));
-    const double r_i = i < rho.size() ? rho[i] : 0.0;
     for (std::size_t j = 0; j < ga[i]->data.size(); ++j) {
       const double sum = ga[i]->data[j] + gb[i]->data[j];
       const double e = gab[i]->data[j];
-      within_rounding(e, sum, std::max({norm, std::abs(e), std::abs(sum)}), r_i,
+      within_rounding(e, sum, std::max({norm, std::abs(e), std::abs(sum)}), i,
                       "g(a+b) vs g(a) + g(b), d/d%" + statements[k]->sources[i] + "[" + std::to_string(j) + "]");
     }
   }
