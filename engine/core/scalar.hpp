@@ -65,9 +65,14 @@ inline c128 log1p(c128 z) {
   const double x = z.real(), y = z.imag();
   return {0.5 * std::log1p(2 * x + x * x + y * y), std::atan2(y, 1 + x)};
 }
-// erf has no complex implementation here: the op table marks it complex-ineligible and
-// the complex-step oracle never evaluates it. Returning NaN makes a misuse visible.
-inline c128 erf(c128) { return {std::nan(""), std::nan("")}; }
+// erf has no complex implementation here: the op table marks it complex-ineligible, so the
+// complex-step oracle never puts an imaginary part through it. It still evaluates erf of
+// values that do not move with the sources (a constant's erf deciding a cond), whose
+// imaginary part is exactly 0: those get the real erf. Any other input is a misuse: NaN.
+inline c128 erf(c128 z) {
+  if (z.imag() == 0) return {std::erf(z.real()), 0.0};
+  return {std::nan(""), std::nan("")};
+}
 
 // Real part: the value branches are decided on.
 inline double real_part(double x) { return x; }
