@@ -31,6 +31,7 @@
 #include "oracles/evaluate.hpp"
 #include "oracles/finite_difference.hpp"
 #include "oracles/forward_mode.hpp"
+#include "oracles/objective.hpp"
 
 namespace {
 
@@ -183,6 +184,25 @@ void BM_Oracle_EvaluateOneShot(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(oracles::evaluate<double>(f.g, f.f64_inputs, true));
 }
 BENCHMARK(BM_Oracle_EvaluateOneShot)->Unit(benchmark::kMicrosecond);
+
+// The serial part of every check: preparing the objective (base-point evaluation, the tape
+// analysis, f at the base point). With the per-thread compile of the evaluator it bounds
+// parallel_efficiency (Amdahl).
+void BM_Oracle_MakeObjective(benchmark::State& state) {
+  const Fixture& f = fixture();
+  for (auto _ : state) benchmark::DoNotOptimize(oracles::make_objective(f.g, f.inputs, 0));
+}
+BENCHMARK(BM_Oracle_MakeObjective)->Unit(benchmark::kMicrosecond);
+
+void BM_Oracle_CompileRunner(benchmark::State& state) {
+  const Fixture& f = fixture();
+  const oracles::Objective o = oracles::make_objective(f.g, f.inputs, 0);
+  for (auto _ : state) {
+    oracles::ObjectiveRunner<double> runner(o);
+    benchmark::DoNotOptimize(runner);
+  }
+}
+BENCHMARK(BM_Oracle_CompileRunner)->Unit(benchmark::kMicrosecond);
 
 void BM_Engine_ForwardBackward(benchmark::State& state) {
   const Fixture& f = fixture();
