@@ -22,6 +22,9 @@ enum class CutRule : std::uint8_t {
   outside_recording,   // the op ran while the tape was not recording (before start / after stop)
   stop_recording,      // the op ran inside tape.stop_recording()
 };
+// The vocabulary's words ("stop_gradient", "non-differentiable", ...; "not watched", "no path",
+// ...): spelled here only. The connectivity oracle names its predictions with the same words
+// (oracles::rule_words / reason_words forward to these) so a report can set them side by side.
 const char* cut_rule_name(CutRule);
 const char* none_reason_name(NoneReason);
 

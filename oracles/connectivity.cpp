@@ -21,29 +21,6 @@
 
 namespace tc::oracles {
 
-const char* reason_words(NoneReason r) {
-  switch (r) {
-    case NoneReason::not_watched: return "not watched";
-    case NoneReason::integer_source: return "integer source";
-    case NoneReason::integer_target: return "integer target";
-    case NoneReason::no_path: return "no path";
-    case NoneReason::cut: return "path cut";
-  }
-  return "?";
-}
-
-const char* rule_words(CutRule r) {
-  switch (r) {
-    case CutRule::stop_gradient: return "stop_gradient";
-    case CutRule::non_differentiable: return "non-differentiable";
-    case CutRule::integer_dtype: return "integer dtype";
-    case CutRule::untaken_branch: return "untaken branch";
-    case CutRule::outside_recording: return "outside recording";
-    case CutRule::stop_recording: return "stop_recording";
-  }
-  return "?";
-}
-
 std::string SourcePrediction::sentence(const std::string& target) const {
   const std::string d = "d " + target + " / d " + source;
   if (connected) return d + ": a value (a recorded, gradient-passing path connects them)";

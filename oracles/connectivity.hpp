@@ -77,8 +77,9 @@ ConnectivityPrediction predict_connectivity(const graph::Graph& g, const eut::In
 std::vector<Finding> check_connectivity(const graph::Graph& g, const eut::InputValues& inputs,
                                         const eut::RunResult& run, const eut::Capabilities& engine = {});
 
-// The vocabulary's words ("not watched", "stop_gradient", ...), spelled as the engine does.
-const char* reason_words(NoneReason r);
-const char* rule_words(CutRule r);
+// The vocabulary's words ("not watched", "stop_gradient", ...): the engine's own, spelled once
+// in engine/explain.hpp (words only; none of the engine's tape code).
+inline const char* reason_words(NoneReason r) { return none_reason_name(r); }
+inline const char* rule_words(CutRule r) { return cut_rule_name(r); }
 
 }  // namespace tc::oracles

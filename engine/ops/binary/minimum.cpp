@@ -3,41 +3,17 @@
 // Kink at a = b: the whole gradient goes to the FIRST operand (TF's _MinimumGrad uses
 // x <= y), and the forward on dual/complex numbers picks a there too. A NaN operand wins
 // (NaN propagates) and takes the gradient. Branches: 0 = a won, 1 = b won, 2 = tie (or NaN).
-#include <cmath>
+#include <functional>
 
-#include "engine/ops/binary/binary.hpp"
-#include "engine/ops/grad_util.hpp"
-#include "engine/ops/kernel.hpp"
+#include "engine/ops/binary/extremum.hpp"
 
 namespace tc {
 namespace {
 
-// Decided on real parts; shared by the forward and the VJP's mask.
-bool a_wins(double a, double b) { return std::isnan(a) || (!std::isnan(b) && a <= b); }
-
-template <class S>
-void forward(const OpAttrs&, const In<S>* in, int, Out<S> out, Branches* branches) {
-  kernel::binary(in[0], in[1], out, [branches](S a, S b) {
-    const double ra = real_part(a), rb = real_part(b);
-    if (branches) branches->add(ra < rb ? 0 : ra > rb ? 1 : 2);
-    return a_wins(ra, rb) ? a : b;
-  });
-}
+using Rule = Extremum<std::less<double>>;  // a < b: a wins
 
 TensorSpec infer(const OpAttrs&, const TensorSpec* in, int n) {
   return kernel::infer_binary_float("minimum", in, n);
-}
-
-void vjp(const VjpArgs& v, std::optional<Tensor>* g) {
-  const Tensor& a = v.inputs[0];
-  const Tensor& b = v.inputs[1];
-  const Shape& out = v.output.shape();
-  const Tensor to_a = mask_like2(a, b, out, [](double x, double y) { return a_wins(x, y) ? 1.0 : 0.0; },
-                                 v.grad.dtype());
-  const Tensor to_b = mask_like2(a, b, out, [](double x, double y) { return a_wins(x, y) ? 0.0 : 1.0; },
-                                 v.grad.dtype());
-  g[0] = unbroadcast(mul(v.grad, to_a), a.shape());
-  g[1] = unbroadcast(mul(v.grad, to_b), b.shape());
 }
 
 }  // namespace
@@ -45,8 +21,8 @@ void vjp(const VjpArgs& v, std::optional<Tensor>* g) {
 extern const OpDef op_minimum{
     "minimum", "binary", 2, {{"a"}, {"b"}}, "", "float, float -> same (broadcast)",
     "a = b: the whole gradient goes to a (TF: x <= y)",
-    "y = min(a, b); dy/da = [a <= b], dy/db = [a > b]", true, 1.0, &infer, TC_FORWARDS(forward),
-    &vjp};
+    "y = min(a, b); dy/da = [a <= b], dy/db = [a > b]", true, 1.0, &infer,
+    TC_FORWARDS(Rule::forward), &Rule::vjp};
 
 Tensor minimum(const Tensor& a, const Tensor& b) { return apply_op(op_minimum, {a, b}); }
 

@@ -2,7 +2,7 @@
 
 #include "engine/core/errors.hpp"
 #include "engine/ops/binary/binary.hpp"
-#include "engine/ops/op_table.hpp"
+#include "tests/engine/ops/binary/extremum_checks.hpp"
 #include "tests/support/expect_ad.hpp"
 
 namespace tc::test {
@@ -14,8 +14,7 @@ TEST(Maximum, PicksTheLargerOperand) {
 
 TEST(Maximum, TieSendsTheWholeGradientToTheFirstOperand) {
   // TF: gradient to x where x >= y. Zero (not None) for the losing operand (R5).
-  expect_ad({"maximum", {t64({2, -1}, {2}), t64({2, -1}, {2})}, {}, {2, -1},
-             {{{1, 1}}, {{0, 0}}}});
+  expect_tie_goes_to_first_operand("maximum", {2, -1});
 }
 
 TEST(Maximum, BroadcastScalarAgainstVector) {
@@ -27,14 +26,9 @@ TEST(Maximum, BroadcastScalarAgainstVector) {
 }
 
 TEST(Maximum, RecordsWhichOperandWon) {
-  const OpDef& op = get_op("maximum");
-  const std::vector<double> a{1, 2, 3}, b{2, 2, 1};
-  const TensorSpec s{DType::f64, Shape{3}};
-  const In<double> in[2] = {{a.data(), s}, {b.data(), s}};
-  std::vector<double> y(3);
-  Branches br;
-  op.forward_f64({}, in, 2, {y.data(), s}, &br);
-  EXPECT_EQ(br.sides, (std::vector<std::int32_t>{1, 2, 0}));
+  // a = {1, 2, 3}, b = {2, 2, 1}: b wins, tie, a wins.
+  EXPECT_EQ(recorded_sides("maximum", {1, 2, 3}, {2, 2, 1}),
+            (std::vector<std::int32_t>{1, 2, 0}));
 }
 
 TEST(Maximum, IncompatibleShapesRaiseWithBothShapes) {

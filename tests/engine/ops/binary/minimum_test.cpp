@@ -2,7 +2,7 @@
 
 #include "engine/core/errors.hpp"
 #include "engine/ops/binary/binary.hpp"
-#include "engine/ops/op_table.hpp"
+#include "tests/engine/ops/binary/extremum_checks.hpp"
 #include "tests/support/expect_ad.hpp"
 
 namespace tc::test {
@@ -14,8 +14,7 @@ TEST(Minimum, PicksTheSmallerOperand) {
 
 TEST(Minimum, TieSendsTheWholeGradientToTheFirstOperand) {
   // TF: gradient to x where x <= y. Zero (not None) for the losing operand (R5).
-  expect_ad({"minimum", {t64({0.5, -3}, {2}), t64({0.5, -3}, {2})}, {}, {0.5, -3},
-             {{{1, 1}}, {{0, 0}}}});
+  expect_tie_goes_to_first_operand("minimum", {0.5, -3});
 }
 
 TEST(Minimum, BroadcastColumnAgainstRow) {
@@ -26,14 +25,9 @@ TEST(Minimum, BroadcastColumnAgainstRow) {
 }
 
 TEST(Minimum, RecordsWhichOperandWon) {
-  const OpDef& op = get_op("minimum");
-  const std::vector<double> a{1, 2, 3}, b{2, 2, 1};
-  const TensorSpec s{DType::f64, Shape{3}};
-  const In<double> in[2] = {{a.data(), s}, {b.data(), s}};
-  std::vector<double> y(3);
-  Branches br;
-  op.forward_f64({}, in, 2, {y.data(), s}, &br);
-  EXPECT_EQ(br.sides, (std::vector<std::int32_t>{0, 2, 1}));
+  // a = {1, 2, 3}, b = {2, 2, 1}: a wins, tie, b wins.
+  EXPECT_EQ(recorded_sides("minimum", {1, 2, 3}, {2, 2, 1}),
+            (std::vector<std::int32_t>{0, 2, 1}));
 }
 
 TEST(Minimum, IntegerInputRaises) {
