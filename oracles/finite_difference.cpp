@@ -6,7 +6,6 @@
 #include <array>
 #include <cmath>
 #include <exception>
-#include <optional>
 
 #include "oracles/objective.hpp"
 #include "oracles/tolerance.hpp"
@@ -223,20 +222,12 @@ class Line {
   const std::vector<double>* direction_;
 };
 
-struct Task {
-  std::size_t source = 0;
-  std::int64_t index = 0;  // element, or direction number
-};
-
-// Per task: the screening difference (pass 1), then the decision (pass 2).
+// Per task: the screening difference (pass 1), then whether Ridders' estimate awaits the
+// decision (pass 3).
 struct Slot {
   bool screened = false;  // the screening stencil was usable
   double screen_d = 0, screen_h = 0;
-  double engine = 0, engine_terms = 0;  // e and Σ|terms| behind it
-  double engine_rms = 0;                // projections: sqrt(Σ (g_i u_i)²)
-  double direction_norm = 1;            // projections: ‖u‖₂ (1 for one element)
-  bool pending = false;                 // Ridders' estimate awaits the decision (pass 3)
-  EntryCheck check;
+  bool pending = false;
 };
 
 double inf_norm(const std::vector<double>& v) {
@@ -244,8 +235,6 @@ double inf_norm(const std::vector<double>& v) {
   for (double x : v) m = std::max(m, std::abs(x));
   return m;
 }
-
-int thread_count(int requested) { return requested > 0 ? requested : omp_get_max_threads(); }
 
 }  // namespace
 
@@ -259,36 +248,11 @@ std::vector<Finding> check_finite_differences(const graph::Graph& g, const eut::
     const Objective o = make_objective(g, inputs, k);
     const ToleranceContext& ctx = o.tolerance;
     const std::size_t n_sources = o.statement.sources.size();
-
-    std::vector<std::optional<Finding>> early(n_sources);
-    std::vector<const eut::Value*> engine(n_sources, nullptr);
-    std::vector<std::vector<double>> directions;  // per (source, direction), projection mode
-    std::vector<std::size_t> first_task(n_sources + 1, 0);
-    std::vector<Task> tasks;
-    for (std::size_t s = 0; s < n_sources; ++s) {
-      first_task[s] = tasks.size();
-      EngineGradient eg = engine_gradient(o, engine_result, s, kOracle);
-      if (eg.finding) {
-        early[s] = std::move(eg.finding);
-        continue;
-      }
-      engine[s] = eg.value;
-      const auto n = static_cast<std::int64_t>(eg.value->data.size());
-      if (projection) {
-        for (int d = 0; d < opt.directions && n > 0; ++d) tasks.push_back({s, d});
-      } else {
-        for (std::int64_t j = 0; j < n; ++j) tasks.push_back({s, j});
-      }
-    }
-    first_task[n_sources] = tasks.size();
-    if (projection) {
-      directions.resize(tasks.size());
-      for (std::size_t t = 0; t < tasks.size(); ++t) {
-        const std::uint64_t stream = mix_seed(opt.seed) ^ mix_seed(0x6664ULL + static_cast<std::uint64_t>(k)) ^
-                                     mix_seed((tasks[t].source << 20) + static_cast<std::uint64_t>(tasks[t].index));
-        directions[t] = random_direction(engine[tasks[t].source]->data.size(), stream);
-      }
-    }
+    // Every element, or random directions with the engine's <g, u> for each.
+    EntryPlan plan = plan_entries(o, engine_result, kOracle, !projection,
+                                  DirectionDraw{opt.directions, opt.seed, 0x6664ULL});
+    const std::vector<EntryTask>& tasks = plan.tasks;
+    const std::vector<const eut::Value*>& engine = plan.engine;
 
     // The absolute rounding of one value of f, and each source's scale of steps.
     const double noise = rounding_bound(ctx, ctx.oracle_unit, o.magnitude);
@@ -298,37 +262,15 @@ std::vector<Finding> check_finite_differences(const graph::Graph& g, const eut::
       if (engine[s]) source_scale[s] = std::max(inf_norm(o.base.at(o.statement.sources[s])), 1.0);
 
     std::vector<Slot> slots(tasks.size());
-    auto scale_of = [&](const Task& t) {
+    std::vector<EntryCheck> checks(tasks.size());
+    auto scale_of = [&](const EntryTask& t) {
       if (projection) return source_scale[t.source];
       const double x = o.base.at(o.statement.sources[t.source])[static_cast<std::size_t>(t.index)];
       return std::max(std::abs(x), 1.0);
     };
     auto line = [&](ObjectiveRunner<double>& runner, std::size_t t) {
-      return Line(o, runner, tasks[t].source, tasks[t].index, projection ? &directions[t] : nullptr);
+      return Line(o, runner, tasks[t].source, tasks[t].index, projection ? &plan.directions[t] : nullptr);
     };
-
-    // The engine's number for each task, in a fixed order.
-    for (std::size_t t = 0; t < tasks.size(); ++t) {
-      const std::vector<double>& gv = engine[tasks[t].source]->data;
-      if (projection) {
-        double e = 0, terms = 0, squares = 0;
-        for (std::size_t i = 0; i < gv.size(); ++i) {
-          const double term = gv[i] * directions[t][i];
-          e += term;
-          terms += std::abs(term);
-          squares += term * term;
-        }
-        slots[t].engine = e;
-        slots[t].engine_terms = terms;
-        slots[t].engine_rms = std::sqrt(squares);
-        double u2 = 0;
-        for (double ui : directions[t]) u2 += ui * ui;
-        slots[t].direction_norm = std::sqrt(u2);
-      } else {
-        slots[t].engine = gv[static_cast<std::size_t>(tasks[t].index)];
-        slots[t].engine_terms = std::abs(slots[t].engine);
-      }
-    }
 
     const auto n_tasks = static_cast<std::int64_t>(tasks.size());
     // The engine's rounding observed on this graph; it only matters next to FD's own error
@@ -339,7 +281,7 @@ std::vector<Finding> check_finite_differences(const graph::Graph& g, const eut::
     // 1. The screening central difference of every task, in parallel: each thread owns its
     //    compiled evaluator and writes only its tasks' slots.
     if (opt.screen) {
-#pragma omp parallel num_threads(thread_count(opt.threads))
+#pragma omp parallel num_threads(threads_or_default(opt.threads))
       {
         ObjectiveRunner<double> runner(o);
 #pragma omp for schedule(dynamic, 1)
@@ -365,18 +307,19 @@ std::vector<Finding> check_finite_differences(const graph::Graph& g, const eut::
         if (slots[t].screened) norm[tasks[t].source] = std::max(norm[tasks[t].source], std::abs(slots[t].screen_d));
     std::vector<std::size_t> need_ridders;
     for (std::size_t t = 0; t < tasks.size(); ++t) {
-      Slot& slot = slots[t];
-      EntryCheck& c = slot.check;
-      const double e = slot.engine;
+      const Slot& slot = slots[t];
+      const EngineEntry& engine_entry = plan.engine_entries[t];
+      EntryCheck& c = checks[t];
+      const double e = engine_entry.value;
       c.engine = e;
       const double norm_s = norm[tasks[t].source];
       if (slot.screened && std::isfinite(e)) {
-        const double scale = std::max(std::abs(slot.screen_d), projection ? slot.engine_terms : norm_s);
+        const double scale = std::max(std::abs(slot.screen_d), projection ? engine_entry.terms : norm_s);
         const double rounding = 2 * noise / slot.screen_h;
         const double err = rounding + opt.screen_resolution * scale;
-        const double terms = std::max({slot.engine_terms, std::abs(slot.screen_d), norm_s});
+        const double terms = std::max({engine_entry.terms, std::abs(slot.screen_d), norm_s});
         const double observed =
-            rho.observed(tasks[t].source, projection ? slot.engine_rms : terms, slot.direction_norm);
+            rho.observed(tasks[t].source, projection ? engine_entry.rms : terms, engine_entry.direction_norm);
         const Tolerance tol = tolerance(ctx, err, terms, observed);
         // Trusted only where its rounding is below its resolution: else Ridders decides.
         if (rounding <= opt.screen_resolution * scale && within(e, slot.screen_d, tol)) {
@@ -387,11 +330,8 @@ std::vector<Finding> check_finite_differences(const graph::Graph& g, const eut::
           continue;
         }
       }
-      if (!std::isfinite(e) && o.has_where) {
-        c.state = EntryCheck::State::inconclusive;
+      if (excuse_nan_leaked_by_where(o, c)) {
         c.reference = slot.screen_d;
-        c.why = "the engine's value is not finite and the graph has a where: TF lets a NaN of "
-                "the untaken branch leak into the gradient (documented)";
         continue;
       }
       need_ridders.push_back(t);
@@ -399,14 +339,13 @@ std::vector<Finding> check_finite_differences(const graph::Graph& g, const eut::
     // 3. Ridders' estimates, in parallel, only where needed.
     const auto n_ridders = static_cast<std::int64_t>(need_ridders.size());
     if (n_ridders > 0) {
-#pragma omp parallel num_threads(thread_count(opt.threads))
+#pragma omp parallel num_threads(threads_or_default(opt.threads))
       {
         ObjectiveRunner<double> runner(o);
 #pragma omp for schedule(dynamic, 1)
         for (std::int64_t k = 0; k < n_ridders; ++k) {
           const std::size_t t = need_ridders[static_cast<std::size_t>(k)];
-          Slot& slot = slots[t];
-          EntryCheck& c = slot.check;
+          EntryCheck& c = checks[t];
           const double scale = scale_of(tasks[t]);
           RiddersOptions ro;
           ro.h_start = opt.ridders_step * scale;
@@ -424,7 +363,7 @@ std::vector<Finding> check_finite_differences(const graph::Graph& g, const eut::
           }
           c.reference = est.value;
           c.error = est.error;
-          slot.pending = true;
+          slots[t].pending = true;
         }
       }
     }
@@ -433,29 +372,21 @@ std::vector<Finding> check_finite_differences(const graph::Graph& g, const eut::
     if (!projection)
       for (std::size_t t = 0; t < tasks.size(); ++t)
         if (slots[t].pending)
-          norm[tasks[t].source] = std::max(norm[tasks[t].source], std::abs(slots[t].check.reference));
+          norm[tasks[t].source] = std::max(norm[tasks[t].source], std::abs(checks[t].reference));
     for (std::size_t t = 0; t < tasks.size(); ++t) {
-      Slot& slot = slots[t];
-      if (!slot.pending) continue;
-      EntryCheck& c = slot.check;
+      if (!slots[t].pending) continue;
+      const EngineEntry& engine_entry = plan.engine_entries[t];
+      EntryCheck& c = checks[t];
       const double norm_s = norm[tasks[t].source];
-      const double terms = std::max({slot.engine_terms, std::abs(c.reference), norm_s});
+      const double terms = std::max({engine_entry.terms, std::abs(c.reference), norm_s});
       const double observed =
-          rho.observed(tasks[t].source, projection ? slot.engine_rms : terms, slot.direction_norm);
+          rho.observed(tasks[t].source, projection ? engine_entry.rms : terms, engine_entry.direction_norm);
       const Tolerance tol = tolerance(ctx, c.error, terms, observed);
       c.tolerance = tol.total();
       c.state = within(c.engine, c.reference, tol) ? EntryCheck::State::agree : EntryCheck::State::mismatch;
     }
 
-    for (std::size_t s = 0; s < n_sources; ++s) {
-      if (early[s]) {
-        findings.push_back(std::move(*early[s]));
-        continue;
-      }
-      std::vector<EntryCheck> entries;
-      for (std::size_t t = first_task[s]; t < first_task[s + 1]; ++t) entries.push_back(slots[t].check);
-      findings.push_back(summarize(o, s, kOracle, entries, projection ? "direction" : "element", !projection));
-    }
+    append_source_findings(o, plan, checks, kOracle, findings);
   }
   return findings;
 }

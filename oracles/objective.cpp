@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <cstdio>
 #include <exception>
 #include <limits>
@@ -805,6 +806,168 @@ Finding summarize(const Objective& o, std::size_t source, const char* oracle,
                inconclusive_note;
   }
   return f;
+}
+
+bool excuse_nan_leaked_by_where(const Objective& o, EntryCheck& c) {
+  if (std::isfinite(c.engine) || !o.has_where) return false;
+  c.state = EntryCheck::State::inconclusive;
+  c.why = "the engine's value is not finite and the graph has a where: TF lets a NaN of "
+          "the untaken branch leak into the gradient (documented)";
+  return true;
+}
+
+EntryPlan plan_entries(const Objective& o, const eut::RunResult& engine_result, const char* oracle,
+                       bool per_element, const DirectionDraw& draw) {
+  const std::size_t n_sources = o.statement.sources.size();
+  EntryPlan plan;
+  plan.per_element = per_element;
+  plan.early.resize(n_sources);
+  plan.engine.assign(n_sources, nullptr);
+  plan.first.assign(n_sources + 1, 0);
+  std::vector<EntryTask>& tasks = plan.tasks;
+  for (std::size_t s = 0; s < n_sources; ++s) {
+    plan.first[s] = tasks.size();
+    EngineGradient eg = engine_gradient(o, engine_result, s, oracle);
+    if (eg.finding) {
+      plan.early[s] = std::move(eg.finding);
+      continue;
+    }
+    plan.engine[s] = eg.value;
+    const auto n = static_cast<std::int64_t>(eg.value->data.size());
+    const std::int64_t count = per_element ? n : (n > 0 ? draw.count : 0);
+    for (std::int64_t j = 0; j < count; ++j) tasks.push_back({s, j});
+  }
+  plan.first[n_sources] = tasks.size();
+
+  if (!per_element) {
+    // Seeded by (seed, salt + statement, source, direction number): the same directions for
+    // any thread count, and for a statement whatever other statements the graph has.
+    const std::uint64_t statement_stream =
+        mix_seed(draw.seed) ^ mix_seed(draw.salt + static_cast<std::uint64_t>(o.gradient));
+    plan.directions.resize(tasks.size());
+    for (std::size_t t = 0; t < tasks.size(); ++t) {
+      const std::uint64_t stream =
+          statement_stream ^ mix_seed((tasks[t].source << 20) + static_cast<std::uint64_t>(tasks[t].index));
+      plan.directions[t] = random_direction(plan.engine[tasks[t].source]->data.size(), stream);
+    }
+  }
+
+  // The engine's side, <g, u> summed in element order, in a fixed order of entries.
+  plan.engine_entries.resize(tasks.size());
+  for (std::size_t t = 0; t < tasks.size(); ++t) {
+    const std::vector<double>& gv = plan.engine[tasks[t].source]->data;
+    EngineEntry& e = plan.engine_entries[t];
+    if (per_element) {
+      e.value = gv[static_cast<std::size_t>(tasks[t].index)];
+      e.terms = std::abs(e.value);
+      e.rms = e.terms;
+      continue;
+    }
+    const std::vector<double>& u = plan.directions[t];
+    double sum = 0, terms = 0, squares = 0;
+    for (std::size_t i = 0; i < gv.size(); ++i) {
+      const double term = gv[i] * u[i];
+      sum += term;
+      terms += std::abs(term);
+      squares += term * term;
+    }
+    e.value = sum;
+    e.terms = terms;
+    e.rms = std::sqrt(squares);
+    double u2 = 0;
+    for (double ui : u) u2 += ui * ui;
+    e.direction_norm = std::sqrt(u2);
+  }
+  return plan;
+}
+
+void append_source_findings(const Objective& o, EntryPlan& plan, const std::vector<EntryCheck>& checks,
+                            const char* oracle, std::vector<Finding>& findings) {
+  for (std::size_t s = 0; s < plan.early.size(); ++s) {
+    if (plan.early[s]) {
+      findings.push_back(std::move(*plan.early[s]));
+      continue;
+    }
+    const std::vector<EntryCheck> entries(checks.begin() + static_cast<std::ptrdiff_t>(plan.first[s]),
+                                          checks.begin() + static_cast<std::ptrdiff_t>(plan.first[s + 1]));
+    findings.push_back(summarize(o, s, oracle, entries, plan.per_element ? "element" : "direction",
+                                 plan.per_element));
+  }
+}
+
+int threads_or_default(int requested) { return requested > 0 ? requested : omp_get_max_threads(); }
+
+std::vector<EntryCheck> compare_propagated(const Objective& o, const EntryPlan& plan,
+                                           const std::vector<PropagatedReference>& references,
+                                           const RoundingProbe& rho, const char* not_evaluated,
+                                           int threads) {
+  const ToleranceContext& ctx = o.tolerance;
+  const std::vector<EntryTask>& tasks = plan.tasks;
+  // Each source's largest reference element (a direction's value is no element's scale).
+  std::vector<double> norm(plan.engine.size(), 0.0);
+  if (plan.per_element)
+    for (std::size_t t = 0; t < tasks.size(); ++t)
+      if (references[t].evaluated)
+        norm[tasks[t].source] = std::max(norm[tasks[t].source], std::abs(references[t].value));
+
+  // In order (cheap): compare. A disagreement goes to the kink probe.
+  std::vector<EntryCheck> checks(tasks.size());
+  std::vector<std::size_t> disagree;
+  for (std::size_t t = 0; t < tasks.size(); ++t) {
+    const PropagatedReference& ref = references[t];
+    const EngineEntry& engine = plan.engine_entries[t];
+    EntryCheck& c = checks[t];
+    c.engine = engine.value;
+    c.reference = ref.value;
+    if (!ref.evaluated) {
+      c.state = EntryCheck::State::inconclusive;
+      c.why = not_evaluated;
+      continue;
+    }
+    c.error = rounding_bound(ctx, unit_roundoff(DType::f64), ref.terms);
+    const double terms = std::max({engine.terms, std::abs(c.reference), ref.terms, norm[tasks[t].source]});
+    const double observed =
+        rho.observed(tasks[t].source, plan.per_element ? terms : engine.rms, engine.direction_norm);
+    const Tolerance tol = tolerance(ctx, c.error, terms, observed);
+    c.tolerance = tol.total();
+    if (within(c.engine, c.reference, tol))
+      c.state = EntryCheck::State::agree;
+    else if (!excuse_nan_leaked_by_where(o, c))
+      disagree.push_back(t);
+  }
+
+  // In parallel where needed: a disagreement at a point on a kink is inconclusive.
+  const double radius = kink_radius(ctx);
+  const auto n_disagree = static_cast<std::int64_t>(disagree.size());
+  if (n_disagree > 0) {
+#pragma omp parallel num_threads(threads)
+    {
+      ObjectiveRunner<double> runner(o);
+#pragma omp for schedule(dynamic, 1)
+      for (std::int64_t k = 0; k < n_disagree; ++k) {
+        const std::size_t t = disagree[static_cast<std::size_t>(k)];
+        const EntryTask& task = tasks[t];
+        EntryCheck& c = checks[t];
+        // The probe's reach scales with the point: the element, or the source's largest one.
+        const std::vector<double>& x0 = o.base.at(o.statement.sources[task.source]);
+        double scale = 1.0;
+        if (plan.per_element)
+          scale = std::max(std::abs(x0[static_cast<std::size_t>(task.index)]), 1.0);
+        else
+          for (double xi : x0) scale = std::max(scale, std::abs(xi));
+        const bool kink = plan.per_element
+                              ? near_kink(o, runner, task.source, task.index, nullptr, radius * scale)
+                              : near_kink(o, runner, task.source, 0, &plan.directions[t], radius * scale);
+        if (kink) {
+          c.state = EntryCheck::State::inconclusive;
+          c.why = "the point lies on a kink, where the derivative is a convention";
+        } else {
+          c.state = EntryCheck::State::mismatch;
+        }
+      }
+    }
+  }
+  return checks;
 }
 
 namespace {

@@ -1,6 +1,6 @@
 // The scalar function a numerical oracle differentiates for one Gradient statement, and the
-// bookkeeping every such oracle shares (which engine gradient to compare, how per-entry
-// comparisons become one Finding).
+// bookkeeping every such oracle shares (which engine gradient to compare, which entries of it,
+// how per-entry comparisons become one Finding).
 //
 // For statement k — `tape.gradient(T, [s_1 .. s_m], output_gradients = v)` — the function is
 //   f(s_1 .. s_m) = Σ_i v_i · T_i     (v = ones when absent; v held at its base value)
@@ -180,6 +180,88 @@ struct EntryCheck {
 // index is an element index (reported as worst_entry) or not (-1).
 Finding summarize(const Objective& o, std::size_t source, const char* oracle,
                   const std::vector<EntryCheck>& entries, const char* what, bool flat_index);
+
+// TF lets a NaN of a where's untaken branch leak into the gradient (documented): an engine
+// value that is not finite, on a graph with a where, is no evidence of a wrong gradient. In
+// that case marks `c` inconclusive and returns true; otherwise leaves it alone.
+bool excuse_nan_leaked_by_where(const Objective& o, EntryCheck& c);
+
+// --- the entries of one statement ---------------------------------------------------------
+
+// One entry to compare: element `index` of source `source`, or its direction number `index`
+// (projection modes).
+struct EntryTask {
+  std::size_t source = 0;
+  std::int64_t index = 0;
+};
+
+// The engine's number for one entry — its element, or <g, u> summed in element order — and
+// the magnitudes a tolerance scales with.
+struct EngineEntry {
+  double value = 0;
+  double terms = 0;           // Σ|g_i u_i| (|g_j| for an element)
+  double rms = 0;             // sqrt(Σ (g_i u_i)²) (|g_j| for an element)
+  double direction_norm = 1;  // ‖u‖₂ (1 for an element)
+};
+
+// Random directions for the projection modes: `count` per source, drawn from `seed`; `salt`
+// keeps one oracle's directions apart from another's, and the statement's index is added to
+// it so that each statement draws its own.
+struct DirectionDraw {
+  int count = 0;
+  std::uint64_t seed = 0, salt = 0;
+};
+
+// What an oracle compares for one statement, source by source, in a fixed order: the entries
+// of source s are tasks[first[s]] .. tasks[first[s + 1] - 1]. A source with nothing to compare
+// has no entries and its finding (engine_gradient's) in `early` instead.
+struct EntryPlan {
+  bool per_element = true;                      // entries are elements, else random directions
+  std::vector<std::optional<Finding>> early;    // per source
+  std::vector<const eut::Value*> engine;        // per source: its engine gradient, null if early
+  std::vector<std::size_t> first;               // per source, and one past the last entry
+  std::vector<EntryTask> tasks;                 // per entry
+  std::vector<std::vector<double>> directions;  // per entry: u (projection modes only)
+  std::vector<EngineEntry> engine_entries;      // per entry
+};
+
+// Every element of every source with an engine gradient (per_element), or `draw.count` random
+// directions of each such source that has elements; with the engine's number for each.
+EntryPlan plan_entries(const Objective& o, const eut::RunResult& engine_result, const char* oracle,
+                       bool per_element, const DirectionDraw& draw = {});
+
+// Each source's finding, in source order: its early one (moved out of `plan`), or the summary
+// of its entries — checks[t] for entry t — as "element"s with flat indices or as "direction"s.
+void append_source_findings(const Objective& o, EntryPlan& plan, const std::vector<EntryCheck>& checks,
+                            const char* oracle, std::vector<Finding>& findings);
+
+// OpenMP threads for an oracle's parallel passes: `requested`, or the OpenMP default for 0.
+int threads_or_default(int requested);
+
+// --- oracles that propagate the derivative through f (complex step, dual numbers) ----------
+
+// One entry's reference as such an oracle computed it: exact but for the f64 rounding of the
+// terms behind it, so its error estimate needs no step size.
+struct PropagatedReference {
+  bool evaluated = false;       // the evaluation ran and both numbers are finite
+  double value = 0, terms = 0;  // the reference and Σ|terms| behind it
+};
+
+// The verdict on every entry of `plan` against references[t], deterministic for any thread
+// count:
+//  - an entry whose reference was not evaluated is inconclusive (`not_evaluated` says why);
+//  - one within tolerance agrees: the error is the f64 rounding of its terms, the terms at
+//    least the largest reference element of its source (an f32 backward pass errs relative
+//    to the largest terms it sums, not to each small entry), plus the engine's rounding as
+//    `rho` observed it;
+//  - a disagreement is inconclusive where the engine's NaN may have leaked from a where
+//    (excuse_nan_leaked_by_where) or where the point lies on a kink (near_kink within
+//    kink_radius, probed in parallel over `threads`): the derivative there is a convention;
+//  - any other disagreement is a mismatch.
+std::vector<EntryCheck> compare_propagated(const Objective& o, const EntryPlan& plan,
+                                           const std::vector<PropagatedReference>& references,
+                                           const RoundingProbe& rho, const char* not_evaluated,
+                                           int threads);
 
 // --- many graphs ----------------------------------------------------------------------------
 

@@ -6,37 +6,23 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <cstring>
 #include <string>
 
 #include "eut/engine_under_test.hpp"
 #include "tests/eut/ir_builder.hpp"
+#include "tests/oracles/oracle_test_support.hpp"
 
 namespace tc::oracles {
 namespace {
 
-using namespace tc::test::ir;  // NOLINT
-
-graph::Graph one_input_graph(std::vector<double> x, Block body, DType dtype = DType::f64) {
-  graph::Graph g;
-  const Shape shape{static_cast<std::int64_t>(x.size())};
-  g.inputs = {variable("%x", shape, std::move(x), true, dtype)};
-  g.tapes = {tape("t")};
-  g.body = {record("t", std::move(body)), gradient({"%g"}, "t", "%loss", {"%x"})};
-  return g;
-}
+using namespace tc::test::ir;              // NOLINT
+using namespace tc::oracles::test_support;  // NOLINT
 
 // loss = sum(log1p(x²) * tanh(x) / (1 + exp(x)))
 Block smooth_body() {
   return {op("%xx", "mul", {"%x", "%x"}), op("%l", "log1p", {"%xx"}), op("%t", "tanh", {"%x"}),
           op("%p", "mul", {"%l", "%t"}), op("%e", "exp", {"%x"}), op("%one", "add", {"%e", "%e"}),
           op("%q", "div", {"%p", "%one"}), op("%loss", "reduce_sum", {"%q"})};
-}
-
-eut::RunResult run(const graph::Graph& g) {
-  eut::RunResult r = eut::make_reference_engine()->run(g, {});
-  EXPECT_FALSE(r.error) << r.error->message;
-  return r;
 }
 
 const std::vector<double> kX = {-2.1, -0.3, 0.05, 0.8, 3.3, 1e-3};
@@ -74,48 +60,9 @@ TEST(ComplexStep, F32EngineAgreesWithinItsRounding) {
   EXPECT_EQ(check_complex_step(g, {}, wrong)[0].outcome, Outcome::mismatch);
 }
 
-// The BENCH_GRAPH of ../shared/BENCH_GRAPH.md (8×8 sources, 8 iterations: it amplifies
-// perturbations, so its gradients are ~1e3 and the engine's rounding grows faster than the
-// depth): x = tanh(a @ b) + sigmoid(c); 8×: x = exp(-(x·x))·b + log1p(c·c) - sin(x) @ a.
-graph::Graph bench_graph(DType dtype) {
-  graph::Graph g;
-  for (const char* name : {"%a", "%b", "%c"}) {
-    graph::Input in = variable(name, Shape{8, 8}, {}, true, dtype);
-    in.init.kind = graph::Init::Kind::normal;
-    in.init.a = 0;
-    in.init.b = 1;
-    in.init.seed = static_cast<std::uint64_t>(name[1]);
-    g.inputs.push_back(in);
-  }
-  g.tapes = {tape("t")};
-  Block body = {op("%ab", "matmul", {"%a", "%b"}), op("%t", "tanh", {"%ab"}), op("%sc", "sigmoid", {"%c"}),
-                op("%x0", "add", {"%t", "%sc"})};
-  for (int i = 0; i < 8; ++i) {
-    const std::string p = "%i" + std::to_string(i), x = "%x" + std::to_string(i);
-    for (Statement s : {op(p + "xx", "mul", {x, x}), op(p + "n", "neg", {p + "xx"}), op(p + "e", "exp", {p + "n"}),
-                        op(p + "eb", "mul", {p + "e", "%b"}), op(p + "cc", "mul", {"%c", "%c"}),
-                        op(p + "l", "log1p", {p + "cc"}), op(p + "s", "sin", {x}),
-                        op(p + "sa", "matmul", {p + "s", "%a"}), op(p + "u", "add", {p + "eb", p + "l"}),
-                        op("%x" + std::to_string(i + 1), "sub", {p + "u", p + "sa"})})
-      body.push_back(s);
-  }
-  body.push_back(op("%sq", "mul", {"%x8", "%x8"}));
-  body.push_back(op("%loss", "reduce_sum", {"%sq"}));
-  g.body = {record("t", std::move(body)), gradient({"%ga", "%gb", "%gc"}, "t", "%loss", {"%a", "%b", "%c"})};
-  return g;
-}
-
 TEST(ComplexStep, BenchGraphAgreesAndCatchesSmallErrors) {
-  for (DType d : {DType::f64, DType::f32}) {
-    const graph::Graph g = bench_graph(d);
-    const eut::RunResult r = run(g);
-    for (const Finding& f : check_complex_step(g, {}, r)) EXPECT_EQ(f.outcome, Outcome::agree) << f.detail;
-    // 1e-6 relative is below an f32 engine's rounding on this graph; 1e-3 is not.
-    const double off = d == DType::f64 ? 1e-6 : 1e-3;
-    eut::RunResult wrong = r;
-    for (double& x : wrong.gradients[0].values[0]->data) x *= 1 + off;
-    EXPECT_EQ(check_complex_step(g, {}, wrong)[0].outcome, Outcome::mismatch) << dtype_name(d);
-  }
+  expect_bench_graph_agrees_and_catches_small_errors(
+      [](const graph::Graph& g, const eut::RunResult& r) { return check_complex_step(g, {}, r); }, 0);
 }
 
 TEST(ComplexStep, OpsWithoutComplexExtensionMakeTheGraphIneligible) {
@@ -156,15 +103,10 @@ TEST(ComplexStep, BitIdenticalForAnyThreadCount) {
   r.gradients[0].values[0]->data[2] *= 1 + 1e-9;
   ComplexStepOptions opt;
   opt.threads = 1;
-  const Finding one = check_complex_step(g, {}, r, opt)[0];
+  const std::vector<Finding> one = check_complex_step(g, {}, r, opt);
   for (int threads : {2, 5}) {
     opt.threads = threads;
-    const Finding f = check_complex_step(g, {}, r, opt)[0];
-    EXPECT_EQ(f.outcome, one.outcome);
-    EXPECT_EQ(f.detail, one.detail);
-    EXPECT_EQ(std::memcmp(&f.max_abs_error, &one.max_abs_error, sizeof(double)), 0);
-    EXPECT_EQ(std::memcmp(&f.tolerance, &one.tolerance, sizeof(double)), 0);
-    EXPECT_EQ(f.worst_entry, one.worst_entry);
+    expect_identical(one, check_complex_step(g, {}, r, opt));
   }
 }
 

@@ -7,17 +7,18 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <cstring>
 #include <string>
 
 #include "eut/engine_under_test.hpp"
 #include "eut/inputs.hpp"
 #include "tests/eut/ir_builder.hpp"
+#include "tests/oracles/oracle_test_support.hpp"
 
 namespace tc::oracles {
 namespace {
 
-using namespace tc::test::ir;  // NOLINT
+using namespace tc::test::ir;              // NOLINT
+using namespace tc::oracles::test_support;  // NOLINT
 
 // --- the numeric core -----------------------------------------------------------------------
 
@@ -86,27 +87,6 @@ TEST(Ridders, OneSidedTableauExtrapolatesFirstOrderErrors) {
 
 // --- the oracle on graphs ---------------------------------------------------------------------
 
-graph::Graph one_input_graph(std::vector<double> x, Block body, DType dtype = DType::f64) {
-  graph::Graph g;
-  const Shape shape{static_cast<std::int64_t>(x.size())};
-  g.inputs = {variable("%x", shape, std::move(x), true, dtype)};
-  g.tapes = {tape("t")};
-  g.body = {record("t", std::move(body)), gradient({"%g"}, "t", "%loss", {"%x"})};
-  return g;
-}
-
-eut::RunResult run(const graph::Graph& g) {
-  eut::RunResult r = eut::make_reference_engine()->run(g, {});
-  EXPECT_FALSE(r.error) << r.error->message;
-  return r;
-}
-
-// The engine's first gradient, scaled: a wrong engine.
-eut::RunResult scaled(eut::RunResult r, double factor, std::size_t source = 0) {
-  for (double& v : r.gradients.at(0).values.at(source)->data) v *= factor;
-  return r;
-}
-
 std::int64_t count(const std::vector<Finding>& fs, Outcome o) {
   std::int64_t n = 0;
   for (const Finding& f : fs) n += f.outcome == o;
@@ -148,37 +128,6 @@ graph::Graph mixing_graph(DType dtype) {
                          op("%x1", "add", {"%eb", "%l"}), op("%x2", "sub", {"%x1", "%sa"}),
                          op("%sq", "mul", {"%x2", "%x2"}), op("%loss", "reduce_sum", {"%sq"})}),
             gradient({"%ga", "%gb", "%gc"}, "t", "%loss", {"%a", "%b", "%c"})};
-  return g;
-}
-
-// The BENCH_GRAPH of ../shared/BENCH_GRAPH.md (8×8 sources, 8 iterations: it amplifies
-// perturbations, so its gradients are ~1e3 and the engine's rounding grows faster than the
-// depth): x = tanh(a @ b) + sigmoid(c); 8×: x = exp(-(x·x))·b + log1p(c·c) - sin(x) @ a.
-graph::Graph bench_graph(DType dtype) {
-  graph::Graph g;
-  for (const char* name : {"%a", "%b", "%c"}) {
-    graph::Input in = variable(name, Shape{8, 8}, {}, true, dtype);
-    in.init.kind = graph::Init::Kind::normal;
-    in.init.a = 0;
-    in.init.b = 1;
-    in.init.seed = static_cast<std::uint64_t>(name[1]);
-    g.inputs.push_back(in);
-  }
-  g.tapes = {tape("t")};
-  Block body = {op("%ab", "matmul", {"%a", "%b"}), op("%t", "tanh", {"%ab"}), op("%sc", "sigmoid", {"%c"}),
-                op("%x0", "add", {"%t", "%sc"})};
-  for (int i = 0; i < 8; ++i) {
-    const std::string p = "%i" + std::to_string(i), x = "%x" + std::to_string(i);
-    for (Statement s : {op(p + "xx", "mul", {x, x}), op(p + "n", "neg", {p + "xx"}), op(p + "e", "exp", {p + "n"}),
-                        op(p + "eb", "mul", {p + "e", "%b"}), op(p + "cc", "mul", {"%c", "%c"}),
-                        op(p + "l", "log1p", {p + "cc"}), op(p + "s", "sin", {x}),
-                        op(p + "sa", "matmul", {p + "s", "%a"}), op(p + "u", "add", {p + "eb", p + "l"}),
-                        op("%x" + std::to_string(i + 1), "sub", {p + "u", p + "sa"})})
-      body.push_back(s);
-  }
-  body.push_back(op("%sq", "mul", {"%x8", "%x8"}));
-  body.push_back(op("%loss", "reduce_sum", {"%sq"}));
-  g.body = {record("t", std::move(body)), gradient({"%ga", "%gb", "%gc"}, "t", "%loss", {"%a", "%b", "%c"})};
   return g;
 }
 
@@ -467,21 +416,6 @@ TEST(FiniteDifferences, WhileLoopAndCondAreDifferentiatedThrough) {
 }
 
 // --- determinism ----------------------------------------------------------------------------
-
-void expect_identical(const std::vector<Finding>& a, const std::vector<Finding>& b) {
-  ASSERT_EQ(a.size(), b.size());
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    EXPECT_EQ(a[i].outcome, b[i].outcome);
-    EXPECT_EQ(a[i].detail, b[i].detail);
-    // Bitwise: the same numbers, not merely close ones.
-    EXPECT_EQ(std::memcmp(&a[i].max_abs_error, &b[i].max_abs_error, sizeof(double)), 0);
-    EXPECT_EQ(std::memcmp(&a[i].max_rel_error, &b[i].max_rel_error, sizeof(double)), 0);
-    EXPECT_EQ(std::memcmp(&a[i].tolerance, &b[i].tolerance, sizeof(double)), 0);
-    EXPECT_EQ(a[i].entries_checked, b[i].entries_checked);
-    EXPECT_EQ(a[i].entries_inconclusive, b[i].entries_inconclusive);
-    EXPECT_EQ(a[i].worst_entry, b[i].worst_entry);
-  }
-}
 
 TEST(FiniteDifferences, BitIdenticalForAnyThreadCountAndRerun) {
   const graph::Graph g = mixing_graph(DType::f64);

@@ -11,17 +11,13 @@
 
 #include "eut/engine_under_test.hpp"
 #include "tests/eut/ir_builder.hpp"
+#include "tests/oracles/oracle_test_support.hpp"
 
 namespace tc::oracles {
 namespace {
 
-using namespace tc::test::ir;  // NOLINT
-
-eut::RunResult run(const graph::Graph& g) {
-  eut::RunResult r = eut::make_reference_engine()->run(g, {});
-  EXPECT_FALSE(r.error) << r.error->message;
-  return r;
-}
+using namespace tc::test::ir;              // NOLINT
+using namespace tc::oracles::test_support;  // NOLINT
 
 // y = sigmoid(W @ x) * sin(x); two sources, a matrix and a vector; a cotangent v on y.
 graph::Graph layer_graph(bool with_output_gradients, DType dtype = DType::f64) {
@@ -84,48 +80,9 @@ TEST(ForwardMode, IgnoringOutputGradientsIsCaught) {
   EXPECT_EQ(fs[1].outcome, Outcome::mismatch);
 }
 
-// The BENCH_GRAPH of ../shared/BENCH_GRAPH.md (8×8 sources, 8 iterations: it amplifies
-// perturbations, so its gradients are ~1e3 and the engine's rounding grows faster than the
-// depth): x = tanh(a @ b) + sigmoid(c); 8×: x = exp(-(x·x))·b + log1p(c·c) - sin(x) @ a.
-graph::Graph bench_graph(DType dtype) {
-  graph::Graph g;
-  for (const char* name : {"%a", "%b", "%c"}) {
-    graph::Input in = variable(name, Shape{8, 8}, {}, true, dtype);
-    in.init.kind = graph::Init::Kind::normal;
-    in.init.a = 0;
-    in.init.b = 1;
-    in.init.seed = static_cast<std::uint64_t>(name[1]);
-    g.inputs.push_back(in);
-  }
-  g.tapes = {tape("t")};
-  Block body = {op("%ab", "matmul", {"%a", "%b"}), op("%t", "tanh", {"%ab"}), op("%sc", "sigmoid", {"%c"}),
-                op("%x0", "add", {"%t", "%sc"})};
-  for (int i = 0; i < 8; ++i) {
-    const std::string p = "%i" + std::to_string(i), x = "%x" + std::to_string(i);
-    for (Statement s : {op(p + "xx", "mul", {x, x}), op(p + "n", "neg", {p + "xx"}), op(p + "e", "exp", {p + "n"}),
-                        op(p + "eb", "mul", {p + "e", "%b"}), op(p + "cc", "mul", {"%c", "%c"}),
-                        op(p + "l", "log1p", {p + "cc"}), op(p + "s", "sin", {x}),
-                        op(p + "sa", "matmul", {p + "s", "%a"}), op(p + "u", "add", {p + "eb", p + "l"}),
-                        op("%x" + std::to_string(i + 1), "sub", {p + "u", p + "sa"})})
-      body.push_back(s);
-  }
-  body.push_back(op("%sq", "mul", {"%x8", "%x8"}));
-  body.push_back(op("%loss", "reduce_sum", {"%sq"}));
-  g.body = {record("t", std::move(body)), gradient({"%ga", "%gb", "%gc"}, "t", "%loss", {"%a", "%b", "%c"})};
-  return g;
-}
-
 TEST(ForwardMode, BenchGraphAgreesAndCatchesSmallErrors) {
-  for (DType d : {DType::f64, DType::f32}) {
-    const graph::Graph g = bench_graph(d);
-    const eut::RunResult r = run(g);
-    for (const Finding& f : check_forward_mode(g, {}, r)) EXPECT_EQ(f.outcome, Outcome::agree) << f.detail;
-    const double off = d == DType::f64 ? 1e-6 : 1e-3;
-    eut::RunResult wrong = r;
-    for (double& x : wrong.gradients[0].values[1]->data) x *= 1 + off;
-    const std::vector<Finding> fs = check_forward_mode(g, {}, wrong);
-    EXPECT_EQ(fs[1].outcome, Outcome::mismatch) << dtype_name(d) << ": " << fs[1].detail;
-  }
+  expect_bench_graph_agrees_and_catches_small_errors(
+      [](const graph::Graph& g, const eut::RunResult& r) { return check_forward_mode(g, {}, r); }, 1);
 }
 
 TEST(ForwardMode, F32EngineAgreesWithinItsRounding) {
@@ -166,13 +123,7 @@ TEST(ForwardMode, BitIdenticalForAnyThreadCountAndSeedDependent) {
   const std::vector<Finding> one = check_forward_mode(g, {}, r, opt);
   for (int threads : {2, 4}) {
     opt.threads = threads;
-    const std::vector<Finding> fs = check_forward_mode(g, {}, r, opt);
-    ASSERT_EQ(fs.size(), one.size());
-    for (std::size_t i = 0; i < fs.size(); ++i) {
-      EXPECT_EQ(fs[i].detail, one[i].detail);
-      EXPECT_EQ(std::memcmp(&fs[i].max_abs_error, &one[i].max_abs_error, sizeof(double)), 0);
-      EXPECT_EQ(std::memcmp(&fs[i].tolerance, &one[i].tolerance, sizeof(double)), 0);
-    }
+    expect_identical(one, check_forward_mode(g, {}, r, opt));
   }
   opt.seed = 8;
   opt.threads = 1;
