@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <utility>
 #include <variant>
 
@@ -145,14 +146,18 @@ graph::Graph first_order_program(const graph::Graph& g, const graph::Block& forw
 }
 
 graph::Graph nested_program(const graph::Graph& g, const graph::Block& forward, const graph::Gradient& st,
-                            const std::vector<std::string>& xs, const std::vector<graph::Input>& u_inputs) {
+                            const std::vector<std::string>& xs, const std::vector<graph::Input>& u_inputs,
+                            bool promote_f32) {
   graph::Graph p;
   p.name = g.name;
   p.inputs = g.inputs;
   for (const graph::Input& u : u_inputs) p.inputs.push_back(u);
+  if (promote_f32)
+    for (graph::Input& in : p.inputs)
+      if (in.dtype == DType::f32) in.dtype = DType::f64;
   p.tapes = {tape(kOuter), tape(kInner)};
   graph::Block outer{{graph::Watch{kOuter, xs}, {}},
-                     {graph::Record{kInner, loss_block(forward, st, kInner, xs, false)}, {}},
+                     {graph::Record{kInner, loss_block(forward, st, kInner, xs, promote_f32)}, {}},
                      {gradient_of(names("g", xs.size()), kInner, kLoss, xs, graph::Unconnected::zero), {}}};
   // p = Σ_i sum(g_i · u_i), each term in f64 (sources may differ in dtype; no implicit promotion).
   std::string dot;
@@ -319,7 +324,8 @@ HvpProgram make_hvp_program(const graph::Graph& g, int gradient, std::uint64_t s
     prog.not_applicable = "no source of the statement is a floating graph input";
     return prog;
   }
-  prog.nested = nested_program(g, prefix.forward, st, prog.sources, u_inputs);
+  prog.nested = nested_program(g, prefix.forward, st, prog.sources, u_inputs, false);
+  prog.nested_f64 = nested_program(g, prefix.forward, st, prog.sources, u_inputs, true);
   prog.first_order = first_order_program(g, prefix.forward, st, prog.sources, true);
   prog.first_order_native = first_order_program(g, prefix.forward, st, prog.sources, false);
   return prog;
@@ -400,24 +406,35 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
   ToleranceContext ctx64 = ctx;
   ctx64.engine_unit = ctx64.oracle_unit = unit_roundoff(DType::f64);
 
-  // The engine's rounding in its Hessian-vector products, observed: the nested program rerun
-  // with the checked sources moved by a few units of their own rounding (relative to
-  // max(|x|, 1); a change far below
-  // anything the third derivative could make visible), where the branch signature stays.
-  // Where a second derivative cancels to ~0 (Σ exp(log_softmax(x)) ≡ 1) the a-priori model,
-  // relative to the result, allows nothing, while an f32 engine's HVP carries ~u·|terms|.
+  // The engine's rounding in its Hessian-vector products, observed. Where a second derivative
+  // cancels to ~0 (Σ exp(log_softmax(x)) ≡ 1, og·sqrt(x + c)²) the a-priori model, relative
+  // to the result, allows nothing, while the engine's HVP carries ~u·|terms that cancelled|.
+  // The nested program is rerun with the checked sources moved, where the branch signature
+  // stays; the change of its HVP is the true change plus the difference of two roundings.
+  //  - always: a move of a few units of the source's rounding, too small for the true change
+  //    to show;
+  //  - graphs with f32, besides: a move of 2^-10·max(|x|, 1) — a few rounding units of x are
+  //    often absorbed downstream (1 + 4.3 rounds to the same f32 either way) and show nothing —
+  //    with the true change taken out by the same engine's f64-promoted nested program at the
+  //    same two points, whose own rounding is 2^29 times smaller.
+  // A systematic error moves little between two points this close, so it stays visible.
+  const bool has_f32 = ctx.engine_unit > unit_roundoff(DType::f64);
   std::vector<std::vector<double>> hvp_noise(prog.sources.size());
   for (std::size_t j = 0; j < prog.sources.size() && j < hvp.values.size(); ++j)
     if (hvp.values[j]) hvp_noise[j].assign(hvp.values[j]->data.size(), 0.0);
-  for (int run = 0; run < 2; ++run) {
+  std::optional<eut::RunResult> nested64;
+  if (has_f32) nested64 = engine.run(prog.nested_f64, base64);
+  const bool have64 = nested64 && !nested64->error && nested64->gradients.size() >= 2;
+  for (int run = 0; run < (has_f32 && have64 ? 4 : 2); ++run) {
+    const bool large = run >= 2;  // runs 2 and 3: the f32 probe
     eut::InputValues moved = base;
     std::map<std::string, std::vector<double>> moved_eval = base_eval;
     for (std::size_t j = 0; j < prog.sources.size(); ++j) {
       eut::Value& xv = moved.at(prog.sources[j]);
       const std::vector<double> r = random_direction(xv.data.size(), stream(opt.seed, 0x6e, j, static_cast<std::uint64_t>(run)));
-      const double u = unit_roundoff(xv.dtype);
+      const double step = large ? 0x1p-10 : 4 * unit_roundoff(xv.dtype);
       for (std::size_t k = 0; k < xv.data.size(); ++k)
-        xv.data[k] = round_to_dtype(xv.data[k] + 4 * u * std::max(std::abs(xv.data[k]), 1.0) * r[k], xv.dtype);
+        xv.data[k] = round_to_dtype(xv.data[k] + step * std::max(std::abs(xv.data[k]), 1.0) * r[k], xv.dtype);
       moved_eval[prog.sources[j]] = xv.data;
     }
     try {
@@ -427,11 +444,32 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
     }
     const eut::RunResult again = engine.run(prog.nested, moved);
     if (again.error || again.gradients.size() < 2) continue;
+    std::optional<eut::RunResult> again64;
+    if (large) {
+      eut::InputValues moved64 = moved;
+      for (auto& [n, v] : moved64)
+        if (v.dtype == DType::f32) v.dtype = DType::f64;
+      again64 = engine.run(prog.nested_f64, moved64);
+      if (again64->error || again64->gradients.size() < 2) continue;
+    }
     for (std::size_t j = 0; j < hvp_noise.size() && j < again.gradients[1].values.size(); ++j) {
       const auto& h2 = again.gradients[1].values[j];
       if (!h2 || h2->data.size() != hvp_noise[j].size()) continue;
+      const eut::Value* b64 = nullptr;
+      const eut::Value* m64 = nullptr;
+      if (large) {
+        const auto& bv = nested64->gradients[1].values;
+        const auto& mv = again64->gradients[1].values;
+        if (j >= bv.size() || j >= mv.size() || !bv[j] || !mv[j] || bv[j]->data.size() != h2->data.size() ||
+            mv[j]->data.size() != h2->data.size())
+          continue;
+        b64 = &*bv[j];
+        m64 = &*mv[j];
+      }
       for (std::size_t k = 0; k < h2->data.size(); ++k) {
-        const double d = std::abs(h2->data[k] - hvp.values[j]->data[k]);
+        double d = h2->data[k] - hvp.values[j]->data[k];
+        if (large) d -= m64->data[k] - b64->data[k];
+        d = std::abs(d);
         if (std::isfinite(d)) hvp_noise[j][k] = std::max(hvp_noise[j][k], d);
       }
     }

@@ -60,6 +60,7 @@ struct HvpProgram {
   std::vector<std::string> sources;    // the checked sources x_1..x_m (graph inputs)
   std::map<std::string, std::vector<double>> u;  // the direction u_i per checked source
   graph::Graph nested;       // gradients: #0 inner (g), #1 outer (hvp, one slot per source)
+  graph::Graph nested_f64;   // the same promoted to f64 (the rounding probe's baseline)
   graph::Graph first_order;  // f64-promoted; gradient #0 is g
   graph::Graph first_order_native;  // the same in the graph's own dtypes (tolerance context)
 };
