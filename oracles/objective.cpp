@@ -287,6 +287,8 @@ class TapeAnalysis {
       auto it = inputs_.find(v);
       if (it != inputs_.end() && it->second->kind == graph::InputKind::variable) {
         watched_vars_.insert(v);
+        // Its value tensor too: a loop that ran zero times returns that very tensor.
+        if (auto t = tensors_.find(v); t != tensors_.end()) watched_tensors_.insert(t->second);
       } else {
         tracked_.insert(v);
         // Watching a tensor watches every name bound to it, also those bound earlier (a

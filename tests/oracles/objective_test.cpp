@@ -157,6 +157,21 @@ TEST(Objective, WatchingAFreshlyBoundTensorWatchesItsEarlierNames) {
   }
 }
 
+// The same with a variable on a tape that does not watch accessed variables: watch(%x)
+// watches the variable's value tensor, which the zero-trip loop returned (found by P1, P3, P4
+// on seed 57: the engine's 1 against FD's 0).
+TEST(Objective, WatchingAVariableWatchesItsValueTensorReturnedByALoop) {
+  graph::Graph g;
+  g.inputs = {variable("%x", Shape{}, {0.5}), constant("%go", Shape{}, {0}, DType::boolean)};
+  g.tapes = {tape("t", false, /*watch_accessed_variables=*/false)};
+  g.body = {record("t", {while_loop({"%y"}, {"%x"}, {"%p"}, {}, "%go", {}, {"%p"}), watch("t", {"%x"}),
+                         op("%l", "sin", {"%y"})}),
+            gradient({"%g"}, "t", "%l", {"%x"})};
+  const Objective o = make_objective(g, {}, 0);
+  ASSERT_TRUE(o.not_applicable.empty()) << o.not_applicable;
+  EXPECT_FALSE(has(o.frozen, "%l"));
+}
+
 TEST(Objective, ToleranceFactsAndComplexEligibility) {
   graph::Graph g;
   g.inputs = {variable("%x", Shape{2}, {0.5, 1.5}, true, DType::f32)};
