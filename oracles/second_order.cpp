@@ -4,7 +4,9 @@
 #include <cmath>
 #include <cstdio>
 #include <optional>
+#include <set>
 #include <utility>
+#include <type_traits>
 #include <variant>
 
 #include "engine/core/errors.hpp"
@@ -245,13 +247,67 @@ struct Frozen {
   std::map<std::string, std::vector<double>> values;  // the frozen inputs
   std::string why;
 };
-Frozen freeze(const graph::Graph& first_order, const Evaluation<double>& base) {
+// Every name a statement defines, through nested blocks.
+void collect_defined(const graph::Statement& s, std::set<std::string>& out) {
+  std::visit(
+      [&](const auto& n) {
+        using T = std::decay_t<decltype(n)>;
+        if constexpr (std::is_same_v<T, graph::OpStmt>) {
+          out.insert(n.result);
+        } else if constexpr (std::is_same_v<T, graph::Record> || std::is_same_v<T, graph::StopRecording>) {
+          for (const graph::Statement& x : n.body) collect_defined(x, out);
+        } else if constexpr (std::is_same_v<T, graph::Cond>) {
+          out.insert(n.results.begin(), n.results.end());
+          for (const graph::Statement& x : n.then_body) collect_defined(x, out);
+          for (const graph::Statement& x : n.else_body) collect_defined(x, out);
+        } else if constexpr (std::is_same_v<T, graph::While>) {
+          out.insert(n.results.begin(), n.results.end());
+          out.insert(n.params.begin(), n.params.end());
+          for (const graph::Statement& x : n.cond_body) collect_defined(x, out);
+          for (const graph::Statement& x : n.body) collect_defined(x, out);
+        } else if constexpr (std::is_same_v<T, graph::Gradient>) {
+          out.insert(n.results.begin(), n.results.end());
+        }
+      },
+      s.node);
+}
+
+// `native`: the values of the first-order program run in the graph's own dtypes. A value that
+// does not move with the sources but was computed in f32 is taken from there: promoted, it
+// would be a slightly different constant (clip_by_value of an f32 constant at 0.9 is
+// 0.899999976 in f32, 0.9 promoted), and the differences would differentiate a slightly
+// different function from the one the nested tapes do.
+Frozen freeze(const graph::Graph& first_order, const Evaluation<double>& base,
+              const std::map<std::string, eut::Value>& native, const std::vector<std::string>& sources) {
   Frozen f;
   f.program = first_order;
   auto& record = std::get<graph::Record>(f.program.body.at(0).node);
   graph::Block kept;
+  std::set<std::string> moving(sources.begin(), sources.end());
   for (graph::Statement& s : record.body) {
     const auto* o = std::get_if<graph::OpStmt>(&s.node);
+    if (o) {
+      bool moves = false;
+      for (const std::string& x : o->operands) moves = moves || moving.count(x) > 0;
+      auto nv = native.find(o->result);
+      if (!moves && nv != native.end() && nv->second.dtype == DType::f32 && base.values.count(o->result)) {
+        graph::Input in;
+        in.name = o->result;
+        in.dtype = DType::f64;
+        in.shape = nv->second.shape;
+        in.init.kind = graph::Init::Kind::values;
+        in.init.values = nv->second.data;
+        f.values[in.name] = in.init.values;
+        f.program.inputs.push_back(std::move(in));
+        continue;
+      }
+      if (moves) moving.insert(o->result);
+    } else {
+      // Whatever a cond or while_loop defines may move.
+      std::set<std::string> defined;
+      collect_defined(s, defined);
+      moving.insert(defined.begin(), defined.end());
+    }
     if (o && holds_constant(*o) && base.values.count(o->result)) {
       const TensorSpec& spec = base.specs.at(o->result);
       if (is_floating(spec.dtype)) {
@@ -384,7 +440,9 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
   Frozen frozen;
   Branches base_branches;
   try {
-    frozen = freeze(prog.first_order, evaluate<double>(prog.first_order, base_eval, false));
+    const eut::RunResult native = engine.run(prog.first_order_native, base);
+    frozen = freeze(prog.first_order, evaluate<double>(prog.first_order, base_eval, false), native.values,
+                    prog.sources);
     for (const auto& [n, v] : frozen.values) base_eval[n] = v;
     base_branches = evaluate<double>(frozen.program, base_eval, true).branches;
   } catch (const std::exception& e) {
