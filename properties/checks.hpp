@@ -17,7 +17,8 @@
 namespace tc::properties {
 
 // Runs the engine on `g` in a forked child process and reports whether it returned normally:
-// within `seconds`, below `max_rss` bytes of resident memory, without throwing and without an
+// within `seconds`, growing by less than `max_rss` bytes of resident memory beyond what the
+// test process held at the fork, without throwing and without an
 // std::bad_alloc error. An engine that loops or allocates without bound on some graph then
 // fails one property quickly instead of stalling the suite or exhausting the machine.
 // Empty string: it returned; else what went wrong.
