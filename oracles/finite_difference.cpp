@@ -347,13 +347,7 @@ std::vector<Finding> check_finite_differences(const graph::Graph& g, const eut::
           const std::size_t t = need_ridders[static_cast<std::size_t>(k)];
           EntryCheck& c = checks[t];
           const double scale = scale_of(tasks[t]);
-          RiddersOptions ro;
-          ro.h_start = opt.ridders_step * scale;
-          ro.h_floor = radius * scale;
-          ro.shrink = opt.shrink;
-          ro.levels = opt.levels;
-          ro.starts = opt.starts;
-          ro.noise = noise;
+          const RiddersOptions ro = ridders_options(opt, scale, radius, noise);
           const Line phi = line(runner, t);
           const DerivativeEstimate est = ridders_derivative([&phi](double h) { return phi(h); }, o.value, ro);
           if (!est.ok()) {

@@ -77,6 +77,21 @@ DerivativeEstimate ridders_multi_start(const ScalarFunction& phi, double phi0, S
 // central step above h_floor (a kink within the kink radius): !ok(), the entry is inconclusive.
 DerivativeEstimate ridders_derivative(const ScalarFunction& phi, double phi0, const RiddersOptions& opt);
 
+// The tableaux of an oracle whose options carry ridders_step, shrink, levels and starts
+// (FdOptions, SecondOrderOptions), at a point of scale `scale` (max(|x|, 1)): steps from
+// ridders_step·scale down to the kink radius·scale, `noise` the rounding of one value of φ.
+template <class Options>
+RiddersOptions ridders_options(const Options& opt, double scale, double kink_radius, double noise) {
+  RiddersOptions ro;
+  ro.h_start = opt.ridders_step * scale;
+  ro.h_floor = kink_radius * scale;
+  ro.shrink = opt.shrink;
+  ro.levels = opt.levels;
+  ro.starts = opt.starts;
+  ro.noise = noise;
+  return ro;
+}
+
 // --- the oracle -----------------------------------------------------------------------------
 
 struct FdOptions {

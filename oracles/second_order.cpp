@@ -435,12 +435,25 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
                    (nested.error ? ": " + nested.error->kind + " error: " + nested.error->message : std::string()));
   const eut::GradientResult& hvp = nested.gradients[1];
 
-  // The first-order program as the outer tape sees it (stop_gradient values held), the
-  // gradient at the base point, and the base point's branch signature.
+  // Tolerances: the context of the first-order statement in the graph's own dtypes, with the
+  // depth doubled for the backward pass of the backward pass.
+  ToleranceContext ctx;
+  {
+    const Objective o = make_objective(prog.first_order_native, inputs, 0);
+    if (o.not_applicable.empty()) ctx = o.tolerance;
+    ctx.depth = 2 * ctx.depth + 2;
+  }
+  ToleranceContext ctx64 = ctx;
+  ctx64.engine_unit = ctx64.oracle_unit = unit_roundoff(DType::f64);
+  const bool has_f32 = ctx.engine_unit > unit_roundoff(DType::f64);
+
+  // The first-order program as the outer tape sees it (stop_gradient values held, f32 values
+  // that do not move as the engine computed them), the gradient at the base point, and the
+  // base point's branch signature.
   Frozen frozen;
   Branches base_branches;
   try {
-    const eut::RunResult native = engine.run(prog.first_order_native, base);
+    const eut::RunResult native = has_f32 ? engine.run(prog.first_order_native, base) : eut::RunResult{};
     frozen = freeze(prog.first_order, evaluate<double>(prog.first_order, base_eval, false), native.values,
                     prog.sources);
     for (const auto& [n, v] : frozen.values) base_eval[n] = v;
@@ -453,16 +466,6 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
   const Dot phi0 = dot_with(engine.run(first_order, base64), prog);
   if (!phi0.ok) return all(Outcome::inconclusive, "the engine's first-order gradient at the base point is not finite or not defined");
 
-  // Tolerances: the context of the first-order statement in the graph's own dtypes, with the
-  // depth doubled for the backward pass of the backward pass.
-  ToleranceContext ctx;
-  {
-    const Objective o = make_objective(prog.first_order_native, inputs, 0);
-    if (o.not_applicable.empty()) ctx = o.tolerance;
-    ctx.depth = 2 * ctx.depth + 2;
-  }
-  ToleranceContext ctx64 = ctx;
-  ctx64.engine_unit = ctx64.oracle_unit = unit_roundoff(DType::f64);
 
   // The engine's rounding in its Hessian-vector products, observed. Where a second derivative
   // cancels to ~0 (Σ exp(log_softmax(x)) ≡ 1, og·sqrt(x + c)²) the a-priori model, relative
@@ -476,7 +479,6 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
   //    with the true change taken out by the same engine's f64-promoted nested program at the
   //    same two points, whose own rounding is 2^29 times smaller.
   // A systematic error moves little between two points this close, so it stays visible.
-  const bool has_f32 = ctx.engine_unit > unit_roundoff(DType::f64);
   std::vector<std::vector<double>> hvp_noise(prog.sources.size());
   for (std::size_t j = 0; j < prog.sources.size() && j < hvp.values.size(); ++j)
     if (hvp.values[j]) hvp_noise[j].assign(hvp.values[j]->data.size(), 0.0);
@@ -585,14 +587,7 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
         s.usable = v.ok;
         return s;
       };
-      RiddersOptions ro;
-      ro.h_start = opt.ridders_step * scale;
-      ro.h_floor = radius * scale;
-      ro.shrink = opt.shrink;
-      ro.levels = opt.levels;
-      ro.starts = opt.starts;
-      ro.noise = noise;
-      const DerivativeEstimate est = ridders_derivative(phi, phi0.value, ro);
+      const DerivativeEstimate est = ridders_derivative(phi, phi0.value, ridders_options(opt, scale, radius, noise));
       if (!est.ok()) {
         entries.push_back(e);  // inconclusive: a kink within the kink radius
         continue;
