@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/core/pool.hpp"
 #include "engine/ops/op_def.hpp"
 
 namespace tc {
@@ -72,7 +73,7 @@ class InputList {
 struct TensorImpl {
   std::int64_t id = 0;
   TensorSpec spec;
-  std::vector<double> data;  // every dtype held as double; see docs/engine.md
+  pool::Buffer data;  // every dtype held as double; see docs/engine.md
   mutable std::string name;  // optional label for explanations and reports
   LeafKind kind = LeafKind::constant;
   std::shared_ptr<const VariableInfo> variable;  // set for a variable's value
@@ -88,6 +89,11 @@ struct TensorImpl {
 };
 
 std::int64_t next_tensor_id();
+
+// A fresh TensorImpl in one pooled block with its control block (pool.hpp).
+inline std::shared_ptr<TensorImpl> make_tensor_impl() {
+  return std::allocate_shared<TensorImpl>(pool::Allocator<TensorImpl>{});
+}
 
 class Tensor {
  public:
@@ -108,7 +114,7 @@ class Tensor {
   const TensorSpec& spec() const { return impl_->spec; }
   std::int64_t numel() const { return impl_->spec.shape.numel(); }
   const double* data() const { return impl_->data.data(); }
-  const std::vector<double>& values() const { return impl_->data; }
+  std::vector<double> values() const { return {impl_->data.begin(), impl_->data.end()}; }  // a copy
   double item() const;  // the single element; tc::Error if numel() != 1
   double operator[](std::int64_t i) const { return impl_->data[static_cast<std::size_t>(i)]; }
 
@@ -124,10 +130,23 @@ class Tensor {
   std::shared_ptr<const TensorImpl> impl_;
 };
 
+// An operand as apply_op takes it: a reference, so that passing a tensor to an op copies no
+// shared_ptr (each copy costs an atomic increment and decrement). A temporary tensor passed
+// in a braced list lives until the end of the full expression, past apply_op's return.
+class OperandRef {
+ public:
+  OperandRef(const Tensor& t) : t_(&t) {}  // NOLINT(implicit): `apply_op(op, {a, b})`
+  const Tensor& get() const { return *t_; }
+
+ private:
+  const Tensor* t_;
+};
+
 // Runs one op eagerly: infers the result, computes it, records it on every recording tape
 // that tracks an input (R1, R6). Throws ShapeError/DTypeError at the op (R15).
+Tensor apply_op(const OpDef& op, const OperandRef* inputs, int n_inputs, const OpAttrs& attrs);
 Tensor apply_op(const OpDef& op, const Tensor* inputs, int n_inputs, const OpAttrs& attrs = {});
-inline Tensor apply_op(const OpDef& op, std::initializer_list<Tensor> inputs,
+inline Tensor apply_op(const OpDef& op, std::initializer_list<OperandRef> inputs,
                        const OpAttrs& attrs = {}) {
   return apply_op(op, inputs.begin(), static_cast<int>(inputs.size()), attrs);
 }

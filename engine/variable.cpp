@@ -9,10 +9,10 @@ namespace {
 std::shared_ptr<const TensorImpl> variable_value(std::int64_t id,
                                                  std::shared_ptr<const VariableInfo> info,
                                                  const Tensor& v) {
-  auto impl = std::make_shared<TensorImpl>();
+  auto impl = make_tensor_impl();
   impl->id = id;
   impl->spec = v.spec();
-  impl->data = v.values();
+  impl->data.assign(v.data(), v.data() + v.numel());
   impl->name = info->name;
   impl->kind = LeafKind::variable;
   impl->variable = std::move(info);

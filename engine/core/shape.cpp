@@ -35,8 +35,9 @@ bool operator==(const Shape& a, const Shape& b) {
 }
 
 Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
+  if (a == b) return a;
   const int r = std::max(a.rank(), b.rank());
-  std::vector<std::int64_t> out(r);
+  Shape out = a.rank() >= b.rank() ? a : b;  // of rank r; every dimension is set below
   for (int i = 0; i < r; ++i) {
     const int ia = a.rank() - r + i, ib = b.rank() - r + i;
     const std::int64_t da = ia >= 0 ? a[ia] : 1, db = ib >= 0 ? b[ib] : 1;
@@ -45,7 +46,7 @@ Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
                        " for broadcasting");
     out[i] = da == 1 ? db : da;
   }
-  return Shape(out);
+  return out;
 }
 
 std::array<std::int64_t, limits::kMaxRank> broadcast_strides(const Shape& s, const Shape& to) {

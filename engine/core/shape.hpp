@@ -20,12 +20,12 @@ class Shape {
   std::int64_t operator[](int i) const { return dims_[i]; }
   std::int64_t& operator[](int i) { return dims_[i]; }
   std::int64_t numel() const {
+    // Saturates at 2^62 instead of overflowing, so that huge shapes reach the cap check
+    // intact (no division: numel() runs several times per op).
+    constexpr std::int64_t kSaturated = std::int64_t{1} << 62;
     std::int64_t n = 1;
-    for (int i = 0; i < rank_; ++i) {
-      // Saturate instead of overflowing so that huge shapes reach the cap check intact.
-      if (dims_[i] != 0 && n > (std::int64_t{1} << 62) / dims_[i]) return std::int64_t{1} << 62;
-      n *= dims_[i];
-    }
+    for (int i = 0; i < rank_; ++i)
+      if (__builtin_mul_overflow(n, dims_[i], &n) || n > kSaturated) return kSaturated;
     return n;
   }
   std::vector<std::int64_t> to_vector() const { return {dims_.begin(), dims_.begin() + rank_}; }

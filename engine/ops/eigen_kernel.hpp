@@ -11,7 +11,7 @@
 namespace tc::kernel {
 
 template <class S, class Scalar, class Vectorised>
-void unary_vectorised(const In<S>& x, Out<S> y, Scalar scalar, Vectorised vectorised) {
+void unary_vectorised(const In<S>& x, const Out<S>& y, Scalar scalar, Vectorised vectorised) {
   if constexpr (std::is_same_v<S, double>) {
     const Eigen::Index n = y.spec.shape.numel();
     Eigen::Map<Eigen::ArrayXd>(y.data, n) = vectorised(Eigen::Map<const Eigen::ArrayXd>(x.data, n));

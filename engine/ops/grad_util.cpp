@@ -6,7 +6,7 @@ namespace tc {
 
 Tensor mask_like(const Tensor& x, const std::function<double(double)>& weight) {
   std::vector<double> m(static_cast<std::size_t>(x.numel()));
-  for (std::size_t i = 0; i < m.size(); ++i) m[i] = weight(x.values()[i]);
+  for (std::size_t i = 0; i < m.size(); ++i) m[i] = weight(x.data()[i]);
   return Tensor::constant(std::move(m), x.shape(), x.dtype());
 }
 

@@ -17,7 +17,7 @@ inline std::int64_t numel(const TensorSpec& s) { return s.shape.numel(); }
 
 // y[i] = f(x[i]).
 template <class S, class F>
-void unary(const In<S>& x, Out<S> y, F f) {
+void unary(const In<S>& x, const Out<S>& y, F f) {
   const std::int64_t n = numel(y.spec);
   for (std::int64_t i = 0; i < n; ++i) y.data[i] = f(x.data[i]);
 }
@@ -46,7 +46,7 @@ void for_each_broadcast(const Shape& out, const std::array<const Shape*, K>& ope
 
 // out[i] = f(a[ia], b[ib]) with NumPy broadcasting; fast paths for equal shapes and scalars.
 template <class S, class F>
-void binary(const In<S>& a, const In<S>& b, Out<S> out, F f) {
+void binary(const In<S>& a, const In<S>& b, const Out<S>& out, F f) {
   const Shape& s = out.spec.shape;
   const std::int64_t n = s.numel();
   const bool a_full = a.spec.shape == s, b_full = b.spec.shape == s;

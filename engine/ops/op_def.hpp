@@ -67,10 +67,12 @@ struct In {
   const S* data;
   TensorSpec spec;
 };
+// Out refers to its spec instead of copying it: a kernel runs right after infer() wrote the
+// spec, and copying 64 freshly written bytes stalled on store forwarding every op.
 template <class S>
 struct Out {
   S* data;
-  TensorSpec spec;
+  const TensorSpec& spec;
 };
 
 // Records which side of every kink an element fell on (relu's sign, max's winner, floor's
@@ -82,7 +84,7 @@ struct Branches {
 };
 
 template <class S>
-using ForwardFn = void (*)(const OpAttrs&, const In<S>* inputs, int n_inputs, Out<S> out,
+using ForwardFn = void (*)(const OpAttrs&, const In<S>* inputs, int n_inputs, const Out<S>& out,
                            Branches* branches /* may be null */);
 
 // Shape and dtype of the result; throws ShapeError / DTypeError naming the op and shapes.

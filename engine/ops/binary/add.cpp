@@ -7,7 +7,7 @@ namespace tc {
 namespace {
 
 template <class S>
-void forward(const OpAttrs&, const In<S>* in, int, Out<S> out, Branches*) {
+void forward(const OpAttrs&, const In<S>* in, int, const Out<S>& out, Branches*) {
   kernel::binary(in[0], in[1], out, [](S a, S b) { return a + b; });
 }
 

@@ -25,7 +25,7 @@ struct Extremum {
   }
 
   template <class S>
-  static void forward(const OpAttrs&, const In<S>* in, int, Out<S> out, Branches* branches) {
+  static void forward(const OpAttrs&, const In<S>* in, int, const Out<S>& out, Branches* branches) {
     kernel::binary(in[0], in[1], out, [branches](S a, S b) {
       const double ra = real_part(a), rb = real_part(b);
       if (branches) branches->add(Better{}(ra, rb) ? 0 : Better{}(rb, ra) ? 1 : 2);

@@ -21,7 +21,7 @@ c128 with_real(c128 x, double r) { return {r, x.imag()}; }
 Dual with_real(Dual x, double r) { return {r, x.d}; }
 
 template <class S>
-void forward(const OpAttrs& a, const In<S>* in, int, Out<S> out, Branches* branches) {
+void forward(const OpAttrs& a, const In<S>* in, int, const Out<S>& out, Branches* branches) {
   const DType to = a.dtype;
   if (is_floating(to)) {
     kernel::unary(in[0], out,

@@ -67,7 +67,7 @@ void gemm(const S* a, const S* b, S* c, std::int64_t m, std::int64_t k, std::int
 }
 
 template <class S>
-void forward(const OpAttrs&, const In<S>* in, int, Out<S> out, Branches*) {
+void forward(const OpAttrs&, const In<S>* in, int, const Out<S>& out, Branches*) {
   const Plan p = plan(in[0].spec.shape, in[1].spec.shape);
   const std::int64_t sa = p.m * p.k, sb = p.k * p.n, sc = p.m * p.n;
   kernel::for_each_broadcast<2>(p.batch, {&p.batch_a, &p.batch_b},

@@ -41,7 +41,7 @@ std::vector<int> resolve(const std::vector<std::int64_t>& perm, const Shape& s) 
 }
 
 template <class S>
-void forward(const OpAttrs& a, const In<S>* in, int, Out<S> out, Branches*) {
+void forward(const OpAttrs& a, const In<S>* in, int, const Out<S>& out, Branches*) {
   const Shape& xs = in[0].spec.shape;
   const std::vector<int> p = resolve(a.perm, xs);
   const kernel::Strides xst = kernel::row_major_strides(xs);

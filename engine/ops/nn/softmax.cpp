@@ -18,7 +18,7 @@ namespace tc {
 namespace {
 
 template <class S>
-void forward(const OpAttrs& a, const In<S>* in, int, Out<S> out, Branches*) {
+void forward(const OpAttrs& a, const In<S>* in, int, const Out<S>& out, Branches*) {
   using std::exp;
   const auto p = kernel::plan_axis("softmax", a.axis, in[0].spec.shape);
   const std::vector<double> m = kernel::stable_shift(in[0], p);

@@ -14,7 +14,7 @@ namespace tc {
 template <const char* Name, class Better>
 struct ArgExtremum {
   template <class S>
-  static void forward(const OpAttrs& a, const In<S>* in, int, Out<S> out, Branches* branches) {
+  static void forward(const OpAttrs& a, const In<S>* in, int, const Out<S>& out, Branches* branches) {
     kernel::arg_reduce(Name, a, in[0], out, branches, Better{});
   }
 

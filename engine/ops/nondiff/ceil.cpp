@@ -11,7 +11,7 @@ namespace tc {
 namespace {
 
 template <class S>
-void forward(const OpAttrs&, const In<S>* in, int, Out<S> out, Branches* branches) {
+void forward(const OpAttrs&, const In<S>* in, int, const Out<S>& out, Branches* branches) {
   kernel::integer_valued(in[0], out, branches, [](double x) { return std::ceil(x); });
 }
 

@@ -23,7 +23,7 @@ inline std::int32_t integer_side(double v) {
 // imaginary part are dropped; the side recorded is the integer value itself, so a stencil
 // that crosses an integer (or a half-integer, for round) changes the signature.
 template <class S, class F>
-void integer_valued(const In<S>& x, Out<S> y, Branches* branches, F f) {
+void integer_valued(const In<S>& x, const Out<S>& y, Branches* branches, F f) {
   const std::int64_t n = numel(y.spec);
   for (std::int64_t i = 0; i < n; ++i) {
     const double v = f(real_part(x.data[i]));
@@ -39,7 +39,7 @@ inline std::int32_t compare_side(double a, double b) {
 
 // out = pred(Re a, Re b) ? 1 : 0 with broadcasting; records compare_side per element.
 template <class S, class Pred>
-void compare(const In<S>& a, const In<S>& b, Out<S> out, Branches* branches, Pred pred) {
+void compare(const In<S>& a, const In<S>& b, const Out<S>& out, Branches* branches, Pred pred) {
   binary(a, b, out, [&](S x, S y) {
     const double xr = real_part(x), yr = real_part(y);
     if (branches) branches->add(compare_side(xr, yr));
@@ -56,7 +56,7 @@ inline TensorSpec infer_compare(const char* op, const TensorSpec* in, int n) {
 // prefers over every other, the FIRST such j on ties (TF). Decided on real parts; NaN never
 // wins unless it comes first. Records the winning index as the side.
 template <class S, class Better>
-void arg_reduce(const char* op, const OpAttrs& a, const In<S>& x, Out<S> out, Branches* branches,
+void arg_reduce(const char* op, const OpAttrs& a, const In<S>& x, const Out<S>& out, Branches* branches,
                 Better better) {
   const Shape& s = x.spec.shape;
   const int axis = normalize_axis(a.axis, s.rank(), op);

@@ -12,7 +12,7 @@ namespace tc {
 namespace {
 
 template <class S>
-void forward(const OpAttrs&, const In<S>* in, int, Out<S> out, Branches* branches) {
+void forward(const OpAttrs&, const In<S>* in, int, const Out<S>& out, Branches* branches) {
   kernel::compare(in[0], in[1], out, branches, [](double a, double b) { return a != b; });
 }
 

@@ -18,7 +18,7 @@ double round_half_even(double x) {
 }
 
 template <class S>
-void forward(const OpAttrs&, const In<S>* in, int, Out<S> out, Branches* branches) {
+void forward(const OpAttrs&, const In<S>* in, int, const Out<S>& out, Branches* branches) {
   kernel::integer_valued(in[0], out, branches, &round_half_even);
 }
 

@@ -14,7 +14,7 @@ namespace tc {
 namespace {
 
 template <class S>
-void forward(const OpAttrs& a, const In<S>* in, int, Out<S> out, Branches*) {
+void forward(const OpAttrs& a, const In<S>* in, int, const Out<S>& out, Branches*) {
   using std::exp;
   using std::log;
   const auto p = kernel::plan_reduce("logsumexp", in[0].spec.shape, a.axes, a.keepdims);

@@ -27,7 +27,7 @@ struct Extremes {
 Extremes find_extremes(const double* re, const Shape& in, const ReducePlan& p, bool take_max);
 
 template <class S>
-void extremum_forward(const char* op, bool take_max, const OpAttrs& a, const In<S>& x, Out<S> out,
+void extremum_forward(const char* op, bool take_max, const OpAttrs& a, const In<S>& x, const Out<S>& out,
                       Branches* branches) {
   const Shape& xs = x.spec.shape;
   const ReducePlan p = plan_reduce(op, xs, a.axes, a.keepdims);

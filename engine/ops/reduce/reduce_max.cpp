@@ -11,7 +11,7 @@ namespace tc {
 namespace {
 
 template <class S>
-void forward(const OpAttrs& a, const In<S>* in, int, Out<S> out, Branches* branches) {
+void forward(const OpAttrs& a, const In<S>* in, int, const Out<S>& out, Branches* branches) {
   kernel::extremum_forward("reduce_max", /*take_max=*/true, a, in[0], out, branches);
 }
 

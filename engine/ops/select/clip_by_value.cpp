@@ -15,7 +15,7 @@ namespace tc {
 namespace {
 
 template <class S>
-void forward(const OpAttrs& a, const In<S>* in, int, Out<S> out, Branches* branches) {
+void forward(const OpAttrs& a, const In<S>* in, int, const Out<S>& out, Branches* branches) {
   const double lo = a.lo, hi = a.hi;
   kernel::unary(in[0], out, [&](S x) {
     const double r = real_part(x);

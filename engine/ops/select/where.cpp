@@ -18,7 +18,7 @@ namespace tc {
 namespace {
 
 template <class S>
-void forward(const OpAttrs&, const In<S>* in, int, Out<S> out, Branches* branches) {
+void forward(const OpAttrs&, const In<S>* in, int, const Out<S>& out, Branches* branches) {
   kernel::for_each_broadcast<3>(
       out.spec.shape, {&in[0].spec.shape, &in[1].spec.shape, &in[2].spec.shape},
       [&](std::int64_t i, const std::array<std::int64_t, 3>& o) {

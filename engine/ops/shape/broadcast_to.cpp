@@ -8,7 +8,7 @@ namespace tc {
 namespace {
 
 template <class S>
-void forward(const OpAttrs&, const In<S>* in, int, Out<S> out, Branches*) {
+void forward(const OpAttrs&, const In<S>* in, int, const Out<S>& out, Branches*) {
   kernel::for_each_broadcast<1>(out.spec.shape, {&in[0].spec.shape},
                                 [&](std::int64_t i, const std::array<std::int64_t, 1>& o) {
                                   out.data[i] = in[0].data[o[0]];

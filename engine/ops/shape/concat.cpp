@@ -12,7 +12,7 @@ namespace tc {
 namespace {
 
 template <class S>
-void forward(const OpAttrs& a, const In<S>* in, int n, Out<S> out, Branches*) {
+void forward(const OpAttrs& a, const In<S>* in, int n, const Out<S>& out, Branches*) {
   const Shape& os = out.spec.shape;
   const int axis = normalize_axis(a.axis, os.rank(), "concat");
   const kernel::Strides st = kernel::row_major_strides(os);

@@ -13,7 +13,7 @@ namespace tc {
 namespace {
 
 template <class S>
-void forward(const OpAttrs& a, const In<S>* in, int, Out<S> out, Branches*) {
+void forward(const OpAttrs& a, const In<S>* in, int, const Out<S>& out, Branches*) {
   const Shape& ps = in[0].spec.shape;
   const auto p = kernel::plan_gather("gather", ps, a.axis, in[1].spec.shape);
   for (std::int64_t j = 0; j < p.count; ++j) {

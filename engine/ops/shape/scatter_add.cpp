@@ -12,7 +12,7 @@ namespace tc {
 namespace {
 
 template <class S>
-void forward(const OpAttrs& a, const In<S>* in, int, Out<S> out, Branches*) {
+void forward(const OpAttrs& a, const In<S>* in, int, const Out<S>& out, Branches*) {
   const Shape& os = out.spec.shape;
   const auto p = kernel::plan_gather("scatter_add", os, a.axis, in[1].spec.shape);
   const std::int64_t n = os.numel();

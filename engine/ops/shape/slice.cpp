@@ -36,7 +36,7 @@ std::vector<std::int64_t> resolve(const OpAttrs& a, const Shape& s) {
 }
 
 template <class S>
-void forward(const OpAttrs& a, const In<S>* in, int, Out<S> out, Branches*) {
+void forward(const OpAttrs& a, const In<S>* in, int, const Out<S>& out, Branches*) {
   const Shape& xs = in[0].spec.shape;
   const kernel::Strides st = kernel::row_major_strides(xs);
   std::int64_t base = 0;

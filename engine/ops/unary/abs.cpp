@@ -11,7 +11,7 @@ namespace tc {
 namespace {
 
 template <class S>
-void forward(const OpAttrs&, const In<S>* in, int, Out<S> out, Branches* branches) {
+void forward(const OpAttrs&, const In<S>* in, int, const Out<S>& out, Branches* branches) {
   const std::int64_t n = kernel::numel(out.spec);
   for (std::int64_t i = 0; i < n; ++i) {
     const S x = in[0].data[i];

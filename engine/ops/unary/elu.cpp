@@ -17,7 +17,7 @@ namespace tc {
 namespace {
 
 template <class S>
-void forward(const OpAttrs& attrs, const In<S>* in, int, Out<S> out, Branches* branches) {
+void forward(const OpAttrs& attrs, const In<S>* in, int, const Out<S>& out, Branches* branches) {
   using std::expm1;
   using tc::expm1;  // the c128 overload (ADL on std::complex would not find it)
   const S alpha(attrs.alpha);

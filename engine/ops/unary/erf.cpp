@@ -12,7 +12,7 @@ namespace {
 constexpr double kTwoOverSqrtPi = 1.1283791670955126;  // 2/√π
 
 template <class S>
-void forward(const OpAttrs&, const In<S>* in, int, Out<S> out, Branches*) {
+void forward(const OpAttrs&, const In<S>* in, int, const Out<S>& out, Branches*) {
   using std::erf;
   using tc::erf;  // the c128 stub (ADL on std::complex would not find it)
   kernel::unary(in[0], out, [](S x) { return erf(x); });

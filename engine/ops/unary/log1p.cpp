@@ -10,7 +10,7 @@ namespace tc {
 namespace {
 
 template <class S>
-void forward(const OpAttrs&, const In<S>* in, int, Out<S> out, Branches*) {
+void forward(const OpAttrs&, const In<S>* in, int, const Out<S>& out, Branches*) {
   using std::log1p;
   using tc::log1p;  // the c128 overload (ADL on std::complex would not find it)
   kernel::unary_vectorised(in[0], out, [](S x) { return log1p(x); },

@@ -6,7 +6,7 @@ namespace tc {
 namespace {
 
 template <class S>
-void forward(const OpAttrs&, const In<S>* in, int, Out<S> out, Branches*) {
+void forward(const OpAttrs&, const In<S>* in, int, const Out<S>& out, Branches*) {
   kernel::unary(in[0], out, [](S x) { return -x; });
 }
 

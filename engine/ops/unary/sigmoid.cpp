@@ -12,7 +12,7 @@ namespace tc {
 namespace {
 
 template <class S>
-void forward(const OpAttrs&, const In<S>* in, int, Out<S> out, Branches*) {
+void forward(const OpAttrs&, const In<S>* in, int, const Out<S>& out, Branches*) {
   using std::exp;
   // For double, 1/(1 + e⁻ˣ) needs no second form: e⁻ˣ = inf gives exactly 0, never NaN.
   kernel::unary_vectorised(

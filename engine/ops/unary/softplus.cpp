@@ -11,7 +11,7 @@ namespace tc {
 namespace {
 
 template <class S>
-void forward(const OpAttrs&, const In<S>* in, int, Out<S> out, Branches*) {
+void forward(const OpAttrs&, const In<S>* in, int, const Out<S>& out, Branches*) {
   using std::exp;
   using std::log1p;
   using tc::log1p;  // the c128 overload (ADL on std::complex would not find it)

@@ -9,7 +9,7 @@ namespace tc {
 namespace {
 
 template <class S>
-void forward(const OpAttrs&, const In<S>* in, int, Out<S> out, Branches*) {
+void forward(const OpAttrs&, const In<S>* in, int, const Out<S>& out, Branches*) {
   using std::tanh;
   kernel::unary(in[0], out, [](S x) { return tanh(x); });
 }
