@@ -29,6 +29,13 @@ class Shape {
     return n;
   }
   std::vector<std::int64_t> to_vector() const { return {dims_.begin(), dims_.begin() + rank_}; }
+  // The first `rank` dimensions (0 <= rank <= this rank), e.g. the batch dimensions of matmul.
+  Shape prefix(int rank) const {
+    Shape p;
+    p.rank_ = rank;
+    for (int i = 0; i < rank; ++i) p.dims_[i] = dims_[i];
+    return p;
+  }
   std::string str() const;  // "[2,3]"; "[]" for a scalar
 
   friend bool operator==(const Shape& a, const Shape& b);

@@ -21,10 +21,6 @@ struct Plan {
   std::int64_t m = 0, k = 0, n = 0;
 };
 
-Shape leading(const Shape& s) {
-  const std::vector<std::int64_t> v = s.to_vector();
-  return Shape(std::vector<std::int64_t>(v.begin(), v.end() - 2));
-}
 
 Plan plan(const Shape& a, const Shape& b) {
   if (a.rank() < 2 || b.rank() < 2)
@@ -32,8 +28,8 @@ Plan plan(const Shape& a, const Shape& b) {
   if (a[a.rank() - 1] != b[b.rank() - 2])
     throw ShapeError("matmul: inner dimensions differ: " + a.str() + " and " + b.str());
   Plan p;
-  p.batch_a = leading(a);
-  p.batch_b = leading(b);
+  p.batch_a = a.prefix(a.rank() - 2);
+  p.batch_b = b.prefix(b.rank() - 2);
   try {
     p.batch = broadcast_shapes(p.batch_a, p.batch_b, "matmul");
   } catch (const ShapeError&) {

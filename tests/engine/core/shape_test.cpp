@@ -23,6 +23,12 @@ TEST(Shape, NumelSaturatesInsteadOfOverflowing) {
   EXPECT_THROW(check_element_cap(Shape{big, big}, "op"), LimitError);
 }
 
+TEST(Shape, PrefixKeepsTheLeadingDimensions) {
+  EXPECT_EQ((Shape{2, 3, 4}).prefix(1), (Shape{2}));
+  EXPECT_EQ((Shape{2, 3, 4}).prefix(0), Shape{});
+  EXPECT_EQ((Shape{2, 3}).prefix(2), (Shape{2, 3}));
+}
+
 TEST(Shape, BroadcastsTrailingDimensions) {
   EXPECT_EQ(broadcast_shapes(Shape{2, 3}, Shape{2, 3}, "op"), (Shape{2, 3}));
   EXPECT_EQ(broadcast_shapes(Shape{4, 1, 3}, Shape{5, 1}, "op"), (Shape{4, 5, 3}));
