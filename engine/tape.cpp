@@ -1,6 +1,7 @@
 #include "engine/tape.hpp"
 
 #include <algorithm>
+#include <array>
 #include <unordered_map>
 
 #include "engine/core/errors.hpp"
@@ -76,8 +77,7 @@ void GradientTape::watch(const Tensor& t) {
     watched_integer_.push_back(t.label());
     return;
   }
-  watched_.insert(t.id());
-  tracked_.insert(t.id());
+  tracked_[t.id()] |= kWatched;
 }
 
 void GradientTape::offer(const Tensor& out) {
@@ -95,12 +95,11 @@ void GradientTape::offer(const Tensor& out) {
     throw LimitError("GradientTape: more than " + std::to_string(limits::kMaxTapeNodes) +
                      " recorded ops (the per-tape cap)");
   entries_.push_back(out.impl_ptr());
-  tracked_.insert(n.id);
-  recorded_.insert(n.id);
+  tracked_[n.id] |= kRecorded;
 }
 
 GradientTape::Recorded GradientTape::how_recorded(std::int64_t id) const {
-  if (recorded_.count(id)) return Recorded::yes;
+  if (has(id, kRecorded)) return Recorded::yes;
   if (in_spans(id, paused_spans_)) return Recorded::paused;
   if (!in_spans(id, recording_spans_)) return Recorded::outside;
   return Recorded::untracked;
@@ -132,7 +131,9 @@ Gradients GradientTape::gradient(const Tensor& target, const std::vector<Source>
   } resume{this, was_recording};
   if (was_recording) paused_spans_.emplace_back(id_now(), INT64_MAX);
 
-  std::unordered_map<std::int64_t, Tensor> grads;
+  std::unordered_map<std::int64_t, Tensor, std::hash<std::int64_t>, std::equal_to<std::int64_t>,
+                     pool::Allocator<std::pair<const std::int64_t, Tensor>>>
+      grads;
   if (is_floating(target.dtype()) && tracked_.count(target.id())) {
     Tensor seed = options.output_gradients
                       ? *options.output_gradients
@@ -145,15 +146,25 @@ Gradients GradientTape::gradient(const Tensor& target, const std::vector<Source>
       auto g = grads.find(node.id);
       if (g == grads.end()) continue;
       const int n = static_cast<int>(node.inputs.size());
-      std::vector<Tensor> inputs;
-      inputs.reserve(n);
-      for (const auto& p : node.inputs) inputs.emplace_back(p);
-      std::vector<std::optional<Tensor>> gin(static_cast<std::size_t>(n));
+      // Inputs and their gradients: inline for up to four inputs (no allocation per node).
+      constexpr int kInline = 4;
+      std::array<Tensor, kInline> inputs_inline;
+      std::array<std::optional<Tensor>, kInline> gin_inline;
+      std::vector<Tensor> inputs_heap;
+      std::vector<std::optional<Tensor>> gin_heap;
+      Tensor* inputs = inputs_inline.data();
+      std::optional<Tensor>* gin = gin_inline.data();
+      if (n > kInline) {
+        inputs_heap.resize(static_cast<std::size_t>(n));
+        gin_heap.resize(static_cast<std::size_t>(n));
+        inputs = inputs_heap.data();
+        gin = gin_heap.data();
+      }
+      for (int j = 0; j < n; ++j) inputs[j] = Tensor(node.inputs[static_cast<std::size_t>(j)]);
       const Tensor out(*it);
       const Tensor upstream = g->second;
       static const OpAttrs kNoAttrs;
-      node.op->vjp({node.attrs ? *node.attrs : kNoAttrs, inputs.data(), n, out, upstream},
-                   gin.data());
+      node.op->vjp({node.attrs ? *node.attrs : kNoAttrs, inputs, n, out, upstream}, gin);
       for (int j = 0; j < n; ++j) {
         const Tensor& in = inputs[j];
         if (node.op->input(j).grad != GradClass::differentiable || !is_floating(in.dtype()) ||

@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 #include <type_traits>
-#include <unordered_set>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -101,7 +101,7 @@ class GradientTape {
   bool watch_accessed_variables() const { return watch_accessed_variables_; }
   std::size_t recorded_ops() const { return entries_.size(); }
   bool tracks(std::int64_t id) const { return tracked_.count(id) != 0; }
-  bool is_watched(std::int64_t id) const { return watched_.count(id) != 0; }
+  bool is_watched(std::int64_t id) const { return has(id, kWatched); }
 
   // Internal (tape_hooks): offered every executed op.
   void offer(const Tensor& out);
@@ -116,9 +116,17 @@ class GradientTape {
   bool recording_ = false;
   int pause_depth_ = 0;
   bool used_ = false;
-  std::unordered_set<std::int64_t> watched_;
-  std::unordered_set<std::int64_t> tracked_;    // watched + outputs of recorded ops
-  std::unordered_set<std::int64_t> recorded_;   // outputs of recorded ops
+  // The tensors this tape tracks: watched ones and outputs of ops it recorded (one entry
+  // per id, so recording an op costs one insertion; nodes come from the engine's pool).
+  enum TrackFlags : std::uint8_t { kWatched = 1, kRecorded = 2 };
+  using TrackMap = std::unordered_map<std::int64_t, std::uint8_t, std::hash<std::int64_t>,
+                                      std::equal_to<std::int64_t>,
+                                      pool::Allocator<std::pair<const std::int64_t, std::uint8_t>>>;
+  bool has(std::int64_t id, TrackFlags flag) const {
+    const auto it = tracked_.find(id);
+    return it != tracked_.end() && (it->second & flag);
+  }
+  TrackMap tracked_;
   std::vector<std::shared_ptr<const TensorImpl>> entries_;  // recorded ops, in order
   // Id ranges [first, last) during which the tape recorded, and during which it was paused.
   std::vector<std::pair<std::int64_t, std::int64_t>> recording_spans_, paused_spans_;
