@@ -60,6 +60,18 @@ TEST(ComplexStep, F32EngineAgreesWithinItsRounding) {
   EXPECT_EQ(check_complex_step(g, {}, wrong)[0].outcome, Outcome::mismatch);
 }
 
+TEST(ComplexStep, ADerivativeThatCancelsInsideADivisionIsZero) {
+  // d/dx (x / x) = 0. Complex division by Smith's algorithm left -4.3e-16 with an error
+  // estimate of 1e-31 at x = 0.51... (P3 on seed 46, docs/properties.md item 6).
+  std::vector<double> xs;
+  for (double x = -2.3; x < 2.3; x += 0.0731) xs.push_back(x);
+  const graph::Graph g =
+      one_input_graph(xs, {op("%q", "div", {"%x", "%x"}), op("%loss", "reduce_sum", {"%q"})});
+  const std::vector<Finding> fs = check_complex_step(g, {}, run(g));
+  ASSERT_EQ(fs.size(), 1u);
+  EXPECT_EQ(fs[0].outcome, Outcome::agree) << fs[0].detail;
+}
+
 TEST(ComplexStep, BenchGraphAgreesAndCatchesSmallErrors) {
   expect_bench_graph_agrees_and_catches_small_errors(
       [](const graph::Graph& g, const eut::RunResult& r) { return check_complex_step(g, {}, r); }, 0);

@@ -1,5 +1,6 @@
 // div(a, b) = a / b with broadcasting.   ∂/∂a = 1/b, ∂/∂b = -a/b² = -y/b.
-// b = 0 gives ±inf/NaN as in TF; the sampling domain keeps b away from 0.
+// b = 0 gives ±inf/NaN as in TF; the sampling domain keeps b away from 0. Complex operands
+// divide by quotient() (scalar.hpp), exact in the complex-step regime.
 #include "engine/ops/binary/binary.hpp"
 #include "engine/ops/kernel.hpp"
 #include "engine/ops/unary/unary.hpp"
@@ -9,7 +10,7 @@ namespace {
 
 template <class S>
 void forward(const OpAttrs&, const In<S>* in, int, const Out<S>& out, Branches*) {
-  kernel::binary(in[0], in[1], out, [](S a, S b) { return a / b; });
+  kernel::binary(in[0], in[1], out, [](S a, S b) { return quotient(a, b); });
 }
 
 TensorSpec infer(const OpAttrs&, const TensorSpec* in, int n) {

@@ -28,7 +28,7 @@ void forward(const OpAttrs& a, const In<S>* in, int, const Out<S>& out, Branches
     sum[o] += out.data[i];
   });
   kernel::for_each_reduced(in[0].spec.shape, p,
-                           [&](std::int64_t i, std::int64_t o) { out.data[i] /= sum[o]; });
+                           [&](std::int64_t i, std::int64_t o) { out.data[i] = quotient(out.data[i], sum[o]); });
 }
 
 TensorSpec infer(const OpAttrs& a, const TensorSpec* in, int n) {
