@@ -981,8 +981,8 @@ std::uint64_t fnv1a(const std::string& s) {
   return h;
 }
 
-// Every floating op result %y becomes %y = mul(%y~raw, %~jit%y) with %~jit%y an input of
-// values 1 + δ, δ uniform in [-unit, unit] per element.
+}  // namespace
+
 void jitter_block(graph::Block& block, const std::map<std::string, TensorSpec>& specs, double unit,
                   std::uint64_t seed, std::vector<graph::Input>& inputs) {
   graph::Block out;
@@ -1024,7 +1024,6 @@ void jitter_block(graph::Block& block, const std::map<std::string, TensorSpec>& 
   block = std::move(out);
 }
 
-}  // namespace
 
 double RoundingProbe::observed(std::size_t source, double magnitude, double direction_norm) const {
   const double r = source < relative.size() ? relative[source] * magnitude : 0.0;

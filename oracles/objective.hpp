@@ -284,6 +284,13 @@ std::vector<std::vector<Finding>> check_cases(const std::vector<OracleCase>& cas
   return out;
 }
 
+// Rounding jitter: every floating op result %y named in `specs` becomes
+// %y = mul(%y~raw, %~jit%y), with %~jit%y a new input (appended to `inputs`, of the spec's
+// dtype and shape) of values 1 + δ, δ uniform in [-unit, unit] per element, drawn from `seed`
+// and the name. Recurses into record, stop_recording, cond and while_loop bodies.
+void jitter_block(graph::Block& block, const std::map<std::string, TensorSpec>& specs, double unit,
+                  std::uint64_t seed, std::vector<graph::Input>& inputs);
+
 // splitmix64: the seeded streams behind random directions (platform-independent).
 std::uint64_t mix_seed(std::uint64_t x);
 // Direction entries ±[0.5, 1): random signs and sizes, never near zero, so every element of
