@@ -123,8 +123,8 @@ union UninitialisedArray {
 Tensor apply_op(const OpDef& op, const Tensor* inputs, int n, const OpAttrs& attrs) {
   if (n <= 0) return apply_op(op, static_cast<const OperandRef*>(nullptr), n, attrs);
   if (n <= 4) {
-    const OperandRef refs[4] = {inputs[0], n > 1 ? inputs[1] : inputs[0],
-                                n > 2 ? inputs[2] : inputs[0], n > 3 ? inputs[3] : inputs[0]};
+    OperandRef refs[4] = {inputs[0], inputs[0], inputs[0], inputs[0]};
+    for (int i = 1; i < n; ++i) refs[i] = inputs[i];
     return apply_op(op, refs, n, attrs);
   }
   const std::vector<OperandRef> refs(inputs, inputs + n);

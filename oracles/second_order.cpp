@@ -387,6 +387,43 @@ HvpProgram make_hvp_program(const graph::Graph& g, int gradient, std::uint64_t s
   return prog;
 }
 
+namespace {
+
+// The same values with every f32 one typed f64 (the f64-promoted programs' inputs).
+eut::InputValues promoted(eut::InputValues values) {
+  for (auto& [name, v] : values)
+    if (v.dtype == DType::f32) v.dtype = DType::f64;
+  return values;
+}
+
+// noise[j][k] = max(noise[j][k], |Δ|), Δ = moved − base of source j's Hessian-vector product,
+// minus (moved64 − base64) when those are given (the true change, taken out). Products
+// missing or mis-sized in any result are skipped.
+void widen_by_change(std::vector<std::vector<double>>& noise, const eut::GradientResult& base,
+                     const eut::GradientResult& moved, const eut::GradientResult* base64 = nullptr,
+                     const eut::GradientResult* moved64 = nullptr) {
+  auto product = [](const eut::GradientResult* r, std::size_t j, std::size_t n) -> const eut::Value* {
+    if (!r || j >= r->values.size() || !r->values[j] || r->values[j]->data.size() != n) return nullptr;
+    return &*r->values[j];
+  };
+  for (std::size_t j = 0; j < noise.size(); ++j) {
+    const std::size_t n = noise[j].size();
+    const eut::Value* b = product(&base, j, n);
+    const eut::Value* m = product(&moved, j, n);
+    const eut::Value* b64 = product(base64, j, n);
+    const eut::Value* m64 = product(moved64, j, n);
+    if (!b || !m || (base64 && (!b64 || !m64))) continue;
+    for (std::size_t k = 0; k < n; ++k) {
+      double d = m->data[k] - b->data[k];
+      if (base64) d -= m64->data[k] - b64->data[k];
+      d = std::abs(d);
+      if (std::isfinite(d)) noise[j][k] = std::max(noise[j][k], d);
+    }
+  }
+}
+
+}  // namespace
+
 std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const graph::Graph& g,
                                         const eut::InputValues& inputs, int gradient,
                                         const SecondOrderOptions& opt) {
@@ -420,12 +457,9 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
   } catch (const std::exception& e) {
     return all(Outcome::not_applicable, std::string("inputs: ") + e.what());
   }
-  eut::InputValues base64 = base;
+  const eut::InputValues base64 = promoted(base);
   std::map<std::string, std::vector<double>> base_eval;
-  for (auto& [n, v] : base64) {
-    if (v.dtype == DType::f32) v.dtype = DType::f64;
-    base_eval[n] = v.data;
-  }
+  for (const auto& [n, v] : base64) base_eval[n] = v.data;
 
   // The engine's Hessian-vector products.
   const eut::RunResult nested = engine.run(prog.nested, base);
@@ -505,35 +539,13 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
     }
     const eut::RunResult again = engine.run(prog.nested, moved);
     if (again.error || again.gradients.size() < 2) continue;
-    std::optional<eut::RunResult> again64;
-    if (large) {
-      eut::InputValues moved64 = moved;
-      for (auto& [n, v] : moved64)
-        if (v.dtype == DType::f32) v.dtype = DType::f64;
-      again64 = engine.run(prog.nested_f64, moved64);
-      if (again64->error || again64->gradients.size() < 2) continue;
+    if (!large) {
+      widen_by_change(hvp_noise, hvp, again.gradients[1]);
+      continue;
     }
-    for (std::size_t j = 0; j < hvp_noise.size() && j < again.gradients[1].values.size(); ++j) {
-      const auto& h2 = again.gradients[1].values[j];
-      if (!h2 || h2->data.size() != hvp_noise[j].size()) continue;
-      const eut::Value* b64 = nullptr;
-      const eut::Value* m64 = nullptr;
-      if (large) {
-        const auto& bv = nested64->gradients[1].values;
-        const auto& mv = again64->gradients[1].values;
-        if (j >= bv.size() || j >= mv.size() || !bv[j] || !mv[j] || bv[j]->data.size() != h2->data.size() ||
-            mv[j]->data.size() != h2->data.size())
-          continue;
-        b64 = &*bv[j];
-        m64 = &*mv[j];
-      }
-      for (std::size_t k = 0; k < h2->data.size(); ++k) {
-        double d = h2->data[k] - hvp.values[j]->data[k];
-        if (large) d -= m64->data[k] - b64->data[k];
-        d = std::abs(d);
-        if (std::isfinite(d)) hvp_noise[j][k] = std::max(hvp_noise[j][k], d);
-      }
-    }
+    const eut::RunResult again64 = engine.run(prog.nested_f64, promoted(moved));
+    if (again64.error || again64.gradients.size() < 2) continue;
+    widen_by_change(hvp_noise, hvp, again.gradients[1], &nested64->gradients[1], &again64.gradients[1]);
   }
   // Graphs with f32, besides: how far f32 rounding of the intermediates moves the Hessian.
   // The nested tapes differentiate the f32 program, whose every f32 value is rounded; the
@@ -554,17 +566,7 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
       for (graph::Input& in : extra) jittered.inputs.push_back(std::move(in));
       const eut::RunResult moved = engine.run(jittered, base64);
       if (moved.error || moved.gradients.size() < 2) continue;
-      const auto& bv = nested64->gradients[1].values;
-      const auto& mv = moved.gradients[1].values;
-      for (std::size_t j = 0; j < hvp_noise.size() && j < bv.size() && j < mv.size(); ++j) {
-        if (!bv[j] || !mv[j] || bv[j]->data.size() != hvp_noise[j].size() ||
-            mv[j]->data.size() != hvp_noise[j].size())
-          continue;
-        for (std::size_t k = 0; k < hvp_noise[j].size(); ++k) {
-          const double d = std::abs(mv[j]->data[k] - bv[j]->data[k]);
-          if (std::isfinite(d)) hvp_noise[j][k] = std::max(hvp_noise[j][k], d);
-        }
-      }
+      widen_by_change(hvp_noise, nested64->gradients[1], moved.gradients[1]);
     }
   }
   const double noise = rounding_bound(ctx64, ctx64.engine_unit, phi0.magnitude);

@@ -91,6 +91,8 @@ void deallocate(void* block, std::size_t bytes) noexcept {
   ++t_lists.count[c];
 }
 
+bool enabled() { return !TC_POOL_PASS_THROUGH; }
+
 std::size_t cached_blocks() {
   std::size_t n = 0;
   for (std::size_t c : t_lists.count) n += c;

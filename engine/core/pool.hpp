@@ -13,8 +13,6 @@
 // operator new/delete so that a use after free is still caught.
 #pragma once
 #include <cstddef>
-#include <new>
-#include <utility>
 #include <vector>
 
 namespace tc::pool {
@@ -42,5 +40,7 @@ using Buffer = std::vector<double, Allocator<double>>;
 
 // Blocks currently held on this thread's free lists (for tests).
 std::size_t cached_blocks();
+// False under AddressSanitizer, where every call goes straight to operator new/delete.
+bool enabled();
 
 }  // namespace tc::pool

@@ -6,28 +6,18 @@
 
 #include "engine/api.hpp"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define TC_TEST_POOL_PASS_THROUGH 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define TC_TEST_POOL_PASS_THROUGH 1
-#endif
-#endif
-
 namespace tc {
 namespace {
 
-#ifdef TC_TEST_POOL_PASS_THROUGH
-constexpr bool kPooled = false;  // under ASan every block goes straight to operator delete
-#else
-constexpr bool kPooled = true;
-#endif
+const bool kPooled = pool::enabled();  // false under ASan
 
 TEST(Pool, AFreedBlockIsReusedForTheNextOfItsSizeClass) {
   void* a = pool::allocate(300);
   pool::deallocate(a, 300);
   void* b = pool::allocate(400);  // same class (257..512 bytes)
-  if (kPooled) EXPECT_EQ(a, b);
+  if (kPooled) {
+    EXPECT_EQ(a, b);
+  }
   pool::deallocate(b, 400);
 }
 
@@ -42,7 +32,9 @@ TEST(Pool, EachSizeClassHoldsAtMostOneMebibyte) {
   std::vector<void*> blocks(5000);
   for (void*& b : blocks) b = pool::allocate(1024);
   for (void* b : blocks) pool::deallocate(b, 1024);
-  if (kPooled) EXPECT_LE(pool::cached_blocks(), (std::size_t{1} << 20) / 1024 + 64 * 11);
+  if (kPooled) {
+    EXPECT_LE(pool::cached_blocks(), (std::size_t{1} << 20) / 1024 + 64 * 11);
+  }
   for (void*& b : blocks) b = pool::allocate(1024);  // drain the class again
   for (void* b : blocks) pool::deallocate(b, 1024);
 }
@@ -56,7 +48,9 @@ TEST(Pool, ABlockMayBeFreedOnAnotherThread) {
     cached_there = pool::cached_blocks();
   });
   t.join();  // the thread's lists are emptied at its exit (ASan/LSan would see a leak)
-  if (kPooled) EXPECT_EQ(cached_there, blocks.size());
+  if (kPooled) {
+    EXPECT_EQ(cached_there, blocks.size());
+  }
 }
 
 TEST(Pool, TensorsOutliveTheThreadThatMadeThem) {
