@@ -82,6 +82,7 @@ inline c128 erf(c128 z) {
 // exact to double precision there: Re = Re a / Re b (the very double the engine computes)
 // and Im = (Im a·Re b - Re a·Im b) / (Re b)², whose products cancel exactly when they are
 // the same products. Elsewhere, and where (Re b)² is not a normal number, Smith's algorithm.
+// Every forward kernel that divides scalars of type S divides with quotient().
 template <class S>
 inline S quotient(S a, S b) {
   return a / b;

@@ -9,7 +9,7 @@ namespace {
 
 template <class S>
 void forward(const OpAttrs&, const In<S>* in, int, const Out<S>& out, Branches*) {
-  kernel::unary(in[0], out, [](S x) { return S(1) / x; });
+  kernel::unary(in[0], out, [](S x) { return quotient(S(1), x); });
 }
 
 TensorSpec infer(const OpAttrs&, const TensorSpec* in, int n) {

@@ -12,7 +12,7 @@ namespace {
 template <class S>
 void forward(const OpAttrs&, const In<S>* in, int, const Out<S>& out, Branches*) {
   using std::sqrt;
-  kernel::unary(in[0], out, [](S x) { return S(1) / sqrt(x); });
+  kernel::unary(in[0], out, [](S x) { return quotient(S(1), sqrt(x)); });
 }
 
 TensorSpec infer(const OpAttrs&, const TensorSpec* in, int n) {

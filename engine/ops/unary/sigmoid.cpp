@@ -18,9 +18,9 @@ void forward(const OpAttrs&, const In<S>* in, int, const Out<S>& out, Branches*)
   kernel::unary_vectorised(
       in[0], out,
       [](S x) {
-        if (real_part(x) >= 0) return S(1) / (S(1) + exp(-x));
+        if (real_part(x) >= 0) return quotient(S(1), S(1) + exp(-x));
         const S e = exp(x);
-        return e / (S(1) + e);
+        return quotient(e, S(1) + e);
       },
       [](const auto& a) { return 1.0 / (1.0 + (-a).exp()); });
 }
