@@ -56,15 +56,20 @@ ProgressDisplay::~ProgressDisplay() { clear(); }
 std::string ProgressDisplay::bar_text(const campaign::Progress& p, int width) {
   const double fraction = p.planned ? static_cast<double>(p.done) / static_cast<double>(p.planned) : 1;
   std::string tail = " " + std::to_string(p.done) + "/" + std::to_string(p.planned) + " " +
-                     std::to_string(static_cast<int>(fraction * 100)) + "%  " + fixed1(rate(p)) + " graphs/s  ETA " +
+                     std::to_string(static_cast<int>(fraction * 100)) + "%  " + fixed1(rate(p)) + "/s  ETA " +
                      eta_text(p) + "  " + std::to_string(p.mismatches) + " mismatch  " + std::to_string(p.crashes) +
                      " crash  " + std::to_string(p.timeouts) + " timeout";
-  if (!p.op_mix.empty()) {
-    tail += "  ops:";
-    for (const auto& [op, n] : p.op_mix)
-      tail += " " + op + " " + std::to_string(p.op_mix_graphs ? 100 * n / static_cast<int>(p.op_mix_graphs) : 0) + "%";
+  // The op mix takes what room is left, whole ops only.
+  const int room = width - 1 - 12 - static_cast<int>(tail.size());  // a bar of at least 10
+  std::string mix;
+  for (const auto& [op, n] : p.op_mix) {
+    const std::string item = " " + op + " " +
+                             std::to_string(p.op_mix_graphs ? 100 * n / static_cast<int>(p.op_mix_graphs) : 0) + "%";
+    if (static_cast<int>((mix.empty() ? std::string("  ops:") : mix).size() + item.size()) > room) break;
+    mix += (mix.empty() ? "  ops:" : "") + item;
   }
-  const int bar = std::clamp(width - static_cast<int>(tail.size()) - 3, 10, 30);
+  tail += mix;
+  const int bar = std::clamp(width - 1 - static_cast<int>(tail.size()) - 2, 10, 30);
   const int filled = static_cast<int>(std::floor(fraction * bar));
   std::string text = "[" + std::string(static_cast<std::size_t>(filled), '#') +
                      std::string(static_cast<std::size_t>(bar - filled), '.') + "]" + tail;

@@ -1,61 +1,18 @@
-// Helpers of the campaign tests: temporary directories, waiting for an observable event (never
-// for a fixed time), and telling whether a process is gone.
+// Helpers of the campaign tests: scratch directories and waiting (tests/support/scratch.hpp),
+// and passing a pid from a worker to the test through a pipe.
 #pragma once
-#include <signal.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <functional>
-#include <sstream>
-#include <string>
-#include <thread>
-#include <vector>
+
+#include "tests/support/scratch.hpp"
 
 namespace tc::campaign::test {
 
-struct TempDir {
-  std::string path;
-  TempDir() {
-    std::string t = (std::filesystem::temp_directory_path() / "tapecheck-campaign-test-XXXXXX").string();
-    path = ::mkdtemp(t.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-  std::string file(const std::string& name) const { return path + "/" + name; }
-};
-
-inline std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// Polls `event` until it holds. The bound only keeps a broken build from hanging the suite; no
-// assertion depends on how long anything takes.
-inline bool eventually(const std::function<bool()>& event, std::chrono::seconds bound = std::chrono::seconds(120)) {
-  const auto give_up = std::chrono::steady_clock::now() + bound;
-  while (!event()) {
-    if (std::chrono::steady_clock::now() > give_up) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return true;
-}
-
-// Gone, or a zombie waiting for whoever adopted it to reap it: in either case it runs no more.
-inline bool process_gone(pid_t pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  if (!stat) return true;
-  std::string line;
-  std::getline(stat, line);
-  const std::size_t paren = line.rfind(')');
-  return paren == std::string::npos || paren + 2 >= line.size() || line[paren + 2] == 'Z' || line[paren + 2] == 'X';
-}
+using tc::test::eventually;
+using tc::test::process_gone;
+using tc::test::slurp;
+using TempDir = tc::test::ScratchDir;
 
 // Reads one pid written by a worker into a pipe (blocks until it is written).
 inline pid_t read_pid(int fd) {

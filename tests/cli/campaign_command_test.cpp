@@ -81,34 +81,37 @@ void expect_resume_completes(const TempDir& dir, const std::string& out) {
   EXPECT_EQ(slurp(out + "/report.html"), slurp(dir.file("whole/report.html")));
 }
 
-TEST(CampaignSignals, SigintToTheJobStopsCleanlyAndResumeCompletesIt) {
+// After an abrupt end: no process of the campaign runs, the log holds the graphs before the
+// hanging one, and --resume completes it.
+void expect_nothing_left_and_resumable(const TempDir& dir, const std::string& out, const Background& bg) {
+  EXPECT_TRUE(eventually([&] { return processes_with_marker(bg.marker()).empty(); }));
+  const tc::reports::FindingsLog log = tc::reports::read_findings_log(out + "/findings.jsonl");
+  EXPECT_FALSE(log.complete);
+  EXPECT_EQ(log.graphs.size(), static_cast<std::size_t>(kHanging));
+  expect_resume_completes(dir, out);
+}
+
+// Sends `signal` to the campaign (its whole process group, as a terminal does, or the parent
+// alone, as a job scheduler may) once 12 graphs are on disk, and checks the clean stop.
+void expect_signal_stops_cleanly(int signal, bool to_the_group) {
   TempDir dir;
   const std::string out = dir.file("c");
   auto bg = start_until_hang(dir, out);
-  ::kill(-bg->pid(), SIGINT);  // as a terminal's Ctrl-C: the whole foreground process group
+  ::kill(to_the_group ? -bg->pid() : bg->pid(), signal);
   const int status = bg->wait();
   ASSERT_TRUE(WIFEXITED(status)) << status;
-  EXPECT_EQ(WEXITSTATUS(status), 130) << bg->out() << bg->err();
-  EXPECT_TRUE(contains(bg->out(), "interrupted by SIGINT after 12 of 16 graphs")) << bg->out();
+  EXPECT_EQ(WEXITSTATUS(status), 128 + signal) << bg->out() << bg->err();
+  const std::string name = signal == SIGINT ? "SIGINT" : "SIGTERM";
+  EXPECT_TRUE(contains(bg->out(), "interrupted by " + name + " after 12 of 16 graphs")) << bg->out();
   EXPECT_TRUE(contains(bg->out(), "tapecheck campaign --resume " + out)) << bg->out();
   EXPECT_TRUE(eventually([&] { return processes_with_marker(bg->marker()).empty(); }));
   expect_clean_stop(dir, out);
   expect_resume_completes(dir, out);
 }
 
-TEST(CampaignSignals, SigtermToTheParentAloneStopsCleanly) {
-  TempDir dir;
-  const std::string out = dir.file("c");
-  auto bg = start_until_hang(dir, out);
-  ::kill(bg->pid(), SIGTERM);  // the parent only, as a job scheduler would
-  const int status = bg->wait();
-  ASSERT_TRUE(WIFEXITED(status)) << status;
-  EXPECT_EQ(WEXITSTATUS(status), 143) << bg->out() << bg->err();
-  EXPECT_TRUE(contains(bg->out(), "interrupted by SIGTERM after 12 of 16 graphs")) << bg->out();
-  EXPECT_TRUE(eventually([&] { return processes_with_marker(bg->marker()).empty(); }));
-  expect_clean_stop(dir, out);
-  expect_resume_completes(dir, out);
-}
+TEST(CampaignSignals, SigintToTheJobStopsCleanlyAndResumeCompletesIt) { expect_signal_stops_cleanly(SIGINT, true); }
+
+TEST(CampaignSignals, SigtermToTheParentAloneStopsCleanly) { expect_signal_stops_cleanly(SIGTERM, false); }
 
 TEST(CampaignSignals, ASecondSigintExitsWithTheLogValid) {
   TempDir dir;
@@ -119,11 +122,7 @@ TEST(CampaignSignals, ASecondSigintExitsWithTheLogValid) {
   const int status = bg->wait();
   ASSERT_TRUE(WIFEXITED(status)) << status;
   EXPECT_EQ(WEXITSTATUS(status), 130);
-  EXPECT_TRUE(eventually([&] { return processes_with_marker(bg->marker()).empty(); }));
-  const tc::reports::FindingsLog log = tc::reports::read_findings_log(out + "/findings.jsonl");
-  EXPECT_FALSE(log.complete);
-  EXPECT_EQ(log.graphs.size(), static_cast<std::size_t>(kHanging));
-  expect_resume_completes(dir, out);
+  expect_nothing_left_and_resumable(dir, out, *bg);
 }
 
 TEST(CampaignSignals, SigkillOfTheParentLeavesNoWorkerBehind) {
@@ -134,11 +133,7 @@ TEST(CampaignSignals, SigkillOfTheParentLeavesNoWorkerBehind) {
   ::kill(bg->pid(), SIGKILL);  // nothing of the parent runs: the workers must go by themselves
   const int status = bg->wait();
   EXPECT_TRUE(WIFSIGNALED(status));
-  EXPECT_TRUE(eventually([&] { return processes_with_marker(bg->marker()).empty(); }));
-  const tc::reports::FindingsLog log = tc::reports::read_findings_log(out + "/findings.jsonl");
-  EXPECT_FALSE(log.complete);
-  EXPECT_EQ(log.graphs.size(), static_cast<std::size_t>(kHanging));
-  expect_resume_completes(dir, out);
+  expect_nothing_left_and_resumable(dir, out, *bg);
 }
 
 TEST(CampaignLimits, AFullDiskStopsTheCampaignWithTheLogValid) {

@@ -1,6 +1,6 @@
 // Helpers of the CLI tests: running the tapecheck binary to completion or in the background
-// (its own process group, a marker in its environment to find every process of it later),
-// temporary directories, and waiting for observable events rather than for fixed times.
+// (its own process group, a marker in its environment to find every process of it later).
+// Scratch directories and waiting for events: tests/support/scratch.hpp.
 #pragma once
 #include <dirent.h>
 #include <fcntl.h>
@@ -19,35 +19,17 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/scratch.hpp"
+
 namespace tc::cli::test {
+
+using tc::test::eventually;
+using tc::test::slurp;
+using TempDir = tc::test::ScratchDir;
 
 struct Result {
   int code = -1;
   std::string out, err;
-};
-
-inline std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-struct TempDir {
-  std::string path;
-  TempDir() {
-    std::string t = (std::filesystem::temp_directory_path() / "tapecheck-cli-XXXXXX").string();
-    path = ::mkdtemp(t.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-  std::string file(const std::string& name) const { return path + "/" + name; }
-  std::string write(const std::string& name, const std::string& text) const {
-    std::ofstream(file(name), std::ios::binary) << text;
-    return file(name);
-  }
 };
 
 // Runs `tapecheck <args>` (args are shell words), capturing stdout, stderr and the exit code.
@@ -70,17 +52,6 @@ inline std::string corpus(const std::string& name) {
 }
 
 inline bool contains(const std::string& s, const std::string& what) { return s.find(what) != std::string::npos; }
-
-// Polls `event` until it holds. The bound only keeps a broken build from hanging the suite; no
-// assertion depends on how long anything takes.
-inline bool eventually(const std::function<bool()>& event, std::chrono::seconds bound = std::chrono::seconds(120)) {
-  const auto give_up = std::chrono::steady_clock::now() + bound;
-  while (!event()) {
-    if (std::chrono::steady_clock::now() > give_up) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return true;
-}
 
 // tapecheck running in the background, leader of its own process group (as a shell's job
 // is), with TAPECHECK_TEST_MARKER=<marker> in its environment and its workers'.
