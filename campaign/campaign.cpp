@@ -138,13 +138,9 @@ CampaignResult drive(const CampaignOptions& options, const std::vector<Job>& job
     p.op_mix_graphs = tally.mix.graphs();
     progress(p);
   };
-  report_progress();
-  for (;;) {
-    if (const int s = StopSignals::received()) {
-      r.stop = Stop::interrupted;
-      r.signal = s;
-      break;
-    }
+  // Keeps every worker busy; called again as soon as workers end, before their results are
+  // written, so that the parent's own work never keeps a core idle.
+  auto refill = [&] {
     while (starting && pool.has_room() && next_start < jobs.size() && next_start < next_write + window) {
       if (Clock::now() >= deadline) {
         starting = false;
@@ -164,8 +160,18 @@ CampaignResult drive(const CampaignOptions& options, const std::vector<Job>& job
       }
       ++next_start;
     }
+  };
+  report_progress();
+  for (;;) {
+    if (const int s = StopSignals::received()) {
+      r.stop = Stop::interrupted;
+      r.signal = s;
+      break;
+    }
+    refill();
     if (pool.running() == 0 && (next_start == jobs.size() || !starting)) break;
     for (WorkerOutcome& o : pool.wait(std::chrono::milliseconds(250))) finished.emplace(o.task, std::move(o));
+    if (!StopSignals::received()) refill();
     try {
       for (auto it = finished.find(next_write); it != finished.end(); it = finished.find(next_write)) {
         const GraphResult g = graph_result(jobs[next_write], next_write, it->second, options);
