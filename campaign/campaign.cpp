@@ -253,10 +253,12 @@ CampaignResult resume_campaign(const CampaignOptions& options, const EngineFacto
   reports::FindingsLog existing;
   reports::LogAppender log = reports::LogAppender::resume(r.log_path, existing);
   // The graphs on disk must be the ones this campaign plans, or the log would mix two campaigns.
-  if (existing.campaign != to_json(options, jobs.size()))
-    throw InputError(r.log_path + ": the campaign's options or corpus changed since it started (it planned " +
-                     existing.campaign.value("planned", nlohmann::json(0)).dump() + " graphs; now " +
-                     std::to_string(jobs.size()) + ")");
+  if (existing.campaign != to_json(options, jobs.size())) {
+    const auto planned = existing.campaign.is_object() ? existing.campaign.find("planned") : existing.campaign.end();
+    throw InputError(r.log_path + ": not the campaign these options describe: its options or its corpus changed (" +
+                     (planned != existing.campaign.end() ? "it planned " + planned->dump() + " graphs, " : "") +
+                     "now " + std::to_string(jobs.size()) + ")");
+  }
   for (const reports::GraphRecord& g : existing.graphs) {
     const Job& job = jobs[static_cast<std::size_t>(g.id)];
     if (g.origin != job.origin || (!job.generated && g.tcg != graph::print_tcg(job.graph)))

@@ -57,7 +57,13 @@ GraphResult graph_result(const Job& job, std::size_t index, const WorkerOutcome&
   const int id = static_cast<int>(index);
   const std::string record = file_or_empty(outcome, kRecordFile);
   if (!record.empty()) {
-    reports::FindingsLog one = reports::parse_findings_log(record, "worker result of graph " + std::to_string(index));
+    reports::FindingsLog one;
+    try {
+      one = reports::parse_findings_log(record, "worker result of graph " + std::to_string(index));
+    } catch (const reports::ReportError&) {
+      // Written atomically by the worker, so never torn; unreadable only if the worker is
+      // broken: then it is as if it had died.
+    }
     if (one.graphs.size() == 1) {
       out.record = std::move(one.graphs.front());
       out.record.id = id;

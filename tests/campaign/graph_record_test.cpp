@@ -94,5 +94,15 @@ TEST(GraphRecord, AWorkerThatFailedBeforeBuildingItsGraphSaysSo) {
   EXPECT_TRUE(r.record.tcg.empty());
 }
 
+TEST(GraphRecord, AnUnreadableResultIsAFailedWorkerNotAFailedCampaign) {
+  const Job job = corpus_job("round_in_loss");
+  WorkerOutcome o;
+  o.files[kRecordFile] = "{\"type\":\"graph\", oops}\n";
+  const GraphResult r = graph_result(job, 0, o, {});
+  EXPECT_TRUE(r.worker_failed);
+  ASSERT_TRUE(r.record.run.error.has_value());
+  EXPECT_EQ(r.record.run.error->kind, kCrashKind);
+}
+
 }  // namespace
 }  // namespace tc::campaign
