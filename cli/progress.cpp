@@ -88,7 +88,8 @@ void ProgressDisplay::update(const campaign::Progress& p) {
   const double since = std::chrono::duration<double>(now - last_).count();
   if (terminal_) {
     if (drawn_ && since < 0.1 && p.done < p.planned) return;  // at most 10 frames a second
-    std::cerr << "\r" << bar_text(p, terminal_width()) << "\033[K" << std::flush;
+    // Two columns spare: a terminal echoing ^C after the bar must not wrap it to a new line.
+    std::cerr << "\r" << bar_text(p, terminal_width() - 2) << "\033[K" << std::flush;
     drawn_ = true;
   } else {
     if (since < interval_) return;
