@@ -54,7 +54,8 @@ inline std::string corpus(const std::string& name) {
 inline bool contains(const std::string& s, const std::string& what) { return s.find(what) != std::string::npos; }
 
 // tapecheck running in the background, leader of its own process group (as a shell's job
-// is), with TAPECHECK_TEST_MARKER=<marker> in its environment and its workers'.
+// is), with TAPECHECK_TEST_MARKER=<marker> in its environment and its workers', and TMPDIR
+// inside the test's directory.
 class Background {
  public:
   struct Options {
@@ -73,6 +74,8 @@ class Background {
     ::dup2(o, 1);
     ::dup2(e, 2);
     ::setenv("TAPECHECK_TEST_MARKER", marker_.c_str(), 1);
+    // The workers' scratch directory: a campaign killed outright leaves it behind, in here.
+    ::setenv("TMPDIR", dir.path.c_str(), 1);
     for (const std::string& kv : options.env) {
       const std::size_t eq = kv.find('=');
       ::setenv(kv.substr(0, eq).c_str(), kv.substr(eq + 1).c_str(), 1);
