@@ -1,33 +1,38 @@
-// What the subcommands share: loading a graph file with located errors, exit codes, and
-// small formatting helpers.
+// What the subcommands share: loading a graph file with located errors, exit codes, option
+// validators that say what is wrong, isolated runs with limits, and small formatting helpers.
 #pragma once
 #include <CLI/CLI.hpp>
+#include <cstdint>
+#include <functional>
+#include <iosfwd>
 #include <iostream>
 #include <stdexcept>
 #include <string>
 
+#include "campaign/graph_file.hpp"
 #include "engine/core/errors.hpp"
-
 #include "eut/engine_under_test.hpp"
 #include "graph/ir.hpp"
 #include "oracles/finding.hpp"
 
 namespace tc::cli {
 
-// Exit codes of every command.
-inline constexpr int kExitOk = 0;        // no mismatch
-inline constexpr int kExitMismatch = 1;  // some oracle found a mismatch
-inline constexpr int kExitBadInput = 2;  // missing/malformed input, unwritable output, bad usage
+// Exit codes of every command (docs/cli.md). A campaign stopped by SIGINT or SIGTERM exits
+// with 128 + the signal: 130 or 143.
+inline constexpr int kExitOk = 0;          // no mismatch
+inline constexpr int kExitMismatch = 1;    // some oracle found a mismatch
+inline constexpr int kExitBadInput = 2;    // missing/malformed input, unwritable output, bad usage
+inline constexpr int kExitInternal = 3;    // a bug of tapecheck's (main)
+inline constexpr int kExitUnfinished = 4;  // a limit or a crash stopped the check before its verdict
 
 // Bad input, already worded for the user: what() is "FILE:line:col: message" or
 // "FILE: message". Commands print it and exit with kExitBadInput.
-struct InputError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
+using InputError = campaign::InputError;
 
 // Reads, parses and validates a .tcg file (or a JSON graph, if the name ends in .json).
-// InputError "FILE:line:col: message" for syntax and validation errors.
-graph::Graph load_graph(const std::string& path);
+// InputError "FILE:line:col: message" for syntax and validation errors, and for a graph with no
+// gradient request.
+inline graph::Graph load_graph(const std::string& path) { return campaign::load_graph_file(path); }
 
 // Ends the command with `code` (main() returns it); nothing more is printed.
 [[noreturn]] void exit_with(int code);
@@ -39,15 +44,31 @@ void guarded(Body&& body) {
   int code = kExitOk;
   try {
     code = body();
-  } catch (const InputError& e) {
-    std::cerr << e.what() << "\n";
-    code = kExitBadInput;
-  } catch (const tc::Error& e) {  // ReportError: an unreadable log, an unwritable output
+  } catch (const tc::Error& e) {  // InputError, ReportError: an unreadable log, an unwritable output
     std::cerr << e.what() << "\n";
     code = kExitBadInput;
   }
   if (code != kExitOk) exit_with(code);
 }
+
+// Validators whose messages say what is wrong: "--graphs: 'abc' is not a whole number",
+// "--graphs: 2000000 is not between 0 and 1000000", "--seed: -1 is negative; seeds are 0 to
+// 18446744073709551615".
+CLI::Validator whole_number(std::int64_t lo, std::int64_t hi);
+CLI::Validator real_number(double lo, double hi);
+CLI::Validator seed_number();
+
+// --time-limit and --memory-limit of a command that checks one graph in an isolated worker.
+struct CheckLimits {
+  double seconds = 0;  // 0 = none
+  int memory_mb = 0;   // 0 = none
+};
+void add_limit_options(CLI::App& cmd, CheckLimits& limits);
+
+// Runs `body` in a worker process under `limits` and prints what it wrote to stdout. Its exit
+// code, or kExitUnfinished with the reason on stderr ("FILE: stopped after 5 s (--time-limit)")
+// when the worker was killed for time, died of a signal or failed.
+int run_limited(const std::string& file, const CheckLimits& limits, const std::function<int(std::ostream&)>& body);
 
 // A value name as .tcg spells it: "%w" for the IR's "w".
 inline std::string pct(const std::string& name) {

@@ -1,6 +1,7 @@
-// `tapecheck replay FILE.tcg [--json] [--seed N] [--threads T]`: every oracle on one graph
-// against the reference engine, one verdict line per (gradient, source).
-// Exit 0: no mismatch; 1: a mismatch; 2: bad input (FILE:line:col: message).
+// `tapecheck replay FILE.tcg [--json] [--seed N] [--threads T] [--time-limit S] [--memory-limit MB]`:
+// every oracle on one graph against the reference engine, one verdict line per (gradient,
+// source). Exit 0: no mismatch; 1: a mismatch; 2: bad input (FILE:line:col: message); 4: a
+// limit or a crash stopped the check.
 #include <iomanip>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -53,45 +54,51 @@ void print_verdicts(std::ostream& out, const oracles::CheckReport& report) {
 
 void register_replay(CLI::App& app) {
   auto* cmd = app.add_subcommand("replay", "Run every oracle on one graph (reference engine); a verdict per "
-                                           "gradient and source. Exit 0 no mismatch, 1 mismatch, 2 bad input");
+                                           "gradient and source. Exit 0 no mismatch, 1 mismatch, 2 bad input, 4 "
+                                           "stopped by a limit");
   auto file = std::make_shared<std::string>();
   auto seed = std::make_shared<std::uint64_t>(0);
   auto threads = std::make_shared<int>(0);
+  auto limits = std::make_shared<CheckLimits>();
   cmd->add_option("FILE", *file, "A .tcg graph (or a JSON graph, *.json)")->required();
   auto* json = cmd->add_flag("--json", "Print one JSON object: the graph record and its findings");
-  cmd->add_option("--seed", *seed, "Seed of the oracles' random directions (default 0)");
+  cmd->add_option("--seed", *seed, "Seed of the oracles' random directions (default 0)")->check(seed_number());
   cmd->add_option("--threads", *threads, "OpenMP threads per oracle (0 = the OpenMP default)")
-      ->check(CLI::Range(0, 1024));
+      ->check(whole_number(0, 1024));
+  add_limit_options(*cmd, *limits);
   cmd->callback([=] {
     guarded([&] {
       const graph::Graph g = load_graph(*file);
-      auto engine = eut::make_reference_engine();
-      oracles::CheckOptions options;
-      options.seed = *seed;
-      options.threads = *threads;
-      const oracles::CheckReport report = oracles::check_graph(g, *engine, options);
-      if (*json) {
-        reports::FindingsLog log;
-        reports::append(log, g, report, *file, *seed);
-        nlohmann::json j = reports::to_json(log.graphs.front());
-        j["findings"] = nlohmann::json::array();
-        for (const reports::FindingRecord& f : log.findings) j["findings"].push_back(reports::to_json(f));
-        std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
-      } else {
-        std::cout << *file << ": graph " << (g.name.empty() ? "(unnamed)" : g.name) << " on engine "
-                  << report.engine << ", seed " << *seed << "\n";
-        if (report.run.error)
-          std::cout << "  the engine raised a " << report.run.error->kind << " error"
-                    << location_text(report.run.error->at) << ": " << report.run.error->message << "\n";
-        print_verdicts(std::cout, report);
-        int counts[4] = {0, 0, 0, 0};
-        for (const oracles::SourceVerdict& s : report.sources) ++counts[static_cast<int>(s.verdict)];
-        std::cout << "verdict: " << oracles::verdict_name(report.verdict) << " (" << report.sources.size()
-                  << " results: " << counts[0] << " agree, " << counts[1] << " mismatch, " << counts[2]
-                  << " inconclusive, " << counts[3] << " not reached; " << report.findings.size()
-                  << " findings)\n";
-      }
-      return report.verdict == oracles::Verdict::mismatch ? kExitMismatch : kExitOk;
+      // The check runs in a worker: the limits hold, and a crashing engine cannot take the
+      // command down with it.
+      return run_limited(*file, *limits, [&](std::ostream& out) {
+        auto engine = eut::make_reference_engine();
+        oracles::CheckOptions options;
+        options.seed = *seed;
+        options.threads = *threads;
+        const oracles::CheckReport report = oracles::check_graph(g, *engine, options);
+        if (*json) {
+          reports::FindingsLog log;
+          reports::append(log, g, report, *file, *seed);
+          nlohmann::json j = reports::to_json(log.graphs.front());
+          j["findings"] = nlohmann::json::array();
+          for (const reports::FindingRecord& f : log.findings) j["findings"].push_back(reports::to_json(f));
+          out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+        } else {
+          out << *file << ": graph " << (g.name.empty() ? "(unnamed)" : g.name) << " on engine " << report.engine
+              << ", seed " << *seed << "\n";
+          if (report.run.error)
+            out << "  the engine raised a " << report.run.error->kind << " error"
+                << location_text(report.run.error->at) << ": " << report.run.error->message << "\n";
+          print_verdicts(out, report);
+          int counts[4] = {0, 0, 0, 0};
+          for (const oracles::SourceVerdict& s : report.sources) ++counts[static_cast<int>(s.verdict)];
+          out << "verdict: " << oracles::verdict_name(report.verdict) << " (" << report.sources.size()
+              << " results: " << counts[0] << " agree, " << counts[1] << " mismatch, " << counts[2]
+              << " inconclusive, " << counts[3] << " not reached; " << report.findings.size() << " findings)\n";
+        }
+        return report.verdict == oracles::Verdict::mismatch ? kExitMismatch : kExitOk;
+      });
     });
   });
 }

@@ -1,5 +1,5 @@
 // `tapecheck report FINDINGS.jsonl [-o report.html] [--dot CMD] [--no-drawings]`: the HTML
-// report of a findings log. Exit 0 when written; 2 for an unreadable or malformed log
+// report of a findings log, complete or interrupted. Exit 0 when written; 2 for an unreadable or malformed log
 // (FILE:line: message) or an unwritable output (nothing half-written is left).
 #include <iostream>
 #include <memory>
@@ -33,6 +33,10 @@ void register_report(CLI::App& app) {
       for (const reports::GraphRecord& g : log.graphs) mismatches += g.verdict == oracles::Verdict::mismatch;
       std::cout << "wrote " << *out_path << " (" << log.graphs.size() << " graphs, " << log.findings.size()
                 << " findings, " << mismatches << " with a mismatch)\n";
+      if (!log.complete)
+        std::cout << "the log is incomplete: its campaign was interrupted after " << log.graphs.size()
+                  << (log.campaign.contains("planned") ? " of " + log.campaign["planned"].dump() : std::string())
+                  << " graphs\n";
       return kExitOk;
     });
   });

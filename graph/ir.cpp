@@ -1,6 +1,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <type_traits>
 
 #include "graph/ir_util.hpp"
@@ -259,6 +260,14 @@ std::optional<double> parse_double(std::string_view s) {
   }
   if (r.ec != std::errc() || r.ptr != s.data() + s.size()) return std::nullopt;
   return v;
+}
+
+bool overflows_f32(double v) {
+  return std::isfinite(v) && std::fabs(v) > static_cast<double>(std::numeric_limits<float>::max());
+}
+
+bool overflows_f64(std::string_view text, double v) {
+  return std::isinf(v) && text != "inf" && text != "-inf";
 }
 
 std::optional<std::int64_t> parse_int(std::string_view s) {

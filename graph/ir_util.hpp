@@ -54,6 +54,11 @@ bool is_graph_name(std::string_view s);
 std::string format_double(double v);
 // Accepts what format_double prints and any decimal or exponent form; not "+x" or hex.
 std::optional<double> parse_double(std::string_view s);
+// A finite value beyond f32's range (|v| > FLT_MAX): as an f32 literal it would become inf.
+bool overflows_f32(double v);
+// True when `text`, which parse_double read as `v`, spells a finite number too large for a
+// double ("1e999"; parse_double gives inf for it), as opposed to "inf" itself.
+bool overflows_f64(std::string_view text, double v);
 // A decimal int64, optionally negative; nullopt on overflow or any other character.
 std::optional<std::int64_t> parse_int(std::string_view s);
 bool same_double(double a, double b);  // equal bits, or both NaN

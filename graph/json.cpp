@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <limits>
+#include <string>
 
 #include "engine/ops/op_table.hpp"
 #include "graph/validate.hpp"
@@ -277,6 +278,16 @@ class Reader {
     return v;
   }
 
+  // A number for an f32 input must fit f32: 1e300 would silently become inf.
+  double f32_in_range(const Input& in, double v, const char* key = nullptr) {
+    if (in.dtype == DType::f32 && overflows_f32(v)) {
+      std::optional<Enter> e;
+      if (key) e.emplace(*this, key);
+      fail("value " + format_double(v) + " is out of range for f32 (largest finite f32: 3.4028235e+38)");
+    }
+    return v;
+  }
+
   Input input(const json& j) {
     expect_object(j, {"name", "dtype", "shape", "kind", "trainable", "init"});
     Input in;
@@ -330,7 +341,7 @@ class Reader {
         for (std::size_t i = 0; i < vals.size(); ++i) {
           Enter ei(*this, std::to_string(i));
           in.init.values.push_back(vals[i].is_boolean() ? (vals[i].get<bool>() ? 1.0 : 0.0)
-                                                        : real(vals[i]));
+                                                        : f32_in_range(in, real(vals[i])));
         }
       } else if (k == "uniform" || k == "normal") {
         const bool u = k == "uniform";
@@ -338,8 +349,8 @@ class Reader {
         const char* b = u ? "hi" : "stddev";
         expect_object(ij, {"kind", a, b, "seed"});
         in.init.kind = u ? Init::Kind::uniform : Init::Kind::normal;
-        in.init.a = real(req(ij, a), a);
-        in.init.b = real(req(ij, b), b);
+        in.init.a = f32_in_range(in, real(req(ij, a), a), a);
+        in.init.b = f32_in_range(in, real(req(ij, b), b), b);
         if (const json* s = opt(ij, "seed")) {
           Enter es(*this, "seed");
           if (!s->is_number_unsigned() && !(s->is_number_integer() && s->get<std::int64_t>() >= 0))
@@ -527,9 +538,69 @@ Graph graph_from_json_text(std::string_view text) {
   try {
     j = json::parse(text.begin(), text.end());
   } catch (const json::exception& e) {
-    throw GraphError({}, std::string("JSON syntax: ") + e.what());
+    const JsonSyntaxError s = describe_json_error(text, e);
+    throw GraphError(s.at, s.message);
   }
   return graph_from_json(j);
+}
+
+namespace {
+
+Location location_of_byte(std::string_view text, std::size_t offset) {
+  Location at{1, 1};
+  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++at.line;
+      at.column = 1;
+    } else {
+      ++at.column;
+    }
+  }
+  return at;
+}
+
+std::string shown_char(char c) {
+  const auto u = static_cast<unsigned char>(c);
+  if (c == '\n') return "a line break";
+  if (c == '\t') return "a tab";
+  if (u < 0x20 || u == 0x7f) return "a control character";
+  if (u >= 0x80) return "a non-ASCII byte";
+  return std::string("'") + c + "'";
+}
+
+}  // namespace
+
+JsonSyntaxError describe_json_error(std::string_view text, const json::exception& e) {
+  const std::string lib = e.what();  // only chooses which of our sentences applies
+  auto said = [&](const char* s) { return lib.find(s) != std::string::npos; };
+  if (said("number overflow")) {
+    // out_of_range.406 carries no position; its text names the literal: "parsing '1e999'".
+    const std::size_t q = lib.find('\'');
+    const std::size_t q2 = q == std::string::npos ? q : lib.find('\'', q + 1);
+    const std::string literal = q2 == std::string::npos ? "" : lib.substr(q + 1, q2 - q - 1);
+    const std::size_t at = literal.empty() ? std::string_view::npos : text.find(literal);
+    return {at == std::string_view::npos ? Location{} : location_of_byte(text, at),
+            "number " + (literal.empty() ? std::string("literal") : literal) +
+                " is out of range for a double (write \"inf\" or \"-inf\" for infinity)"};
+  }
+  const auto* pe = dynamic_cast<const json::parse_error*>(&e);
+  const std::size_t byte = pe ? pe->byte : 0;  // 1-based index of the last character read
+  const bool at_end = byte == 0 || byte > text.size();
+  const Location at = location_of_byte(text, at_end ? text.size() : byte - 1);
+  if (said("missing closing quote")) return {at, "a string is not closed (missing '\"')"};
+  if (at_end) {
+    if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) return {at, "no JSON value: the text is empty"};
+    return {at, "the JSON text ends before its value is complete (an unclosed '{', '[' or string?)"};
+  }
+  const std::string found = shown_char(text[byte - 1]);
+  if (said("control character")) return {at, found + " inside a string must be escaped (\\n, \\t, \\u00XX)"};
+  if (said("invalid string")) return {at, "invalid string: a bad escape or encoding before " + found};
+  if (said("; expected end of input")) return {at, "unexpected " + found + " after the JSON value"};
+  if (said("; expected ':'")) return {at, "unexpected " + found + ": expected ':' after the object key"};
+  if (said("; expected string literal")) return {at, "unexpected " + found + ": expected a quoted object key"};
+  if (said("; expected '}'")) return {at, "unexpected " + found + ": expected ',' or '}' in the object"};
+  if (said("; expected ']'")) return {at, "unexpected " + found + ": expected ',' or ']' in the array"};
+  return {at, "unexpected " + found + ": expected a JSON value (object, array, string, number, true, false or null)"};
 }
 
 }  // namespace tc::graph

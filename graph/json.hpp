@@ -17,7 +17,17 @@ nlohmann::json to_json(const Graph& g);
 // the JSON path in the message: "/body/2/operands/0: undefined value %x".
 Graph graph_from_json(const nlohmann::json& j);
 
-// The same from JSON text; a JSON syntax error is a GraphError too.
+// The same from JSON text; a JSON syntax error is a GraphError too, located at the line and
+// column of the offending character ("3:14: unexpected '}': ...").
 Graph graph_from_json_text(std::string_view text);
+
+// A JSON syntax error in our words: the 1-based line and column in `text` where it is, and what
+// is wrong. `e` is what nlohmann::json::parse threw for `text` (its own wording never reaches
+// the user). The findings log reader uses this too.
+struct JsonSyntaxError {
+  Location at;
+  std::string message;
+};
+JsonSyntaxError describe_json_error(std::string_view text, const nlohmann::json::exception& e);
 
 }  // namespace tc::graph

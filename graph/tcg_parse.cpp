@@ -241,12 +241,20 @@ class Parser {
     return *v;
   }
 
-  double parse_number(const char* what, bool allow_bool) {
+  // `dtype`: the literal is a value of that dtype (an f32 input's values must fit f32).
+  double parse_number(const char* what, bool allow_bool, DType dtype = DType::f64) {
     const Token& t = expect(Tok::word, "a number");
     if (allow_bool && t.text == "true") return 1.0;
     if (allow_bool && t.text == "false") return 0.0;
     const auto v = parse_double(t.text);
     if (!v) fail(t.at, std::string(what) + " takes a number, found " + describe(t));
+    if (overflows_f64(t.text, *v))
+      fail(t.at, "number " + describe(t) +
+                     " is out of range for a double (largest finite: 1.7976931348623157e+308); write inf "
+                     "for infinity");
+    if (dtype == DType::f32 && overflows_f32(*v))
+      fail(t.at, "number " + describe(t) +
+                     " is out of range for f32 (largest finite f32: 3.4028235e+38); write inf for infinity");
     return *v;
   }
 
@@ -364,7 +372,7 @@ class Parser {
             ++i_;
           } else {
             for (;;) {
-              in.init.values.push_back(parse_number("values(...)", true));
+              in.init.values.push_back(parse_number("values(...)", true, in.dtype));
               if (at_punct(',')) {
                 ++i_;
                 continue;
@@ -381,10 +389,10 @@ class Parser {
         } else {
           in.init.kind = what == "uniform" ? Init::Kind::uniform : Init::Kind::normal;
           in.init.a = parse_number(what == "uniform" ? "uniform(lo, hi)" : "normal(mean, stddev)",
-                                   false);
+                                   false, in.dtype);
           expect_punct(',');
           in.init.b = parse_number(what == "uniform" ? "uniform(lo, hi)" : "normal(mean, stddev)",
-                                   false);
+                                   false, in.dtype);
           expect_punct(')');
         }
       } else {

@@ -1,11 +1,18 @@
 #include "reports/findings_log.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <set>
 #include <utility>
 #include <variant>
 
+#include "graph/json.hpp"
 #include "graph/tcg.hpp"
 
 namespace tc::reports {
@@ -286,29 +293,57 @@ json to_json(const FindingRecord& r) {
   return j;
 }
 
-std::string to_jsonl(const FindingsLog& log) {
+namespace {
+
+std::string line_of(const json& j) {
   // nlohmann::json objects keep keys sorted, so the bytes depend on the content only.
   // Invalid UTF-8 in a string (from a message quoting odd input) is replaced, never thrown.
-  auto line = [](const json& j) {
-    return j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
-  };
+  return j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+std::string header_line(const json& campaign) {
+  json h = {{"type", "header"}, {"format", kLogFormat}, {"version", kLogVersion}};
+  if (!campaign.is_null()) h["campaign"] = campaign;
+  return line_of(h);
+}
+
+std::string trailer_line(int graphs, std::size_t findings) {
+  return line_of({{"type", "trailer"}, {"status", "complete"}, {"graphs", graphs}, {"findings", findings}});
+}
+
+}  // namespace
+
+std::string graph_lines(const GraphRecord& graph, const std::vector<FindingRecord>& findings) {
+  json g = to_json(graph);
+  g["finding_count"] = findings.size();
+  std::string out = line_of(g);
+  for (const FindingRecord& f : findings) {
+    if (f.graph != graph.id)
+      throw ReportError("findings log: a finding of graph " + std::to_string(f.graph) + " listed with graph " +
+                        std::to_string(graph.id));
+    out += line_of(to_json(f));
+  }
+  return out;
+}
+
+std::string to_jsonl(const FindingsLog& log) {
   // Findings whose graph is not in the log could not be read back: a caller's bug.
-  std::vector<std::vector<std::size_t>> by_graph(log.graphs.size());
-  for (std::size_t i = 0; i < log.findings.size(); ++i) {
-    const int g = log.findings[i].graph;
+  std::vector<std::vector<FindingRecord>> by_graph(log.graphs.size());
+  for (const FindingRecord& f : log.findings) {
+    const int g = f.graph;
     if (g < 0 || static_cast<std::size_t>(g) >= log.graphs.size() ||
         log.graphs[static_cast<std::size_t>(g)].id != g)
       throw ReportError("findings log: a finding refers to graph " + std::to_string(g) +
                         ", which is not in the log");
-    by_graph[static_cast<std::size_t>(g)].push_back(i);
+    by_graph[static_cast<std::size_t>(g)].push_back(f);
   }
-  std::string out = line({{"type", "header"}, {"format", kLogFormat}, {"version", kLogVersion}});
+  std::string out = header_line(log.campaign);
   for (std::size_t g = 0; g < log.graphs.size(); ++g) {
     if (log.graphs[g].id != static_cast<int>(g))
       throw ReportError("findings log: graph ids must be 0, 1, 2, ... in order");
-    out += line(to_json(log.graphs[g]));
-    for (std::size_t i : by_graph[g]) out += line(to_json(log.findings[i]));
+    out += graph_lines(log.graphs[g], by_graph[g]);
   }
+  if (log.complete) out += trailer_line(static_cast<int>(log.graphs.size()), log.findings.size());
   return out;
 }
 
@@ -316,14 +351,31 @@ void write_findings_log(const std::string& path, const FindingsLog& log) {
   write_file_atomically(path, to_jsonl(log));
 }
 
-FindingsLog parse_findings_log(std::string_view text, const std::string& name) {
+namespace {
+
+struct ParsedLog {
   FindingsLog log;
+  std::size_t whole_bytes = 0;  // the text's prefix holding the header and whole graphs
+};
+
+ParsedLog parse_log(std::string_view text, const std::string& name) {
+  ParsedLog out;
+  FindingsLog& log = out.log;
+  log.complete = false;
   std::size_t pos = 0;
   int line_no = 0;
-  bool header_seen = false;
+  int version = 1;  // a log without a header is read as version 1
+  bool header_seen = false, trailer_seen = false;
+  // The last graph: where its lines start, its findings promised (finding_count) and read.
+  std::size_t graph_start = 0, graph_findings_start = 0;
+  std::int64_t promised = -1;  // -1: no finding_count (version 1)
+  std::int64_t read = 0;
+  auto graph_whole = [&] { return promised < 0 || read == promised; };
   while (pos < text.size()) {
+    const std::size_t line_start = pos;
     std::size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
+    const bool terminated = end != std::string_view::npos;
+    if (!terminated) end = text.size();
     std::string_view line = text.substr(pos, end - pos);
     pos = end + 1;
     ++line_no;
@@ -335,12 +387,16 @@ FindingsLog parse_findings_log(std::string_view text, const std::string& name) {
     json j;
     try {
       j = json::parse(line.begin(), line.end());
-    } catch (const json::parse_error& e) {
-      // e.byte is the 1-based column of the problem within the line.
-      throw ReportError(name + ":" + std::to_string(line_no) + ":" + std::to_string(e.byte) +
-                        ": malformed JSON: " + e.what());
+    } catch (const json::exception& e) {
+      // An appended log interrupted mid-write ends with a partial line: every record is an
+      // object, and no prefix of an object is valid JSON. The graphs before it stand.
+      if (!terminated && !trailer_seen) break;
+      const graph::JsonSyntaxError s = graph::describe_json_error(line, e);
+      throw ReportError(name + ":" + std::to_string(line_no) + ":" + std::to_string(s.at.column) +
+                        ": malformed JSON: " + s.message);
     }
     if (!j.is_object()) throw fail("expected a JSON object, one per line");
+    if (trailer_seen) throw fail("a record after the trailer (the trailer ends a log)");
     try {
       const std::string type = get_string(j, "type");
       if (type == "header") {
@@ -352,31 +408,173 @@ FindingsLog parse_findings_log(std::string_view text, const std::string& name) {
         if (v > kLogVersion)
           throw fail("findings log version " + std::to_string(v) + " is newer than this tapecheck reads (" +
                      std::to_string(kLogVersion) + ")");
+        version = static_cast<int>(v);
+        if (auto it = j.find("campaign"); it != j.end() && !it->is_null()) {
+          if (!it->is_object()) throw FieldError{"field \"campaign\" must be an object"};
+          log.campaign = *it;
+        }
       } else if (type == "graph") {
+        if (!graph_whole())
+          throw fail("graph " + std::to_string(log.graphs.size()) + " comes before graph " +
+                     std::to_string(log.graphs.size() - 1) + "'s " + std::to_string(promised) +
+                     " findings (finding_count); " + std::to_string(read) + " were read");
         GraphRecord r = graph_from_json(j);
         if (r.id != static_cast<int>(log.graphs.size()))
           throw fail("graph " + std::to_string(r.id) + " out of order: expected graph " +
                      std::to_string(log.graphs.size()));
+        graph_start = line_start;
+        graph_findings_start = log.findings.size();
+        promised = -1;
+        read = 0;
+        if (j.contains("finding_count")) {
+          promised = get_int(j, "finding_count", 0, true);
+          if (promised < 0) throw FieldError{"field \"finding_count\" must not be negative"};
+        }
         log.graphs.push_back(std::move(r));
       } else if (type == "finding") {
         FindingRecord r = finding_from_json(j);
         if (r.graph < 0 || r.graph >= static_cast<int>(log.graphs.size()))
           throw fail("finding of graph " + std::to_string(r.graph) + ", which has no graph record before it");
+        if (r.graph != static_cast<int>(log.graphs.size()) - 1 || (promised >= 0 && read >= promised))
+          throw fail("finding of graph " + std::to_string(r.graph) + " beyond its graph's finding_count");
+        ++read;
         log.findings.push_back(std::move(r));
+      } else if (type == "trailer") {
+        if (!graph_whole())
+          throw fail("the trailer comes before graph " + std::to_string(log.graphs.size() - 1) +
+                     "'s findings end");
+        const std::int64_t graphs = get_int(j, "graphs", 0, true);
+        const std::int64_t findings = get_int(j, "findings", 0, true);
+        if (graphs != static_cast<std::int64_t>(log.graphs.size()) ||
+            findings != static_cast<std::int64_t>(log.findings.size()))
+          throw fail("the trailer counts " + std::to_string(graphs) + " graphs and " + std::to_string(findings) +
+                     " findings; the log holds " + std::to_string(log.graphs.size()) + " and " +
+                     std::to_string(log.findings.size()));
+        trailer_seen = true;
+        log.complete = true;
       } else {
-        throw fail("unknown record type \"" + type + "\" (header, graph, finding)");
+        throw fail("unknown record type \"" + type + "\" (header, graph, finding, trailer)");
       }
     } catch (const FieldError& e) {
       throw fail(e.message);
     } catch (const json::exception& e) {
       throw fail(e.what());
     }
+    if (graph_whole()) out.whole_bytes = terminated ? pos : text.size();
   }
-  return log;
+  if (!trailer_seen) {
+    if (!graph_whole()) {
+      // The last graph lost some of its findings to the interruption: drop it whole.
+      log.graphs.pop_back();
+      log.findings.resize(graph_findings_start);
+      out.whole_bytes = graph_start;
+    }
+    // Version 1 had no trailer: such logs were written whole, at the end of a campaign.
+    log.complete = version < 2 && out.whole_bytes == text.size();
+  }
+  return out;
+}
+
+}  // namespace
+
+FindingsLog parse_findings_log(std::string_view text, const std::string& name) {
+  return parse_log(text, name).log;
 }
 
 FindingsLog read_findings_log(const std::string& path) {
   return parse_findings_log(read_file(path), path);
+}
+
+// --- LogAppender ------------------------------------------------------------------------------
+
+namespace {
+
+[[noreturn]] void write_failed(const std::string& path, int err) {
+  throw ReportError("cannot write " + path + ": " + std::strerror(err));
+}
+
+}  // namespace
+
+LogAppender::LogAppender(std::string path, int fd, std::uint64_t size, int graphs, std::size_t findings, bool done)
+    : path_(std::move(path)), fd_(fd), size_(size), graphs_(graphs), findings_(findings), done_(done) {}
+
+LogAppender::LogAppender(LogAppender&& other) noexcept
+    : path_(std::move(other.path_)),
+      fd_(std::exchange(other.fd_, -1)),
+      size_(other.size_),
+      graphs_(other.graphs_),
+      findings_(other.findings_),
+      done_(other.done_) {}
+
+LogAppender::~LogAppender() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+LogAppender LogAppender::create(const std::string& path, const nlohmann::json& campaign) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+    throw ReportError("cannot write " + path + ": it is a directory");
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) write_failed(path, errno);
+  LogAppender a(path, fd, 0, 0, 0, false);
+  a.write_lines(header_line(campaign), true);
+  return a;
+}
+
+LogAppender LogAppender::resume(const std::string& path, FindingsLog& log) {
+  const std::string text = read_file(path);
+  ParsedLog parsed = parse_log(text, path);
+  log = std::move(parsed.log);
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) write_failed(path, errno);
+  LogAppender a(path, fd, parsed.whole_bytes, static_cast<int>(log.graphs.size()), log.findings.size(),
+                log.complete);
+  if (!log.complete && parsed.whole_bytes < text.size() &&
+      ::ftruncate(fd, static_cast<off_t>(parsed.whole_bytes)) != 0)
+    write_failed(path, errno);
+  return a;
+}
+
+void LogAppender::write_lines(const std::string& text, bool durable) {
+  if (done_) throw ReportError("cannot write " + path_ + ": the log is closed");
+  const char* p = text.data();
+  std::size_t left = text.size();
+  off_t at = static_cast<off_t>(size_);
+  int err = 0;
+  while (left > 0) {
+    const ssize_t n = ::pwrite(fd_, p, left, at);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      err = n < 0 ? errno : ENOSPC;
+      break;
+    }
+    p += n;
+    at += n;
+    left -= static_cast<std::size_t>(n);
+  }
+  if (!err && durable && ::fsync(fd_) != 0 && errno != EINVAL && errno != EROFS) err = errno;
+  if (err) {
+    // Undo the part written, so that the file ends with a whole graph; shrinking a file needs
+    // no space.
+    (void)!::ftruncate(fd_, static_cast<off_t>(size_));
+    done_ = true;
+    write_failed(path_, err);
+  }
+  size_ += text.size();
+}
+
+void LogAppender::append(const GraphRecord& graph, const std::vector<FindingRecord>& findings, bool durable) {
+  if (graph.id != graphs_)
+    throw ReportError("findings log " + path_ + ": graph " + std::to_string(graph.id) + " appended where graph " +
+                      std::to_string(graphs_) + " belongs");
+  write_lines(graph_lines(graph, findings), durable);
+  ++graphs_;
+  findings_ += findings.size();
+}
+
+void LogAppender::finish() {
+  write_lines(trailer_line(graphs_, findings_), true);
+  done_ = true;
 }
 
 }  // namespace tc::reports

@@ -1,7 +1,9 @@
 // The findings log: JSON lines, one object per line (docs/findings_log.md). A header line, then
-// for each graph checked one "graph" object followed by its "finding" objects. The campaign
-// writes it, `tapecheck report` and the HTML report read it. Written atomically (temp file +
-// rename); the same log content always prints to the same bytes.
+// for each graph checked one "graph" object followed by its "finding" objects, then a trailer
+// line when the log is complete. A campaign appends each graph as it completes
+// (LogAppender); a log without its trailer was interrupted and is still readable up to its
+// last whole graph. `tapecheck report` and the HTML report read it. The same log content
+// always prints to the same bytes.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -19,7 +21,7 @@
 namespace tc::reports {
 
 inline constexpr const char* kLogFormat = "tapecheck-findings";
-inline constexpr int kLogVersion = 1;
+inline constexpr int kLogVersion = 2;  // 2: campaign header, finding_count, trailer
 
 // One checked graph.
 struct GraphRecord {
@@ -45,6 +47,12 @@ struct FindingRecord {
 struct FindingsLog {
   std::vector<GraphRecord> graphs;       // by id
   std::vector<FindingRecord> findings;   // grouped by graph, in the order written
+  // The header's "campaign" object: what a campaign was started with, so that it can be
+  // resumed (campaign/options.hpp reads it); null for logs not written by a campaign.
+  nlohmann::json campaign;
+  // Whether the log ends with its trailer. A log made in memory is complete; a log read
+  // without a trailer was interrupted (version-1 logs, which were written whole, are complete).
+  bool complete = true;
 };
 
 // The ops of `g` (every OpStmt, in every block), sorted and unique.
@@ -61,18 +69,64 @@ int append(FindingsLog& log, const graph::Graph& g, const oracles::CheckReport& 
 nlohmann::json to_json(const GraphRecord& r);
 nlohmann::json to_json(const FindingRecord& r);
 
-// The whole log as JSON-lines text (ends with a newline).
+// The whole log as JSON-lines text (ends with a newline): header, graphs with their findings,
+// and the trailer if log.complete.
 std::string to_jsonl(const FindingsLog& log);
+
+// One graph's lines: its record (with "finding_count") and its findings, which must all
+// belong to it. to_jsonl and LogAppender write graphs with this.
+std::string graph_lines(const GraphRecord& graph, const std::vector<FindingRecord>& findings);
 
 // Writes to_jsonl(log) to `path` atomically; ReportError on failure (the target untouched).
 void write_findings_log(const std::string& path, const FindingsLog& log);
 
 // Parses JSON-lines text; `name` prefixes error messages: ReportError("<name>:<line>: <what>").
 // Blank lines are skipped; unknown keys are ignored; unknown record types, missing or
-// mistyped required fields, and findings of graphs not yet seen are errors.
+// mistyped required fields, findings of graphs not yet seen and records after the trailer are
+// errors. A log without a trailer reads as interrupted (complete = false), its torn end
+// dropped: a last line cut short, and a last graph with fewer findings than its
+// finding_count.
 FindingsLog parse_findings_log(std::string_view text, const std::string& name);
 
 // Reads and parses a file.
 FindingsLog read_findings_log(const std::string& path);
+
+// A findings log written while a campaign runs: the header at creation, each graph's lines in
+// one write when it is appended, the trailer at finish(). A write that fails (a full disk, a
+// file size limit) is undone — the file is cut back to its last whole graph — and throws
+// ReportError; the appender then refuses further writes. So the file is a valid log at every
+// moment, interrupted until finish().
+class LogAppender {
+ public:
+  // Creates `path` (replacing any file there) holding the header with `campaign` (may be null).
+  static LogAppender create(const std::string& path, const nlohmann::json& campaign);
+  // Opens the log at `path` to continue it: reads it into `log`, cuts its torn end off the file.
+  // A complete log is left as it is (log.complete; append() and finish() then throw).
+  static LogAppender resume(const std::string& path, FindingsLog& log);
+
+  LogAppender(LogAppender&& other) noexcept;
+  LogAppender& operator=(LogAppender&&) = delete;
+  ~LogAppender();
+
+  // The id the next graph must have: the number of graphs in the file.
+  int next_id() const { return graphs_; }
+  const std::string& path() const { return path_; }
+  // Appends `graph` (id next_id()) and its findings. `durable`: fsync before returning, for the
+  // graphs one cannot afford to lose (a mismatch, a crash).
+  void append(const GraphRecord& graph, const std::vector<FindingRecord>& findings, bool durable);
+  // Writes the trailer and fsyncs: the log is complete.
+  void finish();
+
+ private:
+  LogAppender(std::string path, int fd, std::uint64_t size, int graphs, std::size_t findings, bool done);
+  void write_lines(const std::string& text, bool durable);
+
+  std::string path_;
+  int fd_ = -1;
+  std::uint64_t size_ = 0;  // bytes of whole records in the file
+  int graphs_ = 0;
+  std::size_t findings_ = 0;
+  bool done_ = false;  // trailer written (or a write failed): nothing more may be appended
+};
 
 }  // namespace tc::reports

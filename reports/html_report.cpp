@@ -141,6 +141,10 @@ void summary_section(std::ostringstream& h, const FindingsLog& log, const Counts
   }
   h << "<div class=\"card\"><div class=\"n\">" << log.findings.size()
     << "</div><div class=\"l\">findings</div></div>\n</div>\n";
+  if (!log.complete)
+    h << "<p class=\"note\">This log is incomplete: its campaign was interrupted after " << log.graphs.size()
+      << (log.campaign.contains("planned") ? " of " + log.campaign["planned"].dump() : std::string()) << " graphs "
+      << "(<code>tapecheck campaign --resume DIR</code> continues it).</p>\n";
 
   h << "<h3>Findings per oracle and outcome</h3>\n<table class=\"per-oracle\"><thead><tr><th>oracle</th>";
   for (Outcome o : kOutcomes) h << "<th class=\"num\">" << oracles::outcome_name(o) << "</th>";

@@ -10,59 +10,14 @@
 #include <sstream>
 #include <string>
 
+#include "eut/address_space_cap.hpp"
 #include "reports/findings_log.hpp"
+#include "support.hpp"
 
 namespace {
 
+using namespace tc::cli::test;
 namespace fs = std::filesystem;
-
-struct Result {
-  int code = -1;
-  std::string out, err;
-};
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-struct TempDir {
-  std::string path;
-  TempDir() {
-    std::string t = (fs::temp_directory_path() / "tapecheck-cli-XXXXXX").string();
-    path = ::mkdtemp(t.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string file(const std::string& name) const { return path + "/" + name; }
-  std::string write(const std::string& name, const std::string& text) const {
-    std::ofstream(file(name), std::ios::binary) << text;
-    return file(name);
-  }
-};
-
-// Runs `tapecheck <args>` (args are shell words), capturing stdout, stderr and the exit code.
-Result tapecheck(const std::string& args, const TempDir& dir, const std::string& env = "") {
-  const std::string out = dir.file(".stdout"), err = dir.file(".stderr");
-  const std::string cmd = (env.empty() ? "" : "env " + env + " ") + "'" + TAPECHECK_BIN + "' " + args + " >'" +
-                          out + "' 2>'" + err + "'";
-  const int status = std::system(cmd.c_str());
-  Result r;
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = slurp(out);
-  r.err = slurp(err);
-  fs::remove(out);
-  fs::remove(err);
-  return r;
-}
-
-std::string corpus(const std::string& name) { return std::string(TAPECHECK_CORPUS_DIR) + "/" + name + ".tcg"; }
-
-bool contains(const std::string& s, const std::string& what) { return s.find(what) != std::string::npos; }
 
 bool digits_then(const std::string& s, std::size_t& i, char end) {
   const std::size_t start = i;
@@ -178,11 +133,13 @@ TEST(Campaign, WritesLogAndReport) {
   const Result r = tapecheck("campaign --graphs 4 --seed 1 --threads 2 --out " + out, dir);
   // 0 or 1: whether the engine has a mismatch is not the CLI's business here.
   ASSERT_TRUE(r.code == 0 || r.code == 1) << r.code << r.out << r.err;
-  EXPECT_TRUE(contains(r.out, "Campaign: checked ")) << r.out;
-  EXPECT_TRUE(contains(r.out, " corpus graphs and 4 generated graphs")) << r.out;
+  EXPECT_TRUE(contains(r.out, "complete: 14 of 14 graphs")) << r.out;
+  EXPECT_TRUE(contains(r.out, "10 corpus, 4 generated")) << r.out;
   EXPECT_TRUE(contains(r.out, out + "/report.html")) << r.out;
+  EXPECT_LT(r.out.find('\n'), 100u) << "a table of short lines, not one long one:\n" << r.out;
   const tc::reports::FindingsLog log = tc::reports::read_findings_log(out + "/findings.jsonl");
-  EXPECT_GE(log.graphs.size(), 10u);
+  EXPECT_EQ(log.graphs.size(), 14u);
+  EXPECT_TRUE(log.complete);
   EXPECT_FALSE(log.findings.empty());
   bool mismatch = false;
   for (const auto& g : log.graphs) mismatch |= g.verdict == tc::oracles::Verdict::mismatch;
@@ -225,7 +182,8 @@ TEST(Campaign, UnwritableOutputIsBadInput) {
 TEST(Campaign, MalformedCorpusFileIsLocated) {
   TempDir dir;
   fs::create_directory(dir.file("corpus"));
-  dir.write("corpus/a.tcg", "tape t\n");
+  dir.write("corpus/a.tcg", "input %x: f64[2] variable values(1, 2)\ntape t\nrecord t {\n  %y = exp %x\n}\n"
+                           "%g = grad t %y wrt %x\n");
   dir.write("corpus/b.tcg", "tape t\nrecord t {\n");
   const Result r = tapecheck("campaign --graphs 0 --corpus " + dir.file("corpus") + " --out " + dir.file("o"), dir);
   EXPECT_EQ(r.code, 2);
@@ -239,7 +197,7 @@ TEST(Campaign, ACrashingOrHangingGraphIsAFindingNotTheEnd) {
   const Result r = tapecheck("campaign --graphs 0 --graph-timeout 3 --threads 2 --out " + dir.file("c"), dir,
                              "TAPECHECK_TEST_WORKER_FAULT=crash:1");
   ASSERT_LE(r.code, 1) << r.out << r.err;
-  EXPECT_TRUE(contains(r.out, "1 of them crashed or timed out")) << r.out;
+  EXPECT_TRUE(contains(r.out, "(1 crashed, 0 timed out)")) << r.out;
   const tc::reports::FindingsLog log = tc::reports::read_findings_log(dir.file("c/findings.jsonl"));
   ASSERT_GE(log.graphs.size(), 3u);
   const auto& crashed = log.graphs[1];
@@ -298,6 +256,115 @@ TEST(Report, UnwritableOutputLeavesNothing) {
   EXPECT_EQ(r.code, 2);
   EXPECT_TRUE(contains(r.err, "cannot write " + dir.file("nodir/r.html"))) << r.err;
   EXPECT_FALSE(fs::exists(dir.file("nodir")));
+}
+
+TEST(InputEdges, AGraphWithNothingToCheckIsBadInput) {
+  TempDir dir;
+  const std::string none = dir.write("none.tcg", "input %x: f64[2] variable values(1, 2)\ntape t\n"
+                                                 "record t {\n  %y = exp %x\n}\n");
+  const std::string empty = dir.write("empty.tcg", "");
+  for (const std::string& file : {none, empty})
+    for (const char* command : {"replay ", "explain "}) {
+      const Result r = tapecheck(command + file, dir);
+      EXPECT_EQ(r.code, 2) << command << file;
+      EXPECT_TRUE(contains(r.err, file + ": nothing to check: the graph requests no gradient")) << r.err;
+      EXPECT_TRUE(r.out.empty()) << r.out;
+    }
+}
+
+TEST(InputEdges, OutOfRangeLiteralsAreLocatedErrors) {
+  TempDir dir;
+  const std::string huge = dir.write("huge.tcg", "input %x: f64[2] variable values(1, 1e999)\ntape t\n"
+                                                 "record t {\n  %y = exp %x\n}\n%g = grad t %y wrt %x\n");
+  Result r = tapecheck("replay " + huge, dir);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, huge + ":1:37: number '1e999' is out of range for a double")) << r.err;
+  const std::string f32 = dir.write("f32.tcg", "input %x: f32[2] variable values(1e300, 1)\ntape t\n"
+                                               "record t {\n  %y = exp %x\n}\n%g = grad t %y wrt %x\n");
+  r = tapecheck("replay " + f32, dir);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, f32 + ":1:34: number '1e300' is out of range for f32")) << r.err;
+}
+
+TEST(InputEdges, JsonSyntaxErrorsAreLocatedInOurWords) {
+  TempDir dir;
+  const std::string bad = dir.write("g.json", "{\n  \"inputs\": [,]\n}\n");
+  const Result r = tapecheck("replay " + bad, dir);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, bad + ":2:14: unexpected ','")) << r.err;
+  EXPECT_FALSE(contains(r.err, "json.exception")) << r.err;
+}
+
+TEST(InputEdges, OptionValuesSayWhatIsWrong) {
+  TempDir dir;
+  Result r = tapecheck("campaign --graphs abc --out " + dir.file("o"), dir);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "--graphs: 'abc' is not a whole number")) << r.err;
+  r = tapecheck("campaign --graphs 2000000 --out " + dir.file("o"), dir);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "--graphs: 2000000 is not between 0 and 1000000")) << r.err;
+  for (const char* command : {"campaign --graphs 0 --out " , "replay "}) {
+    r = tapecheck(std::string(command) + (command[0] == 'c' ? dir.file("o") : corpus("round_in_loss")) + " --seed -1",
+                  dir);
+    EXPECT_EQ(r.code, 2) << command;
+    EXPECT_TRUE(contains(r.err, "--seed: -1 is negative")) << r.err;
+  }
+  r = tapecheck("replay --seed banana " + corpus("round_in_loss"), dir);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "--seed: 'banana' is not a whole number")) << r.err;
+  r = tapecheck("campaign --time-limit soon --out " + dir.file("o"), dir);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "--time-limit: 'soon' is not a number")) << r.err;
+  EXPECT_FALSE(fs::exists(dir.file("o")));
+}
+
+TEST(InputEdges, AnUnknownCommandListsTheCommands) {
+  TempDir dir;
+  for (const std::string& args : {std::string("campain"), std::string("")}) {
+    const Result r = tapecheck(args, dir);
+    EXPECT_EQ(r.code, 2);
+    EXPECT_TRUE(contains(r.err, args.empty() ? "a command is required" : "unknown command 'campain'")) << r.err;
+    EXPECT_TRUE(contains(r.err, "ops, replay, explain, campaign, report")) << r.err;
+  }
+}
+
+TEST(Version, PrintsTheVersion) {
+  TempDir dir;
+  const Result r = tapecheck("--version", dir);
+  EXPECT_EQ(r.code, 0);
+  EXPECT_EQ(r.out.rfind("tapecheck ", 0), 0u) << r.out;
+  EXPECT_TRUE(contains(r.out, TAPECHECK_VERSION)) << r.out;
+}
+
+// A valid graph that takes long: a 1024x1024 matmul checked by every oracle.
+std::string big_graph(const TempDir& dir) {
+  return dir.write("big.tcg",
+                   "graph big_matmul\n"
+                   "input %a: f64[1024,1024] variable uniform(-1, 1) seed=1\n"
+                   "input %b: f64[1024,1024] variable uniform(-1, 1) seed=2\n"
+                   "tape t\n"
+                   "record t {\n  %c = matmul %a %b\n  %loss = reduce_sum %c axes=[] keepdims=false\n}\n"
+                   "%ga, %gb = grad t %loss wrt %a, %b\n");
+}
+
+TEST(Limits, ReplayAndExplainStopAtTheTimeLimit) {
+  TempDir dir;
+  const std::string big = big_graph(dir);
+  for (const char* command : {"replay ", "explain "}) {
+    const Result r = tapecheck(command + big + " --time-limit 0.2", dir);
+    EXPECT_EQ(r.code, 4) << command << r.out << r.err;
+    EXPECT_TRUE(contains(r.err, big + ": stopped after 0.2 s (--time-limit)")) << r.err;
+    EXPECT_TRUE(r.out.empty()) << r.out;
+  }
+}
+
+TEST(Limits, ReplayUnderAMemoryLimitReportsTheFailedAllocation) {
+  if (tc::eut::address_space_cap_unsupported()) GTEST_SKIP() << "no address-space cap under ASan";
+  TempDir dir;
+  const Result r = tapecheck("replay " + big_graph(dir) + " --memory-limit 16", dir);
+  EXPECT_EQ(r.code, 0) << r.err;  // no mismatch: the engine raised an error, which is an outcome
+  EXPECT_TRUE(contains(r.out, "bad_alloc")) << r.out;
+  EXPECT_TRUE(contains(r.out, "verdict: error_raised")) << r.out;
 }
 
 TEST(Help, ListsEveryCommand) {

@@ -142,12 +142,50 @@ TEST(Json, ErrorsNameTheJsonPath) {
        "/inputs/0/shape/0: expected an integer, found number"},
       {R"({"tapes": [{"name": "t"}], "body": [{"kind": "record", "tape": "u", "body": []}]})",
        "/body/0/tape: undeclared tape 'u' (declared: t)"},
-      {"{\"body\": [", "JSON syntax: "},
   };
   for (const Case& c : cases) {
     const std::string got = json_error(c.text);
     EXPECT_EQ(got.rfind(c.expected, 0), 0u) << "got: " << got << "\nwanted: " << c.expected;
   }
+}
+
+TEST(Json, SyntaxErrorsAreLocatedInOurWords) {
+  struct Case {
+    std::string text;
+    int line, column;
+    const char* expected;
+  };
+  const std::vector<Case> cases = {
+      {"{\"body\": [", 1, 11, "the JSON text ends before its value is complete"},
+      {"{\n  \"body\": [1,}", 2, 14, "unexpected '}': expected a JSON value"},
+      {"{\"a\" 1}", 1, 6, "unexpected '1': expected ':' after the object key"},
+      {"{\"a\": 1} x", 1, 10, "unexpected 'x' after the JSON value"},
+      {"{\"a\": \"abc", 1, 11, "a string is not closed"},
+      {"{\n\n  \"lo\": 1e999}", 3, 9, "number 1e999 is out of range for a double"},
+      {"  \n", 2, 1, "no JSON value: the text is empty"},
+  };
+  for (const Case& c : cases) {
+    try {
+      graph_from_json_text(c.text);
+      ADD_FAILURE() << "no error for " << c.text;
+    } catch (const GraphError& e) {
+      EXPECT_EQ(e.location().line, c.line) << c.text << ": " << e.what();
+      EXPECT_EQ(e.location().column, c.column) << c.text << ": " << e.what();
+      EXPECT_EQ(e.message().rfind(c.expected, 0), 0u) << e.message();
+      EXPECT_EQ(e.message().find("json.exception"), std::string::npos) << e.message();
+    }
+  }
+}
+
+TEST(Json, F32ValuesMustFitF32) {
+  const std::string text = R"({"inputs": [{"name": "a", "dtype": "f32", "shape": [2], "kind": "constant",
+                                "init": {"kind": "values", "values": [1, 1e300]}}]})";
+  EXPECT_EQ(json_error(text).rfind("/inputs/0/init/values/1: value 1e+300 is out of range for f32", 0), 0u)
+      << json_error(text);
+  const std::string uniform = R"({"inputs": [{"name": "a", "dtype": "f32", "shape": [2], "kind": "constant",
+                                   "init": {"kind": "uniform", "lo": -1e39, "hi": 1}}]})";
+  EXPECT_EQ(json_error(uniform).rfind("/inputs/0/init/lo: value -1e+39 is out of range for f32", 0), 0u)
+      << json_error(uniform);
 }
 
 TEST(Json, NestingDepthIsBounded) {

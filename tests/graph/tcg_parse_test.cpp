@@ -275,6 +275,15 @@ std::vector<BadCase> bad_cases() {
       {"long list", P + "%y = reduce_sum %a axes=[0,1,2,3,4,5,6]\n", 4, 38,
        "axes has more than 6 entries"},
       {"invalid tape name", "tape 9t\n", 1, 6, "invalid tape name '9t'"},
+      // -- literals out of range: an error, not a silent inf --
+      {"f64 overflow", "input %a: f64[2] constant values(1, 1e999)\n", 1, 37,
+       "number '1e999' is out of range for a double"},
+      {"f64 overflow in an attribute", P + "%y = clip_by_value %b lo=-1e400 hi=1\n", 4, 26,
+       "number '-1e400' is out of range for a double"},
+      {"f32 overflow", "input %a: f32[2] constant values(1e300, 1)\n", 1, 34,
+       "number '1e300' is out of range for f32"},
+      {"f32 overflow in uniform", "input %a: f32[2] variable uniform(-1, 4e38)\n", 1, 39,
+       "number '4e38' is out of range for f32"},
   };
 }
 

@@ -2,10 +2,15 @@
 // line, writes are atomic.
 #include "reports/findings_log.hpp"
 
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <gtest/gtest.h>
 
 #include "test_util.hpp"
@@ -137,11 +142,174 @@ TEST(FindingsLog, ErrorsNameTheLine) {
   EXPECT_EQ(ok.graphs.size(), 1u);
 }
 
-TEST(FindingsLog, TruncatedFileIsAnError) {
-  const std::string text = to_jsonl(corpus_log());
-  // Cut a few characters into a line: a write that stopped half-way.
-  const std::string cut = text.substr(0, text.rfind('\n', text.size() / 2) + 10);
-  EXPECT_THROW(parse_findings_log(cut, "x"), ReportError);
+TEST(FindingsLog, EndsWithATrailerThatCountsEverything) {
+  const FindingsLog log = corpus_log();
+  const std::string text = to_jsonl(log);
+  const std::string last = text.substr(text.rfind('\n', text.size() - 2) + 1);
+  const nlohmann::json trailer = nlohmann::json::parse(last);
+  EXPECT_EQ(trailer["type"], "trailer");
+  EXPECT_EQ(trailer["status"], "complete");
+  EXPECT_EQ(trailer["graphs"], 2);
+  EXPECT_EQ(trailer["findings"], log.findings.size());
+  EXPECT_TRUE(parse_findings_log(text, "x").complete);
+  // Counts that disagree with the log, and anything after the trailer, are errors.
+  const std::string body = text.substr(0, text.size() - last.size());
+  EXPECT_NE(expect_parse_error(body + R"({"type":"trailer","status":"complete","graphs":3,"findings":0})" + "\n")
+                .find("the trailer counts 3 graphs"),
+            std::string::npos);
+  EXPECT_NE(expect_parse_error(text + R"({"type":"graph","graph":2,"engine":"e","seed":0,"tcg":"","verdict":"agree"})")
+                .find("after the trailer"),
+            std::string::npos);
+}
+
+TEST(FindingsLog, CampaignHeaderRoundTrips) {
+  FindingsLog log = corpus_log();
+  log.campaign = {{"seed", 7}, {"graphs", 100}, {"engine", "reference"}};
+  const std::string text = to_jsonl(log);
+  EXPECT_EQ(nlohmann::json::parse(text.substr(0, text.find('\n')))["campaign"], log.campaign);
+  const FindingsLog back = parse_findings_log(text, "x");
+  EXPECT_EQ(back.campaign, log.campaign);
+  EXPECT_EQ(to_jsonl(back), text);
+}
+
+// The text of `log` without its trailer: what an interrupted campaign leaves.
+std::string without_trailer(const FindingsLog& log) {
+  FindingsLog open = log;
+  open.complete = false;
+  return to_jsonl(open);
+}
+
+TEST(FindingsLog, WithoutTrailerReadsAsInterrupted) {
+  const FindingsLog log = corpus_log();
+  const std::string text = without_trailer(log);
+  const FindingsLog back = parse_findings_log(text, "x");
+  EXPECT_FALSE(back.complete);
+  EXPECT_EQ(back.graphs.size(), 2u);
+  EXPECT_EQ(back.findings.size(), log.findings.size());
+  EXPECT_EQ(to_jsonl(back), text);  // an interrupted log round-trips too
+}
+
+TEST(FindingsLog, ATornEndIsDroppedNotAnError) {
+  const FindingsLog log = corpus_log();
+  const std::string text = without_trailer(log);
+  const std::size_t second_graph = text.find(R"("graph":1)");
+  const std::size_t second_start = text.rfind('\n', second_graph) + 1;
+  // Cut a few characters into a line of the second graph: a write that stopped half-way.
+  const FindingsLog cut = parse_findings_log(text.substr(0, text.rfind('\n') - 10), "x");
+  EXPECT_FALSE(cut.complete);
+  EXPECT_EQ(cut.graphs.size(), 1u);  // the second graph lost findings, so it is dropped whole
+  std::size_t first_findings = 0;
+  for (const FindingRecord& f : log.findings) first_findings += f.graph == 0;
+  EXPECT_EQ(cut.findings.size(), first_findings);
+  // Cut at a line boundary inside the second graph's findings: finding_count tells.
+  const std::size_t line_cut = text.rfind('\n', text.size() - 2) + 1;
+  EXPECT_EQ(parse_findings_log(text.substr(0, line_cut), "x").graphs.size(), 1u);
+  // Only the second graph's record: its findings are missing.
+  const std::size_t after_record = text.find('\n', second_start) + 1;
+  EXPECT_EQ(parse_findings_log(text.substr(0, after_record), "x").graphs.size(), 1u);
+  // A malformed line that is not the last is an error, as before.
+  EXPECT_THROW(parse_findings_log(text.substr(0, second_start) + "{oops\n" + text.substr(second_start), "x"),
+               ReportError);
+}
+
+TEST(FindingsLog, VersionOneLogsAreReadAsComplete) {
+  const std::string v1 =
+      R"({"format":"tapecheck-findings","type":"header","version":1})" "\n"
+      R"({"type":"graph","graph":0,"engine":"e","seed":0,"tcg":"","verdict":"agree"})" "\n"
+      R"({"type":"finding","graph":0,"oracle":"connectivity","gradient":0,"outcome":"agree"})" "\n";
+  const FindingsLog log = parse_findings_log(v1, "old.jsonl");
+  EXPECT_TRUE(log.complete);
+  EXPECT_EQ(log.graphs.size(), 1u);
+  EXPECT_EQ(log.findings.size(), 1u);
+  EXPECT_TRUE(log.campaign.is_null());
+}
+
+TEST(LogAppender, WritesWhatToJsonlWritesOneGraphAtATime) {
+  test::TempDir dir;
+  FindingsLog log = corpus_log();
+  log.campaign = {{"seed", 3}};
+  const std::string path = dir.file("findings.jsonl");
+  {
+    LogAppender out = LogAppender::create(path, log.campaign);
+    for (const GraphRecord& g : log.graphs) {
+      std::vector<FindingRecord> mine;
+      for (const FindingRecord& f : log.findings)
+        if (f.graph == g.id) mine.push_back(f);
+      out.append(g, mine, g.id == 0);
+      EXPECT_FALSE(read_findings_log(path).complete);
+      EXPECT_EQ(read_findings_log(path).graphs.size(), static_cast<std::size_t>(g.id + 1));
+    }
+    EXPECT_THROW(out.append(log.graphs[0], {}, false), ReportError);  // id 0 again
+    out.finish();
+    EXPECT_THROW(out.append(log.graphs[1], {}, false), ReportError);  // after the trailer
+  }
+  EXPECT_EQ(read_file(path), to_jsonl(log));
+}
+
+TEST(LogAppender, ResumeCutsTheTornEndAndContinues) {
+  test::TempDir dir;
+  FindingsLog log = corpus_log();
+  const std::string path = dir.file("findings.jsonl");
+  const std::string whole = to_jsonl(log);
+  const std::string open = without_trailer(log);
+  // Interrupted inside the second graph's lines.
+  std::ofstream(path, std::ios::binary) << open.substr(0, open.rfind('\n') - 5);
+  FindingsLog read;
+  {
+    LogAppender out = LogAppender::resume(path, read);
+    ASSERT_EQ(read.graphs.size(), 1u);
+    EXPECT_EQ(out.next_id(), 1);
+    std::vector<FindingRecord> second;
+    for (const FindingRecord& f : log.findings)
+      if (f.graph == 1) second.push_back(f);
+    out.append(log.graphs[1], second, false);
+    out.finish();
+  }
+  EXPECT_EQ(read_file(path), whole);
+  // A complete log resumes to nothing more.
+  FindingsLog done;
+  LogAppender again = LogAppender::resume(path, done);
+  EXPECT_TRUE(done.complete);
+  EXPECT_THROW(again.finish(), ReportError);
+  EXPECT_EQ(read_file(path), whole);
+}
+
+TEST(LogAppender, AFullDiskLeavesAValidLogUpToTheLastGraph) {
+  test::TempDir dir;
+  const FindingsLog log = corpus_log();
+  const std::string path = dir.file("findings.jsonl");
+  const std::string one_graph = graph_lines(log.graphs[0], {});
+  // In a child: a file size limit a little above the header and two graphs (SIGXFSZ ignored,
+  // so the write fails with EFBIG instead of killing the process).
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    ::signal(SIGXFSZ, SIG_IGN);
+    const rlim_t limit = 200 + 2 * one_graph.size() + one_graph.size() / 2;
+    const rlimit r{limit, limit};
+    if (::setrlimit(RLIMIT_FSIZE, &r) != 0) ::_exit(10);
+    try {
+      LogAppender out = LogAppender::create(path, nullptr);
+      for (int i = 0; i < 10; ++i) {
+        GraphRecord g = log.graphs[0];
+        g.id = i;
+        out.append(g, {}, false);
+      }
+      ::_exit(11);  // the limit never cut in
+    } catch (const ReportError& e) {
+      ::_exit(std::string(e.what()).find("cannot write " + path + ": File too large") == std::string::npos ? 12 : 0);
+    }
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  ASSERT_EQ(WEXITSTATUS(status), 0);
+  const std::string text = read_file(path);
+  EXPECT_EQ(text.back(), '\n');
+  const FindingsLog back = parse_findings_log(text, path);
+  EXPECT_FALSE(back.complete);
+  EXPECT_EQ(back.graphs.size(), 2u);
+  EXPECT_EQ(text.size(), to_jsonl(FindingsLog{}).find('\n') + 1 + 2 * one_graph.size());
 }
 
 TEST(AtomicFile, WritesAndReplaces) {

@@ -15,14 +15,9 @@
 #include "eut/engine_under_test.hpp"
 #include "graph/tcg.hpp"
 
-namespace tc::test {
+#include "tests/support/scratch.hpp"
 
-inline std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+namespace tc::test {
 
 inline graph::Graph corpus_graph(const std::string& name) {
   return graph::parse_tcg(slurp(std::string(TAPECHECK_CORPUS_DIR) + "/" + name + ".tcg"));

@@ -1,0 +1,289 @@
+#include "campaign/campaign.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <deque>
+#include <filesystem>
+#include <thread>
+
+#include "campaign/graph_file.hpp"
+#include "campaign/graph_record.hpp"
+#include "campaign/jobs.hpp"
+#include "campaign/process_pool.hpp"
+#include "campaign/stop_signals.hpp"
+#include "graph/tcg.hpp"
+#include "reports/findings_log.hpp"
+#include "reports/html_report.hpp"
+
+namespace tc::campaign {
+
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+void make_output_dir(const std::string& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw InputError("cannot create output directory " + dir + ": " + ec.message());
+  if (!fs::is_directory(dir)) throw InputError("cannot use output directory " + dir + ": not a directory");
+  if (::access(dir.c_str(), W_OK) != 0)
+    throw InputError("cannot write to output directory " + dir + ": " + std::strerror(errno));
+}
+
+// A write past RLIMIT_FSIZE fails with EFBIG instead of killing the process with SIGXFSZ, so
+// that a file size limit stops the campaign like a full disk.
+class IgnoreFileSizeSignal {
+ public:
+  IgnoreFileSizeSignal() { previous_ = ::signal(SIGXFSZ, SIG_IGN); }
+  ~IgnoreFileSizeSignal() { ::signal(SIGXFSZ, previous_); }
+
+ private:
+  sighandler_t previous_;
+};
+
+// The ops of the latest graphs, for the progress display's "op mix".
+class OpMix {
+ public:
+  void add(const std::vector<std::string>& ops) {
+    latest_.push_back(ops);
+    for (const std::string& op : ops) ++counts_[op];
+    if (latest_.size() > kGraphs) {
+      for (const std::string& op : latest_.front())
+        if (--counts_[op] == 0) counts_.erase(op);
+      latest_.pop_front();
+    }
+  }
+  std::size_t graphs() const { return latest_.size(); }
+  std::vector<std::pair<std::string, int>> top(std::size_t n) const {
+    std::vector<std::pair<std::string, int>> v(counts_.begin(), counts_.end());
+    std::stable_sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+    if (v.size() > n) v.resize(n);
+    return v;
+  }
+
+ private:
+  static constexpr std::size_t kGraphs = 50;
+  std::deque<std::vector<std::string>> latest_;
+  std::map<std::string, int> counts_;
+};
+
+// What the log holds so far, counted as graphs are appended.
+struct Tally {
+  CampaignResult& r;
+  Progress& p;
+  OpMix mix;
+
+  void add(const reports::GraphRecord& g, const std::vector<reports::FindingRecord>& findings, bool generated) {
+    ++r.done;
+    ++(generated ? r.generated_done : r.corpus_done);
+    ++r.verdicts[static_cast<int>(g.verdict)];
+    if (g.verdict == oracles::Verdict::mismatch) ++p.mismatches;
+    if (g.run.error && g.run.error->kind == kCrashKind) ++r.crashed;
+    if (g.run.error && g.run.error->kind == kTimeoutKind) ++r.timed_out;
+    for (const reports::FindingRecord& f : findings) ++r.per_oracle[f.finding.oracle][static_cast<int>(f.finding.outcome)];
+    r.findings += findings.size();
+    mix.add(g.ops);
+    p.done = r.done;
+    p.crashes = static_cast<std::size_t>(r.crashed);
+    p.timeouts = static_cast<std::size_t>(r.timed_out);
+  }
+};
+
+void write_report(CampaignResult& r, const RunSettings& settings) {
+  try {
+    const reports::FindingsLog log = reports::read_findings_log(r.log_path);
+    reports::HtmlOptions html;
+    html.title = "tapecheck campaign report";
+    html.source = "findings.jsonl";  // next to the report; no absolute path, so the report is relocatable
+    html.dot_command = settings.dot;
+    reports::write_html_report(r.report_path, log, html);
+  } catch (const tc::Error& e) {
+    r.report_error = e.what();
+  }
+}
+
+// Runs jobs[first...] and appends them to `log`, which holds jobs[0, first) counted in `r`.
+CampaignResult drive(const CampaignOptions& options, const std::vector<Job>& jobs, reports::LogAppender& log,
+                     const EngineFactory& make_engine, const RunSettings& settings, const ProgressFn& progress,
+                     CampaignResult r, Progress p, OpMix mix) {
+  const Clock::time_point start = Clock::now();
+  const Clock::time_point deadline =
+      settings.time_limit > 0 ? start + std::chrono::duration_cast<Clock::duration>(
+                                            std::chrono::duration<double>(settings.time_limit))
+                              : Clock::time_point::max();
+  const int threads =
+      settings.threads > 0 ? settings.threads : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  r.threads = threads;
+  Tally tally{r, p, std::move(mix)};
+
+  StopSignals stop_signals;
+  IgnoreFileSizeSignal ignore_xfsz;
+  ProcessPool pool(threads, {options.graph_timeout, static_cast<std::uint64_t>(options.memory_limit_mb) << 20});
+  // Graphs are written in order; a slow graph holds back at most this many finished ones. Wide
+  // enough that a graph taking seconds among graphs taking milliseconds does not idle the pool
+  // (with 4 x threads, 100 graphs took 20% longer); a few KB each in memory.
+  const std::size_t window = std::max<std::size_t>(64 * static_cast<std::size_t>(threads), 256);
+  std::size_t next_start = r.done, next_write = r.done;
+  std::map<std::size_t, WorkerOutcome> finished;  // out of order, waiting for their turn
+  bool starting = true;
+  auto report_progress = [&] {
+    if (!progress) return;
+    p.running = pool.running();
+    p.elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+    p.op_mix = tally.mix.top(4);
+    p.op_mix_graphs = tally.mix.graphs();
+    progress(p);
+  };
+  // Keeps every worker busy; called again as soon as workers end, before their results are
+  // written, so that the parent's own work never keeps a core idle.
+  auto refill = [&] {
+    while (starting && pool.has_room() && next_start < jobs.size() && next_start < next_write + window) {
+      if (Clock::now() >= deadline) {
+        starting = false;
+        r.stop = Stop::time_limit;
+        break;
+      }
+      const std::size_t i = next_start;
+      const bool started = pool.start(i, [&, i](const std::string& dir) {
+        return run_graph_job(jobs[i], i, options, make_engine, dir, settings.verbose);
+      });
+      if (!started) {
+        // Out of processes or memory: finish what runs, leave the rest for --resume.
+        starting = false;
+        r.stop = Stop::out_of_processes;
+        r.error = std::string("cannot start a worker process: ") + std::strerror(errno);
+        break;
+      }
+      ++next_start;
+    }
+  };
+  report_progress();
+  for (;;) {
+    if (const int s = StopSignals::received()) {
+      r.stop = Stop::interrupted;
+      r.signal = s;
+      break;
+    }
+    refill();
+    if (pool.running() == 0 && (next_start == jobs.size() || !starting)) break;
+    for (WorkerOutcome& o : pool.wait(std::chrono::milliseconds(250))) finished.emplace(o.task, std::move(o));
+    if (!StopSignals::received()) refill();
+    try {
+      for (auto it = finished.find(next_write); it != finished.end(); it = finished.find(next_write)) {
+        const GraphResult g = graph_result(jobs[next_write], next_write, it->second, options);
+        finished.erase(it);
+        {
+          CriticalSection no_exit_mid_write;
+          // A mismatch or a crash is worth an fsync: it must survive even a power cut.
+          log.append(g.record, g.findings, g.worker_failed || g.record.verdict == oracles::Verdict::mismatch);
+        }
+        tally.add(g.record, g.findings, jobs[next_write].generated);
+        ++next_write;
+      }
+    } catch (const reports::ReportError& e) {
+      r.stop = Stop::write_failed;
+      r.error = e.what();
+      break;
+    }
+    report_progress();
+  }
+  pool.stop_all();  // interrupted or unable to write: what runs is lost; --resume redoes it
+  if (r.stop == Stop::complete && r.done == jobs.size()) {
+    try {
+      CriticalSection no_exit_mid_write;
+      log.finish();
+    } catch (const reports::ReportError& e) {
+      r.stop = Stop::write_failed;
+      r.error = e.what();
+    }
+  }
+  r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  report_progress();
+  write_report(r, settings);
+  return r;
+}
+
+CampaignResult fresh_result(const CampaignOptions& options, const std::vector<Job>& jobs, const RunSettings& settings) {
+  CampaignResult r;
+  r.options = options;
+  r.planned = jobs.size();
+  r.log_path = log_path(settings.out_dir);
+  r.report_path = report_path(settings.out_dir);
+  return r;
+}
+
+}  // namespace
+
+std::string log_path(const std::string& dir) { return (fs::path(dir) / "findings.jsonl").string(); }
+std::string report_path(const std::string& dir) { return (fs::path(dir) / "report.html").string(); }
+
+CampaignResult run_campaign(const CampaignOptions& options, const EngineFactory& make_engine,
+                            const RunSettings& settings, const ProgressFn& progress) {
+  const std::vector<Job> jobs = plan_jobs(options);
+  make_output_dir(settings.out_dir);
+  CampaignResult r = fresh_result(options, jobs, settings);
+  reports::LogAppender log = reports::LogAppender::create(r.log_path, to_json(options, jobs.size()));
+  Progress p;
+  p.planned = jobs.size();
+  return drive(options, jobs, log, make_engine, settings, progress, std::move(r), p, OpMix{});
+}
+
+CampaignOptions recorded_options(const std::string& dir) {
+  const std::string path = log_path(dir);
+  reports::FindingsLog log;
+  try {
+    log = reports::read_findings_log(path);
+  } catch (const reports::ReportError& e) {
+    throw InputError(std::string(e.what()) + " (--resume takes the output directory of a campaign)");
+  }
+  if (log.campaign.is_null())
+    throw InputError(path + ": the log records no campaign options (it was not written by a campaign of this "
+                            "version); it cannot be resumed");
+  return options_from_json(log.campaign, path);
+}
+
+CampaignResult resume_campaign(const CampaignOptions& options, const EngineFactory& make_engine,
+                               const RunSettings& settings, const ProgressFn& progress) {
+  const std::vector<Job> jobs = plan_jobs(options);
+  CampaignResult r = fresh_result(options, jobs, settings);
+  reports::FindingsLog existing;
+  reports::LogAppender log = reports::LogAppender::resume(r.log_path, existing);
+  // The graphs on disk must be the ones this campaign plans, or the log would mix two campaigns.
+  if (existing.campaign != to_json(options, jobs.size())) {
+    const auto planned = existing.campaign.is_object() ? existing.campaign.find("planned") : existing.campaign.end();
+    throw InputError(r.log_path + ": not the campaign these options describe: its options or its corpus changed (" +
+                     (planned != existing.campaign.end() ? "it planned " + planned->dump() + " graphs, " : "") +
+                     "now " + std::to_string(jobs.size()) + ")");
+  }
+  for (const reports::GraphRecord& g : existing.graphs) {
+    const Job& job = jobs[static_cast<std::size_t>(g.id)];
+    if (g.origin != job.origin || (!job.generated && g.tcg != graph::print_tcg(job.graph)))
+      throw InputError(r.log_path + ": graph " + std::to_string(g.id) + " (" + g.origin +
+                       ") is not what the campaign now plans there (" + job.origin + "): the corpus changed");
+  }
+  Progress p;
+  p.planned = jobs.size();
+  p.resumed_from = r.resumed_from = existing.graphs.size();
+  OpMix mix;
+  {
+    Tally tally{r, p, {}};
+    std::vector<std::vector<reports::FindingRecord>> by_graph(existing.graphs.size());
+    for (reports::FindingRecord& f : existing.findings) by_graph[static_cast<std::size_t>(f.graph)].push_back(f);
+    for (const reports::GraphRecord& g : existing.graphs)
+      tally.add(g, by_graph[static_cast<std::size_t>(g.id)], jobs[static_cast<std::size_t>(g.id)].generated);
+    mix = std::move(tally.mix);
+  }
+  if (existing.complete) {
+    write_report(r, settings);
+    return r;
+  }
+  return drive(options, jobs, log, make_engine, settings, progress, std::move(r), p, std::move(mix));
+}
+
+}  // namespace tc::campaign

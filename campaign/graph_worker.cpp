@@ -1,0 +1,104 @@
+#include "campaign/graph_worker.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <iostream>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "graph/ir_util.hpp"
+#include "graph/tcg.hpp"
+#include "oracles/check_all.hpp"
+#include "properties/shrink.hpp"
+#include "reports/atomic_file.hpp"
+#include "reports/findings_log.hpp"
+
+namespace tc::campaign {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+Clock::duration seconds(double s) {
+  return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
+}
+
+void inject_test_fault(std::size_t index) {
+  const char* env = std::getenv("TAPECHECK_TEST_WORKER_FAULT");
+  if (!env) return;
+  std::istringstream faults(env);
+  for (std::string f; std::getline(faults, f, ',');) {
+    if (f == "crash:" + std::to_string(index)) ::raise(SIGSEGV);
+    if (f == "hang:" + std::to_string(index))
+      for (;;) ::pause();
+    if (f.rfind("slow:", 0) == 0) std::this_thread::sleep_for(std::chrono::milliseconds(std::atoi(f.c_str() + 5)));
+  }
+}
+
+// Greedy shrinking: the first candidate that still has a mismatch by one of `oracles` becomes
+// the graph, until no candidate does, the budget is spent or the deadline passes.
+graph::Graph minimize(const graph::Graph& g, const std::set<std::string>& mismatching, eut::EngineUnderTest& engine,
+                      const oracles::CheckOptions& options, int budget, Clock::time_point deadline) {
+  graph::Graph current = g;
+  int checks = 0;
+  bool improved = true;
+  while (improved && checks < budget && Clock::now() < deadline) {
+    improved = false;
+    for (const graph::Graph& candidate : properties::shrink_candidates(current)) {
+      if (checks >= budget || Clock::now() >= deadline) break;
+      ++checks;
+      const oracles::CheckReport r = oracles::check_graph(candidate, engine, options);
+      bool same = false;
+      for (const oracles::Finding& f : r.findings)
+        same |= f.outcome == oracles::Outcome::mismatch && mismatching.count(f.oracle);
+      if (same) {
+        current = candidate;
+        improved = true;
+        break;
+      }
+    }
+  }
+  return current;
+}
+
+}  // namespace
+
+int run_graph_job(const Job& job, std::size_t index, const CampaignOptions& options, const EngineFactory& make_engine,
+                  const std::string& dir, bool verbose) {
+  const Clock::time_point t0 = Clock::now();
+  inject_test_fault(index);
+  const graph::Graph g = job_graph(job);
+  reports::write_file_atomically(dir + "/" + kGraphFile, graph::print_tcg(g), false);
+  const std::unique_ptr<eut::EngineUnderTest> engine = make_engine();
+  oracles::CheckOptions check;
+  check.seed = options.seed;
+  check.threads = 1;  // parallel across graphs, not inside one
+  const oracles::CheckReport report = oracles::check_graph(g, *engine, check);
+  reports::FindingsLog log;
+  reports::append(log, g, report, job.origin, options.seed);
+  reports::write_file_atomically(dir + "/" + kRecordFile, reports::to_jsonl(log), false);
+  if (verbose)
+    std::cerr << "graph " << index << " (" << job.origin << "): " << oracles::verdict_name(report.verdict) << " in "
+              << std::chrono::duration<double>(Clock::now() - t0).count() << " s\n";
+  if (report.verdict == oracles::Verdict::mismatch && options.shrink_budget > 0) {
+    std::set<std::string> mismatching;
+    for (const oracles::Finding& f : report.findings)
+      if (f.outcome == oracles::Outcome::mismatch) mismatching.insert(f.oracle);
+    // Shrinking gets half the graph's time, so that the check's own result always survives.
+    const Clock::time_point stop = t0 + seconds(options.graph_timeout / 2);
+    const graph::Graph small = minimize(g, mismatching, *engine, check, options.shrink_budget, stop);
+    if (!graph::structurally_equal(small, g))
+      reports::write_file_atomically(dir + "/" + kMinimalFile, graph::print_tcg(small), false);
+    if (verbose)
+      std::cerr << "graph " << index << ": shrunk in " << std::chrono::duration<double>(Clock::now() - t0).count()
+                << " s in all\n";
+  }
+  return 0;
+}
+
+}  // namespace tc::campaign

@@ -1,0 +1,33 @@
+// The graphs of a campaign, in order: the corpus files (by name), then the generated ones. Job
+// i depends only on the options, so a resumed run (and, later, a shard) addresses graphs by
+// their global index.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "campaign/options.hpp"
+#include "graph/ir.hpp"
+
+namespace tc::campaign {
+
+struct Job {
+  std::string origin;           // the file, or "generated: build_graph(seed=..., size=...)"
+  graph::Graph graph;           // corpus graphs: parsed up front, so a bad file stops the
+                                // campaign before any graph runs
+  bool generated = false;       // generated graphs are built in their worker (job_graph)
+  std::uint64_t gen_seed = 0;
+  int gen_size = 0;
+  int gen_index = 0;
+};
+
+// Every job of `options`. InputError for a missing corpus directory or a bad corpus file.
+std::vector<Job> plan_jobs(const CampaignOptions& options);
+
+// The job's graph: the corpus graph, or properties::build_graph for a generated one.
+graph::Graph job_graph(const Job& job);
+
+// corpus/graphs below the working directory, else above the executable; "" if neither.
+std::string default_corpus();
+
+}  // namespace tc::campaign

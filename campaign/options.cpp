@@ -1,0 +1,46 @@
+#include "campaign/options.hpp"
+
+#include "campaign/graph_file.hpp"
+
+namespace tc::campaign {
+
+using nlohmann::json;
+
+json to_json(const CampaignOptions& o, std::size_t planned) {
+  return {{"seed", o.seed},
+          {"graphs", o.graphs},
+          {"max_size", o.max_size},
+          {"shrink_budget", o.shrink_budget},
+          {"graph_timeout", o.graph_timeout},
+          {"memory_limit_mb", o.memory_limit_mb},
+          {"corpus", o.corpus},
+          {"engine", o.engine},
+          {"planned", planned}};
+}
+
+CampaignOptions options_from_json(const json& j, const std::string& where) {
+  if (!j.is_object()) throw InputError(where + ": the log does not record the campaign's options");
+  auto field = [&](const char* key, auto check) -> const json& {
+    auto it = j.find(key);
+    if (it == j.end() || !check(*it))
+      throw InputError(where + ": the log's campaign options lack a valid \"" + key + "\"");
+    return *it;
+  };
+  auto is_count = [](const json& v) { return v.is_number_unsigned() || (v.is_number_integer() && v.get<std::int64_t>() >= 0); };
+  auto is_number = [](const json& v) { return v.is_number(); };
+  auto is_string = [](const json& v) { return v.is_string(); };
+  CampaignOptions o;
+  o.seed = field("seed", is_count).get<std::uint64_t>();
+  o.graphs = field("graphs", is_count).get<int>();
+  o.max_size = field("max_size", is_count).get<int>();
+  o.shrink_budget = field("shrink_budget", is_count).get<int>();
+  o.graph_timeout = field("graph_timeout", is_number).get<double>();
+  o.memory_limit_mb = field("memory_limit_mb", is_count).get<int>();
+  o.corpus = field("corpus", is_string).get<std::string>();
+  o.engine = field("engine", is_string).get<std::string>();
+  if (o.max_size < 1 || o.graph_timeout <= 0)
+    throw InputError(where + ": the log's campaign options are out of range (max_size, graph_timeout)");
+  return o;
+}
+
+}  // namespace tc::campaign
