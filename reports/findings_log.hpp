@@ -15,6 +15,7 @@
 #include "oracles/check_all.hpp"
 #include "oracles/finding.hpp"
 #include "reports/atomic_file.hpp"
+#include "reports/report_data.hpp"
 
 namespace tc::reports {
 
@@ -35,16 +36,19 @@ struct GraphRecord {
   oracles::RunSummary run;       // run.error: the error the engine raised, if any
   std::vector<std::string> oracles_run;
   std::vector<oracles::SourceVerdict> sources;
+  GraphAnnotations annotations;  // optional, for the HTML report (reports/report_data.hpp)
 };
 
 struct FindingRecord {
   int graph = 0;  // GraphRecord::id
   oracles::Finding finding;
+  FindingEvidence evidence;  // optional, for the HTML report (reports/report_data.hpp)
 };
 
 struct FindingsLog {
   std::vector<GraphRecord> graphs;       // by id
   std::vector<FindingRecord> findings;   // grouped by graph, in the order written
+  CampaignInfo campaign;                 // optional, for the HTML report (reports/report_data.hpp)
 };
 
 // The ops of `g` (every OpStmt, in every block), sorted and unique.
