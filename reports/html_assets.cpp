@@ -64,7 +64,7 @@ td.zero { color: #b6bdc5; }
 .v-inconclusive.badge, .o-inconclusive.badge { background: var(--inconclusive); }
 .o-not_applicable.badge { background: var(--na); }
 .v-error_raised.badge { background: var(--error); }
-.bar { display: flex; height: 12px; border-radius: 6px; overflow: hidden; background: #eef1f4; min-width: 160px; }
+.bar { display: flex; height: 12px; border-radius: 6px; overflow: hidden; background: #eef1f4; min-width: 90px; }
 .bar span { display: block; height: 100%; }
 .bar .agree { background: var(--agree); } .bar .mismatch { background: var(--mismatch); }
 .bar .inconclusive { background: #d4a72c; } .bar .not_applicable { background: #d0d7de; }
@@ -117,7 +117,10 @@ code.op { background: #fff4e5; border: 1px solid #f5c38b; color: #8a3f00; border
 .group-body { padding: 12px 16px 14px; }
 .rep-head { font-size: 13px; margin-bottom: 8px; }
 .rep-head .origin { color: var(--muted); font: 12px var(--mono); margin-top: 2px; overflow-wrap: anywhere; }
-.rep-grid { display: grid; grid-template-columns: minmax(0, 5fr) minmax(0, 6fr); gap: 18px; align-items: start; }
+.rep-grid { display: grid; grid-template-columns: minmax(0, 2fr) minmax(0, 3fr); gap: 18px; align-items: start; }
+.rep-numbers { min-width: 0; }
+.rep-numbers table { font-size: 12.5px; }
+.rep-numbers th, .rep-numbers td { padding: 4px 6px; }
 figure { margin: 0; }
 .graph-drawing { border: 1px solid #e6eaef; border-radius: 8px; padding: 8px; background: #fcfcfd; text-align: center; }
 .graph-drawing svg { max-width: 100%; height: auto; max-height: 620px; }
@@ -130,6 +133,9 @@ figcaption { color: var(--muted); font-size: 11.5px; margin-top: 6px; text-align
             font-size: 13px; }
 table.oracles tr.this td { background: #fff8f7; font-weight: 600; }
 table.entries tr.bad td { background: #fff1f0; }
+table.entries td.mark { width: 14px; text-align: center; font-weight: 700; }
+table.entries tr.bad td.mark { color: var(--mismatch); } table.entries tr.ok td.mark { color: var(--agree); }
+table.entries tr.skipped td { color: var(--muted); }
 figure.heat svg, .sweep svg { max-width: 100%; height: auto; }
 .why { display: grid; grid-template-columns: 1fr 1fr; gap: 10px; margin: 0 0 10px; }
 .why .side { border-radius: 8px; padding: 6px 12px; font-size: 13px; }
@@ -153,7 +159,7 @@ pre { background: var(--soft); border: 1px solid var(--line); border-radius: 6px
 table.members .cmd { margin: 0; padding: 2px 4px 2px 8px; }
 table.members td { vertical-align: middle; }
 table.graphs td.origin { font: 12px var(--mono); color: var(--muted); }
-table.graphs details summary { cursor: pointer; color: var(--link); font-size: 12px; white-space: nowrap; }
+details:not(.group) > summary { cursor: pointer; color: var(--link); font-size: 12px; white-space: nowrap; }
 table.graphs details[open] { min-width: 420px; }
 tr:target td { background: #fff8c5; }
 .hint { margin-top: 4px; color: #7d4e00; background: #fff8c5; border: 1px solid #eac54f; border-radius: 6px;
@@ -164,7 +170,7 @@ footer { max-width: 1240px; margin: 0 auto; padding: 0 28px 30px; color: var(--m
   html, body { background: #ffffff; }
   body { font-size: 11px; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-  nav, button, .js-only, .filters, .showing .js-only { display: none !important; }
+  nav, button, html.js .js-only:not(.filters), html.js .filters.js-only, .filters { display: none !important; }
   section { border: none; padding: 0; margin: 14px 0; }
   details > summary::before { content: "" !important; }
   details::details-content { content-visibility: visible !important; display: block !important; }

@@ -114,9 +114,9 @@ std::string figure_for(const GraphRecord& g, const FindingRecord& f, const CutNo
 }
 
 void oracle_table(std::ostream& h, const std::vector<const FindingRecord*>& result, const FindingRecord& shown) {
-  h << "<table class=\"oracles\"><thead><tr><th>oracle</th><th>outcome</th><th class=\"num\">max |engine − "
-       "oracle|</th><th class=\"num\">max rel. error</th><th class=\"num\">tolerance</th><th "
-       "class=\"num\">entries</th></tr></thead><tbody>\n";
+  h << "<div class=\"scroll\"><table class=\"oracles\"><thead><tr><th>oracle</th><th>outcome</th><th "
+       "class=\"num\" title=\"largest |engine − oracle|\">max abs. error</th><th class=\"num\">max rel. error</th><th "
+       "class=\"num\">tolerance</th><th class=\"num\" title=\"entries judged\">entries</th></tr></thead><tbody>\n";
   for (const FindingRecord* r : result) {
     const oracles::Finding& f = r->finding;
     h << "<tr" << (r == &shown ? " class=\"this\"" : "") << "><td class=\"nw\"><code>" << esc(f.oracle)
@@ -126,7 +126,7 @@ void oracle_table(std::ostream& h, const std::vector<const FindingRecord*>& resu
       << (f.entries_inconclusive ? " (+" + std::to_string(f.entries_inconclusive) + " not judged)" : "")
       << "</td></tr>\n";
   }
-  h << "</tbody></table>\n";
+  h << "</tbody></table></div>\n";
 }
 
 std::string entry_label(const EntryValues& ev, std::int64_t i) {
@@ -187,22 +187,27 @@ void entries_block(std::ostream& h, const FindingRecord& r, const HtmlOptions& o
     return std::make_pair(!beyond[a], -ratio[a]) < std::make_pair(!beyond[b], -ratio[b]);
   });
   const std::size_t rows = std::min<std::size_t>(n, static_cast<std::size_t>(opt.max_entry_rows));
-  h << "<table class=\"entries\"><thead><tr><th>" << what << "</th><th class=\"num\">engine</th><th "
-       "class=\"num\">oracle</th><th class=\"num\">± oracle error</th><th class=\"num\">|engine − oracle|</th><th "
-       "class=\"num\">rel. error</th><th class=\"num\">tolerance</th><th></th></tr></thead><tbody>\n";
+  const bool errors = !ev->oracle_error.empty();
+  h << "<div class=\"scroll\"><table class=\"entries\"><thead><tr><th></th><th>" << what
+    << "</th><th class=\"num\">engine</th><th class=\"num\">oracle</th>"
+    << (errors ? "<th class=\"num\">± oracle error</th>" : "")
+    << "<th class=\"num\">abs. error</th><th class=\"num\">rel. error</th><th class=\"num\">tolerance</th></tr></thead>"
+       "<tbody>\n";
   for (std::size_t k = 0; k < rows; ++k) {
     const std::size_t i = order[k];
     const double tol = i < ev->tolerance.size() ? ev->tolerance[i] : r.finding.tolerance;
     const bool skipped = not_judged.count(static_cast<std::int64_t>(i)) > 0;
-    h << "<tr" << (beyond[i] ? " class=\"bad\"" : "") << "><td class=\"nw\">"
+    h << "<tr class=\"" << (skipped ? "skipped" : beyond[i] ? "bad" : "ok") << "\"><td class=\"mark\" title=\""
+      << (skipped ? "not judged" : beyond[i] ? "beyond its tolerance" : "within its tolerance") << "\">"
+      << (skipped ? "·" : beyond[i] ? "✗" : "✓") << "</td><td class=\"nw\">"
       << esc(entry_label(*ev, static_cast<std::int64_t>(i))) << "</td><td class=\"num\">" << precise(ev->engine[i])
-      << "</td><td class=\"num\">" << precise(ev->oracle[i]) << "</td><td class=\"num\">"
-      << (i < ev->oracle_error.size() ? num(ev->oracle_error[i]) : std::string("-")) << "</td><td class=\"num\">"
-      << num(std::abs(ev->engine[i] - ev->oracle[i])) << "</td><td class=\"num\">" << num(rel[i])
-      << "</td><td class=\"num\">" << num(tol) << "</td><td class=\"nw\">"
-      << (skipped ? "not judged" : beyond[i] ? "<b>beyond</b>" : "within") << "</td></tr>\n";
+      << "</td><td class=\"num\">" << precise(ev->oracle[i]) << "</td>";
+    if (errors)
+      h << "<td class=\"num\">" << (i < ev->oracle_error.size() ? num(ev->oracle_error[i]) : std::string("-")) << "</td>";
+    h << "<td class=\"num\">" << num(std::abs(ev->engine[i] - ev->oracle[i])) << "</td><td class=\"num\">" << num(rel[i])
+      << "</td><td class=\"num\">" << num(tol) << "</td></tr>\n";
   }
-  h << "</tbody></table>\n";
+  h << "</tbody></table></div>\n";
   if (rows < n)
     h << "<p class=\"note\">The " << rows << " worst of " << n << " " << what << "s are listed"
       << (n > 12 ? "; the heat map shows the rest" : "") << ".</p>\n";
@@ -236,7 +241,8 @@ void sweep_block(std::ostream& h, const std::vector<const FindingRecord*>& resul
   plot.marker_x = sw.chosen_h;
   plot.marker_label = "chosen h";
   int left_out = 0;
-  h << "<div class=\"sweep\"><h4>Finite differences, step sweep (entry " << sw.entry << ")</h4><figure>"
+  h << "<div class=\"sweep\"><h4>Finite differences, step sweep ("
+    << (ev ? "element " + esc(entry_label(*ev, sw.entry)) : "entry " + std::to_string(sw.entry)) << ")</h4><figure>"
     << svg_loglog(plot, &left_out) << "<figcaption>D(h): the central difference at step h. Estimate "
     << precise(sw.estimate) << " ± " << num(sw.error)
     << (engine ? ", engine " + precise(*engine) : std::string()) << ". Where |D(h) − engine| stays above the "
@@ -276,8 +282,12 @@ void representative(std::ostream& h, const FindingGroup& group, std::size_t gi, 
     << esc(m.source && !m.source->engine_value.empty() ? m.source->engine_value : "?") << "</code> · seed " << g.seed
     << "<div class=\"origin\">" << esc(g.origin) << (g.minimal_tcg.empty() ? "" : " — shown minimized") << "</div></div>\n";
   h << "<div class=\"rep-grid\"><div class=\"rep-graph\">" << figure_for(g, *m.record, cut, opt, drawn, have_dot)
-    << "</div>\n<div class=\"rep-numbers\"><p class=\"sentence\">" << esc(f.detail) << "</p>\n";
-  if (group.kind != FindingKind::wrong_value) why_none_block(h, m);
+    << "</div>\n<div class=\"rep-numbers\">";
+  // A None mismatch's sentence is the oracle's side of the why-None pair.
+  if (group.kind == FindingKind::wrong_value)
+    h << "<p class=\"sentence\">" << esc(f.detail) << "</p>\n";
+  else
+    why_none_block(h, m);
   oracle_table(h, result, *m.record);
   if (group.kind == FindingKind::wrong_value) entries_block(h, *m.record, opt);
   sweep_block(h, result);
@@ -386,8 +396,8 @@ void write_findings_section(std::ostream& h, const std::vector<FindingGroup>& gr
       << "</span><span class=\"kind\">" << kind_title(group.kind) << "</span><code class=\"oracle\">"
       << esc(group.oracle) << "</code><span class=\"path\">" << op_chips(group.op_path)
       << "</span><span class=\"stats\"><b>" << plural(static_cast<long>(group.members.size()), "finding") << "</b> in "
-      << plural(static_cast<long>(graphs.size()), "graph") << " · rel. error up to " << num(group.worst_rel_error)
-      << " · ";
+      << plural(static_cast<long>(graphs.size()), "graph") << " · "
+      << (group.kind == FindingKind::wrong_value ? "rel. error up to " + num(group.worst_rel_error) + " · " : "");
     for (std::size_t e = 0; e < group.engines.size(); ++e) h << (e ? ", " : "") << "<code>" << esc(group.engines[e]) << "</code>";
     h << "</span></summary>\n<div class=\"group-body\">\n";
     representative(h, group, gi, index, opt, drawn, have_dot);

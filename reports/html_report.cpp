@@ -161,15 +161,16 @@ void campaign_table(std::ostream& h, const Page& p) {
 void oracle_bars(std::ostream& h, const Page& p) {
   h << "<div><h3>Findings per oracle and outcome</h3><div class=\"legend\">";
   for (Outcome o : kOutcomes) h << "<span><i class=\"bar-" << oracles::outcome_name(o) << "\"></i>" << oracles::outcome_name(o) << "</span>";
-  h << "</div><table class=\"per-oracle\"><thead><tr><th>oracle</th><th></th>";
-  for (Outcome o : kOutcomes) h << "<th class=\"num\">" << oracles::outcome_name(o) << "</th>";
+  h << "</div><div class=\"scroll\"><table class=\"per-oracle\"><thead><tr><th>oracle</th><th></th>";
+  for (Outcome o : kOutcomes)
+    h << "<th class=\"num\">" << (o == Outcome::not_applicable ? "n/a" : o == Outcome::inconclusive ? "inconcl." : oracles::outcome_name(o)) << "</th>";
   h << "</tr></thead><tbody>\n";
   for (const std::string& oracle : p.oracles) {
     auto it = p.per_oracle.find(oracle);
     if (it == p.per_oracle.end()) continue;
     int total = 0;
     for (const auto& [o, n] : it->second) total += n;
-    h << "<tr><td class=\"nw\"><code>" << esc(oracle) << "</code></td><td style=\"width:38%\"><div class=\"bar\">";
+    h << "<tr><td class=\"nw\"><code>" << esc(oracle) << "</code></td><td style=\"width:34%\"><div class=\"bar\">";
     for (Outcome o : kOutcomes) {
       auto c = it->second.find(o);
       if (c != it->second.end() && c->second > 0)
@@ -183,7 +184,7 @@ void oracle_bars(std::ostream& h, const Page& p) {
     }
     h << "</tr>\n";
   }
-  h << "</tbody></table>\n";
+  h << "</tbody></table></div>\n";
   if (p.per_oracle.empty()) h << "<p class=\"note\">The log holds no findings.</p>\n";
   h << "</div>\n";
 }

@@ -118,13 +118,17 @@ std::string svg_loglog(const LogLogPlot& plot, int* left_out) {
   s << "<text transform=\"translate(12 " << fixed((top + bottom) / 2) << ") rotate(-90)\" text-anchor=\"middle\" "
     << "fill=\"#1f2328\">" << xml_text(plot.y_label) << "</text>\n";
 
-  for (const PlotLine& l : plot.horizontal) {
+  // Labels alternate between the right end above the line and the left end below it, so two
+  // close levels (a tolerance and an error estimate) stay readable.
+  for (std::size_t k = 0; k < plot.horizontal.size(); ++k) {
+    const PlotLine& l = plot.horizontal[k];
     if (!placeable(1, l.y)) continue;
     const double p = y.at(l.y);
+    const bool right_end = k % 2 == 0;
     s << "<line x1=\"" << fixed(left) << "\" y1=\"" << fixed(p) << "\" x2=\"" << fixed(right) << "\" y2=\"" << fixed(p)
-      << "\" stroke=\"" << l.color << "\" stroke-dasharray=\"5 3\"/><text x=\"" << fixed(right - 4) << "\" y=\""
-      << fixed(p - 3) << "\" text-anchor=\"end\" fill=\"" << l.color << "\">" << xml_text(l.name) << " "
-      << short_num(l.y) << "</text>\n";
+      << "\" stroke=\"" << l.color << "\" stroke-dasharray=\"5 3\"/><text x=\"" << fixed(right_end ? right - 4 : left + 4)
+      << "\" y=\"" << fixed(right_end ? p - 3 : p + 11) << "\" text-anchor=\"" << (right_end ? "end" : "start")
+      << "\" fill=\"" << l.color << "\">" << xml_text(l.name) << " " << short_num(l.y) << "</text>\n";
   }
   if (plot.marker_x && placeable(*plot.marker_x, 1)) {
     const double p = x.at(*plot.marker_x);
