@@ -412,6 +412,15 @@ ValuePath path_between(const graph::Graph& g, const std::string& source, const s
   return out;
 }
 
+bool defines_value(const graph::Graph& g, const std::string& name) { return build_flow(g).node_of(name) >= 0; }
+
+std::vector<std::pair<std::string, std::string>> gradient_pairs(const graph::Graph& g) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const Flow::Node& n : build_flow(g).nodes)
+    if (!n.grad_target.empty()) out.emplace_back(n.grad_target, n.grad_source);
+  return out;
+}
+
 bool have_executable(const std::string& command) {
   if (command.empty()) return false;
   if (command.find('/') != std::string::npos) return is_executable_file(command);

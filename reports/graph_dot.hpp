@@ -41,6 +41,12 @@ struct ValuePath {
 };
 ValuePath path_between(const graph::Graph& g, const std::string& source, const std::string& target);
 
+// True if `g` defines a value called `name`.
+bool defines_value(const graph::Graph& g, const std::string& name);
+
+// The (target, source) of every gradient result `g` defines, in definition order.
+std::vector<std::pair<std::string, std::string>> gradient_pairs(const graph::Graph& g);
+
 struct SvgResult {
   std::string svg;    // the <svg ...>...</svg> element alone (no XML prolog, DOCTYPE or comments)
   std::string error;  // non-empty when there is no SVG: why ("Graphviz dot was not found ...")

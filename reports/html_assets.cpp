@@ -125,10 +125,11 @@ figure { margin: 0; }
 .graph-drawing { border: 1px solid #e6eaef; border-radius: 8px; padding: 8px; background: #fcfcfd; text-align: center; }
 .graph-drawing svg { max-width: 100%; height: auto; max-height: 620px; }
 figcaption { color: var(--muted); font-size: 11.5px; margin-top: 6px; text-align: left; }
-.key { display: inline-block; width: 18px; height: 0; border-top: 3px solid; vertical-align: middle; margin: 0 3px 0 8px; }
+.key { display: inline-block; width: 14px; height: 10px; border: 2px solid; border-radius: 3px; vertical-align: -1px;
+       margin: 0 4px 0 10px; background: #ffffff; }
+.key:first-child { margin-left: 0; }
 .key.k-red { border-color: var(--mismatch); } .key.k-path { border-color: var(--path); }
-.key.k-cut { border-color: var(--cut); border-top-style: double; border-top-width: 5px; }
-.key.k-none { border-color: #8c959f; border-top-style: dashed; }
+.key.k-cut { border: 4px double var(--cut); } .key.k-none { border: 2px dashed #8c959f; }
 .sentence { margin: 0 0 8px; padding: 8px 12px; background: #fff8f7; border: 1px solid #ffcecb; border-radius: 8px;
             font-size: 13px; }
 table.oracles tr.this td { background: #fff8f7; font-weight: 600; }
@@ -156,8 +157,9 @@ figure.heat svg, .sweep svg { max-width: 100%; height: auto; }
 .tcg-head button:first-of-type { margin-left: auto; }
 pre { background: var(--soft); border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; overflow-x: auto;
       line-height: 1.45; margin: 6px 0; max-height: 360px; }
-table.members .cmd { margin: 0; padding: 2px 4px 2px 8px; }
-table.members td { vertical-align: middle; }
+table.members td { vertical-align: middle; border-bottom: none; padding-bottom: 1px; }
+table.members tr.cmd-row td { border-bottom: 1px solid #e6eaef; padding: 0 8px 6px; }
+table.members .cmd { margin: 0; padding: 2px 8px; background: #2d333b; }
 table.graphs td.origin { font: 12px var(--mono); color: var(--muted); }
 details:not(.group) > summary { cursor: pointer; color: var(--link); font-size: 12px; white-space: nowrap; }
 table.graphs details[open] { min-width: 420px; }
@@ -198,14 +200,15 @@ const char* report_script() {
   function parse(text) { try { return JSON.parse(text || "null"); } catch (e) { return null; } }
 
   function fromAddress() {
-    var h = decodeURIComponent(location.hash || "");
+    var h = location.hash || "";
     var f = {};
     if (h.indexOf("#filter") !== 0) return f;
     var q = h.indexOf("?");
     if (q < 0) return f;
     h.slice(q + 1).split("&").forEach(function (pair) {
       var eq = pair.indexOf("=");
-      if (eq > 0) f[pair.slice(0, eq)] = pair.slice(eq + 1);
+      if (eq <= 0) return;
+      try { f[decodeURIComponent(pair.slice(0, eq))] = decodeURIComponent(pair.slice(eq + 1)); } catch (e) {}
     });
     return f;
   }

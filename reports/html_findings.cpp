@@ -35,6 +35,11 @@ std::string op_chips(const std::vector<std::string>& ops) {
   return out;
 }
 
+// In the long lists: one click selects the whole command (no button, fewer bytes).
+void write_short_command(std::ostream& h, const GraphRecord& g) {
+  h << "<div class=\"cmd\"><code>" << esc(reproduce_command(g)) << "</code></div>";
+}
+
 std::string graph_link(const GraphRecord& g, const LogIndex& index) {
   return row_link(index, g.id, "graph #" + std::to_string(g.id)) +
          (g.name.empty() ? std::string() : " <b>" + esc(g.name) + "</b>");
@@ -76,9 +81,11 @@ void filter_bar(std::ostream& h, const std::vector<FindingGroup>& groups, std::s
        "are also read from the address: <code>#filter?oracle=finite_difference&amp;op=tanh</code>.</span></p>\n";
 }
 
-std::string figure_for(const GraphRecord& g, const FindingRecord& f, const CutNode* cut, const HtmlOptions& opt,
-                       int& drawn, bool have_dot) {
+// `shown`: shown_tcg(g) parsed, null if it does not parse; `names`: the result in its names.
+std::string figure_for(const GraphRecord& g, const FindingRecord& f, const graph::Graph* shown, const ShownResult& names,
+                       const CutNode* cut, const HtmlOptions& opt, int& drawn, bool have_dot) {
   if (!opt.draw_graphs) return "<p class=\"note\">Drawings are off.</p>";
+  if (!shown) return "<p class=\"note\">No drawing: the .tcg text does not parse.</p>";
   if (!have_dot)
     return "<p class=\"note\">Graphviz <code>" + esc(opt.dot_command) +
            "</code> was not found, so the graph is shown as .tcg text only (install graphviz to get drawings).</p>";
@@ -87,11 +94,11 @@ std::string figure_for(const GraphRecord& g, const FindingRecord& f, const CutNo
            " groups are drawn; the .tcg below is the graph.</p>";
   ++drawn;
   DotStyle style;
-  if (!f.finding.source.empty()) style.highlight.insert(f.finding.source);
-  if (!f.finding.target.empty()) style.highlight.insert(f.finding.target);
+  if (!names.source.empty()) style.highlight.insert(names.source);
+  if (!names.target.empty()) style.highlight.insert(names.target);
   style.path = culprit_path(f);
-  style.path_source = f.finding.source;
-  style.path_target = f.finding.target;
+  style.path_source = names.source;
+  style.path_target = names.target;
   if (cut) {
     style.cut = cut->node;
     style.cut_note = "cut: " + cut->rule;
@@ -99,18 +106,14 @@ std::string figure_for(const GraphRecord& g, const FindingRecord& f, const CutNo
   for (const oracles::SourceVerdict& s : g.sources)
     style.gradient_values.emplace(std::make_pair(s.target, s.source), s.engine_value);
   style.notes = node_values(g);
-  try {
-    const SvgResult svg = render_svg(graph_to_dot(graph::parse_tcg_syntax(shown_tcg(g)), style), opt.dot_command);
-    if (!svg.ok()) return "<p class=\"note\">No drawing: " + esc(svg.error) + ".</p>";
-    return "<figure class=\"graph-drawing\">" + svg.svg +
-           "<figcaption><span class=\"key k-red\"></span>source and target <span class=\"key k-path\"></span>the "
-           "path between them" +
-           std::string(cut ? " <span class=\"key k-cut\"></span>the predicted cut" : "") +
-           " <span class=\"key k-none\"></span>a None result. Gradient results show what the engine "
-           "returned.</figcaption></figure>";
-  } catch (const std::exception& e) {
-    return "<p class=\"note\">No drawing: the .tcg text does not parse: " + esc(e.what()) + ".</p>";
-  }
+  const SvgResult svg = render_svg(graph_to_dot(*shown, style), opt.dot_command);
+  if (!svg.ok()) return "<p class=\"note\">No drawing: " + esc(svg.error) + ".</p>";
+  return "<figure class=\"graph-drawing\">" + svg.svg +
+         "<figcaption><span class=\"key k-red\"></span><code>" + esc(names.source) + "</code> and <code>" +
+         esc(names.target) + "</code> <span class=\"key k-path\"></span>the path between them" +
+         std::string(cut ? " <span class=\"key k-cut\"></span>the predicted cut" : "") +
+         " <span class=\"key k-none\"></span>a None result. Gradient results show what the engine "
+         "returned.</figcaption></figure>";
 }
 
 void oracle_table(std::ostream& h, const std::vector<const FindingRecord*>& result, const FindingRecord& shown) {
@@ -276,12 +279,25 @@ void representative(std::ostream& h, const FindingGroup& group, std::size_t gi, 
   const CutNode* cut = nullptr;
   for (const FindingRecord* r : result)
     if (!cut) cut = predicted_cut(*r);
+  std::optional<graph::Graph> shown;
+  try {
+    shown = graph::parse_tcg_syntax(shown_tcg(g));
+  } catch (const std::exception&) {
+  }
+  const ShownResult names = shown ? shown_result(*shown, g, *m.record) : ShownResult{f.target, f.source};
+  const bool renamed = names.target != f.target || names.source != f.source;
   const std::string id = "g" + std::to_string(gi + 1);
   h << "<div class=\"rep\">\n<div class=\"rep-head\">" << graph_link(g, index) << " · gradient " << f.gradient << ": <code>"
     << esc(derivative(f)) << "</code> · engine <code>" << esc(g.engine) << "</code> returned <code>"
     << esc(m.source && !m.source->engine_value.empty() ? m.source->engine_value : "?") << "</code> · seed " << g.seed
-    << "<div class=\"origin\">" << esc(g.origin) << (g.minimal_tcg.empty() ? "" : " — shown minimized") << "</div></div>\n";
-  h << "<div class=\"rep-grid\"><div class=\"rep-graph\">" << figure_for(g, *m.record, cut, opt, drawn, have_dot)
+    << "<div class=\"origin\">" << esc(g.origin)
+    << (g.minimal_tcg.empty() ? std::string()
+                              : " — shown minimized" + (renamed ? ", where it is d " + esc(names.target) + " / d " +
+                                                                      esc(names.source)
+                                                                : std::string()))
+    << "</div></div>\n";
+  h << "<div class=\"rep-grid\"><div class=\"rep-graph\">"
+    << figure_for(g, *m.record, shown ? &*shown : nullptr, names, cut, opt, drawn, have_dot)
     << "</div>\n<div class=\"rep-numbers\">";
   // A None mismatch's sentence is the oracle's side of the why-None pair.
   if (group.kind == FindingKind::wrong_value)
@@ -303,15 +319,17 @@ void members_table(std::ostream& h, const FindingGroup& group, std::size_t gi, c
   const std::size_t rows = std::min<std::size_t>(group.members.size() - 1, static_cast<std::size_t>(opt.max_members));
   h << "<h4>The other " << plural(static_cast<long>(group.members.size() - 1), "finding")
     << " with this signature</h4>\n<div class=\"scroll\"><table class=\"members\"><thead><tr><th>graph</th><th>engine</th>"
-       "<th>result</th><th class=\"num\">max rel. error</th><th class=\"num\">tolerance</th><th>reproduce</th></tr>"
-       "</thead><tbody>\n";
+       "<th>result</th><th class=\"num\">max rel. error</th><th class=\"num\">tolerance</th></tr></thead><tbody>\n";
+  // Two rows per finding: its numbers, then its reproduce command across the table.
   for (std::size_t k = 1; k <= rows; ++k) {
     const GroupMember& m = group.members[k];
-    h << "<tr data-engine=\"" << esc(m.graph->engine) << "\"><td class=\"nw\">" << graph_link(*m.graph, index)
-      << "</td><td class=\"nw\"><code>" << esc(m.graph->engine) << "</code></td><td class=\"nw\"><code>"
+    const std::string engine = esc(m.graph->engine);
+    h << "<tr data-engine=\"" << engine << "\"><td class=\"nw\">" << graph_link(*m.graph, index)
+      << "</td><td class=\"nw\"><code>" << engine << "</code></td><td class=\"nw\"><code>"
       << esc(derivative(m.record->finding)) << "</code></td><td class=\"num\">" << num(m.record->finding.max_rel_error)
-      << "</td><td class=\"num\">" << num(m.record->finding.tolerance) << "</td><td>";
-    write_command(h, *m.graph, "cmd-g" + std::to_string(gi + 1) + "-" + std::to_string(k));
+      << "</td><td class=\"num\">" << num(m.record->finding.tolerance) << "</td></tr>\n<tr data-engine=\"" << engine
+      << "\" class=\"cmd-row\"><td colspan=\"5\">";
+    write_short_command(h, *m.graph);
     h << "</td></tr>\n";
   }
   h << "</tbody></table></div>\n";

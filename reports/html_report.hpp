@@ -21,12 +21,12 @@ struct HtmlOptions {
   std::string dot_command = "dot";   // Graphviz; missing: the report says so, no drawings
   bool draw_graphs = true;
   // Caps that keep a report of 10^4 findings small; each cut says how much it left out.
-  int max_drawn = 40;                // finding groups drawn with Graphviz
-  int max_groups = 400;              // finding groups shown
-  int max_members = 20;              // rows listing the other findings of one group
+  int max_drawn = 30;                // finding groups drawn with Graphviz
+  int max_groups = 300;              // finding groups shown
+  int max_members = 12;              // rows listing the other findings of one group
   int max_entry_rows = 12;           // rows of a finding's engine-vs-oracle table
   int max_heat_cells = 1024;         // cells of a relative-error heat map
-  int max_listed = 500;              // rows of the long tables (errors, inconclusive, all graphs)
+  int max_listed = 300;              // rows of the long tables (errors, inconclusive, all graphs)
 };
 
 std::string render_html(const FindingsLog& log, const HtmlOptions& options = {});

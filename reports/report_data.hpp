@@ -41,6 +41,9 @@ struct GraphAnnotations {
   std::string tcg_file;  // where the campaign saved the graph a replay should read (the minimal
                          // one when there is one), relative to the log's directory; "" if none
   std::map<std::string, std::string> node_values;  // value name -> a short rendering ("f32[3] 0.5 …")
+  // The minimal graph's names for the result its mismatch is about (the shrinker may rename
+  // values); "" when there is no minimal graph or it keeps the original names.
+  std::string minimal_target, minimal_source;
 };
 
 // Every entry a finding judged: elements of the gradient (finite differences, complex step)

@@ -65,6 +65,8 @@ const CutNode* predicted_cut(const FindingRecord& f) { return f.evidence.cut ? &
 const std::vector<std::string>& culprit_path(const FindingRecord& f) { return f.evidence.path; }
 const std::string& saved_tcg_file(const GraphRecord& g) { return g.annotations.tcg_file; }
 const std::map<std::string, std::string>& node_values(const GraphRecord& g) { return g.annotations.node_values; }
+const std::string& minimal_target(const GraphRecord& g) { return g.annotations.minimal_target; }
+const std::string& minimal_source(const GraphRecord& g) { return g.annotations.minimal_source; }
 const std::vector<MutantInfo>& mutants(const FindingsLog& log) { return log.campaign.mutants; }
 
 std::vector<CampaignRun> campaign_runs(const FindingsLog& log) {
@@ -100,25 +102,32 @@ std::string reproduce_command(const GraphRecord& g) {
          std::to_string(g.seed);
 }
 
+ShownResult shown_result(const graph::Graph& shown, const GraphRecord& g, const FindingRecord& f) {
+  if (!g.minimal_tcg.empty() && !minimal_target(g).empty()) return {minimal_target(g), minimal_source(g)};
+  if (defines_value(shown, f.finding.target) && (f.finding.source.empty() || defines_value(shown, f.finding.source)))
+    return {f.finding.target, f.finding.source};
+  const auto pairs = gradient_pairs(shown);
+  if (pairs.size() == 1) return {pairs[0].first, pairs[0].second};
+  return {f.finding.target, f.finding.source};
+}
+
 // --- groups -----------------------------------------------------------------------------------
 
-const char* kind_name(FindingKind k) {
-  switch (k) {
-    case FindingKind::wrong_value: return "wrong_value";
-    case FindingKind::unexpected_none: return "unexpected_none";
-    case FindingKind::unexpected_value: return "unexpected_value";
-  }
-  return "?";
-}
+namespace {
 
-const char* kind_title(FindingKind k) {
-  switch (k) {
-    case FindingKind::wrong_value: return "wrong value";
-    case FindingKind::unexpected_none: return "None where a value is due";
-    case FindingKind::unexpected_value: return "a value where None is due";
-  }
-  return "?";
-}
+struct KindText {
+  const char* name;   // filters and URLs
+  const char* title;  // people
+};
+// In FindingKind order.
+constexpr KindText kKindText[] = {{"wrong_value", "wrong value"},
+                                  {"unexpected_none", "None where a value is due"},
+                                  {"unexpected_value", "a value where None is due"}};
+
+}  // namespace
+
+const char* kind_name(FindingKind k) { return kKindText[static_cast<int>(k)].name; }
+const char* kind_title(FindingKind k) { return kKindText[static_cast<int>(k)].title; }
 
 std::string FindingGroup::signature() const {
   std::string path;
@@ -139,7 +148,8 @@ std::optional<graph::Graph> parse_shown(const GraphRecord& g) {
 // `parsed`: shown_tcg(g) parsed, or null when it does not parse.
 std::vector<std::string> path_ops(const graph::Graph* parsed, const GraphRecord& g, const FindingRecord& f) {
   if (!parsed) return g.ops;
-  const ValuePath p = path_between(*parsed, f.finding.source, f.finding.target);
+  const ShownResult names = shown_result(*parsed, g, f);
+  const ValuePath p = path_between(*parsed, names.source, names.target);
   return p.found ? p.ops : ops_used(*parsed);
 }
 

@@ -20,6 +20,8 @@ const CutNode* predicted_cut(const FindingRecord& f);
 const std::vector<std::string>& culprit_path(const FindingRecord& f);  // empty: compute it
 const std::string& saved_tcg_file(const GraphRecord& g);               // "" if not saved
 const std::map<std::string, std::string>& node_values(const GraphRecord& g);
+const std::string& minimal_target(const GraphRecord& g);  // "" if the log does not say
+const std::string& minimal_source(const GraphRecord& g);
 const std::vector<MutantInfo>& mutants(const FindingsLog& log);
 // The log's campaign runs; a log without them gives one run per engine, in order of first
 // appearance, with the seed of its first graph and no duration.
@@ -35,6 +37,14 @@ const std::string& shown_tcg(const GraphRecord& g);
 std::string replay_file(const GraphRecord& g);
 // `tapecheck replay --engine ENGINE FILE --seed SEED` (arguments shell-quoted when needed).
 std::string reproduce_command(const GraphRecord& g);
+
+// The target and source a finding is about, in the names of the graph shown for it (a minimal
+// graph may have renamed them): the log's minimal names; else the finding's when the shown
+// graph defines both; else the shown graph's only gradient result; else the finding's.
+struct ShownResult {
+  std::string target, source;
+};
+ShownResult shown_result(const graph::Graph& shown, const GraphRecord& g, const FindingRecord& f);
 
 // --- Mismatches grouped by signature --------------------------------------------------------
 

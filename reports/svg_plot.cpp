@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <sstream>
 
+#include "reports/number_text.hpp"
+
 namespace tc::reports {
 
 namespace {
@@ -28,14 +30,6 @@ std::string xml_text(const std::string& s) {
     }
   }
   return out;
-}
-
-std::string short_num(double v) {
-  if (std::isnan(v)) return "NaN";
-  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3g", v);
-  return buf;
 }
 
 bool placeable(double x, double y) { return std::isfinite(x) && std::isfinite(y) && x > 0 && y > 0; }
@@ -128,7 +122,7 @@ std::string svg_loglog(const LogLogPlot& plot, int* left_out) {
     s << "<line x1=\"" << fixed(left) << "\" y1=\"" << fixed(p) << "\" x2=\"" << fixed(right) << "\" y2=\"" << fixed(p)
       << "\" stroke=\"" << l.color << "\" stroke-dasharray=\"5 3\"/><text x=\"" << fixed(right_end ? right - 4 : left + 4)
       << "\" y=\"" << fixed(right_end ? p - 3 : p + 11) << "\" text-anchor=\"" << (right_end ? "end" : "start")
-      << "\" fill=\"" << l.color << "\">" << xml_text(l.name) << " " << short_num(l.y) << "</text>\n";
+      << "\" fill=\"" << l.color << "\">" << xml_text(l.name) << " " << number_text(l.y) << "</text>\n";
   }
   if (plot.marker_x && placeable(*plot.marker_x, 1)) {
     const double p = x.at(*plot.marker_x);
@@ -210,7 +204,7 @@ std::string svg_heatmap(const HeatMap& map, int* left_out) {
       << (flag ? " stroke=\"#111111\" stroke-width=\"1.2\"" : "");
     if (titles)
       s << "><title>" << xml_text(map.labels[static_cast<std::size_t>(i)]) << " relative error "
-        << short_num(map.values[static_cast<std::size_t>(i)]) << (flag ? " (beyond tolerance)" : "") << "</title></rect>";
+        << number_text(map.values[static_cast<std::size_t>(i)]) << (flag ? " (beyond tolerance)" : "") << "</title></rect>";
     else
       s << "/>";
   }

@@ -27,52 +27,52 @@ record t {
 %gx = grad t %loss wrt %x
 )";
 
-// The reference engine with each gradient element's error growing along the row: element i
-// is scaled by 1 + 1e-10 * 10^(i mod 8), so some elements are within tolerance, some beyond.
-class GrowingErrorEngine : public eut::EngineUnderTest {
+// The reference engine with its gradients changed after the run: a fault injected from outside.
+class AlteredReference : public eut::EngineUnderTest {
  public:
-  GrowingErrorEngine() : ref_(eut::make_reference_engine()) {}
-  std::string name() const override { return "mutant:growing_error"; }
   eut::RunResult run(const graph::Graph& g, const eut::InputValues& inputs) override {
     eut::RunResult r = ref_->run(g, inputs);
-    for (auto& grad : r.gradients)
-      for (auto& v : grad.values)
-        if (v)
-          for (std::size_t i = 0; i < v->data.size(); ++i) v->data[i] *= 1 + 1e-10 * std::pow(10.0, static_cast<double>(i % 8));
+    for (std::size_t k = 0; k < r.gradients.size(); ++k) alter(g, k, r.gradients[k]);
     return r;
   }
 
+ protected:
+  // Changes the results of the k-th gradient() call.
+  virtual void alter(const graph::Graph& g, std::size_t k, eut::GradientResult& grad) = 0;
+
  private:
-  std::unique_ptr<eut::EngineUnderTest> ref_;
+  std::unique_ptr<eut::EngineUnderTest> ref_ = eut::make_reference_engine();
 };
 
-// The reference engine that answers zeros where it should answer None (tensorflow#26808).
-class ZeroForNoneEngine : public eut::EngineUnderTest {
+// Each gradient element's error grows along the row: element i is scaled by
+// 1 + 1e-10 * 10^(i mod 8), so some elements are within tolerance, some beyond.
+class GrowingErrorEngine : public AlteredReference {
  public:
-  ZeroForNoneEngine() : ref_(eut::make_reference_engine()) {}
+  std::string name() const override { return "mutant:growing_error"; }
+
+ protected:
+  void alter(const graph::Graph&, std::size_t, eut::GradientResult& grad) override {
+    for (auto& v : grad.values)
+      if (v)
+        for (std::size_t i = 0; i < v->data.size(); ++i) v->data[i] *= 1 + 1e-10 * std::pow(10.0, static_cast<double>(i % 8));
+  }
+};
+
+// Zeros where the answer is None (tensorflow#26808).
+class ZeroForNoneEngine : public AlteredReference {
+ public:
   std::string name() const override { return "mutant:zero_for_none"; }
-  eut::RunResult run(const graph::Graph& g, const eut::InputValues& inputs) override {
-    eut::RunResult r = ref_->run(g, inputs);
-    for (std::size_t k = 0; k < r.gradients.size(); ++k) {
-      eut::GradientResult& grad = r.gradients[k];
-      for (std::size_t i = 0; i < grad.values.size(); ++i) {
-        if (grad.values[i]) continue;
-        eut::Value zeros;
-        zeros.dtype = DType::f32;
-        grad.values[i] = zeros;
-        const graph::Gradient* stmt = nth_gradient(g, k);
-        if (stmt && i < stmt->sources.size()) {
-          for (const graph::Input& in : g.inputs)
-            if (in.name == stmt->sources[i]) {
-              grad.values[i]->dtype = in.dtype;
-              grad.values[i]->shape = in.shape;
-              grad.values[i]->data.assign(static_cast<std::size_t>(in.shape.numel()), 0.0);
-            }
-        }
-      }
-      grad.why_none.assign(grad.values.size(), "");
+
+ protected:
+  void alter(const graph::Graph& g, std::size_t k, eut::GradientResult& grad) override {
+    const graph::Gradient* stmt = nth_gradient(g, k);
+    for (std::size_t i = 0; i < grad.values.size(); ++i) {
+      if (grad.values[i] || !stmt || i >= stmt->sources.size()) continue;
+      for (const graph::Input& in : g.inputs)
+        if (in.name == stmt->sources[i])
+          grad.values[i] = eut::Value{in.dtype, in.shape, std::vector<double>(static_cast<std::size_t>(in.shape.numel()), 0.0)};
     }
-    return r;
+    grad.why_none.assign(grad.values.size(), "");
   }
 
  private:
@@ -83,7 +83,6 @@ class ZeroForNoneEngine : public eut::EngineUnderTest {
         if (k-- == 0) return gr;
     return nullptr;
   }
-  std::unique_ptr<eut::EngineUnderTest> ref_;
 };
 
 // The position of a finding's source among its gradient() call's results.

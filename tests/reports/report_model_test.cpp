@@ -75,6 +75,33 @@ TEST(ReportModel, RepresentativeIsTheSmallestGraph) {
       EXPECT_LE(shown_tcg(*g.members.front().graph).size(), shown_tcg(*m.graph).size());
 }
 
+TEST(ReportModel, ShownResultFollowsARenamingShrinker) {
+  const graph::Graph minimal = graph::parse_tcg(R"(graph m
+input %v9: f64[] variable values(0.5)
+tape t
+record t {
+  %v12 = add %v9 %v9
+}
+%g = grad t %v12 wrt %v9
+)");
+  GraphRecord g;
+  g.minimal_tcg = graph::print_tcg(minimal);
+  FindingRecord f;
+  f.finding.target = "v12";
+  f.finding.source = "x6";  // the original graph's name; the shrinker renamed it
+  ShownResult r = shown_result(minimal, g, f);
+  EXPECT_EQ(r.target, "v12");
+  EXPECT_EQ(r.source, "v9");  // the minimal graph's only gradient result
+  EXPECT_EQ(op_path(g, f), (std::vector<std::string>{"add"}));
+  g.annotations.minimal_target = "v12";  // the log's word wins
+  g.annotations.minimal_source = "v12";
+  r = shown_result(minimal, g, f);
+  EXPECT_EQ(r.source, "v12");
+  f.finding.source = "v9";  // names the minimal graph has are kept
+  g.annotations = {};
+  EXPECT_EQ(shown_result(minimal, g, f).source, "v9");
+}
+
 TEST(ReportModel, ReproduceCommand) {
   GraphRecord g;
   g.id = 7;
