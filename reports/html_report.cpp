@@ -230,12 +230,19 @@ void summary_section(std::ostream& h, const Page& p) {
     h << "<div class=\"card v-" << oracles::verdict_name(v) << "\"><div class=\"n\">" << p.verdict_count(v)
       << "</div><div class=\"l\">" << oracles::verdict_name(v) << "</div></div>\n";
   h << "<div class=\"card\"><div class=\"n\">" << p.log.findings.size() << "</div><div class=\"l\">oracle checks</div></div>\n"
-    << "<div class=\"card v-mismatch\"><div class=\"n\">" << p.groups.size()
+    << "<div class=\"card" << (p.groups.empty() ? "" : " v-mismatch") << "\"><div class=\"n\">" << p.groups.size()
     << "</div><div class=\"l\">finding groups</div></div>\n</div>\n<div class=\"two\">";
   campaign_table(h, p);
   oracle_bars(h, p);
+  int inconclusive_checks = 0;
+  for (const auto& [oracle, outcomes] : p.per_oracle) {
+    auto it = outcomes.find(Outcome::inconclusive);
+    if (it != outcomes.end()) inconclusive_checks += it->second;
+  }
   h << "</div>\n<p>Inconclusive: <b>" << p.inconclusive_results << "</b> of " << p.results << " gradient results ("
-    << percent(p.inconclusive_results, p.results) << "%) were judged by no oracle; <a href=\"#inconclusive\">why</a>.</p>\n";
+    << percent(p.inconclusive_results, p.results) << "%) were judged by no oracle; "
+    << plural(inconclusive_checks, "oracle check") << " could not judge (" << percent(inconclusive_checks, static_cast<double>(p.log.findings.size()))
+    << "% of all checks): <a href=\"#inconclusive\">why</a>.</p>\n";
   sensitivity_section(h, p);
   h << "</section>\n";
 }

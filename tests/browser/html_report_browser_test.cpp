@@ -1,7 +1,8 @@
 // The HTML report in a real browser. Headless Chromium opens a report with findings (the
 // fixture of tests/reports) and the test reads what it made of it: the DOM after the page's
 // script ran (groups, drawings, counts, the filter driven by the address), a screenshot (not
-// blank), the network log (no request from the page) and a probe for words broken mid-way.
+// blank), the network log (no request from the page), a printed PDF (every group open) and a
+// probe for words broken mid-way.
 // Each check is also run on a page built to fail it, so a check that cannot fail fails.
 // Without Chromium every test is skipped, saying so.
 #include <png.h>
@@ -287,6 +288,33 @@ TEST_F(Browser, FetchesNothing) {
   std::ofstream(fetching) << "<!DOCTYPE html><html><body><img src=\"http://example.invalid/x.png\">x</body></html>";
   chromium("--log-net-log=" + quote(control_log) + " --dump-dom " + quote(url(fetching)));
   EXPECT_FALSE(page_requests(control_log).empty());
+}
+
+// The pages of a PDF Chromium printed: the largest /Count of its page tree.
+int pdf_pages(const std::string& pdf) {
+  const std::string text = test::slurp(pdf);
+  int pages = 0;
+  const std::regex count(R"(/Count (\d+))");
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), count); it != std::sregex_iterator(); ++it)
+    pages = std::max(pages, std::stoi((*it)[1]));
+  return pages;
+}
+
+TEST_F(Browser, PrintsEveryGroupOpen) {
+  const std::string pdf = artifacts() + "/report.pdf";
+  chromium("--no-pdf-header-footer --print-to-pdf=" + quote(pdf) + " " + quote(url(report())));
+  const int pages = pdf_pages(pdf);
+  // The same page without what opens the groups for print (the print style and the script's
+  // beforeprint) prints collapsed, on fewer pages.
+  std::string collapsed = test::slurp(report());
+  collapsed = std::regex_replace(collapsed, std::regex("details::details-content"), "details::no-content");
+  collapsed = std::regex_replace(collapsed, std::regex("\"beforeprint\""), "\"no-beforeprint\"");
+  const std::string control = artifacts() + "/collapsed.html", control_pdf = artifacts() + "/collapsed.pdf";
+  std::ofstream(control) << collapsed;
+  chromium("--no-pdf-header-footer --print-to-pdf=" + quote(control_pdf) + " " + quote(url(control)));
+  const int collapsed_pages = pdf_pages(control_pdf);
+  ASSERT_GT(collapsed_pages, 0) << "no PDF printed";
+  EXPECT_GT(pages, 2 * collapsed_pages) << pages << " pages open, " << collapsed_pages << " collapsed";
 }
 
 // Every word of every table cell, with every <details> open, lies on one line; data-broken on
