@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <optional>
 #include <set>
+#include <string_view>
 #include <tuple>
 
 #include "graph/tcg.hpp"
