@@ -358,7 +358,18 @@ struct ParsedLog {
   std::size_t whole_bytes = 0;  // the text's prefix holding the header and whole graphs
 };
 
-ParsedLog parse_log(std::string_view text, const std::string& name) {
+// What to do with a log whose end was torn by a write that stopped half-way (a killed
+// campaign): resuming it drops the torn graph and continues; reading it for a report is an
+// error, since its last graph is not the graph that was checked.
+enum class TornEnd { error, drop };
+
+ReportError torn_end_error(const std::string& name, int line, const std::string& what) {
+  return ReportError(name + ":" + std::to_string(line) + ": " + what +
+                     ": the log is cut short (its campaign was killed while writing it); "
+                     "`tapecheck campaign --resume DIR` cuts the torn end off and continues");
+}
+
+ParsedLog parse_log(std::string_view text, const std::string& name, TornEnd torn) {
   ParsedLog out;
   FindingsLog& log = out.log;
   log.complete = false;
@@ -390,7 +401,10 @@ ParsedLog parse_log(std::string_view text, const std::string& name) {
     } catch (const json::exception& e) {
       // An appended log interrupted mid-write ends with a partial line: every record is an
       // object, and no prefix of an object is valid JSON. The graphs before it stand.
-      if (!terminated && !trailer_seen) break;
+      if (!terminated && !trailer_seen) {
+        if (torn == TornEnd::error) throw torn_end_error(name, line_no, "the last line is incomplete");
+        break;
+      }
       const graph::JsonSyntaxError s = graph::describe_json_error(line, e);
       throw ReportError(name + ":" + std::to_string(line_no) + ":" + std::to_string(s.at.column) +
                         ": malformed JSON: " + s.message);
@@ -464,6 +478,10 @@ ParsedLog parse_log(std::string_view text, const std::string& name) {
   }
   if (!trailer_seen) {
     if (!graph_whole()) {
+      if (torn == TornEnd::error)
+        throw torn_end_error(name, line_no,
+                             "graph " + std::to_string(log.graphs.size() - 1) + " has " + std::to_string(read) +
+                                 " of its " + std::to_string(promised) + " findings");
       // The last graph lost some of its findings to the interruption: drop it whole.
       log.graphs.pop_back();
       log.findings.resize(graph_findings_start);
@@ -478,7 +496,7 @@ ParsedLog parse_log(std::string_view text, const std::string& name) {
 }  // namespace
 
 FindingsLog parse_findings_log(std::string_view text, const std::string& name) {
-  return parse_log(text, name).log;
+  return parse_log(text, name, TornEnd::error).log;
 }
 
 FindingsLog read_findings_log(const std::string& path) {
@@ -523,7 +541,7 @@ LogAppender LogAppender::create(const std::string& path, const nlohmann::json& c
 
 LogAppender LogAppender::resume(const std::string& path, FindingsLog& log) {
   const std::string text = read_file(path);
-  ParsedLog parsed = parse_log(text, path);
+  ParsedLog parsed = parse_log(text, path, TornEnd::drop);
   log = std::move(parsed.log);
   const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
   if (fd < 0) write_failed(path, errno);

@@ -17,6 +17,7 @@
 #include "oracles/check_all.hpp"
 #include "oracles/finding.hpp"
 #include "reports/atomic_file.hpp"
+#include "reports/report_data.hpp"
 
 namespace tc::reports {
 
@@ -37,11 +38,13 @@ struct GraphRecord {
   oracles::RunSummary run;       // run.error: the error the engine raised, if any
   std::vector<std::string> oracles_run;
   std::vector<oracles::SourceVerdict> sources;
+  GraphAnnotations annotations;  // optional, for the HTML report (reports/report_data.hpp)
 };
 
 struct FindingRecord {
   int graph = 0;  // GraphRecord::id
   oracles::Finding finding;
+  FindingEvidence evidence;  // optional, for the HTML report (reports/report_data.hpp)
 };
 
 struct FindingsLog {
@@ -53,6 +56,7 @@ struct FindingsLog {
   // Whether the log ends with its trailer. A log made in memory is complete; a log read
   // without a trailer was interrupted (version-1 logs, which were written whole, are complete).
   bool complete = true;
+  CampaignInfo campaign_info;            // optional, for the HTML report (reports/report_data.hpp)
 };
 
 // The ops of `g` (every OpStmt, in every block), sorted and unique.
@@ -83,9 +87,10 @@ void write_findings_log(const std::string& path, const FindingsLog& log);
 // Parses JSON-lines text; `name` prefixes error messages: ReportError("<name>:<line>: <what>").
 // Blank lines are skipped; unknown keys are ignored; unknown record types, missing or
 // mistyped required fields, findings of graphs not yet seen and records after the trailer are
-// errors. A log without a trailer reads as interrupted (complete = false), its torn end
-// dropped: a last line cut short, and a last graph with fewer findings than its
-// finding_count.
+// errors. A log without a trailer reads as interrupted (complete = false). A torn end — a last
+// line cut short, or a last graph with fewer findings than its finding_count, which only a
+// write killed half-way leaves — is an error at that line saying how to repair it
+// (LogAppender::resume drops the torn graph instead).
 FindingsLog parse_findings_log(std::string_view text, const std::string& name);
 
 // Reads and parses a file.

@@ -9,13 +9,16 @@
 #include <sstream>
 
 #include "engine/ops/op_table.hpp"
-#include "graph/tcg.hpp"
-#include "reports/graph_dot.hpp"
+#include "reports/html_assets.hpp"
+#include "reports/html_findings.hpp"
+#include "reports/html_text.hpp"
+#include "reports/report_model.hpp"
 
 namespace tc::reports {
 
 using oracles::Outcome;
 using oracles::Verdict;
+using namespace html;
 
 namespace {
 
@@ -24,31 +27,39 @@ constexpr std::array<Outcome, 4> kOutcomes = {Outcome::agree, Outcome::mismatch,
 constexpr std::array<Verdict, 4> kVerdicts = {Verdict::agree, Verdict::mismatch, Verdict::inconclusive,
                                               Verdict::error_raised};
 
-// Oracles in a fixed order (the ones a log names that are not listed here follow by name).
-const std::vector<std::string>& known_oracles() {
-  static const std::vector<std::string> v = {"connectivity", "finite_difference", "complex_step",
-                                             "forward_mode", "second_order"};
-  return v;
-}
+// Everything the sections share, computed once.
+struct Page {
+  const FindingsLog& log;
+  const HtmlOptions& opt;
+  std::vector<FindingGroup> groups;
+  LogIndex index;
+  std::vector<std::string> oracles;
+  std::map<Verdict, int> verdicts;
+  std::map<std::string, std::map<Outcome, int>> per_oracle;
+  int results = 0, inconclusive_results = 0, errors = 0;
 
-std::string num(double v) {
-  if (std::isnan(v)) return "NaN";
-  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-  if (v == 0) return "0";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3g", v);
-  return buf;
-}
+  Page(const FindingsLog& l, const HtmlOptions& o) : log(l), opt(o) {
+    groups = group_findings(log);
+    index = index_log(log, groups, opt);
+    oracles = oracle_order(log);
+    for (const GraphRecord& g : log.graphs) {
+      ++verdicts[g.verdict];
+      errors += g.run.error.has_value();
+      for (const oracles::SourceVerdict& s : g.sources) {
+        ++results;
+        inconclusive_results += s.verdict == Verdict::inconclusive;
+      }
+    }
+    for (const FindingRecord& f : log.findings) ++per_oracle[f.finding.oracle][f.finding.outcome];
+  }
+  int verdict_count(Verdict v) const {
+    auto it = verdicts.find(v);
+    return it == verdicts.end() ? 0 : it->second;
+  }
+};
 
-std::string esc(const std::string& s) { return html_escape(s); }
-
-std::string verdict_badge(Verdict v) {
-  return std::string("<span class=\"badge v-") + oracles::verdict_name(v) + "\">" +
-         oracles::verdict_name(v) + "</span>";
-}
-
-std::string graph_title(const GraphRecord& g) {
-  return "#" + std::to_string(g.id) + " " + (g.name.empty() ? std::string("(unnamed)") : g.name);
+std::string graph_label(const GraphRecord& g) {
+  return "#" + std::to_string(g.id) + (g.name.empty() ? std::string() : " " + g.name);
 }
 
 std::string location(const eut::RaisedError& e) {
@@ -56,352 +67,360 @@ std::string location(const eut::RaisedError& e) {
   return std::to_string(e.at.line) + (e.at.column > 0 ? ":" + std::to_string(e.at.column) : "");
 }
 
-const char* kCss = R"css(
-:root { --fg:#1f2328; --muted:#59636e; --line:#d1d9e0; --bg:#ffffff; --soft:#f6f8fa;
-        --agree:#1a7f37; --mismatch:#cf222e; --inconclusive:#9a6700; --na:#6e7781; --error:#8250df; }
-* { box-sizing: border-box; }
-body { font: 14px/1.45 -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: var(--fg);
-       background: var(--bg); margin: 0 auto; max-width: 1180px; padding: 24px 28px 60px; }
-h1 { font-size: 24px; margin: 0 0 6px; }
-h2 { font-size: 19px; margin: 34px 0 10px; padding-bottom: 4px; border-bottom: 1px solid var(--line); }
-h3 { font-size: 15px; margin: 0 0 8px; }
-p.lede { color: var(--muted); margin: 0 0 14px; max-width: 900px; }
-nav { font-size: 13px; margin: 0 0 10px; }
-nav a { margin-right: 14px; color: #0969da; text-decoration: none; }
-.cards { display: flex; gap: 12px; flex-wrap: wrap; margin: 12px 0; }
-.card { border: 1px solid var(--line); border-radius: 8px; padding: 10px 16px; min-width: 140px; background: var(--soft); }
-.card .n { font-size: 26px; font-weight: 600; }
-.card .l { color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: .04em; }
-.card.v-agree .n { color: var(--agree); } .card.v-mismatch .n { color: var(--mismatch); }
-.card.v-inconclusive .n { color: var(--inconclusive); } .card.v-error_raised .n { color: var(--error); }
-table { border-collapse: collapse; margin: 8px 0 14px; font-size: 13px; width: 100%; }
-th, td { border: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top;
-         overflow-wrap: anywhere; }
-th { background: var(--soft); font-weight: 600; }
-td.nw { white-space: nowrap; overflow-wrap: normal; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-td.zero { color: #b0b7bf; }
-tr.uncovered td { color: #8c959f; background: #fbfbfc; }
-.badge { display: inline-block; padding: 0 7px; border-radius: 10px; font-size: 12px; font-weight: 600;
-         color: #fff; white-space: nowrap; }
-.v-agree.badge, .o-agree.badge { background: var(--agree); }
-.v-mismatch.badge, .o-mismatch.badge { background: var(--mismatch); }
-.v-inconclusive.badge, .o-inconclusive.badge { background: var(--inconclusive); }
-.o-not_applicable.badge { background: var(--na); }
-.v-error_raised.badge { background: var(--error); }
-article.graph { border: 1px solid var(--line); border-left: 4px solid var(--mismatch); border-radius: 6px;
-                padding: 12px 16px; margin: 14px 0; }
-.meta { color: var(--muted); font-size: 12px; margin-bottom: 8px; }
-.detail { margin: 2px 0 0; }
-.explain { background: #fff8c5; border: 1px solid #eac54f; border-radius: 6px; padding: 6px 10px; margin: 8px 0; }
-.explain b { font-weight: 600; }
-pre { background: var(--soft); border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px;
-      overflow-x: auto; font: 12px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; margin: 6px 0; }
-code { font: 12px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
-.pair { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 14px; align-items: start; }
-figure { margin: 6px 0; overflow-x: auto; border: 1px solid var(--line); border-radius: 6px; padding: 6px; background: #fff; }
-figure svg { max-width: 100%; height: auto; }
-figcaption { color: var(--muted); font-size: 12px; }
-.note { color: var(--muted); font-style: italic; }
-details summary { cursor: pointer; color: #0969da; font-size: 12px; margin-top: 4px; }
-footer { margin-top: 40px; color: var(--muted); font-size: 12px; border-top: 1px solid var(--line); padding-top: 8px; }
-)css";
-
-struct Counts {
-  std::map<Verdict, int> verdicts;
-  std::map<std::string, std::map<Outcome, int>> per_oracle;
-  std::vector<std::string> oracle_order;
-};
-
-Counts count(const FindingsLog& log) {
-  Counts c;
-  for (const GraphRecord& g : log.graphs) ++c.verdicts[g.verdict];
-  std::set<std::string> seen;
-  for (const FindingRecord& f : log.findings) {
-    ++c.per_oracle[f.finding.oracle][f.finding.outcome];
-    seen.insert(f.finding.oracle);
-  }
-  for (const std::string& o : known_oracles())
-    if (seen.count(o)) c.oracle_order.push_back(o);
-  for (const std::string& o : seen)
-    if (std::find(c.oracle_order.begin(), c.oracle_order.end(), o) == c.oracle_order.end())
-      c.oracle_order.push_back(o);
-  return c;
+std::string percent(double part, double whole) {
+  if (whole <= 0) return "0";
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%.1f", 100.0 * part / whole);
+  return buf;
 }
 
-void summary_section(std::ostringstream& h, const FindingsLog& log, const Counts& c) {
-  h << "<section id=\"summary\"><h2>Summary</h2>\n<div class=\"cards\">\n";
-  h << "<div class=\"card\"><div class=\"n\">" << log.graphs.size()
-    << "</div><div class=\"l\">graphs</div></div>\n";
-  for (Verdict v : kVerdicts) {
-    auto it = c.verdicts.find(v);
-    h << "<div class=\"card v-" << oracles::verdict_name(v) << "\"><div class=\"n\">"
-      << (it == c.verdicts.end() ? 0 : it->second) << "</div><div class=\"l\">" << oracles::verdict_name(v)
-      << "</div></div>\n";
-  }
-  h << "<div class=\"card\"><div class=\"n\">" << log.findings.size()
-    << "</div><div class=\"l\">findings</div></div>\n</div>\n";
-  if (!log.complete)
-    h << "<p class=\"note\">This log is incomplete: its campaign was interrupted after " << log.graphs.size()
-      << (log.campaign.contains("planned") ? " of " + log.campaign["planned"].dump() : std::string()) << " graphs "
-      << "(<code>tapecheck campaign --resume DIR</code> continues it).</p>\n";
-
-  h << "<h3>Findings per oracle and outcome</h3>\n<table class=\"per-oracle\"><thead><tr><th>oracle</th>";
-  for (Outcome o : kOutcomes) h << "<th class=\"num\">" << oracles::outcome_name(o) << "</th>";
-  h << "<th class=\"num\">total</th></tr></thead><tbody>\n";
-  std::map<Outcome, int> totals;
-  for (const std::string& oracle : c.oracle_order) {
-    const auto& row = c.per_oracle.at(oracle);
-    int total = 0;
-    h << "<tr><td class=\"nw\"><code>" << esc(oracle) << "</code></td>";
-    for (Outcome o : kOutcomes) {
-      auto it = row.find(o);
-      const int n = it == row.end() ? 0 : it->second;
-      total += n;
-      totals[o] += n;
-      h << "<td class=\"num" << (n ? "" : " zero") << "\">" << n << "</td>";
-    }
-    h << "<td class=\"num\">" << total << "</td></tr>\n";
-  }
-  int grand = 0;
-  h << "<tr><th>all oracles</th>";
-  for (Outcome o : kOutcomes) {
-    grand += totals[o];
-    h << "<th class=\"num\">" << totals[o] << "</th>";
-  }
-  h << "<th class=\"num\">" << grand << "</th></tr>\n</tbody></table>\n";
-  if (c.oracle_order.empty()) h << "<p class=\"note\">The log holds no findings.</p>\n";
-  h << "</section>\n";
+std::string duration(double s) {
+  char buf[32];
+  if (s < 60)
+    std::snprintf(buf, sizeof buf, "%.1f s", s);
+  else
+    std::snprintf(buf, sizeof buf, "%d min %02d s", static_cast<int>(s) / 60, static_cast<int>(s) % 60);
+  return buf;
 }
 
-// The findings of each graph, by graph id.
-std::vector<std::vector<const oracles::Finding*>> findings_by_graph(const FindingsLog& log) {
-  std::vector<std::vector<const oracles::Finding*>> out(log.graphs.size());
-  for (const FindingRecord& f : log.findings)
-    if (f.graph >= 0 && static_cast<std::size_t>(f.graph) < out.size())
-      out[static_cast<std::size_t>(f.graph)].push_back(&f.finding);
-  return out;
+// What to do about an error the campaign's limits caused.
+std::string error_hint(const eut::RaisedError& e) {
+  if (e.message.find("bad_alloc") != std::string::npos || e.message.find("--memory-limit") != std::string::npos)
+    return "Out of memory: each worker's address space is capped by <code>--memory-limit</code> (MB; 0 = no cap). "
+           "Raise it if the graph is meant to be this large.";
+  if (e.kind == "timeout")
+    return "The graph took longer than <code>--graph-timeout</code> allows (seconds). Raise it if the graph is "
+           "meant to be this slow; a loop that never ends is a finding.";
+  return "";
 }
 
-void mismatch_article(std::ostringstream& h, const GraphRecord& g,
-                      const std::vector<const oracles::Finding*>& findings, const HtmlOptions& opt,
-                      int& drawn, bool have_dot, const std::string& dot_missing) {
-  h << "<article class=\"graph\" id=\"graph-" << g.id << "\">\n<h3>" << esc(graph_title(g)) << " "
-    << verdict_badge(g.verdict) << "</h3>\n";
-  h << "<div class=\"meta\">origin: <code>" << esc(g.origin.empty() ? "-" : g.origin) << "</code> · engine: <code>"
-    << esc(g.engine) << "</code> · seed: " << g.seed << "</div>\n";
+void header(std::ostream& h, const Page& p) {
+  const FindingsLog& log = p.log;
+  std::set<std::string> engines;
+  for (const GraphRecord& g : log.graphs) engines.insert(g.engine);
+  std::string engine_list;
+  for (const std::string& e : engines) engine_list += (engine_list.empty() ? "" : ", ") + esc(e);
+  h << "<header class=\"top\"><div class=\"inner\"><h1>" << esc(p.opt.title) << "</h1>\n<p class=\"lede\">"
+    << plural(static_cast<long>(log.graphs.size()), "graph") << " checked"
+    << (engine_list.empty() ? std::string() : " on " + std::string(engines.size() == 1 ? "engine " : "engines ") + engine_list)
+    << ": " << p.verdict_count(Verdict::agree) << " agree, " << p.verdict_count(Verdict::mismatch) << " mismatch, "
+    << p.verdict_count(Verdict::inconclusive) << " inconclusive, " << p.verdict_count(Verdict::error_raised)
+    << " raised an error. " << plural(static_cast<long>(log.findings.size()), "finding") << " from "
+    << plural(static_cast<long>(p.oracles.size()), "oracle") << ".</p>\n";
+  long mismatches = 0;
+  for (const FindingGroup& g : p.groups) mismatches += static_cast<long>(g.members.size());
+  if (!p.groups.empty())
+    h << "<div class=\"status bad\"><span class=\"big\">" << p.groups.size() << "</span><div><b>"
+      << plural(static_cast<long>(p.groups.size()), "kind of mismatch", "kinds of mismatch") << "</b> ("
+      << plural(mismatches, "finding") << " in " << plural(p.verdict_count(Verdict::mismatch), "graph")
+      << "). The worst: <a href=\"#group-1\">" << esc(p.groups.front().signature()) << "</a>.</div></div>\n";
+  else if (p.errors)
+    h << "<div class=\"status bad\"><span class=\"big\">" << p.errors << "</span><div><b>"
+      << plural(p.errors, "graph") << " raised an error</b>, no mismatch. See <a href=\"#errors\">Errors</a>.</div></div>\n";
+  else
+    h << "<div class=\"status ok\"><span class=\"big\">✓</span><div><b>No mismatch</b>: every gradient the oracles "
+         "could judge agrees with them.</div></div>\n";
+  h << "</div></header>\n<nav><div class=\"inner\"><a href=\"#summary\">Summary</a><a href=\"#mismatches\">Findings <b>"
+    << p.groups.size() << "</b></a><a href=\"#errors\">Errors <b>" << p.errors
+    << "</b></a><a href=\"#inconclusive\">Inconclusive <b>" << p.inconclusive_results
+    << "</b></a><a href=\"#coverage\">Op coverage</a><a href=\"#graphs\">All graphs <b>" << log.graphs.size()
+    << "</b></a></div></nav>\n<main>\n";
+}
 
-  h << "<table class=\"mismatch-numbers\"><thead><tr><th>oracle</th><th>gradient</th><th>d target / d source</th>"
-       "<th class=\"num\">max |engine − oracle|</th><th class=\"num\">max rel. error</th>"
-       "<th class=\"num\">tolerance</th><th class=\"num\">entries checked</th>"
-       "<th class=\"num\">inconclusive</th><th class=\"num\">worst entry</th></tr></thead><tbody>\n";
-  std::set<std::string> highlight;
-  for (const oracles::Finding* f : findings) {
-    if (f->outcome != Outcome::mismatch) continue;
-    if (!f->source.empty()) highlight.insert(f->source);
-    if (!f->target.empty()) highlight.insert(f->target);
-    h << "<tr><td class=\"nw\"><code>" << esc(f->oracle) << "</code></td><td class=\"num\">" << f->gradient
-      << "</td><td><code>d " << esc(f->target.empty() ? "?" : f->target) << " / d "
-      << esc(f->source.empty() ? "(all)" : f->source) << "</code></td><td class=\"num\">" << num(f->max_abs_error)
-      << "</td><td class=\"num\">" << num(f->max_rel_error) << "</td><td class=\"num\">" << num(f->tolerance)
-      << "</td><td class=\"num\">" << f->entries_checked << "</td><td class=\"num\">" << f->entries_inconclusive
-      << "</td><td class=\"num\">" << (f->worst_entry >= 0 ? std::to_string(f->worst_entry) : "-")
-      << "</td></tr>\n<tr><td></td><td colspan=\"8\" class=\"detail\">" << esc(f->detail) << "</td></tr>\n";
+void campaign_table(std::ostream& h, const Page& p) {
+  const std::vector<CampaignRun> runs = campaign_runs(p.log);
+  h << "<div><h3>Campaign</h3><table class=\"campaign\"><thead><tr><th>run</th><th>engine</th><th class=\"num\">seed</th>"
+       "<th class=\"num\">graphs</th><th class=\"num\">duration</th><th class=\"num\">graphs/s</th><th "
+       "class=\"num\">checks/s</th></tr></thead><tbody>\n";
+  bool timed = false;
+  for (const CampaignRun& r : runs) {
+    long checks = 0;
+    for (int id = r.first_graph; id < r.first_graph + r.graphs && id < static_cast<int>(p.log.graphs.size()); ++id)
+      if (id >= 0) checks += static_cast<long>(p.index.findings_of[static_cast<std::size_t>(id)].size());
+    const bool has_time = r.duration_s && *r.duration_s > 0;
+    timed = timed || has_time;
+    std::set<std::string> engines;
+    if (r.engine.empty())
+      for (int id = std::max(r.first_graph, 0); id < r.first_graph + r.graphs && id < static_cast<int>(p.log.graphs.size()); ++id)
+        engines.insert(p.log.graphs[static_cast<std::size_t>(id)].engine);
+    else
+      engines.insert(r.engine);
+    h << "<tr><td>" << esc(r.label.empty() ? "-" : r.label) << "</td><td>";
+    for (const std::string& e : engines) h << "<code class=\"nw\">" << esc(e) << "</code> ";
+    h << "</td><td class=\"num\">" << r.seed << "</td><td class=\"num\">" << r.graphs << "</td><td class=\"num\">"
+      << (has_time ? duration(*r.duration_s) : "-") << "</td><td class=\"num\">"
+      << (has_time ? num(r.graphs / *r.duration_s) : "-") << "</td><td class=\"num\">"
+      << (has_time ? num(static_cast<double>(checks) / *r.duration_s) : "-") << "</td></tr>\n";
   }
   h << "</tbody></table>\n";
-
-  // None mismatches: the engine's words and the connectivity oracle's prediction side by side.
-  for (const oracles::SourceVerdict& s : g.sources) {
-    if (s.verdict != Verdict::mismatch) continue;
-    const oracles::Finding* conn = nullptr;
-    for (const oracles::Finding* f : findings)
-      if (f->oracle == "connectivity" && f->gradient == s.gradient && f->source == s.source &&
-          f->outcome == Outcome::mismatch)
-        conn = f;
-    if (!conn) continue;
-    h << "<div class=\"explain\"><b>None mismatch, d " << esc(s.target) << " / d " << esc(s.source)
-      << "</b> (gradient " << s.gradient << "). The engine returned <code>"
-      << esc(s.engine_value.empty() ? "nothing" : s.engine_value) << "</code>";
-    if (!s.why_none.empty()) h << "; the engine says: <i>" << esc(s.why_none) << "</i>";
-    h << ".<br>Connectivity oracle: " << esc(conn->detail) << "</div>\n";
-  }
-
-  const bool minimal = !g.minimal_tcg.empty();
-  const std::string& tcg = minimal ? g.minimal_tcg : g.tcg;
-  h << "<div class=\"pair\"><div><div class=\"meta\">" << (minimal ? "minimal graph (.tcg)" : "graph (.tcg)")
-    << "</div><pre class=\"tcg\">" << esc(tcg) << "</pre></div>\n<div>";
-  if (!opt.draw_graphs) {
-    h << "<p class=\"note\">Drawings are off.</p>";
-  } else if (!have_dot) {
-    h << "<p class=\"note\">" << esc(dot_missing) << ".</p>";
-  } else if (drawn >= opt.max_drawn) {
-    h << "<p class=\"note\">Not drawn: only the first " << opt.max_drawn << " mismatching graphs are.</p>";
-  } else {
-    ++drawn;
-    std::string svg_error;
-    try {
-      const graph::Graph parsed = graph::parse_tcg_syntax(tcg);
-      const SvgResult svg = render_svg(graph_to_dot(parsed, highlight), opt.dot_command);
-      if (svg.ok())
-        h << "<figure>" << svg.svg << "<figcaption>Drawn with Graphviz; mismatching values in red.</figcaption></figure>";
-      else
-        svg_error = svg.error;
-    } catch (const std::exception& e) {
-      svg_error = std::string("the .tcg text does not parse: ") + e.what();
-    }
-    if (!svg_error.empty()) h << "<p class=\"note\">No drawing: " << esc(svg_error) << ".</p>";
-  }
-  h << "</div></div>\n</article>\n";
+  if (!timed)
+    h << "<p class=\"note\">This log does not say how long the campaign took (docs/report.md, "
+         "<code>duration_s</code>).</p>\n";
+  h << "<p class=\"note\">A check is one oracle's judgement of one gradient result.</p></div>\n";
 }
 
-void mismatches_section(std::ostringstream& h, const FindingsLog& log,
-                        const std::vector<std::vector<const oracles::Finding*>>& by_graph,
-                        const HtmlOptions& opt) {
-  int n = 0;
-  for (const GraphRecord& g : log.graphs) n += g.verdict == Verdict::mismatch;
-  h << "<section id=\"mismatches\"><h2>Mismatches (" << n << " graph" << (n == 1 ? "" : "s") << ")</h2>\n";
-  if (n == 0) {
-    h << "<p class=\"note\">No oracle found a gradient that disagrees with it.</p>\n</section>\n";
-    return;
+void oracle_bars(std::ostream& h, const Page& p) {
+  h << "<div><h3>Findings per oracle and outcome</h3><div class=\"legend\">";
+  for (Outcome o : kOutcomes) h << "<span><i class=\"bar-" << oracles::outcome_name(o) << "\"></i>" << oracles::outcome_name(o) << "</span>";
+  h << "</div><div class=\"scroll\"><table class=\"per-oracle\"><thead><tr><th>oracle</th><th></th>";
+  for (Outcome o : kOutcomes)
+    h << "<th class=\"num\">" << (o == Outcome::not_applicable ? "n/a" : o == Outcome::inconclusive ? "inconcl." : oracles::outcome_name(o)) << "</th>";
+  h << "</tr></thead><tbody>\n";
+  for (const std::string& oracle : p.oracles) {
+    auto it = p.per_oracle.find(oracle);
+    if (it == p.per_oracle.end()) continue;
+    int total = 0;
+    for (const auto& [o, n] : it->second) total += n;
+    h << "<tr><td class=\"nw\"><code>" << esc(oracle) << "</code></td><td style=\"width:34%\"><div class=\"bar\">";
+    for (Outcome o : kOutcomes) {
+      auto c = it->second.find(o);
+      if (c != it->second.end() && c->second > 0)
+        h << "<span class=\"" << oracles::outcome_name(o) << "\" style=\"width:" << percent(c->second, total) << "%\"></span>";
+    }
+    h << "</div></td>";
+    for (Outcome o : kOutcomes) {
+      auto c = it->second.find(o);
+      const int n = c == it->second.end() ? 0 : c->second;
+      h << "<td class=\"num" << (n ? "" : " zero") << "\">" << n << "</td>";
+    }
+    h << "</tr>\n";
   }
-  const bool have_dot = opt.draw_graphs && have_executable(opt.dot_command);
-  const std::string dot_missing = "Graphviz `" + opt.dot_command +
-                                  "` was not found, so graphs are shown as .tcg text only "
-                                  "(install graphviz to get drawings)";
-  if (opt.draw_graphs && !have_dot) h << "<p class=\"note\">" << esc(dot_missing) << ".</p>\n";
-  int drawn = 0;
-  for (const GraphRecord& g : log.graphs)
-    if (g.verdict == Verdict::mismatch)
-      mismatch_article(h, g, by_graph[static_cast<std::size_t>(g.id)], opt, drawn, have_dot, dot_missing);
+  h << "</tbody></table></div>\n";
+  if (p.per_oracle.empty()) h << "<p class=\"note\">The log holds no findings.</p>\n";
+  h << "</div>\n";
+}
+
+void sensitivity_section(std::ostream& h, const Page& p) {
+  if (!shows_sensitivity(p.log)) return;
+  const SensitivityMatrix m = sensitivity(p.log);
+  h << "<h3 id=\"sensitivity\">Sensitivity: which oracle caught which engine</h3>\n<p class=\"lede\">Each cell counts the "
+       "graphs on which that oracle found a mismatch. A mutant (an engine with one injected bug) that no oracle "
+       "catches is a finding about the suite.</p>\n<div class=\"scroll\"><table class=\"matrix\"><thead><tr><th>engine</th>"
+       "<th class=\"num\">graphs</th>";
+  for (const std::string& o : m.oracles) h << "<th class=\"num\"><code>" << esc(o) << "</code></th>";
+  h << "<th>verdict</th></tr></thead><tbody>\n";
+  for (const SensitivityRow& r : m.rows) {
+    h << "<tr><td><code>" << esc(r.engine) << "</code>";
+    if (r.mutant)
+      h << "<div class=\"note\">" << esc(r.mutant->bug_class) << (r.mutant->description.empty() ? "" : ": ")
+        << esc(r.mutant->description) << (r.mutant->issue.empty() ? "" : " (" + esc(r.mutant->issue) + ")") << "</div>";
+    h << "</td><td class=\"num\">" << r.graphs << "</td>";
+    for (const std::string& o : m.oracles) {
+      auto it = r.caught.find(o);
+      if (it == r.caught.end())
+        h << "<td class=\"miss\">·</td>";
+      else
+        h << "<td class=\"hit\">" << it->second << "</td>";
+    }
+    if (r.first_caught >= 0)
+      h << "<td>caught by " << plural(static_cast<long>(r.caught.size()), "oracle") << "; first on "
+        << row_link(p.index, r.first_caught, "graph #" + std::to_string(r.first_caught)) << "</td>";
+    else if (r.graphs == 0)
+      h << "<td class=\"note\">not run</td>";
+    else
+      h << "<td class=\"" << (r.mutant ? "survived" : "") << "\">" << (r.mutant ? "survived" : "no mismatch") << "</td>";
+    h << "</tr>\n";
+  }
+  h << "</tbody></table></div>\n";
+}
+
+void summary_section(std::ostream& h, const Page& p) {
+  h << "<section id=\"summary\"><h2>Summary</h2>\n<div class=\"cards\">\n<div class=\"card\"><div class=\"n\">"
+    << p.log.graphs.size() << "</div><div class=\"l\">graphs</div></div>\n";
+  for (Verdict v : kVerdicts)
+    h << "<div class=\"card v-" << oracles::verdict_name(v) << "\"><div class=\"n\">" << p.verdict_count(v)
+      << "</div><div class=\"l\">" << oracles::verdict_name(v) << "</div></div>\n";
+  h << "<div class=\"card\"><div class=\"n\">" << p.log.findings.size() << "</div><div class=\"l\">oracle checks</div></div>\n"
+    << "<div class=\"card" << (p.groups.empty() ? "" : " v-mismatch") << "\"><div class=\"n\">" << p.groups.size()
+    << "</div><div class=\"l\">finding groups</div></div>\n</div>\n";
+  if (!p.log.complete)
+    h << "<p class=\"note\">This log is incomplete: its campaign was interrupted after " << p.log.graphs.size()
+      << (p.log.campaign.contains("planned") ? " of " + p.log.campaign["planned"].dump() : std::string())
+      << " graphs (<code>tapecheck campaign --resume DIR</code> continues it).</p>\n";
+  h << "<div class=\"two\">";
+  campaign_table(h, p);
+  oracle_bars(h, p);
+  int inconclusive_checks = 0;
+  for (const auto& [oracle, outcomes] : p.per_oracle) {
+    auto it = outcomes.find(Outcome::inconclusive);
+    if (it != outcomes.end()) inconclusive_checks += it->second;
+  }
+  h << "</div>\n<p>Inconclusive: <b>" << p.inconclusive_results << "</b> of " << p.results << " gradient results ("
+    << percent(p.inconclusive_results, p.results) << "%) were judged by no oracle; "
+    << plural(inconclusive_checks, "oracle check") << " could not judge (" << percent(inconclusive_checks, static_cast<double>(p.log.findings.size()))
+    << "% of all checks): <a href=\"#inconclusive\">why</a>.</p>\n";
+  sensitivity_section(h, p);
   h << "</section>\n";
 }
 
-void errors_section(std::ostringstream& h, const FindingsLog& log) {
-  int n = 0;
-  for (const GraphRecord& g : log.graphs) n += g.run.error.has_value();
-  h << "<section id=\"errors\"><h2>Errors raised (" << n << ")</h2>\n";
-  if (n == 0) {
+void errors_section(std::ostream& h, const Page& p) {
+  h << "<section id=\"errors\"><h2>Errors raised <span class=\"count\">" << p.errors << "</span></h2>\n";
+  if (p.errors == 0) {
     h << "<p class=\"note\">No engine run stopped with an error.</p>\n</section>\n";
     return;
   }
-  h << "<table><thead><tr><th>graph</th><th>verdict</th><th>kind</th><th>at (line:col)</th><th>message</th>"
-       "</tr></thead><tbody>\n";
-  for (const GraphRecord& g : log.graphs) {
+  h << "<div class=\"scroll\"><table class=\"errors\"><thead><tr><th>graph</th><th>from</th><th>engine</th><th>kind</th>"
+       "<th>at</th><th>message</th></tr></thead><tbody>\n";
+  int listed = 0;
+  for (const GraphRecord& g : p.log.graphs) {
     if (!g.run.error) continue;
-    h << "<tr><td><a href=\"#row-" << g.id << "\">" << esc(graph_title(g)) << "</a></td><td>"
-      << verdict_badge(g.verdict) << "</td><td><code>" << esc(g.run.error->kind) << "</code></td><td class=\"num\">"
-      << esc(location(*g.run.error)) << "</td><td>" << esc(g.run.error->message);
-    if (!g.tcg.empty())
-      h << "<details><summary>graph (.tcg)</summary><pre class=\"tcg\">" << esc(g.tcg) << "</pre></details>";
+    if (listed++ >= p.opt.max_listed) continue;
+    const eut::RaisedError& e = *g.run.error;
+    const std::string hint = error_hint(e);
+    h << "<tr><td class=\"nw\">" << row_link(p.index, g.id, esc(graph_label(g))) << "</td><td><code>"
+      << esc(g.origin.empty() ? "-" : g.origin) << "</code></td><td class=\"nw\"><code>" << esc(g.engine)
+      << "</code></td><td class=\"nw\"><code>" << esc(e.kind) << "</code></td><td class=\"num\">" << esc(location(e))
+      << "</td><td>" << esc(e.message) << (hint.empty() ? "" : "<div class=\"hint\">" + hint + "</div>");
+    if (!g.tcg.empty()) {
+      h << "<details><summary>.tcg · replay</summary>";
+      write_command(h, g, "cmd-err-" + std::to_string(g.id));
+      write_tcg_block(h, g, "tcg-err-" + std::to_string(g.id));
+      h << "</details>";
+    }
     h << "</td></tr>\n";
   }
-  h << "</tbody></table>\n</section>\n";
-}
-
-void inconclusive_section(std::ostringstream& h, const FindingsLog& log, const HtmlOptions& opt) {
-  int n = 0;
-  for (const GraphRecord& g : log.graphs)
-    for (const oracles::SourceVerdict& s : g.sources) n += s.verdict == Verdict::inconclusive;
-  h << "<section id=\"inconclusive\"><h2>Inconclusive results (" << n << ")</h2>\n";
-  if (n == 0) {
-    h << "<p class=\"note\">Every gradient result was judged by some oracle.</p>\n</section>\n";
-    return;
-  }
-  h << "<p class=\"lede\">No oracle could judge these (kinks, non-finite values, ops without a complex "
-       "extension ...). They are not failures.</p>\n";
-  h << "<table><thead><tr><th>graph</th><th>gradient</th><th>source</th><th>oracle</th><th>why</th></tr></thead>"
-       "<tbody>\n";
-  int shown = 0;
-  for (const GraphRecord& g : log.graphs)
-    for (const oracles::SourceVerdict& s : g.sources) {
-      if (s.verdict != Verdict::inconclusive || shown >= opt.max_listed) continue;
-      ++shown;
-      h << "<tr><td><a href=\"#row-" << g.id << "\">" << esc(graph_title(g)) << "</a></td><td class=\"num\">"
-        << s.gradient << "</td><td><code>" << esc(s.source) << "</code></td><td class=\"nw\"><code>" << esc(s.oracle)
-        << "</code></td><td>" << esc(s.detail) << "</td></tr>\n";
-    }
-  h << "</tbody></table>\n";
-  if (shown < n) h << "<p class=\"note\">" << (n - shown) << " more not listed.</p>\n";
+  h << "</tbody></table></div>\n";
+  if (listed > p.opt.max_listed)
+    h << "<p class=\"note\">" << (listed - p.opt.max_listed) << " more not listed.</p>\n";
   h << "</section>\n";
 }
 
-void coverage_section(std::ostringstream& h, const FindingsLog& log) {
-  struct Row {
-    std::string family;
-    bool in_table = false;
-    int graphs = 0;
-    std::map<Verdict, int> verdicts;
-  };
-  std::map<std::string, Row> rows;
-  std::vector<std::string> order;
-  for (const OpDef* op : op_table()) {
-    rows[op->name].family = op->family;
-    rows[op->name].in_table = true;
-    order.push_back(op->name);
+void inconclusive_section(std::ostream& h, const Page& p) {
+  h << "<section id=\"inconclusive\"><h2>Inconclusive <span class=\"count\">" << p.inconclusive_results << " of "
+    << p.results << " results (" << percent(p.inconclusive_results, p.results) << "%)</span></h2>\n";
+  const std::vector<ReasonCount> reasons = inconclusive_reasons(p.log);
+  if (reasons.empty() && p.inconclusive_results == 0) {
+    h << "<p class=\"note\">Every oracle could judge every result it applies to.</p>\n</section>\n";
+    return;
   }
-  for (const GraphRecord& g : log.graphs)
-    for (const std::string& op : g.ops) {
-      Row& r = rows[op];
-      if (!r.in_table && r.graphs == 0) {
-        r.family = "?";
-        order.push_back(op);
+  h << "<p class=\"lede\">An oracle that cannot judge says why (a kink in every stencil, a non-finite value, an op "
+       "without a complex extension ...). A result is inconclusive when no oracle could judge it; these are not "
+       "failures, but each is a gradient nobody checked.</p>\n";
+  if (!reasons.empty()) {
+    h << "<h3>Why oracles could not judge</h3><div class=\"scroll\"><table class=\"reasons\"><thead><tr><th class=\"num\">"
+         "findings</th><th>oracle</th><th>reason</th><th>first seen</th></tr></thead><tbody>\n";
+    const std::size_t rows = std::min<std::size_t>(reasons.size(), 15);
+    for (std::size_t i = 0; i < rows; ++i) {
+      const ReasonCount& r = reasons[i];
+      h << "<tr><td class=\"num\">" << r.count << "</td><td class=\"nw\"><code>" << esc(r.oracle) << "</code></td><td>"
+        << esc(r.reason) << "</td><td class=\"nw\">"
+        << row_link(p.index, r.example_graph, "graph #" + std::to_string(r.example_graph)) << "</td></tr>\n";
+    }
+    h << "</tbody></table></div>\n";
+    if (rows < reasons.size()) h << "<p class=\"note\">" << (reasons.size() - rows) << " rarer reasons not listed.</p>\n";
+  }
+  if (p.inconclusive_results > 0) {
+    h << "<details><summary>The inconclusive results</summary><div class=\"scroll\"><table><thead><tr><th>graph</th><th "
+         "class=\"num\">gradient</th><th>source</th><th>oracle</th><th>why</th></tr></thead><tbody>\n";
+    int shown = 0;
+    for (const GraphRecord& g : p.log.graphs)
+      for (const oracles::SourceVerdict& s : g.sources) {
+        if (s.verdict != Verdict::inconclusive || shown >= p.opt.max_listed) continue;
+        ++shown;
+        h << "<tr><td class=\"nw\">" << row_link(p.index, g.id, esc(graph_label(g))) << "</td><td class=\"num\">"
+          << s.gradient << "</td><td><code>" << esc(s.source) << "</code></td><td class=\"nw\"><code>" << esc(s.oracle)
+          << "</code></td><td>" << esc(s.detail) << "</td></tr>\n";
       }
-      ++r.graphs;
-      ++r.verdicts[g.verdict];
-    }
-  int covered = 0, table_ops = 0;
-  for (const auto& [name, r] : rows) {
-    table_ops += r.in_table;
-    covered += r.in_table && r.graphs > 0;
+    h << "</tbody></table></div>";
+    if (shown < p.inconclusive_results)
+      h << "<p class=\"note\">" << (p.inconclusive_results - shown) << " more not listed.</p>";
+    h << "</details>\n";
   }
-  h << "<section id=\"coverage\"><h2>Op coverage</h2>\n<p class=\"lede\">" << covered << " of " << table_ops
-    << " ops in the op table appear in at least one graph. Counts are graphs using the op, by the graph's "
-       "verdict.</p>\n";
-  h << "<table class=\"coverage\"><thead><tr><th>op</th><th>family</th><th class=\"num\">graphs</th>";
-  for (Verdict v : kVerdicts) h << "<th class=\"num\">" << oracles::verdict_name(v) << "</th>";
-  h << "</tr></thead><tbody>\n";
-  for (const std::string& name : order) {
-    const Row& r = rows[name];
-    h << "<tr" << (r.graphs ? "" : " class=\"uncovered\"") << "><td><code>" << esc(name) << "</code>"
-      << (r.in_table ? "" : " <span class=\"note\">(not in the op table)</span>") << "</td><td>" << esc(r.family)
-      << "</td><td class=\"num\">" << r.graphs << "</td>";
-    for (Verdict v : kVerdicts) {
-      auto it = r.verdicts.find(v);
-      const int n = it == r.verdicts.end() ? 0 : it->second;
-      h << "<td class=\"num" << (n ? "" : " zero") << "\">" << n << "</td>";
-    }
-    h << "</tr>\n";
-  }
-  h << "</tbody></table>\n</section>\n";
+  h << "</section>\n";
 }
 
-void graphs_section(std::ostringstream& h, const FindingsLog& log,
-                    const std::vector<std::vector<const oracles::Finding*>>& by_graph, const HtmlOptions& opt) {
-  h << "<section id=\"graphs\"><h2>All graphs (" << log.graphs.size() << ")</h2>\n";
-  h << "<table class=\"graphs\"><thead><tr><th class=\"num\">#</th><th>name</th><th>origin</th><th>engine</th>"
-       "<th>verdict</th><th class=\"num\">gradient calls</th><th class=\"num\">results</th>"
-       "<th class=\"num\">None</th>";
-  for (Outcome o : kOutcomes) h << "<th class=\"num\">" << oracles::outcome_name(o) << "</th>";
-  h << "</tr></thead><tbody>\n";
-  int shown = 0;
-  for (const GraphRecord& g : log.graphs) {
-    if (shown++ >= opt.max_listed && g.verdict != Verdict::mismatch) continue;
-    std::map<Outcome, int> per;
-    for (const oracles::Finding* f : by_graph[static_cast<std::size_t>(g.id)]) ++per[f->outcome];
-    h << "<tr id=\"row-" << g.id << "\"><td class=\"num\">" << g.id << "</td><td>";
-    if (g.verdict == Verdict::mismatch)
-      h << "<a href=\"#graph-" << g.id << "\">" << esc(g.name.empty() ? "(unnamed)" : g.name) << "</a>";
-    else
-      h << esc(g.name.empty() ? "(unnamed)" : g.name);
-    h << "</td><td><code>" << esc(g.origin) << "</code></td><td><code>" << esc(g.engine) << "</code></td><td>"
-      << verdict_badge(g.verdict) << "</td><td class=\"num\">" << g.run.gradient_calls << "</td><td class=\"num\">"
-      << g.run.results << "</td><td class=\"num\">" << g.run.none_results << "</td>";
-    for (Outcome o : kOutcomes) h << "<td class=\"num" << (per[o] ? "" : " zero") << "\">" << per[o] << "</td>";
-    h << "</tr>\n";
+void coverage_section(std::ostream& h, const Page& p) {
+  struct Use {
+    int graphs = 0, mismatching = 0;
+  };
+  std::map<std::string, Use> uses;
+  for (const GraphRecord& g : p.log.graphs)
+    for (const std::string& op : g.ops) {
+      Use& u = uses[op];
+      ++u.graphs;
+      u.mismatching += g.verdict == Verdict::mismatch;
+    }
+  std::vector<std::string> families;
+  std::map<std::string, std::vector<const OpDef*>> by_family;
+  int covered = 0;
+  for (const OpDef* op : op_table()) {
+    const std::string family = op->family;
+    if (!by_family.count(family)) families.push_back(family);
+    by_family[family].push_back(op);
+    covered += uses.count(op->name) > 0;
   }
-  h << "</tbody></table>\n";
-  if (static_cast<int>(log.graphs.size()) > opt.max_listed)
-    h << "<p class=\"note\">Only the first " << opt.max_listed << " graphs (and every mismatch) are listed.</p>\n";
+  h << "<section id=\"coverage\"><h2>Op coverage <span class=\"count\">" << covered << " of " << op_table().size()
+    << " ops of the op table exercised</span></h2>\n<p class=\"lede\">The number is how many graphs use the op; the "
+       "darker, the more. A red edge: some graph using it has a mismatch. Dashed: never exercised.</p>\n";
+  auto chip = [&](const std::string& name) {
+    auto it = uses.find(name);
+    const Use u = it == uses.end() ? Use{} : it->second;
+    const char* level = u.graphs == 0 ? "none" : u.graphs < 3 ? "c1" : u.graphs < 10 ? "c2" : u.graphs < 100 ? "c3" : "c4";
+    h << "<span class=\"chip " << level << (u.mismatching ? " bad" : "") << "\" title=\"" << esc(name) << ": "
+      << plural(u.graphs, "graph") << (u.mismatching ? ", " + std::to_string(u.mismatching) + " with a mismatch" : "")
+      << "\">" << esc(name) << "<b>" << u.graphs << "</b></span>";
+  };
+  for (const std::string& family : families) {
+    h << "<div class=\"family\"><span class=\"fname\">" << esc(family) << "</span><div class=\"chips\">";
+    for (const OpDef* op : by_family[family]) chip(op->name);
+    h << "</div></div>\n";
+  }
+  std::vector<std::string> unknown;
+  for (const auto& [name, u] : uses)
+    if (!find_op(name)) unknown.push_back(name);
+  if (!unknown.empty()) {
+    h << "<div class=\"family\"><span class=\"fname\">not in the op table</span><div class=\"chips\">";
+    for (const std::string& name : unknown) chip(name);
+    h << "</div></div>\n";
+  }
+  h << "</section>\n";
+}
+
+void graphs_section(std::ostream& h, const Page& p) {
+  const FindingsLog& log = p.log;
+  h << "<section id=\"graphs\"><h2>All graphs <span class=\"count\">" << log.graphs.size() << "</span></h2>\n";
+  h << "<div class=\"scroll\"><table class=\"graphs\"><thead><tr><th class=\"num\">#</th><th>graph</th><th>engine</th>"
+       "<th>verdict</th><th class=\"num\">results</th><th class=\"num\">None</th><th class=\"num\">mismatch</th>"
+       "<th>details</th></tr></thead><tbody>\n";
+  int listed = 0;
+  for (const GraphRecord& g : log.graphs) {
+    if (!p.index.listed[static_cast<std::size_t>(g.id)]) continue;
+    ++listed;
+    const int group = p.index.group_of[static_cast<std::size_t>(g.id)];
+    int mismatches = 0;
+    for (const FindingRecord* f : p.index.findings_of[static_cast<std::size_t>(g.id)])
+      mismatches += f->finding.outcome == Outcome::mismatch;
+    h << "<tr id=\"row-" << g.id << "\"><td class=\"num\">" << g.id << "</td><td>"
+      << (g.name.empty() ? std::string("<span class=\"note\">unnamed</span>") : "<b>" + esc(g.name) + "</b>")
+      << "<div class=\"origin\"><code>" << esc(g.origin) << "</code></div></td><td class=\"nw\"><code>" << esc(g.engine)
+      << "</code></td><td class=\"nw\">" << verdict_badge(g.verdict) << "</td><td class=\"num\">" << g.run.results
+      << "</td><td class=\"num" << (g.run.none_results ? "" : " zero") << "\">" << g.run.none_results
+      << "</td><td class=\"num" << (mismatches ? "" : " zero") << "\">";
+    if (group >= 0)
+      h << "<a href=\"#group-" << group + 1 << "\">" << mismatches << " → group " << group + 1 << "</a>";
+    else
+      h << mismatches;
+    h << "</td><td><details><summary>.tcg";
+    int nones = 0;
+    for (const oracles::SourceVerdict& s : g.sources) nones += s.engine_value == "None";
+    if (nones) h << " · why None";
+    h << "</summary>";
+    if (nones) {
+      h << "<ul class=\"why-none\">";
+      for (const oracles::SourceVerdict& s : g.sources)
+        if (s.engine_value == "None")
+          h << "<li><code>d " << esc(s.target) << " / d " << esc(s.source) << "</code> is None: "
+            << esc(s.why_none.empty() ? s.detail : s.why_none) << "</li>";
+      h << "</ul>";
+    }
+    write_command(h, g, "cmd-row-" + std::to_string(g.id));
+    write_tcg_block(h, g, "tcg-row-" + std::to_string(g.id));
+    h << "</details></td></tr>\n";
+  }
+  h << "</tbody></table></div>\n";
+  if (listed < static_cast<int>(log.graphs.size()))
+    h << "<p class=\"note\">The first " << p.opt.max_listed << " graphs and each finding group's representative "
+      << "are listed; " << (log.graphs.size() - static_cast<std::size_t>(listed)) << " more are in the findings log.</p>\n";
   h << "</section>\n";
 }
 
@@ -459,44 +478,30 @@ std::string html_escape(const std::string& text) {
 }
 
 std::string render_html(const FindingsLog& log, const HtmlOptions& opt) {
-  const Counts c = count(log);
-  const auto by_graph = findings_by_graph(log);
-  std::set<std::string> engines;
-  for (const GraphRecord& g : log.graphs) engines.insert(g.engine);
-  std::string engine_list;
-  for (const std::string& e : engines) engine_list += (engine_list.empty() ? "" : ", ") + e;
-  auto verdicts = [&](Verdict v) {
-    auto it = c.verdicts.find(v);
-    return it == c.verdicts.end() ? 0 : it->second;
-  };
-
+  const Page p(log, opt);
   std::ostringstream h;
   h << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+    << "<meta http-equiv=\"Content-Security-Policy\" content=\"" << report_csp() << "\">\n"
     << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>" << esc(opt.title)
-    << "</title>\n<style>" << kCss << "</style>\n</head>\n<body>\n";
-  h << "<h1>" << esc(opt.title) << "</h1>\n<p class=\"lede\">" << log.graphs.size() << " graph"
-    << (log.graphs.size() == 1 ? "" : "s") << " checked"
-    << (engine_list.empty() ? std::string() : " on engine " + esc(engine_list)) << ": " << verdicts(Verdict::agree)
-    << " agree, " << verdicts(Verdict::mismatch) << " mismatch, " << verdicts(Verdict::inconclusive)
-    << " inconclusive, " << verdicts(Verdict::error_raised) << " raised an error. " << log.findings.size()
-    << " findings from " << c.oracle_order.size() << " oracle" << (c.oracle_order.size() == 1 ? "" : "s")
-    << ".</p>\n";
-  h << "<nav><a href=\"#summary\">Summary</a><a href=\"#mismatches\">Mismatches</a><a href=\"#errors\">Errors "
-       "raised</a><a href=\"#inconclusive\">Inconclusive</a><a href=\"#coverage\">Op coverage</a><a "
-       "href=\"#graphs\">All graphs</a></nav>\n";
-  summary_section(h, log, c);
-  mismatches_section(h, log, by_graph, opt);
-  errors_section(h, log);
-  inconclusive_section(h, log, opt);
-  coverage_section(h, log);
-  graphs_section(h, log, by_graph, opt);
-  h << "<footer>Generated by tapecheck from the findings log" << (opt.source.empty() ? "" : " ")
-    << "<code>" << esc(opt.source) << "</code> (format " << kLogFormat << " v" << kLogVersion
-    << "). Self-contained: no scripts, nothing fetched.</footer>\n</body>\n</html>\n";
+    << "</title>\n<style>" << report_css() << "</style>\n</head>\n<body>\n";
+  header(h, p);
+  summary_section(h, p);
+  write_findings_section(h, p.groups, p.index, opt);
+  errors_section(h, p);
+  inconclusive_section(h, p);
+  coverage_section(h, p);
+  graphs_section(h, p);
+  h << "</main>\n<footer>Generated by tapecheck from the findings log" << (opt.source.empty() ? "" : " ") << "<code>"
+    << esc(opt.source) << "</code> (format " << kLogFormat << " v" << kLogVersion
+    << "). Self-contained: nothing is fetched; the page works without scripts, which only add filters and copy "
+       "buttons.</footer>\n<script>"
+    << report_script() << "</script>\n</body>\n</html>\n";
   return h.str();
 }
 
 void write_html_report(const std::string& path, const FindingsLog& log, const HtmlOptions& options) {
+  // Rendered in full before anything is written, then written atomically: a failure at any
+  // point leaves the target as it was.
   write_file_atomically(path, render_html(log, options));
 }
 
