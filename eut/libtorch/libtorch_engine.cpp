@@ -29,6 +29,7 @@
 #include <ATen/ops/_unpack_dual.h>
 #include <ATen/ops/ones_like.h>
 #include <ATen/ops/tensor.h>
+#include <ATen/ops/zeros.h>
 #include <ATen/ops/zeros_like.h>
 #include <c10/util/Exception.h>
 #include <torch/csrc/autograd/autograd.h>
@@ -54,12 +55,15 @@ struct Unsupported : Error {
 
 // The RaisedError kind of a torch exception: its C++ type where torch says what went wrong
 // (TypeError -> dtype, IndexError: a dim or index out of range -> shape); the size-mismatch
-// RuntimeErrors (broadcast, matmul, reshape, cat, narrow) are shape errors too.
+// RuntimeErrors (broadcast, matmul, reshape, cat, narrow) are shape errors too, and a kernel
+// torch does not have for the operand's dtype ("argmax_cpu" not implemented for 'Bool', from
+// its dtype dispatch) is "unsupported": the op exists, torch lacks it for that dtype.
 std::string torch_error_kind(const c10::Error& e) {
   if (dynamic_cast<const c10::TypeError*>(&e)) return "dtype";
   if (dynamic_cast<const c10::IndexError*>(&e)) return "shape";
   if (dynamic_cast<const c10::NotImplementedError*>(&e)) return "unsupported";
   const std::string m = e.what_without_backtrace();
+  if (m.find("not implemented for '") != std::string::npos) return "unsupported";
   for (const char* phrase : {"must match the size", "shapes cannot be multiplied", "is invalid for input of size",
                              "Sizes of tensors must match", "exceeds dimension size", "expanded size",
                              "must match except in dimension", "cannot be broadcast"})
@@ -76,8 +80,12 @@ at::Tensor to_tensor(const Value& v) {
 
 // The primal values (a dual tensor's too) as the IR's Value: every dtype as double. Every
 // tensor bound to a name has an IR dtype (exec_node(OpStmt) checks each op's result).
+// Torch 1.13's autograd may hand out a ZeroTensor (at::_efficientzerotensor: zeros with no
+// allocated storage, e.g. abs's second derivative; pytorch/pytorch#89034): its data pointer
+// is null, so it is read as the zeros it stands for.
 Value to_value(const at::Tensor& t) {
-  const at::Tensor flat = t.detach().to(at::kDouble).contiguous().reshape({-1});
+  const at::Tensor dense = t._is_zerotensor() ? at::zeros(t.sizes(), t.options()) : t;
+  const at::Tensor flat = dense.detach().to(at::kDouble).contiguous().reshape({-1});
   const double* p = flat.data_ptr<double>();
   return Value{*ir_dtype(t.scalar_type()), Shape(t.sizes().vec()), std::vector<double>(p, p + flat.numel())};
 }
@@ -391,9 +399,13 @@ class LibtorchEngine final : public EngineUnderTest {
       runner.setup(g, inputs, nullptr);
       runner.run_block(g.body);
     });
-    // Values are read after the run (the RaisedError is already set if it failed).
-    for (const auto& [name, slot] : runner.values())
-      if (!slot.none && slot.tensor.defined()) result.values[name] = to_value(slot.tensor);
+    // Every value the run defined, also when it stopped with an error (that error stands).
+    RunResult read;
+    run_guarded(read, runner, [&] {
+      for (const auto& [name, slot] : runner.values())
+        if (!slot.none && slot.tensor.defined()) result.values[name] = to_value(slot.tensor);
+    });
+    if (!result.error) result.error = read.error;
     result.gradients = std::move(runner.gradients());
     return result;
   }

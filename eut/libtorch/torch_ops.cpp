@@ -52,8 +52,8 @@ std::vector<std::int64_t> descending_axes(const std::vector<std::int64_t>& axes,
 }
 
 at::Tensor reduce_prod(const at::Tensor& x, const OpAttrs& a) {
-  if (a.axes.empty() && !a.keepdims) return x.prod();
   std::vector<std::int64_t> dims = reduce_dims(x, a);
+  if (dims.empty() || (a.axes.empty() && !a.keepdims)) return x.prod();  // a scalar, or all axes
   const std::size_t listed = dims.size();
   dims = descending_axes(dims, x.dim());
   if (dims.size() != listed) throw ShapeError("reduce_prod: an axis is listed twice");
@@ -77,9 +77,11 @@ at::Tensor transpose(const at::Tensor& x, const OpAttrs& a) {
   return x.permute(reversed);
 }
 
-// tf.slice(x, begin, size) is narrow() per axis; size -1 runs to the end of the axis.
+// tf.slice(x, begin, size) is narrow() per axis; size -1 runs to the end of the axis. A
+// scalar's slice is a view of it (x[()] in Python), a new tensor as every op's result is.
 at::Tensor slice(const at::Tensor& x, const OpAttrs& a) {
   const auto rank = static_cast<std::size_t>(x.dim());
+  if (rank == 0 && a.begin.empty() && a.size.empty()) return x.alias();
   if (a.begin.size() != rank || a.size.size() != rank)
     throw ShapeError("slice: begin and size need one entry per axis of x " +
                      std::to_string(rank) + "-d " + c10::str(x.sizes()) + ", got " +
