@@ -1,7 +1,9 @@
 #include "tests/eut/libtorch/torch_semantics.hpp"
 
+#include <algorithm>
 #include <set>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -62,26 +64,32 @@ Statement op(std::string result, std::string name, std::vector<std::string> oper
 }
 
 // Replaces every OpStmt (at any depth) for which `rewrite` returns statements by those.
+// `rewrite(op, loc)`, or `rewrite(op, loc, recording)` with recording = torch's grad mode there
+// (inside some record block and no stop_recording block).
 template <class F>
-void rewrite_ops(Block& block, F&& rewrite) {
+void rewrite_ops(Block& block, F&& rewrite, int open = 0, int paused = 0) {
   Block out;
   for (Statement& s : block) {
     if (auto* o = std::get_if<OpStmt>(&s.node)) {
-      std::vector<Statement> replacement = rewrite(*o, s.loc);
+      std::vector<Statement> replacement;
+      if constexpr (std::is_invocable_v<F, const OpStmt&, graph::Location, bool>)
+        replacement = rewrite(*o, s.loc, open > 0 && paused == 0);
+      else
+        replacement = rewrite(*o, s.loc);
       if (!replacement.empty()) {
         for (Statement& r : replacement) out.push_back(std::move(r));
         continue;
       }
     } else if (auto* r = std::get_if<graph::Record>(&s.node)) {
-      rewrite_ops(r->body, rewrite);
+      rewrite_ops(r->body, rewrite, open + 1, paused);
     } else if (auto* p = std::get_if<graph::StopRecording>(&s.node)) {
-      rewrite_ops(p->body, rewrite);
+      rewrite_ops(p->body, rewrite, open, paused + 1);
     } else if (auto* c = std::get_if<graph::Cond>(&s.node)) {
-      rewrite_ops(c->then_body, rewrite);
-      rewrite_ops(c->else_body, rewrite);
+      rewrite_ops(c->then_body, rewrite, open, paused);
+      rewrite_ops(c->else_body, rewrite, open, paused);
     } else if (auto* w = std::get_if<graph::While>(&s.node)) {
-      rewrite_ops(w->cond_body, rewrite);
-      rewrite_ops(w->body, rewrite);
+      rewrite_ops(w->cond_body, rewrite, open, paused);
+      rewrite_ops(w->body, rewrite, open, paused);
     }
     out.push_back(std::move(s));
   }
@@ -179,25 +187,75 @@ graph::Graph one_autograd_graph(const graph::Graph& g) {
   return out;
 }
 
-// A view's requires_grad follows its base's (pytorch/pytorch#11390): a view (reshape,
-// expand_dims, squeeze, slice, transpose, broadcast_to) made under no_grad, or before its base
-// required grad, is a leaf without grad_fn that reports requires_grad=True once the base does.
-// Gradients with respect to it are then values; TF: None. Modelled as a watch() of every view
-// right where it is made: an over-approximation (a view of a base that never requires grad
-// stays unwatched in torch), used only to explain a disagreement whose numbers it must then
-// reproduce.
-graph::Graph views_require_grad_with_their_base(const graph::Graph& g) {
+// Replaces uses of `from` by `to` in the statements that read values (ops, cond predicates
+// and yields, while inits and yields, watches); gradient targets and sources keep naming
+// `from`.
+void rename_uses(Block& block, const std::string& from, const std::string& to) {
+  auto swap = [&](std::string& name) {
+    if (name == from) name = to;
+  };
+  auto swap_all = [&](std::vector<std::string>& names) {
+    for (std::string& n : names) swap(n);
+  };
+  for (Statement& s : block) {
+    if (auto* o = std::get_if<OpStmt>(&s.node)) {
+      swap_all(o->operands);
+    } else if (auto* w = std::get_if<graph::Watch>(&s.node)) {
+      swap_all(w->values);
+    } else if (auto* r = std::get_if<graph::Record>(&s.node)) {
+      rename_uses(r->body, from, to);
+    } else if (auto* p = std::get_if<graph::StopRecording>(&s.node)) {
+      rename_uses(p->body, from, to);
+    } else if (auto* c = std::get_if<graph::Cond>(&s.node)) {
+      swap(c->pred);
+      rename_uses(c->then_body, from, to);
+      rename_uses(c->else_body, from, to);
+      swap_all(c->then_yield);
+      swap_all(c->else_yield);
+    } else if (auto* l = std::get_if<graph::While>(&s.node)) {
+      swap_all(l->init);
+      rename_uses(l->cond_body, from, to);
+      rename_uses(l->body, from, to);
+      swap_all(l->body_yield);
+    }
+  }
+}
+
+// A view made under no_grad of a base that requires grad (or made before its base required
+// grad) is a "ghost" (pytorch/pytorch#11390): it reports requires_grad=True once its base
+// does, so ops on it in grad mode have a grad_fn, but their edge to it is empty — no gradient
+// reaches the view, nor its base through it, and watch() (requires_grad_) changes nothing.
+// Modelled with such a view v = view(x): its uses read g = stop_gradient(v), watched by every
+// tape, so ops on it are recorded (outputs connected) while v and x are cut. Which views are
+// ghosts depends on whether the base requires grad, which the rewrite does not track: it takes
+// every view made under no_grad (`all`: every view), an over-approximation used only to
+// explain a disagreement whose numbers it must then reproduce.
+graph::Graph views_become_ghosts(const graph::Graph& g, bool all) {
+  static const std::set<std::string> views = {"reshape", "expand_dims", "squeeze", "slice", "transpose",
+                                              "broadcast_to"};
   graph::Graph out = g;
-  rewrite_ops(out.body, [&](const OpStmt& o, graph::Location loc) -> std::vector<Statement> {
-    static const std::set<std::string> views = {"reshape", "expand_dims", "squeeze", "slice", "transpose",
-                                                "broadcast_to"};
-    if (!views.count(o.op)) return {};
-    std::vector<Statement> s = {Statement{o, loc}};
-    for (const graph::TapeDecl& t : g.tapes) s.push_back({graph::Watch{t.name, {o.result}}, loc});
+  Names names(g);
+  std::vector<std::pair<std::string, std::string>> renames;  // (view, its ghost)
+  rewrite_ops(out.body, [&](const OpStmt& o, graph::Location loc, bool recording) -> std::vector<Statement> {
+    if (!views.count(o.op) || (recording && !all)) return {};
+    const std::string ghost = names.fresh();
+    renames.emplace_back(o.result, ghost);
+    std::vector<Statement> s = {Statement{o, loc}, op(ghost, "stop_gradient", {o.result})};
+    for (const graph::TapeDecl& t : g.tapes) s.push_back({graph::Watch{t.name, {ghost}}, loc});
     return s;
   });
+  // Every use reads the ghost, except the ghost's own definition.
+  for (const auto& [view, ghost] : renames) {
+    rename_uses(out.body, view, ghost);
+    for_each_op(out.body, [&, v = view, gh = ghost](OpStmt& o) {
+      if (o.result == gh) o.operands = {v};
+    });
+  }
   return out;
 }
+
+graph::Graph views_under_no_grad_are_ghosts(const graph::Graph& g) { return views_become_ghosts(g, false); }
+graph::Graph every_view_may_be_a_ghost(const graph::Graph& g) { return views_become_ghosts(g, true); }
 
 // --- ops --------------------------------------------------------------------------------------
 
@@ -311,7 +369,8 @@ graph::Graph softplus_is_linear_above_20(const graph::Graph& g) {
 
 // --- on torch's side -------------------------------------------------------------------------
 
-// Where each name is defined: an input (at the top of the body) or an OpStmt (right after it).
+// Where each name is defined: an input (at the top of the body), an OpStmt, cond or while_loop
+// (right after it).
 // Moves a copy of every watch() to the definition of what it watches, so that torch's
 // requires_grad_() happens before any use. TF's tape reaches a value watched after its use
 // through the ops that recorded it (they were recorded because another input was tracked);
@@ -369,11 +428,14 @@ class HoistWatches {
         l->cond_body = insert(l->cond_body);
         l->body = insert(l->body);
       }
-      const auto* o = std::get_if<OpStmt>(&s.node);
-      const std::string defined = o ? o->result : std::string();
+      std::vector<std::string> defined;
+      if (const auto* o = std::get_if<OpStmt>(&s.node)) defined = {o->result};
+      if (const auto* c = std::get_if<graph::Cond>(&s.node)) defined = c->results;
+      if (const auto* l = std::get_if<graph::While>(&s.node)) defined = l->results;
       out.push_back(std::move(s));
       for (const auto& [tape, name] : watches_)
-        if (!defined.empty() && name == defined) out.push_back({graph::Watch{tape, {name}}, {}});
+        if (std::find(defined.begin(), defined.end(), name) != defined.end())
+          out.push_back({graph::Watch{tape, {name}}, {}});
     }
     return out;
   }
@@ -401,15 +463,21 @@ graph::Graph copy_results(const graph::Graph& g, bool (*selected)(const OpStmt&)
   return out;
 }
 
-// Torch's backward formulas that read the op's output (derivatives.yaml: `result`): a second
-// derivative with respect to that output is a value in torch; the reference's VJPs of these
-// ops read their inputs, so for the reference the output is not connected.
+// A second derivative with respect to an op's output is connected when the op's backward
+// formula reads that output. Torch's expm1, prod and relu backwards read it (derivatives.yaml:
+// `result`); the reference's VJPs of these read the inputs. On torch's side: the output the IR
+// names is a copy no backward reads.
 graph::Graph backward_reads_no_output(const graph::Graph& g) {
   return copy_results(g, [](const OpStmt& o) {
-    static const std::set<std::string> reads_result = {"expm1", "pow", "reduce_prod", "relu", "reduce_max",
-                                                       "reduce_min", "logsumexp"};
+    static const std::set<std::string> reads_result = {"expm1", "reduce_prod", "relu"};
     return reads_result.count(o.op) != 0;
   });
+}
+
+// The converse: the reference's div and elu VJPs read the output (-y/b, min(y, 0) + alpha);
+// torch's read the inputs (-a/b², alpha·eˣ). On the reference's side: the IR's name a copy.
+graph::Graph reference_backward_reads_no_output(const graph::Graph& g) {
+  return copy_results(g, [](const OpStmt& o) { return o.op == "div" || o.op == "elu"; });
 }
 
 // Tensor.to(dtype) returns the tensor itself when it has that dtype already (as tf.cast does);
@@ -442,10 +510,14 @@ const std::vector<Rewrite>& rewrites() {
   static const std::vector<Rewrite> all = {
       {"trainable variables require grad from the start, for every tape", &trainable_variables_require_grad},
       {"one autograd graph: record, watch and stop_recording act on every tape", &one_autograd_graph},
-      {"a view's requires_grad follows its base's, also under no_grad (pytorch#11390)",
-       &views_require_grad_with_their_base},
+      {"a view made under no_grad is a ghost: it reports requires_grad, no gradient reaches it (pytorch#11390)",
+       &views_under_no_grad_are_ghosts},
+      {"a view made before its base required grad is a ghost too (pytorch#11390)", &every_view_may_be_a_ghost,
+       /*in_model=*/false},
       {"floor/ceil/round: a zero gradient, not None", &rounding_ops_have_zero_gradient},
       {"relu/leaky_relu/abs: a zero second derivative, not None", &piecewise_linear_second_derivative_is_zero},
+      {"second order w.r.t. a div/elu output: torch's backward reads the inputs, the reference's the output",
+       &reference_backward_reads_no_output},
       {"maximum/minimum: a tie splits the gradient evenly", &extremum_ties_split_evenly},
       {"elu'(0) = alpha", &elu_derivative_at_zero_is_alpha},
       {"softplus(x) = x for x > 20", &softplus_is_linear_above_20},
@@ -457,7 +529,7 @@ const std::vector<Rewrite>& torch_rewrites() {
   static const std::vector<Rewrite> all = {
       {"watch after use: torch's requires_grad_() reaches no op that already ran (TF's tape does)",
        &watch_where_defined},
-      {"second order w.r.t. an op's output: torch's backward formula reads it (derivatives.yaml `result`)",
+      {"second order w.r.t. an expm1/prod/relu output: torch's backward reads it (derivatives.yaml `result`)",
        &backward_reads_no_output},
       {"cast to the tensor's own dtype returns the tensor itself (Tensor.to, as tf.cast)", &cast_makes_a_new_tensor},
   };
@@ -466,7 +538,8 @@ const std::vector<Rewrite>& torch_rewrites() {
 
 graph::Graph torch_model(const graph::Graph& g) {
   graph::Graph out = g;
-  for (const Rewrite& r : rewrites()) out = r.apply(out);
+  for (const Rewrite& r : rewrites())
+    if (r.in_model) out = r.apply(out);
   return out;
 }
 

@@ -15,6 +15,7 @@ namespace tc::test::torch_semantics {
 struct Rewrite {
   const char* name;  // the row of docs/libtorch.md's semantics table
   graph::Graph (*apply)(const graph::Graph& g);
+  bool in_model = true;  // false: an over-approximation tried alone, never in torch_model()
 };
 
 // Every rewrite, in the order the differential test tries them.
@@ -24,7 +25,7 @@ const std::vector<Rewrite>& rewrites();
 // differences that are easier to state that way round: torch(rewrite(g)) ≈ reference(g).
 const std::vector<Rewrite>& torch_rewrites();
 
-// All of them applied in turn.
+// All of them (in_model) applied in turn.
 graph::Graph torch_model(const graph::Graph& g);
 
 // Calls f on every OpStmt of `block`, at any depth (record, stop_recording, cond, while).
