@@ -19,6 +19,7 @@
 #include <iostream>
 #include <map>
 #include <optional>
+#include <random>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -436,6 +437,53 @@ TEST(LibtorchDifferential, RandomGraphsAgreeOrDifferAsDocumented) {
   EXPECT_GT(tally.agreeing_graphs, 0);  // the comparison compares something
   EXPECT_GT(tally.compared, 0);
   for (const std::string& u : tally.unexplained) ADD_FAILURE() << "unexplained disagreement: " << u;
+}
+
+}  // namespace
+}  // namespace tc::eut
+
+namespace tc::eut {
+namespace {
+
+// Forward mode: torch's dual tensors against the reference's JVP (by double backward) on f64
+// graphs that both run without an error, with the tangents of every floating input random.
+// Tape statements are transparent here; what differs is the ops' conventions at kinks
+// (torch_forward_model). The tolerance is f64's, with the same floor for tangents that cancel.
+TEST(LibtorchDifferential, ForwardModeAgreesWithTheReferenceJvp) {
+  auto torch = make_libtorch_engine();
+  auto ref = make_reference_engine();
+  properties::GenOptions f64_only;
+  f64_only.f32 = false;
+  int graphs = 0, compared = 0;
+  std::vector<std::string> unexplained;
+  for (int i = 0; i < env_int("TAPECHECK_LIBTORCH_GRAPHS", 200); ++i) {
+    const std::uint64_t seed = 0x9e3779b97f4a7c15ULL * static_cast<std::uint64_t>(i + 1);
+    const graph::Graph g = properties::build_graph(f64_only, seed, i % 101);
+    if (torch->run(g, {}).error || ref->run(g, {}).error) continue;  // jvp() stops at errors silently
+    ++graphs;
+    std::mt19937_64 rng(seed);
+    std::uniform_real_distribution<double> direction(-1, 1);
+    InputValues tangents;
+    for (const auto& [name, v] : materialize_inputs(g, {})) {
+      if (!is_floating(v.dtype)) continue;
+      Value u = v;
+      for (double& x : u.data) x = direction(rng);
+      tangents[name] = u;
+    }
+    const auto t = torch->jvp(g, {}, tangents);
+    const auto r = ref->jvp(ts::torch_forward_model(g), {}, tangents);
+    ASSERT_TRUE(t && r);
+    RunResult as_torch, as_ref;  // the tangents as values, to compare them as values
+    for (const auto& [name, v] : *t) as_torch.values[name] = v;
+    for (const auto& [name, v] : *r)
+      if (t->count(name)) as_ref.values[name] = v;
+    compared += static_cast<int>(as_ref.values.size());
+    for (const Disagreement& d : disagreements(as_torch, as_ref, DType::f64))
+      unexplained.push_back(d.key + ": " + d.detail + "\n" + graph::print_tcg(g));
+  }
+  std::cout << graphs << " graphs without errors, " << compared << " tangents compared\n";
+  EXPECT_GT(compared, 0);
+  for (const std::string& u : unexplained) ADD_FAILURE() << "tangents disagree: " << u;
 }
 
 }  // namespace

@@ -511,9 +511,9 @@ const std::vector<Rewrite>& rewrites() {
       {"trainable variables require grad from the start, for every tape", &trainable_variables_require_grad},
       {"one autograd graph: record, watch and stop_recording act on every tape", &one_autograd_graph},
       {"a view made under no_grad is a ghost: it reports requires_grad, no gradient reaches it (pytorch#11390)",
-       &views_under_no_grad_are_ghosts},
+       &views_under_no_grad_are_ghosts, /*in_model=*/true, /*forward_mode=*/false},
       {"a view made before its base required grad is a ghost too (pytorch#11390)", &every_view_may_be_a_ghost,
-       /*in_model=*/false},
+       /*in_model=*/false, /*forward_mode=*/false},
       {"floor/ceil/round: a zero gradient, not None", &rounding_ops_have_zero_gradient},
       {"relu/leaky_relu/abs: a zero second derivative, not None", &piecewise_linear_second_derivative_is_zero},
       {"second order w.r.t. a div/elu output: torch's backward reads the inputs, the reference's the output",
@@ -540,6 +540,13 @@ graph::Graph torch_model(const graph::Graph& g) {
   graph::Graph out = g;
   for (const Rewrite& r : rewrites())
     if (r.in_model) out = r.apply(out);
+  return out;
+}
+
+graph::Graph torch_forward_model(const graph::Graph& g) {
+  graph::Graph out = g;
+  for (const Rewrite& r : rewrites())
+    if (r.in_model && r.forward_mode) out = r.apply(out);
   return out;
 }
 

@@ -15,7 +15,8 @@ namespace tc::test::torch_semantics {
 struct Rewrite {
   const char* name;  // the row of docs/libtorch.md's semantics table
   graph::Graph (*apply)(const graph::Graph& g);
-  bool in_model = true;  // false: an over-approximation tried alone, never in torch_model()
+  bool in_model = true;      // false: an over-approximation tried alone, never in torch_model()
+  bool forward_mode = true;  // also what torch's forward-mode AD computes (jvp)
 };
 
 // Every rewrite, in the order the differential test tries them.
@@ -25,8 +26,9 @@ const std::vector<Rewrite>& rewrites();
 // differences that are easier to state that way round: torch(rewrite(g)) ≈ reference(g).
 const std::vector<Rewrite>& torch_rewrites();
 
-// All of them (in_model) applied in turn.
+// All of them (in_model) applied in turn; for forward mode, those that hold there.
 graph::Graph torch_model(const graph::Graph& g);
+graph::Graph torch_forward_model(const graph::Graph& g);
 
 // Calls f on every OpStmt of `block`, at any depth (record, stop_recording, cond, while).
 void for_each_op(graph::Block& block, const std::function<void(graph::OpStmt&)>& f);
