@@ -71,11 +71,13 @@ std::string torch_error_kind(const c10::Error& e) {
   return "other";
 }
 
+// A fresh tensor that owns its storage, as a user creates an input or a parameter (a view of a
+// temporary would make every input a view, and autograd treats views differently).
 at::Tensor to_tensor(const Value& v) {
-  const auto n = static_cast<std::int64_t>(v.data.size());
-  return at::tensor(at::ArrayRef<double>(v.data.data(), static_cast<std::size_t>(n)), at::kDouble)
+  return at::tensor(at::ArrayRef<double>(v.data.data(), v.data.size()), at::kDouble)
       .reshape(v.shape.to_vector())
-      .to(torch_dtype(v.dtype));
+      .to(torch_dtype(v.dtype))
+      .clone();
 }
 
 // The primal values (a dual tensor's too) as the IR's Value: every dtype as double. Every

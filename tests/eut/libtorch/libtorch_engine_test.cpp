@@ -17,6 +17,7 @@
 #include "engine/ops/op_table.hpp"
 #include "eut/engine_under_test.hpp"
 #include "eut/libtorch/libtorch_engine.hpp"
+#include "oracles/check_all.hpp"
 #include "tests/eut/ir_builder.hpp"
 #include "tests/support/tolerances.hpp"
 
@@ -785,6 +786,103 @@ TEST(LibtorchEngine, CastToI32TruncatesButDoesNotSaturate) {
   expect_value(torch, "%i", {-2, 2, -2147483648.0, -2147483648.0});  // x86's cvttsd2si
   expect_value(ref, "%i", {-2, 2, 2147483647.0, 0});                 // TF: saturate, NaN -> 0
 }
+
+// ----------------------------------------------------------------------------------------------
+// Torch findings (docs/libtorch.md, "Findings"): each pinned to what libtorch 1.13.1 does
+// ----------------------------------------------------------------------------------------------
+
+namespace findings {
+
+// prod(x) at x = (2, 3, 0, 0): dP/dx = (0, 0, 0, 0) and d/dx (dP/dx_4) = (0, 0, 6, 0).
+graph::Graph prod_second_derivative() {
+  graph::Graph g;
+  g.inputs = {variable("%x", Shape{4}, {2, 3, 0, 0})};
+  g.tapes = {tape("outer"), tape("inner")};
+  OpAttrs last;
+  last.begin = {3};
+  last.size = {1};
+  g.body = {record("outer", {record("inner", {op("%p", "reduce_prod", {"%x"})}),
+                             gradient({"%g"}, "inner", "%p", {"%x"}), op("%g4", "slice", {"%g"}, last),
+                             op("%s", "reduce_sum", {"%g4"})}),
+            gradient({"%h"}, "outer", "%s", {"%x"})};
+  return g;
+}
+
+// pytorch/pytorch#106789 (fixed after 1.13): with two or more zeros, prod's gradient is computed
+// without a graph, so the second derivative is None although H[2][3] = x_0·x_1 = 6. The
+// second-order oracle (Hessian-vector products against finite differences of the engine's own
+// gradient) calls it a mismatch on torch and agrees with the reference.
+TEST(LibtorchFindings, ProdSecondDerivativeWithTwoZerosIsNone) {
+  const RunResult ref = run_reference(prod_second_derivative());
+  const RunResult torch = run_torch(prod_second_derivative());
+  ASSERT_FALSE(ref.error) << ref.error->message;
+  ASSERT_FALSE(torch.error) << torch.error->message;
+  expect_value(ref, "%g", {0, 0, 0, 0});
+  expect_value(torch, "%g", {0, 0, 0, 0});
+  expect_value(ref, "%h", {0, 0, 6, 0});
+  EXPECT_FALSE(torch.gradients.at(1).values[0]);
+  EXPECT_TRUE(contains(torch.gradients[1].why_none[0], "target does not require grad"));
+
+  graph::Graph first_order;
+  first_order.inputs = {variable("%x", Shape{4}, {2, 3, 0, 0})};
+  first_order.tapes = {tape("t")};
+  first_order.body = {record("t", {op("%p", "reduce_prod", {"%x"})}), gradient({"%g"}, "t", "%p", {"%x"})};
+  auto verdict_of = [&](EngineUnderTest& engine) {
+    oracles::CheckOptions options;
+    options.seed = 7;
+    for (const oracles::Finding& f : oracles::check_graph(first_order, engine, options).findings)
+      if (f.oracle == "second_order") return f.outcome;
+    return oracles::Outcome::inconclusive;
+  };
+  EXPECT_EQ(verdict_of(*make_libtorch_engine()), oracles::Outcome::mismatch);
+  EXPECT_EQ(verdict_of(*make_reference_engine()), oracles::Outcome::agree);
+}
+
+// pytorch/pytorch#89034: abs's second derivative comes back from autograd.grad as a ZeroTensor
+// (at::_efficientzerotensor), zeros with no allocated storage; reading its data throws in C++
+// and .numpy() returns uninitialised memory in Python. The adapter reads it as the zeros it
+// stands for (the reference: None, a constant mask; docs/libtorch.md).
+TEST(LibtorchFindings, AbsSecondDerivativeIsAZeroTensorReadAsZeros) {
+  graph::Graph g;
+  g.inputs = {variable("%x", Shape{2}, {1.5, -2})};
+  g.tapes = {tape("outer"), tape("inner")};
+  g.body = {record("outer", {record("inner", {op("%y", "abs", {"%x"}), op("%s", "reduce_sum", {"%y"})}),
+                             gradient({"%g"}, "inner", "%s", {"%x"}), op("%gs", "reduce_sum", {"%g"})}),
+            gradient({"%h"}, "outer", "%gs", {"%x"})};
+  const RunResult torch = run_torch(g);
+  ASSERT_FALSE(torch.error) << torch.error->message;
+  expect_value(torch, "%g", {1, -1});
+  expect_value(torch, "%h", {0, 0});
+  EXPECT_FALSE(run_reference(g).gradients.at(1).values[0]);
+}
+
+// pytorch/pytorch#11390: a view made under no_grad of a tensor that requires grad reports
+// requires_grad=True, but it is a ghost: ops on it get no edge to it. Taken as a gradient()
+// target, torch raises although requires_grad says yes; as a source it is None even when
+// watched (requires_grad_ changes nothing); an op result computed from it "requires grad".
+TEST(LibtorchFindings, ViewMadeUnderNoGradIsAGhost) {
+  graph::Graph g;
+  g.inputs = {variable("%x", Shape{3}, {0.5, 1, 2})};
+  g.tapes = {tape("t", /*persistent=*/true)};
+  OpAttrs same;
+  same.shape = {3};
+  g.body = {op("%v", "reshape", {"%x"}, same),
+            record("t", {watch("t", {"%v"}), op("%y", "sin", {"%v"}), op("%s", "reduce_sum", {"%y"})}),
+            gradient({"%gv", "%gy"}, "t", "%s", {"%v", "%y"}), gradient({"%gx"}, "t", "%v", {"%x"}, at(5))};
+  const RunResult ref = run_reference(g);
+  ASSERT_FALSE(ref.error) << ref.error->message;
+  expect_data(*ref.gradients[0].values[0], {std::cos(0.5), std::cos(1.0), std::cos(2.0)}, "reference d s/d v");
+  const RunResult torch = run_torch(g);
+  ASSERT_EQ(torch.gradients.size(), 1u);
+  EXPECT_FALSE(torch.gradients[0].values[0]);  // watched, yet no gradient reaches v
+  ASSERT_TRUE(torch.gradients[0].values[1]);   // y = sin(v) is connected to the target
+  ASSERT_TRUE(torch.error);
+  EXPECT_EQ(torch.error->at.line, 5);
+  EXPECT_TRUE(contains(torch.error->message, "does not require grad and does not have a grad_fn"))
+      << torch.error->message;
+}
+
+}  // namespace findings
 
 }  // namespace
 }  // namespace tc::eut
