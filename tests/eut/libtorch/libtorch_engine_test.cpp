@@ -19,12 +19,14 @@
 #include "eut/libtorch/libtorch_engine.hpp"
 #include "oracles/check_all.hpp"
 #include "tests/eut/ir_builder.hpp"
+#include "tests/eut/scenarios.hpp"
 #include "tests/support/tolerances.hpp"
 
 namespace tc::eut {
 namespace {
 
-using namespace tc::test::ir;  // NOLINT
+using namespace tc::test::ir;         // NOLINT
+using namespace tc::test::scenarios;  // NOLINT
 
 RunResult run_torch(const graph::Graph& g, const InputValues& inputs = {}) {
   return make_libtorch_engine()->run(g, inputs);
@@ -278,18 +280,6 @@ TEST(LibtorchEngine, EveryOpAgreesWithTheReferenceInValueAndGradient) {
 // TF's tape concepts on torch
 // ----------------------------------------------------------------------------------------------
 
-// loss = sum(w * x): w a trainable variable, x a constant.
-graph::Graph weighted_sum(bool persistent = false, bool watch_accessed_variables = true) {
-  graph::Graph g;
-  g.inputs = {variable("%w", Shape{3}, {1, 2, 3}), constant("%x", Shape{3}, {4, 5, 6})};
-  g.tapes = {tape("t", persistent, watch_accessed_variables)};
-  g.body = {
-      record("t", {op("%p", "mul", {"%w", "%x"}), op("%loss", "reduce_sum", {"%p"})}),
-      gradient({"%gw", "%gx"}, "t", "%loss", {"%w", "%x"}),
-  };
-  return g;
-}
-
 TEST(LibtorchEngine, TrainableVariableIsALeafThatRequiresGrad) {
   const RunResult r = run_torch(weighted_sum());
   ASSERT_FALSE(r.error) << r.error->message;
@@ -303,15 +293,12 @@ TEST(LibtorchEngine, TrainableVariableIsALeafThatRequiresGrad) {
 }
 
 TEST(LibtorchEngine, NonTrainableVariableNeedsWatch) {
-  graph::Graph g;
-  g.inputs = {variable("%w", Shape{2}, {3, -1}, /*trainable=*/false)};
-  g.tapes = {tape("t")};
-  g.body = {record("t", {op("%y", "mul", {"%w", "%w"})}), gradient({"%g"}, "t", "%y", {"%w"})};
+  graph::Graph g = non_trainable_square();
   EXPECT_FALSE(run_torch(g).gradients.at(0).values[0]);
   g.body.insert(g.body.begin(), watch("t", {"%w"}));
   const RunResult r = run_torch(g);
   ASSERT_FALSE(r.error) << r.error->message;
-  expect_value(r, "%g", {6, -2});
+  expect_value(r, "%g1", {6, -2});
 }
 
 // Difference: torch has no per-tape watch set. A trainable variable requires grad for every
@@ -325,18 +312,7 @@ TEST(LibtorchEngine, WatchAccessedVariablesFalseHasNoTorchEquivalent) {
 }
 
 TEST(LibtorchEngine, OpsOutsideRecordingAndUnderStopRecordingAreConstants) {
-  graph::Graph g;
-  g.inputs = {variable("%w", Shape{}, {2})};
-  g.tapes = {tape("t", /*persistent=*/true)};
-  g.body = {
-      op("%before", "exp", {"%w"}),
-      record("t", {op("%a", "mul", {"%w", "%w"}), stop_recording("t", {op("%b", "exp", {"%w"})}),
-                   op("%c", "add", {"%a", "%b"}), op("%d", "mul", {"%before", "%w"})}),
-      gradient({"%gc"}, "t", "%c", {"%w"}),
-      gradient({"%gb"}, "t", "%b", {"%w"}),
-      gradient({"%gd"}, "t", "%d", {"%w"}),
-  };
-  const RunResult r = run_torch(g);
+  const RunResult r = run_torch(outside_and_stop_recording());
   ASSERT_FALSE(r.error) << r.error->message;
   ASSERT_EQ(r.gradients.size(), 3u);
   expect_data(*r.gradients[0].values[0], {4}, "only the recorded path a = w*w");
@@ -371,12 +347,7 @@ TEST(LibtorchEngine, EveryTapeSeesOpsAnyTapeRecorded) {
 }
 
 TEST(LibtorchEngine, OutputGradientsAndUnconnectedZero) {
-  graph::Graph g;
-  g.inputs = {constant("%x", Shape{2}, {3, 4}), constant("%z", Shape{2}, {1, 1}), constant("%og", Shape{2}, {1, 10})};
-  g.tapes = {tape("t")};
-  g.body = {record("t", {watch("t", {"%x", "%z"}), op("%y", "mul", {"%x", "%x"})}),
-            gradient({"%gx", "%gz"}, "t", "%y", {"%x", "%z"}, {}, "%og", graph::Unconnected::zero)};
-  const RunResult r = run_torch(g);
+  const RunResult r = run_torch(output_gradients_and_unconnected_zero());
   ASSERT_FALSE(r.error) << r.error->message;
   expect_value(r, "%gx", {6, 80});
   expect_value(r, "%gz", {0, 0});  // R7: zeros, not None
@@ -453,27 +424,14 @@ TEST(LibtorchEngine, PersistentTapeGivesIdenticalRepeatedGradients) {
 
 // y = x³ under inner, dy = 3x² while outer records (create_graph), d²y = 6x (R10).
 TEST(LibtorchEngine, SecondOrderThroughCreateGraph) {
-  graph::Graph g;
-  g.inputs = {variable("%x", Shape{}, {3})};
-  g.tapes = {tape("outer"), tape("inner")};
-  g.body = {
-      record("outer", {record("inner", {op("%x2", "mul", {"%x", "%x"}), op("%y", "mul", {"%x2", "%x"})}),
-                       gradient({"%dy"}, "inner", "%y", {"%x"})}),
-      gradient({"%d2y"}, "outer", "%dy", {"%x"}),
-  };
-  const RunResult r = run_torch(g);
+  const RunResult r = run_torch(cube_under_nested_tapes());
   ASSERT_FALSE(r.error) << r.error->message;
   expect_value(r, "%dy", {27});
   expect_value(r, "%d2y", {18});
 }
 
 TEST(LibtorchEngine, GradientTakenWhileNoTapeRecordsHasNoSecondOrder) {
-  graph::Graph g;
-  g.inputs = {variable("%x", Shape{}, {3})};
-  g.tapes = {tape("outer"), tape("inner")};
-  g.body = {record("outer", {record("inner", {op("%y", "mul", {"%x", "%x"})})}),
-            gradient({"%dy"}, "inner", "%y", {"%x"}), gradient({"%d2y"}, "outer", "%dy", {"%x"})};
-  const RunResult r = run_torch(g);
+  const RunResult r = run_torch(gradient_outside_the_outer_tape());
   ASSERT_FALSE(r.error) << r.error->message;
   expect_value(r, "%dy", {6});
   EXPECT_FALSE(r.gradients[1].values[0]);
@@ -495,22 +453,6 @@ TEST(LibtorchEngine, SecondDerivativeOfALinearFunctionIsNone) {
   EXPECT_FALSE(torch.gradients.at(1).values[0]);
 }
 
-// r = cond(p, x*x, exp(z)), r2 = cond(p, -x, -z); s = sum(r + r2).
-graph::Graph cond_graph() {
-  graph::Graph g;
-  g.inputs = {constant("%p", Shape{}, {1}, DType::boolean), constant("%x", Shape{2}, {1, 2}),
-              constant("%z", Shape{2}, {0, 1})};
-  g.tapes = {tape("t")};
-  g.body = {
-      record("t", {watch("t", {"%x", "%z"}),
-                   cond({"%r", "%r2"}, "%p", {op("%a", "mul", {"%x", "%x"}), op("%a2", "neg", {"%x"})}, {"%a", "%a2"},
-                        {op("%b", "exp", {"%z"}), op("%b2", "neg", {"%z"})}, {"%b", "%b2"}),
-                   op("%s0", "add", {"%r", "%r2"}), op("%s", "reduce_sum", {"%s0"})}),
-      gradient({"%gx", "%gz"}, "t", "%s", {"%x", "%z"}),
-  };
-  return g;
-}
-
 TEST(LibtorchEngine, CondRunsOnlyTheTakenBranch) {
   RunResult r = run_torch(cond_graph());
   ASSERT_FALSE(r.error) << r.error->message;
@@ -523,21 +465,6 @@ TEST(LibtorchEngine, CondRunsOnlyTheTakenBranch) {
   ASSERT_FALSE(r.error) << r.error->message;
   EXPECT_FALSE(r.gradients[0].values[0]);
   expect_value(r, "%gz", {0, std::exp(1.0) - 1});
-}
-
-// x ← x·x while i < n: x^(2^n), d/dx = 2^n x^(2^n - 1).
-graph::Graph squaring_loop(std::int64_t max_iterations = 1000) {
-  graph::Graph g;
-  g.inputs = {variable("%x", Shape{}, {1.5}), constant("%i0", Shape{}, {0}), constant("%n", Shape{}, {3}),
-              constant("%one", Shape{}, {1})};
-  g.tapes = {tape("t")};
-  g.body = {
-      record("t", {while_loop({"%xf", "%if"}, {"%x", "%i0"}, {"%xp", "%ip"}, {op("%c", "less", {"%ip", "%n"})}, "%c",
-                              {op("%xn", "mul", {"%xp", "%xp"}), op("%in", "add", {"%ip", "%one"})}, {"%xn", "%in"},
-                              max_iterations, at(2))}),
-      gradient({"%gx"}, "t", "%xf", {"%x"}),
-  };
-  return g;
 }
 
 TEST(LibtorchEngine, WhileLoopRecordsEveryIteration) {
@@ -560,15 +487,7 @@ TEST(LibtorchEngine, WhileLoopBeyondMaxIterationsIsALimitError) {
 // ----------------------------------------------------------------------------------------------
 
 TEST(LibtorchEngine, JvpIsTheDirectionalDerivative) {
-  graph::Graph g;
-  g.inputs = {constant("%x", Shape{2}, {0.5, -1}), variable("%w", Shape{2}, {2, 3}), constant("%c", Shape{2}, {7, 8})};
-  g.tapes = {tape("t")};
-  g.body = {
-      record("t", {op("%y", "mul", {"%x", "%w"}), op("%z", "exp", {"%y"}), op("%k", "neg", {"%c"}),
-                   op("%cut", "stop_gradient", {"%z"}), op("%s", "reduce_sum", {"%z"})}),
-      gradient({"%gw"}, "t", "%s", {"%w"}),
-      op("%after", "neg", {"%s"}),
-  };
+  const graph::Graph g = forward_mode_chain();
   InputValues u;
   u["%x"] = Value{DType::f64, Shape{2}, {1, 2}};
   u["%w"] = Value{DType::f64, Shape{2}, {-1, 0.5}};
@@ -597,11 +516,7 @@ TEST(LibtorchEngine, JvpThroughCondAndWhile) {
 }
 
 TEST(LibtorchEngine, F32GraphsGiveF32ValuesGradientsAndTangents) {
-  graph::Graph g;
-  g.inputs = {variable("%w", Shape{2}, {0.1, 0.3}, true, DType::f32)};
-  g.tapes = {tape("t")};
-  g.body = {record("t", {op("%y", "mul", {"%w", "%w"}), op("%s", "reduce_sum", {"%y"})}),
-            gradient({"%g"}, "t", "%s", {"%w"})};
+  const graph::Graph g = f32_square_sum();
   const RunResult r = run_torch(g);
   ASSERT_FALSE(r.error) << r.error->message;
   const float w0 = 0.1f, w1 = 0.3f;
@@ -620,11 +535,7 @@ TEST(LibtorchEngine, F32GraphsGiveF32ValuesGradientsAndTangents) {
 // ----------------------------------------------------------------------------------------------
 
 TEST(LibtorchEngine, TorchShapeErrorIsRaisedAtTheOpWithItsLocation) {
-  graph::Graph g;
-  g.inputs = {constant("%a", Shape{2, 3}, {1, 2, 3, 4, 5, 6}), constant("%b", Shape{4}, {1, 2, 3, 4})};
-  g.tapes = {tape("t")};
-  g.body = {record("t", {op("%c", "neg", {"%a"}, {}, at(2)), op("%d", "add", {"%a", "%b"}, {}, at(3, 7))}, at(1))};
-  const RunResult r = run_torch(g);
+  const RunResult r = run_torch(shape_error_at_line_3());
   ASSERT_TRUE(r.error);
   EXPECT_EQ(r.error->kind, "shape");
   EXPECT_EQ(r.error->at.line, 3);
