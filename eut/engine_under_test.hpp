@@ -29,7 +29,8 @@ struct GradientResult {
 // An error the engine raised while running the graph (shape error at an op, second
 // gradient() on a non-persistent tape, ...). Raising is an outcome, not a crash.
 struct RaisedError {
-  std::string kind;     // "shape", "dtype", "tape", "limit", "other"
+  std::string kind;     // "shape", "dtype", "tape", "limit", "other"; "unsupported": the engine
+                        // lacks the op (or the op for that dtype), the graph is not runnable there
   std::string message;
   graph::Location at;   // the statement that raised, if known
 };

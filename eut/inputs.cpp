@@ -118,4 +118,14 @@ InputValues materialize_inputs(const graph::Graph& g, const InputValues& overrid
   return out;
 }
 
+InputValues materialize_tangents(const graph::Graph& g, const InputValues& tangents) {
+  graph::Graph zeros;
+  for (graph::Input in : g.inputs) {
+    in.init.kind = graph::Init::Kind::values;
+    in.init.values.assign(static_cast<std::size_t>(in.shape.numel()), 0.0);
+    zeros.inputs.push_back(std::move(in));
+  }
+  return materialize_inputs(zeros, tangents);
+}
+
 }  // namespace tc::eut

@@ -23,6 +23,10 @@ Value materialize_input(const graph::Input& input);
 // dtype, shape or value count, and for an override that names no input.
 InputValues materialize_inputs(const graph::Graph& g, const InputValues& overrides);
 
+// A tangent for every input of `g` (forward mode): the one given in `tangents` (checked like an
+// override), zeros otherwise.
+InputValues materialize_tangents(const graph::Graph& g, const InputValues& tangents);
+
 // "x" for "%x" (and for "x"): the name engines and explanations use.
 std::string bare_name(const std::string& ir_name);
 

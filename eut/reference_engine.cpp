@@ -20,19 +20,12 @@
 #include "engine/tensor.hpp"
 #include "engine/variable.hpp"
 #include "eut/engine_under_test.hpp"
+#include "eut/error_kind.hpp"
 #include "eut/inputs.hpp"
 
 namespace tc::eut {
 
 namespace {
-
-std::string error_kind(const std::exception& e) {
-  if (dynamic_cast<const ShapeError*>(&e)) return "shape";
-  if (dynamic_cast<const DTypeError*>(&e)) return "dtype";
-  if (dynamic_cast<const TapeError*>(&e)) return "tape";
-  if (dynamic_cast<const LimitError*>(&e)) return "limit";
-  return "other";
-}
 
 Value to_value(const Tensor& t) { return Value{t.dtype(), t.shape(), t.values()}; }
 
@@ -437,17 +430,6 @@ class ReferenceEngine final : public EngineUnderTest {
   static void collect(const Scope& scope, std::map<std::string, Value>& values) {
     for (const auto& [name, slot] : scope.own)
       if (!slot.none && slot.tensor.defined()) values[name] = to_value(slot.tensor);
-  }
-
-  // A tangent for every input: as given (checked like an input override), zeros otherwise.
-  static InputValues materialize_tangents(const graph::Graph& g, const InputValues& tangents) {
-    graph::Graph zeros;
-    for (graph::Input in : g.inputs) {
-      in.init.kind = graph::Init::Kind::values;
-      in.init.values.assign(static_cast<std::size_t>(in.shape.numel()), 0.0);
-      zeros.inputs.push_back(std::move(in));
-    }
-    return materialize_inputs(zeros, tangents);
   }
 };
 

@@ -7,12 +7,14 @@
 
 #include "eut/engine_under_test.hpp"
 #include "tests/eut/ir_builder.hpp"
+#include "tests/eut/scenarios.hpp"
 #include "tests/support/tolerances.hpp"
 
 namespace tc::eut {
 namespace {
 
-using namespace tc::test::ir;  // NOLINT
+using namespace tc::test::ir;         // NOLINT
+using namespace tc::test::scenarios;  // NOLINT
 
 RunResult run(const graph::Graph& g, const InputValues& inputs = {}) {
   return make_reference_engine()->run(g, inputs);
@@ -30,18 +32,6 @@ void expect_value(const RunResult& r, const std::string& name, const std::vector
 }
 
 bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
-
-// loss = sum(w * x) with w a trainable variable, x a constant.
-graph::Graph weighted_sum() {
-  graph::Graph g;
-  g.inputs = {variable("%w", Shape{3}, {1, 2, 3}), constant("%x", Shape{3}, {4, 5, 6})};
-  g.tapes = {tape("t")};
-  g.body = {
-      record("t", {op("%p", "mul", {"%w", "%x"}), op("%loss", "reduce_sum", {"%p"})}),
-      gradient({"%gw", "%gx"}, "t", "%loss", {"%w", "%x"}),
-  };
-  return g;
-}
 
 TEST(ReferenceEngine, ForwardValuesAndGradientOfAnAutoWatchedVariable) {
   const RunResult r = run(weighted_sum());
@@ -74,10 +64,7 @@ TEST(ReferenceEngine, InputOverridesReplaceInits) {
 }
 
 TEST(ReferenceEngine, NonTrainableVariableIsWatchedOnlyWhenTold) {
-  graph::Graph g;
-  g.inputs = {variable("%w", Shape{2}, {3, -1}, /*trainable=*/false)};
-  g.tapes = {tape("t", /*persistent=*/true)};
-  g.body = {record("t", {op("%y", "mul", {"%w", "%w"})}), gradient({"%g1"}, "t", "%y", {"%w"})};
+  graph::Graph g = non_trainable_square();
   RunResult r = run(g);
   ASSERT_FALSE(r.error) << r.error->message;
   EXPECT_FALSE(r.gradients[0].values[0]);
@@ -99,19 +86,7 @@ TEST(ReferenceEngine, WatchAccessedVariablesFalseDoesNotAutoWatch) {
 }
 
 TEST(ReferenceEngine, StopRecordingAndOpsOutsideTheTapeAreConstants) {
-  graph::Graph g;
-  g.inputs = {variable("%w", Shape{}, {2})};
-  g.tapes = {tape("t", /*persistent=*/true)};
-  g.body = {
-      op("%before", "exp", {"%w"}),
-      record("t", {op("%a", "mul", {"%w", "%w"}),
-                   stop_recording("t", {op("%b", "exp", {"%w"})}),
-                   op("%c", "add", {"%a", "%b"}), op("%d", "mul", {"%before", "%w"})}),
-      gradient({"%gc"}, "t", "%c", {"%w"}),
-      gradient({"%gb"}, "t", "%b", {"%w"}),
-      gradient({"%gd"}, "t", "%d", {"%w"}),
-  };
-  const RunResult r = run(g);
+  const RunResult r = run(outside_and_stop_recording());
   ASSERT_FALSE(r.error) << r.error->message;
   ASSERT_EQ(r.gradients.size(), 3u);
   expect_data(*r.gradients[0].values[0], {4}, "only the recorded path a = w*w");
@@ -122,13 +97,7 @@ TEST(ReferenceEngine, StopRecordingAndOpsOutsideTheTapeAreConstants) {
 }
 
 TEST(ReferenceEngine, OutputGradientsAndUnconnectedZero) {
-  graph::Graph g;
-  g.inputs = {constant("%x", Shape{2}, {3, 4}), constant("%z", Shape{2}, {1, 1}),
-              constant("%og", Shape{2}, {1, 10})};
-  g.tapes = {tape("t")};
-  g.body = {record("t", {watch("t", {"%x", "%z"}), op("%y", "mul", {"%x", "%x"})}),
-            gradient({"%gx", "%gz"}, "t", "%y", {"%x", "%z"}, {}, "%og", graph::Unconnected::zero)};
-  const RunResult r = run(g);
+  const RunResult r = run(output_gradients_and_unconnected_zero());
   ASSERT_FALSE(r.error) << r.error->message;
   expect_data(*r.gradients[0].values[0], {6, 80}, "2 x og");
   ASSERT_TRUE(r.gradients[0].values[1]);  // R7: zeros, not None
@@ -136,17 +105,7 @@ TEST(ReferenceEngine, OutputGradientsAndUnconnectedZero) {
 }
 
 TEST(ReferenceEngine, ShapeErrorIsRaisedAtTheOpWithItsLocation) {
-  graph::Graph g;
-  g.inputs = {constant("%a", Shape{2, 3}, {1, 2, 3, 4, 5, 6}), constant("%b", Shape{4}, {1, 2, 3, 4})};
-  g.tapes = {tape("t")};
-  g.body = {
-      record("t",
-             {op("%c", "neg", {"%a"}, {}, at(2)), op("%d", "add", {"%a", "%b"}, {}, at(3, 7)),
-              op("%e", "neg", {"%d"}, {}, at(4))},
-             at(1)),
-      gradient({"%g"}, "t", "%e", {"%a"}, at(5)),
-  };
-  const RunResult r = run(g);
+  const RunResult r = run(shape_error_at_line_3());
   ASSERT_TRUE(r.error);
   EXPECT_EQ(r.error->kind, "shape");
   EXPECT_EQ(r.error->at.line, 3);
@@ -211,11 +170,7 @@ TEST(ReferenceEngine, MalformedGraphsAreErrorsNotExceptions) {
 }
 
 TEST(ReferenceEngine, F32GraphsGiveF32ValuesGradientsAndTangents) {
-  graph::Graph g;
-  g.inputs = {variable("%w", Shape{2}, {0.1, 0.3}, true, DType::f32)};
-  g.tapes = {tape("t")};
-  g.body = {record("t", {op("%y", "mul", {"%w", "%w"}), op("%s", "reduce_sum", {"%y"})}),
-            gradient({"%g"}, "t", "%s", {"%w"})};
+  const graph::Graph g = f32_square_sum();
   const RunResult r = run(g);
   ASSERT_FALSE(r.error) << r.error->message;
   const float w0 = 0.1f, w1 = 0.3f;
@@ -243,15 +198,7 @@ TEST(ReferenceEngine, ABadInputOverrideIsAnErrorNamingTheInput) {
 
 // y = x³ under t1, g = dy/dx under t2: d²y/dx² = 6x (R10).
 TEST(ReferenceEngine, SecondOrderThroughNestedRecordBlocks) {
-  graph::Graph g;
-  g.inputs = {variable("%x", Shape{}, {3})};
-  g.tapes = {tape("outer"), tape("inner")};
-  g.body = {
-      record("outer", {record("inner", {op("%x2", "mul", {"%x", "%x"}), op("%y", "mul", {"%x2", "%x"})}),
-                       gradient({"%dy"}, "inner", "%y", {"%x"})}),
-      gradient({"%d2y"}, "outer", "%dy", {"%x"}),
-  };
-  const RunResult r = run(g);
+  const RunResult r = run(cube_under_nested_tapes());
   ASSERT_FALSE(r.error) << r.error->message;
   expect_value(r, "%y", {27});
   expect_value(r, "%dy", {27});
@@ -259,34 +206,10 @@ TEST(ReferenceEngine, SecondOrderThroughNestedRecordBlocks) {
 }
 
 TEST(ReferenceEngine, GradientComputedOutsideTheOuterTapeHasNoSecondOrder) {
-  graph::Graph g;
-  g.inputs = {variable("%x", Shape{}, {3})};
-  g.tapes = {tape("outer"), tape("inner")};
-  g.body = {
-      record("outer", {record("inner", {op("%y", "mul", {"%x", "%x"})})}),
-      gradient({"%dy"}, "inner", "%y", {"%x"}),
-      gradient({"%d2y"}, "outer", "%dy", {"%x"}),
-  };
-  const RunResult r = run(g);
+  const RunResult r = run(gradient_outside_the_outer_tape());
   ASSERT_FALSE(r.error) << r.error->message;
   expect_value(r, "%dy", {6});
   EXPECT_FALSE(r.gradients[1].values[0]);
-}
-
-// r = cond(p, x*x, exp(z)); s = sum(r).
-graph::Graph cond_graph() {
-  graph::Graph g;
-  g.inputs = {constant("%p", Shape{}, {1}, DType::boolean), constant("%x", Shape{2}, {1, 2}),
-              constant("%z", Shape{2}, {0, 1})};
-  g.tapes = {tape("t")};
-  g.body = {
-      record("t", {watch("t", {"%x", "%z"}),
-                   cond({"%r", "%r2"}, "%p", {op("%a", "mul", {"%x", "%x"}), op("%a2", "neg", {"%x"})},
-                        {"%a", "%a2"}, {op("%b", "exp", {"%z"}), op("%b2", "neg", {"%z"})}, {"%b", "%b2"}),
-                   op("%s0", "add", {"%r", "%r2"}), op("%s", "reduce_sum", {"%s0"})}),
-      gradient({"%gx", "%gz"}, "t", "%s", {"%x", "%z"}),
-  };
-  return g;
 }
 
 TEST(ReferenceEngine, CondRecordsOnlyTheTakenBranch) {
@@ -319,22 +242,6 @@ TEST(ReferenceEngine, AnUntakenBranchThatWouldFailIsNotAnError) {
   expect_data(*r.gradients[0].values[0], {1, 3}, "d s / d x");
 }
 
-// x ← x·x while i < n (i += 1): x^(2^n), d/dx = 2^n x^(2^n - 1).
-graph::Graph squaring_loop(std::int64_t max_iterations = 1000) {
-  graph::Graph g;
-  g.inputs = {variable("%x", Shape{}, {1.5}), constant("%i0", Shape{}, {0}),
-              constant("%n", Shape{}, {3}), constant("%one", Shape{}, {1})};
-  g.tapes = {tape("t")};
-  g.body = {
-      record("t", {while_loop({"%xf", "%if"}, {"%x", "%i0"}, {"%xp", "%ip"},
-                              {op("%c", "less", {"%ip", "%n"})}, "%c",
-                              {op("%xn", "mul", {"%xp", "%xp"}), op("%in", "add", {"%ip", "%one"})},
-                              {"%xn", "%in"}, max_iterations, at(2))}),
-      gradient({"%gx"}, "t", "%xf", {"%x"}),
-  };
-  return g;
-}
-
 TEST(ReferenceEngine, WhileLoopRecordsEveryIteration) {
   const RunResult r = run(squaring_loop());
   ASSERT_FALSE(r.error) << r.error->message;
@@ -353,16 +260,7 @@ TEST(ReferenceEngine, WhileLoopBeyondMaxIterationsIsALimitError) {
 
 // Forward mode by double backward against the directional derivative worked by hand.
 TEST(ReferenceEngine, JvpByDoubleBackwardIsTheDirectionalDerivative) {
-  graph::Graph g;
-  g.inputs = {constant("%x", Shape{2}, {0.5, -1}), variable("%w", Shape{2}, {2, 3}),
-              constant("%c", Shape{2}, {7, 8})};
-  g.tapes = {tape("t")};
-  g.body = {
-      record("t", {op("%y", "mul", {"%x", "%w"}), op("%z", "exp", {"%y"}),
-                   op("%k", "neg", {"%c"}), op("%s", "reduce_sum", {"%z"})}),
-      gradient({"%gw"}, "t", "%s", {"%w"}),
-      op("%after", "neg", {"%s"}),
-  };
+  const graph::Graph g = forward_mode_chain();
   InputValues u;
   u["%x"] = Value{DType::f64, Shape{2}, {1, 2}};
   u["%w"] = Value{DType::f64, Shape{2}, {-1, 0.5}};

@@ -1,0 +1,799 @@
+// The libtorch adapter against the reference engine on hand-built graphs: every op of the table
+// (values and gradients, f32 and f64), TF's tape concepts as mapped onto torch (watching,
+// recording scopes, persistence, output_gradients, unconnected=zero, second order, cond and
+// while_loop, forward mode), errors as outcomes, and the semantic differences docs/libtorch.md
+// lists, each pinned to what libtorch 1.13 does.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "engine/core/errors.hpp"
+#include "engine/ops/op_table.hpp"
+#include "eut/engine_under_test.hpp"
+#include "eut/libtorch/libtorch_engine.hpp"
+#include "oracles/check_all.hpp"
+#include "tests/eut/ir_builder.hpp"
+#include "tests/eut/scenarios.hpp"
+#include "tests/support/tolerances.hpp"
+
+namespace tc::eut {
+namespace {
+
+using namespace tc::test::ir;         // NOLINT
+using namespace tc::test::scenarios;  // NOLINT
+
+RunResult run_torch(const graph::Graph& g, const InputValues& inputs = {}) {
+  return make_libtorch_engine()->run(g, inputs);
+}
+RunResult run_reference(const graph::Graph& g, const InputValues& inputs = {}) {
+  return make_reference_engine()->run(g, inputs);
+}
+
+bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+bool near(double a, double b, test::Tolerance tol) {
+  if (std::isnan(a) || std::isnan(b)) return std::isnan(a) && std::isnan(b);
+  if (std::isinf(a) || std::isinf(b)) return a == b;
+  return std::abs(a - b) <= tol.abs + tol.rel * std::max(std::abs(a), std::abs(b));
+}
+
+void expect_data(const Value& v, const std::vector<double>& expected, const std::string& what,
+                 test::Tolerance tol = test::kF64) {
+  ASSERT_EQ(v.data.size(), expected.size()) << what;
+  for (std::size_t i = 0; i < expected.size(); ++i)
+    EXPECT_TRUE(near(v.data[i], expected[i], tol)) << what << "[" << i << "] = " << v.data[i]
+                                                   << ", expected " << expected[i];
+}
+
+void expect_value(const RunResult& r, const std::string& name, const std::vector<double>& expected) {
+  ASSERT_TRUE(r.values.count(name)) << name << " not defined";
+  expect_data(r.values.at(name), expected, name);
+}
+
+void expect_same_value(const Value& torch, const Value& reference, const std::string& what,
+                       test::Tolerance tol) {
+  EXPECT_EQ(torch.dtype, reference.dtype) << what;
+  EXPECT_EQ(torch.shape, reference.shape) << what;
+  expect_data(torch, reference.data, what, tol);
+}
+
+// ----------------------------------------------------------------------------------------------
+// Every op of the table: y = op(inputs) under a tape, target sum(y²), gradient with respect to
+// every floating input (trainable variables, so both engines watch them without being told).
+// ----------------------------------------------------------------------------------------------
+
+// Ops whose gradient TF (and the reference) cuts but torch defines as zeros: floor, ceil and
+// round (derivatives.yaml: `self: zeros_like(grad)`). docs/libtorch.md, "None vs zero".
+const std::set<std::string>& zero_not_none_ops() {
+  static const std::set<std::string> ops = {"floor", "ceil", "round"};
+  return ops;
+}
+
+struct Operand {
+  DType dtype = DType::f64;
+  Shape shape;
+  std::vector<double> values;  // empty: drawn from the op's sampling Domain for this input
+};
+
+struct OpCase {
+  std::string op;
+  std::vector<Operand> operands;
+  OpAttrs attrs{};
+  std::string label;
+};
+
+// Values inside the input's Domain, at least its margin away from every listed point.
+std::vector<double> sample(const Domain& d, std::int64_t n, std::mt19937_64& rng) {
+  std::uniform_real_distribution<double> u(d.lo, d.hi);
+  std::vector<double> out;
+  while (static_cast<std::int64_t>(out.size()) < n) {
+    const double x = u(rng);
+    if (std::none_of(d.away_from.begin(), d.away_from.end(),
+                     [&](double p) { return std::abs(x - p) < d.margin; }))
+      out.push_back(x);
+  }
+  return out;
+}
+
+graph::Graph op_graph(const OpCase& c, DType floating, std::uint64_t seed) {
+  const OpDef& def = get_op(c.op);
+  std::mt19937_64 rng(seed);
+  graph::Graph g;
+  g.tapes = {tape("t")};
+  std::vector<std::string> operands, sources;
+  for (std::size_t i = 0; i < c.operands.size(); ++i) {
+    Operand o = c.operands[i];
+    if (is_floating(o.dtype)) o.dtype = floating;
+    if (o.values.empty()) o.values = sample(def.input(static_cast<int>(i)).domain, o.shape.numel(), rng);
+    const std::string name = "%x" + std::to_string(i);
+    if (is_floating(o.dtype)) {
+      g.inputs.push_back(variable(name, o.shape, o.values, /*trainable=*/true, o.dtype));
+      sources.push_back(name);
+    } else {
+      g.inputs.push_back(constant(name, o.shape, o.values, o.dtype));
+    }
+    operands.push_back(name);
+  }
+  graph::Block body = {op("%y", c.op, operands, c.attrs)};
+  const TensorSpec spec = [&] {
+    std::vector<TensorSpec> in;
+    for (const graph::Input& i : g.inputs) in.push_back({i.dtype, i.shape});
+    return def.infer(c.attrs, in.data(), static_cast<int>(in.size()));
+  }();
+  if (is_floating(spec.dtype)) {
+    body.push_back(op("%y2", "square", {"%y"}));
+    body.push_back(op("%s", "reduce_sum", {"%y2"}));
+  }
+  g.body = {record("t", body)};
+  if (is_floating(spec.dtype) && !sources.empty()) {
+    std::vector<std::string> results;
+    for (const std::string& s : sources) results.push_back("%g" + s.substr(2));
+    g.body.push_back(gradient(results, "t", "%s", sources));
+  }
+  return g;
+}
+
+// True if the op's infer() accepts these operands with the default attributes: such cases
+// need no hand-written attributes.
+bool accepts(const OpDef& op, const std::vector<Shape>& shapes) {
+  std::vector<TensorSpec> in;
+  for (const Shape& s : shapes) in.push_back({DType::f64, s});
+  try {
+    op.infer(OpAttrs{}, in.data(), static_cast<int>(in.size()));
+    return true;
+  } catch (const Error&) {
+    return false;
+  }
+}
+
+OpAttrs attrs_with(void (*set)(OpAttrs&)) {
+  OpAttrs a;
+  set(a);
+  return a;
+}
+
+std::vector<OpCase> op_cases() {
+  const Operand m23{DType::f64, Shape{2, 3}, {}};
+  const Operand v3{DType::f64, Shape{3}, {}};
+  std::vector<OpCase> cases;
+  for (const OpDef* op : op_table()) {
+    const auto n = static_cast<std::size_t>(op->arity < 0 ? 2 : op->arity);
+    if (accepts(*op, std::vector<Shape>(n, m23.shape)))
+      cases.push_back({op->name, std::vector<Operand>(n, m23), {}, "plain"});
+    if (n == 2 && accepts(*op, {m23.shape, v3.shape})) cases.push_back({op->name, {m23, v3}, {}, "broadcast"});
+  }
+  auto axes = [](std::vector<std::int64_t> a, bool keep) {
+    OpAttrs attrs;
+    attrs.axes = std::move(a);
+    attrs.keepdims = keep;
+    return attrs;
+  };
+  for (const char* r : {"reduce_sum", "reduce_mean", "reduce_max", "reduce_min", "reduce_prod", "logsumexp"}) {
+    cases.push_back({r, {m23}, axes({1}, false), "axis 1"});
+    cases.push_back({r, {m23}, axes({-2}, true), "axis -2 keepdims"});
+    cases.push_back({r, {Operand{DType::f64, Shape{2, 3, 2}, {}}}, axes({0, 2}, true), "axes 0,2 keepdims"});
+    cases.push_back({r, {Operand{DType::f64, Shape{2, 3, 2}, {}}}, axes({2, 0}, false), "axes 2,0"});
+  }
+  cases.push_back({"reduce_prod", {Operand{DType::f64, Shape{2, 3}, {0, 2, 3, 0, 0, 1.5}}}, axes({1}, false), "zeros"});
+  auto axis = [](std::int64_t a) {
+    OpAttrs attrs;
+    attrs.axis = a;
+    return attrs;
+  };
+  cases.push_back({"softmax", {m23}, axis(-1), "axis -1"});
+  cases.push_back({"log_softmax", {m23}, axis(1), "axis 1"});
+  cases.push_back({"argmax", {m23}, axis(1), "axis 1"});
+  cases.push_back({"argmin", {m23}, axis(-2), "axis -2"});
+  cases.push_back({"expand_dims", {m23}, axis(-1), "axis -1"});
+  cases.push_back({"concat", {m23, Operand{DType::f64, Shape{2, 1}, {}}, m23}, axis(1), "three, axis 1"});
+  cases.push_back({"matmul", {m23, Operand{DType::f64, Shape{3, 2}, {}}}, {}, "2-d"});
+  cases.push_back({"matmul", {Operand{DType::f64, Shape{2, 1, 2, 3}, {}}, Operand{DType::f64, Shape{3, 3, 2}, {}}}, {},
+                   "batch broadcast"});
+  cases.push_back({"transpose", {Operand{DType::f64, Shape{2, 3, 2}, {}}},
+                   attrs_with([](OpAttrs& a) { a.perm = {1, 2, 0}; }), "perm"});
+  cases.push_back({"reshape", {m23}, attrs_with([](OpAttrs& a) { a.shape = {3, -1}; }), "-1"});
+  cases.push_back({"broadcast_to", {Operand{DType::f64, Shape{2, 1}, {}}},
+                   attrs_with([](OpAttrs& a) { a.shape = {3, 2, 4}; }), "new axis"});
+  cases.push_back({"squeeze", {Operand{DType::f64, Shape{1, 3, 1}, {}}}, {}, "all"});
+  cases.push_back({"squeeze", {Operand{DType::f64, Shape{1, 3, 1}, {}}},
+                   attrs_with([](OpAttrs& a) { a.axes = {-1}; }), "axis -1"});
+  cases.push_back({"slice", {Operand{DType::f64, Shape{3, 4}, {}}},
+                   attrs_with([](OpAttrs& a) { a.begin = {1, 1}; a.size = {-1, 2}; }), "block"});
+  const Operand indices{DType::i32, Shape{2, 2}, {2, 0, 2, 1}};  // 2 twice: accumulates
+  cases.push_back({"gather", {m23, indices}, axis(1), "duplicates"});
+  cases.push_back({"gather", {m23, Operand{DType::i32, Shape{3}, {1, 1, 0}}}, axis(0), "axis 0"});
+  cases.push_back({"scatter_add", {Operand{DType::f64, Shape{2, 2, 2}, {}}, indices},
+                   attrs_with([](OpAttrs& a) { a.axis = 1; a.shape = {2, 4}; }), "duplicates"});
+  const Operand mask{DType::boolean, Shape{2, 3}, {1, 0, 0, 1, 1, 0}};
+  cases.push_back({"where", {mask, m23, m23}, {}, "plain"});
+  cases.push_back({"where", {Operand{DType::boolean, Shape{3}, {0, 1, 1}}, m23, v3}, {}, "broadcast"});
+  cases.push_back({"logical_and", {mask, Operand{DType::boolean, Shape{3}, {1, 1, 0}}}, {}, "broadcast"});
+  cases.push_back({"logical_or", {mask, Operand{DType::boolean, Shape{2, 3}, {0, 0, 1, 1, 0, 0}}}, {}, "plain"});
+  cases.push_back({"logical_not", {mask}, {}, "plain"});
+  cases.push_back({"equal", {Operand{DType::f64, Shape{3}, {1, 2, 3}}, Operand{DType::f64, Shape{3}, {1, 0, 3}}}, {},
+                   "some equal"});
+  cases.push_back({"clip_by_value", {Operand{DType::f64, Shape{5}, {-2, -0.25, 0.5, 1.25, 3}}},
+                   attrs_with([](OpAttrs& a) { a.lo = -0.5; a.hi = 1; }), "inside and out"});
+  cases.push_back({"leaky_relu", {m23}, attrs_with([](OpAttrs& a) { a.alpha = 0.3; }), "alpha 0.3"});
+  cases.push_back({"elu", {m23}, attrs_with([](OpAttrs& a) { a.alpha = 0.7; }), "alpha 0.7"});
+  for (DType to : {DType::f32, DType::f64, DType::i32, DType::boolean}) {
+    OpAttrs a;
+    a.dtype = to;
+    cases.push_back({"cast", {Operand{DType::f64, Shape{4}, {-2.7, -0.5, 0.25, 2.5}}}, a,
+                     "to " + std::string(dtype_name(to))});
+    cases.push_back({"cast", {Operand{DType::i32, Shape{3}, {-2, 0, 5}}}, a, "i32 to " + std::string(dtype_name(to))});
+  }
+  return cases;
+}
+
+TEST(LibtorchEngine, TheAdapterRunsEveryOpOfTheTable) {
+  EXPECT_TRUE(libtorch_unsupported_ops().empty()) << libtorch_unsupported_ops().front().first;
+  std::set<std::string> covered;
+  for (const OpCase& c : op_cases()) covered.insert(c.op);
+  for (const OpDef* op : op_table()) EXPECT_TRUE(covered.count(op->name)) << op->name << " has no case here";
+}
+
+TEST(LibtorchEngine, EveryOpAgreesWithTheReferenceInValueAndGradient) {
+  std::uint64_t seed = 1;
+  for (const OpCase& c : op_cases()) {
+    const OpDef& op = get_op(c.op);
+    for (DType floating : {DType::f64, DType::f32}) {
+      const std::string what = c.op + " (" + c.label + ", " + std::string(dtype_name(floating)) + ")";
+      SCOPED_TRACE(what);
+      const graph::Graph g = op_graph(c, floating, ++seed);
+      const RunResult ref = run_reference(g);
+      const RunResult torch = run_torch(g);
+      ASSERT_FALSE(ref.error) << ref.error->message;
+      ASSERT_FALSE(torch.error) << torch.error->message;
+      test::Tolerance tol = test::tolerance_for(floating);
+      tol.rel *= op.tolerance_factor;
+      for (const auto& [name, v] : ref.values) {
+        ASSERT_TRUE(torch.values.count(name)) << name;
+        expect_same_value(torch.values.at(name), v, name, tol);
+      }
+      ASSERT_EQ(torch.gradients.size(), ref.gradients.size());
+      for (std::size_t k = 0; k < (ref.gradients.empty() ? 0 : ref.gradients[0].values.size()); ++k) {
+        const auto& r = ref.gradients[0].values[k];
+        const auto& t = torch.gradients[0].values[k];
+        if (r) {
+          ASSERT_TRUE(t) << "source " << k << ": torch None where the reference has a value ("
+                         << torch.gradients[0].why_none[k] << ")";
+          expect_same_value(*t, *r, "gradient " + std::to_string(k), tol);
+        } else if (zero_not_none_ops().count(c.op)) {
+          ASSERT_TRUE(t) << "torch's " << c.op << " has a zero gradient, not None";
+          EXPECT_TRUE(std::all_of(t->data.begin(), t->data.end(), [](double x) { return x == 0; }));
+        } else {
+          EXPECT_FALSE(t) << "source " << k << ": torch has a value where the reference has None";
+        }
+      }
+    }
+  }
+}
+
+// ----------------------------------------------------------------------------------------------
+// TF's tape concepts on torch
+// ----------------------------------------------------------------------------------------------
+
+TEST(LibtorchEngine, TrainableVariableIsALeafThatRequiresGrad) {
+  const RunResult r = run_torch(weighted_sum());
+  ASSERT_FALSE(r.error) << r.error->message;
+  expect_value(r, "%p", {4, 10, 18});
+  expect_value(r, "%loss", {32});
+  expect_value(r, "%gw", {4, 5, 6});
+  ASSERT_EQ(r.gradients.size(), 1u);
+  EXPECT_FALSE(r.gradients[0].values[1]);  // the constant x was never watched: None
+  EXPECT_TRUE(contains(r.gradients[0].why_none[1], "does not require grad")) << r.gradients[0].why_none[1];
+  EXPECT_FALSE(r.values.count("%gx"));
+}
+
+TEST(LibtorchEngine, NonTrainableVariableNeedsWatch) {
+  graph::Graph g = non_trainable_square();
+  EXPECT_FALSE(run_torch(g).gradients.at(0).values[0]);
+  g.body.insert(g.body.begin(), watch("t", {"%w"}));
+  const RunResult r = run_torch(g);
+  ASSERT_FALSE(r.error) << r.error->message;
+  expect_value(r, "%g1", {6, -2});
+}
+
+// Difference: torch has no per-tape watch set. A trainable variable requires grad for every
+// tape, so watch_accessed_variables=false does not make its gradient None.
+TEST(LibtorchEngine, WatchAccessedVariablesFalseHasNoTorchEquivalent) {
+  const graph::Graph g = weighted_sum(false, /*watch_accessed_variables=*/false);
+  EXPECT_FALSE(run_reference(g).gradients.at(0).values[0]);
+  const RunResult r = run_torch(g);
+  ASSERT_FALSE(r.error) << r.error->message;
+  expect_value(r, "%gw", {4, 5, 6});
+}
+
+TEST(LibtorchEngine, OpsOutsideRecordingAndUnderStopRecordingAreConstants) {
+  const RunResult r = run_torch(outside_and_stop_recording());
+  ASSERT_FALSE(r.error) << r.error->message;
+  ASSERT_EQ(r.gradients.size(), 3u);
+  expect_data(*r.gradients[0].values[0], {4}, "only the recorded path a = w*w");
+  EXPECT_FALSE(r.gradients[1].values[0]);  // b: computed under no_grad
+  expect_data(*r.gradients[2].values[0], {std::exp(2.0)}, "before is a constant");
+}
+
+// Difference: stop_recording is torch.no_grad(), which pauses every tape; in TF an outer tape
+// keeps recording while the inner one is paused.
+TEST(LibtorchEngine, StopRecordingPausesEveryTape) {
+  graph::Graph g;
+  g.inputs = {variable("%w", Shape{}, {2})};
+  g.tapes = {tape("outer"), tape("inner")};
+  g.body = {record("outer", {record("inner", {stop_recording("inner", {op("%b", "exp", {"%w"})})})}),
+            gradient({"%gb"}, "outer", "%b", {"%w"})};
+  ASSERT_TRUE(run_reference(g).gradients.at(0).values[0]);
+  const RunResult r = run_torch(g);
+  ASSERT_FALSE(r.error) << r.error->message;
+  EXPECT_FALSE(r.gradients.at(0).values[0]);
+}
+
+// Difference: torch has one autograd graph. An op recorded by any tape is on it, so a tape
+// sees paths it did not record itself.
+TEST(LibtorchEngine, EveryTapeSeesOpsAnyTapeRecorded) {
+  graph::Graph g;
+  g.inputs = {variable("%w", Shape{}, {2})};
+  g.tapes = {tape("t1"), tape("t2")};
+  g.body = {record("t1", {op("%y", "exp", {"%w"})}), record("t2", {op("%z", "mul", {"%y", "%w"})}),
+            gradient({"%g"}, "t2", "%z", {"%w"})};
+  expect_value(run_reference(g), "%g", {std::exp(2.0)});  // t2 recorded only z = y * w: y
+  expect_value(run_torch(g), "%g", {3 * std::exp(2.0)});  // d(w e^w)/dw = (1 + w) e^w
+}
+
+TEST(LibtorchEngine, OutputGradientsAndUnconnectedZero) {
+  const RunResult r = run_torch(output_gradients_and_unconnected_zero());
+  ASSERT_FALSE(r.error) << r.error->message;
+  expect_value(r, "%gx", {6, 80});
+  expect_value(r, "%gz", {0, 0});  // R7: zeros, not None
+}
+
+TEST(LibtorchEngine, GradientOfAWatchedSourceWithRespectToItselfIsOnes) {
+  graph::Graph g;
+  g.inputs = {constant("%x", Shape{2, 2}, {1, 2, 3, 4})};
+  g.tapes = {tape("t")};
+  g.body = {record("t", {watch("t", {"%x"})}), gradient({"%g", "%g2"}, "t", "%x", {"%x", "%x"})};
+  const RunResult r = run_torch(g);
+  ASSERT_FALSE(r.error) << r.error->message;
+  expect_value(r, "%g", {1, 1, 1, 1});
+  expect_value(r, "%g2", {1, 1, 1, 1});
+}
+
+TEST(LibtorchEngine, IntegerOutputsCarryNoGradient) {
+  graph::Graph g;
+  g.inputs = {variable("%x", Shape{3}, {0.5, 2.5, -1})};
+  g.tapes = {tape("t")};
+  OpAttrs to_i32;
+  to_i32.dtype = DType::i32;
+  OpAttrs to_f64;
+  to_f64.dtype = DType::f64;
+  g.body = {record("t", {op("%i", "cast", {"%x"}, to_i32), op("%back", "cast", {"%i"}, to_f64),
+                         op("%k", "argmax", {"%x"}), op("%s", "reduce_sum", {"%back"})}),
+            gradient({"%gs", "%gi"}, "t", "%s", {"%x", "%i"})};
+  const RunResult r = run_torch(g);
+  ASSERT_FALSE(r.error) << r.error->message;
+  expect_value(r, "%i", {0, 2, -1});
+  EXPECT_EQ(r.values.at("%i").dtype, DType::i32);
+  expect_value(r, "%k", {1});
+  EXPECT_EQ(r.values.at("%k").dtype, DType::i32);
+  EXPECT_FALSE(r.gradients[0].values[0]);  // the path goes through i32: cut (R3)
+  EXPECT_FALSE(r.gradients[0].values[1]);  // an i32 source
+}
+
+// Torch's analogue of R9: a non-persistent tape's gradient() frees the graph's saved tensors
+// (retain_graph=false); a second call through an op that saved some is an error.
+TEST(LibtorchEngine, SecondGradientOnANonPersistentTapeFailsWhereTorchFreedTheGraph) {
+  graph::Graph g = weighted_sum();
+  g.body.push_back(gradient({"%again"}, "t", "%loss", {"%w"}, at(9, 3)));
+  const RunResult r = run_torch(g);
+  ASSERT_TRUE(r.error);
+  EXPECT_EQ(r.error->at.line, 9);
+  EXPECT_TRUE(contains(r.error->message, "backward through the graph a second time")) << r.error->message;
+  ASSERT_EQ(r.gradients.size(), 1u);
+  expect_value(r, "%gw", {4, 5, 6});
+}
+
+// Difference: where no op on the path saved a tensor, torch has nothing to free and the second
+// call succeeds; TF raises for any second call (R9).
+TEST(LibtorchEngine, SecondGradientThroughOpsThatSaveNothingSucceeds) {
+  graph::Graph g;
+  g.inputs = {variable("%w", Shape{2}, {1, 2})};
+  g.tapes = {tape("t")};
+  g.body = {record("t", {op("%s", "reduce_sum", {"%w"})}), gradient({"%g1"}, "t", "%s", {"%w"}),
+            gradient({"%g2"}, "t", "%s", {"%w"})};
+  EXPECT_EQ(run_reference(g).error->kind, "tape");
+  const RunResult r = run_torch(g);
+  ASSERT_FALSE(r.error) << r.error->message;
+  expect_value(r, "%g2", {1, 1});
+}
+
+TEST(LibtorchEngine, PersistentTapeGivesIdenticalRepeatedGradients) {
+  graph::Graph g = weighted_sum(/*persistent=*/true);
+  g.body.push_back(gradient({"%gw2", "%gx2"}, "t", "%loss", {"%w", "%x"}));
+  const RunResult r = run_torch(g);
+  ASSERT_FALSE(r.error) << r.error->message;
+  ASSERT_EQ(r.gradients.size(), 2u);
+  EXPECT_EQ(r.gradients[0].values[0]->data, r.gradients[1].values[0]->data);
+  EXPECT_FALSE(r.gradients[1].values[1]);
+}
+
+// y = x³ under inner, dy = 3x² while outer records (create_graph), d²y = 6x (R10).
+TEST(LibtorchEngine, SecondOrderThroughCreateGraph) {
+  const RunResult r = run_torch(cube_under_nested_tapes());
+  ASSERT_FALSE(r.error) << r.error->message;
+  expect_value(r, "%dy", {27});
+  expect_value(r, "%d2y", {18});
+}
+
+TEST(LibtorchEngine, GradientTakenWhileNoTapeRecordsHasNoSecondOrder) {
+  const RunResult r = run_torch(gradient_outside_the_outer_tape());
+  ASSERT_FALSE(r.error) << r.error->message;
+  expect_value(r, "%dy", {6});
+  EXPECT_FALSE(r.gradients[1].values[0]);
+}
+
+// The second derivative of a linear function is None in both: torch's first gradient is a
+// constant (no grad_fn) even under create_graph.
+TEST(LibtorchEngine, SecondDerivativeOfALinearFunctionIsNone) {
+  graph::Graph g;
+  g.inputs = {variable("%x", Shape{2}, {3, 4}), constant("%c", Shape{2}, {2, 5})};
+  g.tapes = {tape("outer"), tape("inner")};
+  g.body = {record("outer", {record("inner", {op("%y", "mul", {"%x", "%c"})}),
+                             gradient({"%dy"}, "inner", "%y", {"%x"})}),
+            gradient({"%d2y"}, "outer", "%dy", {"%x"})};
+  const RunResult ref = run_reference(g), torch = run_torch(g);
+  ASSERT_FALSE(torch.error) << torch.error->message;
+  expect_value(torch, "%dy", {2, 5});
+  EXPECT_FALSE(ref.gradients.at(1).values[0]);
+  EXPECT_FALSE(torch.gradients.at(1).values[0]);
+}
+
+TEST(LibtorchEngine, CondRunsOnlyTheTakenBranch) {
+  RunResult r = run_torch(cond_graph());
+  ASSERT_FALSE(r.error) << r.error->message;
+  expect_value(r, "%r", {1, 4});
+  EXPECT_FALSE(r.values.count("%b"));
+  expect_value(r, "%gx", {1, 3});
+  EXPECT_FALSE(r.gradients[0].values[1]);
+
+  r = run_torch(cond_graph(), {{"%p", Value{DType::boolean, Shape{}, {0}}}});
+  ASSERT_FALSE(r.error) << r.error->message;
+  EXPECT_FALSE(r.gradients[0].values[0]);
+  expect_value(r, "%gz", {0, std::exp(1.0) - 1});
+}
+
+TEST(LibtorchEngine, WhileLoopRecordsEveryIteration) {
+  const RunResult r = run_torch(squaring_loop());
+  ASSERT_FALSE(r.error) << r.error->message;
+  expect_value(r, "%xf", {std::pow(1.5, 8)});
+  expect_value(r, "%if", {3});
+  expect_value(r, "%gx", {8 * std::pow(1.5, 7)});
+}
+
+TEST(LibtorchEngine, WhileLoopBeyondMaxIterationsIsALimitError) {
+  const RunResult r = run_torch(squaring_loop(2));
+  ASSERT_TRUE(r.error);
+  EXPECT_EQ(r.error->kind, "limit");
+  EXPECT_EQ(r.error->at.line, 2);
+}
+
+// ----------------------------------------------------------------------------------------------
+// Forward mode: torch's dual tensors
+// ----------------------------------------------------------------------------------------------
+
+TEST(LibtorchEngine, JvpIsTheDirectionalDerivative) {
+  const graph::Graph g = forward_mode_chain();
+  InputValues u;
+  u["%x"] = Value{DType::f64, Shape{2}, {1, 2}};
+  u["%w"] = Value{DType::f64, Shape{2}, {-1, 0.5}};
+  const auto torch = make_libtorch_engine()->jvp(g, {}, u);
+  const auto ref = make_reference_engine()->jvp(g, {}, u);
+  ASSERT_TRUE(torch);
+  ASSERT_TRUE(ref);
+  EXPECT_FALSE(torch->count("%after"));  // defined after the first Gradient statement
+  for (const auto& [name, v] : *ref) {
+    ASSERT_TRUE(torch->count(name)) << name;
+    expect_same_value(torch->at(name), v, "tangent of " + name, test::kF64);
+  }
+  expect_data(torch->at("%cut"), {0, 0}, "stop_gradient = detach(): no tangent");
+  expect_data(torch->at("%k"), {0, 0}, "independent of the tangents");
+}
+
+TEST(LibtorchEngine, JvpThroughCondAndWhile) {
+  const auto t = make_libtorch_engine()->jvp(squaring_loop(), {}, {{"%x", Value{DType::f64, Shape{}, {0.25}}}});
+  ASSERT_TRUE(t);
+  expect_data(t->at("%xf"), {0.25 * 8 * std::pow(1.5, 7)}, "d xf");
+  expect_data(t->at("%if"), {0}, "d i (a counter that does not depend on x)");
+  const auto c = make_libtorch_engine()->jvp(cond_graph(), {{"%p", Value{DType::boolean, Shape{}, {0}}}},
+                                             {{"%z", Value{DType::f64, Shape{2}, {1, -1}}}});
+  ASSERT_TRUE(c);
+  expect_data(c->at("%r"), {1, -std::exp(1.0)}, "d exp(z)");
+}
+
+TEST(LibtorchEngine, F32GraphsGiveF32ValuesGradientsAndTangents) {
+  const graph::Graph g = f32_square_sum();
+  const RunResult r = run_torch(g);
+  ASSERT_FALSE(r.error) << r.error->message;
+  const float w0 = 0.1f, w1 = 0.3f;
+  EXPECT_EQ(r.values.at("%y").dtype, DType::f32);
+  EXPECT_EQ(r.values.at("%y").data, (std::vector<double>{float(w0 * w0), float(w1 * w1)}));
+  EXPECT_EQ(r.gradients[0].values[0]->dtype, DType::f32);
+  EXPECT_EQ(r.gradients[0].values[0]->data, (std::vector<double>{float(2 * w0), float(2 * w1)}));
+  const auto t = make_libtorch_engine()->jvp(g, {}, {{"%w", Value{DType::f32, Shape{2}, {1, 1}}}});
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->at("%s").dtype, DType::f32);
+  EXPECT_NEAR(t->at("%s").data[0], 2 * (w0 + w1), 1e-6);
+}
+
+// ----------------------------------------------------------------------------------------------
+// Errors are outcomes
+// ----------------------------------------------------------------------------------------------
+
+TEST(LibtorchEngine, TorchShapeErrorIsRaisedAtTheOpWithItsLocation) {
+  const RunResult r = run_torch(shape_error_at_line_3());
+  ASSERT_TRUE(r.error);
+  EXPECT_EQ(r.error->kind, "shape");
+  EXPECT_EQ(r.error->at.line, 3);
+  EXPECT_EQ(r.error->at.column, 7);
+  EXPECT_TRUE(contains(r.error->message, "must match the size")) << r.error->message;
+  expect_value(r, "%c", {-1, -2, -3, -4, -5, -6});
+  EXPECT_FALSE(r.values.count("%d"));
+}
+
+TEST(LibtorchEngine, TorchIndexErrorIsAnOutcome) {
+  graph::Graph g;
+  g.inputs = {variable("%p", Shape{3}, {1, 2, 3}), constant("%i", Shape{2}, {0, 7}, DType::i32)};
+  g.tapes = {tape("t")};
+  OpAttrs a;
+  g.body = {record("t", {op("%y", "gather", {"%p", "%i"}, a, at(4))})};
+  const RunResult r = run_torch(g);
+  ASSERT_TRUE(r.error);
+  EXPECT_EQ(r.error->at.line, 4);
+  EXPECT_TRUE(contains(r.error->message, "out of range")) << r.error->message;
+}
+
+TEST(LibtorchEngine, UsingANoneGradientIsAnError) {
+  graph::Graph g = weighted_sum();
+  g.body.push_back(op("%h", "mul", {"%gx", "%gw"}, {}, at(7)));
+  const RunResult r = run_torch(g);
+  ASSERT_TRUE(r.error);
+  EXPECT_EQ(r.error->at.line, 7);
+  EXPECT_EQ(r.error->message.rfind("%gx is None (", 0), 0u) << r.error->message;
+}
+
+TEST(LibtorchEngine, MalformedGraphsAreErrorsNotExceptions) {
+  graph::Graph g;
+  g.inputs = {constant("%x", Shape{}, {1})};
+  g.tapes = {tape("t")};
+  for (const graph::Statement& s :
+       {op("%y", "no_such_op", {"%x"}, {}, at(1)), op("%y", "neg", {"%undefined"}, {}, at(1)),
+        op("%y", "add", {"%x"}, {}, at(1)), record("nope", {}, at(1)), gradient({"%a", "%b"}, "t", "%x", {"%x"}, at(1)),
+        cond({"%r"}, "%x", {}, {"%x"}, {}, {"%x", "%x"}, at(1))}) {
+    g.body = {s};
+    RunResult r;
+    ASSERT_NO_THROW(r = run_torch(g));
+    ASSERT_TRUE(r.error);
+    EXPECT_EQ(r.error->at.line, 1) << r.error->message;
+    EXPECT_FALSE(r.error->message.empty());
+  }
+}
+
+// ----------------------------------------------------------------------------------------------
+// Differences at kinks and thresholds (docs/libtorch.md): what torch 1.13 computes
+// ----------------------------------------------------------------------------------------------
+
+// d/d(a, b) of sum(op(a, b)) on both engines, a and b trainable.
+std::pair<Value, Value> gradients_of(EngineUnderTest& e, const std::string& op_name, std::vector<double> a,
+                                     std::vector<double> b, OpAttrs attrs = {}) {
+  graph::Graph g;
+  const Shape s{static_cast<std::int64_t>(a.size())};
+  g.inputs = {variable("%a", s, std::move(a)), variable("%b", s, std::move(b))};
+  g.tapes = {tape("t")};
+  g.body = {record("t", {op("%y", op_name, {"%a", "%b"}, attrs), op("%s", "reduce_sum", {"%y"})}),
+            gradient({"%ga", "%gb"}, "t", "%s", {"%a", "%b"})};
+  const RunResult r = e.run(g, {});
+  if (r.error) ADD_FAILURE() << r.error->message;
+  return {r.values.at("%ga"), r.values.at("%gb")};
+}
+
+TEST(LibtorchEngine, MaximumAndMinimumSplitATieEvenly) {
+  const auto torch = make_libtorch_engine();
+  const auto ref = make_reference_engine();
+  for (const char* op : {"maximum", "minimum"}) {
+    const auto [ta, tb] = gradients_of(*torch, op, {1, 2}, {1, 3});
+    expect_data(ta, {0.5, op == std::string("maximum") ? 0.0 : 1.0}, std::string(op) + " torch da");
+    expect_data(tb, {0.5, op == std::string("maximum") ? 1.0 : 0.0}, std::string(op) + " torch db");
+    const auto [ra, rb] = gradients_of(*ref, op, {1, 2}, {1, 3});
+    EXPECT_EQ(ra.data[0], 1);  // TF: the whole gradient to the first operand
+    EXPECT_EQ(rb.data[0], 0);
+  }
+}
+
+// d/db a^b = a^b ln a: NaN for a < 0 in torch; TF's _PowGrad takes 0 where a <= 0.
+TEST(LibtorchEngine, PowExponentGradientAtANegativeBaseIsNaN) {
+  const auto [ta, tb] = gradients_of(*make_libtorch_engine(), "pow", {-2, 0}, {2, 2});
+  expect_data(ta, {-4, 0}, "d/da");
+  EXPECT_TRUE(std::isnan(tb.data[0]));
+  EXPECT_EQ(tb.data[1], 0);
+  const auto [ra, rb] = gradients_of(*make_reference_engine(), "pow", {-2, 0}, {2, 2});
+  EXPECT_EQ(rb.data[0], 0);
+}
+
+// y = op(x) for one unary op on x, and dy/dx (summed target), on an engine.
+std::pair<Value, Value> unary(EngineUnderTest& e, const std::string& op_name, std::vector<double> x,
+                              OpAttrs attrs = {}) {
+  graph::Graph g;
+  const Shape shape{static_cast<std::int64_t>(x.size())};
+  g.inputs = {variable("%x", shape, std::move(x))};
+  g.tapes = {tape("t")};
+  g.body = {record("t", {op("%y", op_name, {"%x"}, attrs), op("%s", "reduce_sum", {"%y"})}),
+            gradient({"%g"}, "t", "%s", {"%x"}, {}, std::nullopt, graph::Unconnected::none)};
+  const RunResult r = e.run(g, {});
+  if (r.error) ADD_FAILURE() << r.error->message;
+  const auto& gv = r.gradients.at(0).values[0];
+  return {r.values.at("%y"), gv ? *gv : Value{DType::f64, Shape{}, {std::numeric_limits<double>::quiet_NaN()}}};
+}
+
+TEST(LibtorchEngine, KinksWhereTorchAndTheReferenceAgree) {
+  auto torch = make_libtorch_engine();
+  expect_data(unary(*torch, "relu", {0, 1}).second, {0, 1}, "relu'(0) = 0");
+  expect_data(unary(*torch, "abs", {0, -1}).second, {0, -1}, "abs'(0) = 0");
+  expect_data(unary(*torch, "sign", {0, -1, 2}).second, {0, 0, 0}, "sign' = 0, a value (R5)");
+  OpAttrs slope;
+  slope.alpha = 0.2;
+  expect_data(unary(*torch, "leaky_relu", {0, 1}, slope).second, {0.2, 1}, "leaky_relu'(0) = alpha");
+  OpAttrs clip;
+  clip.lo = 0;
+  clip.hi = 1;
+  expect_data(unary(*torch, "clip_by_value", {0, 1, 2}, clip).second, {1, 1, 0}, "inclusive bounds");
+  OpAttrs all;
+  expect_data(unary(*torch, "reduce_max", {3, 1, 3}, all).second, {0.5, 0, 0.5}, "amax splits ties");
+}
+
+TEST(LibtorchEngine, KinksAndThresholdsWhereTorchDiffers) {
+  auto torch = make_libtorch_engine();
+  auto ref = make_reference_engine();
+  OpAttrs alpha;
+  alpha.alpha = 0.5;
+  // elu'(0): torch takes the left derivative alpha·e⁰ (x <= 0 branch), the reference 1.
+  expect_data(unary(*torch, "elu", {0}, alpha).second, {0.5}, "torch elu'(0)");
+  expect_data(unary(*ref, "elu", {0}, alpha).second, {1}, "reference elu'(0)");
+  // softplus(x) is exactly x above torch's threshold 20, with derivative exactly 1.
+  const auto [y, dy] = unary(*torch, "softplus", {21});
+  EXPECT_EQ(y.data[0], 21);
+  EXPECT_EQ(dy.data[0], 1);
+  const auto [ry, rdy] = unary(*ref, "softplus", {21});
+  EXPECT_GT(ry.data[0], 21);
+  EXPECT_LT(rdy.data[0], 1);
+  // clamp passes NaN and gives it derivative 0 (its mask lo <= x <= hi is false); the
+  // reference gives NaN the gradient g.
+  OpAttrs clip;
+  clip.lo = 0;
+  clip.hi = 1;
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const auto [cy, cdy] = unary(*torch, "clip_by_value", {nan}, clip);
+  EXPECT_TRUE(std::isnan(cy.data[0]));
+  EXPECT_EQ(cdy.data[0], 0);
+  EXPECT_EQ(unary(*ref, "clip_by_value", {nan}, clip).second.data[0], 1);
+  // floor: zeros in torch, None in the reference (unary() reads None as NaN).
+  EXPECT_EQ(unary(*torch, "floor", {0.5}).second.data[0], 0);
+  EXPECT_TRUE(std::isnan(unary(*ref, "floor", {0.5}).second.data[0]));
+}
+
+TEST(LibtorchEngine, CastToI32TruncatesButDoesNotSaturate) {
+  graph::Graph g;
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  g.inputs = {constant("%x", Shape{4}, {-2.7, 2.7, 3e9, nan})};
+  OpAttrs to_i32;
+  to_i32.dtype = DType::i32;
+  g.body = {op("%i", "cast", {"%x"}, to_i32)};
+  const RunResult torch = run_torch(g), ref = run_reference(g);
+  ASSERT_FALSE(torch.error) << torch.error->message;
+  expect_value(torch, "%i", {-2, 2, -2147483648.0, -2147483648.0});  // x86's cvttsd2si
+  expect_value(ref, "%i", {-2, 2, 2147483647.0, 0});                 // TF: saturate, NaN -> 0
+}
+
+// ----------------------------------------------------------------------------------------------
+// Torch findings (docs/libtorch.md, "Findings"): each pinned to what libtorch 1.13.1 does
+// ----------------------------------------------------------------------------------------------
+
+namespace findings {
+
+// prod(x) at x = (2, 3, 0, 0): dP/dx = (0, 0, 0, 0) and d/dx (dP/dx_4) = (0, 0, 6, 0).
+graph::Graph prod_second_derivative() {
+  graph::Graph g;
+  g.inputs = {variable("%x", Shape{4}, {2, 3, 0, 0})};
+  g.tapes = {tape("outer"), tape("inner")};
+  OpAttrs last;
+  last.begin = {3};
+  last.size = {1};
+  g.body = {record("outer", {record("inner", {op("%p", "reduce_prod", {"%x"})}),
+                             gradient({"%g"}, "inner", "%p", {"%x"}), op("%g4", "slice", {"%g"}, last),
+                             op("%s", "reduce_sum", {"%g4"})}),
+            gradient({"%h"}, "outer", "%s", {"%x"})};
+  return g;
+}
+
+// pytorch/pytorch#106789 (fixed after 1.13): with two or more zeros, prod's gradient is computed
+// without a graph, so the second derivative is None although H[2][3] = x_0·x_1 = 6. The
+// second-order oracle (Hessian-vector products against finite differences of the engine's own
+// gradient) calls it a mismatch on torch and agrees with the reference.
+TEST(LibtorchFindings, ProdSecondDerivativeWithTwoZerosIsNone) {
+  const RunResult ref = run_reference(prod_second_derivative());
+  const RunResult torch = run_torch(prod_second_derivative());
+  ASSERT_FALSE(ref.error) << ref.error->message;
+  ASSERT_FALSE(torch.error) << torch.error->message;
+  expect_value(ref, "%g", {0, 0, 0, 0});
+  expect_value(torch, "%g", {0, 0, 0, 0});
+  expect_value(ref, "%h", {0, 0, 6, 0});
+  EXPECT_FALSE(torch.gradients.at(1).values[0]);
+  EXPECT_TRUE(contains(torch.gradients[1].why_none[0], "target does not require grad"));
+
+  graph::Graph first_order;
+  first_order.inputs = {variable("%x", Shape{4}, {2, 3, 0, 0})};
+  first_order.tapes = {tape("t")};
+  first_order.body = {record("t", {op("%p", "reduce_prod", {"%x"})}), gradient({"%g"}, "t", "%p", {"%x"})};
+  auto verdict_of = [&](EngineUnderTest& engine) {
+    oracles::CheckOptions options;
+    options.seed = 7;
+    for (const oracles::Finding& f : oracles::check_graph(first_order, engine, options).findings)
+      if (f.oracle == "second_order") return f.outcome;
+    return oracles::Outcome::inconclusive;
+  };
+  EXPECT_EQ(verdict_of(*make_libtorch_engine()), oracles::Outcome::mismatch);
+  EXPECT_EQ(verdict_of(*make_reference_engine()), oracles::Outcome::agree);
+}
+
+// pytorch/pytorch#89034: abs's second derivative comes back from autograd.grad as a ZeroTensor
+// (at::_efficientzerotensor), zeros with no allocated storage; reading its data throws in C++
+// and .numpy() returns uninitialised memory in Python. The adapter reads it as the zeros it
+// stands for (the reference: None, a constant mask; docs/libtorch.md).
+TEST(LibtorchFindings, AbsSecondDerivativeIsAZeroTensorReadAsZeros) {
+  graph::Graph g;
+  g.inputs = {variable("%x", Shape{2}, {1.5, -2})};
+  g.tapes = {tape("outer"), tape("inner")};
+  g.body = {record("outer", {record("inner", {op("%y", "abs", {"%x"}), op("%s", "reduce_sum", {"%y"})}),
+                             gradient({"%g"}, "inner", "%s", {"%x"}), op("%gs", "reduce_sum", {"%g"})}),
+            gradient({"%h"}, "outer", "%gs", {"%x"})};
+  const RunResult torch = run_torch(g);
+  ASSERT_FALSE(torch.error) << torch.error->message;
+  expect_value(torch, "%g", {1, -1});
+  expect_value(torch, "%h", {0, 0});
+  EXPECT_FALSE(run_reference(g).gradients.at(1).values[0]);
+}
+
+// pytorch/pytorch#11390: a view made under no_grad of a tensor that requires grad reports
+// requires_grad=True, but it is a ghost: ops on it get no edge to it. Taken as a gradient()
+// target, torch raises although requires_grad says yes; as a source it is None even when
+// watched (requires_grad_ changes nothing); an op result computed from it "requires grad".
+TEST(LibtorchFindings, ViewMadeUnderNoGradIsAGhost) {
+  graph::Graph g;
+  g.inputs = {variable("%x", Shape{3}, {0.5, 1, 2})};
+  g.tapes = {tape("t", /*persistent=*/true)};
+  OpAttrs same;
+  same.shape = {3};
+  g.body = {op("%v", "reshape", {"%x"}, same),
+            record("t", {watch("t", {"%v"}), op("%y", "sin", {"%v"}), op("%s", "reduce_sum", {"%y"})}),
+            gradient({"%gv", "%gy"}, "t", "%s", {"%v", "%y"}), gradient({"%gx"}, "t", "%v", {"%x"}, at(5))};
+  const RunResult ref = run_reference(g);
+  ASSERT_FALSE(ref.error) << ref.error->message;
+  expect_data(*ref.gradients[0].values[0], {std::cos(0.5), std::cos(1.0), std::cos(2.0)}, "reference d s/d v");
+  const RunResult torch = run_torch(g);
+  ASSERT_EQ(torch.gradients.size(), 1u);
+  EXPECT_FALSE(torch.gradients[0].values[0]);  // watched, yet no gradient reaches v
+  ASSERT_TRUE(torch.gradients[0].values[1]);   // y = sin(v) is connected to the target
+  ASSERT_TRUE(torch.error);
+  EXPECT_EQ(torch.error->at.line, 5);
+  EXPECT_TRUE(contains(torch.error->message, "does not require grad and does not have a grad_fn"))
+      << torch.error->message;
+}
+
+}  // namespace findings
+
+}  // namespace
+}  // namespace tc::eut

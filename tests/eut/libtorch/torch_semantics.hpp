@@ -1,0 +1,36 @@
+// PyTorch's semantics as rewrites of a graph: each rewrite makes the reference engine (TF
+// GradientTape semantics) compute what libtorch computes for one documented difference
+// (docs/libtorch.md, "Semantics table"). torch(g) ≈ reference(rewrite(g)) is then checkable,
+// and a disagreement between the engines is explained by the rewrites that remove it. A draft
+// of the semantics profile the connectivity oracle will read: here it is test code.
+#pragma once
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "graph/ir.hpp"
+
+namespace tc::test::torch_semantics {
+
+struct Rewrite {
+  const char* name;  // the row of docs/libtorch.md's semantics table
+  graph::Graph (*apply)(const graph::Graph& g);
+  bool in_model = true;      // false: an over-approximation tried alone, never in torch_model()
+  bool forward_mode = true;  // also what torch's forward-mode AD computes (jvp)
+};
+
+// Every rewrite, in the order the differential test tries them.
+const std::vector<Rewrite>& rewrites();
+
+// Rewrites of the program torch runs that make torch compute what the reference computes, for
+// differences that are easier to state that way round: torch(rewrite(g)) ≈ reference(g).
+const std::vector<Rewrite>& torch_rewrites();
+
+// All of them (in_model) applied in turn; for forward mode, those that hold there.
+graph::Graph torch_model(const graph::Graph& g);
+graph::Graph torch_forward_model(const graph::Graph& g);
+
+// Calls f on every OpStmt of `block`, at any depth (record, stop_recording, cond, while).
+void for_each_op(graph::Block& block, const std::function<void(graph::OpStmt&)>& f);
+
+}  // namespace tc::test::torch_semantics
