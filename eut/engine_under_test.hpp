@@ -10,6 +10,10 @@
 
 #include "graph/ir.hpp"
 
+namespace tc {
+class RuleSet;
+}
+
 namespace tc::eut {
 
 // A value crossing the boundary: dtype, shape, row-major data (as double; see docs).
@@ -71,5 +75,7 @@ class EngineUnderTest {
 
 // The reference engine (engine/), through its adapter.
 std::unique_ptr<EngineUnderTest> make_reference_engine();
+// The same engine running other rules (a mutant's, engine/rules.hpp), under another name.
+std::unique_ptr<EngineUnderTest> make_reference_engine(RuleSet rules, std::string name);
 
 }  // namespace tc::eut
