@@ -3,11 +3,21 @@
 #include <cmath>
 #include <cstdio>
 
+#include "eut/engines.hpp"
 #include "graph/json.hpp"
 #include "graph/tcg.hpp"
 #include "reports/atomic_file.hpp"
 
 namespace tc::cli {
+
+void add_engine_option(CLI::App* cmd, std::string& name) {
+  cmd->add_option("--engine", name,
+                  "The engine under test: reference (default), mutant:<name>, libtorch, plugin:<path.so> "
+                  "(tapecheck engines lists them)");
+}
+
+std::unique_ptr<eut::EngineUnderTest> make_engine(const std::string& name) { return eut::make_engine(name); }
+
 
 graph::Graph load_graph(const std::string& path) {
   std::string text;

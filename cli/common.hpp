@@ -3,6 +3,7 @@
 #pragma once
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <memory>
 #include <stdexcept>
 #include <string>
 
@@ -48,6 +49,12 @@ void guarded(Body&& body) {
   }
   if (code != kExitOk) exit_with(code);
 }
+
+// --engine NAME on `cmd` (default "reference"; eut/engines.hpp lists the names).
+void add_engine_option(CLI::App* cmd, std::string& name);
+
+// The engine called `name`; tc::Error (bad input) listing the valid names otherwise.
+std::unique_ptr<eut::EngineUnderTest> make_engine(const std::string& name);
 
 // A value name as .tcg spells it: "%w" for the IR's "w".
 inline std::string pct(const std::string& name) {

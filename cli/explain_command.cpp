@@ -26,10 +26,12 @@ void register_explain(CLI::App& app) {
                  "oracle's prediction. Exit 0 if they agree, 1 if not, 2 bad input");
   auto file = std::make_shared<std::string>();
   cmd->add_option("FILE", *file, "A .tcg graph (or a JSON graph, *.json)")->required();
+  auto engine_name = std::make_shared<std::string>("reference");
+  add_engine_option(cmd, *engine_name);
   cmd->callback([=] {
     guarded([&] {
       const graph::Graph g = load_graph(*file);
-      auto engine = eut::make_reference_engine();
+      auto engine = make_engine(*engine_name);
       const eut::InputValues inputs = eut::materialize_inputs(g, {});
       eut::RunResult run;
       try {

@@ -52,7 +52,7 @@ void print_verdicts(std::ostream& out, const oracles::CheckReport& report) {
 }
 
 void register_replay(CLI::App& app) {
-  auto* cmd = app.add_subcommand("replay", "Run every oracle on one graph (reference engine); a verdict per "
+  auto* cmd = app.add_subcommand("replay", "Run every oracle on one graph; a verdict per "
                                            "gradient and source. Exit 0 no mismatch, 1 mismatch, 2 bad input");
   auto file = std::make_shared<std::string>();
   auto seed = std::make_shared<std::uint64_t>(0);
@@ -62,10 +62,12 @@ void register_replay(CLI::App& app) {
   cmd->add_option("--seed", *seed, "Seed of the oracles' random directions (default 0)");
   cmd->add_option("--threads", *threads, "OpenMP threads per oracle (0 = the OpenMP default)")
       ->check(CLI::Range(0, 1024));
+  auto engine_name = std::make_shared<std::string>("reference");
+  add_engine_option(cmd, *engine_name);
   cmd->callback([=] {
     guarded([&] {
       const graph::Graph g = load_graph(*file);
-      auto engine = eut::make_reference_engine();
+      auto engine = make_engine(*engine_name);
       oracles::CheckOptions options;
       options.seed = *seed;
       options.threads = *threads;

@@ -704,8 +704,10 @@ std::vector<Finding> check_connectivity(const graph::Graph& g, const eut::InputV
   };
   // An error the graph does not raise by the semantics (the prediction runs it to the end) is
   // the engine's own failure: a VJP that made a gradient of the wrong shape, an op it cannot
-  // run. Only resource limits are the engine's to set.
-  const bool unexpected_error = run.error && !pred.error && run.error->kind != "limit";
+  // run. Only resource limits are the engine's to set, and what it says it does not support
+  // (an op it lacks) is a graph to skip, not a wrong answer.
+  const bool unexpected_error =
+      run.error && !pred.error && run.error->kind != "limit" && run.error->kind != "unsupported";
   const std::size_t n = std::max(pred.gradients.size(), run.gradients.size());
   for (std::size_t i = 0; i < n; ++i) {
     const int index = static_cast<int>(i);
