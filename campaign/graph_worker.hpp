@@ -14,7 +14,7 @@
 namespace tc::campaign {
 
 // Makes the engine under test, inside each worker (a registry resolves `--engine NAME` to one).
-using EngineFactory = std::function<std::unique_ptr<eut::EngineUnderTest>()>;
+using eut::EngineFactory;
 
 // The files of a worker's result directory. Each is complete or absent.
 inline constexpr const char* kGraphFile = "graph.tcg";       // first, so that a crash still names the graph

@@ -15,6 +15,7 @@
 #include "campaign/jobs.hpp"
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
+#include "eut/engines.hpp"
 #include "cli/progress.hpp"
 #include "oracles/check_all.hpp"
 
@@ -31,13 +32,6 @@ struct Args {
   std::string resume;  // DIR of the campaign to continue
   bool quiet = false, json = false;
 };
-
-// The engine a campaign's name stands for. Only the reference engine today; `--engine NAME`
-// will resolve names through the engine registry.
-campaign::EngineFactory engine_by_name(const std::string& name) {
-  if (name == "reference") return [] { return eut::make_reference_engine(); };
-  throw InputError("unknown engine '" + name + "' (engines: reference)");
-}
 
 const char* stop_name(Stop s) {
   switch (s) {
@@ -148,12 +142,12 @@ int run(const Args& a) {
   if (display) progress = [&](const campaign::Progress& p) { display->update(p); };
   CampaignResult r;
   if (a.resume.empty()) {
-    r = campaign::run_campaign(a.options, engine_by_name(a.options.engine), a.settings, progress);
+    r = campaign::run_campaign(a.options, engine_factory(a.options.engine), a.settings, progress);
   } else {
     const campaign::CampaignOptions recorded = campaign::recorded_options(a.resume);
     campaign::RunSettings settings = a.settings;
     settings.out_dir = a.resume;
-    r = campaign::resume_campaign(recorded, engine_by_name(recorded.engine), settings, progress);
+    r = campaign::resume_campaign(recorded, engine_factory(recorded.engine), settings, progress);
   }
   display.reset();
   if (a.json)
@@ -169,7 +163,7 @@ int run(const Args& a) {
 
 void register_campaign(CLI::App& app) {
   auto* cmd = app.add_subcommand(
-      "campaign", "Check the corpus and N random graphs on the reference engine; write a findings log as graphs "
+      "campaign", "Check the corpus and N random graphs on an engine (--engine, default reference); write a findings log as graphs "
                   "complete and an HTML report. Exit 0 no mismatch, 1 mismatch, 2 bad input, 130/143 interrupted");
   auto a = std::make_shared<Args>();
   campaign::CampaignOptions& o = a->options;
@@ -194,6 +188,9 @@ void register_campaign(CLI::App& app) {
                                      "Address space each worker may take beyond what it maps at fork, in MB (0 = "
                                      "none; default 2048)")
                          ->check(whole_number(0, 1 << 24)));
+  recorded.push_back(cmd->add_option("--engine", o.engine,
+                                     "The engine under test: reference (default), mutant:<name>, libtorch, "
+                                     "plugin:<path.so> (tapecheck engines lists them)"));
   recorded.push_back(cmd->add_option("--corpus", o.corpus, "Directory of .tcg graphs checked first (default corpus/graphs)"));
   recorded.push_back(
       cmd->add_option("--max-size", o.max_size, "Largest generator size parameter (default 40)")->check(whole_number(1, 100)));

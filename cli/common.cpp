@@ -7,10 +7,25 @@
 #include <cstdio>
 
 #include "campaign/process_pool.hpp"
+#include "eut/engines.hpp"
 
 namespace tc::cli {
 
 void exit_with(int code) { throw CLI::RuntimeError(code); }
+
+void add_engine_option(CLI::App* cmd, std::string& name) {
+  cmd->add_option("--engine", name,
+                  "The engine under test: reference (default), mutant:<name>, libtorch, plugin:<path.so> "
+                  "(tapecheck engines lists them)");
+}
+
+eut::EngineFactory engine_factory(const std::string& name) {
+  try {
+    return eut::engine_factory(name);
+  } catch (const tc::Error& e) {
+    throw InputError(e.what());
+  }
+}
 
 namespace {
 

@@ -6,12 +6,14 @@
 #include <functional>
 #include <iosfwd>
 #include <iostream>
+#include <memory>
 #include <stdexcept>
 #include <string>
 
 #include "campaign/graph_file.hpp"
 #include "engine/core/errors.hpp"
 #include "eut/engine_under_test.hpp"
+#include "eut/engines.hpp"
 #include "graph/ir.hpp"
 #include "oracles/finding.hpp"
 
@@ -69,6 +71,13 @@ void add_limit_options(CLI::App& cmd, CheckLimits& limits);
 // code, or kExitUnfinished with the reason on stderr ("FILE: stopped after 5 s (--time-limit)")
 // when the worker was killed for time, died of a signal or failed.
 int run_limited(const std::string& file, const CheckLimits& limits, const std::function<int(std::ostream&)>& body);
+
+// --engine NAME on `cmd` (default "reference"; eut/engines.hpp lists the names).
+void add_engine_option(CLI::App* cmd, std::string& name);
+
+// A factory of the engine called `name` (a plugin is loaded now); InputError listing the valid
+// names otherwise. Resolved before a worker is forked, so that a bad name is bad input.
+eut::EngineFactory engine_factory(const std::string& name);
 
 // A value name as .tcg spells it: "%w" for the IR's "w".
 inline std::string pct(const std::string& name) {

@@ -29,11 +29,14 @@ void register_explain(CLI::App& app) {
   auto limits = std::make_shared<CheckLimits>();
   cmd->add_option("FILE", *file, "A .tcg graph (or a JSON graph, *.json)")->required();
   add_limit_options(*cmd, *limits);
+  auto engine_name = std::make_shared<std::string>("reference");
+  add_engine_option(cmd, *engine_name);
   cmd->callback([=] {
     guarded([&] {
       const graph::Graph g = load_graph(*file);
+      const eut::EngineFactory factory = engine_factory(*engine_name);
       return run_limited(*file, *limits, [&](std::ostream& out) {
-        auto engine = eut::make_reference_engine();
+        auto engine = factory();
         const eut::InputValues inputs = eut::materialize_inputs(g, {});
         eut::RunResult run;
         try {

@@ -53,7 +53,7 @@ void print_verdicts(std::ostream& out, const oracles::CheckReport& report) {
 }
 
 void register_replay(CLI::App& app) {
-  auto* cmd = app.add_subcommand("replay", "Run every oracle on one graph (reference engine); a verdict per "
+  auto* cmd = app.add_subcommand("replay", "Run every oracle on one graph; a verdict per "
                                            "gradient and source. Exit 0 no mismatch, 1 mismatch, 2 bad input, 4 "
                                            "stopped by a limit");
   auto file = std::make_shared<std::string>();
@@ -66,13 +66,16 @@ void register_replay(CLI::App& app) {
   cmd->add_option("--threads", *threads, "OpenMP threads per oracle (0 = the OpenMP default)")
       ->check(whole_number(0, 1024));
   add_limit_options(*cmd, *limits);
+  auto engine_name = std::make_shared<std::string>("reference");
+  add_engine_option(cmd, *engine_name);
   cmd->callback([=] {
     guarded([&] {
       const graph::Graph g = load_graph(*file);
       // The check runs in a worker: the limits hold, and a crashing engine cannot take the
       // command down with it.
+      const eut::EngineFactory factory = engine_factory(*engine_name);
       return run_limited(*file, *limits, [&](std::ostream& out) {
-        auto engine = eut::make_reference_engine();
+        auto engine = factory();
         oracles::CheckOptions options;
         options.seed = *seed;
         options.threads = *threads;

@@ -8,6 +8,7 @@
 #include "engine/core/limits.hpp"
 #include "engine/core/warnings.hpp"
 #include "engine/ops/binary/binary.hpp"
+#include "engine/rules.hpp"
 #include "engine/tape_hooks.hpp"
 
 namespace tc {
@@ -33,9 +34,11 @@ void on_op_executed(const Tensor& out) {
   for (GradientTape* tape : t_active) tape->offer(out);
 }
 void on_variable_read(const Tensor& value) {
-  if (t_suspended || !value.impl()->variable || !value.impl()->variable->trainable) return;
+  if (t_suspended || !value.impl()->variable) return;
+  const TapeRules& rules = active_rules().tape;
   for (GradientTape* tape : t_active)
-    if (tape->is_recording() && tape->watch_accessed_variables()) tape->watch(value);
+    if (tape->is_recording() && rules.auto_watches(*value.impl()->variable, tape->watch_accessed_variables()))
+      tape->watch(value);
 }
 SuspendAllTapes::SuspendAllTapes() { ++t_suspended; }
 SuspendAllTapes::~SuspendAllTapes() { --t_suspended; }
@@ -80,15 +83,19 @@ void GradientTape::watch(const Tensor& t) {
   tracked_[t.id()] |= kWatched;
 }
 
+bool GradientTape::is_recording() const { return active_rules().tape.records(recording_, pause_depth_); }
+
 void GradientTape::offer(const Tensor& out) {
   if (!is_recording()) return;
+  const RuleSet& rules = active_rules();
   const TensorImpl& n = *out.impl();
-  if (!is_floating(n.spec.dtype)) return;  // an integer/bool output carries no gradient (R3)
+  if (!rules.tape.carries_gradient(n.spec.dtype)) return;  // an integer/bool output carries no gradient (R3)
+  const OpDef& op = rules.row(*n.op);
   bool flows = false;
   for (std::size_t j = 0; j < n.inputs.size() && !flows; ++j) {
     const TensorImpl& in = *n.inputs[j];
-    flows = n.op->input(static_cast<int>(j)).grad == GradClass::differentiable &&
-            is_floating(in.spec.dtype) && tracked_.count(in.id);
+    flows = op.input(static_cast<int>(j)).grad == GradClass::differentiable &&
+            rules.tape.carries_gradient(in.spec.dtype) && tracked_.count(in.id);
   }
   if (!flows) return;
   if (static_cast<std::int64_t>(entries_.size()) >= limits::kMaxTapeNodes)
@@ -134,11 +141,9 @@ Gradients GradientTape::gradient(const Tensor& target, const std::vector<Source>
   std::unordered_map<std::int64_t, Tensor, std::hash<std::int64_t>, std::equal_to<std::int64_t>,
                      pool::Allocator<std::pair<const std::int64_t, Tensor>>>
       grads;
-  if (is_floating(target.dtype()) && tracked_.count(target.id())) {
-    Tensor seed = options.output_gradients
-                      ? *options.output_gradients
-                      : Tensor::ones(target.shape(), target.dtype());  // R8: sum(target)
-    grads.emplace(target.id(), seed);
+  const RuleSet& rules = active_rules();
+  if (rules.tape.carries_gradient(target.dtype()) && tracked_.count(target.id())) {
+    grads.emplace(target.id(), rules.tape.seed(target, options.output_gradients));  // R8
     // Walk recorded ops newest first; everything recorded after the target is irrelevant.
     for (auto it = entries_.rbegin(); it != entries_.rend(); ++it) {
       const TensorImpl& node = **it;
@@ -164,17 +169,18 @@ Gradients GradientTape::gradient(const Tensor& target, const std::vector<Source>
       const Tensor out(*it);
       const Tensor upstream = g->second;
       static const OpAttrs kNoAttrs;
-      node.op->vjp({node.attrs ? *node.attrs : kNoAttrs, inputs, n, out, upstream}, gin);
+      const OpDef& op = rules.row(*node.op);
+      op.vjp({node.attrs ? *node.attrs : kNoAttrs, inputs, n, out, upstream}, gin);
       for (int j = 0; j < n; ++j) {
         const Tensor& in = inputs[j];
-        if (node.op->input(j).grad != GradClass::differentiable || !is_floating(in.dtype()) ||
+        if (op.input(j).grad != GradClass::differentiable || !rules.tape.carries_gradient(in.dtype()) ||
             !tracked_.count(in.id()))
           continue;
         if (!gin[j])
           throw Error(std::string("internal: VJP of ") + node.op->name +
                       " returned None for differentiable input " + std::to_string(j));
         auto [slot, fresh] = grads.try_emplace(in.id(), *gin[j]);
-        if (!fresh) slot->second = add(slot->second, *gin[j]);
+        if (!fresh) slot->second = rules.tape.accumulate(slot->second, *gin[j]);
       }
     }
   }
@@ -184,16 +190,12 @@ Gradients GradientTape::gradient(const Tensor& target, const std::vector<Source>
     const Tensor& src = s.tensor();
     if (!src.defined()) throw TapeError("GradientTape.gradient(): empty source");
     auto g = grads.find(src.id());
-    if (g != grads.end() && is_floating(src.dtype())) {
-      result.values.emplace_back(g->second);
-      result.why.emplace_back();
-      continue;
-    }
-    result.why.emplace_back(explain(target, s));
-    if (options.unconnected == Unconnected::zero)
-      result.values.emplace_back(Tensor::zeros(src.shape(), src.dtype()));  // R7
-    else
-      result.values.emplace_back();
+    std::optional<Tensor> reached;
+    if (g != grads.end() && rules.tape.carries_gradient(src.dtype())) reached = g->second;
+    std::optional<Tensor> value = rules.tape.result(reached, src, options.unconnected == Unconnected::zero);
+    // A None, or zeros standing for one (R7), is explained.
+    result.why.emplace_back(reached ? std::nullopt : std::optional<Explanation>(explain(target, s)));
+    result.values.push_back(std::move(value));
   }
   if (was_recording) paused_spans_.back().second = id_now();
   return result;

@@ -97,7 +97,7 @@ class GradientTape {
   Explanation explain(const Tensor& target, const Source& source) const;
 
   bool persistent() const { return persistent_; }
-  bool is_recording() const { return recording_ && pause_depth_ == 0; }
+  bool is_recording() const;  // started and not paused, as the active rules say (R1)
   bool watch_accessed_variables() const { return watch_accessed_variables_; }
   std::size_t recorded_ops() const { return entries_.size(); }
   bool tracks(std::int64_t id) const { return tracked_.count(id) != 0; }

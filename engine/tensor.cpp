@@ -6,6 +6,7 @@
 #include <type_traits>
 
 #include "engine/core/errors.hpp"
+#include "engine/rules.hpp"
 #include "engine/tape_hooks.hpp"
 
 namespace tc {
@@ -132,6 +133,8 @@ Tensor apply_op(const OpDef& op, const Tensor* inputs, int n, const OpAttrs& att
 }
 
 Tensor apply_op(const OpDef& op, const OperandRef* inputs, int n, const OpAttrs& attrs) {
+  // The row of the active rules computes; the table's row is what provenance records.
+  const OpDef& rule = active_rules().row(op);
   if (op.arity >= 0 && n != op.arity)
     throw ShapeError(std::string(op.name) + ": expects " + std::to_string(op.arity) +
                      " inputs, got " + std::to_string(n));
@@ -161,11 +164,11 @@ Tensor apply_op(const OpDef& op, const OperandRef* inputs, int n, const OpAttrs&
     new (&ins[i]) In<double>{in.data.data(), in.spec};
   }
   auto impl = make_tensor_impl();
-  new (&impl->spec) TensorSpec(op.infer(attrs, specs, n));  // infer writes in place (no copy)
+  new (&impl->spec) TensorSpec(rule.infer(attrs, specs, n));  // infer writes in place (no copy)
   const TensorSpec& out_spec = impl->spec;
   check_element_cap(out_spec.shape, op.name);
   impl->data.resize(static_cast<std::size_t>(out_spec.shape.numel()));
-  op.forward_f64(attrs, ins, n, {impl->data.data(), out_spec}, nullptr);
+  rule.forward_f64(attrs, ins, n, {impl->data.data(), out_spec}, nullptr);
   if (out_spec.dtype != DType::f64)
     for (double& v : impl->data) v = round_to_dtype(v, out_spec.dtype);
 

@@ -2,6 +2,7 @@
 // injected-fault mutants, a user's engine and (later) PyTorch each implement it; oracles,
 // properties, fuzzers and reports depend only on this interface.
 #pragma once
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -9,6 +10,10 @@
 #include <vector>
 
 #include "graph/ir.hpp"
+
+namespace tc {
+class RuleSet;
+}
 
 namespace tc::eut {
 
@@ -70,7 +75,12 @@ class EngineUnderTest {
   }
 };
 
+// Makes a fresh engine: one per thread or per worker process.
+using EngineFactory = std::function<std::unique_ptr<EngineUnderTest>()>;
+
 // The reference engine (engine/), through its adapter.
 std::unique_ptr<EngineUnderTest> make_reference_engine();
+// The same engine running other rules (a mutant's, engine/rules.hpp), under another name.
+std::unique_ptr<EngineUnderTest> make_reference_engine(RuleSet rules, std::string name);
 
 }  // namespace tc::eut

@@ -15,6 +15,7 @@
 #include "engine/control_flow.hpp"
 #include "engine/core/errors.hpp"
 #include "engine/core/limits.hpp"
+#include "engine/rules.hpp"
 #include "engine/ops/op_table.hpp"
 #include "engine/tape.hpp"
 #include "engine/tensor.hpp"
@@ -371,11 +372,14 @@ Value jvp_of(GradientTape& inner, const Tensor& y, const std::vector<Source>& xs
   return out;
 }
 
+// The engine of engine/ running `rules_`: the reference rules, or a mutant's.
 class ReferenceEngine final : public EngineUnderTest {
  public:
-  std::string name() const override { return "reference"; }
+  ReferenceEngine(RuleSet rules, std::string name) : rules_(std::move(rules)), name_(std::move(name)) {}
+  std::string name() const override { return name_; }
 
   RunResult run(const graph::Graph& g, const InputValues& inputs) override {
+    const RuleSet::Use use(rules_);
     RunResult result;
     Runner runner(Mode::run);
     try {
@@ -395,6 +399,7 @@ class ReferenceEngine final : public EngineUnderTest {
   // an error), the inputs' own tangents included.
   std::optional<std::map<std::string, Value>> jvp(const graph::Graph& g, const InputValues& inputs,
                                                   const InputValues& tangents) override {
+    const RuleSet::Use use(rules_);
     const InputValues u = materialize_tangents(g, tangents);
     Runner runner(Mode::forward);
     runner.setup(g, inputs);
@@ -427,6 +432,9 @@ class ReferenceEngine final : public EngineUnderTest {
   }
 
  private:
+  RuleSet rules_;
+  std::string name_;
+
   static void collect(const Scope& scope, std::map<std::string, Value>& values) {
     for (const auto& [name, slot] : scope.own)
       if (!slot.none && slot.tensor.defined()) values[name] = to_value(slot.tensor);
@@ -436,7 +444,11 @@ class ReferenceEngine final : public EngineUnderTest {
 }  // namespace
 
 std::unique_ptr<EngineUnderTest> make_reference_engine() {
-  return std::make_unique<ReferenceEngine>();
+  return std::make_unique<ReferenceEngine>(RuleSet(), "reference");
+}
+
+std::unique_ptr<EngineUnderTest> make_reference_engine(RuleSet rules, std::string name) {
+  return std::make_unique<ReferenceEngine>(std::move(rules), std::move(name));
 }
 
 }  // namespace tc::eut

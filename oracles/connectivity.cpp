@@ -702,21 +702,25 @@ std::vector<Finding> check_connectivity(const graph::Graph& g, const eut::InputV
     f.entries_inconclusive = o == Outcome::inconclusive ? 1 : 0;
     out.push_back(std::move(f));
   };
+  // An error the graph does not raise by the semantics (the prediction runs it to the end) is
+  // the engine's own failure: a VJP that made a gradient of the wrong shape, an op it cannot
+  // run. Only resource limits are the engine's to set, and what it says it does not support
+  // (an op it lacks) is a graph to skip, not a wrong answer.
+  const bool unexpected_error =
+      run.error && !pred.error && run.error->kind != "limit" && run.error->kind != "unsupported";
   const std::size_t n = std::max(pred.gradients.size(), run.gradients.size());
   for (std::size_t i = 0; i < n; ++i) {
     const int index = static_cast<int>(i);
     if (i >= run.gradients.size()) {
       // The engine stopped before this gradient() (or never reached it).
       const GradientPrediction& p = pred.gradients[i];
-      const std::string why = run.error ? "the engine stopped with a " + run.error->kind +
-                                              " error" + where(run.error->at) + ": " +
-                                              run.error->message
-                                        : "the engine ran only " +
-                                              std::to_string(run.gradients.size()) +
-                                              " gradient() calls";
+      const std::string why =
+          run.error ? "the engine stopped with a " + run.error->kind + " error" + where(run.error->at) + ": " +
+                          run.error->message + (unexpected_error ? ", an error the graph does not raise" : "")
+                    : "the engine ran only " + std::to_string(run.gradients.size()) + " gradient() calls";
       for (const SourcePrediction& s : p.sources)
         finding(index, p.target, s.source,
-                run.error ? Outcome::inconclusive : Outcome::mismatch,
+                run.error && !unexpected_error ? Outcome::inconclusive : Outcome::mismatch,
                 why + "; predicted " + s.sentence(p.target));
       continue;
     }

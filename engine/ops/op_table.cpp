@@ -4,23 +4,12 @@
 #include <unordered_map>
 
 #include "engine/core/errors.hpp"
+#include "engine/ops/op_rows.hpp"
 
 namespace tc {
 
 // Each family lists its ops once, in engine/ops/<family>/ops.inc; each op's row lives in
-// its own file, engine/ops/<family>/<op>.cpp.
-#define TC_OP(name) extern const OpDef op_##name;
-#include "engine/ops/unary/ops.inc"
-#include "engine/ops/binary/ops.inc"
-#include "engine/ops/reduce/ops.inc"
-#include "engine/ops/linalg/ops.inc"
-#include "engine/ops/shape/ops.inc"
-#include "engine/ops/nn/ops.inc"
-#include "engine/ops/select/ops.inc"
-#include "engine/ops/nondiff/ops.inc"
-#include "engine/ops/dtype/ops.inc"
-#undef TC_OP
-
+// its own file, engine/ops/<family>/<op>.cpp (declared in op_rows.hpp).
 const std::vector<const OpDef*>& op_table() {
   static const std::vector<const OpDef*> table = {
 #define TC_OP(name) &op_##name,
