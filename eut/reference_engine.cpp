@@ -14,13 +14,13 @@
 
 #include "engine/control_flow.hpp"
 #include "engine/core/errors.hpp"
-#include "engine/core/limits.hpp"
 #include "engine/ops/op_table.hpp"
 #include "engine/tape.hpp"
 #include "engine/tensor.hpp"
 #include "engine/variable.hpp"
 #include "eut/engine_under_test.hpp"
 #include "eut/inputs.hpp"
+#include "graph/walk.hpp"
 
 namespace tc::eut {
 
@@ -37,13 +37,6 @@ std::string error_kind(const std::exception& e) {
 Value to_value(const Tensor& t) { return Value{t.dtype(), t.shape(), t.values()}; }
 
 Tensor to_tensor(const Value& v) { return Tensor::constant(v.data, v.shape, v.dtype); }
-
-// The engine caps loops at limits::kMaxLoopIterations; a graph may ask for fewer.
-std::int64_t loop_cap(std::int64_t max_iterations) {
-  return max_iterations < 0 || max_iterations > limits::kMaxLoopIterations
-             ? limits::kMaxLoopIterations
-             : max_iterations;
-}
 
 // What an IR name is bound to: a tensor, a variable (an input of kind variable), or None (a
 // gradient result that must not be used).
@@ -264,7 +257,7 @@ class Runner {
           for (const std::string& y : w.body_yield) next.push_back(use(y));
           return next;
         },
-        std::move(init), loop_cap(w.max_iterations));
+        std::move(init), graph::loop_cap(w));
     for (std::size_t k = 0; k < w.results.size() && k < out.size(); ++k) define(w.results[k], out[k]);
   }
 

@@ -12,11 +12,11 @@
 #include <variant>
 
 #include "engine/core/errors.hpp"
-#include "engine/core/limits.hpp"
 #include "engine/ops/binary/binary.hpp"
 #include "engine/ops/op_table.hpp"
 #include "engine/tensor.hpp"
 #include "eut/inputs.hpp"
+#include "graph/walk.hpp"
 #include "oracles/evaluate.hpp"
 
 namespace tc::oracles {
@@ -109,12 +109,6 @@ std::string error_kind(const std::exception& e) {
   if (dynamic_cast<const TapeError*>(&e)) return "tape";
   if (dynamic_cast<const LimitError*>(&e)) return "limit";
   return "other";
-}
-
-std::int64_t loop_cap(std::int64_t max_iterations) {
-  return max_iterations < 0 || max_iterations > limits::kMaxLoopIterations
-             ? limits::kMaxLoopIterations
-             : max_iterations;
 }
 
 std::string spec_str(const TensorSpec& s) { return std::string(dtype_name(s.dtype)) + s.shape.str(); }
@@ -571,7 +565,7 @@ class Model {
                   std::to_string(w.body_yield.size()));
     std::vector<NodeId> vars;
     for (const std::string& i : w.init) vars.push_back(use(i));
-    const std::int64_t cap = loop_cap(w.max_iterations);
+    const std::int64_t cap = graph::loop_cap(w);
     for (std::int64_t i = 0;; ++i) {
       for (std::size_t k = 0; k < vars.size(); ++k) define(w.params[k], vars[k]);
       run_block(w.cond_body);

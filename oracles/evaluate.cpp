@@ -10,6 +10,7 @@
 #include "engine/core/errors.hpp"
 #include "engine/core/limits.hpp"
 #include "engine/ops/op_table.hpp"
+#include "graph/walk.hpp"
 
 namespace tc::oracles {
 
@@ -17,13 +18,6 @@ namespace {
 
 std::string bare(const std::string& name) {
   return !name.empty() && name[0] == '%' ? name.substr(1) : name;
-}
-
-// The engine caps loops at limits::kMaxLoopIterations; a graph may ask for fewer.
-std::int64_t loop_cap(std::int64_t max_iterations) {
-  return max_iterations < 0 || max_iterations > limits::kMaxLoopIterations
-             ? limits::kMaxLoopIterations
-             : max_iterations;
 }
 
 std::string spec_str(const TensorSpec& s) { return std::string(dtype_name(s.dtype)) + s.shape.str(); }
@@ -167,7 +161,7 @@ struct Program {
     n.body = compile(w.body);
     n.yields = slots_of(w.body_yield);
     n.results = slots_of(w.results);
-    n.cap = loop_cap(w.max_iterations);
+    n.cap = graph::loop_cap(w);
   }
   void fill(Node& n, const graph::Gradient&) { n.kind = Node::Kind::gradient; }
 };

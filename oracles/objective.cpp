@@ -15,6 +15,7 @@
 #include "engine/core/errors.hpp"
 #include "engine/ops/op_table.hpp"
 #include "eut/inputs.hpp"
+#include "graph/walk.hpp"
 #include "oracles/connectivity.hpp"
 #include "oracles/evaluate.hpp"
 
@@ -25,104 +26,62 @@ namespace {
 // --- walking the statement tree -----------------------------------------------------------
 
 // Gradient statements in pre-order, with whether each sits inside cond/while_loop.
-void collect_gradients(const graph::Block& block, bool in_control_flow,
-                       std::vector<std::pair<const graph::Gradient*, bool>>& out) {
-  for (const graph::Statement& s : block) {
-    if (const auto* g = std::get_if<graph::Gradient>(&s.node)) {
-      out.emplace_back(g, in_control_flow);
-    } else if (const auto* r = std::get_if<graph::Record>(&s.node)) {
-      collect_gradients(r->body, in_control_flow, out);
-    } else if (const auto* r = std::get_if<graph::StopRecording>(&s.node)) {
-      collect_gradients(r->body, in_control_flow, out);
-    } else if (const auto* c = std::get_if<graph::Cond>(&s.node)) {
-      collect_gradients(c->then_body, true, out);
-      collect_gradients(c->else_body, true, out);
-    } else if (const auto* w = std::get_if<graph::While>(&s.node)) {
-      collect_gradients(w->cond_body, true, out);
-      collect_gradients(w->body, true, out);
-    }
-  }
+std::vector<std::pair<const graph::Gradient*, bool>> collect_gradients(const graph::Block& block) {
+  std::vector<std::pair<const graph::Gradient*, bool>> out;
+  graph::walk(block, [&](const graph::Statement& s, const graph::Place& place) {
+    if (const auto* g = std::get_if<graph::Gradient>(&s.node)) out.emplace_back(g, place.in_control_flow);
+  });
+  return out;
 }
 
-// A copy of `block` without the Gradient statements numbered below `k` (pre-order), ending
-// with statement k. `counter` numbers the Gradient statements met so far.
-graph::Block strip(const graph::Block& block, int k, int& counter, bool& reached,
-                   std::set<std::string>& removed) {
-  graph::Block out;
-  for (const graph::Statement& s : block) {
-    if (reached) break;
-    if (const auto* g = std::get_if<graph::Gradient>(&s.node)) {
-      const int index = counter++;
-      if (index < k) {
-        removed.insert(g->results.begin(), g->results.end());
-        continue;
-      }
-      out.push_back(s);
-      reached = true;
-    } else if (const auto* r = std::get_if<graph::Record>(&s.node)) {
-      graph::Record copy{r->tape, strip(r->body, k, counter, reached, removed)};
-      out.push_back({std::move(copy), s.loc});
-    } else if (const auto* r = std::get_if<graph::StopRecording>(&s.node)) {
-      graph::StopRecording copy{r->tape, strip(r->body, k, counter, reached, removed)};
-      out.push_back({std::move(copy), s.loc});
-    } else {
-      // cond/while: a gradient inside one comes after statement k (checked by the caller).
-      std::vector<std::pair<const graph::Gradient*, bool>> inner;
-      collect_gradients({s}, false, inner);
-      counter += static_cast<int>(inner.size());
-      out.push_back(s);
-    }
-  }
-  return out;
+// `block` without the Gradient statements numbered below `k` (pre-order), ending with
+// statement k; `removed` collects the results of the dropped ones.
+void strip(graph::Block& block, int k, std::set<std::string>& removed) {
+  int counter = 0;  // numbers the Gradient statements met so far
+  bool reached = false;
+  graph::rewrite(
+      block,
+      [&](graph::Statement&& s, graph::Block& out, const graph::Place&) {
+        if (const auto* g = std::get_if<graph::Gradient>(&s.node)) {
+          if (reached) return;
+          const int index = counter++;
+          if (index < k) {
+            removed.insert(g->results.begin(), g->results.end());
+            return;
+          }
+          reached = true;
+        } else if (std::holds_alternative<graph::Record>(s.node) ||
+                   std::holds_alternative<graph::StopRecording>(s.node)) {
+          // A tape block is kept while it holds something from before statement k.
+          bool empty = true;
+          graph::for_each_block(s, [&](const graph::Block& b, graph::BlockRole) { empty = b.empty(); });
+          if (empty) return;
+        } else {
+          if (reached) return;
+          // cond/while: a gradient inside one comes after statement k (checked by the caller).
+          counter += static_cast<int>(collect_gradients({s}).size());
+        }
+        out.push_back(std::move(s));
+      },
+      graph::Enter::tape_blocks);
 }
 
 // Every name a statement reads.
 void collect_uses(const graph::Block& block, std::set<std::string>& uses) {
-  for (const graph::Statement& s : block) {
-    if (const auto* o = std::get_if<graph::OpStmt>(&s.node)) {
-      uses.insert(o->operands.begin(), o->operands.end());
-    } else if (const auto* r = std::get_if<graph::Record>(&s.node)) {
-      collect_uses(r->body, uses);
-    } else if (const auto* r = std::get_if<graph::StopRecording>(&s.node)) {
-      collect_uses(r->body, uses);
-    } else if (const auto* w = std::get_if<graph::Watch>(&s.node)) {
-      uses.insert(w->values.begin(), w->values.end());
-    } else if (const auto* c = std::get_if<graph::Cond>(&s.node)) {
-      uses.insert(c->pred);
-      collect_uses(c->then_body, uses);
-      collect_uses(c->else_body, uses);
-      uses.insert(c->then_yield.begin(), c->then_yield.end());
-      uses.insert(c->else_yield.begin(), c->else_yield.end());
-    } else if (const auto* w = std::get_if<graph::While>(&s.node)) {
-      uses.insert(w->init.begin(), w->init.end());
-      collect_uses(w->cond_body, uses);
-      collect_uses(w->body, uses);
-      uses.insert(w->cond_yield);
-      uses.insert(w->body_yield.begin(), w->body_yield.end());
-    } else if (const auto* g = std::get_if<graph::Gradient>(&s.node)) {
-      uses.insert(g->target);
-      uses.insert(g->sources.begin(), g->sources.end());
-      if (g->output_gradients) uses.insert(*g->output_gradients);
-    }
-  }
+  graph::walk(block, [&](const graph::Statement& s, const graph::Place&) {
+    graph::for_each_use(s, [&](const std::string& n) { uses.insert(n); });
+  });
 }
 
 // Removes the op statements defining `names` (top level or inside record blocks only).
-graph::Block without(const graph::Block& block, const std::set<std::string>& names) {
-  graph::Block out;
-  for (const graph::Statement& s : block) {
-    if (const auto* o = std::get_if<graph::OpStmt>(&s.node)) {
-      if (names.count(o->result)) continue;
-      out.push_back(s);
-    } else if (const auto* r = std::get_if<graph::Record>(&s.node)) {
-      out.push_back({graph::Record{r->tape, without(r->body, names)}, s.loc});
-    } else if (const auto* r = std::get_if<graph::StopRecording>(&s.node)) {
-      out.push_back({graph::StopRecording{r->tape, without(r->body, names)}, s.loc});
-    } else {
-      out.push_back(s);
-    }
-  }
-  return out;
+void without(graph::Block& block, const std::set<std::string>& names) {
+  graph::rewrite(
+      block,
+      [&](graph::Statement&& s, graph::Block& out, const graph::Place&) {
+        if (const auto* o = std::get_if<graph::OpStmt>(&s.node); o && names.count(o->result)) return;
+        out.push_back(std::move(s));
+      },
+      graph::Enter::tape_blocks);
 }
 
 // Static facts about the ops up to the target statement, for the tolerance model.
@@ -133,28 +92,16 @@ struct OpFacts {
   bool has_where = false;
 };
 
-void op_facts(const graph::Block& block, std::int64_t weight, OpFacts& f) {
-  for (const graph::Statement& s : block) {
-    if (const auto* o = std::get_if<graph::OpStmt>(&s.node)) {
-      f.depth += weight;
-      if (const OpDef* op = find_op(o->op)) f.op_factor = std::max(f.op_factor, op->tolerance_factor);
-      if (o->op == "cast" && o->attrs.dtype == DType::f32) f.casts_to_f32 = true;
-      if (o->op == "where") f.has_where = true;
-    } else if (const auto* r = std::get_if<graph::Record>(&s.node)) {
-      op_facts(r->body, weight, f);
-    } else if (const auto* r = std::get_if<graph::StopRecording>(&s.node)) {
-      op_facts(r->body, weight, f);
-    } else if (const auto* c = std::get_if<graph::Cond>(&s.node)) {
-      op_facts(c->then_body, weight, f);
-      op_facts(c->else_body, weight, f);
-    } else if (const auto* w = std::get_if<graph::While>(&s.node)) {
-      // Loop bodies count once per iteration; statically we take the cap or 16, whichever
-      // is smaller (a loop's rounding grows with its trip count).
-      const std::int64_t trips = std::clamp<std::int64_t>(w->max_iterations, 1, 16);
-      op_facts(w->cond_body, weight * trips, f);
-      op_facts(w->body, weight * trips, f);
-    }
-  }
+void op_facts(const graph::Block& block, OpFacts& f) {
+  // Loop bodies count once per assumed iteration: a loop's rounding grows with its trip count.
+  graph::walk(block, [&](const graph::Statement& s, const graph::Place& place) {
+    const auto* o = std::get_if<graph::OpStmt>(&s.node);
+    if (!o) return;
+    f.depth += place.assumed_trips;
+    if (const OpDef* op = find_op(o->op)) f.op_factor = std::max(f.op_factor, op->tolerance_factor);
+    if (o->op == "cast" && o->attrs.dtype == DType::f32) f.casts_to_f32 = true;
+    if (o->op == "where") f.has_where = true;
+  });
 }
 
 // --- which values the tape treats as constants ----------------------------------------------
@@ -381,8 +328,7 @@ class TapeAnalysis {
 };
 
 const graph::Gradient* first_gradient(const graph::Block& block) {
-  std::vector<std::pair<const graph::Gradient*, bool>> all;
-  collect_gradients(block, false, all);
+  const std::vector<std::pair<const graph::Gradient*, bool>> all = collect_gradients(block);
   return all.empty() ? nullptr : all.front().first;
 }
 
@@ -399,16 +345,13 @@ std::string fmt(double x) {
 }  // namespace
 
 int count_gradient_statements(const graph::Graph& g) {
-  std::vector<std::pair<const graph::Gradient*, bool>> all;
-  collect_gradients(g.body, false, all);
-  return static_cast<int>(all.size());
+  return static_cast<int>(collect_gradients(g.body).size());
 }
 
 Objective make_objective(const graph::Graph& g, const eut::InputValues& inputs, int gradient) {
   Objective o;
   o.gradient = gradient;
-  std::vector<std::pair<const graph::Gradient*, bool>> all;
-  collect_gradients(g.body, false, all);
+  const std::vector<std::pair<const graph::Gradient*, bool>> all = collect_gradients(g.body);
   if (gradient < 0 || gradient >= static_cast<int>(all.size())) {
     o.not_applicable = "the graph has no Gradient statement number " + std::to_string(gradient);
     return o;
@@ -424,10 +367,8 @@ Objective make_objective(const graph::Graph& g, const eut::InputValues& inputs, 
 
   // The prepared graph: earlier gradients dropped, everything after this one too.
   graph::Graph prepared = g;
-  int counter = 0;
-  bool reached = false;
   std::set<std::string> removed;
-  prepared.body = strip(g.body, gradient, counter, reached, removed);
+  strip(prepared.body, gradient, removed);
   {
     std::set<std::string> uses;
     collect_uses(prepared.body, uses);
@@ -502,7 +443,7 @@ Objective make_objective(const graph::Graph& g, const eut::InputValues& inputs, 
   o.complex_ineligible = analysis.complex_ineligible;
   if (!o.frozen.empty()) {
     const std::set<std::string> names(o.frozen.begin(), o.frozen.end());
-    prepared.body = without(prepared.body, names);
+    without(prepared.body, names);
     for (const std::string& n : o.frozen) {
       graph::Input in;
       in.name = n;
@@ -518,7 +459,7 @@ Objective make_objective(const graph::Graph& g, const eut::InputValues& inputs, 
 
   // Tolerance facts.
   OpFacts facts;
-  op_facts(prepared.body, 1, facts);
+  op_facts(prepared.body, facts);
   o.tolerance.depth = std::max<std::int64_t>(facts.depth, 1);
   o.tolerance.op_factor = facts.op_factor;
   o.tolerance.oracle_unit = facts.casts_to_f32 ? unit_roundoff(DType::f32) : unit_roundoff(DType::f64);
@@ -985,45 +926,31 @@ std::uint64_t fnv1a(const std::string& s) {
 
 void jitter_block(graph::Block& block, const std::map<std::string, TensorSpec>& specs, double unit,
                   std::uint64_t seed, std::vector<graph::Input>& inputs) {
-  graph::Block out;
-  for (graph::Statement& s : block) {
-    if (auto* o = std::get_if<graph::OpStmt>(&s.node)) {
-      auto it = specs.find(o->result);
-      if (it != specs.end() && is_floating(it->second.dtype)) {
-        const std::string result = o->result, raw = result + "~raw", jit = "%~jit" + result;
-        o->result = raw;
-        out.push_back(std::move(s));
-        graph::Input in;
-        in.name = jit;
-        in.dtype = it->second.dtype;
-        in.shape = it->second.shape;
-        in.init.kind = graph::Init::Kind::values;
-        in.init.values.resize(static_cast<std::size_t>(in.shape.numel()));
-        std::uint64_t state = mix_seed(seed ^ fnv1a(result));
-        for (double& v : in.init.values) {
-          state = mix_seed(state);
-          v = 1 + unit * (2 * (static_cast<double>(state >> 11) * 0x1p-53) - 1);
-        }
-        inputs.push_back(std::move(in));
-        out.push_back({graph::OpStmt{result, "mul", {raw, jit}, {}}, {}});
-        continue;
-      }
-    } else if (auto* r = std::get_if<graph::Record>(&s.node)) {
-      jitter_block(r->body, specs, unit, seed, inputs);
-    } else if (auto* r = std::get_if<graph::StopRecording>(&s.node)) {
-      jitter_block(r->body, specs, unit, seed, inputs);
-    } else if (auto* c = std::get_if<graph::Cond>(&s.node)) {
-      jitter_block(c->then_body, specs, unit, seed, inputs);
-      jitter_block(c->else_body, specs, unit, seed, inputs);
-    } else if (auto* w = std::get_if<graph::While>(&s.node)) {
-      jitter_block(w->cond_body, specs, unit, seed, inputs);
-      jitter_block(w->body, specs, unit, seed, inputs);
+  graph::rewrite(block, [&](graph::Statement&& s, graph::Block& out, const graph::Place&) {
+    auto* o = std::get_if<graph::OpStmt>(&s.node);
+    const auto it = o ? specs.find(o->result) : specs.end();
+    if (it == specs.end() || !is_floating(it->second.dtype)) {
+      out.push_back(std::move(s));
+      return;
     }
+    const std::string result = o->result, raw = result + "~raw", jit = "%~jit" + result;
+    o->result = raw;
     out.push_back(std::move(s));
-  }
-  block = std::move(out);
+    graph::Input in;
+    in.name = jit;
+    in.dtype = it->second.dtype;
+    in.shape = it->second.shape;
+    in.init.kind = graph::Init::Kind::values;
+    in.init.values.resize(static_cast<std::size_t>(in.shape.numel()));
+    std::uint64_t state = mix_seed(seed ^ fnv1a(result));
+    for (double& v : in.init.values) {
+      state = mix_seed(state);
+      v = 1 + unit * (2 * (static_cast<double>(state >> 11) * 0x1p-53) - 1);
+    }
+    inputs.push_back(std::move(in));
+    out.push_back({graph::OpStmt{result, "mul", {raw, jit}, {}}, {}});
+  });
 }
-
 
 double RoundingProbe::observed(std::size_t source, double magnitude, double direction_norm) const {
   const double r = source < relative.size() ? relative[source] * magnitude : 0.0;

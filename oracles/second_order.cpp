@@ -12,6 +12,7 @@
 #include "engine/core/errors.hpp"
 #include "engine/ops/op_table.hpp"
 #include "eut/inputs.hpp"
+#include "graph/walk.hpp"
 #include "oracles/evaluate.hpp"
 #include "oracles/finite_difference.hpp"
 #include "oracles/objective.hpp"
@@ -39,54 +40,45 @@ void promote(graph::OpStmt& s) {
 
 // A block with every tape statement removed: record and stop_recording inlined, watches and
 // gradients dropped.
-graph::Block strip(const graph::Block& block, bool promote_f32) {
-  graph::Block out;
-  for (const graph::Statement& s : block) {
-    std::visit(
-        [&](const auto& n) {
-          using T = std::decay_t<decltype(n)>;
-          if constexpr (std::is_same_v<T, graph::OpStmt>) {
-            graph::OpStmt o = n;
-            if (promote_f32) promote(o);
-            out.push_back({o, s.loc});
-          } else if constexpr (std::is_same_v<T, graph::Record> || std::is_same_v<T, graph::StopRecording>) {
-            for (graph::Statement& inner : strip(n.body, promote_f32)) out.push_back(std::move(inner));
-          } else if constexpr (std::is_same_v<T, graph::Cond>) {
-            graph::Cond c = n;
-            c.then_body = strip(n.then_body, promote_f32);
-            c.else_body = strip(n.else_body, promote_f32);
-            out.push_back({std::move(c), s.loc});
-          } else if constexpr (std::is_same_v<T, graph::While>) {
-            graph::While w = n;
-            w.cond_body = strip(n.cond_body, promote_f32);
-            w.body = strip(n.body, promote_f32);
-            out.push_back({std::move(w), s.loc});
-          }
-        },
-        s.node);
-  }
-  return out;
+graph::Block strip(graph::Block block, bool promote_f32) {
+  graph::rewrite(block, [&](graph::Statement&& s, graph::Block& out, const graph::Place&) {
+    if (auto* o = std::get_if<graph::OpStmt>(&s.node)) {
+      if (promote_f32) promote(*o);
+    } else if (std::holds_alternative<graph::Record>(s.node) ||
+               std::holds_alternative<graph::StopRecording>(s.node)) {
+      graph::for_each_block(s, [&](graph::Block& body, graph::BlockRole) {
+        for (graph::Statement& inner : body) out.push_back(std::move(inner));
+      });
+      return;
+    } else if (std::holds_alternative<graph::Watch>(s.node) || std::holds_alternative<graph::Gradient>(s.node)) {
+      return;
+    }
+    out.push_back(std::move(s));
+  });
+  return block;
 }
 
-// The statements before Gradient statement `k` (pre-order through record blocks), stripped,
-// and that statement.
+// The statements before Gradient statement `k` (pre-order through record blocks), tape
+// statements included (stripped by the caller per program), and that statement.
 struct Prefix {
-  int seen = 0, k = 0;
   const graph::Gradient* found = nullptr;
-  graph::Block forward;  // unstripped; stripped by the caller per program
-  void walk(const graph::Block& block) {
-    for (const graph::Statement& s : block) {
-      if (found) return;
-      if (const auto* r = std::get_if<graph::Record>(&s.node)) {
-        walk(r->body);
-      } else if (const auto* p = std::get_if<graph::StopRecording>(&s.node)) {
-        walk(p->body);
-      } else if (const auto* g = std::get_if<graph::Gradient>(&s.node)) {
-        if (seen++ == k) found = g;
-      } else if (!std::holds_alternative<graph::Watch>(s.node)) {
-        forward.push_back(s);
-      }
-    }
+  graph::Block forward;
+  Prefix(const graph::Block& block, int k) {
+    int seen = 0;
+    graph::walk(
+        block,
+        [&](const graph::Statement& s, const graph::Place&) {
+          if (const auto* g = std::get_if<graph::Gradient>(&s.node)) {
+            if (seen++ == k) found = g;
+            return found ? graph::Step::stop : graph::Step::next;
+          }
+          if (!std::holds_alternative<graph::Record>(s.node) &&
+              !std::holds_alternative<graph::StopRecording>(s.node) &&
+              !std::holds_alternative<graph::Watch>(s.node))
+            forward.push_back(s);
+          return graph::Step::next;
+        },
+        graph::Enter::tape_blocks);
   }
 };
 
@@ -227,16 +219,13 @@ bool holds_constant(const graph::OpStmt& s) {
 }
 
 bool holds_constant_inside(const graph::Block& block) {
-  for (const graph::Statement& s : block) {
-    if (const auto* o = std::get_if<graph::OpStmt>(&s.node)) {
-      if (holds_constant(*o)) return true;
-    } else if (const auto* c = std::get_if<graph::Cond>(&s.node)) {
-      if (holds_constant_inside(c->then_body) || holds_constant_inside(c->else_body)) return true;
-    } else if (const auto* w = std::get_if<graph::While>(&s.node)) {
-      if (holds_constant_inside(w->cond_body) || holds_constant_inside(w->body)) return true;
-    }
-  }
-  return false;
+  bool found = false;
+  graph::walk(block, [&](const graph::Statement& s, const graph::Place&) {
+    const auto* o = std::get_if<graph::OpStmt>(&s.node);
+    found = o && holds_constant(*o);
+    return found ? graph::Step::stop : graph::Step::next;
+  });
+  return found;
 }
 
 // The first-order program with every such value held at its base value (an input), as the
@@ -249,27 +238,10 @@ struct Frozen {
 };
 // Every name a statement defines, through nested blocks.
 void collect_defined(const graph::Statement& s, std::set<std::string>& out) {
-  std::visit(
-      [&](const auto& n) {
-        using T = std::decay_t<decltype(n)>;
-        if constexpr (std::is_same_v<T, graph::OpStmt>) {
-          out.insert(n.result);
-        } else if constexpr (std::is_same_v<T, graph::Record> || std::is_same_v<T, graph::StopRecording>) {
-          for (const graph::Statement& x : n.body) collect_defined(x, out);
-        } else if constexpr (std::is_same_v<T, graph::Cond>) {
-          out.insert(n.results.begin(), n.results.end());
-          for (const graph::Statement& x : n.then_body) collect_defined(x, out);
-          for (const graph::Statement& x : n.else_body) collect_defined(x, out);
-        } else if constexpr (std::is_same_v<T, graph::While>) {
-          out.insert(n.results.begin(), n.results.end());
-          out.insert(n.params.begin(), n.params.end());
-          for (const graph::Statement& x : n.cond_body) collect_defined(x, out);
-          for (const graph::Statement& x : n.body) collect_defined(x, out);
-        } else if constexpr (std::is_same_v<T, graph::Gradient>) {
-          out.insert(n.results.begin(), n.results.end());
-        }
-      },
-      s.node);
+  const graph::Block one{s};
+  graph::walk(one, [&](const graph::Statement& x, const graph::Place&) {
+    graph::for_each_def(x, [&](const std::string& n) { out.insert(n); });
+  });
 }
 
 // `native`: the values of the first-order program run in the graph's own dtypes. A value that
@@ -339,9 +311,7 @@ Frozen freeze(const graph::Graph& first_order, const Evaluation<double>& base,
 HvpProgram make_hvp_program(const graph::Graph& g, int gradient, std::uint64_t seed) {
   HvpProgram prog;
   prog.gradient = gradient;
-  Prefix prefix;
-  prefix.k = gradient;
-  prefix.walk(g.body);
+  const Prefix prefix(g.body, gradient);
   if (!prefix.found) {
     prog.not_applicable = "the graph has no Gradient statement #" + std::to_string(gradient) +
                           " outside cond/while_loop";

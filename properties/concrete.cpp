@@ -8,6 +8,7 @@
 #include "engine/core/errors.hpp"
 #include "engine/core/limits.hpp"
 #include "engine/ops/op_table.hpp"
+#include "graph/walk.hpp"
 
 namespace tc::properties {
 
@@ -100,12 +101,6 @@ Concrete eval_op(const OpDef& op, const OpAttrs& attrs, const std::vector<const 
 namespace {
 
 using namespace graph;
-
-std::int64_t loop_cap(std::int64_t max_iterations) {
-  return max_iterations < 0 || max_iterations > limits::kMaxLoopIterations
-             ? limits::kMaxLoopIterations
-             : max_iterations;
-}
 
 struct Stop {
   std::string why;
@@ -205,7 +200,7 @@ class Runner {
 
   void exec(const While& w) {
     carry(w.init, w.params);
-    const std::int64_t cap = loop_cap(w.max_iterations);
+    const std::int64_t cap = graph::loop_cap(w);
     for (std::int64_t i = 0;; ++i) {
       block(w.cond_body);
       const Concrete* c = find(w.cond_yield);

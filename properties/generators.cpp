@@ -25,6 +25,7 @@
 #include "eut/inputs.hpp"
 #include "graph/ir_util.hpp"
 #include "graph/tcg.hpp"
+#include "graph/walk.hpp"
 #include "properties/concrete.hpp"
 #include "properties/shrink.hpp"
 
@@ -1337,41 +1338,30 @@ rc::Gen<Graph> genGraph(const GenOptions& options) {
 GraphFacts facts(const Graph& g) {
   GraphFacts f;
   std::set<std::string> grad_results;
-  std::function<void(const Block&)> walk;
   auto uses_grad = [&](const std::vector<std::string>& names) {
     for (const auto& n : names)
       if (grad_results.count(n)) f.second_order = true;
   };
-  walk = [&](const Block& b) {
-    for (const Statement& s : b) {
-      if (const auto* op = std::get_if<OpStmt>(&s.node)) {
-        ++f.ops;
-        uses_grad(op->operands);
-      } else if (const auto* r = std::get_if<Record>(&s.node)) {
-        walk(r->body);
-      } else if (const auto* sr = std::get_if<StopRecording>(&s.node)) {
-        f.has_stop_recording = true;
-        walk(sr->body);
-      } else if (std::holds_alternative<Watch>(s.node)) {
-        f.has_watch = true;
-      } else if (const auto* c = std::get_if<Cond>(&s.node)) {
-        f.has_cond = true;
-        walk(c->then_body);
-        walk(c->else_body);
-      } else if (const auto* w = std::get_if<While>(&s.node)) {
-        f.has_while = true;
-        walk(w->cond_body);
-        walk(w->body);
-      } else if (const auto* gr = std::get_if<Gradient>(&s.node)) {
-        ++f.gradients;
-        uses_grad({gr->target});
-        if (gr->output_gradients) f.has_output_gradients = true;
-        if (gr->unconnected == Unconnected::zero) f.has_unconnected_zero = true;
-        for (const auto& r : gr->results) grad_results.insert(r);
-      }
+  walk(g.body, [&](const Statement& s, const Place&) {
+    if (const auto* op = std::get_if<OpStmt>(&s.node)) {
+      ++f.ops;
+      uses_grad(op->operands);
+    } else if (std::holds_alternative<StopRecording>(s.node)) {
+      f.has_stop_recording = true;
+    } else if (std::holds_alternative<Watch>(s.node)) {
+      f.has_watch = true;
+    } else if (std::holds_alternative<Cond>(s.node)) {
+      f.has_cond = true;
+    } else if (std::holds_alternative<While>(s.node)) {
+      f.has_while = true;
+    } else if (const auto* gr = std::get_if<Gradient>(&s.node)) {
+      ++f.gradients;
+      uses_grad({gr->target});
+      if (gr->output_gradients) f.has_output_gradients = true;
+      if (gr->unconnected == Unconnected::zero) f.has_unconnected_zero = true;
+      for (const auto& r : gr->results) grad_results.insert(r);
     }
-  };
-  walk(g.body);
+  });
   for (const Input& in : g.inputs) {
     if (in.dtype == DType::f32) f.f32 = true;
     if (in.dtype == DType::f64) f.f64 = true;
