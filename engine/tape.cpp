@@ -87,7 +87,7 @@ void GradientTape::offer(const Tensor& out) {
   bool flows = false;
   for (std::size_t j = 0; j < n.inputs.size() && !flows; ++j) {
     const TensorImpl& in = *n.inputs[j];
-    flows = n.op->input(static_cast<int>(j)).grad == GradClass::differentiable &&
+    flows = n.op->input(static_cast<int>(j)).differentiable() &&
             is_floating(in.spec.dtype) && tracked_.count(in.id);
   }
   if (!flows) return;
@@ -167,7 +167,7 @@ Gradients GradientTape::gradient(const Tensor& target, const std::vector<Source>
       node.op->vjp({node.attrs ? *node.attrs : kNoAttrs, inputs, n, out, upstream}, gin);
       for (int j = 0; j < n; ++j) {
         const Tensor& in = inputs[j];
-        if (node.op->input(j).grad != GradClass::differentiable || !is_floating(in.dtype()) ||
+        if (!node.op->input(j).differentiable() || !is_floating(in.dtype()) ||
             !tracked_.count(in.id()))
           continue;
         if (!gin[j])

@@ -14,6 +14,7 @@
 
 #include "engine/control_flow.hpp"
 #include "engine/core/errors.hpp"
+#include "engine/ops/op_rows.hpp"
 #include "engine/ops/op_table.hpp"
 #include "engine/tape.hpp"
 #include "engine/tensor.hpp"
@@ -352,14 +353,11 @@ Value jvp_of(GradientTape& inner, const Tensor& y, const std::vector<Source>& xs
     GradientOptions options;
     options.output_gradients = v;
     const Gradients g = inner.gradient(y, xs, options);
-    static const OpDef& mul = get_op("mul");
-    static const OpDef& add = get_op("add");
-    static const OpDef& reduce_sum = get_op("reduce_sum");
     for (std::size_t i = 0; i < g.size(); ++i) {
       if (!g[i]) continue;
-      const Tensor term = apply_op(reduce_sum, {apply_op(mul, {*g[i], us[i]})});
+      const Tensor term = apply_op(op_reduce_sum, {apply_op(op_mul, {*g[i], us[i]})});
       auto [it, fresh] = sums.try_emplace(term.dtype(), term);
-      if (!fresh) it->second = apply_op(add, {it->second, term});
+      if (!fresh) it->second = apply_op(op_add, {it->second, term});
     }
   }
   for (const auto& [dtype, s] : sums) {

@@ -156,6 +156,12 @@ struct Estimator {
     if (n > budget.max_elements) too_big = true;
     return n;
   }
+  // A value's spec; a scalar if unknown (counted as one element).
+  TensorSpec spec(const std::string& name) {
+    numel(name);
+    auto it = specs.find(name);
+    return it == specs.end() ? TensorSpec{} : it->second;
+  }
   std::int64_t names(const std::vector<std::string>& v) {
     std::int64_t n = 0;
     for (const std::string& s : v) n = sat_add(n, numel(s));
@@ -169,14 +175,14 @@ struct Estimator {
     if (too_big) return graph::Step::stop;
     const std::int64_t trips = place.max_trips;
     if (const auto* s = std::get_if<graph::OpStmt>(&st.node)) {
-      std::int64_t cost = sat_add(numel(s->result), names(s->operands));
-      // matmul touches every (row, inner, column) triple.
-      if (s->op == "matmul" && !s->operands.empty()) {
-        auto it = specs.find(s->operands.front());
-        if (it != specs.end() && it->second.shape.rank() >= 1)
-          cost = sat_mul(cost, std::max<std::int64_t>(1, it->second.shape[it->second.shape.rank() - 1]));
-      }
-      work = sat_add(work, sat_mul(trips, cost));
+      // The op table's cost: elements read and written, or its own (matmul's inner products).
+      std::vector<TensorSpec> in;
+      for (const std::string& o : s->operands) in.push_back(spec(o));
+      const OpDef* op = find_op(s->op);
+      const TensorSpec out = spec(s->result);
+      const std::int64_t cost = op ? op->work(in.data(), static_cast<int>(in.size()), out)
+                                   : sat_add(numel(s->result), names(s->operands));
+      work = sat_add(work, sat_mul(trips, std::min(cost, kOver)));
     } else if (const auto* w = std::get_if<graph::Watch>(&st.node)) {
       work = sat_add(work, sat_mul(trips, names(w->values)));
     } else if (const auto* c = std::get_if<graph::Cond>(&st.node)) {

@@ -293,11 +293,11 @@ class Validator {
     if (!def) fail(kw, "unknown op '" + quote_name(s.op) + "'" + suggest_ops(s.op));
     if (const auto* sp = spans(loc))
       for (const auto& [name, at] : sp->attrs)
-        if (!def->takes_attr(name.c_str()))
+        if (const std::optional<Attr> a = parse_attr(name); !a || !def->attrs.has(*a))
           fail(at, "op " + s.op + " has no attribute '" + name + "' (" + attr_list(*def) + ")");
     const OpAttrs defaults;
     for (const AttrField& f : attr_fields())
-      if (!def->takes_attr(f.name) && !attr_equal(s.attrs, defaults, f))
+      if (!def->attrs.has(f.attr) && !attr_equal(s.attrs, defaults, f))
         fail(kw, "op " + s.op + " has no attribute '" + f.name + "' (" + attr_list(*def) + ")");
     const std::size_t n = s.operands.size();
     if (def->arity >= 0 && n != static_cast<std::size_t>(def->arity)) {

@@ -5,7 +5,6 @@
 #include <cstdint>
 #include <deque>
 #include <map>
-#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -48,9 +47,6 @@ std::string SourcePrediction::sentence(const std::string& target) const {
 namespace {
 
 using NodeId = int;
-
-// The one op whose cut R13 names by its own rule rather than "non-differentiable".
-constexpr std::string_view kStopGradient = "stop_gradient";
 
 // What a tape was doing when a node was made.
 enum class Phase : std::uint8_t {
@@ -218,7 +214,7 @@ class Model {
       bool flows = false;
       for (std::size_t j = 0; j < node.inputs.size() && !flows; ++j) {
         const NodeId in = node.inputs[j];
-        flows = node.op->input(static_cast<int>(j)).grad == GradClass::differentiable &&
+        flows = node.op->input(static_cast<int>(j)).differentiable() &&
                 is_floating(nodes_[in].spec.dtype) && t.tracked.count(in);
       }
       if (flows) {
@@ -290,7 +286,7 @@ class Model {
       std::vector<std::optional<Tensor>> gin(in.size());
       op->vjp({attrs, inputs.data(), static_cast<int>(in.size()), output, upstream}, gin.data());
       for (std::size_t j = 0; j < in.size(); ++j) {
-        if (op->input(static_cast<int>(j)).grad != GradClass::differentiable ||
+        if (!op->input(static_cast<int>(j)).differentiable() ||
             !is_floating(nodes_[in[j]].spec.dtype) || !t.tracked.count(in[j]))
           continue;
         if (!gin[j])
@@ -408,17 +404,15 @@ class Model {
       for (std::size_t j = 0; j < n.inputs.size(); ++j) {
         const NodeId in = n.inputs[j];
         if (!reach.count(in)) continue;
-        const GradClass gc = n.op->input(static_cast<int>(j)).grad;
-        std::optional<CutRule> rule;
-        if (gc == GradClass::none)
-          rule = n.op->name == kStopGradient ? CutRule::stop_gradient : CutRule::non_differentiable;
-        else if (gc == GradClass::integer || !is_floating(nodes_[in].spec.dtype) ||
-                 !is_floating(n.spec.dtype))
-          rule = CutRule::integer_dtype;
-        else if (n.phase[ti] == Phase::paused)
-          rule = CutRule::stop_recording;
-        else if (n.phase[ti] == Phase::outside || n.phase[ti] == Phase::suspended)
-          rule = CutRule::outside_recording;
+        std::optional<CutRule> rule = cut_rule_of(n.op->input(static_cast<int>(j)).grad);
+        if (!rule) {  // not cut by the op table: by the dtypes or the recording
+          if (!is_floating(nodes_[in].spec.dtype) || !is_floating(n.spec.dtype))
+            rule = CutRule::integer_dtype;
+          else if (n.phase[ti] == Phase::paused)
+            rule = CutRule::stop_recording;
+          else if (n.phase[ti] == Phase::outside || n.phase[ti] == Phase::suspended)
+            rule = CutRule::outside_recording;
+        }
         if (rule)
           cut(id, n.op->name, static_cast<int>(j), *rule, in);
         else if (seen.insert(in).second)

@@ -13,6 +13,7 @@
 #include <variant>
 
 #include "engine/core/errors.hpp"
+#include "engine/ops/op_rows.hpp"
 #include "engine/ops/op_table.hpp"
 #include "eut/inputs.hpp"
 #include "graph/walk.hpp"
@@ -98,9 +99,11 @@ void op_facts(const graph::Block& block, OpFacts& f) {
     const auto* o = std::get_if<graph::OpStmt>(&s.node);
     if (!o) return;
     f.depth += place.assumed_trips;
-    if (const OpDef* op = find_op(o->op)) f.op_factor = std::max(f.op_factor, op->tolerance_factor);
-    if (o->op == "cast" && o->attrs.dtype == DType::f32) f.casts_to_f32 = true;
-    if (o->op == "where") f.has_where = true;
+    const OpDef* op = find_op(o->op);
+    if (!op) return;
+    f.op_factor = std::max(f.op_factor, op->tolerance_factor);
+    if (op->result.converts_to(DType::f32, o->attrs)) f.casts_to_f32 = true;
+    if (op->selects()) f.has_where = true;
   });
 }
 
@@ -183,24 +186,26 @@ class TapeAnalysis {
       specs_[s.result] = out_spec;
     }
     const bool out_floating = is_floating(out_spec.dtype);
-    const bool is_stop_gradient = s.op == "stop_gradient";
-    bool recorded = false, any_dep = false, smooth_in = false;
+    // stop_gradient's kind of op: its value moves with the held input, the tape holds it fixed.
+    const bool holds_constant = op.holds_input_constant();
+    bool recorded = false, any_dep = false, smooth_in = false, smooth_held = false;
     for (std::size_t i = 0; i < s.operands.size(); ++i) {
       const std::string& o = s.operands[i];
-      const bool passes = op.input(static_cast<int>(i)).grad == GradClass::differentiable &&
-                          floating(o) && out_floating;
+      const InputDef& in = op.input(static_cast<int>(i));
+      const bool passes = in.differentiable() && floating(o) && out_floating;
       if (passes && recording_ && tracked(o)) recorded = true;
       const Dep d = dep(o);
       if (d != Dep::none) any_dep = true;
       if (d == Dep::smooth && passes) smooth_in = true;
+      if (d == Dep::smooth && in.grad == InputGrad::stop_gradient) smooth_held = true;
     }
     if (!any_dep) {
       if (recorded) tracked_.insert(s.result);
       return;
     }
     if (smooth_in && !op.complex_step_ok && complex_ineligible.empty()) complex_ineligible = s.op;
-    const bool smooth = out_floating && (smooth_in || (is_stop_gradient && dep(s.operands[0]) == Dep::smooth));
-    if (smooth && (!recorded || is_stop_gradient)) {
+    const bool smooth = out_floating && (smooth_in || smooth_held);
+    if (smooth && (!recorded || holds_constant)) {
       if (control_depth_ > 0) {
         if (problem.empty())
           problem = s.result + " = " + s.op + " moves with the sources but the tape treats it as a "
@@ -948,7 +953,7 @@ void jitter_block(graph::Block& block, const std::map<std::string, TensorSpec>& 
       v = 1 + unit * (2 * (static_cast<double>(state >> 11) * 0x1p-53) - 1);
     }
     inputs.push_back(std::move(in));
-    out.push_back({graph::OpStmt{result, "mul", {raw, jit}, {}}, {}});
+    out.push_back({graph::OpStmt{result, op_mul.name, {raw, jit}, {}}, {}});
   });
 }
 

@@ -10,6 +10,7 @@
 #include <variant>
 
 #include "engine/core/errors.hpp"
+#include "engine/ops/op_rows.hpp"
 #include "engine/ops/op_table.hpp"
 #include "eut/inputs.hpp"
 #include "graph/walk.hpp"
@@ -35,7 +36,7 @@ std::string fmt(double x) {
 // f32 → f64 where a statement names a dtype (the op table says which ops read `dtype`).
 void promote(graph::OpStmt& s) {
   const OpDef* op = find_op(s.op);
-  if (op && op->takes_attr("dtype") && s.attrs.dtype == DType::f32) s.attrs.dtype = DType::f64;
+  if (op && op->attrs.has(Attr::dtype) && s.attrs.dtype == DType::f32) s.attrs.dtype = DType::f64;
 }
 
 // A block with every tape statement removed: record and stop_recording inlined, watches and
@@ -83,8 +84,8 @@ struct Prefix {
 };
 
 graph::Statement stmt(graph::OpStmt o) { return {std::move(o), {}}; }
-graph::Statement op(std::string result, std::string name, std::vector<std::string> operands, OpAttrs attrs = {}) {
-  return stmt(graph::OpStmt{std::move(result), std::move(name), std::move(operands), std::move(attrs)});
+graph::Statement op(std::string result, const OpDef& def, std::vector<std::string> operands, OpAttrs attrs = {}) {
+  return stmt(graph::OpStmt{std::move(result), def.name, std::move(operands), std::move(attrs)});
 }
 
 graph::TapeDecl tape(const std::string& n) {
@@ -100,10 +101,10 @@ graph::Block loss_block(const graph::Block& forward, const graph::Gradient& st, 
   graph::Block b{{graph::Watch{tape, xs}, {}}};
   for (graph::Statement& s : strip(forward, promote_f32)) b.push_back(std::move(s));
   if (st.output_gradients) {
-    b.push_back(op(kWeighted, "mul", {st.target, *st.output_gradients}));
-    b.push_back(op(kLoss, "reduce_sum", {kWeighted}));
+    b.push_back(op(kWeighted, op_mul, {st.target, *st.output_gradients}));
+    b.push_back(op(kLoss, op_reduce_sum, {kWeighted}));
   } else {
-    b.push_back(op(kLoss, "reduce_sum", {st.target}));
+    b.push_back(op(kLoss, op_reduce_sum, {st.target}));
   }
   return b;
 }
@@ -158,13 +159,13 @@ graph::Graph nested_program(const graph::Graph& g, const graph::Block& forward, 
   for (std::size_t i = 0; i < xs.size(); ++i) {
     OpAttrs to64;
     to64.dtype = DType::f64;
-    outer.push_back(op(name("p", i), "mul", {name("g", i), u_inputs[i].name}));
-    outer.push_back(op(name("s", i), "reduce_sum", {name("p", i)}));
-    outer.push_back(op(name("c", i), "cast", {name("s", i)}, to64));
+    outer.push_back(op(name("p", i), op_mul, {name("g", i), u_inputs[i].name}));
+    outer.push_back(op(name("s", i), op_reduce_sum, {name("p", i)}));
+    outer.push_back(op(name("c", i), op_cast, {name("s", i)}, to64));
     if (i == 0) {
       dot = name("c", i);
     } else {
-      outer.push_back(op(name("dot", i), "add", {dot, name("c", i)}));
+      outer.push_back(op(name("dot", i), op_add, {dot, name("c", i)}));
       dot = name("dot", i);
     }
   }
@@ -211,10 +212,10 @@ Dot dot_with(const eut::RunResult& r, const HvpProgram& prog) {
 // keeps the branch signature they do not move.
 bool holds_constant(const graph::OpStmt& s) {
   const OpDef* op = find_op(s.op);
-  if (!op || *op->kinks) return false;
+  if (!op || op->has_kinks) return false;
   const int n = op->arity < 0 ? static_cast<int>(s.operands.size()) : op->arity;
   for (int i = 0; i < n; ++i)
-    if (op->input(i).grad == GradClass::differentiable) return false;
+    if (op->input(i).differentiable()) return false;
   return n > 0;
 }
 

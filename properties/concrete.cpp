@@ -42,7 +42,7 @@ bool is_default_domain(const Domain& d) {
 }  // namespace
 
 bool exempt_slot(const OpDef& op, int slot, const std::vector<bool>& scalar_constant) {
-  if (*op.kinks != '\0') return false;
+  if (op.has_kinks) return false;
   if (!is_default_domain(op.input(slot).domain)) return false;
   if (scalar_constant.size() < 2) return false;
   if (scalar_constant[static_cast<std::size_t>(slot)]) return true;  // the known scalar itself
@@ -55,7 +55,7 @@ bool operand_in_domain(const OpDef& op, int slot, const Concrete& v, bool exempt
                        double margin_scale) {
   const InputDef& in = op.input(slot);
   const Domain& d = in.domain;
-  if (in.grad == GradClass::integer) {
+  if (in.grad == InputGrad::integer_index) {
     for (double x : v.data)
       if (!(x >= d.lo && x <= d.hi)) return false;
     return true;
