@@ -198,10 +198,7 @@ class Runner {
   // tc::cond) and hands the other results to further tc::cond calls that pick the stored
   // yields, so that every result knows its untaken branch (for explanations, R13).
   void exec_node(const graph::Cond& c) {
-    if (c.then_yield.size() != c.results.size() || c.else_yield.size() != c.results.size())
-      throw Error("cond: " + std::to_string(c.results.size()) + " results but the branches yield " +
-                  std::to_string(c.then_yield.size()) + " and " +
-                  std::to_string(c.else_yield.size()) + " values");
+    graph::expect_cond_yields(c.results.size(), c.then_yield.size(), c.else_yield.size());
     const Tensor pred = use(c.pred);
     std::vector<Tensor> taken, untaken;
     bool first_call = true;
@@ -236,10 +233,7 @@ class Runner {
   }
 
   void exec_node(const graph::While& w) {
-    if (w.params.size() != w.init.size() || w.body_yield.size() != w.init.size())
-      throw Error("while_loop: " + std::to_string(w.init.size()) + " initial values, " +
-                  std::to_string(w.params.size()) + " parameters, the body yields " +
-                  std::to_string(w.body_yield.size()));
+    graph::expect_loop_arity(w.init.size(), w.params.size(), w.body_yield.size());
     std::vector<Tensor> init;
     for (const std::string& i : w.init) init.push_back(use(i));
     auto bind = [&](const std::vector<Tensor>& vars) {

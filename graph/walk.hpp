@@ -23,6 +23,7 @@
 #include <utility>
 #include <variant>
 
+#include "engine/core/errors.hpp"
 #include "engine/core/limits.hpp"
 #include "graph/ir.hpp"
 
@@ -77,6 +78,22 @@ inline std::int64_t max_trips(const While& w) { return loop_cap(w) + 1; }
 inline constexpr std::int64_t kTripsSaturated = std::int64_t{1} << 62;
 inline std::int64_t times_trips(std::int64_t a, std::int64_t b) {
   return a != 0 && b > kTripsSaturated / a ? kTripsSaturated : a * b;
+}
+
+// ---- control-flow statements that do not line up -------------------------------------------
+
+// What an interpreter raises for a cond whose branches yield other than one value per result,
+// or a while_loop whose initial values, parameters and body yields differ in number. The
+// validator refuses such graphs; a graph built in code may still have one.
+inline void expect_cond_yields(std::size_t results, std::size_t then_yields, std::size_t else_yields) {
+  if (then_yields != results || else_yields != results)
+    throw Error("cond: " + std::to_string(results) + " results but the branches yield " +
+                std::to_string(then_yields) + " and " + std::to_string(else_yields) + " values");
+}
+inline void expect_loop_arity(std::size_t init, std::size_t params, std::size_t body_yields) {
+  if (params != init || body_yields != init)
+    throw Error("while_loop: " + std::to_string(init) + " initial values, " + std::to_string(params) +
+                " parameters, the body yields " + std::to_string(body_yields));
 }
 
 // ---- the blocks of one statement -------------------------------------------------------------

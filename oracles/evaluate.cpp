@@ -325,10 +325,7 @@ struct Evaluator<S>::Impl {
   }
 
   void exec_cond(const Node& c) {
-    if (c.yields.size() != c.results.size() || c.else_yields.size() != c.results.size())
-      throw Error("cond: " + std::to_string(c.results.size()) + " results but the branches yield " +
-                  std::to_string(c.yields.size()) + " and " + std::to_string(c.else_yields.size()) +
-                  " values");
+    graph::expect_cond_yields(c.results.size(), c.yields.size(), c.else_yields.size());
     require(c.pred);
     const TensorSpec& ps = specs[static_cast<std::size_t>(c.pred)];
     if (ps.shape.numel() != 1 || ps.dtype != DType::boolean)
@@ -361,10 +358,7 @@ struct Evaluator<S>::Impl {
 
   void exec_while(const Node& w) {
     const std::size_t n = w.operands.size();
-    if (w.params.size() != n || w.yields.size() != n)
-      throw Error("while_loop: " + std::to_string(n) + " initial values, " +
-                  std::to_string(w.params.size()) + " parameters, the body yields " +
-                  std::to_string(w.yields.size()));
+    graph::expect_loop_arity(n, w.params.size(), w.yields.size());
     std::vector<TensorSpec> var_specs(n);
     for (std::size_t k = 0; k < n; ++k) {
       require(w.operands[k]);

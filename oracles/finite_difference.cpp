@@ -7,7 +7,9 @@
 #include <cmath>
 #include <exception>
 
+#include "oracles/comparison.hpp"
 #include "oracles/objective.hpp"
+#include "oracles/rounding_probe.hpp"
 #include "oracles/tolerance.hpp"
 
 namespace tc::oracles {
