@@ -119,17 +119,11 @@ Gradients GradientTape::gradient(const Tensor& target, const std::vector<Source>
       throw ShapeError("GradientTape.gradient(): output_gradients shape " + og.shape().str() +
                        " differs from the target shape " + target.shape().str());
   }
-  // This tape does not record its own backward pass; outer tapes do (R10).
-  const bool was_recording = recording_;
-  if (was_recording) ++pause_depth_;
-  struct Resume {
-    GradientTape* t;
-    bool on;
-    ~Resume() {
-      if (on) --t->pause_depth_;
-    }
-  } resume{this, was_recording};
-  if (was_recording) paused_spans_.emplace_back(id_now(), INT64_MAX);
+  // This tape does not record its own backward pass; outer tapes do (R10). The pause ends
+  // however gradient() ends — a VJP that throws included — so that later ops are not taken
+  // for paused ones (explain() would name stop_recording for them).
+  std::optional<Pause> own_backward_pass;
+  if (recording_) own_backward_pass.emplace(*this);
 
   std::unordered_map<std::int64_t, Tensor, std::hash<std::int64_t>, std::equal_to<std::int64_t>,
                      pool::Allocator<std::pair<const std::int64_t, Tensor>>>
@@ -195,7 +189,6 @@ Gradients GradientTape::gradient(const Tensor& target, const std::vector<Source>
     else
       result.values.emplace_back();
   }
-  if (was_recording) paused_spans_.back().second = id_now();
   return result;
 }
 

@@ -63,11 +63,8 @@ std::vector<EntryCheck> compare_propagated(const Objective& o, const EntryPlan& 
         EntryCheck& c = checks[t];
         // The probe's reach scales with the point: the element, or the source's largest one.
         const std::vector<double>& x0 = o.base.at(o.statement.sources[task.source]);
-        double scale = 1.0;
-        if (plan.per_element)
-          scale = std::max(std::abs(x0[static_cast<std::size_t>(task.index)]), 1.0);
-        else
-          for (double xi : x0) scale = std::max(scale, std::abs(xi));
+        const double scale = plan.per_element ? std::max(std::abs(x0[static_cast<std::size_t>(task.index)]), 1.0)
+                                              : point_scale(x0);
         const bool kink = plan.per_element
                               ? near_kink(o, runner, task.source, task.index, nullptr, radius * scale)
                               : near_kink(o, runner, task.source, 0, &plan.directions[t], radius * scale);

@@ -23,12 +23,6 @@ namespace tc::oracles {
 
 namespace {
 
-double inf_norm(const std::vector<double>& v) {
-  double m = 0;
-  for (double x : v) m = std::max(m, std::abs(x));
-  return m;
-}
-
 // <g, u> from a first-order run: Σ_i Σ_k g_i[k] u_i[k] (a None slot is zero), and Σ|terms|.
 struct Dot {
   double value = 0, magnitude = 0;
@@ -355,7 +349,7 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
                                 ", not the source's"));
       continue;
     }
-    const double scale = std::max(inf_norm(x0), 1.0);
+    const double scale = point_scale(x0);
     struct Entry {
       double engine = 0, reference = 0, error = 0, tolerance = 0;
       int state = 0;  // 0 inconclusive, 1 agree, 2 mismatch

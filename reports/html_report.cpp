@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "engine/core/format.hpp"
 #include "engine/ops/op_table.hpp"
 #include "graph/tcg.hpp"
 #include "reports/graph_dot.hpp"
@@ -31,14 +32,7 @@ const std::vector<std::string>& known_oracles() {
   return v;
 }
 
-std::string num(double v) {
-  if (std::isnan(v)) return "NaN";
-  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-  if (v == 0) return "0";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3g", v);
-  return buf;
-}
+std::string num(double v) { return format_number(v, 3); }
 
 std::string esc(const std::string& s) { return html_escape(s); }
 

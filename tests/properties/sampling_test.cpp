@@ -63,7 +63,9 @@ TEST(Sampling, AnInputHookMakesTheFreshOperandsValues) {
   for (int i = 0; i < 3; ++i)
     for (int j = 0; j < 3; ++j) {
       EXPECT_EQ(init.values[static_cast<std::size_t>(i * 3 + j)], init.values[static_cast<std::size_t>(j * 3 + i)]);
-      if (i == j) EXPECT_GT(init.values[static_cast<std::size_t>(i * 4)], 3.0);  // the dominant diagonal
+      if (i == j) {
+        EXPECT_GT(init.values[static_cast<std::size_t>(i * 4)], 3.0);  // the dominant diagonal
+      }
     }
   for (double v : init.values) EXPECT_EQ(v, round_to_dtype(v, DType::f32));  // rounded to the operand's dtype
 }

@@ -144,9 +144,11 @@ TEST(OpTable, ComparisonsAreFoundByTrait) {
   }
   EXPECT_EQ(order, (std::set<std::string>{"less", "less_equal", "greater", "greater_equal"}));
   EXPECT_EQ(equality, (std::set<std::string>{"equal", "not_equal"}));
-  for (const OpDef* op : op_table())
-    if (op->traits.has(Trait::order_comparison) || op->traits.has(Trait::equality_comparison))
+  for (const OpDef* op : op_table()) {
+    if (op->traits.has(Trait::order_comparison) || op->traits.has(Trait::equality_comparison)) {
       EXPECT_EQ(op->result.fixed, DType::boolean) << op->name;
+    }
+  }
 }
 
 TEST(OpTable, FactsTheOraclesReadInsteadOfNames) {
