@@ -406,18 +406,18 @@ void register_campaign(CLI::App& app) {
         eut::RaisedError e;
         const int st = status[i];
         if (timed_out[i]) {
-          e.kind = "timeout";
+          e.kind = eut::ErrorKind::timeout;
           e.message = "checking this graph took longer than " + fmt_num(a->graph_timeout) +
                       " s; its worker was killed (--graph-timeout)";
         } else if (st != -1 && WIFSIGNALED(st)) {
-          e.kind = "crash";
+          e.kind = eut::ErrorKind::crash;
           e.message = "the worker checking this graph died of signal " + std::to_string(WTERMSIG(st)) + " (" +
                       ::strsignal(WTERMSIG(st)) + ")" +
                       (a->memory_limit > 0 ? "; it may have run out of its " + std::to_string(a->memory_limit) +
                                                  " MB (--memory-limit)"
                                            : std::string());
         } else {
-          e.kind = "crash";
+          e.kind = eut::ErrorKind::crash;
           e.message = "the worker checking this graph failed (exit status " +
                       std::to_string(st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1) + ")" +
                       (g.tcg.empty() ? "; the graph could not be built" : "");

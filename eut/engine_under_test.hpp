@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "eut/error_kind.hpp"
 #include "graph/ir.hpp"
 
 namespace tc::eut {
@@ -29,7 +30,7 @@ struct GradientResult {
 // An error the engine raised while running the graph (shape error at an op, second
 // gradient() on a non-persistent tape, ...). Raising is an outcome, not a crash.
 struct RaisedError {
-  std::string kind;     // "shape", "dtype", "tape", "limit", "other"
+  ErrorKind kind = ErrorKind::other;
   std::string message;
   graph::Location at;   // the statement that raised, if known
 };

@@ -27,14 +27,6 @@ namespace tc::eut {
 
 namespace {
 
-std::string error_kind(const std::exception& e) {
-  if (dynamic_cast<const ShapeError*>(&e)) return "shape";
-  if (dynamic_cast<const DTypeError*>(&e)) return "dtype";
-  if (dynamic_cast<const TapeError*>(&e)) return "tape";
-  if (dynamic_cast<const LimitError*>(&e)) return "limit";
-  return "other";
-}
-
 Value to_value(const Tensor& t) { return Value{t.dtype(), t.shape(), t.values()}; }
 
 Tensor to_tensor(const Value& v) { return Tensor::constant(v.data, v.shape, v.dtype); }
@@ -126,7 +118,7 @@ class Runner {
   // The tensor a use of `name` sees; a variable is read (auto-watched while recording, R2).
   Tensor use(const std::string& name) const {
     const Slot& s = slot(name);
-    if (s.none) throw Error(name + " is None" + (s.why.empty() ? "" : " (" + s.why + ")"));
+    if (s.none) throw NoneUsedError(name + " is None" + (s.why.empty() ? "" : " (" + s.why + ")"));
     if (s.variable) return s.variable->read();
     return s.tensor;
   }
@@ -374,9 +366,9 @@ class ReferenceEngine final : public EngineUnderTest {
       runner.setup(g, inputs);
       runner.run_block(g.body);
     } catch (const std::exception& e) {
-      result.error = RaisedError{error_kind(e), e.what(), runner.error_at().value_or(graph::Location{})};
+      result.error = RaisedError{classify_error(e), e.what(), runner.error_at().value_or(graph::Location{})};
     } catch (...) {
-      result.error = RaisedError{"other", "unknown exception", runner.error_at().value_or(graph::Location{})};
+      result.error = RaisedError{ErrorKind::other, "unknown exception", runner.error_at().value_or(graph::Location{})};
     }
     collect(runner.scope(), result.values);
     result.gradients = std::move(runner.gradients());

@@ -98,16 +98,16 @@ CheckReport check_graph(const graph::Graph& g, eut::EngineUnderTest& engine, con
   try {
     inputs = eut::materialize_inputs(g, options.inputs);
   } catch (const std::exception& e) {
-    report.run.error = eut::RaisedError{"input", e.what(), {}};
+    report.run.error = eut::RaisedError{eut::ErrorKind::input, e.what(), {}};
     report.verdict = Verdict::error_raised;
     return report;
   }
   try {
     run = engine.run(g, inputs);
   } catch (const std::exception& e) {
-    run.error = eut::RaisedError{"engine_threw", e.what(), {}};
+    run.error = eut::RaisedError{eut::ErrorKind::engine_threw, e.what(), {}};
   } catch (...) {
-    run.error = eut::RaisedError{"engine_threw", "unknown exception", {}};
+    run.error = eut::RaisedError{eut::ErrorKind::engine_threw, "unknown exception", {}};
   }
 
   report.run.values = static_cast<std::int64_t>(run.values.size());

@@ -64,9 +64,9 @@ std::vector<Finding> check_connectivity(const graph::Graph& g, const eut::InputV
     if (i >= run.gradients.size()) {
       // The engine stopped before this gradient() (or never reached it).
       const GradientPrediction& p = pred.gradients[i];
-      const std::string why = run.error ? "the engine stopped with a " + run.error->kind +
-                                              " error" + where(run.error->at) + ": " +
-                                              run.error->message
+      const std::string why = run.error ? "the engine stopped with " +
+                                              std::string(eut::error_kind_phrase(run.error->kind)) +
+                                              where(run.error->at) + ": " + run.error->message
                                         : "the engine ran only " +
                                               std::to_string(run.gradients.size()) +
                                               " gradient() calls";
@@ -78,10 +78,12 @@ std::vector<Finding> check_connectivity(const graph::Graph& g, const eut::InputV
     }
     const eut::GradientResult& r = run.gradients[i];
     if (i >= pred.gradients.size()) {
-      const bool forbidden = pred.error && (pred.error->kind == "tape" || pred.error->kind == "none_used");
+      const bool forbidden =
+          pred.error && (pred.error->kind == eut::ErrorKind::tape || pred.error->kind == eut::ErrorKind::none_used);
       const std::string why =
-          pred.error ? "predicted the run to stop before this gradient() with a " + pred.error->kind +
-                           " error" + where(pred.error->at) + ": " + pred.error->message
+          pred.error ? "predicted the run to stop before this gradient() with " +
+                           std::string(eut::error_kind_phrase(pred.error->kind)) + where(pred.error->at) +
+                           ": " + pred.error->message
                      : "predicted only " + std::to_string(pred.gradients.size()) + " gradient() calls";
       finding(index, "", "", forbidden ? Outcome::mismatch : Outcome::inconclusive,
               "the engine ran gradient() #" + std::to_string(i) + " but " + why);

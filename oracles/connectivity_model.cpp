@@ -34,20 +34,6 @@ struct Binding {
   std::string why;
 };
 
-// Using a None gradient result: an error, as in TF.
-struct NoneUsed : Error {
-  using Error::Error;
-};
-
-std::string error_kind(const std::exception& e) {
-  if (dynamic_cast<const NoneUsed*>(&e)) return "none_used";
-  if (dynamic_cast<const ShapeError*>(&e)) return "shape";
-  if (dynamic_cast<const DTypeError*>(&e)) return "dtype";
-  if (dynamic_cast<const TapeError*>(&e)) return "tape";
-  if (dynamic_cast<const LimitError*>(&e)) return "limit";
-  return "other";
-}
-
 std::string spec_str(const TensorSpec& s) { return std::string(dtype_name(s.dtype)) + s.shape.str(); }
 
 class Model {
@@ -59,7 +45,7 @@ class Model {
       setup(overrides);
       run_block(g_.body);
     } catch (const std::exception& e) {
-      out_.error = PredictedError{error_kind(e), e.what(), error_at_.value_or(graph::Location{})};
+      out_.error = PredictedError{eut::classify_error(e), e.what(), error_at_.value_or(graph::Location{})};
     }
   }
 
@@ -94,7 +80,7 @@ class Model {
   // A use of `name` as an operand: a variable is read (auto-watched, R2); None is an error.
   NodeId use(const std::string& name) {
     const Binding& b = binding(name);
-    if (b.none) throw NoneUsed(name + " is None (" + b.why + ")");
+    if (b.none) throw NoneUsedError(name + " is None (" + b.why + ")");
     if (b.variable) read_variable(b.node);
     return b.node;
   }

@@ -227,7 +227,9 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
   if (nested.error || nested.gradients.size() < 2)
     return all(Outcome::inconclusive,
                "the engine could not run the nested-tape program" +
-                   (nested.error ? ": " + nested.error->kind + " error: " + nested.error->message : std::string()));
+                   (nested.error ? ": " + std::string(eut::error_kind_phrase(nested.error->kind)) + ": " +
+                                          nested.error->message
+                                    : std::string()));
   const eut::GradientResult& hvp = nested.gradients[1];
 
   // Tolerances: the context of the first-order statement in the graph's own dtypes, with the

@@ -105,7 +105,7 @@ Case prepare(const graph::Graph& g, eut::EngineUnderTest& engine, bool allow_pre
   if (c.run.error) {
     const oracles::ConnectivityPrediction p = oracles::predict_connectivity(g, c.inputs);
     if (!p.error)
-      RC_FAIL("the engine raised an error no oracle predicts: [" + c.run.error->kind + "] " +
+      RC_FAIL("the engine raised an error no oracle predicts: [" + std::string(eut::error_kind_name(c.run.error->kind)) + "] " +
               c.run.error->message);
     if (!allow_predicted_errors) RC_DISCARD("a predicted error: " + p.error->message);
   }

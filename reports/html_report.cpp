@@ -279,7 +279,7 @@ void errors_section(std::ostringstream& h, const FindingsLog& log) {
   for (const GraphRecord& g : log.graphs) {
     if (!g.run.error) continue;
     h << "<tr><td><a href=\"#row-" << g.id << "\">" << esc(graph_title(g)) << "</a></td><td>"
-      << verdict_badge(g.verdict) << "</td><td><code>" << esc(g.run.error->kind) << "</code></td><td class=\"num\">"
+      << verdict_badge(g.verdict) << "</td><td><code>" << esc(eut::error_kind_name(g.run.error->kind)) << "</code></td><td class=\"num\">"
       << esc(location(*g.run.error)) << "</td><td>" << esc(g.run.error->message);
     if (!g.tcg.empty())
       h << "<details><summary>graph (.tcg)</summary><pre class=\"tcg\">" << esc(g.tcg) << "</pre></details>";

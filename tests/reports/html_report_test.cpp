@@ -87,7 +87,7 @@ TEST(HtmlReport, EscapesEverythingFromTheLog) {
   log.graphs[1].minimal_tcg = "# " + evil + "\n";
   for (FindingRecord& f : log.findings) f.finding.detail += evil;
   for (auto& s : log.graphs[2].sources) s.why_none = evil;
-  log.graphs[0].run.error = eut::RaisedError{evil, evil, {1, 1}};
+  log.graphs[0].run.error = eut::RaisedError{eut::ErrorKind::other, evil, {1, 1}};
   HtmlOptions opt;
   opt.title = evil;
   opt.source = evil;
