@@ -134,12 +134,14 @@ Frozen freeze(const graph::Graph& first_order, const Evaluation<double>& base,
         continue;
       }
     }
-    if (const auto* c = std::get_if<graph::Cond>(&s.node);
-        c && (holds_constant_inside(c->then_body) || holds_constant_inside(c->else_body)))
-      f.why = "a stop_gradient-like op inside cond cannot be held at its base value";
-    if (const auto* w = std::get_if<graph::While>(&s.node);
-        w && (holds_constant_inside(w->cond_body) || holds_constant_inside(w->body)))
-      f.why = "a stop_gradient-like op inside while_loop cannot be held at its base value";
+    bool held_inside = false;  // a cond's or while_loop's blocks (record blocks are inlined)
+    graph::for_each_block(s, [&](const graph::Block& b, graph::BlockRole) {
+      held_inside = held_inside || holds_constant_inside(b);
+    });
+    if (held_inside)
+      f.why = std::string("a stop_gradient-like op inside ") +
+              (std::holds_alternative<graph::Cond>(s.node) ? "cond" : "while_loop") +
+              " cannot be held at its base value";
     kept.push_back(std::move(s));
   }
   record.body = std::move(kept);
