@@ -26,6 +26,7 @@
 #include <string>
 
 #include "bench/bench_graph.hpp"
+#include "engine/ops/op_rows.hpp"
 #include "eut/engine_under_test.hpp"
 #include "oracles/complex_step.hpp"
 #include "oracles/evaluate.hpp"
@@ -48,8 +49,8 @@ graph::Input matrix_input(const char* name, unsigned seed) {
   return in;
 }
 
-graph::Statement op(std::string result, std::string name, std::vector<std::string> operands) {
-  return {graph::OpStmt{std::move(result), std::move(name), std::move(operands), {}}, {}};
+graph::Statement op(std::string result, const OpDef& def, std::vector<std::string> operands) {
+  return {graph::OpStmt{std::move(result), def.name, std::move(operands), {}}, {}};
 }
 
 // x = tanh(a @ b) + sigmoid(c)
@@ -60,24 +61,24 @@ graph::Graph bench_ir_graph() {
   g.name = "bench_graph";
   g.inputs = {matrix_input("%a", 1), matrix_input("%b", 2), matrix_input("%c", 3)};
   g.tapes = {graph::TapeDecl{"t", false, true, {}}};
-  graph::Block body = {op("%ab", "matmul", {"%a", "%b"}), op("%t", "tanh", {"%ab"}),
-                       op("%sc", "sigmoid", {"%c"}), op("%x0", "add", {"%t", "%sc"})};
+  graph::Block body = {op("%ab", op_matmul, {"%a", "%b"}), op("%t", op_tanh, {"%ab"}),
+                       op("%sc", op_sigmoid, {"%c"}), op("%x0", op_add, {"%t", "%sc"})};
   for (int i = 0; i < 8; ++i) {
     const std::string p = "%i" + std::to_string(i) + "_", x = "%x" + std::to_string(i);
     const std::string next = "%x" + std::to_string(i + 1);
-    body.push_back(op(p + "xx", "mul", {x, x}));
-    body.push_back(op(p + "n", "neg", {p + "xx"}));
-    body.push_back(op(p + "e", "exp", {p + "n"}));
-    body.push_back(op(p + "eb", "mul", {p + "e", "%b"}));
-    body.push_back(op(p + "cc", "mul", {"%c", "%c"}));
-    body.push_back(op(p + "l", "log1p", {p + "cc"}));
-    body.push_back(op(p + "s", "sin", {x}));
-    body.push_back(op(p + "sa", "matmul", {p + "s", "%a"}));
-    body.push_back(op(p + "sum", "add", {p + "eb", p + "l"}));
-    body.push_back(op(next, "sub", {p + "sum", p + "sa"}));
+    body.push_back(op(p + "xx", op_mul, {x, x}));
+    body.push_back(op(p + "n", op_neg, {p + "xx"}));
+    body.push_back(op(p + "e", op_exp, {p + "n"}));
+    body.push_back(op(p + "eb", op_mul, {p + "e", "%b"}));
+    body.push_back(op(p + "cc", op_mul, {"%c", "%c"}));
+    body.push_back(op(p + "l", op_log1p, {p + "cc"}));
+    body.push_back(op(p + "s", op_sin, {x}));
+    body.push_back(op(p + "sa", op_matmul, {p + "s", "%a"}));
+    body.push_back(op(p + "sum", op_add, {p + "eb", p + "l"}));
+    body.push_back(op(next, op_sub, {p + "sum", p + "sa"}));
   }
-  body.push_back(op("%sq", "mul", {"%x8", "%x8"}));
-  body.push_back(op("%loss", "reduce_sum", {"%sq"}));
+  body.push_back(op("%sq", op_mul, {"%x8", "%x8"}));
+  body.push_back(op("%loss", op_reduce_sum, {"%sq"}));
   g.body = {{graph::Record{"t", std::move(body)}, {}},
             {graph::Gradient{{"%ga", "%gb", "%gc"}, "t", "%loss", {"%a", "%b", "%c"}, std::nullopt,
                              graph::Unconnected::none},

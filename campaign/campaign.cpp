@@ -84,8 +84,8 @@ struct Tally {
     ++(generated ? r.generated_done : r.corpus_done);
     ++r.verdicts[static_cast<int>(g.verdict)];
     if (g.verdict == oracles::Verdict::mismatch) ++p.mismatches;
-    if (g.run.error && g.run.error->kind == kCrashKind) ++r.crashed;
-    if (g.run.error && g.run.error->kind == kTimeoutKind) ++r.timed_out;
+    if (g.run.error && g.run.error->kind == eut::ErrorKind::crash) ++r.crashed;
+    if (g.run.error && g.run.error->kind == eut::ErrorKind::timeout) ++r.timed_out;
     for (const reports::FindingRecord& f : findings) ++r.per_oracle[f.finding.oracle][static_cast<int>(f.finding.outcome)];
     r.findings += findings.size();
     mix.add(g.ops);

@@ -26,10 +26,10 @@ std::string seconds_text(double s) {
 // Why the worker ended without its result, as the error of the graph's record.
 eut::RaisedError worker_failure(const WorkerOutcome& o, const CampaignOptions& options, bool have_graph) {
   eut::RaisedError e;
-  e.kind = kCrashKind;
+  e.kind = eut::ErrorKind::crash;
   switch (o.end) {
     case WorkerOutcome::End::timed_out:
-      e.kind = kTimeoutKind;
+      e.kind = eut::ErrorKind::timeout;
       e.message = "checking this graph took longer than " + seconds_text(options.graph_timeout) +
                   " s; its worker was killed (--graph-timeout)";
       break;

@@ -23,7 +23,5 @@ GraphResult graph_result(const Job& job, std::size_t index, const WorkerOutcome&
                          const CampaignOptions& options);
 
 // The error kinds a failed worker's record carries (docs/findings_log.md).
-inline constexpr const char* kCrashKind = "crash";
-inline constexpr const char* kTimeoutKind = "timeout";
 
 }  // namespace tc::campaign

@@ -7,7 +7,11 @@
 #include <cstdio>
 
 #include "campaign/process_pool.hpp"
+#include "engine/core/format.hpp"
 #include "eut/engines.hpp"
+#include "graph/json.hpp"
+#include "graph/tcg.hpp"
+#include "reports/atomic_file.hpp"
 
 namespace tc::cli {
 
@@ -111,28 +115,14 @@ int run_limited(const std::string& file, const CheckLimits& limits, const std::f
   return kExitUnfinished;
 }
 
-std::string fmt_num(double v) {
-  if (std::isnan(v)) return "nan";
-  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-  if (v == 0) return "0";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2g", v);
-  return buf;
-}
+std::string fmt_num(double v) { return format_number(v, 2); }
 
 std::string value_text(const eut::Value& v, std::size_t max_values) {
   std::string out = std::string(dtype_name(v.dtype)) + v.shape.str() + " = ";
-  if (v.shape.rank() == 0 && v.data.size() == 1) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.6g", v.data[0]);
-    return out + buf;
-  }
+  if (v.shape.rank() == 0 && v.data.size() == 1) return out + format_number(v.data[0]);
   out += "[";
-  for (std::size_t i = 0; i < v.data.size() && i < max_values; ++i) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.6g", v.data[i]);
-    out += (i ? ", " : "") + std::string(buf);
-  }
+  for (std::size_t i = 0; i < v.data.size() && i < max_values; ++i)
+    out += (i ? ", " : "") + format_number(v.data[i]);
   if (v.data.size() > max_values) out += ", ... (" + std::to_string(v.data.size()) + " values)";
   return out + "]";
 }

@@ -84,7 +84,7 @@ inline std::string pct(const std::string& name) {
   return name.empty() || name[0] == '%' ? name : "%" + name;
 }
 
-// Compact number: "3.1e-16", "0", "inf".
+// Compact number: "3.1e-16", "0", "inf" (format_number with two digits).
 std::string fmt_num(double v);
 
 // "f64[3] = [1, 2, 3]" (at most `max_values` values, then "...").

@@ -42,7 +42,7 @@ void register_explain(CLI::App& app) {
         try {
           run = engine->run(g, inputs);
         } catch (const std::exception& e) {
-          run.error = eut::RaisedError{"engine_threw", e.what(), {}};
+          run.error = eut::RaisedError{eut::ErrorKind::engine_threw, e.what(), {}};
         }
         const oracles::ConnectivityPrediction pred = oracles::predict_connectivity(g, inputs);
 
@@ -95,10 +95,10 @@ void register_explain(CLI::App& app) {
         }
         if (calls == 0) out << "  (the graph has no gradient() call)\n";
         if (run.error)
-          out << "the engine raised a " << run.error->kind << " error" << at_line(run.error->at) << ": "
+          out << "the engine raised " << eut::error_kind_phrase(run.error->kind) << at_line(run.error->at) << ": "
               << run.error->message << "\n";
         if (pred.error)
-          out << "the connectivity oracle predicts a " << pred.error->kind << " error" << at_line(pred.error->at)
+          out << "the connectivity oracle predicts " << eut::error_kind_phrase(pred.error->kind) << at_line(pred.error->at)
               << ": " << pred.error->message << "\n";
         if (run.error.has_value() != pred.error.has_value()) disagree = true;
         return disagree ? kExitMismatch : kExitOk;

@@ -26,7 +26,7 @@ std::string location_text(const graph::Location& at) {
 std::string verdict_text(const oracles::SourceVerdict& s, const oracles::RunSummary& run) {
   using oracles::Verdict;
   if (s.verdict == Verdict::error_raised && run.error)
-    return "not reached: the engine raised a " + run.error->kind + " error" + location_text(run.error->at) +
+    return "not reached: the engine raised " + std::string(eut::error_kind_phrase(run.error->kind)) + location_text(run.error->at) +
            ": " + run.error->message;
   if (s.engine_value == "None" && s.verdict != Verdict::mismatch)
     return "None: " + (s.why_none.empty() ? s.detail : s.why_none);
@@ -91,7 +91,7 @@ void register_replay(CLI::App& app) {
           out << *file << ": graph " << (g.name.empty() ? "(unnamed)" : g.name) << " on engine " << report.engine
               << ", seed " << *seed << "\n";
           if (report.run.error)
-            out << "  the engine raised a " << report.run.error->kind << " error"
+            out << "  the engine raised " << eut::error_kind_phrase(report.run.error->kind)
                 << location_text(report.run.error->at) << ": " << report.run.error->message << "\n";
           print_verdicts(out, report);
           int counts[4] = {0, 0, 0, 0};

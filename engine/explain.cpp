@@ -35,6 +35,17 @@ const char* none_reason_name(NoneReason r) {
   return "?";
 }
 
+std::optional<CutRule> cut_rule_of(InputGrad g) {
+  switch (g) {
+    case InputGrad::differentiable: return std::nullopt;
+    case InputGrad::stop_gradient: return CutRule::stop_gradient;
+    case InputGrad::non_differentiable:
+    case InputGrad::predicate: return CutRule::non_differentiable;
+    case InputGrad::integer_index: return CutRule::integer_dtype;
+  }
+  return std::nullopt;
+}
+
 namespace {
 std::string cut_phrase(const Cut& c) {
   switch (c.rule) {
@@ -177,18 +188,15 @@ class ExplainWalk {
       for (std::size_t j = 0; j < n->inputs.size(); ++j) {
         ImplPtr in = n->inputs[j].get();
         if (!reach.from(in)) continue;
-        const GradClass gc = n->op->input(static_cast<int>(j)).grad;
-        std::optional<CutRule> rule;
-        if (gc == GradClass::none)
-          rule = std::string_view(n->op->name) == "stop_gradient" ? CutRule::stop_gradient
-                                                                 : CutRule::non_differentiable;
-        else if (gc == GradClass::integer || !is_floating(in->spec.dtype) ||
-                 !is_floating(n->spec.dtype))
-          rule = CutRule::integer_dtype;
-        else if (recorded == GradientTape::Recorded::paused)
-          rule = CutRule::stop_recording;
-        else if (recorded == GradientTape::Recorded::outside)
-          rule = CutRule::outside_recording;
+        std::optional<CutRule> rule = cut_rule_of(n->op->input(static_cast<int>(j)).grad);
+        if (!rule) {  // not cut by the op table: by the dtypes or the recording
+          if (!is_floating(in->spec.dtype) || !is_floating(n->spec.dtype))
+            rule = CutRule::integer_dtype;
+          else if (recorded == GradientTape::Recorded::paused)
+            rule = CutRule::stop_recording;
+          else if (recorded == GradientTape::Recorded::outside)
+            rule = CutRule::outside_recording;
+        }
         if (rule) {
           const bool int_edge = !is_floating(in->spec.dtype);
           add_cut({label, n->op->name, static_cast<int>(j), *rule, label_of(*in),

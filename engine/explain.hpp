@@ -1,8 +1,11 @@
 // Why a gradient is None (SEMANTICS R13), as data and as one readable sentence.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "engine/ops/op_def.hpp"
 
 namespace tc {
 
@@ -27,6 +30,11 @@ enum class CutRule : std::uint8_t {
 // (oracles::rule_words / reason_words forward to these) so a report can set them side by side.
 const char* cut_rule_name(CutRule);
 const char* none_reason_name(NoneReason);
+
+// The cut an op input's gradient rule (the op table's InputGrad) makes: stop_gradient,
+// non-differentiable (a predicate too), integer dtype (an integer index); nullopt for a
+// differentiable input.
+std::optional<CutRule> cut_rule_of(InputGrad);
 
 struct Cut {
   std::string node;   // label of the node whose input edge is cut, e.g. "'y'" or "#12 (round)"

@@ -94,7 +94,7 @@ void GradientTape::offer(const Tensor& out) {
   bool flows = false;
   for (std::size_t j = 0; j < n.inputs.size() && !flows; ++j) {
     const TensorImpl& in = *n.inputs[j];
-    flows = op.input(static_cast<int>(j)).grad == GradClass::differentiable &&
+    flows = op.input(static_cast<int>(j)).differentiable() &&
             rules.tape.carries_gradient(in.spec.dtype) && tracked_.count(in.id);
   }
   if (!flows) return;
@@ -126,17 +126,11 @@ Gradients GradientTape::gradient(const Tensor& target, const std::vector<Source>
       throw ShapeError("GradientTape.gradient(): output_gradients shape " + og.shape().str() +
                        " differs from the target shape " + target.shape().str());
   }
-  // This tape does not record its own backward pass; outer tapes do (R10).
-  const bool was_recording = recording_;
-  if (was_recording) ++pause_depth_;
-  struct Resume {
-    GradientTape* t;
-    bool on;
-    ~Resume() {
-      if (on) --t->pause_depth_;
-    }
-  } resume{this, was_recording};
-  if (was_recording) paused_spans_.emplace_back(id_now(), INT64_MAX);
+  // This tape does not record its own backward pass; outer tapes do (R10). The pause ends
+  // however gradient() ends — a VJP that throws included — so that later ops are not taken
+  // for paused ones (explain() would name stop_recording for them).
+  std::optional<Pause> own_backward_pass;
+  if (recording_) own_backward_pass.emplace(*this);
 
   std::unordered_map<std::int64_t, Tensor, std::hash<std::int64_t>, std::equal_to<std::int64_t>,
                      pool::Allocator<std::pair<const std::int64_t, Tensor>>>
@@ -173,7 +167,7 @@ Gradients GradientTape::gradient(const Tensor& target, const std::vector<Source>
       op.vjp({node.attrs ? *node.attrs : kNoAttrs, inputs, n, out, upstream}, gin);
       for (int j = 0; j < n; ++j) {
         const Tensor& in = inputs[j];
-        if (op.input(j).grad != GradClass::differentiable || !rules.tape.carries_gradient(in.dtype()) ||
+        if (!op.input(j).differentiable() || !rules.tape.carries_gradient(in.dtype()) ||
             !tracked_.count(in.id()))
           continue;
         if (!gin[j])
@@ -197,7 +191,6 @@ Gradients GradientTape::gradient(const Tensor& target, const std::vector<Source>
     result.why.emplace_back(reached ? std::nullopt : std::optional<Explanation>(explain(target, s)));
     result.values.push_back(std::move(value));
   }
-  if (was_recording) paused_spans_.back().second = id_now();
   return result;
 }
 

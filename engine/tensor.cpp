@@ -174,7 +174,7 @@ Tensor apply_op(const OpDef& op, const OperandRef* inputs, int n, const OpAttrs&
 
   impl->kind = LeafKind::op_output;
   impl->op = &op;
-  if (op.attrs[0] != '\0') impl->attrs = std::make_shared<const OpAttrs>(attrs);
+  if (!op.attrs.empty()) impl->attrs = std::make_shared<const OpAttrs>(attrs);
   impl->inputs.reserve(static_cast<std::size_t>(n));
   for (int i = 0; i < n; ++i) impl->inputs.push_back(inputs[i].get().impl_ptr());
   impl->id = next_tensor_id();

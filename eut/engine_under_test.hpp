@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "eut/error_kind.hpp"
 #include "graph/ir.hpp"
 
 namespace tc {
@@ -34,8 +35,7 @@ struct GradientResult {
 // An error the engine raised while running the graph (shape error at an op, second
 // gradient() on a non-persistent tape, ...). Raising is an outcome, not a crash.
 struct RaisedError {
-  std::string kind;     // "shape", "dtype", "tape", "limit", "other"; "unsupported": the engine
-                        // lacks the op (or the op for that dtype), the graph is not runnable there
+  ErrorKind kind = ErrorKind::other;
   std::string message;
   graph::Location at;   // the statement that raised, if known
 };

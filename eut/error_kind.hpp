@@ -1,11 +1,41 @@
-// The RaisedError kind (engine_under_test.hpp) of a tapecheck exception, shared by the
-// adapters: "shape", "dtype", "tape", "limit", or "other" for any other exception.
+// What kind of error a run stopped with, at the engine-under-test boundary: the kinds an
+// engine raises (shape, dtype, tape, limit, a None result used, other, unsupported) and the ones the
+// harness records about a run (bad input values, an engine that threw, a crashed or timed-out
+// worker). Each kind has its name — the findings log's spelling, stable — and its phrase for
+// sentences ("the engine stopped with a shape error", "... with an error").
 #pragma once
+#include <cstdint>
 #include <exception>
-#include <string>
+#include <optional>
+#include <string_view>
 
 namespace tc::eut {
 
-std::string error_kind(const std::exception& e);
+enum class ErrorKind : std::uint8_t {
+  shape,         // incompatible shapes, a bad axis (R15)
+  dtype,         // a dtype an op does not take
+  tape,          // tape misuse: a second gradient() on a non-persistent tape (R9), ...
+  limit,         // a size cap: elements per tensor, nodes per tape, loop iterations
+  none_used,     // a None gradient result used by a later statement
+  other,         // any other error the engine raised
+  unsupported,   // the engine lacks an op (or an op for that dtype): a graph to skip, not a finding
+  input,         // input values that do not fit the graph: no engine ran
+  engine_threw,  // the engine threw instead of reporting: a broken engine
+  crash,         // the process checking the graph died
+  timeout,       // checking the graph took longer than allowed
+};
+
+const char* error_kind_name(ErrorKind);  // "shape", "none_used", ... as the findings log spells it
+std::optional<ErrorKind> parse_error_kind(std::string_view name);
+// A noun phrase with its article: "a shape error", "an error", "a timeout".
+const char* error_kind_phrase(ErrorKind);
+
+// The kind of a tc::Error an engine or model raised (ShapeError -> shape, NoneUsedError ->
+// none_used, ..., anything else -> other).
+ErrorKind classify_error(const std::exception& e);
+
+// So that a kind compares with its name (tests, logs read back): kind == "tape".
+inline bool operator==(ErrorKind k, std::string_view name) { return name == error_kind_name(k); }
+inline bool operator!=(ErrorKind k, std::string_view name) { return !(k == name); }
 
 }  // namespace tc::eut

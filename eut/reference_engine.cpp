@@ -14,7 +14,7 @@
 
 #include "engine/control_flow.hpp"
 #include "engine/core/errors.hpp"
-#include "engine/core/limits.hpp"
+#include "engine/ops/op_rows.hpp"
 #include "engine/rules.hpp"
 #include "engine/ops/op_table.hpp"
 #include "engine/tape.hpp"
@@ -23,6 +23,7 @@
 #include "eut/engine_under_test.hpp"
 #include "eut/error_kind.hpp"
 #include "eut/inputs.hpp"
+#include "graph/walk.hpp"
 
 namespace tc::eut {
 
@@ -31,13 +32,6 @@ namespace {
 Value to_value(const Tensor& t) { return Value{t.dtype(), t.shape(), t.values()}; }
 
 Tensor to_tensor(const Value& v) { return Tensor::constant(v.data, v.shape, v.dtype); }
-
-// The engine caps loops at limits::kMaxLoopIterations; a graph may ask for fewer.
-std::int64_t loop_cap(std::int64_t max_iterations) {
-  return max_iterations < 0 || max_iterations > limits::kMaxLoopIterations
-             ? limits::kMaxLoopIterations
-             : max_iterations;
-}
 
 // What an IR name is bound to: a tensor, a variable (an input of kind variable), or None (a
 // gradient result that must not be used).
@@ -126,7 +120,7 @@ class Runner {
   // The tensor a use of `name` sees; a variable is read (auto-watched while recording, R2).
   Tensor use(const std::string& name) const {
     const Slot& s = slot(name);
-    if (s.none) throw Error(name + " is None" + (s.why.empty() ? "" : " (" + s.why + ")"));
+    if (s.none) throw NoneUsedError(name + " is None" + (s.why.empty() ? "" : " (" + s.why + ")"));
     if (s.variable) return s.variable->read();
     return s.tensor;
   }
@@ -198,10 +192,7 @@ class Runner {
   // tc::cond) and hands the other results to further tc::cond calls that pick the stored
   // yields, so that every result knows its untaken branch (for explanations, R13).
   void exec_node(const graph::Cond& c) {
-    if (c.then_yield.size() != c.results.size() || c.else_yield.size() != c.results.size())
-      throw Error("cond: " + std::to_string(c.results.size()) + " results but the branches yield " +
-                  std::to_string(c.then_yield.size()) + " and " +
-                  std::to_string(c.else_yield.size()) + " values");
+    graph::expect_cond_yields(c.results.size(), c.then_yield.size(), c.else_yield.size());
     const Tensor pred = use(c.pred);
     std::vector<Tensor> taken, untaken;
     bool first_call = true;
@@ -236,10 +227,7 @@ class Runner {
   }
 
   void exec_node(const graph::While& w) {
-    if (w.params.size() != w.init.size() || w.body_yield.size() != w.init.size())
-      throw Error("while_loop: " + std::to_string(w.init.size()) + " initial values, " +
-                  std::to_string(w.params.size()) + " parameters, the body yields " +
-                  std::to_string(w.body_yield.size()));
+    graph::expect_loop_arity(w.init.size(), w.params.size(), w.body_yield.size());
     std::vector<Tensor> init;
     for (const std::string& i : w.init) init.push_back(use(i));
     auto bind = [&](const std::vector<Tensor>& vars) {
@@ -258,7 +246,7 @@ class Runner {
           for (const std::string& y : w.body_yield) next.push_back(use(y));
           return next;
         },
-        std::move(init), loop_cap(w.max_iterations));
+        std::move(init), graph::loop_cap(w));
     for (std::size_t k = 0; k < w.results.size() && k < out.size(); ++k) define(w.results[k], out[k]);
   }
 
@@ -353,14 +341,11 @@ Value jvp_of(GradientTape& inner, const Tensor& y, const std::vector<Source>& xs
     GradientOptions options;
     options.output_gradients = v;
     const Gradients g = inner.gradient(y, xs, options);
-    static const OpDef& mul = get_op("mul");
-    static const OpDef& add = get_op("add");
-    static const OpDef& reduce_sum = get_op("reduce_sum");
     for (std::size_t i = 0; i < g.size(); ++i) {
       if (!g[i]) continue;
-      const Tensor term = apply_op(reduce_sum, {apply_op(mul, {*g[i], us[i]})});
+      const Tensor term = apply_op(op_reduce_sum, {apply_op(op_mul, {*g[i], us[i]})});
       auto [it, fresh] = sums.try_emplace(term.dtype(), term);
-      if (!fresh) it->second = apply_op(add, {it->second, term});
+      if (!fresh) it->second = apply_op(op_add, {it->second, term});
     }
   }
   for (const auto& [dtype, s] : sums) {
@@ -386,9 +371,9 @@ class ReferenceEngine final : public EngineUnderTest {
       runner.setup(g, inputs);
       runner.run_block(g.body);
     } catch (const std::exception& e) {
-      result.error = RaisedError{error_kind(e), e.what(), runner.error_at().value_or(graph::Location{})};
+      result.error = RaisedError{classify_error(e), e.what(), runner.error_at().value_or(graph::Location{})};
     } catch (...) {
-      result.error = RaisedError{"other", "unknown exception", runner.error_at().value_or(graph::Location{})};
+      result.error = RaisedError{ErrorKind::other, "unknown exception", runner.error_at().value_or(graph::Location{})};
     }
     collect(runner.scope(), result.values);
     result.gradients = std::move(runner.gradients());

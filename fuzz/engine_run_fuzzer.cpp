@@ -38,14 +38,10 @@ void note(const std::string& s) {
   if (kVerbose) std::fprintf(stderr, "engine_run: %s\n", s.c_str());
 }
 
-// The engine has no kind of its own for "a None result was used"; it raises "other".
-bool same_kind(const std::string& engine, const std::string& predicted) {
-  return engine == predicted || (predicted == "none_used" && engine == "other");
-}
-
-std::string stop_words(const std::optional<std::string>& kind, const std::string& message,
+std::string stop_words(const std::optional<tc::eut::ErrorKind>& kind, const std::string& message,
                        std::size_t gradients) {
-  return (kind ? "stops with a " + *kind + " error (" + message + ")" : std::string("runs to the end")) +
+  return (kind ? std::string("stops with ") + tc::eut::error_kind_phrase(*kind) + " (" + message + ")"
+               : std::string("runs to the end")) +
          " after " + std::to_string(gradients) + " gradient() calls";
 }
 
@@ -96,21 +92,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (f.outcome == oracles::Outcome::mismatch) problems += "  " + describe(f) + "\n";
   }
   note("ran " + std::to_string(run.gradients.size()) + " gradient() calls" +
-       (run.error ? ", stopped with a " + run.error->kind + " error: " + run.error->message : "") +
+       (run.error ? ", stopped with " + std::string(eut::error_kind_phrase(run.error->kind)) + ": " +
+                        run.error->message
+                  : "") +
        "; connectivity: " + std::to_string(agree) + " agree, " + std::to_string(inconclusive) +
        " inconclusive");
 
   const bool same_stop =
       run.error.has_value() == predicted.error.has_value() &&
-      (!run.error || same_kind(run.error->kind, predicted.error->kind)) &&
+      (!run.error || run.error->kind == predicted.error->kind) &&
       run.gradients.size() == predicted.gradients.size();
   if (!same_stop)
     problems +=
         "  the run does not stop where predicted: the engine " +
-        stop_words(run.error ? std::optional<std::string>(run.error->kind) : std::nullopt,
+        stop_words(run.error ? std::optional<eut::ErrorKind>(run.error->kind) : std::nullopt,
                    run.error ? run.error->message : "", run.gradients.size()) +
         "; predicted: it " +
-        stop_words(predicted.error ? std::optional<std::string>(predicted.error->kind) : std::nullopt,
+        stop_words(predicted.error ? std::optional<eut::ErrorKind>(predicted.error->kind) : std::nullopt,
                    predicted.error ? predicted.error->message : "", predicted.gradients.size()) +
         "\n";
   if (!problems.empty())

@@ -29,6 +29,7 @@
 #include "graph/json.hpp"
 #include "graph/tcg.hpp"
 #include "graph/validate.hpp"
+#include "graph/walk.hpp"
 
 namespace tc::fuzz {
 
@@ -123,8 +124,9 @@ inline void check_round_trips(const char* target, const graph::Graph& g) {
 // How much work running a graph may take, estimated from the graph alone, so that the
 // engine target rejects graphs that would be slow (a timeout is not a finding) before
 // running them. Elements are counted from the validator's shapes; a statement inside a
-// while body counts once per possible trip (max_iterations + 1, for the last cond); a
-// gradient() counts everything before it, since its backward pass may replay all of it.
+// while body counts once per possible trip (graph::max_trips: the cap, and the last
+// condition); a gradient() counts everything before it, since its backward pass may replay
+// all of it.
 struct Budget {
   std::int64_t max_statements = 2000;  // statements in the whole graph, blocks included
   std::int64_t max_elements = 4096;    // in any one value
@@ -154,48 +156,44 @@ struct Estimator {
     if (n > budget.max_elements) too_big = true;
     return n;
   }
+  // A value's spec; a scalar if unknown (counted as one element).
+  TensorSpec spec(const std::string& name) {
+    numel(name);
+    auto it = specs.find(name);
+    return it == specs.end() ? TensorSpec{} : it->second;
+  }
   std::int64_t names(const std::vector<std::string>& v) {
     std::int64_t n = 0;
     for (const std::string& s : v) n = sat_add(n, numel(s));
     return n;
   }
 
-  void block(const graph::Block& b, std::int64_t trips) {
-    for (const graph::Statement& st : b) {
-      if (++statements > budget.max_statements) too_big = true;
-      if (too_big) return;
-      std::visit([&](const auto& s) { statement(s, trips); }, st.node);
+  // One statement, run up to place.max_trips times; the walk brings the statements of its
+  // blocks after it.
+  graph::Step statement(const graph::Statement& st, const graph::Place& place) {
+    if (++statements > budget.max_statements) too_big = true;
+    if (too_big) return graph::Step::stop;
+    const std::int64_t trips = place.max_trips;
+    if (const auto* s = std::get_if<graph::OpStmt>(&st.node)) {
+      // The op table's cost: elements read and written, or its own (matmul's inner products).
+      std::vector<TensorSpec> in;
+      for (const std::string& o : s->operands) in.push_back(spec(o));
+      const OpDef* op = find_op(s->op);
+      const TensorSpec out = spec(s->result);
+      const std::int64_t cost = op ? op->work(in.data(), static_cast<int>(in.size()), out)
+                                   : sat_add(numel(s->result), names(s->operands));
+      work = sat_add(work, sat_mul(trips, std::min(cost, kOver)));
+    } else if (const auto* w = std::get_if<graph::Watch>(&st.node)) {
+      work = sat_add(work, sat_mul(trips, names(w->values)));
+    } else if (const auto* c = std::get_if<graph::Cond>(&st.node)) {
+      work = sat_add(work, sat_mul(trips, names(c->results)));
+    } else if (const auto* w = std::get_if<graph::While>(&st.node)) {
+      work = sat_add(work, sat_mul(sat_mul(trips, graph::max_trips(*w)), names(w->params)));
+    } else if (const auto* g = std::get_if<graph::Gradient>(&st.node)) {
+      const std::int64_t own = sat_add(names(g->results), numel(g->target));
+      work = sat_add(work, sat_mul(trips, sat_add(work, own)));
     }
-  }
-  void statement(const graph::OpStmt& s, std::int64_t trips) {
-    std::int64_t cost = sat_add(numel(s.result), names(s.operands));
-    // matmul touches every (row, inner, column) triple.
-    if (s.op == "matmul" && !s.operands.empty()) {
-      auto it = specs.find(s.operands.front());
-      if (it != specs.end() && it->second.shape.rank() >= 1)
-        cost = sat_mul(cost, std::max<std::int64_t>(1, it->second.shape[it->second.shape.rank() - 1]));
-    }
-    work = sat_add(work, sat_mul(trips, cost));
-  }
-  void statement(const graph::Record& s, std::int64_t trips) { block(s.body, trips); }
-  void statement(const graph::StopRecording& s, std::int64_t trips) { block(s.body, trips); }
-  void statement(const graph::Watch& s, std::int64_t trips) {
-    work = sat_add(work, sat_mul(trips, names(s.values)));
-  }
-  void statement(const graph::Cond& s, std::int64_t trips) {
-    block(s.then_body, trips);
-    block(s.else_body, trips);
-    work = sat_add(work, sat_mul(trips, names(s.results)));
-  }
-  void statement(const graph::While& s, std::int64_t trips) {
-    const std::int64_t inner = sat_mul(trips, sat_add(s.max_iterations, 1));
-    block(s.cond_body, inner);
-    block(s.body, inner);
-    work = sat_add(work, sat_mul(inner, names(s.params)));
-  }
-  void statement(const graph::Gradient& s, std::int64_t trips) {
-    const std::int64_t own = sat_add(names(s.results), numel(s.target));
-    work = sat_add(work, sat_mul(trips, sat_add(work, own)));
+    return graph::Step::next;
   }
 };
 
@@ -215,7 +213,7 @@ inline bool within_budget(const graph::Graph& g, const Budget& budget = {}) {
     if (n > budget.max_elements) return false;
     e.work = detail::sat_add(e.work, n);
   }
-  e.block(g.body, 1);
+  graph::walk(g.body, [&](const graph::Statement& s, const graph::Place& place) { return e.statement(s, place); });
   return !e.too_big && e.work <= budget.max_work;
 }
 

@@ -11,66 +11,39 @@ namespace tc::graph {
 // ---- attributes ------------------------------------------------------------------------
 
 const std::vector<AttrField>& attr_fields() {
-  // Every OpAttrs field; a field added to OpAttrs must be added here too.
+  // Every OpAttrs field, in Attr order; a field added to OpAttrs must be added here too.
   static const std::vector<AttrField> fields = [] {
     std::vector<AttrField> f;
-    auto list = [&](const char* n, std::vector<std::int64_t> OpAttrs::*m) {
-      AttrField a{n, AttrKind::int_list};
-      a.int_list = m;
-      f.push_back(a);
+    auto field = [&](Attr a, AttrKind kind) -> AttrField& {
+      f.push_back(AttrField{a, attr_name(a), kind});
+      return f.back();
     };
-    auto integer = [&](const char* n, std::int64_t OpAttrs::*m) {
-      AttrField a{n, AttrKind::integer};
-      a.integer = m;
-      f.push_back(a);
-    };
-    auto real = [&](const char* n, double OpAttrs::*m) {
-      AttrField a{n, AttrKind::real};
-      a.real = m;
-      f.push_back(a);
-    };
-    list("axes", &OpAttrs::axes);
-    {
-      AttrField a{"keepdims", AttrKind::boolean};
-      a.boolean = &OpAttrs::keepdims;
-      f.push_back(a);
-    }
-    integer("axis", &OpAttrs::axis);
-    list("perm", &OpAttrs::perm);
-    list("shape", &OpAttrs::shape);
-    list("begin", &OpAttrs::begin);
-    list("size", &OpAttrs::size);
-    real("alpha", &OpAttrs::alpha);
-    real("lo", &OpAttrs::lo);
-    real("hi", &OpAttrs::hi);
-    {
-      AttrField a{"dtype", AttrKind::dtype};
-      a.dtype = &OpAttrs::dtype;
-      f.push_back(a);
-    }
+    field(Attr::axes, AttrKind::int_list).int_list = &OpAttrs::axes;
+    field(Attr::keepdims, AttrKind::boolean).boolean = &OpAttrs::keepdims;
+    field(Attr::axis, AttrKind::integer).integer = &OpAttrs::axis;
+    field(Attr::perm, AttrKind::int_list).int_list = &OpAttrs::perm;
+    field(Attr::shape, AttrKind::int_list).int_list = &OpAttrs::shape;
+    field(Attr::begin, AttrKind::int_list).int_list = &OpAttrs::begin;
+    field(Attr::size, AttrKind::int_list).int_list = &OpAttrs::size;
+    field(Attr::alpha, AttrKind::real).real = &OpAttrs::alpha;
+    field(Attr::lo, AttrKind::real).real = &OpAttrs::lo;
+    field(Attr::hi, AttrKind::real).real = &OpAttrs::hi;
+    field(Attr::dtype, AttrKind::dtype).dtype = &OpAttrs::dtype;
     return f;
   }();
   return fields;
 }
 
+const AttrField& attr_field(Attr a) { return attr_fields()[static_cast<std::size_t>(a)]; }
+
 const AttrField* find_attr_field(std::string_view name) {
-  for (const AttrField& f : attr_fields())
-    if (name == f.name) return &f;
-  return nullptr;
+  const std::optional<Attr> a = parse_attr(name);
+  return a ? &attr_field(*a) : nullptr;
 }
 
 std::vector<std::string_view> declared_attrs(const OpDef& op) {
   std::vector<std::string_view> out;
-  std::string_view s = op.attrs ? op.attrs : "";
-  while (!s.empty()) {
-    const std::size_t comma = s.find(',');
-    std::string_view item = s.substr(0, comma);
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-    if (!item.empty()) out.push_back(item);
-    if (comma == std::string_view::npos) break;
-    s.remove_prefix(comma + 1);
-  }
+  op.attrs.for_each([&](Attr a) { out.push_back(attr_name(a)); });
   return out;
 }
 

@@ -24,10 +24,12 @@ constexpr int kMaxBlockDepth = 64;
 bool structurally_equal(const Graph& a, const Graph& b);
 bool structurally_equal(const Block& a, const Block& b);
 
-// One OpAttrs field, under the name the .tcg and JSON forms use (the C++ field name).
+// One OpAttrs field, under the name the .tcg and JSON forms use (attr_name: the C++ field
+// name), with the member it reads.
 enum class AttrKind : std::uint8_t { integer, int_list, boolean, real, dtype };
 struct AttrField {
-  const char* name;
+  Attr attr;
+  const char* name;  // attr_name(attr)
   AttrKind kind;
   std::int64_t OpAttrs::*integer = nullptr;
   std::vector<std::int64_t> OpAttrs::*int_list = nullptr;
@@ -35,9 +37,10 @@ struct AttrField {
   double OpAttrs::*real = nullptr;
   DType OpAttrs::*dtype = nullptr;
 };
-const std::vector<AttrField>& attr_fields();
-const AttrField* find_attr_field(std::string_view name);
-// The attribute names `op` reads (OpDef::attrs), in its order.
+const std::vector<AttrField>& attr_fields();  // indexed by Attr
+const AttrField& attr_field(Attr a);
+const AttrField* find_attr_field(std::string_view name);  // parse_attr's field, or null
+// The attribute names `op` reads (OpDef::attrs), in the fields' order.
 std::vector<std::string_view> declared_attrs(const OpDef& op);
 bool attr_equal(const OpAttrs& a, const OpAttrs& b, const AttrField& f);
 bool attrs_equal(const OpAttrs& a, const OpAttrs& b);  // every field; NaN equals NaN

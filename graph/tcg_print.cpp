@@ -93,8 +93,7 @@ class Printer {
       out += "%" + op->result + " = " + op->op;
       for (const auto& o : op->operands) out += " %" + o;
       if (const OpDef* def = find_op(op->op))
-        for (std::string_view name : declared_attrs(*def))
-          if (const AttrField* f = find_attr_field(name)) attr(op->attrs, *f);
+        def->attrs.for_each([&](Attr a) { attr(op->attrs, attr_field(a)); });
       out += "\n";
     } else if (const auto* r = std::get_if<Record>(&st.node)) {
       out += "record " + r->tape + " {\n";

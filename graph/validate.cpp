@@ -10,6 +10,7 @@
 
 #include "engine/core/limits.hpp"
 #include "engine/ops/op_table.hpp"
+#include "graph/walk.hpp"
 
 namespace tc::graph {
 namespace {
@@ -145,34 +146,13 @@ class Validator {
   }
   void collect_defs_graph() {
     for (const Input& in : g_.inputs) note_def(in.name, in.loc);
-    collect_defs(g_.body, 0);
-  }
-  void collect_defs(const Block& b, int depth) {
-    for (const Statement& st : b) {
-      auto nested = [&](const Block& inner) {
-        if (depth + 1 > kMaxBlockDepth)
-          fail(st.loc, "blocks nest deeper than " + std::to_string(kMaxBlockDepth) + " levels");
-        collect_defs(inner, depth + 1);
-      };
-      if (const auto* op = std::get_if<OpStmt>(&st.node)) {
-        note_def(op->result, st.loc);
-      } else if (const auto* r = std::get_if<Record>(&st.node)) {
-        nested(r->body);
-      } else if (const auto* s = std::get_if<StopRecording>(&st.node)) {
-        nested(s->body);
-      } else if (const auto* c = std::get_if<Cond>(&st.node)) {
-        nested(c->then_body);
-        nested(c->else_body);
-        for (const auto& n : c->results) note_def(n, st.loc);
-      } else if (const auto* w = std::get_if<While>(&st.node)) {
-        for (const auto& n : w->params) note_def(n, st.loc);
-        nested(w->cond_body);
-        nested(w->body);
-        for (const auto& n : w->results) note_def(n, st.loc);
-      } else if (const auto* g = std::get_if<Gradient>(&st.node)) {
-        for (const auto& n : g->results) note_def(n, st.loc);
-      }
-    }
+    walk(g_.body, [&](const Statement& st, const Place& place) {
+      bool has_blocks = false;
+      for_each_block(st, [&](const Block&, BlockRole) { has_blocks = true; });
+      if (has_blocks && place.depth + 1 > kMaxBlockDepth)
+        fail(st.loc, "blocks nest deeper than " + std::to_string(kMaxBlockDepth) + " levels");
+      for_each_def(st, [&](const std::string& n) { note_def(n, st.loc); });
+    });
   }
 
   // ---- names ----
@@ -313,11 +293,11 @@ class Validator {
     if (!def) fail(kw, "unknown op '" + quote_name(s.op) + "'" + suggest_ops(s.op));
     if (const auto* sp = spans(loc))
       for (const auto& [name, at] : sp->attrs)
-        if (!def->takes_attr(name.c_str()))
+        if (const std::optional<Attr> a = parse_attr(name); !a || !def->attrs.has(*a))
           fail(at, "op " + s.op + " has no attribute '" + name + "' (" + attr_list(*def) + ")");
     const OpAttrs defaults;
     for (const AttrField& f : attr_fields())
-      if (!def->takes_attr(f.name) && !attr_equal(s.attrs, defaults, f))
+      if (!def->attrs.has(f.attr) && !attr_equal(s.attrs, defaults, f))
         fail(kw, "op " + s.op + " has no attribute '" + f.name + "' (" + attr_list(*def) + ")");
     const std::size_t n = s.operands.size();
     if (def->arity >= 0 && n != static_cast<std::size_t>(def->arity)) {

@@ -10,11 +10,7 @@
 #include "oracles/connectivity.hpp"
 #include "oracles/finite_difference.hpp"
 #include "oracles/forward_mode.hpp"
-#include "oracles/objective.hpp"
-#if __has_include("oracles/second_order.hpp")
 #include "oracles/second_order.hpp"
-#define TAPECHECK_HAVE_SECOND_ORDER 1
-#endif
 
 namespace tc::oracles {
 
@@ -102,16 +98,16 @@ CheckReport check_graph(const graph::Graph& g, eut::EngineUnderTest& engine, con
   try {
     inputs = eut::materialize_inputs(g, options.inputs);
   } catch (const std::exception& e) {
-    report.run.error = eut::RaisedError{"input", e.what(), {}};
+    report.run.error = eut::RaisedError{eut::ErrorKind::input, e.what(), {}};
     report.verdict = Verdict::error_raised;
     return report;
   }
   try {
     run = engine.run(g, inputs);
   } catch (const std::exception& e) {
-    run.error = eut::RaisedError{"engine_threw", e.what(), {}};
+    run.error = eut::RaisedError{eut::ErrorKind::engine_threw, e.what(), {}};
   } catch (...) {
-    run.error = eut::RaisedError{"engine_threw", "unknown exception", {}};
+    run.error = eut::RaisedError{eut::ErrorKind::engine_threw, "unknown exception", {}};
   }
 
   report.run.values = static_cast<std::int64_t>(run.values.size());
@@ -152,7 +148,6 @@ CheckReport check_graph(const graph::Graph& g, eut::EngineUnderTest& engine, con
     });
   // Second order runs the engine itself (nested and first-order programs per statement); only
   // statements the engine reached are worth it.
-#ifdef TAPECHECK_HAVE_SECOND_ORDER
   if (options.second_order && !(run.error && run.gradients.empty()))
     run_oracle(report, "second_order", [&] {
       SecondOrderOptions o;
@@ -164,7 +159,6 @@ CheckReport check_graph(const graph::Graph& g, eut::EngineUnderTest& engine, con
         for (Finding& f : check_second_order(engine, g, inputs, k, o)) all.push_back(std::move(f));
       return all;
     });
-#endif
 
   // Group the findings by (gradient, source), in order of first appearance after a stable
   // sort by gradient index: connectivity lists every source of every call first.

@@ -53,7 +53,7 @@ struct GradientPrediction {
 // None result used by a later statement, a tape started twice, or an error the forward
 // evaluation raises (shape, dtype, loop limit).
 struct PredictedError {
-  std::string kind;  // "tape", "none_used", "shape", "dtype", "limit", "other"
+  eut::ErrorKind kind = eut::ErrorKind::other;
   std::string message;
   graph::Location at;
 };

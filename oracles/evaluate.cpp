@@ -10,6 +10,7 @@
 #include "engine/core/errors.hpp"
 #include "engine/core/limits.hpp"
 #include "engine/ops/op_table.hpp"
+#include "graph/walk.hpp"
 
 namespace tc::oracles {
 
@@ -17,13 +18,6 @@ namespace {
 
 std::string bare(const std::string& name) {
   return !name.empty() && name[0] == '%' ? name.substr(1) : name;
-}
-
-// The engine caps loops at limits::kMaxLoopIterations; a graph may ask for fewer.
-std::int64_t loop_cap(std::int64_t max_iterations) {
-  return max_iterations < 0 || max_iterations > limits::kMaxLoopIterations
-             ? limits::kMaxLoopIterations
-             : max_iterations;
 }
 
 std::string spec_str(const TensorSpec& s) { return std::string(dtype_name(s.dtype)) + s.shape.str(); }
@@ -167,7 +161,7 @@ struct Program {
     n.body = compile(w.body);
     n.yields = slots_of(w.body_yield);
     n.results = slots_of(w.results);
-    n.cap = loop_cap(w.max_iterations);
+    n.cap = graph::loop_cap(w);
   }
   void fill(Node& n, const graph::Gradient&) { n.kind = Node::Kind::gradient; }
 };
@@ -331,10 +325,7 @@ struct Evaluator<S>::Impl {
   }
 
   void exec_cond(const Node& c) {
-    if (c.yields.size() != c.results.size() || c.else_yields.size() != c.results.size())
-      throw Error("cond: " + std::to_string(c.results.size()) + " results but the branches yield " +
-                  std::to_string(c.yields.size()) + " and " + std::to_string(c.else_yields.size()) +
-                  " values");
+    graph::expect_cond_yields(c.results.size(), c.yields.size(), c.else_yields.size());
     require(c.pred);
     const TensorSpec& ps = specs[static_cast<std::size_t>(c.pred)];
     if (ps.shape.numel() != 1 || ps.dtype != DType::boolean)
@@ -367,10 +358,7 @@ struct Evaluator<S>::Impl {
 
   void exec_while(const Node& w) {
     const std::size_t n = w.operands.size();
-    if (w.params.size() != n || w.yields.size() != n)
-      throw Error("while_loop: " + std::to_string(n) + " initial values, " +
-                  std::to_string(w.params.size()) + " parameters, the body yields " +
-                  std::to_string(w.yields.size()));
+    graph::expect_loop_arity(n, w.params.size(), w.yields.size());
     std::vector<TensorSpec> var_specs(n);
     for (std::size_t k = 0; k < n; ++k) {
       require(w.operands[k]);

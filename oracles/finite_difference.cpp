@@ -7,7 +7,9 @@
 #include <cmath>
 #include <exception>
 
+#include "oracles/comparison.hpp"
 #include "oracles/objective.hpp"
+#include "oracles/rounding_probe.hpp"
 #include "oracles/tolerance.hpp"
 
 namespace tc::oracles {
@@ -230,12 +232,6 @@ struct Slot {
   bool pending = false;
 };
 
-double inf_norm(const std::vector<double>& v) {
-  double m = 0;
-  for (double x : v) m = std::max(m, std::abs(x));
-  return m;
-}
-
 }  // namespace
 
 std::vector<Finding> check_finite_differences(const graph::Graph& g, const eut::InputValues& inputs,
@@ -259,7 +255,7 @@ std::vector<Finding> check_finite_differences(const graph::Graph& g, const eut::
     const double radius = kink_radius(ctx);
     std::vector<double> source_scale(n_sources, 1.0);
     for (std::size_t s = 0; s < n_sources; ++s)
-      if (engine[s]) source_scale[s] = std::max(inf_norm(o.base.at(o.statement.sources[s])), 1.0);
+      if (engine[s]) source_scale[s] = point_scale(o.base.at(o.statement.sources[s]));
 
     std::vector<Slot> slots(tasks.size());
     std::vector<EntryCheck> checks(tasks.size());

@@ -14,7 +14,7 @@
 #include "eut/engine_under_test.hpp"
 #include "graph/ir.hpp"
 #include "oracles/finding.hpp"
-#include "oracles/objective.hpp"
+#include "oracles/comparison.hpp"
 
 namespace tc::oracles {
 

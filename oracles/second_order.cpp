@@ -2,194 +2,26 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <optional>
 #include <set>
 #include <utility>
-#include <type_traits>
 #include <variant>
 
 #include "engine/core/errors.hpp"
+#include "engine/core/format.hpp"
 #include "engine/ops/op_table.hpp"
 #include "eut/inputs.hpp"
+#include "graph/walk.hpp"
+#include "oracles/comparison.hpp"
 #include "oracles/evaluate.hpp"
 #include "oracles/finite_difference.hpp"
 #include "oracles/objective.hpp"
+#include "oracles/rounding_probe.hpp"
 #include "oracles/tolerance.hpp"
 
 namespace tc::oracles {
 
 namespace {
-
-const std::string kOuter = "~so.outer", kInner = "~so.inner", kTape = "~so.t";
-const std::string kLoss = "%~so.loss", kWeighted = "%~so.weighted";
-std::string name(const char* what, std::size_t i) { return "%~so." + std::string(what) + std::to_string(i); }
-
-std::string fmt(double x) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.6g", x);
-  return buf;
-}
-
-// f32 → f64 where a statement names a dtype (the op table says which ops read `dtype`).
-void promote(graph::OpStmt& s) {
-  const OpDef* op = find_op(s.op);
-  if (op && op->takes_attr("dtype") && s.attrs.dtype == DType::f32) s.attrs.dtype = DType::f64;
-}
-
-// A block with every tape statement removed: record and stop_recording inlined, watches and
-// gradients dropped.
-graph::Block strip(const graph::Block& block, bool promote_f32) {
-  graph::Block out;
-  for (const graph::Statement& s : block) {
-    std::visit(
-        [&](const auto& n) {
-          using T = std::decay_t<decltype(n)>;
-          if constexpr (std::is_same_v<T, graph::OpStmt>) {
-            graph::OpStmt o = n;
-            if (promote_f32) promote(o);
-            out.push_back({o, s.loc});
-          } else if constexpr (std::is_same_v<T, graph::Record> || std::is_same_v<T, graph::StopRecording>) {
-            for (graph::Statement& inner : strip(n.body, promote_f32)) out.push_back(std::move(inner));
-          } else if constexpr (std::is_same_v<T, graph::Cond>) {
-            graph::Cond c = n;
-            c.then_body = strip(n.then_body, promote_f32);
-            c.else_body = strip(n.else_body, promote_f32);
-            out.push_back({std::move(c), s.loc});
-          } else if constexpr (std::is_same_v<T, graph::While>) {
-            graph::While w = n;
-            w.cond_body = strip(n.cond_body, promote_f32);
-            w.body = strip(n.body, promote_f32);
-            out.push_back({std::move(w), s.loc});
-          }
-        },
-        s.node);
-  }
-  return out;
-}
-
-// The statements before Gradient statement `k` (pre-order through record blocks), stripped,
-// and that statement.
-struct Prefix {
-  int seen = 0, k = 0;
-  const graph::Gradient* found = nullptr;
-  graph::Block forward;  // unstripped; stripped by the caller per program
-  void walk(const graph::Block& block) {
-    for (const graph::Statement& s : block) {
-      if (found) return;
-      if (const auto* r = std::get_if<graph::Record>(&s.node)) {
-        walk(r->body);
-      } else if (const auto* p = std::get_if<graph::StopRecording>(&s.node)) {
-        walk(p->body);
-      } else if (const auto* g = std::get_if<graph::Gradient>(&s.node)) {
-        if (seen++ == k) found = g;
-      } else if (!std::holds_alternative<graph::Watch>(s.node)) {
-        forward.push_back(s);
-      }
-    }
-  }
-};
-
-graph::Statement stmt(graph::OpStmt o) { return {std::move(o), {}}; }
-graph::Statement op(std::string result, std::string name, std::vector<std::string> operands, OpAttrs attrs = {}) {
-  return stmt(graph::OpStmt{std::move(result), std::move(name), std::move(operands), std::move(attrs)});
-}
-
-graph::TapeDecl tape(const std::string& n) {
-  graph::TapeDecl t;
-  t.name = n;
-  t.watch_accessed_variables = false;  // the sources are watched explicitly, nothing else
-  return t;
-}
-
-// The forward part and the scalar loss L = sum(v · T), inside the innermost record block.
-graph::Block loss_block(const graph::Block& forward, const graph::Gradient& st, const std::string& tape,
-                        const std::vector<std::string>& xs, bool promote_f32) {
-  graph::Block b{{graph::Watch{tape, xs}, {}}};
-  for (graph::Statement& s : strip(forward, promote_f32)) b.push_back(std::move(s));
-  if (st.output_gradients) {
-    b.push_back(op(kWeighted, "mul", {st.target, *st.output_gradients}));
-    b.push_back(op(kLoss, "reduce_sum", {kWeighted}));
-  } else {
-    b.push_back(op(kLoss, "reduce_sum", {st.target}));
-  }
-  return b;
-}
-
-graph::Gradient gradient_of(std::vector<std::string> results, const std::string& tape, const std::string& target,
-                            const std::vector<std::string>& xs, graph::Unconnected unconnected) {
-  graph::Gradient g;
-  g.results = std::move(results);
-  g.tape = tape;
-  g.target = target;
-  g.sources = xs;
-  g.unconnected = unconnected;
-  return g;
-}
-
-std::vector<std::string> names(const char* what, std::size_t n) {
-  std::vector<std::string> out;
-  for (std::size_t i = 0; i < n; ++i) out.push_back(name(what, i));
-  return out;
-}
-
-graph::Graph first_order_program(const graph::Graph& g, const graph::Block& forward, const graph::Gradient& st,
-                                 const std::vector<std::string>& xs, bool promote_f32) {
-  graph::Graph p;
-  p.name = g.name;
-  p.inputs = g.inputs;
-  if (promote_f32)
-    for (graph::Input& in : p.inputs)
-      if (in.dtype == DType::f32) in.dtype = DType::f64;
-  p.tapes = {tape(kTape)};
-  p.body.push_back({graph::Record{kTape, loss_block(forward, st, kTape, xs, promote_f32)}, {}});
-  p.body.push_back({gradient_of(names("g", xs.size()), kTape, kLoss, xs, graph::Unconnected::zero), {}});
-  return p;
-}
-
-graph::Graph nested_program(const graph::Graph& g, const graph::Block& forward, const graph::Gradient& st,
-                            const std::vector<std::string>& xs, const std::vector<graph::Input>& u_inputs,
-                            bool promote_f32) {
-  graph::Graph p;
-  p.name = g.name;
-  p.inputs = g.inputs;
-  for (const graph::Input& u : u_inputs) p.inputs.push_back(u);
-  if (promote_f32)
-    for (graph::Input& in : p.inputs)
-      if (in.dtype == DType::f32) in.dtype = DType::f64;
-  p.tapes = {tape(kOuter), tape(kInner)};
-  graph::Block outer{{graph::Watch{kOuter, xs}, {}},
-                     {graph::Record{kInner, loss_block(forward, st, kInner, xs, promote_f32)}, {}},
-                     {gradient_of(names("g", xs.size()), kInner, kLoss, xs, graph::Unconnected::zero), {}}};
-  // p = Σ_i sum(g_i · u_i), each term in f64 (sources may differ in dtype; no implicit promotion).
-  std::string dot;
-  for (std::size_t i = 0; i < xs.size(); ++i) {
-    OpAttrs to64;
-    to64.dtype = DType::f64;
-    outer.push_back(op(name("p", i), "mul", {name("g", i), u_inputs[i].name}));
-    outer.push_back(op(name("s", i), "reduce_sum", {name("p", i)}));
-    outer.push_back(op(name("c", i), "cast", {name("s", i)}, to64));
-    if (i == 0) {
-      dot = name("c", i);
-    } else {
-      outer.push_back(op(name("dot", i), "add", {dot, name("c", i)}));
-      dot = name("dot", i);
-    }
-  }
-  p.body.push_back({graph::Record{kOuter, std::move(outer)}, {}});
-  p.body.push_back({gradient_of(names("h", xs.size()), kOuter, dot, xs, graph::Unconnected::none), {}});
-  return p;
-}
-
-std::uint64_t stream(std::uint64_t seed, std::uint64_t salt, std::uint64_t a, std::uint64_t b = 0) {
-  return mix_seed(seed) ^ mix_seed(salt + (a << 20) + b);
-}
-
-double inf_norm(const std::vector<double>& v) {
-  double m = 0;
-  for (double x : v) m = std::max(m, std::abs(x));
-  return m;
-}
 
 // <g, u> from a first-order run: Σ_i Σ_k g_i[k] u_i[k] (a None slot is zero), and Σ|terms|.
 struct Dot {
@@ -219,24 +51,21 @@ Dot dot_with(const eut::RunResult& r, const HvpProgram& prog) {
 // keeps the branch signature they do not move.
 bool holds_constant(const graph::OpStmt& s) {
   const OpDef* op = find_op(s.op);
-  if (!op || *op->kinks) return false;
+  if (!op || op->has_kinks) return false;
   const int n = op->arity < 0 ? static_cast<int>(s.operands.size()) : op->arity;
   for (int i = 0; i < n; ++i)
-    if (op->input(i).grad == GradClass::differentiable) return false;
+    if (op->input(i).differentiable()) return false;
   return n > 0;
 }
 
 bool holds_constant_inside(const graph::Block& block) {
-  for (const graph::Statement& s : block) {
-    if (const auto* o = std::get_if<graph::OpStmt>(&s.node)) {
-      if (holds_constant(*o)) return true;
-    } else if (const auto* c = std::get_if<graph::Cond>(&s.node)) {
-      if (holds_constant_inside(c->then_body) || holds_constant_inside(c->else_body)) return true;
-    } else if (const auto* w = std::get_if<graph::While>(&s.node)) {
-      if (holds_constant_inside(w->cond_body) || holds_constant_inside(w->body)) return true;
-    }
-  }
-  return false;
+  bool found = false;
+  graph::walk(block, [&](const graph::Statement& s, const graph::Place&) {
+    const auto* o = std::get_if<graph::OpStmt>(&s.node);
+    found = o && holds_constant(*o);
+    return found ? graph::Step::stop : graph::Step::next;
+  });
+  return found;
 }
 
 // The first-order program with every such value held at its base value (an input), as the
@@ -249,27 +78,10 @@ struct Frozen {
 };
 // Every name a statement defines, through nested blocks.
 void collect_defined(const graph::Statement& s, std::set<std::string>& out) {
-  std::visit(
-      [&](const auto& n) {
-        using T = std::decay_t<decltype(n)>;
-        if constexpr (std::is_same_v<T, graph::OpStmt>) {
-          out.insert(n.result);
-        } else if constexpr (std::is_same_v<T, graph::Record> || std::is_same_v<T, graph::StopRecording>) {
-          for (const graph::Statement& x : n.body) collect_defined(x, out);
-        } else if constexpr (std::is_same_v<T, graph::Cond>) {
-          out.insert(n.results.begin(), n.results.end());
-          for (const graph::Statement& x : n.then_body) collect_defined(x, out);
-          for (const graph::Statement& x : n.else_body) collect_defined(x, out);
-        } else if constexpr (std::is_same_v<T, graph::While>) {
-          out.insert(n.results.begin(), n.results.end());
-          out.insert(n.params.begin(), n.params.end());
-          for (const graph::Statement& x : n.cond_body) collect_defined(x, out);
-          for (const graph::Statement& x : n.body) collect_defined(x, out);
-        } else if constexpr (std::is_same_v<T, graph::Gradient>) {
-          out.insert(n.results.begin(), n.results.end());
-        }
-      },
-      s.node);
+  const graph::Block one{s};
+  graph::walk(one, [&](const graph::Statement& x, const graph::Place&) {
+    graph::for_each_def(x, [&](const std::string& n) { out.insert(n); });
+  });
 }
 
 // `native`: the values of the first-order program run in the graph's own dtypes. A value that
@@ -322,12 +134,14 @@ Frozen freeze(const graph::Graph& first_order, const Evaluation<double>& base,
         continue;
       }
     }
-    if (const auto* c = std::get_if<graph::Cond>(&s.node);
-        c && (holds_constant_inside(c->then_body) || holds_constant_inside(c->else_body)))
-      f.why = "a stop_gradient-like op inside cond cannot be held at its base value";
-    if (const auto* w = std::get_if<graph::While>(&s.node);
-        w && (holds_constant_inside(w->cond_body) || holds_constant_inside(w->body)))
-      f.why = "a stop_gradient-like op inside while_loop cannot be held at its base value";
+    bool held_inside = false;  // a cond's or while_loop's blocks (record blocks are inlined)
+    graph::for_each_block(s, [&](const graph::Block& b, graph::BlockRole) {
+      held_inside = held_inside || holds_constant_inside(b);
+    });
+    if (held_inside)
+      f.why = std::string("a stop_gradient-like op inside ") +
+              (std::holds_alternative<graph::Cond>(s.node) ? "cond" : "while_loop") +
+              " cannot be held at its base value";
     kept.push_back(std::move(s));
   }
   record.body = std::move(kept);
@@ -335,57 +149,6 @@ Frozen freeze(const graph::Graph& first_order, const Evaluation<double>& base,
 }
 
 }  // namespace
-
-HvpProgram make_hvp_program(const graph::Graph& g, int gradient, std::uint64_t seed) {
-  HvpProgram prog;
-  prog.gradient = gradient;
-  Prefix prefix;
-  prefix.k = gradient;
-  prefix.walk(g.body);
-  if (!prefix.found) {
-    prog.not_applicable = "the graph has no Gradient statement #" + std::to_string(gradient) +
-                          " outside cond/while_loop";
-    return prog;
-  }
-  prog.statement = *prefix.found;
-  const graph::Gradient& st = prog.statement;
-  std::vector<graph::Input> u_inputs;
-  for (const std::string& s : st.sources) {
-    const graph::Input* in = nullptr;
-    for (const graph::Input& i : g.inputs)
-      if (i.name == s) in = &i;
-    std::string why;
-    if (!in)
-      why = s + " is not a graph input (the oracle perturbs inputs)";
-    else if (!is_floating(in->dtype))
-      why = s + " is " + std::string(dtype_name(in->dtype)) + ": no gradient (R3)";
-    else if (std::find(prog.sources.begin(), prog.sources.end(), s) != prog.sources.end())
-      why = s + " is listed twice; checked at its first slot";
-    prog.why_not.push_back(why);
-    if (!why.empty()) continue;
-    const std::size_t i = prog.sources.size();
-    prog.sources.push_back(s);
-    graph::Input u;
-    u.name = name("u", i);
-    u.dtype = in->dtype;
-    u.shape = in->shape;
-    u.kind = graph::InputKind::constant;
-    u.init.kind = graph::Init::Kind::values;
-    u.init.values = random_direction(static_cast<std::size_t>(in->shape.numel()), stream(seed, 0x75, i));
-    for (double& x : u.init.values) x = round_to_dtype(x, in->dtype);
-    prog.u[s] = u.init.values;
-    u_inputs.push_back(std::move(u));
-  }
-  if (prog.sources.empty()) {
-    prog.not_applicable = "no source of the statement is a floating graph input";
-    return prog;
-  }
-  prog.nested = nested_program(g, prefix.forward, st, prog.sources, u_inputs, false);
-  prog.nested_f64 = nested_program(g, prefix.forward, st, prog.sources, u_inputs, true);
-  prog.first_order = first_order_program(g, prefix.forward, st, prog.sources, true);
-  prog.first_order_native = first_order_program(g, prefix.forward, st, prog.sources, false);
-  return prog;
-}
 
 namespace {
 
@@ -466,7 +229,9 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
   if (nested.error || nested.gradients.size() < 2)
     return all(Outcome::inconclusive,
                "the engine could not run the nested-tape program" +
-                   (nested.error ? ": " + nested.error->kind + " error: " + nested.error->message : std::string()));
+                   (nested.error ? ": " + std::string(eut::error_kind_phrase(nested.error->kind)) + ": " +
+                                          nested.error->message
+                                    : std::string()));
   const eut::GradientResult& hvp = nested.gradients[1];
 
   // Tolerances: the context of the first-order statement in the graph's own dtypes, with the
@@ -526,7 +291,7 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
     std::map<std::string, std::vector<double>> moved_eval = base_eval;
     for (std::size_t j = 0; j < prog.sources.size(); ++j) {
       eut::Value& xv = moved.at(prog.sources[j]);
-      const std::vector<double> r = random_direction(xv.data.size(), stream(opt.seed, 0x6e, j, static_cast<std::uint64_t>(run)));
+      const std::vector<double> r = random_direction(xv.data.size(), second_order_stream(opt.seed, 0x6e, j, static_cast<std::uint64_t>(run)));
       const double step = large ? 0x1p-10 : 4 * unit_roundoff(xv.dtype);
       for (std::size_t k = 0; k < xv.data.size(); ++k)
         xv.data[k] = round_to_dtype(xv.data[k] + step * std::max(std::abs(xv.data[k]), 1.0) * r[k], xv.dtype);
@@ -562,7 +327,7 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
     for (std::uint64_t r = 0; r < 2 && !f32_values.empty(); ++r) {
       graph::Graph jittered = prog.nested_f64;
       std::vector<graph::Input> extra;
-      jitter_block(jittered.body, f32_values, unit_roundoff(DType::f32), stream(opt.seed, 0x6a, r), extra);
+      jitter_block(jittered.body, f32_values, unit_roundoff(DType::f32), second_order_stream(opt.seed, 0x6a, r), extra);
       for (graph::Input& in : extra) jittered.inputs.push_back(std::move(in));
       const eut::RunResult moved = engine.run(jittered, base64);
       if (moved.error || moved.gradients.size() < 2) continue;
@@ -588,14 +353,14 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
                                 ", not the source's"));
       continue;
     }
-    const double scale = std::max(inf_norm(x0), 1.0);
+    const double scale = point_scale(x0);
     struct Entry {
       double engine = 0, reference = 0, error = 0, tolerance = 0;
       int state = 0;  // 0 inconclusive, 1 agree, 2 mismatch
     };
     std::vector<Entry> entries;
     for (int d = 0; d < opt.directions; ++d) {
-      const std::vector<double> w = random_direction(x0.size(), stream(opt.seed, 0x77, j, static_cast<std::uint64_t>(d)));
+      const std::vector<double> w = random_direction(x0.size(), second_order_stream(opt.seed, 0x77, j, static_cast<std::uint64_t>(d)));
       Entry e;
       double terms = 0, observed = 0;
       for (std::size_t k = 0; k < w.size(); ++k) {
@@ -666,9 +431,9 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
       const Entry& e = entries[static_cast<std::size_t>(worst)];
       f.outcome = Outcome::mismatch;
       f.detail = what + ": " + std::to_string(mismatches) + " of " + std::to_string(entries.size()) +
-                 " directions disagree; worst: nested tapes " + fmt(e.engine) +
-                 ", finite differences of the engine's gradient " + fmt(e.reference) + " ± " + fmt(e.error) +
-                 " (tolerance " + fmt(e.tolerance) + ")" + kinks;
+                 " directions disagree; worst: nested tapes " + format_number(e.engine) +
+                 ", finite differences of the engine's gradient " + format_number(e.reference) + " ± " + format_number(e.error) +
+                 " (tolerance " + format_number(e.tolerance) + ")" + kinks;
     } else if (f.entries_checked == 0) {
       f.outcome = entries.empty() ? Outcome::not_applicable : Outcome::inconclusive;
       f.detail = entries.empty() ? x + ": no directions requested"
@@ -676,7 +441,7 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
                                           "no usable stencil";
     } else {
       f.detail = what + ": " + std::to_string(f.entries_checked) + " direction(s) agree (max relative error " +
-                 fmt(f.max_rel_error) + ")" + kinks;
+                 format_number(f.max_rel_error) + ")" + kinks;
     }
     out.push_back(std::move(f));
   }

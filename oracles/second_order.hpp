@@ -39,6 +39,7 @@
 #include "eut/engine_under_test.hpp"
 #include "graph/ir.hpp"
 #include "oracles/finding.hpp"
+#include "oracles/hvp_program.hpp"
 
 namespace tc::oracles {
 
@@ -50,24 +51,6 @@ struct SecondOrderOptions {
   int levels = 8;
   int starts = 4;
 };
-
-// The programs for one Gradient statement.
-struct HvpProgram {
-  std::string not_applicable;  // non-empty: nothing of the statement can be checked (why)
-  int gradient = 0;
-  graph::Gradient statement;           // a copy of the graph's statement
-  std::vector<std::string> why_not;    // per statement source: "" if checked, else why not
-  std::vector<std::string> sources;    // the checked sources x_1..x_m (graph inputs)
-  std::map<std::string, std::vector<double>> u;  // the direction u_i per checked source
-  graph::Graph nested;       // gradients: #0 inner (g), #1 outer (hvp, one slot per source)
-  graph::Graph nested_f64;   // the same promoted to f64 (the rounding probe's baseline)
-  graph::Graph first_order;  // f64-promoted; gradient #0 is g
-  graph::Graph first_order_native;  // the same in the graph's own dtypes (tolerance context)
-};
-
-// Builds the programs for statement `gradient` (execution order through record and
-// stop_recording blocks, as count_gradient_statements in objective.hpp).
-HvpProgram make_hvp_program(const graph::Graph& g, int gradient, std::uint64_t seed = 0);
 
 // One finding (oracle "second_order") per source of statement `gradient`. Runs `engine` on
 // the nested program once and on the first-order program at every stencil point.

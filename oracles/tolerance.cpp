@@ -43,4 +43,10 @@ double kink_radius(const ToleranceContext& c) {
   return std::max(1e3 * 0x1p-53, 16.0 * rounding_bound(c, c.engine_unit, 1.0));
 }
 
+double point_scale(const std::vector<double>& x) {
+  double m = 1.0;
+  for (double v : x) m = std::max(m, std::abs(v));
+  return m;
+}
+
 }  // namespace tc::oracles

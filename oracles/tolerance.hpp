@@ -16,6 +16,7 @@
 // relative tolerance. The reasoning is in docs/oracles.md, "Tolerance model".
 #pragma once
 #include <cstdint>
+#include <vector>
 
 #include "engine/core/dtype.hpp"
 
@@ -59,6 +60,9 @@ bool within(double engine, double reference, const Tolerance& tol);
 
 // |engine - reference| / |reference| (|engine - reference| when the reference is 0).
 double relative_error(double engine, double reference);
+
+// max(|x_i|, 1) over a point's elements: the scale steps and kink radii are relative to.
+double point_scale(const std::vector<double>& x);
 
 // The distance from a point (relative to max(|x|, 1)) inside which a kink may fall on either
 // side in the engine's own rounding; no oracle compares a derivative taken that close to one.

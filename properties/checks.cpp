@@ -9,16 +9,16 @@
 
 #include <algorithm>
 #include <chrono>
-#include <functional>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
 #include <sstream>
 #include <variant>
 
+#include "engine/ops/op_table.hpp"
 #include "eut/inputs.hpp"
 #include "graph/ir_util.hpp"
-#include "engine/ops/op_table.hpp"
+#include "graph/walk.hpp"
 #include "oracles/connectivity.hpp"
 #include "oracles/objective.hpp"
 #include "properties/concrete.hpp"
@@ -105,7 +105,7 @@ Case prepare(const graph::Graph& g, eut::EngineUnderTest& engine, bool allow_pre
   if (c.run.error) {
     const oracles::ConnectivityPrediction p = oracles::predict_connectivity(g, c.inputs);
     if (!p.error)
-      RC_FAIL("the engine raised an error no oracle predicts: [" + c.run.error->kind + "] " +
+      RC_FAIL("the engine raised an error no oracle predicts: [" + std::string(eut::error_kind_name(c.run.error->kind)) + "] " +
               c.run.error->message);
     if (!allow_predicted_errors) RC_DISCARD("a predicted error: " + p.error->message);
   }
@@ -160,24 +160,12 @@ oracles::ToleranceContext tolerance_context(const Case& c, int gradient) {
   for (const auto& [name, spec] : c.specs)
     if (is_floating(spec.dtype)) ctx.engine_unit = std::max(ctx.engine_unit, oracles::unit_roundoff(spec.dtype));
   std::int64_t ops = 0;
-  std::function<void(const graph::Block&, std::int64_t)> walk = [&](const graph::Block& b, std::int64_t weight) {
-    for (const graph::Statement& s : b) {
-      if (const auto* op = std::get_if<graph::OpStmt>(&s.node)) {
-        ops += weight;
-        if (const OpDef* d = find_op(op->op)) ctx.op_factor = std::max(ctx.op_factor, d->tolerance_factor);
-      } else if (const auto* r = std::get_if<graph::Record>(&s.node)) walk(r->body, weight);
-      else if (const auto* sr = std::get_if<graph::StopRecording>(&s.node)) walk(sr->body, weight);
-      else if (const auto* cd = std::get_if<graph::Cond>(&s.node)) {
-        walk(cd->then_body, weight);
-        walk(cd->else_body, weight);
-      } else if (const auto* w = std::get_if<graph::While>(&s.node)) {
-        const std::int64_t trips = std::min<std::int64_t>(w->max_iterations, 16);
-        walk(w->cond_body, weight * trips);
-        walk(w->body, weight * trips);
-      }
-    }
-  };
-  walk(c.graph.body, 1);
+  graph::walk(c.graph.body, [&](const graph::Statement& s, const graph::Place& place) {
+    const auto* op = std::get_if<graph::OpStmt>(&s.node);
+    if (!op) return;
+    ops += place.assumed_trips;
+    if (const OpDef* d = find_op(op->op)) ctx.op_factor = std::max(ctx.op_factor, d->tolerance_factor);
+  });
   ctx.depth = std::max<std::int64_t>(ops, 1);
   return ctx;
 }
@@ -238,14 +226,12 @@ bool same_gradients(const eut::RunResult& a, const eut::RunResult& b, std::strin
 
 std::vector<const graph::Gradient*> gradient_statements(const graph::Graph& g) {
   std::vector<const graph::Gradient*> out;
-  std::function<void(const graph::Block&)> walk = [&](const graph::Block& b) {
-    for (const graph::Statement& s : b) {
-      if (const auto* gr = std::get_if<graph::Gradient>(&s.node)) out.push_back(gr);
-      else if (const auto* r = std::get_if<graph::Record>(&s.node)) walk(r->body);
-      else if (const auto* sr = std::get_if<graph::StopRecording>(&s.node)) walk(sr->body);
-    }
-  };
-  walk(g.body);
+  graph::walk(
+      g.body,
+      [&](const graph::Statement& s, const graph::Place&) {
+        if (const auto* gr = std::get_if<graph::Gradient>(&s.node)) out.push_back(gr);
+      },
+      graph::Enter::tape_blocks);
   return out;
 }
 

@@ -8,6 +8,7 @@
 #include "engine/core/errors.hpp"
 #include "engine/core/limits.hpp"
 #include "engine/ops/op_table.hpp"
+#include "graph/walk.hpp"
 
 namespace tc::properties {
 
@@ -41,7 +42,7 @@ bool is_default_domain(const Domain& d) {
 }  // namespace
 
 bool exempt_slot(const OpDef& op, int slot, const std::vector<bool>& scalar_constant) {
-  if (*op.kinks != '\0') return false;
+  if (op.has_kinks) return false;
   if (!is_default_domain(op.input(slot).domain)) return false;
   if (scalar_constant.size() < 2) return false;
   if (scalar_constant[static_cast<std::size_t>(slot)]) return true;  // the known scalar itself
@@ -54,7 +55,7 @@ bool operand_in_domain(const OpDef& op, int slot, const Concrete& v, bool exempt
                        double margin_scale) {
   const InputDef& in = op.input(slot);
   const Domain& d = in.domain;
-  if (in.grad == GradClass::integer) {
+  if (in.grad == InputGrad::integer_index) {
     for (double x : v.data)
       if (!(x >= d.lo && x <= d.hi)) return false;
     return true;
@@ -100,12 +101,6 @@ Concrete eval_op(const OpDef& op, const OpAttrs& attrs, const std::vector<const 
 namespace {
 
 using namespace graph;
-
-std::int64_t loop_cap(std::int64_t max_iterations) {
-  return max_iterations < 0 || max_iterations > limits::kMaxLoopIterations
-             ? limits::kMaxLoopIterations
-             : max_iterations;
-}
 
 struct Stop {
   std::string why;
@@ -205,7 +200,7 @@ class Runner {
 
   void exec(const While& w) {
     carry(w.init, w.params);
-    const std::int64_t cap = loop_cap(w.max_iterations);
+    const std::int64_t cap = graph::loop_cap(w);
     for (std::int64_t i = 0;; ++i) {
       block(w.cond_body);
       const Concrete* c = find(w.cond_yield);

@@ -13,7 +13,7 @@
 // The domain rule (docs/properties.md, "Domains"):
 //   - a floating operand lies in [lo, hi] of its slot's Domain and keeps `margin` from every
 //     `away_from` point (poles, log(0), rounding points, cast's integers);
-//   - an integer index operand (GradClass::integer) lies in [lo, hi];
+//   - an integer index operand (InputGrad::integer_index) lies in [lo, hi];
 //   - bool operands and i32 operands of other slots are not checked;
 //   - exemption — affine maps by known scalars: a slot whose Domain is the table's default
 //     (lo = -3, hi = 3, no away_from) of an op without kinks, all of whose other operands are

@@ -1,31 +1,33 @@
-// The random program behind genGraph(). Reading order: proposals (shapes, attributes) →
-// signatures (which dtype categories each op's infer() accepts, probed once) → Builder (the
-// pool of values, ops, adapters, blocks, the loss and gradient requests) → genGraph.
+// The random program behind genGraph(). Reading order: signatures (the dtype categories each
+// op's inputs take, from the table) → Builder (the pool of values, ops, adapters, blocks, the
+// loss and gradient requests) → genGraph. The proposals it draws (shapes, attributes, input
+// values) are in sampling.hpp.
 #include "properties/generators.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <numeric>
 #include <optional>
 #include <ostream>
 #include <random>
 #include <set>
 #include <string>
-#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
 
 #include "engine/core/errors.hpp"
+#include "engine/ops/op_rows.hpp"
 #include "engine/ops/op_table.hpp"
 #include "eut/engine_under_test.hpp"
 #include "eut/inputs.hpp"
 #include "graph/ir_util.hpp"
 #include "graph/tcg.hpp"
+#include "graph/walk.hpp"
 #include "properties/concrete.hpp"
+#include "properties/sampling.hpp"
 #include "properties/shrink.hpp"
 
 namespace tc::graph {
@@ -36,28 +38,6 @@ namespace tc::properties {
 namespace {
 
 using namespace graph;
-using Rng = std::mt19937_64;
-
-// ---- random helpers ---------------------------------------------------------------------------
-
-int uniform_int(Rng& rng, int lo, int hi) {  // inclusive
-  if (hi <= lo) return lo;
-  return lo + static_cast<int>(rng() % static_cast<std::uint64_t>(hi - lo + 1));
-}
-double uniform_real(Rng& rng, double lo, double hi) {
-  const double u = static_cast<double>(rng() >> 11) * 0x1p-53;
-  return lo + (hi - lo) * u;
-}
-bool chance(Rng& rng, double p) { return uniform_real(rng, 0, 1) < p; }
-template <class T>
-const T& pick(Rng& rng, const std::vector<T>& v) {
-  return v[static_cast<std::size_t>(uniform_int(rng, 0, static_cast<int>(v.size()) - 1))];
-}
-// Rounds to `digits` decimals (readable .tcg constants).
-double round_to(double x, int digits) {
-  const double s = std::pow(10.0, digits);
-  return std::round(x * s) / s;
-}
 
 // ---- dtype categories --------------------------------------------------------------------------
 
@@ -67,237 +47,36 @@ Cat cat_of(DType d) {
   return d == DType::i32 ? kInt : kBool;
 }
 
-// ---- shapes ------------------------------------------------------------------------------------
+// ---- signatures: the dtype categories an op's operands may have -------------------------------
 
-// The dims a graph's shapes are made of: 1 plus one or two sizes from 2..4. Shapes sharing
-// dims are what makes broadcasting, matmul and concat line up; the shrinker lowers a dim
-// everywhere at once.
-struct ShapeFamily {
-  std::vector<std::int64_t> dims;  // without 1
-  int max_rank = 3;
-  std::int64_t max_elements = 12;
-};
+using Signature = std::vector<int>;  // one Cat per operand slot (variadic: one, for every operand)
 
-std::int64_t numel(const std::vector<std::int64_t>& d) {
-  std::int64_t n = 1;
-  for (auto x : d) n *= x;
-  return n;
-}
+DType representative(Cat c) { return c == kFloat ? DType::f64 : c == kInt ? DType::i32 : DType::boolean; }
 
-Shape random_shape(Rng& rng, const ShapeFamily& f) {
-  for (int attempt = 0; attempt < 16; ++attempt) {
-    const int rank = uniform_int(rng, 0, f.max_rank);
-    std::vector<std::int64_t> d;
-    for (int i = 0; i < rank; ++i) d.push_back(chance(rng, 0.2) ? 1 : pick(rng, f.dims));
-    if (numel(d) <= f.max_elements) return Shape(d);
-  }
-  return Shape({pick(rng, f.dims)});
-}
-
-// A shape for a second operand, related to the first one's so that broadcasting, matmul,
-// concat or an index operand may line up; infer() decides.
-Shape related_shape(Rng& rng, const Shape& s0, const ShapeFamily& f, bool broadcasting) {
-  const std::vector<std::int64_t> d = s0.to_vector();
-  const int r = s0.rank();
-  switch (uniform_int(rng, 0, broadcasting ? 7 : 3)) {
-    case 0:
-    case 1: return s0;
-    case 2: {  // matmul: [.., k] x [k, n]
-      if (r == 0) return s0;
-      return Shape({d.back(), pick(rng, f.dims)});
-    }
-    case 3: {  // a contiguous block of s0 (index operands), or a random small shape
-      if (r == 0 || chance(rng, 0.3)) return random_shape(rng, f);
-      const int a = uniform_int(rng, 0, r - 1), b = uniform_int(rng, a, r - 1);
-      return Shape(std::vector<std::int64_t>(d.begin() + a, d.begin() + b + 1));
-    }
-    case 4: {  // some dims set to 1
-      std::vector<std::int64_t> e = d;
-      for (auto& x : e)
-        if (chance(rng, 0.5)) x = 1;
-      return Shape(e);
-    }
-    case 5: {  // a suffix
-      if (r == 0) return s0;
-      const int k = uniform_int(rng, 0, r - 1);
-      return Shape(std::vector<std::int64_t>(d.begin() + k, d.end()));
-    }
-    case 6: return Shape();  // a scalar
-    default: {               // one more leading dim
-      if (r >= f.max_rank) return s0;
-      std::vector<std::int64_t> e{pick(rng, f.dims)};
-      e.insert(e.end(), d.begin(), d.end());
-      if (numel(e) > 2 * f.max_elements) return s0;
-      return Shape(e);
-    }
-  }
-}
-
-// ---- attributes --------------------------------------------------------------------------------
-
-struct AttrKnobs {
-  bool reductions = true;      // keepdims and partial axes
-  bool integer_paths = true;   // cast to i32
-  bool bool_paths = true;      // cast to bool
-  bool other_float = true;     // cast between f32 and f64
-};
-
-std::vector<std::int64_t> factorize(Rng& rng, std::int64_t n) {
-  std::vector<std::int64_t> primes;
-  for (std::int64_t p = 2; p * p <= n; ++p)
-    while (n % p == 0) {
-      primes.push_back(p);
-      n /= p;
-    }
-  if (n > 1) primes.push_back(n);
-  const int k = uniform_int(rng, 1, 3);
-  std::vector<std::int64_t> dims(static_cast<std::size_t>(k), 1);
-  for (auto p : primes) dims[static_cast<std::size_t>(uniform_int(rng, 0, k - 1))] *= p;
-  return dims;
-}
-
-// Attributes for `op` on operands `in`: every attribute the op declares (OpDef::attrs) gets a
-// proposal; infer() decides whether it fits.
-OpAttrs propose_attrs(Rng& rng, const OpDef& op, const std::vector<TensorSpec>& in,
-                      const AttrKnobs& k, const ShapeFamily& f) {
-  OpAttrs a;
-  const Shape s0 = in.empty() ? Shape() : in[0].shape;
-  const int r = s0.rank();
-  for (std::string_view name : declared_attrs(op)) {
-    if (name == "axes") {
-      a.axes.clear();
-      if (!k.reductions && chance(rng, 0.7)) continue;  // [] = all axes
-      const bool ones_only = chance(rng, 0.5);
-      for (int d = 0; d < r; ++d) {
-        if (ones_only ? s0[d] == 1 : chance(rng, 0.5))
-          a.axes.push_back(chance(rng, 0.2) ? d - r : d);
-      }
-    } else if (name == "keepdims") {
-      a.keepdims = k.reductions && chance(rng, 0.4);
-    } else if (name == "axis") {
-      a.axis = uniform_int(rng, -(r + 1), r);
-    } else if (name == "perm") {
-      a.perm.clear();
-      if (chance(rng, 0.2)) continue;  // [] = reverse
-      std::vector<std::int64_t> p(static_cast<std::size_t>(r));
-      std::iota(p.begin(), p.end(), 0);
-      std::shuffle(p.begin(), p.end(), rng);
-      a.perm = p;
-    } else if (name == "shape") {
-      std::vector<std::vector<std::int64_t>> options;
-      options.push_back(factorize(rng, s0.numel()));
-      if (chance(rng, 0.3) && !options.back().empty())
-        options.back()[static_cast<std::size_t>(uniform_int(
-            rng, 0, static_cast<int>(options.back().size()) - 1))] = -1;
-      {  // broadcast: 1-dims expanded, maybe one more leading dim
-        std::vector<std::int64_t> e = s0.to_vector();
-        for (auto& x : e)
-          if (x == 1 && chance(rng, 0.7)) x = pick(rng, f.dims);
-        if (chance(rng, 0.4) && static_cast<int>(e.size()) < f.max_rank)
-          e.insert(e.begin(), pick(rng, f.dims));
-        options.push_back(e);
-      }
-      if (in.size() >= 2) {  // the result of a scatter along `axis` of indices in[1]
-        const int ki = in[1].shape.rank();
-        const int out_rank = r - ki + 1;
-        if (out_rank >= 1) {
-          const std::int64_t ax = a.axis < 0 ? a.axis + out_rank : a.axis;
-          if (ax >= 0 && ax < out_rank) {
-            std::vector<std::int64_t> e;
-            for (int d = 0; d < ax; ++d) e.push_back(s0[d]);
-            e.push_back(uniform_int(rng, 2, 3));
-            for (int d = static_cast<int>(ax) + ki; d < r; ++d) e.push_back(s0[d]);
-            options.push_back(e);
-            options.push_back(e);
-          }
-        }
-      }
-      a.shape = pick(rng, options);
-    } else if (name == "begin") {
-      a.begin.clear();
-      for (int d = 0; d < r; ++d) a.begin.push_back(uniform_int(rng, 0, static_cast<int>(s0[d]) - 1));
-    } else if (name == "size") {
-      a.size.clear();
-      for (int d = 0; d < r; ++d) {
-        const int b = d < static_cast<int>(a.begin.size()) ? static_cast<int>(a.begin[d]) : 0;
-        a.size.push_back(chance(rng, 0.3) ? -1 : uniform_int(rng, 1, static_cast<int>(s0[d]) - b));
-      }
-    } else if (name == "alpha") {
-      a.alpha = round_to(uniform_real(rng, 0.05, 0.5), 2);
-    } else if (name == "lo") {
-      a.lo = round_to(uniform_real(rng, -2, 1), 1);
-    } else if (name == "hi") {
-      a.hi = a.lo + round_to(uniform_real(rng, 0.5, 2), 1);
-    } else if (name == "dtype") {
-      std::vector<DType> choices;
-      const DType self = in.empty() ? DType::f64 : in[0].dtype;
-      if (k.other_float) {
-        choices.push_back(DType::f32);
-        choices.push_back(DType::f64);
-      } else if (is_floating(self)) {
-        choices.push_back(self);
-      }
-      if (k.integer_paths) choices.push_back(DType::i32);
-      if (k.bool_paths) choices.push_back(DType::boolean);
-      if (choices.empty()) choices.push_back(self);
-      a.dtype = pick(rng, choices);
-    }
-  }
-  return a;
-}
-
-// ---- signatures: which dtype categories each op's infer() accepts ------------------------------
-
-int op_arity(const OpDef& op) { return op.arity < 0 ? 2 : op.arity; }
-
-using Signature = std::vector<int>;  // one Cat per operand slot (variadic: one)
-
-const std::vector<Signature>& signatures(const OpDef& op) {
-  static std::mutex m;
-  static std::map<const OpDef*, std::vector<Signature>> cache;
-  std::lock_guard<std::mutex> lock(m);
-  auto it = cache.find(&op);
-  if (it != cache.end()) return it->second;
-  Rng rng(0x5167u);
-  ShapeFamily f{{2, 3}, 3, 12};
-  const int n = op_arity(op);
-  std::vector<Signature> out;
+// Every combination of categories the table's input dtypes admit (OpDef::accepts_dtypes),
+// slot 0 varying fastest.
+std::vector<Signature> signatures(const OpDef& op) {
+  const int n = op.arity < 0 ? 1 : op.arity;
   int combos = 1;
   for (int i = 0; i < n; ++i) combos *= 3;
+  std::vector<Signature> out;
   for (int c = 0; c < combos; ++c) {
     Signature sig;
-    for (int i = 0, x = c; i < n; ++i, x /= 3) sig.push_back(x % 3);
-    if (op.arity < 0 && !std::all_of(sig.begin(), sig.end(), [&](int s) { return s == sig[0]; }))
-      continue;
-    bool ok = false;
-    for (int t = 0; t < 60 && !ok; ++t) {
-      std::vector<TensorSpec> specs;
-      const DType dts[3] = {DType::f64, DType::i32, DType::boolean};
-      for (int i = 0; i < n; ++i)
-        specs.push_back({dts[sig[static_cast<std::size_t>(i)]],
-                         i == 0 ? random_shape(rng, f) : related_shape(rng, specs[0].shape, f, true)});
-      const OpAttrs a = propose_attrs(rng, op, specs, AttrKnobs{}, f);
-      try {
-        op.infer(a, specs.data(), n);
-        ok = true;
-      } catch (const std::exception&) {
-      }
+    std::vector<DType> dtypes;
+    for (int i = 0, x = c; i < n; ++i, x /= 3) {
+      sig.push_back(x % 3);
+      dtypes.push_back(representative(static_cast<Cat>(x % 3)));
     }
-    if (ok) out.push_back(op.arity < 0 ? Signature{sig[0]} : sig);
+    if (op.accepts_dtypes(dtypes.data(), n)) out.push_back(std::move(sig));
   }
-  return cache.emplace(&op, std::move(out)).first->second;
+  return out;
 }
 
-bool has_differentiable_input(const OpDef& op) {
-  for (int i = 0; i < op_arity(op) && i < static_cast<int>(op.inputs.size()); ++i)
-    if (op.input(i).grad == GradClass::differentiable) return true;
-  return false;
-}
-
+// Analytic everywhere it is defined and no cut: the complex step applies (P5).
 bool analytic(const OpDef& op) {
-  if (!op.complex_step_ok || *op.kinks != '\0') return false;
+  if (!op.complex_step_ok || op.has_kinks) return false;
   for (const InputDef& in : op.inputs)
-    if (in.grad != GradClass::differentiable) return false;
+    if (!in.differentiable()) return false;
   return true;
 }
 
@@ -339,7 +118,7 @@ class Builder {
     nondiff_ = o.nondiff_ops && !analytic_;
     for (const OpDef* op : op_table()) {
       if (analytic_ && !analytic(*op)) continue;
-      if (!nondiff_ && !has_differentiable_input(*op)) continue;
+      if (!nondiff_ && !op->has_differentiable_input()) continue;
       if (signatures(*op).empty()) continue;
       ops_.push_back(op);
     }
@@ -402,37 +181,7 @@ class Builder {
   }
 
   // ---- inputs ----
-  Init sample_init(DType dtype, const Shape& shape, const Domain& d) {
-    Init init;
-    const std::int64_t n = shape.numel();
-    if (dtype == DType::boolean) {
-      init.kind = Init::Kind::values;
-      for (std::int64_t i = 0; i < n; ++i) init.values.push_back(chance(rng_, 0.5) ? 1 : 0);
-      return init;
-    }
-    if (dtype == DType::i32) {
-      init.kind = Init::Kind::values;
-      const int lo = static_cast<int>(std::ceil(d.lo)), hi = static_cast<int>(std::floor(d.hi));
-      for (std::int64_t i = 0; i < n; ++i) init.values.push_back(uniform_int(rng_, lo, std::max(lo, hi)));
-      return init;
-    }
-    const auto safe = safe_intervals(d);
-    Interval iv = safe.empty() ? Interval{d.lo, d.hi} : pick(rng_, safe);
-    const double w = iv.width();
-    iv = {iv.lo + 0.1 * w, iv.hi - 0.1 * w};
-    if (chance(rng_, 0.2)) {  // a narrower window: values of one sign, ties less likely
-      const double a = uniform_real(rng_, iv.lo, iv.hi), b = uniform_real(rng_, iv.lo, iv.hi);
-      if (std::abs(a - b) > 0.2 * w) iv = {std::min(a, b), std::max(a, b)};
-    }
-    init.kind = Init::Kind::uniform;
-    init.a = round_to(iv.lo, 2);
-    init.b = round_to(iv.hi, 2);
-    if (init.a < iv.lo) init.a = round_to(iv.lo + 0.005, 2);
-    if (init.b > iv.hi) init.b = round_to(iv.hi - 0.005, 2);
-    if (!(init.a <= init.b)) init.a = init.b = round_to((iv.lo + iv.hi) / 2, 3);
-    init.seed = static_cast<std::uint64_t>(uniform_int(rng_, 1, 999));
-    return init;
-  }
+  Init sample_init(DType dtype, const Shape& shape, const Domain& d) { return sample_values(rng_, dtype, shape, d); }
 
   Input make_input(const char* prefix, DType dtype, const Shape& shape, InputKind kind,
                    bool trainable, Init init) {
@@ -522,7 +271,7 @@ class Builder {
   // constants s and c (exempt from domains, concrete.hpp). nullopt if none fits.
   std::optional<Operand> adapt(const OpDef& op, int slot, int pool_index) {
     const Val& v = pool_[static_cast<std::size_t>(pool_index)];
-    if (!is_floating(v.c.spec.dtype) || op.input(slot).grad == GradClass::integer) return std::nullopt;
+    if (!is_floating(v.c.spec.dtype) || op.input(slot).grad == InputGrad::integer_index) return std::nullopt;
     const auto safe = safe_intervals(op.input(slot).domain);
     if (safe.empty()) return std::nullopt;
     Interval iv = *std::max_element(safe.begin(), safe.end(),
@@ -565,7 +314,7 @@ class Builder {
       const Cat cat = static_cast<Cat>(op.arity < 0 ? sig[0] : sig[static_cast<std::size_t>(i)]);
       const DType dt = cat == kFloat ? float_dtype : (cat == kInt ? DType::i32 : DType::boolean);
       std::vector<int> cands = visible(cat, float_dtype);
-      const bool index_slot = op.input(i).grad == GradClass::integer;
+      const bool index_slot = op.input(i).grad == InputGrad::integer_index;
       const double p_fresh = i == 0 ? 0.12 : (index_slot ? 0.6 : 0.35);
       Operand od;
       if (i > 0 && !cands.empty()) {  // later slots: same or broadcast-compatible shapes first
@@ -594,7 +343,7 @@ class Builder {
         const bool constant = i > 0 || chance(rng_, 0.4) || cat != kFloat;
         Input in = make_input(cat == kFloat ? (constant ? "c" : "x") : (cat == kInt ? "i" : "b"), dt, sh,
                               constant ? InputKind::constant : InputKind::variable,
-                              constant ? true : !chance(rng_, 0.2), sample_init(dt, sh, op.input(i).domain));
+                              constant ? true : !chance(rng_, 0.2), sample_operand(rng_, op, i, dt, sh));
         od.value = materialize(in);
         od.fresh = std::move(in);
       }
@@ -627,7 +376,7 @@ class Builder {
         t = v.tracked;
         if (od.adapt) n = emit_adapter(od.pool, od.scale, od.shift);
       }
-      if (op.input(static_cast<int>(i)).grad == GradClass::differentiable) {
+      if (op.input(static_cast<int>(i)).differentiable()) {
         tracked = tracked || t;
         if (od.fresh) anc.insert(n);
         else anc.insert(pool_[static_cast<std::size_t>(od.pool)].anc.begin(), pool_[static_cast<std::size_t>(od.pool)].anc.end());
@@ -636,7 +385,7 @@ class Builder {
     }
     const std::string r = name("v");
     emit({OpStmt{r, op.name, names, attrs}, {}});
-    if (op.name == o_.focus_op) focus_done_ = true;
+    if (&op == o_.focus_op) focus_done_ = true;
     const bool floating = is_floating(result.spec.dtype);
     return add_to_pool(r, std::move(result), tracked && floating, floating ? anc : std::set<std::string>{});
   }
@@ -646,19 +395,17 @@ class Builder {
   std::string emit_adapter(int pool_index, double s, double c) {
     const Val& v = pool_[static_cast<std::size_t>(pool_index)];
     const DType d = v.c.spec.dtype;
-    static const OpDef& mul = get_op("mul");
-    static const OpDef& add = get_op("add");
     std::string cur = v.name;
     if (s != 1.0) {
       const std::string k = scalar_constant("k", d, s);
       const std::string r = name("v");
-      emit({OpStmt{r, mul.name, {cur, k}, {}}, {}});
+      emit({OpStmt{r, op_mul.name, {cur, k}, {}}, {}});
       cur = r;
     }
     if (c != 0.0) {
       const std::string k = scalar_constant("k", d, c);
       const std::string r = name("v");
-      emit({OpStmt{r, add.name, {cur, k}, {}}, {}});
+      emit({OpStmt{r, op_add.name, {cur, k}, {}}, {}});
       cur = r;
     }
     return cur;
@@ -690,7 +437,7 @@ class Builder {
       std::vector<TensorSpec> specs;
       auto ops = plan_operands(op, sig, count, fd, prefer, specs);
       if (!ops) continue;
-      const OpAttrs attrs = propose_attrs(rng_, op, specs, ak, family_);
+      const OpAttrs attrs = sample_attrs(rng_, op, specs, ak, family_);
       TensorSpec out;
       try {
         out = op.infer(attrs, specs.data(), count);
@@ -838,22 +585,15 @@ class Builder {
     std::vector<int> floats = visible(kFloat, float_);
     if (floats.empty()) floats.push_back(add_source_input(float_, random_shape(rng_, family_), Domain{}));
     int v = choose(floats);
-    static const OpDef& reduce_sum = get_op("reduce_sum");
     if (pool_[static_cast<std::size_t>(v)].c.spec.shape.rank() != 0) {
-      v = emit_fixed(reduce_sum, {v}, OpAttrs{});
+      v = emit_fixed(op_reduce_sum, {v}, OpAttrs{});
       if (v < 0) return -1;
     }
+    // An order comparison (<, <=, >, >=): with the constant kept away from x, the branch
+    // taken is robust; == and != against such a constant would be constant themselves.
     std::vector<const OpDef*> comparisons;
-    for (const OpDef* op : op_table()) {
-      if (op_arity(*op) != 2 || has_differentiable_input(*op)) continue;
-      TensorSpec in[2] = {{float_, Shape()}, {float_, Shape()}};
-      try {
-        const TensorSpec out = op->infer(OpAttrs{}, in, 2);
-        if (out.dtype == DType::boolean && std::string_view(op->name).find("equal") == std::string_view::npos)
-          comparisons.push_back(op);
-      } catch (const std::exception&) {
-      }
-    }
+    for (const OpDef* op : op_table())
+      if (op->traits.has(Trait::order_comparison)) comparisons.push_back(op);
     if (comparisons.empty()) return -1;
     const OpDef& cmp = *pick(rng_, comparisons);
     const Domain& d = cmp.input(0).domain;
@@ -969,16 +709,13 @@ class Builder {
     Input n0 = make_input("n", DType::i32, Shape(), InputKind::constant, true, bound);
     g_.inputs.push_back(n0);
     const std::string zero = scalar_constant("k", DType::i32, 0);
-    static const OpDef& cast = get_op("cast");
-    static const OpDef& add = get_op("add");
-    static const OpDef& greater = get_op("greater");
 
     While w;
     w.init = {n0.name, h0v.name};
     w.params = {name("p"), name("p")};
     w.max_iterations = 8;
     w.cond_yield = name("v");
-    w.cond_body.push_back({OpStmt{w.cond_yield, greater.name, {w.params[0], zero}, {}}, {}});
+    w.cond_body.push_back({OpStmt{w.cond_yield, op_greater.name, {w.params[0], zero}, {}}, {}});
     const std::string half = scalar_constant("k", float_, -0.5);
 
     // The loop as a graph of its own for run_concrete: pool values are its inputs.
@@ -1027,9 +764,9 @@ class Builder {
       OpAttrs to_int;
       to_int.dtype = DType::i32;
       const std::string cf = name("v"), cm = name("v"), ni = name("v");
-      emit({OpStmt{cf, cast.name, {w.params[0]}, to_float}, {}});
-      emit({OpStmt{cm, add.name, {cf, half}, {}}, {}});
-      emit({OpStmt{ni, cast.name, {cm}, to_int}, {}});
+      emit({OpStmt{cf, op_cast.name, {w.params[0]}, to_float}, {}});
+      emit({OpStmt{cm, op_add.name, {cf, half}, {}}, {}});
+      emit({OpStmt{ni, op_cast.name, {cm}, to_int}, {}});
       const std::vector<int> prefer{ph};
       const int n = attempt == 3 ? 0 : uniform_int(rng_, 1, 3);
       std::vector<int> mine{ph};
@@ -1096,9 +833,6 @@ class Builder {
 
   // Sums reduce_sum of up to three unconsumed float values (tracked first) into a scalar.
   int scalar_loss(const std::vector<int>* prefer = nullptr) {
-    static const OpDef& reduce_sum = get_op("reduce_sum");
-    static const OpDef& add = get_op("add");
-    static const OpDef& cast = get_op("cast");
     std::vector<int> cands;
     for (std::size_t i = 0; i < pool_.size(); ++i) {
       const Val& v = pool_[i];
@@ -1123,14 +857,14 @@ class Builder {
       if (pool_[static_cast<std::size_t>(v)].c.spec.dtype != float_) {
         OpAttrs a;
         a.dtype = float_;
-        v = emit_fixed(cast, {v}, a);
+        v = emit_fixed(op_cast, {v}, a);
         if (v < 0) continue;
       }
       if (pool_[static_cast<std::size_t>(v)].c.spec.shape.rank() != 0 || chance(rng_, 0.3)) {
-        v = emit_fixed(reduce_sum, {v}, OpAttrs{});
+        v = emit_fixed(op_reduce_sum, {v}, OpAttrs{});
         if (v < 0) continue;
       }
-      loss = loss < 0 ? v : emit_fixed(add, {loss, v}, OpAttrs{});
+      loss = loss < 0 ? v : emit_fixed(op_add, {loss, v}, OpAttrs{});
       if (loss < 0) return -1;
     }
     return loss;
@@ -1265,14 +999,12 @@ Graph Builder::build() {
   const int focus_at = uniform_int(rng_, 0, steps - 1);
   const int cond_at = uniform_int(rng_, 0, steps - 1), while_at = uniform_int(rng_, 0, steps - 1);
   for (int i = 0; i < steps; ++i) {
-    if (!o_.focus_op.empty() && i == focus_at && !focus_done_)
-      if (const OpDef* f = find_op(o_.focus_op)) try_op(*f, 200);
+    if (o_.focus_op && i == focus_at && !focus_done_) try_op(*o_.focus_op, 200);
     if (o_.require_cond && i == cond_at && !has_cond_) cond_step();
     if (o_.require_while && i == while_at && !has_while_) while_step();
     step();
   }
-  if (!o_.focus_op.empty() && !focus_done_)
-    if (const OpDef* f = find_op(o_.focus_op)) try_op(*f, 400);
+  if (o_.focus_op && !focus_done_) try_op(*o_.focus_op, 400);
   if (o_.require_cond && !has_cond_) cond_step();
   if (o_.require_while && !has_while_) while_step();
   // The main tape may have been closed by a gap; the target is computed while it records.
@@ -1337,41 +1069,30 @@ rc::Gen<Graph> genGraph(const GenOptions& options) {
 GraphFacts facts(const Graph& g) {
   GraphFacts f;
   std::set<std::string> grad_results;
-  std::function<void(const Block&)> walk;
   auto uses_grad = [&](const std::vector<std::string>& names) {
     for (const auto& n : names)
       if (grad_results.count(n)) f.second_order = true;
   };
-  walk = [&](const Block& b) {
-    for (const Statement& s : b) {
-      if (const auto* op = std::get_if<OpStmt>(&s.node)) {
-        ++f.ops;
-        uses_grad(op->operands);
-      } else if (const auto* r = std::get_if<Record>(&s.node)) {
-        walk(r->body);
-      } else if (const auto* sr = std::get_if<StopRecording>(&s.node)) {
-        f.has_stop_recording = true;
-        walk(sr->body);
-      } else if (std::holds_alternative<Watch>(s.node)) {
-        f.has_watch = true;
-      } else if (const auto* c = std::get_if<Cond>(&s.node)) {
-        f.has_cond = true;
-        walk(c->then_body);
-        walk(c->else_body);
-      } else if (const auto* w = std::get_if<While>(&s.node)) {
-        f.has_while = true;
-        walk(w->cond_body);
-        walk(w->body);
-      } else if (const auto* gr = std::get_if<Gradient>(&s.node)) {
-        ++f.gradients;
-        uses_grad({gr->target});
-        if (gr->output_gradients) f.has_output_gradients = true;
-        if (gr->unconnected == Unconnected::zero) f.has_unconnected_zero = true;
-        for (const auto& r : gr->results) grad_results.insert(r);
-      }
+  walk(g.body, [&](const Statement& s, const Place&) {
+    if (const auto* op = std::get_if<OpStmt>(&s.node)) {
+      ++f.ops;
+      uses_grad(op->operands);
+    } else if (std::holds_alternative<StopRecording>(s.node)) {
+      f.has_stop_recording = true;
+    } else if (std::holds_alternative<Watch>(s.node)) {
+      f.has_watch = true;
+    } else if (std::holds_alternative<Cond>(s.node)) {
+      f.has_cond = true;
+    } else if (std::holds_alternative<While>(s.node)) {
+      f.has_while = true;
+    } else if (const auto* gr = std::get_if<Gradient>(&s.node)) {
+      ++f.gradients;
+      uses_grad({gr->target});
+      if (gr->output_gradients) f.has_output_gradients = true;
+      if (gr->unconnected == Unconnected::zero) f.has_unconnected_zero = true;
+      for (const auto& r : gr->results) grad_results.insert(r);
     }
-  };
-  walk(g.body);
+  });
   for (const Input& in : g.inputs) {
     if (in.dtype == DType::f32) f.f32 = true;
     if (in.dtype == DType::f64) f.f64 = true;

@@ -61,7 +61,7 @@ struct GenOptions {
   bool require_tape_error = false;
 
   // If set, the graph contains this op (the P11 coverage property focuses each case on one).
-  std::string focus_op;
+  const OpDef* focus_op = nullptr;
 
   int max_elements = 12;  // per tensor, before broadcasting (sources stay small: FD is cheap)
   int max_steps = 0;      // program steps; 0 = grows with RapidCheck's size (1 .. 1 + size/9)

@@ -15,6 +15,7 @@
 #include "eut/inputs.hpp"
 #include "graph/tcg.hpp"
 #include "graph/validate.hpp"
+#include "graph/walk.hpp"
 #include "properties/concrete.hpp"
 
 namespace tc::properties {
@@ -24,131 +25,42 @@ using namespace graph;
 
 // ---- walking ----------------------------------------------------------------------------------
 
-// Statements get preorder ids: a statement, then the statements of its blocks (cond: then,
-// else; while: condition, body). Enumeration and application walk the same way.
-template <class F>
-void each(const Block& b, int& id, const F& f) {
-  for (const Statement& s : b) {
-    f(s, id++);
-    if (const auto* r = std::get_if<Record>(&s.node)) each(r->body, id, f);
-    else if (const auto* sr = std::get_if<StopRecording>(&s.node)) each(sr->body, id, f);
-    else if (const auto* c = std::get_if<Cond>(&s.node)) {
-      each(c->then_body, id, f);
-      each(c->else_body, id, f);
-    } else if (const auto* w = std::get_if<While>(&s.node)) {
-      each(w->cond_body, id, f);
-      each(w->body, id, f);
-    }
-  }
-}
+// Statements are numbered in the walk's pre-order (graph/walk.hpp); enumeration and
+// application number them alike.
 template <class F>
 void each(const Graph& g, const F& f) {
   int id = 0;
-  each(g.body, id, f);
+  walk(g.body, [&](const Statement& s, const Place&) { f(s, id++); });
 }
 
-// Calls f(parent, index) for the statement with preorder id `target`.
-template <class F>
-bool at(Block& b, int& id, int target, const F& f) {
-  for (std::size_t i = 0; i < b.size(); ++i) {
-    if (id++ == target) {
-      f(b, i);
-      return true;
-    }
-    Statement& s = b[i];
-    bool done = false;
-    if (auto* r = std::get_if<Record>(&s.node)) done = at(r->body, id, target, f);
-    else if (auto* sr = std::get_if<StopRecording>(&s.node)) done = at(sr->body, id, target, f);
-    else if (auto* c = std::get_if<Cond>(&s.node)) done = at(c->then_body, id, target, f) || at(c->else_body, id, target, f);
-    else if (auto* w = std::get_if<While>(&s.node)) done = at(w->cond_body, id, target, f) || at(w->body, id, target, f);
-    if (done) return true;
-  }
-  return false;
-}
+// Calls f(block, index) for the statement numbered `target`; false if there is none.
 template <class F>
 bool at(Graph& g, int target, const F& f) {
   int id = 0;
-  return at(g.body, id, target, f);
-}
-
-// Every use of a name (not definitions), in all statements.
-template <class F>
-void each_use(Block& b, const F& f) {
-  for (Statement& s : b) {
-    std::visit(
-        [&](auto& n) {
-          using T = std::decay_t<decltype(n)>;
-          if constexpr (std::is_same_v<T, OpStmt>) {
-            for (auto& o : n.operands) f(o);
-          } else if constexpr (std::is_same_v<T, Record> || std::is_same_v<T, StopRecording>) {
-            each_use(n.body, f);
-          } else if constexpr (std::is_same_v<T, Watch>) {
-            for (auto& v : n.values) f(v);
-          } else if constexpr (std::is_same_v<T, Cond>) {
-            f(n.pred);
-            each_use(n.then_body, f);
-            for (auto& y : n.then_yield) f(y);
-            each_use(n.else_body, f);
-            for (auto& y : n.else_yield) f(y);
-          } else if constexpr (std::is_same_v<T, While>) {
-            for (auto& i : n.init) f(i);
-            each_use(n.cond_body, f);
-            f(n.cond_yield);
-            each_use(n.body, f);
-            for (auto& y : n.body_yield) f(y);
-          } else if constexpr (std::is_same_v<T, Gradient>) {
-            f(n.target);
-            for (auto& src : n.sources) f(src);
-            if (n.output_gradients) f(*n.output_gradients);
-          }
-        },
-        s.node);
-  }
+  bool found = false;
+  walk(g.body, [&](Statement&, const BasicPlace<Block>& place) {
+    if (id++ != target) return Step::next;
+    f(*place.block, place.index);  // may change the block: the walk stops here
+    found = true;
+    return Step::stop;
+  });
+  return found;
 }
 
 void rename_uses(Graph& g, const std::string& from, const std::string& to) {
-  each_use(g.body, [&](std::string& n) {
-    if (n == from) n = to;
+  walk(g.body, [&](Statement& s, const BasicPlace<Block>&) {
+    for_each_use(s, [&](std::string& n) {
+      if (n == from) n = to;
+    });
   });
-}
-
-void count_uses(const Block& b, bool count_watches, std::map<std::string, int>& uses) {
-  for (const Statement& s : b) {
-    std::visit(
-        [&](const auto& n) {
-          using T = std::decay_t<decltype(n)>;
-          if constexpr (std::is_same_v<T, OpStmt>) {
-            for (const auto& o : n.operands) uses[o]++;
-          } else if constexpr (std::is_same_v<T, Record> || std::is_same_v<T, StopRecording>) {
-            count_uses(n.body, count_watches, uses);
-          } else if constexpr (std::is_same_v<T, Watch>) {
-            if (count_watches)
-              for (const auto& v : n.values) uses[v]++;
-          } else if constexpr (std::is_same_v<T, Cond>) {
-            uses[n.pred]++;
-            count_uses(n.then_body, count_watches, uses);
-            count_uses(n.else_body, count_watches, uses);
-            for (const auto& y : n.then_yield) uses[y]++;
-            for (const auto& y : n.else_yield) uses[y]++;
-          } else if constexpr (std::is_same_v<T, While>) {
-            for (const auto& i : n.init) uses[i]++;
-            count_uses(n.cond_body, count_watches, uses);
-            count_uses(n.body, count_watches, uses);
-            uses[n.cond_yield]++;
-            for (const auto& y : n.body_yield) uses[y]++;
-          } else if constexpr (std::is_same_v<T, Gradient>) {
-            uses[n.target]++;
-            for (const auto& src : n.sources) uses[src]++;
-            if (n.output_gradients) uses[*n.output_gradients]++;
-          }
-        },
-        s.node);
-  }
 }
 
 std::map<std::string, int> use_counts(const Graph& g, bool count_watches) {
   std::map<std::string, int> uses;
-  count_uses(g.body, count_watches, uses);
+  walk(g.body, [&](const Statement& s, const Place&) {
+    if (!count_watches && std::holds_alternative<Watch>(s.node)) return;
+    for_each_use(s, [&](const std::string& n) { uses[n]++; });
+  });
   return uses;
 }
 
@@ -160,54 +72,40 @@ bool dce_pass(Graph& g) {
     return it != uses.end() && it->second > 0;
   };
   bool changed = false;
-  std::function<void(Block&)> walk = [&](Block& b) {
-    Block out;
-    for (Statement& s : b) {
-      if (auto* op = std::get_if<OpStmt>(&s.node)) {
-        if (!used(op->result)) {
-          changed = true;
-          continue;
-        }
-      } else if (auto* r = std::get_if<Record>(&s.node)) {
-        walk(r->body);
-        if (r->body.empty()) {
-          changed = true;
-          continue;
-        }
-      } else if (auto* sr = std::get_if<StopRecording>(&s.node)) {
-        walk(sr->body);
-        if (sr->body.empty()) {
-          changed = true;
-          continue;
-        }
-      } else if (auto* w = std::get_if<Watch>(&s.node)) {
-        // A watch of a value nothing else uses does nothing.
-        std::vector<std::string> keep;
-        for (auto& v : w->values)
-          if (used(v)) keep.push_back(v);
-        if (keep.size() != w->values.size()) changed = true;
-        if (keep.empty()) continue;
-        w->values = keep;
-      } else if (auto* c = std::get_if<Cond>(&s.node)) {
-        if (std::none_of(c->results.begin(), c->results.end(), used)) {
-          changed = true;
-          continue;
-        }
-        walk(c->then_body);
-        walk(c->else_body);
-      } else if (auto* wl = std::get_if<While>(&s.node)) {
-        if (std::none_of(wl->results.begin(), wl->results.end(), used)) {
-          changed = true;
-          continue;
-        }
-        walk(wl->cond_body);
-        walk(wl->body);
+  rewrite(g.body, [&](Statement&& s, Block& out, const Place&) {
+    if (auto* op = std::get_if<OpStmt>(&s.node)) {
+      if (!used(op->result)) {
+        changed = true;
+        return;
       }
-      out.push_back(std::move(s));
+    } else if (std::holds_alternative<Record>(s.node) || std::holds_alternative<StopRecording>(s.node)) {
+      bool empty = false;
+      for_each_block(s, [&](const Block& body, BlockRole) { empty = body.empty(); });
+      if (empty) {
+        changed = true;
+        return;
+      }
+    } else if (auto* w = std::get_if<Watch>(&s.node)) {
+      // A watch of a value nothing else uses does nothing.
+      std::vector<std::string> keep;
+      for (auto& v : w->values)
+        if (used(v)) keep.push_back(v);
+      if (keep.size() != w->values.size()) changed = true;
+      if (keep.empty()) return;
+      w->values = keep;
+    } else if (const auto* c = std::get_if<Cond>(&s.node)) {
+      if (std::none_of(c->results.begin(), c->results.end(), used)) {
+        changed = true;
+        return;
+      }
+    } else if (const auto* wl = std::get_if<While>(&s.node)) {
+      if (std::none_of(wl->results.begin(), wl->results.end(), used)) {
+        changed = true;
+        return;
+      }
     }
-    b = std::move(out);
-  };
-  walk(g.body);
+    out.push_back(std::move(s));
+  });
   // Inputs and tapes nothing refers to.
   const auto all_uses = use_counts(g, /*count_watches=*/true);
   const std::size_t n_inputs = g.inputs.size();
@@ -217,10 +115,7 @@ bool dce_pass(Graph& g) {
   changed = changed || g.inputs.size() != n_inputs;
   std::set<std::string> tapes;
   each(g, [&](const Statement& s, int) {
-    if (const auto* r = std::get_if<Record>(&s.node)) tapes.insert(r->tape);
-    if (const auto* sr = std::get_if<StopRecording>(&s.node)) tapes.insert(sr->tape);
-    if (const auto* w = std::get_if<Watch>(&s.node)) tapes.insert(w->tape);
-    if (const auto* gr = std::get_if<Gradient>(&s.node)) tapes.insert(gr->tape);
+    if (const std::string* t = tape_of(s)) tapes.insert(*t);
   });
   const std::size_t n_tapes = g.tapes.size();
   g.tapes.erase(std::remove_if(g.tapes.begin(), g.tapes.end(),
@@ -255,20 +150,7 @@ std::string unique_name(const Graph& g, const std::set<std::string>& taken, std:
 std::set<std::string> all_names(const Graph& g) {
   std::set<std::string> s;
   for (const Input& in : g.inputs) s.insert(in.name);
-  each(g, [&](const Statement& st, int) {
-    std::visit(
-        [&](const auto& n) {
-          using T = std::decay_t<decltype(n)>;
-          if constexpr (std::is_same_v<T, OpStmt>) s.insert(n.result);
-          if constexpr (std::is_same_v<T, Cond> || std::is_same_v<T, Gradient>)
-            s.insert(n.results.begin(), n.results.end());
-          if constexpr (std::is_same_v<T, While>) {
-            s.insert(n.results.begin(), n.results.end());
-            s.insert(n.params.begin(), n.params.end());
-          }
-        },
-        st.node);
-  });
+  each(g, [&](const Statement& st, int) { for_each_def(st, [&](const std::string& n) { s.insert(n); }); });
   return s;
 }
 
@@ -322,22 +204,17 @@ std::optional<Graph> cut(const Context& c, int id, bool as_source) {
   g.inputs.push_back(in);
   if (as_source) {
     std::set<std::string> taken = all_names(g);
-    std::function<void(Block&)> walk = [&](Block& b) {
-      for (Statement& s : b) {
-        if (auto* gr = std::get_if<Gradient>(&s.node)) {
-          if (std::find(gr->sources.begin(), gr->sources.end(), result) != gr->sources.end()) continue;
+    walk(
+        g.body,
+        [&](Statement& s, const BasicPlace<Block>&) {
+          auto* gr = std::get_if<Gradient>(&s.node);
+          if (!gr || std::find(gr->sources.begin(), gr->sources.end(), result) != gr->sources.end()) return;
           gr->sources.push_back(result);
           const std::string r = unique_name(g, taken, "d" + result + "_");
           taken.insert(r);
           gr->results.push_back(r);
-        } else if (auto* rec = std::get_if<Record>(&s.node)) {
-          walk(rec->body);
-        } else if (auto* sr = std::get_if<StopRecording>(&s.node)) {
-          walk(sr->body);
-        }
-      }
-    };
-    walk(g.body);
+        },
+        Enter::tape_blocks);
   }
   return g;
 }
@@ -399,8 +276,7 @@ std::optional<Graph> apply(const Context& c, const Edit& e) {
     case EditKind::unwrap:
       stmt([&](Block& b, std::size_t i) {
         Block body;
-        if (auto* r = std::get_if<Record>(&b[i].node)) body = r->body;
-        if (auto* sr = std::get_if<StopRecording>(&b[i].node)) body = sr->body;
+        for_each_block(b[i], [&](const Block& inner, BlockRole) { body = inner; });  // record, stop_recording
         b.erase(b.begin() + static_cast<std::ptrdiff_t>(i));
         b.insert(b.begin() + static_cast<std::ptrdiff_t>(i), body.begin(), body.end());
       });
@@ -458,27 +334,16 @@ std::optional<Graph> apply(const Context& c, const Edit& e) {
           in.init.values = v;
         }
       }
-      std::function<void(Block&)> walk = [&](Block& b) {
-        for (Statement& s : b) {
-          if (auto* op = std::get_if<OpStmt>(&s.node)) {
-            for (auto& x : op->attrs.shape)
-              if (x == e.from) x = e.to;
-            for (auto& x : op->attrs.size)
-              if (x == e.from) x = e.to;
-            for (auto& x : op->attrs.begin)
-              if (x >= e.to) x = e.to - 1;
-          } else if (auto* r = std::get_if<Record>(&s.node)) walk(r->body);
-          else if (auto* sr = std::get_if<StopRecording>(&s.node)) walk(sr->body);
-          else if (auto* cd = std::get_if<Cond>(&s.node)) {
-            walk(cd->then_body);
-            walk(cd->else_body);
-          } else if (auto* w = std::get_if<While>(&s.node)) {
-            walk(w->cond_body);
-            walk(w->body);
-          }
-        }
-      };
-      walk(g.body);
+      walk(g.body, [&](Statement& s, const BasicPlace<Block>&) {
+        auto* op = std::get_if<OpStmt>(&s.node);
+        if (!op) return;
+        for (auto& x : op->attrs.shape)
+          if (x == e.from) x = e.to;
+        for (auto& x : op->attrs.size)
+          if (x == e.from) x = e.to;
+        for (auto& x : op->attrs.begin)
+          if (x >= e.to) x = e.to - 1;
+      });
       break;
     }
     case EditKind::init_simplify: {

@@ -52,7 +52,7 @@ void collect_ops(const graph::Block& block, std::set<std::string>& out) {
 
 json error_json(const std::optional<eut::RaisedError>& e) {
   if (!e) return nullptr;
-  return {{"kind", e->kind}, {"message", e->message}, {"line", e->at.line}, {"column", e->at.column}};
+  return {{"kind", eut::error_kind_name(e->kind)}, {"message", e->message}, {"line", e->at.line}, {"column", e->at.column}};
 }
 
 // --- reading ----------------------------------------------------------------------------------
@@ -158,7 +158,10 @@ GraphRecord graph_from_json(const json& j) {
   if (auto it = j.find("error"); it != j.end() && !it->is_null()) {
     if (!it->is_object()) throw FieldError{"field \"error\" must be an object or null"};
     eut::RaisedError e;
-    e.kind = get_string(*it, "kind");
+    const std::string kind = get_string(*it, "kind");
+    const std::optional<eut::ErrorKind> k = eut::parse_error_kind(kind);
+    if (!k) throw FieldError{"field \"kind\" of \"error\" is not an error kind: \"" + kind + "\""};
+    e.kind = *k;
     e.message = get_string(*it, "message");
     e.at.line = static_cast<int>(get_int(*it, "line", 0, false));
     e.at.column = static_cast<int>(get_int(*it, "column", 0, false));

@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "engine/core/format.hpp"
 #include "engine/ops/op_table.hpp"
 #include "reports/html_assets.hpp"
 #include "reports/html_findings.hpp"
@@ -269,7 +270,7 @@ void errors_section(std::ostream& h, const Page& p) {
     const std::string hint = error_hint(e);
     h << "<tr><td class=\"nw\">" << row_link(p.index, g.id, esc(graph_label(g))) << "</td><td><code>"
       << esc(g.origin.empty() ? "-" : g.origin) << "</code></td><td class=\"nw\"><code>" << esc(g.engine)
-      << "</code></td><td class=\"nw\"><code>" << esc(e.kind) << "</code></td><td class=\"num\">" << esc(location(e))
+      << "</code></td><td class=\"nw\"><code>" << esc(eut::error_kind_name(e.kind)) << "</code></td><td class=\"num\">" << esc(location(e))
       << "</td><td>" << esc(e.message) << (hint.empty() ? "" : "<div class=\"hint\">" + hint + "</div>");
     if (!g.tcg.empty()) {
       h << "<details><summary>.tcg · replay</summary>";

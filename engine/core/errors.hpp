@@ -23,6 +23,10 @@ struct TapeError : Error {
 struct LimitError : Error {
   using Error::Error;
 };
+// A None gradient result used by a later statement (TF raises; the value does not exist).
+struct NoneUsedError : Error {
+  using Error::Error;
+};
 // Optimizer step with no gradient for any variable (R14).
 struct NoGradientsError : Error {
   using Error::Error;

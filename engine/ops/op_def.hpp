@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "engine/core/dtype.hpp"
@@ -17,7 +19,7 @@ namespace tc {
 class Tensor;
 
 // Attributes an op may take. Each op names the ones it reads in OpDef::attrs; the .tcg
-// format spells them `name=value` with the same names.
+// format spells them `name=value` with the same names (attr_name, parse_attr).
 struct OpAttrs {
   std::vector<std::int64_t> axes;   // reductions (empty = all axes), squeeze (empty = all 1s)
   bool keepdims = false;            // reductions
@@ -32,13 +34,72 @@ struct OpAttrs {
   friend bool operator==(const OpAttrs&, const OpAttrs&);
 };
 
-// What an input contributes to the gradient (SEMANTICS R4–R6).
+// One OpAttrs field, in the fields' order.
+enum class Attr : std::uint8_t { axes, keepdims, axis, perm, shape, begin, size, alpha, lo, hi, dtype };
+inline constexpr int kAttrCount = 11;
+// The one spelling of attribute names, shared by the .tcg and JSON forms: "axes", "keepdims" ...
+const char* attr_name(Attr);
+std::optional<Attr> parse_attr(std::string_view name);
+
+// A set of attributes (the ones an op reads), iterated in the fields' order.
+class AttrSet {
+ public:
+  constexpr AttrSet() = default;
+  constexpr AttrSet(Attr a) : bits_(static_cast<std::uint16_t>(1u << static_cast<int>(a))) {}  // NOLINT: a set of one
+  constexpr bool has(Attr a) const { return (bits_ >> static_cast<int>(a)) & 1u; }
+  constexpr bool empty() const { return bits_ == 0; }
+  friend constexpr AttrSet operator|(AttrSet a, AttrSet b) { return AttrSet(a.bits_ | b.bits_); }
+  template <class F>
+  void for_each(F&& f) const {
+    for (int i = 0; i < kAttrCount; ++i)
+      if (has(static_cast<Attr>(i))) f(static_cast<Attr>(i));
+  }
+
+ private:
+  constexpr explicit AttrSet(unsigned bits) : bits_(static_cast<std::uint16_t>(bits)) {}
+  std::uint16_t bits_ = 0;
+};
+constexpr AttrSet operator|(Attr a, Attr b) { return AttrSet(a) | AttrSet(b); }
+
+// Dtype categories, as a set: what an input accepts.
+enum class DTypes : std::uint8_t {
+  none = 0,
+  floating = 1,  // f32, f64
+  integer = 2,   // i32
+  boolean = 4,   // bool
+  any = 7,
+};
+constexpr DTypes operator|(DTypes a, DTypes b) {
+  return static_cast<DTypes>(static_cast<unsigned>(a) | static_cast<unsigned>(b));
+}
+constexpr DTypes category(DType d) {
+  return is_floating(d) ? DTypes::floating : d == DType::i32 ? DTypes::integer : DTypes::boolean;
+}
+constexpr bool accepts(DTypes set, DType d) {
+  return (static_cast<unsigned>(set) & static_cast<unsigned>(category(d))) != 0;
+}
+// "float", "int", "bool", "any", or "float|int" ...
+std::string dtypes_name(DTypes);
+
+// What an input contributes to the gradient (SEMANTICS R4–R6), coarse.
 enum class GradClass : std::uint8_t {
   differentiable,  // the VJP returns a value (possibly zero) for this input
   none,            // no gradient flows: the edge is cut (round, argmax, stop_gradient, where's cond)
   integer,         // an integer index input (gather indices): never a gradient
 };
 const char* grad_class_name(GradClass);
+
+// An input's gradient rule, with the reason when it passes none: the cut an explanation
+// (R13) names comes from here, never from the op's name.
+enum class InputGrad : std::uint8_t {
+  differentiable,      // the VJP returns a value for it
+  stop_gradient,       // the op exists to cut this edge (tf.stop_gradient): constant to tapes
+  non_differentiable,  // piecewise constant in it (round, argmax, comparisons): None (R4)
+  predicate,           // the condition of a selection (where's cond): decides, carries none
+  integer_index,       // an integer index (gather's indices): never a gradient
+};
+GradClass grad_class(InputGrad);
+const char* input_grad_name(InputGrad);  // "differentiable", "stop_gradient", ...
 
 // Inputs are sampled from [lo, hi]; `away_from` lists points to keep a margin from (poles,
 // log(0), tan's asymptotes ...). Generators and fuzzers read this.
@@ -49,10 +110,65 @@ struct Domain {
 };
 
 struct InputDef {
-  const char* name;
-  GradClass grad = GradClass::differentiable;
+  const char* name = "x";
+  DTypes dtypes = DTypes::floating;  // the categories it accepts
+  int same_dtype_as = -1;            // >= 0: it must have that (earlier) input's dtype
+  InputGrad grad = InputGrad::differentiable;
   Domain domain{};
+
+  GradClass grad_class() const { return tc::grad_class(grad); }
+  bool differentiable() const { return grad == InputGrad::differentiable; }
 };
+
+// The dtype of an op's result.
+struct ResultDType {
+  enum class Rule : std::uint8_t {
+    input,   // the dtype of input `input`
+    fixed,   // always `fixed` (bool for comparisons, i32 for argmax)
+    attr,    // the `dtype` attribute (cast)
+  };
+  Rule rule = Rule::input;
+  int input = 0;
+  DType fixed = DType::f64;
+
+  static constexpr ResultDType of_input(int k) { return {Rule::input, k, DType::f64}; }
+  static constexpr ResultDType always(DType d) { return {Rule::fixed, 0, d}; }
+  static constexpr ResultDType from_attr() { return {Rule::attr, 0, DType::f64}; }
+  bool converts_to(DType d, const OpAttrs& attrs) const { return rule == Rule::attr && attrs.dtype == d; }
+};
+
+// What kind of op it is, as a set: generators, oracles and reports ask for a kind of op by
+// its trait, never by its name.
+enum class Trait : std::uint16_t {
+  elementwise = 1 << 0,          // y_i depends on the i-th element of each operand only
+  broadcasts = 1 << 1,           // operands broadcast together (NumPy rules)
+  reduction = 1 << 2,            // reduces over axes (sum, max, logsumexp, argmax ...)
+  normalization = 1 << 3,        // along one axis, every element depends on the whole row (softmax)
+  linalg = 1 << 4,               // matrix algebra (matmul)
+  shape = 1 << 5,                // moves elements without arithmetic (reshape, slice, gather ...)
+  order_comparison = 1 << 6,     // <, <=, >, >=: a bool that jumps where the operands cross
+  equality_comparison = 1 << 7,  // ==, !=
+  logical = 1 << 8,              // bool algebra
+};
+class Traits {
+ public:
+  constexpr Traits() = default;
+  constexpr Traits(Trait t) : bits_(static_cast<std::uint16_t>(t)) {}  // NOLINT: a set of one
+  constexpr bool has(Trait t) const { return (bits_ & static_cast<std::uint16_t>(t)) != 0; }
+  constexpr bool empty() const { return bits_ == 0; }
+  friend constexpr Traits operator|(Traits a, Traits b) { return Traits(a.bits_ | b.bits_); }
+
+ private:
+  constexpr explicit Traits(unsigned bits) : bits_(static_cast<std::uint16_t>(bits)) {}
+  std::uint16_t bits_ = 0;
+};
+constexpr Traits operator|(Trait a, Trait b) { return Traits(a) | Traits(b); }
+inline constexpr Trait kAllTraits[] = {Trait::elementwise,      Trait::broadcasts,
+                                       Trait::reduction,        Trait::normalization,
+                                       Trait::linalg,           Trait::shape,
+                                       Trait::order_comparison, Trait::equality_comparison,
+                                       Trait::logical};
+const char* trait_name(Trait);  // "elementwise", "order_comparison", ...
 
 // Dtype and shape of a value: what shape/dtype inference and the IR validator work on.
 struct TensorSpec {
@@ -102,31 +218,132 @@ struct VjpArgs {
 };
 using VjpFn = void (*)(const VjpArgs&, std::optional<Tensor>* grad_inputs);
 
-// One row of the op table.
+// ---- optional per-op hooks ---------------------------------------------------------------
+
+// The work of one application in elements touched, for budgets that must refuse slow graphs
+// before running them. Without the hook: the elements read and written (elements_moved).
+using CostFn = std::int64_t (*)(const TensorSpec* inputs, int n_inputs, const TensorSpec& output);
+std::int64_t elements_moved(const TensorSpec* inputs, int n_inputs, const TensorSpec& output);
+
+// The random draws a sampling hook may make; the caller's seeded stream is behind them, so
+// that a hook's sample is reproducible from the caller's seed.
+class Draw {
+ public:
+  virtual ~Draw() = default;
+  virtual double uniform(double lo, double hi) = 0;                     // [lo, hi)
+  virtual std::int64_t integer(std::int64_t lo, std::int64_t hi) = 0;   // [lo, hi]
+};
+
+// Attributes for operands `inputs`, instead of a generator's generic proposals, for an op
+// whose attributes must fit its operands (or each other) in ways a blind proposal rarely hits.
+using AttrSampler = OpAttrs (*)(const TensorSpec* inputs, int n_inputs, Draw& draw);
+
+// The values (row-major, `spec.shape.numel()` of them) of a fresh operand for input `slot`,
+// instead of uniform samples from the slot's Domain: for operands valid only by construction
+// (a symmetric positive definite matrix for a Cholesky factorisation).
+using InputSampler = std::vector<double> (*)(int slot, const TensorSpec& spec, Draw& draw);
+
+// ---- the row ---------------------------------------------------------------------------------
+
+// One row of the op table. Rows are written with OpRow (below), field by field by name.
+// The function pointers (infer, forwards, vjp) are what an engine runs: a mutant engine may
+// hand over a copy of a row with one of them replaced.
 struct OpDef {
-  const char* name;
-  const char* family;              // directory under engine/ops/
-  int arity;                       // -1: variadic (concat)
-  std::vector<InputDef> inputs;    // for variadic ops: one entry, used for every input
-  const char* attrs;               // comma-separated OpAttrs fields it reads, "" if none
-  const char* dtype_rule;          // human-readable, e.g. "float -> same"
-  const char* kinks;               // "" if smooth everywhere on its domain; else where and the
-                                   // derivative chosen there, e.g. "x = 0: relu'(0) = 0"
-  const char* math;                // one line: f and its derivative
-  bool complex_step_ok;            // has an analytic complex extension
-  double tolerance_factor;         // widens FD tolerances for ill-conditioned ops (1 = none)
-  InferFn infer;
-  ForwardFn<double> forward_f64;
-  ForwardFn<c128> forward_c128;
-  ForwardFn<Dual> forward_dual;    // JVP: the forward evaluated on dual numbers
-  VjpFn vjp;                       // null for ops with no differentiable input
+  const char* name = "";
+  const char* family = "";        // directory under engine/ops/
+  int arity = 0;                  // -1: variadic (concat)
+  std::vector<InputDef> inputs;   // for variadic ops: one entry, used for every input
+  ResultDType result;             // the result's dtype
+  const char* shape_rule = "";    // how the result's shape follows, for people: "broadcast" ...
+  AttrSet attrs;                  // the OpAttrs fields it reads
+  Traits traits;
+  bool has_kinks = false;         // a derivative that is a convention somewhere on its domain
+  const char* kinks = "";         // for people: where, and the derivative chosen there
+  const char* math = "";          // one line: f and its derivative
+  bool complex_step_ok = false;   // has an analytic complex extension
+  double tolerance_factor = 1.0;  // widens FD tolerances for ill-conditioned ops (1 = none)
+  InferFn infer = nullptr;
+  ForwardFn<double> forward_f64 = nullptr;
+  ForwardFn<c128> forward_c128 = nullptr;
+  ForwardFn<Dual> forward_dual = nullptr;  // JVP: the forward evaluated on dual numbers
+  VjpFn vjp = nullptr;                     // null for ops with no differentiable input
+  CostFn cost = nullptr;                   // optional hooks (above)
+  AttrSampler sample_attrs = nullptr;
+  InputSampler sample_input = nullptr;
 
   const InputDef& input(int i) const {
     return inputs[arity < 0 ? 0 : static_cast<std::size_t>(i)];
   }
-  bool takes_attr(const char* attr) const;
+  // Whether the inputs' dtype facts admit operands of these dtypes (n of them; a variadic op
+  // any n >= 1): each in its input's categories, each with the dtype of its same_dtype_as.
+  // infer() checks dtypes to the same effect (and shapes besides); a test holds them together.
+  bool accepts_dtypes(const DType* dtypes, int n) const;
+  // Whether some input passes gradient.
+  bool has_differentiable_input() const;
+  // Whether it selects among its operands by a predicate (where): an untaken operand's own
+  // VJP still runs on a zero upstream gradient, so its NaN/inf leaks into the gradient (TF).
+  bool selects() const;
+  // Whether some input's edge is cut on purpose (stop_gradient): the result moves with that
+  // input, but to every tape it is a constant.
+  bool holds_input_constant() const;
+  // Elements touched by one application: `cost` or the elements read and written.
+  std::int64_t work(const TensorSpec* inputs, int n_inputs, const TensorSpec& output) const;
+  // The result's dtype rule for people: "bool", "i32", "dtype of x", "the dtype attribute".
+  std::string result_dtype_text() const;
   template <class S>
   ForwardFn<S> forward() const;
+};
+
+// Builds a row, field by field by name (C++17 has no designated initializers):
+//   extern const OpDef op_relu = OpRow("relu", "unary")
+//       .input(OpInput("x"))
+//       .result(ResultDType::of_input(0))
+//       .traits(Trait::elementwise)
+//       ...
+//       .rules(&infer, TC_FORWARDS(forward), &vjp);
+class OpInput {
+ public:
+  explicit OpInput(const char* name) { def_.name = name; }
+  OpInput& dtypes(DTypes d) { return def_.dtypes = d, *this; }
+  OpInput& same_dtype_as(int input) { return def_.same_dtype_as = input, *this; }
+  OpInput& grad(InputGrad g) { return def_.grad = g, *this; }
+  OpInput& domain(Domain d) { return def_.domain = std::move(d), *this; }
+  const InputDef& def() const { return def_; }
+
+ private:
+  InputDef def_;
+};
+
+class OpRow {
+ public:
+  OpRow(const char* name, const char* family) {
+    def_.name = name;
+    def_.family = family;
+  }
+  // The next input; an input with same_dtype_as takes that input's categories.
+  OpRow& input(const OpInput& in);
+  // The one input entry of a variadic op (every operand).
+  OpRow& variadic(const OpInput& in);
+  OpRow& result(ResultDType r) { return def_.result = r, *this; }
+  OpRow& shape_rule(const char* s) { return def_.shape_rule = s, *this; }
+  OpRow& attrs(AttrSet a) { return def_.attrs = a, *this; }
+  OpRow& traits(Traits t) { return def_.traits = t, *this; }
+  // A kink: a point where the derivative is a convention, and which one (for people).
+  OpRow& kinks(const char* where) { return def_.has_kinks = true, def_.kinks = where, *this; }
+  OpRow& math(const char* m) { return def_.math = m, *this; }
+  OpRow& complex_step_ok() { return def_.complex_step_ok = true, *this; }
+  OpRow& tolerance_factor(double f) { return def_.tolerance_factor = f, *this; }
+  OpRow& cost(CostFn f) { return def_.cost = f, *this; }
+  OpRow& sample_attrs(AttrSampler f) { return def_.sample_attrs = f, *this; }
+  OpRow& sample_input(InputSampler f) { return def_.sample_input = f, *this; }
+  // What the engine runs: the shape/dtype rule, the forward kernels (TC_FORWARDS(fn)) and
+  // the VJP (null for ops with no differentiable input).
+  OpRow& rules(InferFn infer, ForwardFn<double> f64, ForwardFn<c128> c128_fn, ForwardFn<Dual> dual,
+               VjpFn vjp = nullptr);
+  operator OpDef() const { return def_; }  // NOLINT: a row is written as an OpRow
+
+ private:
+  OpDef def_;
 };
 
 template <>

@@ -1,6 +1,5 @@
 #include "engine/ops/op_table.hpp"
 
-#include <cstring>
 #include <unordered_map>
 
 #include "engine/core/errors.hpp"
@@ -8,8 +7,6 @@
 
 namespace tc {
 
-// Each family lists its ops once, in engine/ops/<family>/ops.inc; each op's row lives in
-// its own file, engine/ops/<family>/<op>.cpp (declared in op_rows.hpp).
 const std::vector<const OpDef*>& op_table() {
   static const std::vector<const OpDef*> table = {
 #define TC_OP(name) &op_##name,
@@ -56,16 +53,138 @@ const char* grad_class_name(GradClass g) {
   return "?";
 }
 
-bool OpDef::takes_attr(const char* attr) const {
-  const std::size_t n = std::strlen(attr);
-  for (const char* p = attrs; *p;) {
-    const char* end = std::strchr(p, ',');
-    const std::size_t len = end ? static_cast<std::size_t>(end - p) : std::strlen(p);
-    if (len == n && std::strncmp(p, attr, n) == 0) return true;
-    if (!end) break;
-    p = end + 1;
+GradClass grad_class(InputGrad g) {
+  switch (g) {
+    case InputGrad::differentiable: return GradClass::differentiable;
+    case InputGrad::stop_gradient:
+    case InputGrad::non_differentiable:
+    case InputGrad::predicate: return GradClass::none;
+    case InputGrad::integer_index: return GradClass::integer;
   }
+  return GradClass::none;
+}
+
+const char* input_grad_name(InputGrad g) {
+  switch (g) {
+    case InputGrad::differentiable: return "differentiable";
+    case InputGrad::stop_gradient: return "stop_gradient";
+    case InputGrad::non_differentiable: return "non-differentiable";
+    case InputGrad::predicate: return "predicate";
+    case InputGrad::integer_index: return "integer index";
+  }
+  return "?";
+}
+
+namespace {
+// Indexed by Attr: the C++ field names of OpAttrs.
+constexpr const char* kAttrNames[kAttrCount] = {"axes",  "keepdims", "axis",  "perm", "shape", "begin",
+                                                "size",  "alpha",    "lo",    "hi",   "dtype"};
+}  // namespace
+
+const char* attr_name(Attr a) { return kAttrNames[static_cast<int>(a)]; }
+
+std::optional<Attr> parse_attr(std::string_view name) {
+  for (int i = 0; i < kAttrCount; ++i)
+    if (name == kAttrNames[i]) return static_cast<Attr>(i);
+  return std::nullopt;
+}
+
+std::string dtypes_name(DTypes d) {
+  if (d == DTypes::any) return "any";
+  std::string s;
+  for (auto [bit, word] : {std::pair{DTypes::floating, "float"}, std::pair{DTypes::integer, "int"},
+                           std::pair{DTypes::boolean, "bool"}})
+    if (static_cast<unsigned>(d) & static_cast<unsigned>(bit)) s += (s.empty() ? "" : "|") + std::string(word);
+  return s.empty() ? "none" : s;
+}
+
+const char* trait_name(Trait t) {
+  switch (t) {
+    case Trait::elementwise: return "elementwise";
+    case Trait::broadcasts: return "broadcasts";
+    case Trait::reduction: return "reduction";
+    case Trait::normalization: return "normalization";
+    case Trait::linalg: return "linalg";
+    case Trait::shape: return "shape";
+    case Trait::order_comparison: return "order_comparison";
+    case Trait::equality_comparison: return "equality_comparison";
+    case Trait::logical: return "logical";
+  }
+  return "?";
+}
+
+bool OpDef::accepts_dtypes(const DType* dtypes, int n) const {
+  if (arity >= 0 ? n != arity : n < 1) return false;
+  for (int i = 0; i < n; ++i) {
+    const InputDef& in = input(i);
+    if (!accepts(in.dtypes, dtypes[i])) return false;
+    const int k = arity < 0 ? 0 : in.same_dtype_as;  // variadic: one dtype for all
+    if (k >= 0 && dtypes[k] != dtypes[i]) return false;
+  }
+  return true;
+}
+
+bool OpDef::has_differentiable_input() const {
+  for (const InputDef& in : inputs)
+    if (in.differentiable()) return true;
   return false;
+}
+
+bool OpDef::selects() const {
+  for (const InputDef& in : inputs)
+    if (in.grad == InputGrad::predicate) return true;
+  return false;
+}
+
+bool OpDef::holds_input_constant() const {
+  for (const InputDef& in : inputs)
+    if (in.grad == InputGrad::stop_gradient) return true;
+  return false;
+}
+
+std::int64_t elements_moved(const TensorSpec* in, int n, const TensorSpec& out) {
+  std::int64_t w = out.shape.numel();
+  for (int i = 0; i < n; ++i) w += in[i].shape.numel();
+  return w;
+}
+
+std::int64_t OpDef::work(const TensorSpec* in, int n, const TensorSpec& out) const {
+  return cost ? cost(in, n, out) : elements_moved(in, n, out);
+}
+
+std::string OpDef::result_dtype_text() const {
+  switch (result.rule) {
+    case ResultDType::Rule::input:
+      return std::string("dtype of ") +
+             (result.input < static_cast<int>(inputs.size()) ? input(result.input).name : "?");
+    case ResultDType::Rule::fixed: return std::string(dtype_name(result.fixed));
+    case ResultDType::Rule::attr: return "the dtype attribute";
+  }
+  return "?";
+}
+
+OpRow& OpRow::input(const OpInput& in) {
+  InputDef d = in.def();
+  if (d.same_dtype_as >= 0) d.dtypes = def_.inputs.at(static_cast<std::size_t>(d.same_dtype_as)).dtypes;
+  def_.inputs.push_back(std::move(d));
+  def_.arity = static_cast<int>(def_.inputs.size());
+  return *this;
+}
+
+OpRow& OpRow::variadic(const OpInput& in) {
+  def_.inputs = {in.def()};
+  def_.arity = -1;
+  return *this;
+}
+
+OpRow& OpRow::rules(InferFn infer, ForwardFn<double> f64, ForwardFn<c128> c128_fn,
+                    ForwardFn<Dual> dual, VjpFn vjp) {
+  def_.infer = infer;
+  def_.forward_f64 = f64;
+  def_.forward_c128 = c128_fn;
+  def_.forward_dual = dual;
+  def_.vjp = vjp;
+  return *this;
 }
 
 bool operator==(const OpAttrs& a, const OpAttrs& b) {

@@ -58,17 +58,17 @@ struct Unsupported : Error {
 // RuntimeErrors (broadcast, matmul, reshape, cat, narrow) are shape errors too, and a kernel
 // torch does not have for the operand's dtype ("argmax_cpu" not implemented for 'Bool', from
 // its dtype dispatch) is "unsupported": the op exists, torch lacks it for that dtype.
-std::string torch_error_kind(const c10::Error& e) {
-  if (dynamic_cast<const c10::TypeError*>(&e)) return "dtype";
-  if (dynamic_cast<const c10::IndexError*>(&e)) return "shape";
-  if (dynamic_cast<const c10::NotImplementedError*>(&e)) return "unsupported";
+ErrorKind torch_error_kind(const c10::Error& e) {
+  if (dynamic_cast<const c10::TypeError*>(&e)) return ErrorKind::dtype;
+  if (dynamic_cast<const c10::IndexError*>(&e)) return ErrorKind::shape;
+  if (dynamic_cast<const c10::NotImplementedError*>(&e)) return ErrorKind::unsupported;
   const std::string m = e.what_without_backtrace();
-  if (m.find("not implemented for '") != std::string::npos) return "unsupported";
+  if (m.find("not implemented for '") != std::string::npos) return ErrorKind::unsupported;
   for (const char* phrase : {"must match the size", "shapes cannot be multiplied", "is invalid for input of size",
                              "Sizes of tensors must match", "exceeds dimension size", "expanded size",
                              "must match except in dimension", "cannot be broadcast"})
-    if (m.find(phrase) != std::string::npos) return "shape";
-  return "other";
+    if (m.find(phrase) != std::string::npos) return ErrorKind::shape;
+  return ErrorKind::other;
 }
 
 // A fresh tensor that owns its storage, as a user creates an input or a parameter (a view of a
@@ -379,11 +379,11 @@ void run_guarded(RunResult& result, const Runner& runner, Body&& body) {
   } catch (const c10::Error& e) {
     result.error = RaisedError{torch_error_kind(e), e.what_without_backtrace(), at()};
   } catch (const Unsupported& e) {
-    result.error = RaisedError{"unsupported", e.what(), at()};
+    result.error = RaisedError{ErrorKind::unsupported, e.what(), at()};
   } catch (const std::exception& e) {
-    result.error = RaisedError{error_kind(e), e.what(), at()};
+    result.error = RaisedError{classify_error(e), e.what(), at()};
   } catch (...) {
-    result.error = RaisedError{"other", "unknown exception", at()};
+    result.error = RaisedError{ErrorKind::other, "unknown exception", at()};
   }
 }
 

@@ -188,9 +188,9 @@ tc::eut::RunResult MyEngine::run(const tc::graph::Graph& g, const tc::eut::Input
   try {
     runner.run(tc::eut::materialize_inputs(g, inputs), out);
   } catch (const Unsupported& e) {
-    out.error = tc::eut::RaisedError{"unsupported", std::string("my_engine does not support ") + e.what(), {}};
+    out.error = tc::eut::RaisedError{tc::eut::ErrorKind::unsupported, std::string("my_engine does not support ") + e.what(), {}};
   } catch (const std::exception& e) {
-    out.error = tc::eut::RaisedError{"other", e.what(), {}};
+    out.error = tc::eut::RaisedError{tc::eut::ErrorKind::other, e.what(), {}};
   }
   for (const auto& [name, t] : runner.env()) out.values[name] = t.value;
   return out;

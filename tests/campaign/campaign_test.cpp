@@ -97,9 +97,9 @@ TEST(Campaign, CrashingAndHangingGraphsAreFindingsAndKeepTheirPlace) {
   ASSERT_EQ(log.graphs.size(), 8u);
   ASSERT_TRUE(log.graphs[1].run.error.has_value());
   // Under ASan the crash is an exit (its SIGSEGV handler exits); either way a crash.
-  EXPECT_EQ(log.graphs[1].run.error->kind, kCrashKind);
+  EXPECT_EQ(log.graphs[1].run.error->kind, eut::ErrorKind::crash);
   ASSERT_TRUE(log.graphs[2].run.error.has_value());
-  EXPECT_EQ(log.graphs[2].run.error->kind, kTimeoutKind);
+  EXPECT_EQ(log.graphs[2].run.error->kind, eut::ErrorKind::timeout);
   for (std::size_t i : {0u, 3u, 4u, 5u, 6u, 7u}) EXPECT_FALSE(log.graphs[i].run.error.has_value()) << i;
 }
 

@@ -55,7 +55,7 @@ TEST(GraphRecord, ACrashedWorkerMakesTheGraphTheFinding) {
   EXPECT_EQ(r.record.name, "round_in_loss");
   EXPECT_FALSE(r.record.ops.empty());
   ASSERT_TRUE(r.record.run.error.has_value());
-  EXPECT_EQ(r.record.run.error->kind, kCrashKind);
+  EXPECT_EQ(r.record.run.error->kind, eut::ErrorKind::crash);
   EXPECT_NE(r.record.run.error->message.find("signal 11"), std::string::npos) << r.record.run.error->message;
   EXPECT_NE(r.record.run.error->message.find("--memory-limit"), std::string::npos);
 }
@@ -72,7 +72,7 @@ TEST(GraphRecord, ATimedOutWorkerSaysWhichLimit) {
   options.graph_timeout = 2.5;
   const GraphResult r = graph_result(job, 0, o, options);
   ASSERT_TRUE(r.record.run.error.has_value());
-  EXPECT_EQ(r.record.run.error->kind, kTimeoutKind);
+  EXPECT_EQ(r.record.run.error->kind, eut::ErrorKind::timeout);
   EXPECT_EQ(r.record.run.error->message,
             "checking this graph took longer than 2.5 s; its worker was killed (--graph-timeout)");
   EXPECT_EQ(r.record.tcg, "graph g\ntape t\n");
@@ -88,7 +88,7 @@ TEST(GraphRecord, AWorkerThatFailedBeforeBuildingItsGraphSaysSo) {
   o.exit_code = kWorkerThrew;
   const GraphResult r = graph_result(job, 0, o, {});
   ASSERT_TRUE(r.record.run.error.has_value());
-  EXPECT_EQ(r.record.run.error->kind, kCrashKind);
+  EXPECT_EQ(r.record.run.error->kind, eut::ErrorKind::crash);
   EXPECT_EQ(r.record.run.error->message,
             "the worker checking this graph failed (exit status 3); the graph could not be built");
   EXPECT_TRUE(r.record.tcg.empty());
@@ -101,7 +101,7 @@ TEST(GraphRecord, AnUnreadableResultIsAFailedWorkerNotAFailedCampaign) {
   const GraphResult r = graph_result(job, 0, o, {});
   EXPECT_TRUE(r.worker_failed);
   ASSERT_TRUE(r.record.run.error.has_value());
-  EXPECT_EQ(r.record.run.error->kind, kCrashKind);
+  EXPECT_EQ(r.record.run.error->kind, eut::ErrorKind::crash);
 }
 
 }  // namespace

@@ -147,6 +147,7 @@ TEST(ReferenceEngine, UsingANoneGradientIsAnError) {
   g.body.push_back(op("%h", "mul", {"%gx", "%gw"}, {}, at(7)));
   const RunResult r = run(g);
   ASSERT_TRUE(r.error);
+  EXPECT_EQ(r.error->kind, ErrorKind::none_used);  // as the connectivity oracle predicts it
   EXPECT_EQ(r.error->at.line, 7);
   EXPECT_EQ(r.error->message.rfind("%gx is None (", 0), 0u) << r.error->message;
   EXPECT_TRUE(contains(r.error->message, "not watched")) << r.error->message;

@@ -1,6 +1,5 @@
 // The scalar function behind a Gradient statement: f = Σ v·T at the base point, the values
-// the tape treats as constants frozen, statement numbering, the not-applicable cases, and the
-// direction streams.
+// the tape treats as constants frozen, statement numbering and the not-applicable cases.
 #include "oracles/objective.hpp"
 
 #include <gtest/gtest.h>
@@ -185,21 +184,6 @@ TEST(Objective, ToleranceFactsAndComplexEligibility) {
   EXPECT_EQ(o.tolerance.depth, 3);
   EXPECT_EQ(o.tolerance.op_factor, 10.0);  // tan
   EXPECT_EQ(o.complex_ineligible, "erf");
-}
-
-TEST(Objective, RandomDirectionsAreSeededAndBounded) {
-  const std::vector<double> a = random_direction(1000, 5), b = random_direction(1000, 5),
-                            c = random_direction(1000, 6);
-  EXPECT_EQ(a, b);
-  EXPECT_NE(a, c);
-  int positive = 0;
-  for (double x : a) {
-    EXPECT_GE(std::abs(x), 0.5);
-    EXPECT_LT(std::abs(x), 1.0);
-    positive += x > 0;
-  }
-  EXPECT_GT(positive, 400);
-  EXPECT_LT(positive, 600);
 }
 
 }  // namespace

@@ -51,7 +51,7 @@ std::vector<std::string> table_ops() {
 RC_GTEST_PROP(P11_Coverage, EveryOpOfTheTableIsGeneratedAndChecked, ()) {
   const std::string op = *rc::gen::elementOf(table_ops());
   GenOptions o;
-  o.focus_op = op;
+  o.focus_op = &get_op(op);
   const graph::Graph g = *genGraph(o);
   RC_TAG(op);
   // Not asserted here: shrinking may (and should) drop the op when the failure lies
@@ -65,7 +65,7 @@ RC_GTEST_PROP(P11_Coverage, EveryOpOfTheTableIsGeneratedAndChecked, ()) {
 RC_GTEST_PROP(P11_Coverage, FocusedOpAlwaysAppears, ()) {
   const std::string op = *rc::gen::elementOf(table_ops());
   GenOptions o;
-  o.focus_op = op;
+  o.focus_op = &get_op(op);
   const graph::Graph g = *rc::gen::noShrink(genGraph(o));
   RC_LOG() << graph::print_tcg(g);
   RC_ASSERT(op_counts(g).count(op) > 0);

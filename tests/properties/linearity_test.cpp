@@ -9,7 +9,9 @@
 #include <random>
 
 #include "eut/engine_under_test.hpp"
+#include "oracles/comparison.hpp"
 #include "oracles/objective.hpp"
+#include "oracles/rounding_probe.hpp"
 #include "oracles/tolerance.hpp"
 #include "properties/checks.hpp"
 #include "properties/generators.hpp"

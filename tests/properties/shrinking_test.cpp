@@ -11,6 +11,7 @@
 #include <sstream>
 #include <variant>
 
+#include "engine/ops/op_table.hpp"
 #include "eut/engine_under_test.hpp"
 #include "graph/tcg.hpp"
 #include "oracles/connectivity.hpp"
@@ -176,7 +177,7 @@ TEST(Shrinking, BrokenSinGradientIsCaughtByP1AndShrinksToAtMostFourOps) {
   const graph::Graph g = expect_failure_and_shrink(
       [] {
         GenOptions o;
-        o.focus_op = "sin";
+        o.focus_op = &get_op("sin");
         const graph::Graph x = *genGraph(o);
         auto engine = broken_sin();
         const Case c = prepare(x, *engine);
@@ -192,7 +193,7 @@ TEST(Shrinking, LeakyRoundIsCaughtByP2AndShrinksToAtMostFourOps) {
   const graph::Graph g = expect_failure_and_shrink(
       [] {
         GenOptions o;
-        o.focus_op = "round";
+        o.focus_op = &get_op("round");
         const graph::Graph x = *genGraph(o);
         auto engine = leaky_round();
         const Case c = prepare(x, *engine, /*allow_predicted_errors=*/true);

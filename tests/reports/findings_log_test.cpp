@@ -93,7 +93,7 @@ TEST(FindingsLog, NonFiniteNumbersAndErrorsRoundTrip) {
   g.engine = "e";
   g.tcg = "tape t\n";
   g.verdict = oracles::Verdict::error_raised;
-  g.run.error = eut::RaisedError{"shape", "add: shapes [2] and [3] are incompatible", {4, 9}};
+  g.run.error = eut::RaisedError{eut::ErrorKind::shape, "add: shapes [2] and [3] are incompatible", {4, 9}};
   log.graphs.push_back(g);
   FindingRecord f;
   f.finding.oracle = "finite_difference";
@@ -102,9 +102,11 @@ TEST(FindingsLog, NonFiniteNumbersAndErrorsRoundTrip) {
   f.finding.max_rel_error = std::nan("");
   f.finding.tolerance = -INFINITY;
   log.findings.push_back(f);
-  const FindingsLog back = parse_findings_log(to_jsonl(log), "x");
+  const std::string text = to_jsonl(log);
+  EXPECT_NE(text.find(R"("kind":"shape")"), std::string::npos) << text;  // the kind's name, stable
+  const FindingsLog back = parse_findings_log(text, "x");
   ASSERT_TRUE(back.graphs[0].run.error.has_value());
-  EXPECT_EQ(back.graphs[0].run.error->kind, "shape");
+  EXPECT_EQ(back.graphs[0].run.error->kind, eut::ErrorKind::shape);
   EXPECT_EQ(back.graphs[0].run.error->at.line, 4);
   EXPECT_EQ(back.graphs[0].run.error->at.column, 9);
   EXPECT_TRUE(std::isinf(back.findings[0].finding.max_abs_error));
@@ -130,6 +132,11 @@ TEST(FindingsLog, ErrorsNameTheLine) {
   EXPECT_NE(expect_parse_error(header + "\n" + graph + "\n" +
                                R"({"type":"finding","graph":0,"oracle":"x","gradient":0,"outcome":"great"})")
                 .find("log.jsonl:3: field \"outcome\": unknown outcome"),
+            std::string::npos);
+  EXPECT_NE(expect_parse_error(header + "\n" +
+                               R"({"type":"graph","graph":0,"engine":"e","seed":0,"tcg":"","verdict":"error_raised",)"
+                               R"("error":{"kind":"oops","message":"m"}})")
+                .find("is not an error kind: \"oops\""),
             std::string::npos);
   EXPECT_NE(expect_parse_error(R"({"type":"header","format":"other","version":1})").find("not a findings log"),
             std::string::npos);

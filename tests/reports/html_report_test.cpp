@@ -139,7 +139,7 @@ TEST(HtmlReport, EscapesEverythingFromTheLog) {
     f.finding.detail += evil;
     f.finding.oracle += evil;
   }
-  log.graphs[0].run.error = eut::RaisedError{evil, evil, {1, 1}};
+  log.graphs[0].run.error = eut::RaisedError{eut::ErrorKind::other, evil, {1, 1}};
   log.campaign_info.mutants[0].description = evil;
   log.campaign_info.runs[0].label = evil;
   HtmlOptions opt;

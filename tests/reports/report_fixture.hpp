@@ -168,11 +168,11 @@ inline reports::FindingsLog report_fixture() {
 
   // Errors the campaign's limits cause: out of memory, a timeout.
   const graph::Graph sg = corpus_graph("stop_gradient_only_path");
-  for (const char* kind : {"engine_threw", "timeout"}) {
+  for (const eut::ErrorKind kind : {eut::ErrorKind::engine_threw, eut::ErrorKind::timeout}) {
     reports::GraphRecord r = reports::make_record(static_cast<int>(log.graphs.size()), sg, {}, "corpus/graphs/stop_gradient_only_path.tcg", 0);
     r.engine = "mutant:growing_error";
     r.verdict = oracles::Verdict::error_raised;
-    r.run.error = eut::RaisedError{kind, std::string(kind) == "timeout" ? "checking this graph took longer than 10 s; its worker was killed (--graph-timeout)"
+    r.run.error = eut::RaisedError{kind, kind == eut::ErrorKind::timeout ? "checking this graph took longer than 10 s; its worker was killed (--graph-timeout)"
                                                                          : "the engine threw: std::bad_alloc", {}};
     log.graphs.push_back(r);
   }

@@ -1,4 +1,5 @@
 // R4: ops whose gradient is None — the edge is cut, the result is None, not zeros.
+#include "engine/explain.hpp"
 #include "engine/ops/dtype/dtype.hpp"
 #include "engine/ops/nondiff/nondiff.hpp"
 #include "engine/ops/op_table.hpp"
@@ -28,9 +29,24 @@ TEST(R4NoGradientOps, TheOpTableDeclaresThemNone) {
                            "greater", "greater_equal", "equal", "not_equal", "logical_and",
                            "logical_not", "stop_gradient"})
     for (int i = 0; i < get_op(name).arity; ++i)
-      EXPECT_EQ(get_op(name).input(i).grad, GradClass::none) << name << " input " << i;
-  EXPECT_EQ(get_op("where").input(0).grad, GradClass::none);
-  EXPECT_EQ(get_op("gather").input(1).grad, GradClass::integer);
+      EXPECT_EQ(get_op(name).input(i).grad_class(), GradClass::none) << name << " input " << i;
+  EXPECT_EQ(get_op("where").input(0).grad_class(), GradClass::none);
+  EXPECT_EQ(get_op("gather").input(1).grad_class(), GradClass::integer);
+}
+
+// The reason for each cut is a table fact: explanations (R13) name it from there.
+TEST(R4NoGradientOps, TheOpTableSaysWhyEachInputIsCut) {
+  EXPECT_EQ(get_op("stop_gradient").input(0).grad, InputGrad::stop_gradient);
+  EXPECT_EQ(get_op("where").input(0).grad, InputGrad::predicate);
+  EXPECT_EQ(get_op("gather").input(1).grad, InputGrad::integer_index);
+  EXPECT_EQ(get_op("scatter_add").input(1).grad, InputGrad::integer_index);
+  for (const char* name : {"floor", "argmax", "less", "logical_not"})
+    EXPECT_EQ(get_op(name).input(0).grad, InputGrad::non_differentiable) << name;
+  EXPECT_EQ(cut_rule_of(InputGrad::stop_gradient), CutRule::stop_gradient);
+  EXPECT_EQ(cut_rule_of(InputGrad::non_differentiable), CutRule::non_differentiable);
+  EXPECT_EQ(cut_rule_of(InputGrad::predicate), CutRule::non_differentiable);
+  EXPECT_EQ(cut_rule_of(InputGrad::integer_index), CutRule::integer_dtype);
+  EXPECT_EQ(cut_rule_of(InputGrad::differentiable), std::nullopt);
 }
 
 TEST(R4NoGradientOps, RoundingOpsGiveNone) {

@@ -1,6 +1,7 @@
 // add(a, b) = a + b with broadcasting.   ∂/∂a = 1, ∂/∂b = 1, each summed over the axes
 // that input was broadcast along.
 #include "engine/ops/binary/binary.hpp"
+#include "engine/ops/family_rows.hpp"
 #include "engine/ops/kernel.hpp"
 
 namespace tc {
@@ -22,9 +23,10 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_add{
-    "add", "binary", 2, {{"a"}, {"b"}}, "", "float, float -> same (broadcast)", "",
-    "y = a + b; dy/da = 1, dy/db = 1", true, 1.0, &infer, TC_FORWARDS(forward), &vjp};
+extern const OpDef op_add = binary_float_row("add")
+    .math("y = a + b; dy/da = 1, dy/db = 1")
+    .complex_step_ok()
+    .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor add(const Tensor& a, const Tensor& b) { return apply_op(op_add, {a, b}); }
 

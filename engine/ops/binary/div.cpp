@@ -2,6 +2,7 @@
 // b = 0 gives ±inf/NaN as in TF; the sampling domain keeps b away from 0. Complex operands
 // divide by quotient() (scalar.hpp), exact in the complex-step regime.
 #include "engine/ops/binary/binary.hpp"
+#include "engine/ops/family_rows.hpp"
 #include "engine/ops/kernel.hpp"
 #include "engine/ops/unary/unary.hpp"
 
@@ -25,10 +26,10 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_div{
-    "div", "binary", 2, {{"a"}, {"b", GradClass::differentiable, {-3, 3, {0.0}, 0.25}}}, "",
-    "float, float -> same (broadcast)", "", "y = a / b; dy/da = 1/b, dy/db = -a/b^2", true, 1.0,
-    &infer, TC_FORWARDS(forward), &vjp};
+extern const OpDef op_div = binary_float_row("div", {}, {-3, 3, {0.0}, 0.25})
+    .math("y = a / b; dy/da = 1/b, dy/db = -a/b^2")
+    .complex_step_ok()
+    .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor div(const Tensor& a, const Tensor& b) { return apply_op(op_div, {a, b}); }
 

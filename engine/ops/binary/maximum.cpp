@@ -7,6 +7,7 @@
 #include <functional>
 
 #include "engine/ops/binary/extremum.hpp"
+#include "engine/ops/family_rows.hpp"
 
 namespace tc {
 namespace {
@@ -19,11 +20,11 @@ TensorSpec infer(const OpAttrs&, const TensorSpec* in, int n) {
 
 }  // namespace
 
-extern const OpDef op_maximum{
-    "maximum", "binary", 2, {{"a"}, {"b"}}, "", "float, float -> same (broadcast)",
-    "a = b: the whole gradient goes to a (TF: x >= y)",
-    "y = max(a, b); dy/da = [a >= b], dy/db = [a < b]", true, 1.0, &infer,
-    TC_FORWARDS(Rule::forward), &Rule::vjp};
+extern const OpDef op_maximum = binary_float_row("maximum")
+    .kinks("a = b: the whole gradient goes to a (TF: x >= y)")
+    .math("y = max(a, b); dy/da = [a >= b], dy/db = [a < b]")
+    .complex_step_ok()
+    .rules(&infer, TC_FORWARDS(Rule::forward), &Rule::vjp);
 
 Tensor maximum(const Tensor& a, const Tensor& b) { return apply_op(op_maximum, {a, b}); }
 

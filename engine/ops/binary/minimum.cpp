@@ -6,6 +6,7 @@
 #include <functional>
 
 #include "engine/ops/binary/extremum.hpp"
+#include "engine/ops/family_rows.hpp"
 
 namespace tc {
 namespace {
@@ -18,11 +19,11 @@ TensorSpec infer(const OpAttrs&, const TensorSpec* in, int n) {
 
 }  // namespace
 
-extern const OpDef op_minimum{
-    "minimum", "binary", 2, {{"a"}, {"b"}}, "", "float, float -> same (broadcast)",
-    "a = b: the whole gradient goes to a (TF: x <= y)",
-    "y = min(a, b); dy/da = [a <= b], dy/db = [a > b]", true, 1.0, &infer,
-    TC_FORWARDS(Rule::forward), &Rule::vjp};
+extern const OpDef op_minimum = binary_float_row("minimum")
+    .kinks("a = b: the whole gradient goes to a (TF: x <= y)")
+    .math("y = min(a, b); dy/da = [a <= b], dy/db = [a > b]")
+    .complex_step_ok()
+    .rules(&infer, TC_FORWARDS(Rule::forward), &Rule::vjp);
 
 Tensor minimum(const Tensor& a, const Tensor& b) { return apply_op(op_minimum, {a, b}); }
 

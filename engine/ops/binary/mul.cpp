@@ -1,5 +1,6 @@
 // mul(a, b) = a · b with broadcasting.   ∂/∂a = b, ∂/∂b = a (then unbroadcast).
 #include "engine/ops/binary/binary.hpp"
+#include "engine/ops/family_rows.hpp"
 #include "engine/ops/kernel.hpp"
 
 namespace tc {
@@ -21,9 +22,10 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_mul{
-    "mul", "binary", 2, {{"a"}, {"b"}}, "", "float, float -> same (broadcast)", "",
-    "y = a b; dy/da = b, dy/db = a", true, 1.0, &infer, TC_FORWARDS(forward), &vjp};
+extern const OpDef op_mul = binary_float_row("mul")
+    .math("y = a b; dy/da = b, dy/db = a")
+    .complex_step_ok()
+    .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor mul(const Tensor& a, const Tensor& b) { return apply_op(op_mul, {a, b}); }
 

@@ -6,6 +6,7 @@
 // ∂/∂a at a = 0 is b·0^(b-1): 0 for b > 1, 1 for b = 1, inf for b < 1 (as TF).
 // Written with pow itself (a^(b-1)), so second derivatives come from the tape.
 #include "engine/ops/binary/binary.hpp"
+#include "engine/ops/family_rows.hpp"
 #include "engine/ops/grad_util.hpp"
 #include "engine/ops/kernel.hpp"
 #include "engine/ops/unary/unary.hpp"
@@ -39,12 +40,11 @@ void vjp(const VjpArgs& v, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_pow{
-    "pow", "binary", 2,
-    {{"a", GradClass::differentiable, {0.2, 3}}, {"b", GradClass::differentiable, {-3, 3}}}, "",
-    "float, float -> same (broadcast)", "",
-    "y = a^b; dy/da = b a^(b-1), dy/db = a^b ln a (0 where a <= 0, as TF)", true, 10.0, &infer,
-    TC_FORWARDS(forward), &vjp};
+extern const OpDef op_pow = binary_float_row("pow", {0.2, 3}, {-3, 3})
+    .math("y = a^b; dy/da = b a^(b-1), dy/db = a^b ln a (0 where a <= 0, as TF)")
+    .complex_step_ok()
+    .tolerance_factor(10.0)
+    .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor pow(const Tensor& a, const Tensor& b) { return apply_op(op_pow, {a, b}); }
 

@@ -1,6 +1,7 @@
 // squared_difference(a, b) = (a - b)² with broadcasting.
 //   ∂/∂a = 2(a - b),   ∂/∂b = -2(a - b) (then unbroadcast). Smooth everywhere.
 #include "engine/ops/binary/binary.hpp"
+#include "engine/ops/family_rows.hpp"
 #include "engine/ops/grad_util.hpp"
 #include "engine/ops/kernel.hpp"
 #include "engine/ops/unary/unary.hpp"
@@ -30,10 +31,10 @@ void vjp(const VjpArgs& v, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_squared_difference{
-    "squared_difference", "binary", 2, {{"a"}, {"b"}}, "", "float, float -> same (broadcast)",
-    "", "y = (a - b)^2; dy/da = 2(a - b), dy/db = -2(a - b)", true, 1.0, &infer,
-    TC_FORWARDS(forward), &vjp};
+extern const OpDef op_squared_difference = binary_float_row("squared_difference")
+    .math("y = (a - b)^2; dy/da = 2(a - b), dy/db = -2(a - b)")
+    .complex_step_ok()
+    .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor squared_difference(const Tensor& a, const Tensor& b) {
   return apply_op(op_squared_difference, {a, b});

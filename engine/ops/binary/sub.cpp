@@ -1,5 +1,6 @@
 // sub(a, b) = a - b with broadcasting.   ∂/∂a = 1, ∂/∂b = -1 (then unbroadcast).
 #include "engine/ops/binary/binary.hpp"
+#include "engine/ops/family_rows.hpp"
 #include "engine/ops/kernel.hpp"
 #include "engine/ops/unary/unary.hpp"
 
@@ -22,9 +23,10 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_sub{
-    "sub", "binary", 2, {{"a"}, {"b"}}, "", "float, float -> same (broadcast)", "",
-    "y = a - b; dy/da = 1, dy/db = -1", true, 1.0, &infer, TC_FORWARDS(forward), &vjp};
+extern const OpDef op_sub = binary_float_row("sub")
+    .math("y = a - b; dy/da = 1, dy/db = -1")
+    .complex_step_ok()
+    .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor sub(const Tensor& a, const Tensor& b) { return apply_op(op_sub, {a, b}); }
 

@@ -49,14 +49,13 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_cast{
-    "cast", "dtype", 1,
-    {{"x", GradClass::differentiable, {-3, 3, {-3, -2, -1, 0, 1, 2, 3}, 0.05}}}, "dtype",
-    "any -> attr dtype",
-    "to i32: jumps at every integer (truncation); to bool: jumps at 0; the gradient through a "
-    "non-floating source or destination is None (R3/R4)",
-    "y = x in dtype; dy/dx = 1 between floating dtypes, None otherwise", true, 1.0, &infer,
-    TC_FORWARDS(forward), &vjp};
+extern const OpDef op_cast = OpRow("cast", "dtype")
+    .input(OpInput("x").dtypes(DTypes::any).domain({-3, 3, {-3, -2, -1, 0, 1, 2, 3}, 0.05}))
+    .result(ResultDType::from_attr()).shape_rule("same").attrs(Attr::dtype).traits(Trait::elementwise)
+    .kinks("to i32: jumps at every integer (truncation); to bool: jumps at 0; the gradient through a "
+           "non-floating source or destination is None (R3/R4)")
+    .math("y = x in dtype; dy/dx = 1 between floating dtypes, None otherwise")
+    .complex_step_ok().rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor cast(const Tensor& x, DType dtype) {
   OpAttrs a;

@@ -6,6 +6,7 @@
 // matmul and transpose, so an outer tape records them (second order).
 // The f64 kernel uses Eigen's GEMM per batch; the complex and dual kernels a plain loop.
 #include <Eigen/Core>
+#include <algorithm>
 #include <string>
 #include <type_traits>
 
@@ -103,12 +104,19 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
   g[1] = unbroadcast(matmul(swap_last(x), a.grad), y.shape());
 }
 
+// Every (row, inner, column) triple is touched: the elements moved, times the inner dimension.
+std::int64_t cost(const TensorSpec* in, int n, const TensorSpec& out) {
+  const std::int64_t inner = n > 0 && in[0].shape.rank() >= 1 ? in[0].shape[in[0].shape.rank() - 1] : 1;
+  return elements_moved(in, n, out) * std::max<std::int64_t>(inner, 1);
+}
+
 }  // namespace
 
-extern const OpDef op_matmul{
-    "matmul", "linalg", 2, {{"a"}, {"b"}}, "", "float, float -> same (batch dims broadcast)", "",
-    "y = a @ b; da = g @ b^T, db = a^T @ g (summed over broadcast batch dims)", true, 1.0,
-    &infer, TC_FORWARDS(forward), &vjp};
+extern const OpDef op_matmul = OpRow("matmul", "linalg")
+    .input(OpInput("a")).input(OpInput("b").same_dtype_as(0)).result(ResultDType::of_input(0))
+    .shape_rule("[..., m, k] @ [..., k, n] -> [..., m, n], batch dims broadcast").traits(Trait::linalg)
+    .math("y = a @ b; da = g @ b^T, db = a^T @ g (summed over broadcast batch dims)")
+    .complex_step_ok().cost(&cost).rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor matmul(const Tensor& a, const Tensor& b) { return apply_op(op_matmul, {a, b}); }
 

@@ -3,6 +3,7 @@
 // Linear: the VJP transposes g back with the inverse permutation, inv[perm[d]] = d.
 #include <string>
 
+#include "engine/ops/family_rows.hpp"
 #include "engine/ops/kernel.hpp"
 #include "engine/ops/linalg/linalg.hpp"
 #include "engine/ops/shape/strided.hpp"
@@ -69,10 +70,11 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_transpose{
-    "transpose", "linalg", 1, {{"x"}}, "perm", "any -> same", "",
-    "y = x with axes permuted; dx = transpose(g, inverse(perm))", true, 1.0, &infer,
-    TC_FORWARDS(forward), &vjp};
+extern const OpDef op_transpose = layout_row("transpose", "linalg", "axes permuted by perm")
+    .attrs(Attr::perm)
+    .math("y = x with axes permuted; dx = transpose(g, inverse(perm))")
+    .complex_step_ok()
+    .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor transpose(const Tensor& x, std::vector<std::int64_t> perm) {
   OpAttrs a;

@@ -7,6 +7,7 @@
 // tolerance_factor 4, as softmax: the VJP's g - softmax(x)·Σg cancels when g is nearly
 // constant along the axis, leaving rounding relative to |g|, not to the result.
 #include "engine/ops/binary/binary.hpp"
+#include "engine/ops/family_rows.hpp"
 #include "engine/ops/nn/nn.hpp"
 #include "engine/ops/nn/nn_axis.hpp"
 #include "engine/ops/reduce/reduce.hpp"
@@ -43,10 +44,11 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_log_softmax{
-    "log_softmax", "nn", 1, {{"x"}}, "axis", "float -> same", "",
-    "y = x - log sum_axis exp(x); dx = g - softmax(x) sum_axis g", true, 4.0, &infer,
-    TC_FORWARDS(forward), &vjp};
+extern const OpDef op_log_softmax = normalization_row("log_softmax")
+    .math("y = x - log sum_axis exp(x); dx = g - softmax(x) sum_axis g")
+    .complex_step_ok()
+    .tolerance_factor(4.0)
+    .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor log_softmax(const Tensor& x, std::int64_t axis) {
   OpAttrs a;

@@ -9,6 +9,7 @@
 // relative to terms that neither the result nor the tangents through the op show (a
 // 1e-16 f64 false alarm of the forward-mode oracle, found by a 3000-graph campaign).
 #include "engine/ops/binary/binary.hpp"
+#include "engine/ops/family_rows.hpp"
 #include "engine/ops/nn/nn.hpp"
 #include "engine/ops/nn/nn_axis.hpp"
 #include "engine/ops/reduce/reduce.hpp"
@@ -43,10 +44,11 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_softmax{
-    "softmax", "nn", 1, {{"x"}}, "axis", "float -> same", "",
-    "y = exp(x) / sum_axis exp(x); dx = y (g - sum_axis(g y))", true, 4.0, &infer,
-    TC_FORWARDS(forward), &vjp};
+extern const OpDef op_softmax = normalization_row("softmax")
+    .math("y = exp(x) / sum_axis exp(x); dx = y (g - sum_axis(g y))")
+    .complex_step_ok()
+    .tolerance_factor(4.0)
+    .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor softmax(const Tensor& x, std::int64_t axis) {
   OpAttrs a;

@@ -6,6 +6,7 @@
 // gradient in any case). Branches: the winning index per output element.
 #include <functional>
 
+#include "engine/ops/family_rows.hpp"
 #include "engine/ops/nondiff/arg_extremum.hpp"
 
 namespace tc {
@@ -16,12 +17,11 @@ using Rule = ArgExtremum<kName, std::greater<double>>;  // x_j > best: j is the 
 
 }  // namespace
 
-extern const OpDef op_argmax{
-    "argmax", "nondiff", 1, {{"x", GradClass::none}}, "axis", "any -> i32 (axis dropped)",
-    "x_j tied for the largest along axis: the first index; the index jumps where the "
-    "winner changes",
-    "y = argmax_j x_j; gradient None", false, 1.0, &Rule::infer, TC_FORWARDS(Rule::forward),
-    nullptr};
+extern const OpDef op_argmax = index_reduction_row("argmax")
+    .kinks("x_j tied for the largest along axis: the first index; the index jumps where the "
+        "winner changes")
+    .math("y = argmax_j x_j; gradient None")
+    .rules(&Rule::infer, TC_FORWARDS(Rule::forward));
 
 Tensor argmax(const Tensor& x, std::int64_t axis) { return Rule::apply(op_argmax, x, axis); }
 

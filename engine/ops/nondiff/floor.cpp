@@ -3,6 +3,7 @@
 // (FloorGrad is None, SEMANTICS R4) the tape gives None, not zeros: x's class is `none`.
 // Edge cases: floor(-0.0) = -0.0, floor(±inf) = ±inf, floor(NaN) = NaN.
 // Branches: the integer value, so a finite-difference stencil crossing an integer is seen.
+#include "engine/ops/family_rows.hpp"
 #include "engine/ops/kernel.hpp"
 #include "engine/ops/nondiff/nondiff.hpp"
 #include "engine/ops/nondiff/nondiff_kernel.hpp"
@@ -21,11 +22,10 @@ TensorSpec infer(const OpAttrs&, const TensorSpec* in, int n) {
 
 }  // namespace
 
-extern const OpDef op_floor{
-    "floor", "nondiff", 1,
-    {{"x", GradClass::none, {-3, 3, {-3, -2, -1, 0, 1, 2, 3}, 0.05}}}, "", "float -> same",
-    "x integer: jumps by 1; the gradient is None everywhere (R4)",
-    "y = floor(x); gradient None", false, 1.0, &infer, TC_FORWARDS(forward), nullptr};
+extern const OpDef op_floor = rounding_row("floor", {-3, 3, {-3, -2, -1, 0, 1, 2, 3}, 0.05})
+    .kinks("x integer: jumps by 1; the gradient is None everywhere (R4)")
+    .math("y = floor(x); gradient None")
+    .rules(&infer, TC_FORWARDS(forward));
 
 Tensor floor(const Tensor& x) { return apply_op(op_floor, {x}); }
 

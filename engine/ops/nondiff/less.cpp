@@ -4,6 +4,7 @@
 // unordered: every comparison with NaN is false except not_equal.
 // Piecewise constant, jumping where a = b; neither input gets a gradient (None, SEMANTICS
 // R4; a bool result carries none in any case). Branches: sign(a - b), 2 if unordered.
+#include "engine/ops/family_rows.hpp"
 #include "engine/ops/kernel.hpp"
 #include "engine/ops/nondiff/nondiff.hpp"
 #include "engine/ops/nondiff/nondiff_kernel.hpp"
@@ -22,10 +23,9 @@ TensorSpec infer(const OpAttrs&, const TensorSpec* in, int n) {
 
 }  // namespace
 
-extern const OpDef op_less{
-    "less", "nondiff", 2, {{"a", GradClass::none}, {"b", GradClass::none}}, "",
-    "T, T -> bool (broadcast)", "a = b: the result jumps; the gradient is None everywhere (R4)",
-    "y = a < b; gradient None", false, 1.0, &infer, TC_FORWARDS(forward), nullptr};
+extern const OpDef op_less = comparison_row("less", Trait::order_comparison)
+    .math("y = a < b; gradient None")
+    .rules(&infer, TC_FORWARDS(forward));
 
 Tensor less(const Tensor& a, const Tensor& b) { return apply_op(op_less, {a, b}); }
 

@@ -1,5 +1,6 @@
 // logical_not(x) = !x on a bool tensor; bool result. Non-bool input raises DTypeError
 // (no truthiness of numbers, as TF). No gradient: class none, no VJP (SEMANTICS R3/R4).
+#include "engine/ops/family_rows.hpp"
 #include "engine/ops/kernel.hpp"
 #include "engine/ops/nondiff/nondiff.hpp"
 #include "engine/ops/nondiff/nondiff_kernel.hpp"
@@ -20,9 +21,8 @@ TensorSpec infer(const OpAttrs&, const TensorSpec* in, int n) {
 
 }  // namespace
 
-extern const OpDef op_logical_not{
-    "logical_not", "nondiff", 1, {{"x", GradClass::none}}, "", "bool -> bool", "",
-    "y = !x; gradient None", false, 1.0, &infer, TC_FORWARDS(forward), nullptr};
+extern const OpDef op_logical_not = logical_row("logical_not", 1)
+    .math("y = !x; gradient None").rules(&infer, TC_FORWARDS(forward));
 
 Tensor logical_not(const Tensor& x) { return apply_op(op_logical_not, {x}); }
 

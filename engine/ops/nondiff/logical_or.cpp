@@ -2,6 +2,7 @@
 // Non-bool inputs raise DTypeError (no truthiness of numbers, as TF); incompatible shapes
 // raise ShapeError naming both shapes. Bool inputs never carry gradient: both inputs have
 // class none and the row no VJP (SEMANTICS R3/R4).
+#include "engine/ops/family_rows.hpp"
 #include "engine/ops/kernel.hpp"
 #include "engine/ops/nondiff/nondiff.hpp"
 #include "engine/ops/nondiff/nondiff_kernel.hpp"
@@ -25,10 +26,8 @@ TensorSpec infer(const OpAttrs&, const TensorSpec* in, int n) {
 
 }  // namespace
 
-extern const OpDef op_logical_or{
-    "logical_or", "nondiff", 2, {{"a", GradClass::none}, {"b", GradClass::none}}, "",
-    "bool, bool -> bool (broadcast)", "", "y = a || b; gradient None", false, 1.0, &infer,
-    TC_FORWARDS(forward), nullptr};
+extern const OpDef op_logical_or = logical_row("logical_or", 2)
+    .math("y = a || b; gradient None").rules(&infer, TC_FORWARDS(forward));
 
 Tensor logical_or(const Tensor& a, const Tensor& b) { return apply_op(op_logical_or, {a, b}); }
 

@@ -3,6 +3,7 @@
 // A zero result keeps x's sign (round(-0.3) = -0.0). ±inf and NaN are returned unchanged.
 // Piecewise constant, jumping at half-integers; the tape gives None (SEMANTICS R4), not zeros.
 // Branches: the integer value, so a stencil crossing a half-integer is seen.
+#include "engine/ops/family_rows.hpp"
 #include "engine/ops/kernel.hpp"
 #include "engine/ops/nondiff/nondiff.hpp"
 #include "engine/ops/nondiff/nondiff_kernel.hpp"
@@ -28,13 +29,10 @@ TensorSpec infer(const OpAttrs&, const TensorSpec* in, int n) {
 
 }  // namespace
 
-extern const OpDef op_round{
-    "round", "nondiff", 1,
-    {{"x", GradClass::none, {-3, 3, {-2.5, -1.5, -0.5, 0.5, 1.5, 2.5}, 0.05}}}, "",
-    "float -> same",
-    "x a half-integer: jumps by 1 (halves go to even); the gradient is None everywhere (R4)",
-    "y = round_half_to_even(x); gradient None", false, 1.0, &infer, TC_FORWARDS(forward),
-    nullptr};
+extern const OpDef op_round = rounding_row("round", {-3, 3, {-2.5, -1.5, -0.5, 0.5, 1.5, 2.5}, 0.05})
+    .kinks("x a half-integer: jumps by 1 (halves go to even); the gradient is None everywhere (R4)")
+    .math("y = round_half_to_even(x); gradient None")
+    .rules(&infer, TC_FORWARDS(forward));
 
 Tensor round(const Tensor& x) { return apply_op(op_round, {x}); }
 

@@ -1,6 +1,7 @@
-// stop_gradient(x) = x in value; to every tape it is a constant: x's class is none and the
-// row has no VJP, so the gradient through it is None (tf.stop_gradient, SEMANTICS R4) and
-// explain() names the cut "stop_gradient" (it recognises the op by this name).
+// stop_gradient(x) = x in value; to every tape it is a constant: x's gradient rule is
+// InputGrad::stop_gradient (class none) and the row has no VJP, so the gradient through it is
+// None (tf.stop_gradient, SEMANTICS R4) and explain() names the cut "stop_gradient" (from
+// the rule, not the op's name).
 // Any dtype -> same. On Dual / complex scalars the kernel keeps only the real part: forward
 // mode (and the complex step) see no derivative through it, as the tape sees none.
 #include "engine/ops/kernel.hpp"
@@ -21,9 +22,10 @@ TensorSpec infer(const OpAttrs&, const TensorSpec* in, int n) {
 
 }  // namespace
 
-extern const OpDef op_stop_gradient{
-    "stop_gradient", "nondiff", 1, {{"x", GradClass::none}}, "", "any -> same", "",
-    "y = x; gradient None (the edge is cut)", false, 1.0, &infer, TC_FORWARDS(forward), nullptr};
+extern const OpDef op_stop_gradient = OpRow("stop_gradient", "nondiff")
+    .input(OpInput("x").dtypes(DTypes::any).grad(InputGrad::stop_gradient))
+    .result(ResultDType::of_input(0)).shape_rule("same").traits(Trait::elementwise)
+    .math("y = x; gradient None (the edge is cut)").rules(&infer, TC_FORWARDS(forward));
 
 Tensor stop_gradient(const Tensor& x) { return apply_op(op_stop_gradient, {x}); }
 

@@ -4,6 +4,7 @@
 // no Branches. ∂y/∂x_i = exp(x_i - y) = softmax(x)_i over the group.
 // An empty group gives -inf (log 0), as TF.
 #include "engine/ops/binary/binary.hpp"
+#include "engine/ops/family_rows.hpp"
 #include "engine/ops/reduce/reduce.hpp"
 #include "engine/ops/reduce/reduce_plan.hpp"
 #include "engine/ops/reduce/stable_shift.hpp"
@@ -41,10 +42,10 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_logsumexp{
-    "logsumexp", "reduce", 1, {{"x"}}, "axes,keepdims", "float -> same (reduced shape)", "",
-    "y = log sum_axes exp(x) (max-shifted); dy/dx = exp(x - y) = softmax(x)", true, 1.0,
-    &infer, TC_FORWARDS(forward), &vjp};
+extern const OpDef op_logsumexp = reduction_row("logsumexp")
+    .math("y = log sum_axes exp(x) (max-shifted); dy/dx = exp(x - y) = softmax(x)")
+    .complex_step_ok()
+    .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor logsumexp(const Tensor& x, std::vector<std::int64_t> axes, bool keepdims) {
   OpAttrs a;

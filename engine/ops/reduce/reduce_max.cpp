@@ -4,6 +4,7 @@
 // the k tied elements (1/k each), as TF's _MinOrMaxGrad does; the forward realises the same
 // derivative on dual/complex numbers (reduce_extremum.hpp). An empty group gives -inf.
 // Branches: per output element, the position of the winner within its group, or -1 for a tie.
+#include "engine/ops/family_rows.hpp"
 #include "engine/ops/reduce/reduce.hpp"
 #include "engine/ops/reduce/reduce_extremum.hpp"
 
@@ -25,11 +26,11 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_reduce_max{
-    "reduce_max", "reduce", 1, {{"x"}}, "axes,keepdims", "float -> same (reduced shape)",
-    "ties for the maximum: the gradient is split evenly among the tied elements (TF)",
-    "y = max_axes x; dy/dx_i = [x_i is the max] / (number of tied maxima)", true, 1.0, &infer,
-    TC_FORWARDS(forward), &vjp};
+extern const OpDef op_reduce_max = reduction_row("reduce_max")
+    .kinks("ties for the maximum: the gradient is split evenly among the tied elements (TF)")
+    .math("y = max_axes x; dy/dx_i = [x_i is the max] / (number of tied maxima)")
+    .complex_step_ok()
+    .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor reduce_max(const Tensor& x, std::vector<std::int64_t> axes, bool keepdims) {
   OpAttrs a;

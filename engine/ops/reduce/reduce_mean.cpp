@@ -1,6 +1,7 @@
 // reduce_mean(x, axes, keepdims) = (1/N) Σ over axes, N = elements per group.
 //   ∂y/∂x_i = 1/N for every element of the group. An empty group gives NaN (0/0), as TF.
 #include "engine/ops/binary/binary.hpp"
+#include "engine/ops/family_rows.hpp"
 #include "engine/ops/grad_util.hpp"
 #include "engine/ops/reduce/reduce.hpp"
 #include "engine/ops/reduce/reduce_plan.hpp"
@@ -33,10 +34,10 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_reduce_mean{
-    "reduce_mean", "reduce", 1, {{"x"}}, "axes,keepdims", "float -> same (reduced shape)", "",
-    "y = mean_axes x; dy/dx = 1/N (N elements per group)", true, 1.0, &infer,
-    TC_FORWARDS(forward), &vjp};
+extern const OpDef op_reduce_mean = reduction_row("reduce_mean")
+    .math("y = mean_axes x; dy/dx = 1/N (N elements per group)")
+    .complex_step_ok()
+    .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor reduce_mean(const Tensor& x, std::vector<std::int64_t> axes, bool keepdims) {
   OpAttrs a;

@@ -12,6 +12,7 @@
 // handled one at a time: for a group D × R,
 //   others_{D×R}(x)[a, b] = others_D(x)[a, b] · others_R(Π_D x)[b].
 #include "engine/ops/binary/binary.hpp"
+#include "engine/ops/family_rows.hpp"
 #include "engine/ops/reduce/reduce.hpp"
 #include "engine/ops/reduce/reduce_plan.hpp"
 #include "engine/ops/shape/shape.hpp"
@@ -72,10 +73,11 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_reduce_prod{
-    "reduce_prod", "reduce", 1, {{"x"}}, "axes,keepdims", "float -> same (reduced shape)", "",
-    "y = prod_axes x; dy/dx_j = product of the other elements of j's group (exact at zeros)",
-    true, 10.0, &infer, TC_FORWARDS(forward), &vjp};
+extern const OpDef op_reduce_prod = reduction_row("reduce_prod")
+    .math("y = prod_axes x; dy/dx_j = product of the other elements of j's group (exact at zeros)")
+    .complex_step_ok()
+    .tolerance_factor(10.0)
+    .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor reduce_prod(const Tensor& x, std::vector<std::int64_t> axes, bool keepdims) {
   OpAttrs a;

@@ -1,5 +1,6 @@
 // reduce_sum(x, axes, keepdims) = Σ over axes.   The VJP broadcasts g back over the reduced
 // axes: ∂y/∂x = 1 for every element of the group.
+#include "engine/ops/family_rows.hpp"
 #include "engine/ops/reduce/reduce.hpp"
 #include "engine/ops/reduce/reduce_plan.hpp"
 #include "engine/ops/shape/shape.hpp"
@@ -28,9 +29,10 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_reduce_sum{
-    "reduce_sum", "reduce", 1, {{"x"}}, "axes,keepdims", "float -> same (reduced shape)", "",
-    "y = sum_axes x; dy/dx = 1", true, 1.0, &infer, TC_FORWARDS(forward), &vjp};
+extern const OpDef op_reduce_sum = reduction_row("reduce_sum")
+    .math("y = sum_axes x; dy/dx = 1")
+    .complex_step_ok()
+    .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor reduce_sum(const Tensor& x, std::vector<std::int64_t> axes, bool keepdims) {
   OpAttrs a;

@@ -42,11 +42,11 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_clip_by_value{
-    "clip_by_value", "select", 1, {{"x"}}, "lo,hi", "float -> same",
-    "x = lo or x = hi: derivative 1 (inclusive, TF's lo <= x <= hi); 0 for x < lo or x > hi",
-    "y = min(max(x, lo), hi); dy/dx = [lo <= x <= hi]", true, 1.0, &infer, TC_FORWARDS(forward),
-    &vjp};
+extern const OpDef op_clip_by_value = OpRow("clip_by_value", "select").input(OpInput("x"))
+    .result(ResultDType::of_input(0)).shape_rule("same").attrs(Attr::lo | Attr::hi).traits(Trait::elementwise)
+    .kinks("x = lo or x = hi: derivative 1 (inclusive, TF's lo <= x <= hi); 0 for x < lo or x > hi")
+    .math("y = min(max(x, lo), hi); dy/dx = [lo <= x <= hi]")
+    .complex_step_ok().rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor clip_by_value(const Tensor& x, double lo, double hi) {
   OpAttrs a;

@@ -54,14 +54,14 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_where{
-    "where", "select", 3,
-    {{"cond", GradClass::none, {0, 1}}, {"a"}, {"b"}}, "",
-    "bool, T, T -> T (broadcast)",
-    "every element: the gradient goes wholly to the taken operand, zero (not None) to the "
-    "other; a NaN/inf in the untaken branch's own VJP leaks as NaN (0 * inf), as in TF",
-    "y = cond ? a : b; da = where(cond, g, 0), db = where(cond, 0, g)", true, 1.0, &infer,
-    TC_FORWARDS(forward), &vjp};
+extern const OpDef op_where = OpRow("where", "select")
+    .input(OpInput("cond").dtypes(DTypes::boolean).grad(InputGrad::predicate).domain({0, 1}))
+    .input(OpInput("a").dtypes(DTypes::any)).input(OpInput("b").same_dtype_as(1))
+    .result(ResultDType::of_input(1)).shape_rule("broadcast").traits(Trait::elementwise | Trait::broadcasts)
+    .kinks("every element: the gradient goes wholly to the taken operand, zero (not None) to the "
+           "other; a NaN/inf in the untaken branch's own VJP leaks as NaN (0 * inf), as in TF")
+    .math("y = cond ? a : b; da = where(cond, g, 0), db = where(cond, 0, g)")
+    .complex_step_ok().rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
   return apply_op(op_where, {cond, a, b});

@@ -1,6 +1,7 @@
 // broadcast_to(x, shape): replicate x along broadcast axes (NumPy rules).
 // VJP: sum g over the replicated axes (unbroadcast).
 #include "engine/ops/binary/binary.hpp"
+#include "engine/ops/family_rows.hpp"
 #include "engine/ops/kernel.hpp"
 #include "engine/ops/shape/shape.hpp"
 
@@ -29,10 +30,11 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_broadcast_to{
-    "broadcast_to", "shape", 1, {{"x"}}, "shape", "any -> same", "",
-    "y = x replicated to shape; dx = sum of g over replicated axes", true, 1.0, &infer,
-    TC_FORWARDS(forward), &vjp};
+extern const OpDef op_broadcast_to = layout_row("broadcast_to", "shape", "the shape attribute")
+    .attrs(Attr::shape)
+    .math("y = x replicated to shape; dx = sum of g over replicated axes")
+    .complex_step_ok()
+    .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor broadcast_to(const Tensor& x, std::vector<std::int64_t> shape) {
   OpAttrs a;

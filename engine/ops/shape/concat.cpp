@@ -61,10 +61,11 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_concat{
-    "concat", "shape", -1, {{"x"}}, "axis", "any (one dtype) -> same", "",
-    "y = [x_1, ..., x_n] along axis; dx_k = the block of g at x_k's position", true, 1.0, &infer,
-    TC_FORWARDS(forward), &vjp};
+extern const OpDef op_concat = OpRow("concat", "shape").variadic(OpInput("x").dtypes(DTypes::any))
+    .result(ResultDType::of_input(0)).shape_rule("the inputs joined along axis").attrs(Attr::axis)
+    .traits(Trait::shape)
+    .math("y = [x_1, ..., x_n] along axis; dx_k = the block of g at x_k's position")
+    .complex_step_ok().rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor concat(const std::vector<Tensor>& xs, std::int64_t axis) {
   OpAttrs a;

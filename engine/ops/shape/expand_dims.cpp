@@ -3,6 +3,7 @@
 // Linear: dy/dx is the identity on the elements; the VJP reshapes g back to x's shape.
 #include <algorithm>
 
+#include "engine/ops/family_rows.hpp"
 #include "engine/ops/kernel.hpp"
 #include "engine/ops/shape/shape.hpp"
 
@@ -32,10 +33,11 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_expand_dims{
-    "expand_dims", "shape", 1, {{"x"}}, "axis", "any -> same", "",
-    "y = x with a size-1 axis inserted; dx = reshape(g, shape(x))", true, 1.0, &infer,
-    TC_FORWARDS(forward), &vjp};
+extern const OpDef op_expand_dims = layout_row("expand_dims", "shape", "a size-1 axis inserted at axis")
+    .attrs(Attr::axis)
+    .math("y = x with a size-1 axis inserted; dx = reshape(g, shape(x))")
+    .complex_step_ok()
+    .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor expand_dims(const Tensor& x, std::int64_t axis) {
   OpAttrs a;

@@ -40,12 +40,12 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 // indices' domain: generators must draw indices in [0, params.shape[axis]); [0, 1] is the
 // range valid for every axis of size >= 2.
-extern const OpDef op_gather{
-    "gather", "shape", 2,
-    {{"params"}, {"indices", GradClass::integer, {0, 1}}}, "axis",
-    "any, i32 -> params' dtype", "",
-    "y = params[..., indices, ...]; dparams = scatter_add(g, indices) (duplicates accumulate)",
-    true, 1.0, &infer, TC_FORWARDS(forward), &vjp};
+extern const OpDef op_gather = OpRow("gather", "shape").input(OpInput("params").dtypes(DTypes::any))
+    .input(OpInput("indices").dtypes(DTypes::integer).grad(InputGrad::integer_index).domain({0, 1}))
+    .result(ResultDType::of_input(0)).shape_rule("params' axis replaced by indices' shape")
+    .attrs(Attr::axis).traits(Trait::shape)
+    .math("y = params[..., indices, ...]; dparams = scatter_add(g, indices) (duplicates accumulate)")
+    .complex_step_ok().rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor gather(const Tensor& params, const Tensor& indices, std::int64_t axis) {
   OpAttrs a;

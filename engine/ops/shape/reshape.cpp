@@ -1,5 +1,6 @@
 // reshape(x, shape): same elements, row-major, new shape (one dimension may be -1).
 // VJP: reshape g back to x's shape.
+#include "engine/ops/family_rows.hpp"
 #include "engine/ops/kernel.hpp"
 #include "engine/ops/shape/shape.hpp"
 
@@ -46,10 +47,11 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_reshape{
-    "reshape", "shape", 1, {{"x"}}, "shape", "any -> same", "",
-    "y = x viewed with a new shape; dx = reshape(g, shape(x))", true, 1.0, &infer,
-    TC_FORWARDS(forward), &vjp};
+extern const OpDef op_reshape = layout_row("reshape", "shape", "the shape attribute (one -1 inferred)")
+    .attrs(Attr::shape)
+    .math("y = x viewed with a new shape; dx = reshape(g, shape(x))")
+    .complex_step_ok()
+    .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor reshape(const Tensor& x, std::vector<std::int64_t> shape) {
   OpAttrs a;

@@ -46,12 +46,12 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_scatter_add{
-    "scatter_add", "shape", 2,
-    {{"updates"}, {"indices", GradClass::integer, {0, 1}}}, "axis,shape",
-    "float, i32 -> same (shape attr)", "",
-    "y = zeros(shape) with updates added at indices along axis; dupdates = gather(g, indices)",
-    true, 1.0, &infer, TC_FORWARDS(forward), &vjp};
+extern const OpDef op_scatter_add = OpRow("scatter_add", "shape").input(OpInput("updates"))
+    .input(OpInput("indices").dtypes(DTypes::integer).grad(InputGrad::integer_index).domain({0, 1}))
+    .result(ResultDType::of_input(0)).shape_rule("the shape attribute").attrs(Attr::axis | Attr::shape)
+    .traits(Trait::shape)
+    .math("y = zeros(shape) with updates added at indices along axis; dupdates = gather(g, indices)")
+    .complex_step_ok().rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor scatter_add(const Tensor& updates, const Tensor& indices, std::int64_t axis,
                    std::vector<std::int64_t> shape) {

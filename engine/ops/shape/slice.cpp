@@ -5,6 +5,7 @@
 // constant zero blocks around g, axis by axis, so it is recorded and second order works.
 #include <string>
 
+#include "engine/ops/family_rows.hpp"
 #include "engine/ops/kernel.hpp"
 #include "engine/ops/shape/shape.hpp"
 #include "engine/ops/shape/strided.hpp"
@@ -74,10 +75,11 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_slice{
-    "slice", "shape", 1, {{"x"}}, "begin,size", "any -> same", "",
-    "y = x[begin : begin + size]; dx = g placed into zeros of shape(x) at the block", true, 1.0,
-    &infer, TC_FORWARDS(forward), &vjp};
+extern const OpDef op_slice = layout_row("slice", "shape", "size (from begin)")
+    .attrs(Attr::begin | Attr::size)
+    .math("y = x[begin : begin + size]; dx = g placed into zeros of shape(x) at the block")
+    .complex_step_ok()
+    .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor slice(const Tensor& x, std::vector<std::int64_t> begin, std::vector<std::int64_t> size) {
   OpAttrs a;

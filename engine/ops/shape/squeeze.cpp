@@ -3,6 +3,7 @@
 // Linear: the VJP reshapes g back to x's shape.
 #include <algorithm>
 
+#include "engine/ops/family_rows.hpp"
 #include "engine/ops/kernel.hpp"
 #include "engine/ops/shape/shape.hpp"
 
@@ -41,10 +42,11 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_squeeze{
-    "squeeze", "shape", 1, {{"x"}}, "axes", "any -> same", "",
-    "y = x without size-1 axes; dx = reshape(g, shape(x))", true, 1.0, &infer,
-    TC_FORWARDS(forward), &vjp};
+extern const OpDef op_squeeze = layout_row("squeeze", "shape", "size-1 axes removed")
+    .attrs(Attr::axes)
+    .math("y = x without size-1 axes; dx = reshape(g, shape(x))")
+    .complex_step_ok()
+    .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor squeeze(const Tensor& x, std::vector<std::int64_t> axes) {
   OpAttrs a;

@@ -3,6 +3,7 @@
 // at x = 0 so dual numbers and complex step see the same zero derivative. abs(-0) = +0 and
 // NaN propagates. The zero at the kink is a zero gradient, never None (R5).
 #include "engine/ops/binary/binary.hpp"
+#include "engine/ops/family_rows.hpp"
 #include "engine/ops/grad_util.hpp"
 #include "engine/ops/kernel.hpp"
 #include "engine/ops/unary/unary.hpp"
@@ -33,9 +34,11 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_abs{
-    "abs", "unary", 1, {{"x"}}, "", "float -> same", "x = 0: abs'(0) = 0",
-    "y = |x|; dy/dx = sign(x)", true, 1.0, &infer, TC_FORWARDS(forward), &vjp};
+extern const OpDef op_abs = unary_float_row("abs")
+    .kinks("x = 0: abs'(0) = 0")
+    .math("y = |x|; dy/dx = sign(x)")
+    .complex_step_ok()
+    .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor abs(const Tensor& x) { return apply_op(op_abs, {x}); }
 

@@ -1,5 +1,6 @@
 // atan(x), principal branch in (-π/2, π/2).   d/dx = 1/(1 + x²). Smooth on the real line.
 #include "engine/ops/binary/binary.hpp"
+#include "engine/ops/family_rows.hpp"
 #include "engine/ops/grad_util.hpp"
 #include "engine/ops/kernel.hpp"
 #include "engine/ops/unary/unary.hpp"
@@ -24,9 +25,10 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_atan{
-    "atan", "unary", 1, {{"x"}}, "", "float -> same", "", "y = atan x; dy/dx = 1/(1 + x^2)",
-    true, 1.0, &infer, TC_FORWARDS(forward), &vjp};
+extern const OpDef op_atan = unary_float_row("atan")
+    .math("y = atan x; dy/dx = 1/(1 + x^2)")
+    .complex_step_ok()
+    .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor atan(const Tensor& x) { return apply_op(op_atan, {x}); }
 

@@ -1,5 +1,6 @@
 // cos(x).   d/dx = -sin(x). Smooth everywhere.
 #include "engine/ops/binary/binary.hpp"
+#include "engine/ops/family_rows.hpp"
 #include "engine/ops/kernel.hpp"
 #include "engine/ops/unary/unary.hpp"
 
@@ -22,9 +23,10 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_cos{
-    "cos", "unary", 1, {{"x"}}, "", "float -> same", "", "y = cos x; dy/dx = -sin x", true, 1.0,
-    &infer, TC_FORWARDS(forward), &vjp};
+extern const OpDef op_cos = unary_float_row("cos")
+    .math("y = cos x; dy/dx = -sin x")
+    .complex_step_ok()
+    .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor cos(const Tensor& x) { return apply_op(op_cos, {x}); }
 

@@ -9,6 +9,7 @@
 // min(y, 0) + alpha: the same as y + alpha where it is used, but finite for x = +inf too
 // (the constant mask zeroes it there, and 0·inf would be NaN).
 #include "engine/ops/binary/binary.hpp"
+#include "engine/ops/family_rows.hpp"
 #include "engine/ops/grad_util.hpp"
 #include "engine/ops/kernel.hpp"
 #include "engine/ops/unary/unary.hpp"
@@ -46,11 +47,11 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_elu{
-    "elu", "unary", 1, {{"x"}}, "alpha", "float -> same",
-    "x = 0: elu'(0) = 1 (the right-hand derivative; the left one is alpha)",
-    "y = x if x > 0 else alpha (e^x - 1); dy/dx = [x >= 0] + [x < 0] alpha e^x", true, 1.0,
-    &infer, TC_FORWARDS(forward), &vjp};
+extern const OpDef op_elu = unary_float_row("elu").attrs(Attr::alpha)
+    .kinks("x = 0: elu'(0) = 1 (the right-hand derivative; the left one is alpha)")
+    .math("y = x if x > 0 else alpha (e^x - 1); dy/dx = [x >= 0] + [x < 0] alpha e^x")
+    .complex_step_ok()
+    .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor elu(const Tensor& x, double alpha) {
   OpAttrs attrs;

@@ -2,6 +2,7 @@
 // complex_step_ok = false: we provide no complex erf (scalar.hpp's returns NaN), so only the
 // dual-number forward mode checks this op's derivative.
 #include "engine/ops/binary/binary.hpp"
+#include "engine/ops/family_rows.hpp"
 #include "engine/ops/grad_util.hpp"
 #include "engine/ops/kernel.hpp"
 #include "engine/ops/unary/unary.hpp"
@@ -29,9 +30,9 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_erf{
-    "erf", "unary", 1, {{"x"}}, "", "float -> same", "",
-    "y = erf x; dy/dx = 2/sqrt(pi) e^(-x^2)", false, 1.0, &infer, TC_FORWARDS(forward), &vjp};
+extern const OpDef op_erf = unary_float_row("erf")
+    .math("y = erf x; dy/dx = 2/sqrt(pi) e^(-x^2)")
+    .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor erf(const Tensor& x) { return apply_op(op_erf, {x}); }
 

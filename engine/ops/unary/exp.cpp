@@ -2,6 +2,7 @@
 // Smooth everywhere; overflows to inf for x > ~709 (f64) / ~88 (f32), as TF does.
 #include "engine/ops/binary/binary.hpp"
 #include "engine/ops/eigen_kernel.hpp"
+#include "engine/ops/family_rows.hpp"
 #include "engine/ops/unary/unary.hpp"
 
 namespace tc {
@@ -22,9 +23,10 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) { g[0] = mul(a.grad, a.outp
 
 }  // namespace
 
-extern const OpDef op_exp{
-    "exp", "unary", 1, {{"x", GradClass::differentiable, {-3, 3}}}, "", "float -> same", "",
-    "y = e^x; dy/dx = e^x", true, 1.0, &infer, TC_FORWARDS(forward), &vjp};
+extern const OpDef op_exp = unary_float_row("exp", {-3, 3})
+    .math("y = e^x; dy/dx = e^x")
+    .complex_step_ok()
+    .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor exp(const Tensor& x) { return apply_op(op_exp, {x}); }
 

@@ -3,6 +3,7 @@
 // while eˣ keeps full relative precision. Smooth everywhere; overflows like exp for large x.
 #include "engine/ops/binary/binary.hpp"
 #include "engine/ops/eigen_kernel.hpp"
+#include "engine/ops/family_rows.hpp"
 #include "engine/ops/unary/unary.hpp"
 
 namespace tc {
@@ -24,9 +25,10 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) { g[0] = mul(a.grad, exp(a.
 
 }  // namespace
 
-extern const OpDef op_expm1{
-    "expm1", "unary", 1, {{"x", GradClass::differentiable, {-3, 3}}}, "", "float -> same", "",
-    "y = e^x - 1; dy/dx = e^x", true, 1.0, &infer, TC_FORWARDS(forward), &vjp};
+extern const OpDef op_expm1 = unary_float_row("expm1", {-3, 3})
+    .math("y = e^x - 1; dy/dx = e^x")
+    .complex_step_ok()
+    .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor expm1(const Tensor& x) { return apply_op(op_expm1, {x}); }
 

@@ -5,6 +5,7 @@
 // and complex step see the same one-sided derivative. alpha = 0 gives a zero gradient for
 // x ≤ 0, never None (R5).
 #include "engine/ops/binary/binary.hpp"
+#include "engine/ops/family_rows.hpp"
 #include "engine/ops/grad_util.hpp"
 #include "engine/ops/kernel.hpp"
 #include "engine/ops/unary/unary.hpp"
@@ -35,11 +36,11 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_leaky_relu{
-    "leaky_relu", "unary", 1, {{"x"}}, "alpha", "float -> same",
-    "x = 0: leaky_relu'(0) = alpha",
-    "y = x if x > 0 else alpha x; dy/dx = [x > 0] + alpha [x <= 0]",
-    true, 1.0, &infer, TC_FORWARDS(forward), &vjp};
+extern const OpDef op_leaky_relu = unary_float_row("leaky_relu").attrs(Attr::alpha)
+    .kinks("x = 0: leaky_relu'(0) = alpha")
+    .math("y = x if x > 0 else alpha x; dy/dx = [x > 0] + alpha [x <= 0]")
+    .complex_step_ok()
+    .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor leaky_relu(const Tensor& x, double alpha) {
   OpAttrs attrs;

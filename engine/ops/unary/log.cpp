@@ -2,6 +2,7 @@
 // sampling domain keeps a margin from 0.
 #include "engine/ops/binary/binary.hpp"
 #include "engine/ops/eigen_kernel.hpp"
+#include "engine/ops/family_rows.hpp"
 #include "engine/ops/unary/unary.hpp"
 
 namespace tc {
@@ -22,9 +23,10 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) { g[0] = div(a.grad, a.inpu
 
 }  // namespace
 
-extern const OpDef op_log{
-    "log", "unary", 1, {{"x", GradClass::differentiable, {0.1, 4, {0.0}, 0.1}}}, "",
-    "float -> same", "", "y = ln x; dy/dx = 1/x", true, 1.0, &infer, TC_FORWARDS(forward), &vjp};
+extern const OpDef op_log = unary_float_row("log", {0.1, 4, {0.0}, 0.1})
+    .math("y = ln x; dy/dx = 1/x")
+    .complex_step_ok()
+    .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor log(const Tensor& x) { return apply_op(op_log, {x}); }
 

@@ -2,8 +2,9 @@
 // log1p(-1) = -inf and log1p(x < -1) = NaN, as in TF; the sampling domain (-0.9, 3) keeps a
 // margin from the pole at -1.
 #include "engine/ops/binary/binary.hpp"
-#include "engine/ops/grad_util.hpp"
 #include "engine/ops/eigen_kernel.hpp"
+#include "engine/ops/family_rows.hpp"
+#include "engine/ops/grad_util.hpp"
 #include "engine/ops/unary/unary.hpp"
 
 namespace tc {
@@ -28,10 +29,10 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_log1p{
-    "log1p", "unary", 1, {{"x", GradClass::differentiable, {-0.9, 3, {-1.0}, 0.1}}}, "",
-    "float -> same", "", "y = ln(1 + x); dy/dx = 1/(1 + x)", true, 1.0, &infer,
-    TC_FORWARDS(forward), &vjp};
+extern const OpDef op_log1p = unary_float_row("log1p", {-0.9, 3, {-1.0}, 0.1})
+    .math("y = ln(1 + x); dy/dx = 1/(1 + x)")
+    .complex_step_ok()
+    .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor log1p(const Tensor& x) { return apply_op(op_log1p, {x}); }
 

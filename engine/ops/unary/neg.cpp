@@ -1,4 +1,5 @@
 // neg(x) = -x.   d/dx = -1.
+#include "engine/ops/family_rows.hpp"
 #include "engine/ops/kernel.hpp"
 #include "engine/ops/unary/unary.hpp"
 
@@ -18,9 +19,10 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) { g[0] = neg(a.grad); }
 
 }  // namespace
 
-extern const OpDef op_neg{
-    "neg", "unary", 1, {{"x"}}, "", "float -> same", "", "y = -x; dy/dx = -1", true, 1.0,
-    &infer, TC_FORWARDS(forward), &vjp};
+extern const OpDef op_neg = unary_float_row("neg")
+    .math("y = -x; dy/dx = -1")
+    .complex_step_ok()
+    .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor neg(const Tensor& x) { return apply_op(op_neg, {x}); }
 

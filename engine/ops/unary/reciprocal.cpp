@@ -1,6 +1,7 @@
 // reciprocal(x) = 1/x.   d/dx = -1/x² = -y² (TF's ReciprocalGrad form).
 // reciprocal(±0) = ±inf, as in TF; the sampling domain keeps a margin of 0.25 from 0.
 #include "engine/ops/binary/binary.hpp"
+#include "engine/ops/family_rows.hpp"
 #include "engine/ops/kernel.hpp"
 #include "engine/ops/unary/unary.hpp"
 
@@ -22,10 +23,10 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_reciprocal{
-    "reciprocal", "unary", 1, {{"x", GradClass::differentiable, {-3, 3, {0.0}, 0.25}}}, "",
-    "float -> same", "", "y = 1/x; dy/dx = -1/x^2", true, 1.0, &infer, TC_FORWARDS(forward),
-    &vjp};
+extern const OpDef op_reciprocal = unary_float_row("reciprocal", {-3, 3, {0.0}, 0.25})
+    .math("y = 1/x; dy/dx = -1/x^2")
+    .complex_step_ok()
+    .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor reciprocal(const Tensor& x) { return apply_op(op_reciprocal, {x}); }
 

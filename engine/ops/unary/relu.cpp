@@ -4,6 +4,7 @@
 // one-sided derivative. NaN propagates (relu(NaN) = NaN). The local derivative 0 gives a zero
 // gradient, never None (R5).
 #include "engine/ops/binary/binary.hpp"
+#include "engine/ops/family_rows.hpp"
 #include "engine/ops/grad_util.hpp"
 #include "engine/ops/kernel.hpp"
 #include "engine/ops/unary/unary.hpp"
@@ -32,9 +33,11 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_relu{
-    "relu", "unary", 1, {{"x"}}, "", "float -> same", "x = 0: relu'(0) = 0",
-    "y = max(x, 0); dy/dx = [x > 0]", true, 1.0, &infer, TC_FORWARDS(forward), &vjp};
+extern const OpDef op_relu = unary_float_row("relu")
+    .kinks("x = 0: relu'(0) = 0")
+    .math("y = max(x, 0); dy/dx = [x > 0]")
+    .complex_step_ok()
+    .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor relu(const Tensor& x) { return apply_op(op_relu, {x}); }
 

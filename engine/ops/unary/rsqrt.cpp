@@ -2,6 +2,7 @@
 // rsqrt(0) = inf, rsqrt(x < 0) = NaN, as in TF. The sampling domain (0.1, 4) keeps a margin
 // from the pole at 0.
 #include "engine/ops/binary/binary.hpp"
+#include "engine/ops/family_rows.hpp"
 #include "engine/ops/grad_util.hpp"
 #include "engine/ops/kernel.hpp"
 #include "engine/ops/unary/unary.hpp"
@@ -26,10 +27,10 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_rsqrt{
-    "rsqrt", "unary", 1, {{"x", GradClass::differentiable, {0.1, 4, {0.0}, 0.1}}}, "",
-    "float -> same", "", "y = 1/sqrt(x); dy/dx = -y^3/2", true, 1.0, &infer,
-    TC_FORWARDS(forward), &vjp};
+extern const OpDef op_rsqrt = unary_float_row("rsqrt", {0.1, 4, {0.0}, 0.1})
+    .math("y = 1/sqrt(x); dy/dx = -y^3/2")
+    .complex_step_ok()
+    .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor rsqrt(const Tensor& x) { return apply_op(op_rsqrt, {x}); }
 

@@ -4,8 +4,9 @@
 // switch is not a kink and is not recorded in Branches; it is decided on real_part(x) so dual
 // numbers and complex step evaluate the same form.
 #include "engine/ops/binary/binary.hpp"
-#include "engine/ops/grad_util.hpp"
 #include "engine/ops/eigen_kernel.hpp"
+#include "engine/ops/family_rows.hpp"
+#include "engine/ops/grad_util.hpp"
 #include "engine/ops/unary/unary.hpp"
 
 namespace tc {
@@ -36,9 +37,10 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_sigmoid{
-    "sigmoid", "unary", 1, {{"x"}}, "", "float -> same", "",
-    "y = 1/(1 + e^-x); dy/dx = y (1 - y)", true, 1.0, &infer, TC_FORWARDS(forward), &vjp};
+extern const OpDef op_sigmoid = unary_float_row("sigmoid")
+    .math("y = 1/(1 + e^-x); dy/dx = y (1 - y)")
+    .complex_step_ok()
+    .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor sigmoid(const Tensor& x) { return apply_op(op_sigmoid, {x}); }
 

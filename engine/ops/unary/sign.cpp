@@ -3,6 +3,7 @@
 // returns zeros_like(x)). That zero is a constant, so a second derivative through it is None.
 // Jump at x = 0, recorded in Branches (side 1 / -1 / 0) so the finite-difference oracle never
 // differences across it. Integer-valued, so complex_step_ok = false.
+#include "engine/ops/family_rows.hpp"
 #include "engine/ops/kernel.hpp"
 #include "engine/ops/unary/unary.hpp"
 
@@ -30,10 +31,10 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_sign{
-    "sign", "unary", 1, {{"x"}}, "", "float -> same",
-    "x = 0: jump from -1 to 1; sign' = 0 everywhere (a zero gradient, not None)",
-    "y = sign(x); dy/dx = 0", false, 1.0, &infer, TC_FORWARDS(forward), &vjp};
+extern const OpDef op_sign = unary_float_row("sign")
+    .kinks("x = 0: jump from -1 to 1; sign' = 0 everywhere (a zero gradient, not None)")
+    .math("y = sign(x); dy/dx = 0")
+    .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor sign(const Tensor& x) { return apply_op(op_sign, {x}); }
 

@@ -1,5 +1,6 @@
 // sin(x).   d/dx = cos(x). Smooth everywhere.
 #include "engine/ops/binary/binary.hpp"
+#include "engine/ops/family_rows.hpp"
 #include "engine/ops/kernel.hpp"
 #include "engine/ops/unary/unary.hpp"
 
@@ -20,9 +21,10 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) { g[0] = mul(a.grad, cos(a.
 
 }  // namespace
 
-extern const OpDef op_sin{
-    "sin", "unary", 1, {{"x"}}, "", "float -> same", "", "y = sin x; dy/dx = cos x", true, 1.0,
-    &infer, TC_FORWARDS(forward), &vjp};
+extern const OpDef op_sin = unary_float_row("sin")
+    .math("y = sin x; dy/dx = cos x")
+    .complex_step_ok()
+    .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor sin(const Tensor& x) { return apply_op(op_sin, {x}); }
 

@@ -4,6 +4,7 @@
 // function, so the switch is not a kink and is not recorded in Branches; it is decided on
 // real_part(x) so dual numbers and complex step evaluate the same form.
 #include "engine/ops/binary/binary.hpp"
+#include "engine/ops/family_rows.hpp"
 #include "engine/ops/kernel.hpp"
 #include "engine/ops/unary/unary.hpp"
 
@@ -29,9 +30,10 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) { g[0] = mul(a.grad, sigmoi
 
 }  // namespace
 
-extern const OpDef op_softplus{
-    "softplus", "unary", 1, {{"x"}}, "", "float -> same", "",
-    "y = ln(1 + e^x); dy/dx = sigmoid(x)", true, 1.0, &infer, TC_FORWARDS(forward), &vjp};
+extern const OpDef op_softplus = unary_float_row("softplus")
+    .math("y = ln(1 + e^x); dy/dx = sigmoid(x)")
+    .complex_step_ok()
+    .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor softplus(const Tensor& x) { return apply_op(op_softplus, {x}); }
 

@@ -2,8 +2,9 @@
 // sqrt(0) = 0 with an infinite derivative; sqrt(x < 0) = NaN, as in TF. The sampling domain
 // (0.1, 4) keeps a margin from 0.
 #include "engine/ops/binary/binary.hpp"
-#include "engine/ops/grad_util.hpp"
 #include "engine/ops/eigen_kernel.hpp"
+#include "engine/ops/family_rows.hpp"
+#include "engine/ops/grad_util.hpp"
 #include "engine/ops/unary/unary.hpp"
 
 namespace tc {
@@ -26,10 +27,10 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_sqrt{
-    "sqrt", "unary", 1, {{"x", GradClass::differentiable, {0.1, 4, {0.0}, 0.1}}}, "",
-    "float -> same", "", "y = sqrt(x); dy/dx = 1/(2 sqrt(x))", true, 1.0, &infer,
-    TC_FORWARDS(forward), &vjp};
+extern const OpDef op_sqrt = unary_float_row("sqrt", {0.1, 4, {0.0}, 0.1})
+    .math("y = sqrt(x); dy/dx = 1/(2 sqrt(x))")
+    .complex_step_ok()
+    .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor sqrt(const Tensor& x) { return apply_op(op_sqrt, {x}); }
 

@@ -1,5 +1,6 @@
 // square(x) = x².   d/dx = 2x.
 #include "engine/ops/binary/binary.hpp"
+#include "engine/ops/family_rows.hpp"
 #include "engine/ops/grad_util.hpp"
 #include "engine/ops/kernel.hpp"
 #include "engine/ops/unary/unary.hpp"
@@ -23,9 +24,10 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_square{
-    "square", "unary", 1, {{"x"}}, "", "float -> same", "", "y = x^2; dy/dx = 2x", true, 1.0,
-    &infer, TC_FORWARDS(forward), &vjp};
+extern const OpDef op_square = unary_float_row("square")
+    .math("y = x^2; dy/dx = 2x")
+    .complex_step_ok()
+    .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor square(const Tensor& x) { return apply_op(op_square, {x}); }
 

@@ -2,6 +2,7 @@
 // Poles at x = π/2 + kπ; the sampling domain (-1.2, 1.2) stays inside the central branch,
 // where the derivative still reaches ~7.6, hence tolerance_factor 10.
 #include "engine/ops/binary/binary.hpp"
+#include "engine/ops/family_rows.hpp"
 #include "engine/ops/grad_util.hpp"
 #include "engine/ops/kernel.hpp"
 #include "engine/ops/unary/unary.hpp"
@@ -26,9 +27,11 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_tan{
-    "tan", "unary", 1, {{"x", GradClass::differentiable, {-1.2, 1.2}}}, "", "float -> same", "",
-    "y = tan x; dy/dx = 1 + y^2", true, 10.0, &infer, TC_FORWARDS(forward), &vjp};
+extern const OpDef op_tan = unary_float_row("tan", {-1.2, 1.2})
+    .math("y = tan x; dy/dx = 1 + y^2")
+    .complex_step_ok()
+    .tolerance_factor(10.0)
+    .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor tan(const Tensor& x) { return apply_op(op_tan, {x}); }
 

@@ -1,6 +1,7 @@
 // tanh(x).   d/dx = 1 - tanh²x = 1 - y² (TF's TanhGrad form). Smooth everywhere; for
 // |x| ≳ 19 (f64) y rounds to ±1 and the gradient to 0, as in TF.
 #include "engine/ops/binary/binary.hpp"
+#include "engine/ops/family_rows.hpp"
 #include "engine/ops/grad_util.hpp"
 #include "engine/ops/kernel.hpp"
 #include "engine/ops/unary/unary.hpp"
@@ -25,9 +26,10 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_tanh{
-    "tanh", "unary", 1, {{"x"}}, "", "float -> same", "", "y = tanh x; dy/dx = 1 - y^2", true,
-    1.0, &infer, TC_FORWARDS(forward), &vjp};
+extern const OpDef op_tanh = unary_float_row("tanh")
+    .math("y = tanh x; dy/dx = 1 - y^2")
+    .complex_step_ok()
+    .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor tanh(const Tensor& x) { return apply_op(op_tanh, {x}); }
 

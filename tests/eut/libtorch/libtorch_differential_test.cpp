@@ -44,7 +44,7 @@ DType least_precise(const graph::Graph& g) {
   bool f32 = false;
   for (const graph::Input& in : g.inputs) f32 = f32 || in.dtype == DType::f32;
   ts::for_each_op(copy.body, [&](graph::OpStmt& o) {
-    f32 = f32 || (get_op(o.op).takes_attr("dtype") && o.attrs.dtype == DType::f32);
+    f32 = f32 || (get_op(o.op).result.converts_to(DType::f32, o.attrs));
   });
   return f32 ? DType::f32 : DType::f64;
 }
@@ -131,7 +131,7 @@ void compare(Disagreement where, const Value& torch, const Value& ref, const Sca
 }
 
 std::string describe(const std::optional<RaisedError>& e) {
-  return e ? "[" + e->kind + "] " + e->message : "no error";
+  return e ? "[" + std::string(error_kind_name(e->kind)) + "] " + e->message : "no error";
 }
 
 // Everything both runs define, compared. A run that stopped with an error has its values as
@@ -202,7 +202,7 @@ Promoted promoted(const graph::Graph& g) {
   for (auto& [name, v] : p.inputs)
     if (v.dtype == DType::f32) v.dtype = DType::f64;
   ts::for_each_op(p.graph.body, [](graph::OpStmt& o) {
-    if (get_op(o.op).takes_attr("dtype") && o.attrs.dtype == DType::f32) o.attrs.dtype = DType::f64;
+    if (get_op(o.op).result.converts_to(DType::f32, o.attrs)) o.attrs.dtype = DType::f64;
   });
   return p;
 }

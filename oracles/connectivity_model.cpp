@@ -1,0 +1,466 @@
+// The connectivity oracle's model of a run (connectivity.hpp): TF GradientTape semantics
+// written apart from the engine's tape — tapes recording, paused and watching, values and the
+// ops that made them, backward passes for nested tapes, and why a gradient is None.
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <variant>
+
+#include "engine/core/errors.hpp"
+#include "engine/ops/binary/binary.hpp"
+#include "engine/ops/op_table.hpp"
+#include "engine/tensor.hpp"
+#include "eut/inputs.hpp"
+#include "graph/walk.hpp"
+#include "oracles/connectivity.hpp"
+#include "oracles/connectivity_nodes.hpp"
+#include "oracles/evaluate.hpp"
+
+namespace tc::oracles {
+
+namespace {
+
+using namespace connectivity;
+
+struct Binding {
+  NodeId node = -1;
+  bool variable = false;  // an input of kind variable: each use reads it (R2)
+  bool none = false;      // a None gradient result
+  std::string why;
+};
+
+std::string spec_str(const TensorSpec& s) { return std::string(dtype_name(s.dtype)) + s.shape.str(); }
+
+class Model {
+ public:
+  Model(const graph::Graph& g, ConnectivityPrediction& out) : g_(g), out_(out) {}
+
+  void run(const eut::InputValues& overrides) {
+    try {
+      setup(overrides);
+      run_block(g_.body);
+    } catch (const std::exception& e) {
+      out_.error = PredictedError{eut::classify_error(e), e.what(), error_at_.value_or(graph::Location{})};
+    }
+  }
+
+ private:
+  // --- setup and names --------------------------------------------------------------------
+  void setup(const eut::InputValues& overrides) {
+    for (const graph::TapeDecl& d : g_.tapes) {
+      tape_index_[d.name] = tapes_.size();
+      tapes_.push_back(TapeState{&d});
+    }
+    scopes_.emplace_back();
+    const eut::InputValues values = eut::materialize_inputs(g_, overrides);
+    for (const graph::Input& in : g_.inputs) {
+      Node n;
+      n.kind = in.kind == graph::InputKind::variable ? Node::Kind::variable : Node::Kind::constant;
+      n.spec = {in.dtype, in.shape};
+      n.value = values.at(in.name).data;
+      n.trainable = in.trainable;
+      const bool variable = n.kind == Node::Kind::variable;
+      define(in.name, add_node(std::move(n)), variable);
+    }
+  }
+
+  const Binding& binding(const std::string& name) const {
+    for (auto s = scopes_.rbegin(); s != scopes_.rend(); ++s) {
+      auto it = s->find(name);
+      if (it != s->end()) return it->second;
+    }
+    throw Error(name + " is not defined");
+  }
+
+  // A use of `name` as an operand: a variable is read (auto-watched, R2); None is an error.
+  NodeId use(const std::string& name) {
+    const Binding& b = binding(name);
+    if (b.none) throw NoneUsedError(name + " is None (" + b.why + ")");
+    if (b.variable) read_variable(b.node);
+    return b.node;
+  }
+
+  void define(const std::string& name, NodeId id, bool variable = false) {
+    if (nodes_[id].label.empty()) nodes_[id].label = name;
+    scopes_.back()[name] = Binding{id, variable, false, {}};
+  }
+
+  void define_none(const std::string& name, std::string why) {
+    scopes_.back()[name] = Binding{-1, false, true, std::move(why)};
+  }
+
+  std::size_t tape_of(const std::string& name) const {
+    auto it = tape_index_.find(name);
+    if (it == tape_index_.end())
+      for (auto t = tape_index_.begin(); t != tape_index_.end() && it == tape_index_.end(); ++t)
+        if (eut::bare_name(t->first) == eut::bare_name(name)) it = t;
+    if (it == tape_index_.end()) throw TapeError("no tape named '" + eut::bare_name(name) + "'");
+    return it->second;
+  }
+
+  // --- the tape model -----------------------------------------------------------------------
+  bool records_now(const TapeState& t) const { return !shadow_ && t.recording && t.paused == 0; }
+
+  // R2: a trainable variable read while a tape records is watched by it, unless the tape
+  // was made with watch_accessed_variables = false. Reads in an untaken branch never happen.
+  void read_variable(NodeId v) {
+    const Node& n = nodes_[v];
+    if (n.kind != Node::Kind::variable || !n.trainable) return;
+    for (TapeState& t : tapes_)
+      if (records_now(t) && t.decl->watch_accessed_variables) watch(t, v);
+  }
+
+  // R3: watching an integer/bool value has no effect.
+  void watch(TapeState& t, NodeId v) {
+    if (is_floating(nodes_[v].spec.dtype)) t.tracked.insert(v);
+  }
+
+  // Adds a value; an op's result is recorded by every tape that records now and tracks one
+  // of its differentiable, floating inputs (R1, R3, R4, R6).
+  NodeId add_node(Node n) {
+    const NodeId id = static_cast<NodeId>(nodes_.size());
+    n.phase.resize(tapes_.size());
+    for (std::size_t k = 0; k < tapes_.size(); ++k) {
+      const TapeState& t = tapes_[k];
+      n.phase[k] = shadow_        ? Phase::suspended
+                   : t.paused > 0 ? Phase::paused
+                   : t.recording  ? Phase::recording
+                                  : Phase::outside;
+    }
+    nodes_.push_back(std::move(n));
+    const Node& node = nodes_.back();
+    if (!node.op || shadow_ || !is_floating(node.spec.dtype)) return id;
+    for (std::size_t k = 0; k < tapes_.size(); ++k) {
+      TapeState& t = tapes_[k];
+      if (node.phase[k] != Phase::recording) continue;
+      bool flows = false;
+      for (std::size_t j = 0; j < node.inputs.size() && !flows; ++j) {
+        const NodeId in = node.inputs[j];
+        flows = node.op->input(static_cast<int>(j)).differentiable() &&
+                is_floating(nodes_[in].spec.dtype) && t.tracked.count(in);
+      }
+      if (flows) {
+        t.recorded.push_back(id);
+        t.tracked.insert(id);
+      }
+    }
+    return id;
+  }
+
+  NodeId add_constant(const TensorSpec& spec, double fill) {
+    Node n;
+    n.spec = spec;
+    n.value.assign(static_cast<std::size_t>(spec.shape.numel()), fill);
+    return add_node(std::move(n));
+  }
+
+  // --- backward passes, for nested tapes (R10) ----------------------------------------------
+  // A tensor holding node `id`'s value, for the op table's VJPs. Tensors a VJP makes from it
+  // are mapped back to nodes by import().
+  const Tensor& tensor_of(NodeId id) {
+    Node& n = nodes_[id];
+    if (!n.tensor.defined()) {
+      n.tensor = Tensor::constant(n.value, n.spec.shape, n.spec.dtype);
+      node_of_.emplace(n.tensor.impl(), id);
+    }
+    return n.tensor;
+  }
+
+  // A tensor a VJP returned, with every op that made it: new nodes, offered to the tapes like
+  // any op (an outer tape records the backward pass of an inner one).
+  NodeId import(const Tensor& t) {
+    if (auto it = node_of_.find(t.impl()); it != node_of_.end()) return it->second;
+    std::vector<NodeId> inputs;
+    for (const auto& p : t.impl()->inputs) inputs.push_back(import(Tensor(p)));
+    Node n;
+    n.kind = t.impl()->op ? Node::Kind::op : Node::Kind::constant;
+    n.spec = t.spec();
+    n.value = t.values();
+    n.op = t.impl()->op;
+    if (t.impl()->attrs) n.attrs = *t.impl()->attrs;
+    n.inputs = std::move(inputs);
+    n.tensor = t;
+    const NodeId id = add_node(std::move(n));
+    node_of_.emplace(t.impl(), id);
+    return id;
+  }
+
+  // d target / d node for every node the backward pass of tape `t` reaches: the sum over the
+  // tape's recorded ops newest first, through differentiable floating edges into tracked
+  // values (R6, R8). Values, so that later statements can branch on gradients.
+  std::unordered_map<NodeId, NodeId> backward(TapeState& t, NodeId target,
+                                              std::optional<NodeId> output_gradients) {
+    std::unordered_map<NodeId, NodeId> grads;
+    if (!is_floating(nodes_[target].spec.dtype) || !t.tracked.count(target)) return grads;
+    grads[target] = output_gradients ? *output_gradients : add_constant(nodes_[target].spec, 1.0);
+    for (std::size_t r = t.recorded.size(); r-- > 0;) {
+      const NodeId e = t.recorded[r];
+      if (e > target) continue;
+      auto g = grads.find(e);
+      if (g == grads.end()) continue;
+      const OpDef* op = nodes_[e].op;
+      const OpAttrs attrs = nodes_[e].attrs;
+      const std::vector<NodeId> in = nodes_[e].inputs;
+      std::vector<Tensor> inputs;
+      for (NodeId i : in) inputs.push_back(tensor_of(i));
+      const Tensor output = tensor_of(e);
+      const Tensor upstream = tensor_of(g->second);
+      std::vector<std::optional<Tensor>> gin(in.size());
+      op->vjp({attrs, inputs.data(), static_cast<int>(in.size()), output, upstream}, gin.data());
+      for (std::size_t j = 0; j < in.size(); ++j) {
+        if (!op->input(static_cast<int>(j)).differentiable() ||
+            !is_floating(nodes_[in[j]].spec.dtype) || !t.tracked.count(in[j]))
+          continue;
+        if (!gin[j])
+          throw Error(std::string("the VJP of ") + op->name +
+                      " returned None for differentiable input " + std::to_string(j));
+        const NodeId c = import(*gin[j]);
+        auto [slot, fresh] = grads.try_emplace(in[j], c);
+        if (!fresh) slot->second = import(add(tensor_of(slot->second), tensor_of(c)));
+      }
+    }
+    return grads;
+  }
+
+  void explain(std::size_t ti, NodeId target, NodeId source, SourcePrediction& p) const {
+    explain_none(nodes_, tapes_[ti], ti, target, source, p);
+  }
+
+  // --- statements ---------------------------------------------------------------------------
+  void run_block(const graph::Block& block) {
+    for (const graph::Statement& s : block) exec(s);
+  }
+
+  void exec(const graph::Statement& s) {
+    try {
+      std::visit([&](const auto& node) { exec_node(node, s); }, s.node);
+    } catch (const std::exception&) {
+      if (!error_at_ || (error_at_->line == 0 && s.loc.line != 0)) error_at_ = s.loc;
+      throw;
+    }
+  }
+
+  // Values come from the generic evaluator, one statement at a time: the model needs them for
+  // cond predicates and loop conditions at every execution, including every iteration.
+  void exec_node(const graph::OpStmt& s, const graph::Statement& stmt) {
+    std::vector<NodeId> operands;
+    for (const std::string& o : s.operands) operands.push_back(use(o));
+    graph::Graph one;
+    std::map<std::string, std::vector<double>> values;
+    for (std::size_t k = 0; k < operands.size(); ++k) {
+      if (values.count(s.operands[k])) continue;
+      const Node& n = nodes_[operands[k]];
+      graph::Input in;
+      in.name = s.operands[k];
+      in.dtype = n.spec.dtype;
+      in.shape = n.spec.shape;
+      one.inputs.push_back(std::move(in));
+      values[s.operands[k]] = n.value;
+    }
+    one.body.push_back(graph::Statement{s, stmt.loc});
+    Evaluation<double> e = evaluate<double>(one, values, false);
+    Node n;
+    n.kind = Node::Kind::op;
+    n.spec = e.specs.at(s.result);
+    n.value = std::move(e.values.at(s.result));
+    n.op = &get_op(s.op);
+    n.attrs = s.attrs;
+    n.inputs = std::move(operands);
+    define(s.result, add_node(std::move(n)));
+  }
+
+  void exec_node(const graph::Record& r, const graph::Statement&) {
+    if (shadow_) return run_block(r.body);
+    TapeState& t = tapes_[tape_of(r.tape)];
+    if (t.recording) throw TapeError("GradientTape.start(): the tape is already recording");
+    t.recording = true;
+    run_block(r.body);
+    t.recording = false;
+  }
+
+  void exec_node(const graph::StopRecording& r, const graph::Statement&) {
+    if (shadow_) return run_block(r.body);
+    TapeState& t = tapes_[tape_of(r.tape)];
+    ++t.paused;
+    run_block(r.body);
+    --t.paused;
+  }
+
+  void exec_node(const graph::Watch& w, const graph::Statement&) {
+    if (shadow_) return;
+    TapeState& t = tapes_[tape_of(w.tape)];
+    for (const std::string& v : w.values) {
+      const Binding& b = binding(v);
+      watch(t, b.variable ? b.node : use(v));
+    }
+  }
+
+  // The untaken branch is traced in a throwaway scope with no tape seeing it (R11), only so
+  // that explanations can name it; an error there is not an error of the run.
+  class Shadow {
+   public:
+    explicit Shadow(Model& m) : m_(m), saved_error_at_(m.error_at_) {
+      m_.scopes_.emplace_back();
+      ++m_.shadow_;
+    }
+    ~Shadow() {
+      m_.scopes_.pop_back();
+      --m_.shadow_;
+      m_.error_at_ = saved_error_at_;
+    }
+    Shadow(const Shadow&) = delete;
+    Shadow& operator=(const Shadow&) = delete;
+
+   private:
+    Model& m_;
+    std::optional<graph::Location> saved_error_at_;
+  };
+
+  void exec_node(const graph::Cond& c, const graph::Statement&) {
+    graph::expect_cond_yields(c.results.size(), c.then_yield.size(), c.else_yield.size());
+    const NodeId pred = use(c.pred);
+    const TensorSpec& ps = nodes_[pred].spec;
+    if (ps.shape.numel() != 1 || ps.dtype != DType::boolean)
+      throw DTypeError("cond: the predicate must be a scalar bool tensor, got " + spec_str(ps));
+    const bool then_taken = nodes_[pred].value[0] != 0.0;
+    run_block(then_taken ? c.then_body : c.else_body);
+    std::vector<NodeId> taken;
+    for (const std::string& y : then_taken ? c.then_yield : c.else_yield) taken.push_back(use(y));
+    std::vector<NodeId> untaken;
+    bool traced = false;
+    {
+      Shadow shadow(*this);
+      try {
+        run_block(then_taken ? c.else_body : c.then_body);
+        for (const std::string& y : then_taken ? c.else_yield : c.then_yield)
+          untaken.push_back(use(y));
+        traced = true;
+      } catch (const Error&) {
+        // The untaken branch would fail on these values; it never runs, as in TF.
+      }
+    }
+    for (std::size_t k = 0; k < c.results.size(); ++k) {
+      Node::Untaken link{std::nullopt, pred};
+      if ((k == 0 && traced) || (k > 0 && k < untaken.size())) link.result = untaken[k];
+      nodes_[taken[k]].untaken.push_back(link);
+      define(c.results[k], taken[k]);
+    }
+  }
+
+  // Every executed iteration is recorded like straight-line code (R11).
+  void exec_node(const graph::While& w, const graph::Statement&) {
+    graph::expect_loop_arity(w.init.size(), w.params.size(), w.body_yield.size());
+    std::vector<NodeId> vars;
+    for (const std::string& i : w.init) vars.push_back(use(i));
+    const std::int64_t cap = graph::loop_cap(w);
+    for (std::int64_t i = 0;; ++i) {
+      for (std::size_t k = 0; k < vars.size(); ++k) define(w.params[k], vars[k]);
+      run_block(w.cond_body);
+      const NodeId c = use(w.cond_yield);
+      const TensorSpec& cs = nodes_[c].spec;
+      if (cs.shape.numel() != 1 || cs.dtype != DType::boolean)
+        throw DTypeError("while_loop: the condition must return a scalar bool tensor");
+      if (nodes_[c].value[0] == 0.0) break;
+      if (i >= cap) throw LimitError("while_loop: more than " + std::to_string(cap) + " iterations");
+      for (std::size_t k = 0; k < vars.size(); ++k) define(w.params[k], vars[k]);
+      run_block(w.body);
+      std::vector<NodeId> next;
+      for (const std::string& y : w.body_yield) next.push_back(use(y));
+      for (std::size_t k = 0; k < next.size(); ++k) {
+        const TensorSpec& a = nodes_[vars[k]].spec;
+        const TensorSpec& b = nodes_[next[k]].spec;
+        if (a.shape != b.shape || a.dtype != b.dtype)
+          throw ShapeError("while_loop: loop variable " + std::to_string(k) + " changed from " +
+                           spec_str(a) + " to " + spec_str(b));
+      }
+      vars = std::move(next);
+    }
+    for (std::size_t k = 0; k < w.results.size() && k < vars.size(); ++k) define(w.results[k], vars[k]);
+  }
+
+  void exec_node(const graph::Gradient& g, const graph::Statement& stmt) {
+    if (shadow_) throw Error("a gradient() in an untaken branch does not run");
+    if (g.results.size() != g.sources.size())
+      throw Error("gradient: " + std::to_string(g.results.size()) + " results for " +
+                  std::to_string(g.sources.size()) + " sources");
+    const std::size_t ti = tape_of(g.tape);
+    TapeState& t = tapes_[ti];
+    const NodeId target = use(g.target);
+    std::vector<NodeId> sources;
+    for (const std::string& name : g.sources) {
+      const Binding& b = binding(name);
+      sources.push_back(b.variable ? b.node : use(name));  // passing a variable does not read it
+    }
+    std::optional<NodeId> og;
+    if (g.output_gradients) og = use(*g.output_gradients);
+    if (t.used && !t.decl->persistent)
+      throw TapeError("gradient() called a second time on the non-persistent tape '" +
+                      eut::bare_name(t.decl->name) + "' (R9: make it persistent)");
+    t.used = true;
+    if (og && nodes_[*og].spec.shape != nodes_[target].spec.shape)
+      throw ShapeError("gradient(): output_gradients shape " + nodes_[*og].spec.shape.str() +
+                       " differs from the target shape " + nodes_[target].spec.shape.str());
+    // A tape does not record its own backward pass; other recording tapes do (R10).
+    const bool self_pause = t.recording;
+    if (self_pause) ++t.paused;
+    struct Resume {
+      TapeState& t;
+      bool on;
+      ~Resume() {
+        if (on) --t.paused;
+      }
+    } resume{t, self_pause};
+
+    const std::unordered_map<NodeId, NodeId> grads = backward(t, target, og);
+    GradientPrediction p;
+    p.index = static_cast<int>(out_.gradients.size());
+    p.tape = g.tape;
+    p.target = g.target;
+    p.loc = stmt.loc;
+    for (std::size_t k = 0; k < sources.size(); ++k) {
+      SourcePrediction sp;
+      sp.source = g.sources[k];
+      const NodeId s = sources[k];
+      auto it = grads.find(s);
+      if (it != grads.end() && is_floating(nodes_[s].spec.dtype)) {
+        sp.connected = true;
+        define(g.results[k], it->second);
+      } else {
+        explain(ti, target, s, sp);
+        if (g.unconnected == graph::Unconnected::zero) {
+          sp.zero_filled = true;  // R7
+          define(g.results[k], add_constant(nodes_[s].spec, 0.0));
+        } else {
+          define_none(g.results[k], sp.sentence(g.target));
+        }
+      }
+      p.sources.push_back(std::move(sp));
+    }
+    out_.gradients.push_back(std::move(p));
+  }
+
+  const graph::Graph& g_;
+  ConnectivityPrediction& out_;
+  std::deque<Node> nodes_;
+  std::vector<TapeState> tapes_;
+  std::map<std::string, std::size_t> tape_index_;
+  std::vector<std::map<std::string, Binding>> scopes_;
+  std::unordered_map<const TensorImpl*, NodeId> node_of_;
+  int shadow_ = 0;
+  std::optional<graph::Location> error_at_;
+};
+
+}  // namespace
+
+ConnectivityPrediction predict_connectivity(const graph::Graph& g, const eut::InputValues& inputs) {
+  ConnectivityPrediction out;
+  Model(g, out).run(inputs);
+  return out;
+}
+
+}  // namespace tc::oracles

@@ -1,0 +1,67 @@
+// The connectivity model's values and tapes (connectivity_model.cpp), shared with its
+// explanations (connectivity_explain.cpp). Internal to the connectivity oracle.
+#pragma once
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "engine/ops/op_def.hpp"
+#include "engine/tensor.hpp"
+#include "graph/ir.hpp"
+#include "oracles/connectivity.hpp"
+
+namespace tc::oracles::connectivity {
+
+using NodeId = int;
+
+// What a tape was doing when a node was made.
+enum class Phase : std::uint8_t {
+  recording,  // started and not paused: the op was offered to it
+  paused,     // inside its stop_recording(), or while it ran its own gradient()
+  outside,    // not started yet, or stopped
+  suspended,  // the untaken branch of a cond: no tape sees anything
+};
+
+// A value of the run. Ids grow in creation order, so inputs have smaller ids than their
+// consumers (the untaken-branch links of a cond are the one exception, see Cond).
+struct Node {
+  enum class Kind : std::uint8_t { constant, variable, op };
+  Kind kind = Kind::constant;
+  TensorSpec spec;
+  std::vector<double> value;
+  std::string label;  // the first IR name bound to it; "" for backward-pass temporaries
+  bool trainable = false;
+  const OpDef* op = nullptr;
+  OpAttrs attrs;
+  std::vector<NodeId> inputs;
+  std::vector<Phase> phase;  // per tape, when it was made
+  struct Untaken {
+    std::optional<NodeId> result;  // the untaken branch's result, if it could be traced
+    NodeId pred;
+  };
+  std::vector<Untaken> untaken;  // conds whose taken result this node is
+  Tensor tensor;                 // a constant with this value, for running VJPs
+};
+
+struct TapeState {
+  const graph::TapeDecl* decl = nullptr;
+  bool recording = false;
+  int paused = 0;
+  bool used = false;
+  std::unordered_set<NodeId> tracked;  // watched, or made by an op this tape recorded
+  std::vector<NodeId> recorded;        // ops this tape recorded, in order
+};
+
+// "%y", or "#12 (round)" for a node the graph does not name.
+std::string label(const std::deque<Node>& nodes, NodeId id);
+
+// Why d target / d source is None on tape `t` (index `ti`, R13): from the target along the
+// edges the value depends on, the first edge on each path that R1–R5/R11 cut is that path's
+// cut; with none, the source is not watched. Fills p.reason, p.cuts and p.detail.
+void explain_none(const std::deque<Node>& nodes, const TapeState& t, std::size_t ti, NodeId target,
+                  NodeId source, SourcePrediction& p);
+
+}  // namespace tc::oracles::connectivity

@@ -1,0 +1,217 @@
+#include "oracles/hvp_program.hpp"
+
+#include <algorithm>
+#include <utility>
+#include <variant>
+
+#include "engine/core/random_streams.hpp"
+#include "engine/ops/op_rows.hpp"
+#include "engine/ops/op_table.hpp"
+#include "graph/walk.hpp"
+#include "oracles/comparison.hpp"
+
+namespace tc::oracles {
+
+namespace {
+
+const std::string kOuter = "~so.outer", kInner = "~so.inner", kTape = "~so.t";
+const std::string kLoss = "%~so.loss", kWeighted = "%~so.weighted";
+std::string name(const char* what, std::size_t i) { return "%~so." + std::string(what) + std::to_string(i); }
+
+// f32 → f64 where a statement names a dtype (the op table says which ops read `dtype`).
+void promote(graph::OpStmt& s) {
+  const OpDef* op = find_op(s.op);
+  if (op && op->attrs.has(Attr::dtype) && s.attrs.dtype == DType::f32) s.attrs.dtype = DType::f64;
+}
+
+// A block with every tape statement removed: record and stop_recording inlined, watches and
+// gradients dropped.
+graph::Block strip(graph::Block block, bool promote_f32) {
+  graph::rewrite(block, [&](graph::Statement&& s, graph::Block& out, const graph::Place&) {
+    if (auto* o = std::get_if<graph::OpStmt>(&s.node)) {
+      if (promote_f32) promote(*o);
+    } else if (std::holds_alternative<graph::Record>(s.node) ||
+               std::holds_alternative<graph::StopRecording>(s.node)) {
+      graph::for_each_block(s, [&](graph::Block& body, graph::BlockRole) {
+        for (graph::Statement& inner : body) out.push_back(std::move(inner));
+      });
+      return;
+    } else if (std::holds_alternative<graph::Watch>(s.node) || std::holds_alternative<graph::Gradient>(s.node)) {
+      return;
+    }
+    out.push_back(std::move(s));
+  });
+  return block;
+}
+
+// The statements before Gradient statement `k` (pre-order through record blocks), tape
+// statements included (stripped by the caller per program), and that statement.
+struct Prefix {
+  const graph::Gradient* found = nullptr;
+  graph::Block forward;
+  Prefix(const graph::Block& block, int k) {
+    int seen = 0;
+    graph::walk(
+        block,
+        [&](const graph::Statement& s, const graph::Place&) {
+          if (const auto* g = std::get_if<graph::Gradient>(&s.node)) {
+            if (seen++ == k) found = g;
+            return found ? graph::Step::stop : graph::Step::next;
+          }
+          if (!std::holds_alternative<graph::Record>(s.node) &&
+              !std::holds_alternative<graph::StopRecording>(s.node) &&
+              !std::holds_alternative<graph::Watch>(s.node))
+            forward.push_back(s);
+          return graph::Step::next;
+        },
+        graph::Enter::tape_blocks);
+  }
+};
+
+graph::Statement stmt(graph::OpStmt o) { return {std::move(o), {}}; }
+graph::Statement op(std::string result, const OpDef& def, std::vector<std::string> operands, OpAttrs attrs = {}) {
+  return stmt(graph::OpStmt{std::move(result), def.name, std::move(operands), std::move(attrs)});
+}
+
+graph::TapeDecl tape(const std::string& n) {
+  graph::TapeDecl t;
+  t.name = n;
+  t.watch_accessed_variables = false;  // the sources are watched explicitly, nothing else
+  return t;
+}
+
+// The forward part and the scalar loss L = sum(v · T), inside the innermost record block.
+graph::Block loss_block(const graph::Block& forward, const graph::Gradient& st, const std::string& tape,
+                        const std::vector<std::string>& xs, bool promote_f32) {
+  graph::Block b{{graph::Watch{tape, xs}, {}}};
+  for (graph::Statement& s : strip(forward, promote_f32)) b.push_back(std::move(s));
+  if (st.output_gradients) {
+    b.push_back(op(kWeighted, op_mul, {st.target, *st.output_gradients}));
+    b.push_back(op(kLoss, op_reduce_sum, {kWeighted}));
+  } else {
+    b.push_back(op(kLoss, op_reduce_sum, {st.target}));
+  }
+  return b;
+}
+
+graph::Gradient gradient_of(std::vector<std::string> results, const std::string& tape, const std::string& target,
+                            const std::vector<std::string>& xs, graph::Unconnected unconnected) {
+  graph::Gradient g;
+  g.results = std::move(results);
+  g.tape = tape;
+  g.target = target;
+  g.sources = xs;
+  g.unconnected = unconnected;
+  return g;
+}
+
+std::vector<std::string> names(const char* what, std::size_t n) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < n; ++i) out.push_back(name(what, i));
+  return out;
+}
+
+graph::Graph first_order_program(const graph::Graph& g, const graph::Block& forward, const graph::Gradient& st,
+                                 const std::vector<std::string>& xs, bool promote_f32) {
+  graph::Graph p;
+  p.name = g.name;
+  p.inputs = g.inputs;
+  if (promote_f32)
+    for (graph::Input& in : p.inputs)
+      if (in.dtype == DType::f32) in.dtype = DType::f64;
+  p.tapes = {tape(kTape)};
+  p.body.push_back({graph::Record{kTape, loss_block(forward, st, kTape, xs, promote_f32)}, {}});
+  p.body.push_back({gradient_of(names("g", xs.size()), kTape, kLoss, xs, graph::Unconnected::zero), {}});
+  return p;
+}
+
+graph::Graph nested_program(const graph::Graph& g, const graph::Block& forward, const graph::Gradient& st,
+                            const std::vector<std::string>& xs, const std::vector<graph::Input>& u_inputs,
+                            bool promote_f32) {
+  graph::Graph p;
+  p.name = g.name;
+  p.inputs = g.inputs;
+  for (const graph::Input& u : u_inputs) p.inputs.push_back(u);
+  if (promote_f32)
+    for (graph::Input& in : p.inputs)
+      if (in.dtype == DType::f32) in.dtype = DType::f64;
+  p.tapes = {tape(kOuter), tape(kInner)};
+  graph::Block outer{{graph::Watch{kOuter, xs}, {}},
+                     {graph::Record{kInner, loss_block(forward, st, kInner, xs, promote_f32)}, {}},
+                     {gradient_of(names("g", xs.size()), kInner, kLoss, xs, graph::Unconnected::zero), {}}};
+  // p = Σ_i sum(g_i · u_i), each term in f64 (sources may differ in dtype; no implicit promotion).
+  std::string dot;
+  for (std::size_t i = 0; i < xs.size(); ++i) {
+    OpAttrs to64;
+    to64.dtype = DType::f64;
+    outer.push_back(op(name("p", i), op_mul, {name("g", i), u_inputs[i].name}));
+    outer.push_back(op(name("s", i), op_reduce_sum, {name("p", i)}));
+    outer.push_back(op(name("c", i), op_cast, {name("s", i)}, to64));
+    if (i == 0) {
+      dot = name("c", i);
+    } else {
+      outer.push_back(op(name("dot", i), op_add, {dot, name("c", i)}));
+      dot = name("dot", i);
+    }
+  }
+  p.body.push_back({graph::Record{kOuter, std::move(outer)}, {}});
+  p.body.push_back({gradient_of(names("h", xs.size()), kOuter, dot, xs, graph::Unconnected::none), {}});
+  return p;
+}
+
+}  // namespace
+
+std::uint64_t second_order_stream(std::uint64_t seed, std::uint64_t salt, std::uint64_t a, std::uint64_t b) {
+  return mix_seed(seed) ^ mix_seed(salt + (a << 20) + b);
+}
+
+HvpProgram make_hvp_program(const graph::Graph& g, int gradient, std::uint64_t seed) {
+  HvpProgram prog;
+  prog.gradient = gradient;
+  const Prefix prefix(g.body, gradient);
+  if (!prefix.found) {
+    prog.not_applicable = "the graph has no Gradient statement #" + std::to_string(gradient) +
+                          " outside cond/while_loop";
+    return prog;
+  }
+  prog.statement = *prefix.found;
+  const graph::Gradient& st = prog.statement;
+  std::vector<graph::Input> u_inputs;
+  for (const std::string& s : st.sources) {
+    const graph::Input* in = nullptr;
+    for (const graph::Input& i : g.inputs)
+      if (i.name == s) in = &i;
+    std::string why;
+    if (!in)
+      why = s + " is not a graph input (the oracle perturbs inputs)";
+    else if (!is_floating(in->dtype))
+      why = s + " is " + std::string(dtype_name(in->dtype)) + ": no gradient (R3)";
+    else if (std::find(prog.sources.begin(), prog.sources.end(), s) != prog.sources.end())
+      why = s + " is listed twice; checked at its first slot";
+    prog.why_not.push_back(why);
+    if (!why.empty()) continue;
+    const std::size_t i = prog.sources.size();
+    prog.sources.push_back(s);
+    graph::Input u;
+    u.name = name("u", i);
+    u.dtype = in->dtype;
+    u.shape = in->shape;
+    u.kind = graph::InputKind::constant;
+    u.init.kind = graph::Init::Kind::values;
+    u.init.values = random_direction(static_cast<std::size_t>(in->shape.numel()), second_order_stream(seed, 0x75, i));
+    for (double& x : u.init.values) x = round_to_dtype(x, in->dtype);
+    prog.u[s] = u.init.values;
+    u_inputs.push_back(std::move(u));
+  }
+  if (prog.sources.empty()) {
+    prog.not_applicable = "no source of the statement is a floating graph input";
+    return prog;
+  }
+  prog.nested = nested_program(g, prefix.forward, st, prog.sources, u_inputs, false);
+  prog.nested_f64 = nested_program(g, prefix.forward, st, prog.sources, u_inputs, true);
+  prog.first_order = first_order_program(g, prefix.forward, st, prog.sources, true);
+  prog.first_order_native = first_order_program(g, prefix.forward, st, prog.sources, false);
+  return prog;
+}
+
+}  // namespace tc::oracles

@@ -1,0 +1,37 @@
+// The programs the second-order oracle (second_order.hpp) runs on the engine for one Gradient
+// statement: the nested-tape program whose outer gradient is a Hessian-vector product, and the
+// first-order program whose gradient the finite differences difference — each in the graph's
+// own dtypes and promoted to f64.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "graph/ir.hpp"
+
+namespace tc::oracles {
+
+// The programs for one Gradient statement.
+struct HvpProgram {
+  std::string not_applicable;  // non-empty: nothing of the statement can be checked (why)
+  int gradient = 0;
+  graph::Gradient statement;           // a copy of the graph's statement
+  std::vector<std::string> why_not;    // per statement source: "" if checked, else why not
+  std::vector<std::string> sources;    // the checked sources x_1..x_m (graph inputs)
+  std::map<std::string, std::vector<double>> u;  // the direction u_i per checked source
+  graph::Graph nested;       // gradients: #0 inner (g), #1 outer (hvp, one slot per source)
+  graph::Graph nested_f64;   // the same promoted to f64 (the rounding probe's baseline)
+  graph::Graph first_order;  // f64-promoted; gradient #0 is g
+  graph::Graph first_order_native;  // the same in the graph's own dtypes (tolerance context)
+};
+
+// Builds the programs for statement `gradient` (execution order through record and
+// stop_recording blocks, as count_gradient_statements in objective.hpp).
+HvpProgram make_hvp_program(const graph::Graph& g, int gradient, std::uint64_t seed = 0);
+
+// The second-order oracle's seeded streams: one per (salt, a, b) — salt the purpose (u, w,
+// moves), a the source, b a run or direction number.
+std::uint64_t second_order_stream(std::uint64_t seed, std::uint64_t salt, std::uint64_t a, std::uint64_t b = 0);
+
+}  // namespace tc::oracles

@@ -1,0 +1,137 @@
+#include "oracles/propagated.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <exception>
+
+#include "oracles/tolerance.hpp"
+
+namespace tc::oracles {
+
+std::vector<EntryCheck> compare_propagated(const Objective& o, const EntryPlan& plan,
+                                           const std::vector<PropagatedReference>& references,
+                                           const RoundingProbe& rho, const char* not_evaluated,
+                                           int threads) {
+  const ToleranceContext& ctx = o.tolerance;
+  const std::vector<EntryTask>& tasks = plan.tasks;
+  // Each source's largest reference element (a direction's value is no element's scale).
+  std::vector<double> norm(plan.engine.size(), 0.0);
+  if (plan.per_element)
+    for (std::size_t t = 0; t < tasks.size(); ++t)
+      if (references[t].evaluated)
+        norm[tasks[t].source] = std::max(norm[tasks[t].source], std::abs(references[t].value));
+
+  // In order (cheap): compare. A disagreement goes to the kink probe.
+  std::vector<EntryCheck> checks(tasks.size());
+  std::vector<std::size_t> disagree;
+  for (std::size_t t = 0; t < tasks.size(); ++t) {
+    const PropagatedReference& ref = references[t];
+    const EngineEntry& engine = plan.engine_entries[t];
+    EntryCheck& c = checks[t];
+    c.engine = engine.value;
+    c.reference = ref.value;
+    if (!ref.evaluated) {
+      c.state = EntryCheck::State::inconclusive;
+      c.why = not_evaluated;
+      continue;
+    }
+    c.error = rounding_bound(ctx, unit_roundoff(DType::f64), ref.terms);
+    const double terms = std::max({engine.terms, std::abs(c.reference), ref.terms, norm[tasks[t].source]});
+    const double observed =
+        rho.observed(tasks[t].source, plan.per_element ? terms : engine.rms, engine.direction_norm);
+    const Tolerance tol = tolerance(ctx, c.error, terms, observed);
+    c.tolerance = tol.total();
+    if (within(c.engine, c.reference, tol))
+      c.state = EntryCheck::State::agree;
+    else if (!excuse_nan_leaked_by_where(o, c))
+      disagree.push_back(t);
+  }
+
+  // In parallel where needed: a disagreement at a point on a kink is inconclusive.
+  const double radius = kink_radius(ctx);
+  const auto n_disagree = static_cast<std::int64_t>(disagree.size());
+  if (n_disagree > 0) {
+#pragma omp parallel num_threads(threads)
+    {
+      ObjectiveRunner<double> runner(o);
+#pragma omp for schedule(dynamic, 1)
+      for (std::int64_t k = 0; k < n_disagree; ++k) {
+        const std::size_t t = disagree[static_cast<std::size_t>(k)];
+        const EntryTask& task = tasks[t];
+        EntryCheck& c = checks[t];
+        // The probe's reach scales with the point: the element, or the source's largest one.
+        const std::vector<double>& x0 = o.base.at(o.statement.sources[task.source]);
+        const double scale = plan.per_element ? std::max(std::abs(x0[static_cast<std::size_t>(task.index)]), 1.0)
+                                              : point_scale(x0);
+        const bool kink = plan.per_element
+                              ? near_kink(o, runner, task.source, task.index, nullptr, radius * scale)
+                              : near_kink(o, runner, task.source, 0, &plan.directions[t], radius * scale);
+        if (kink) {
+          c.state = EntryCheck::State::inconclusive;
+          c.why = "the point lies on a kink, where the derivative is a convention";
+        } else {
+          c.state = EntryCheck::State::mismatch;
+        }
+      }
+    }
+  }
+  return checks;
+}
+
+template <class S>
+std::vector<Finding> check_propagated(const graph::Graph& g, const eut::InputValues& inputs,
+                                      const eut::RunResult& engine_result, const Propagation<S>& how,
+                                      int threads, std::uint64_t probe_seed) {
+  std::vector<Finding> findings;
+  const int team = threads_or_default(threads);
+  const int n_statements = count_gradient_statements(g);
+  for (int k = 0; k < n_statements; ++k) {
+    Objective o = make_objective(g, inputs, k);
+    if (o.not_applicable.empty() && how.refuses) o.not_applicable = how.refuses(o);
+    EntryPlan plan = plan_entries(o, engine_result, how.oracle, how.per_element, how.directions);
+    const std::vector<EntryTask>& tasks = plan.tasks;
+    const auto n_tasks = static_cast<std::int64_t>(tasks.size());
+    std::vector<PropagatedReference> references(tasks.size());
+
+    // Pass 1: f at every entry's perturbation, its derivative part and terms read off.
+#pragma omp parallel num_threads(team)
+    {
+      ObjectiveRunner<S> runner(o);
+#pragma omp for schedule(dynamic, 1)
+      for (std::int64_t ti = 0; ti < n_tasks; ++ti) {
+        const auto t = static_cast<std::size_t>(ti);
+        PropagatedReference& ref = references[t];
+        const double scale = how.perturb(runner.source(tasks[t].source), tasks[t],
+                                         how.per_element ? nullptr : &plan.directions[t], how.step);
+        try {
+          double magnitude = 0;
+          const S v = runner.run(false, &magnitude);
+          ref.value = how.derivative(v) / scale;
+          ref.terms = magnitude / scale;
+          ref.evaluated = std::isfinite(ref.value) && std::isfinite(ref.terms);
+        } catch (const std::exception&) {
+        }
+        runner.restore(tasks[t].source);
+      }
+    }
+
+    // The engine's rounding observed on this graph (tolerance.hpp).
+    const RoundingProbe rho = rounding_sensitivity(o, plan.engine, probe_seed, threads);
+
+    // Passes 2 and 3: compare; a disagreement at a point on a kink is inconclusive.
+    const std::vector<EntryCheck> checks = compare_propagated(o, plan, references, rho, how.not_evaluated, team);
+    append_source_findings(o, plan, checks, how.oracle, findings);
+  }
+  return findings;
+}
+
+template std::vector<Finding> check_propagated(const graph::Graph&, const eut::InputValues&,
+                                               const eut::RunResult&, const Propagation<c128>&, int,
+                                               std::uint64_t);
+template std::vector<Finding> check_propagated(const graph::Graph&, const eut::InputValues&,
+                                               const eut::RunResult&, const Propagation<Dual>&, int,
+                                               std::uint64_t);
+
+}  // namespace tc::oracles

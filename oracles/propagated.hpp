@@ -1,0 +1,72 @@
+// The oracles that propagate the derivative through f itself rather than differencing it —
+// complex step (f on complex numbers, one element moved by i·h) and forward mode (f on dual
+// numbers, the sources moved along ε·u) — as one oracle: they differ only in how a source is
+// perturbed and how the derivative is read off f's value. Everything else — the entries
+// (elements or random directions), the engine's rounding, the comparison and the excuses at
+// kinks and leaked NaNs — is here, once. complex_step.hpp and forward_mode.hpp name the two.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/core/scalar.hpp"
+#include "eut/engine_under_test.hpp"
+#include "graph/ir.hpp"
+#include "oracles/comparison.hpp"
+#include "oracles/finding.hpp"
+#include "oracles/objective.hpp"
+#include "oracles/rounding_probe.hpp"
+
+namespace tc::oracles {
+
+// One entry's reference as such an oracle computed it: exact but for the f64 rounding of the
+// terms behind it, so its error estimate needs no step size.
+struct PropagatedReference {
+  bool evaluated = false;       // the evaluation ran and both numbers are finite
+  double value = 0, terms = 0;  // the reference and Σ|terms| behind it
+};
+
+// The verdict on every entry of `plan` against references[t], deterministic for any thread
+// count:
+//  - an entry whose reference was not evaluated is inconclusive (`not_evaluated` says why);
+//  - one within tolerance agrees: the error is the f64 rounding of its terms, the terms at
+//    least the largest reference element of its source (an f32 backward pass errs relative
+//    to the largest terms it sums, not to each small entry), plus the engine's rounding as
+//    `rho` observed it;
+//  - a disagreement is inconclusive where the engine's NaN may have leaked from a where
+//    (excuse_nan_leaked_by_where) or where the point lies on a kink (near_kink within
+//    kink_radius, probed in parallel over `threads`): the derivative there is a convention;
+//  - any other disagreement is a mismatch.
+std::vector<EntryCheck> compare_propagated(const Objective& o, const EntryPlan& plan,
+                                           const std::vector<PropagatedReference>& references,
+                                           const RoundingProbe& rho, const char* not_evaluated,
+                                           int threads);
+
+// How one propagating oracle perturbs and reads. S: c128 (complex step) or Dual (forward mode).
+template <class S>
+struct Propagation {
+  const char* oracle = "";         // the findings' oracle name
+  const char* not_evaluated = "";  // why an entry whose evaluation failed is inconclusive
+  bool per_element = true;         // entries are elements; else random directions (`directions`)
+  DirectionDraw directions;
+  double step = 0;                 // handed to `perturb`
+  // Why the oracle does not apply to an objective that is otherwise checkable ("" if it does).
+  std::string (*refuses)(const Objective& o) = nullptr;
+  // Moves source buffer `x` (at the base point) along entry `task` — its element, or
+  // `direction` in projection modes — and returns the scale the derivative part of f is
+  // divided by (the complex step's h; 1 for duals).
+  double (*perturb)(std::vector<S>& x, const EntryTask& task, const std::vector<double>* direction,
+                    double step) = nullptr;
+  // The derivative part of f's value: Im f, or the dual part.
+  double (*derivative)(const S& value) = nullptr;
+};
+
+// One finding per (Gradient statement, source); the derivative propagated by `how` against
+// the engine's gradient. Deterministic for any thread count (`threads` OpenMP threads, 0 =
+// the default; `probe_seed` seeds the rounding probe).
+template <class S>
+std::vector<Finding> check_propagated(const graph::Graph& g, const eut::InputValues& inputs,
+                                      const eut::RunResult& engine_result, const Propagation<S>& how,
+                                      int threads, std::uint64_t probe_seed);
+
+}  // namespace tc::oracles

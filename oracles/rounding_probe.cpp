@@ -1,0 +1,149 @@
+#include "oracles/rounding_probe.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <exception>
+#include <limits>
+
+#include "engine/core/random_streams.hpp"
+#include "engine/ops/op_rows.hpp"
+#include "graph/walk.hpp"
+#include "oracles/comparison.hpp"
+#include "oracles/evaluate.hpp"
+
+namespace tc::oracles {
+
+void jitter_block(graph::Block& block, const std::map<std::string, TensorSpec>& specs, double unit,
+                  std::uint64_t seed, std::vector<graph::Input>& inputs) {
+  graph::rewrite(block, [&](graph::Statement&& s, graph::Block& out, const graph::Place&) {
+    auto* o = std::get_if<graph::OpStmt>(&s.node);
+    const auto it = o ? specs.find(o->result) : specs.end();
+    if (it == specs.end() || !is_floating(it->second.dtype)) {
+      out.push_back(std::move(s));
+      return;
+    }
+    const std::string result = o->result, raw = result + "~raw", jit = "%~jit" + result;
+    o->result = raw;
+    out.push_back(std::move(s));
+    graph::Input in;
+    in.name = jit;
+    in.dtype = it->second.dtype;
+    in.shape = it->second.shape;
+    in.init.kind = graph::Init::Kind::values;
+    in.init.values.resize(static_cast<std::size_t>(in.shape.numel()));
+    std::uint64_t state = mix_seed(seed ^ fnv1a(result));
+    for (double& v : in.init.values) v = 1 + unit * (2 * next_unit(state) - 1);
+    inputs.push_back(std::move(in));
+    out.push_back({graph::OpStmt{result, op_mul.name, {raw, jit}, {}}, {}});
+  });
+}
+
+double RoundingProbe::observed(std::size_t source, double magnitude, double direction_norm) const {
+  const double r = source < relative.size() ? relative[source] * magnitude : 0.0;
+  const double a = source < per_unit.size() ? per_unit[source] * direction_norm : 0.0;
+  const double c = source < cancelled.size() ? cancelled[source] * direction_norm : 0.0;
+  return std::max({r, a, c});
+}
+
+RoundingProbe rounding_sensitivity(const Objective& o, const std::vector<const eut::Value*>& engine,
+                                   std::uint64_t seed, int threads, int directions, int realizations) {
+  const std::size_t n_sources = o.sources.size();
+  RoundingProbe rho{std::vector<double>(n_sources, 0.0), std::vector<double>(n_sources, 0.0),
+                    std::vector<double>(n_sources, 0.0)};
+  double largest_cotangent = 0;
+  for (double v : o.cotangent) largest_cotangent = std::max(largest_cotangent, std::abs(v));
+  if (!o.not_applicable.empty() || directions <= 0 || realizations <= 0) return rho;
+  // The jittered copies.
+  std::map<std::string, TensorSpec> specs;
+  try {
+    specs = evaluate<double>(o.graph, o.base, false).specs;
+  } catch (const std::exception&) {
+    return rho;
+  }
+  // The jitter is magnified to κ ≥ 2^-30 and the response scaled back by u_e / κ (the JVP
+  // responds linearly to it; second-order effects are ~κ² ≤ 1e-18 relative). At u_e = 2^-53
+  // itself, 1 + δ would round to 1 or 1 - 2^-53 in double: elements jittered alike cancel
+  // exactly where the engine's real roundings do not (two equal softmax outputs).
+  const double unit = o.tolerance.engine_unit;
+  const double kappa = std::max(unit, 0x1p-30);
+  std::vector<Objective> jittered(static_cast<std::size_t>(realizations), o);
+  for (int r = 0; r < realizations; ++r) {
+    Objective& j = jittered[static_cast<std::size_t>(r)];
+    std::vector<graph::Input> extra;
+    jitter_block(j.graph.body, specs, kappa, mix_seed(seed + static_cast<std::uint64_t>(r)), extra);
+    for (graph::Input& in : extra) {
+      j.base[in.name] = in.init.values;
+      j.graph.inputs.push_back(std::move(in));
+    }
+  }
+  struct Task {
+    std::size_t source;
+    int direction;
+  };
+  std::vector<Task> tasks;
+  for (std::size_t s = 0; s < n_sources; ++s)
+    if (o.sources[s].why_not.empty() && o.base.count(o.sources[s].name))
+      for (int d = 0; d < directions; ++d) tasks.push_back({s, d});
+  std::vector<double> slot(tasks.size(), 0.0), slot_per_unit(tasks.size(), 0.0),
+      slot_terms(tasks.size(), 0.0);
+  const auto n_tasks = static_cast<std::int64_t>(tasks.size());
+#pragma omp parallel num_threads(threads > 0 ? threads : omp_get_max_threads())
+  {
+    std::vector<ObjectiveRunner<Dual>> runners;
+    runners.emplace_back(o);
+    for (const Objective& j : jittered) runners.emplace_back(j);
+#pragma omp for schedule(dynamic, 1)
+    for (std::int64_t ti = 0; ti < n_tasks; ++ti) {
+      const Task& t = tasks[static_cast<std::size_t>(ti)];
+      const std::size_t n = o.base.at(o.sources[t.source].name).size();
+      const std::vector<double> u =
+          random_direction(n, mix_seed(seed) ^ mix_seed((t.source << 16) + static_cast<std::uint64_t>(t.direction)));
+      auto jvp = [&](ObjectiveRunner<Dual>& runner) {
+        std::vector<Dual>& x = runner.source(t.source);
+        for (std::size_t i = 0; i < n; ++i) x[i].d = u[i];
+        double d = std::numeric_limits<double>::quiet_NaN();
+        try {
+          d = runner.run(true).d;
+        } catch (const std::exception&) {
+        }
+        runner.restore(t.source);
+        return d;
+      };
+      const double plain = jvp(runners[0]);
+      const double intermediate = runners[0].largest_result() * largest_cotangent;
+      double delta = 0;
+      for (std::size_t r = 0; r < jittered.size(); ++r) {
+        const double d = jvp(runners[r + 1]);
+        // A jitter that crossed a kink measures the kink, not rounding: not counted.
+        if (!same_branches(runners[r + 1].branches(), runners[0].branches())) continue;
+        delta = std::max(delta, std::abs(d - plain) * (unit / kappa));
+      }
+      double t2 = 0;
+      if (t.source < engine.size() && engine[t.source] && engine[t.source]->data.size() == n)
+        for (std::size_t i = 0; i < n; ++i) t2 += engine[t.source]->data[i] * u[i] * engine[t.source]->data[i] * u[i];
+      const double denom = std::max(std::sqrt(t2), std::abs(plain) / std::sqrt(static_cast<double>(n)));
+      double r = denom > 0 ? delta / denom : 0.0;
+      if (!std::isfinite(r)) r = 0.0;  // a failed probe measures nothing; the a-priori term stands
+      slot[static_cast<std::size_t>(ti)] = r;
+      double u2 = 0;
+      for (double ui : u) u2 += ui * ui;
+      double a = u2 > 0 ? delta / std::sqrt(u2) : 0.0;
+      if (!std::isfinite(a)) a = 0.0;
+      slot_per_unit[static_cast<std::size_t>(ti)] = a;
+      double c = u2 > 0 ? intermediate / std::sqrt(u2) : 0.0;
+      if (!std::isfinite(c)) c = 0.0;
+      slot_terms[static_cast<std::size_t>(ti)] = c;
+    }
+  }
+  for (std::size_t t = 0; t < tasks.size(); ++t) {
+    const std::size_t s = tasks[t].source;
+    rho.relative[s] = std::max(rho.relative[s], slot[t]);
+    rho.per_unit[s] = std::max(rho.per_unit[s], slot_per_unit[t]);
+    rho.cancelled[s] = std::max(rho.cancelled[s], rounding_bound(o.tolerance, unit, slot_terms[t]));
+  }
+  return rho;
+}
+
+}  // namespace tc::oracles

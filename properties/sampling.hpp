@@ -1,0 +1,84 @@
+// The random proposals behind the generator (generators.hpp): a seeded stream's draws, shapes
+// made of a graph's few dims, attributes for an op's operands and the values of a fresh input.
+// An op table row's sampling hooks (OpDef::sample_attrs, OpDef::sample_input) take the place of
+// the generic proposals for that op; everything else follows the row's declared attributes and
+// input domains. The draws are part of the generator's determinism: build_graph(options, seed)
+// is a function of the seed.
+#pragma once
+#include <cstdint>
+#include <random>
+#include <vector>
+
+#include "engine/ops/op_def.hpp"
+#include "graph/ir.hpp"
+
+namespace tc::properties {
+
+using Rng = std::mt19937_64;
+
+// ---- draws ------------------------------------------------------------------------------------
+
+int uniform_int(Rng& rng, int lo, int hi);  // [lo, hi]; lo if hi <= lo
+double uniform_real(Rng& rng, double lo, double hi);  // [lo, hi)
+bool chance(Rng& rng, double p);
+template <class T>
+const T& pick(Rng& rng, const std::vector<T>& v) {
+  return v[static_cast<std::size_t>(uniform_int(rng, 0, static_cast<int>(v.size()) - 1))];
+}
+// Rounds to `digits` decimals (readable .tcg constants).
+double round_to(double x, int digits);
+
+// The generator's stream behind the Draw a sampling hook takes.
+class RngDraw final : public Draw {
+ public:
+  explicit RngDraw(Rng& rng) : rng_(rng) {}
+  double uniform(double lo, double hi) override { return uniform_real(rng_, lo, hi); }
+  std::int64_t integer(std::int64_t lo, std::int64_t hi) override;
+
+ private:
+  Rng& rng_;
+};
+
+// ---- shapes -----------------------------------------------------------------------------------
+
+// The dims a graph's shapes are made of: 1 plus one or two sizes from 2..4. Shapes sharing
+// dims are what makes broadcasting, matmul and concat line up; the shrinker lowers a dim
+// everywhere at once.
+struct ShapeFamily {
+  std::vector<std::int64_t> dims;  // without 1
+  int max_rank = 3;
+  std::int64_t max_elements = 12;
+};
+
+Shape random_shape(Rng& rng, const ShapeFamily& f);
+// A shape for a second operand, related to the first one's so that broadcasting, matmul,
+// concat or an index operand may line up; infer() decides.
+Shape related_shape(Rng& rng, const Shape& s0, const ShapeFamily& f, bool broadcasting);
+
+// ---- attributes -------------------------------------------------------------------------------
+
+struct AttrKnobs {
+  bool reductions = true;      // keepdims and partial axes
+  bool integer_paths = true;   // cast to i32
+  bool bool_paths = true;      // cast to bool
+  bool other_float = true;     // cast between f32 and f64
+};
+
+// Attributes for `op` on operands `in`: the row's sample_attrs hook if it has one, else a
+// proposal for every attribute the op declares (OpDef::attrs), in the fields' order; infer()
+// decides whether they fit.
+OpAttrs sample_attrs(Rng& rng, const OpDef& op, const std::vector<TensorSpec>& in, const AttrKnobs& k,
+                     const ShapeFamily& f);
+
+// ---- input values -----------------------------------------------------------------------------
+
+// Values of dtype `dtype` and shape `shape` inside domain `d`: bool 0/1, i32 integers in
+// [lo, hi], floats uniform over a safe sub-interval (away from every away_from point by
+// margin, 10 % in from its ends, sometimes narrower) with a seed of their own.
+graph::Init sample_values(Rng& rng, DType dtype, const Shape& shape, const Domain& d);
+
+// The values of a fresh operand for input `slot` of `op`: its sample_input hook's (listed
+// values), else sample_values() in the slot's Domain.
+graph::Init sample_operand(Rng& rng, const OpDef& op, int slot, DType dtype, const Shape& shape);
+
+}  // namespace tc::properties

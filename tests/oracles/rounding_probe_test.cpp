@@ -1,0 +1,73 @@
+// oracles/rounding_probe.hpp: the jitter that simulates rounding, and the probe that measures
+// how much an f32 graph's rounding moves its derivative (and that an f64 graph's barely does).
+#include "oracles/rounding_probe.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+
+#include "oracles/evaluate.hpp"
+#include "tests/eut/ir_builder.hpp"
+
+namespace tc::oracles {
+namespace {
+
+using namespace tc::test::ir;  // NOLINT
+
+graph::Graph chain(DType dtype) {
+  graph::Graph g;
+  g.inputs = {variable("%x", Shape{4}, {0.3, -0.7, 1.1, 2.0}, true, dtype)};
+  g.tapes = {tape("t")};
+  g.body = {record("t", {op("%a", "sin", {"%x"}), op("%b", "exp", {"%a"}), op("%c", "mul", {"%b", "%a"}),
+                         op("%l", "reduce_sum", {"%c"})}),
+            gradient({"%g"}, "t", "%l", {"%x"})};
+  return g;
+}
+
+TEST(RoundingProbe, JitterMultipliesEveryFloatingResultByItsOwnFactors) {
+  const graph::Graph g = chain(DType::f64);
+  const std::map<std::string, TensorSpec> specs = evaluate<double>(g, {{"%x", {0.3, -0.7, 1.1, 2.0}}}, false).specs;
+  graph::Block body = g.body;
+  std::vector<graph::Input> extra, again;
+  jitter_block(body, specs, 1e-3, 42, extra);
+  graph::Block body2 = g.body;
+  jitter_block(body2, specs, 1e-3, 42, again);
+  ASSERT_EQ(extra.size(), 4u);  // %a %b %c %l
+  for (std::size_t i = 0; i < extra.size(); ++i) {
+    EXPECT_EQ(extra[i].init.values, again[i].init.values);  // seeded
+    for (double v : extra[i].init.values) {
+      EXPECT_LE(std::abs(v - 1), 1e-3);
+      EXPECT_NE(v, 1.0);
+    }
+  }
+  EXPECT_EQ(extra[0].name, "%~jit%a");
+  // Inside the record block: %a~raw = sin %x; %a = mul %a~raw %~jit%a; ...
+  const graph::Block& inside = std::get<graph::Record>(body[0].node).body;
+  ASSERT_EQ(inside.size(), 8u);
+  const auto& raw = std::get<graph::OpStmt>(inside[0].node);
+  const auto& scaled = std::get<graph::OpStmt>(inside[1].node);
+  EXPECT_EQ(raw.result, "%a~raw");
+  EXPECT_EQ(raw.op, "sin");
+  EXPECT_EQ(scaled.result, "%a");
+  EXPECT_EQ(scaled.op, "mul");
+  EXPECT_EQ(scaled.operands, (std::vector<std::string>{"%a~raw", "%~jit%a"}));
+}
+
+TEST(RoundingProbe, F32GraphsShowRoundingF64GraphsLittle) {
+  RoundingProbe f32, f64;
+  for (DType d : {DType::f32, DType::f64}) {
+    const Objective o = make_objective(chain(d), {}, 0);
+    ASSERT_TRUE(o.not_applicable.empty()) << o.not_applicable;
+    (d == DType::f32 ? f32 : f64) = rounding_sensitivity(o, {nullptr}, 7, 1);
+  }
+  ASSERT_EQ(f32.relative.size(), 1u);
+  EXPECT_GT(f32.relative[0], 1e-9);  // f32 roundings (2^-24) move the JVP
+  EXPECT_LT(f32.relative[0], 1e-4);
+  EXPECT_LT(f64.relative[0], 1e-13);
+  EXPECT_GT(f32.observed(0, 1.0, 1.0), f64.observed(0, 1.0, 1.0));
+  EXPECT_EQ(f32.observed(3, 1.0, 1.0), 0.0);  // a source not probed
+}
+
+}  // namespace
+}  // namespace tc::oracles

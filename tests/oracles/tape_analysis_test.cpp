@@ -1,0 +1,61 @@
+// oracles/tape_analysis.hpp: the values a tape holds constant although they move with the
+// sources, read from the recording rule and the op table's gradient rules (stop_gradient's
+// by its rule, not its name), and where such a value cannot be held.
+#include "oracles/tape_analysis.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "tests/eut/ir_builder.hpp"
+
+namespace tc::oracles {
+namespace {
+
+using namespace tc::test::ir;  // NOLINT
+
+TapeConstants analyse(const graph::Graph& g) {
+  std::map<std::string, std::vector<double>> values;
+  for (const graph::Input& in : g.inputs) values[in.name] = in.init.values;
+  const Evaluation<double> base = evaluate<double>(g, values, false);
+  const graph::Gradient* target = nullptr;
+  for (const graph::Statement& s : g.body)
+    if (const auto* gr = std::get_if<graph::Gradient>(&s.node)) target = gr;
+  return tape_constants(g, *target, base);
+}
+
+TEST(TapeAnalysis, HoldsWhatMovesButIsNotRecorded) {
+  graph::Graph g;
+  g.inputs = {variable("%x", Shape{2}, {0.3, 0.6}), constant("%c", Shape{2}, {1, 2})};
+  g.tapes = {tape("t")};
+  g.body = {op("%early", "exp", {"%x"}),
+            record("t", {op("%held", "stop_gradient", {"%x"}), op("%still", "sin", {"%c"}),
+                         op("%live", "mul", {"%x", "%c"}), op("%a", "add", {"%early", "%held"}),
+                         op("%b", "add", {"%a", "%live"}), op("%l", "reduce_sum", {"%b"})}),
+            gradient({"%g"}, "t", "%l", {"%x"})};
+  const TapeConstants t = analyse(g);
+  EXPECT_TRUE(t.problem.empty()) << t.problem;
+  EXPECT_EQ(t.frozen, (std::vector<std::string>{"%early", "%held"}));  // %still does not move
+  EXPECT_EQ(t.complex_ineligible, "");
+}
+
+TEST(TapeAnalysis, AHeldValueInsideControlFlowIsAProblem) {
+  graph::Graph g;
+  g.inputs = {variable("%x", Shape{}, {0.3}), constant("%p", Shape{}, {1}, DType::boolean)};
+  g.tapes = {tape("t")};
+  graph::Statement c = cond({"%r"}, "%p", {op("%h", "stop_gradient", {"%x"})}, {"%h"}, {}, {"%x"});
+  g.body = {record("t", {c, op("%l", "mul", {"%r", "%x"})}), gradient({"%g"}, "t", "%l", {"%x"})};
+  const TapeConstants t = analyse(g);
+  EXPECT_NE(t.problem.find("%h = stop_gradient"), std::string::npos) << t.problem;
+}
+
+TEST(TapeAnalysis, NamesTheFirstOpWithoutAComplexExtension) {
+  graph::Graph g;
+  g.inputs = {variable("%x", Shape{}, {0.3})};
+  g.tapes = {tape("t")};
+  g.body = {record("t", {op("%a", "erf", {"%x"}), op("%b", "sign", {"%a"})}), gradient({"%g"}, "t", "%b", {"%x"})};
+  EXPECT_EQ(analyse(g).complex_ineligible, "erf");
+}
+
+}  // namespace
+}  // namespace tc::oracles

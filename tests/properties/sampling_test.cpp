@@ -1,0 +1,120 @@
+// properties/sampling.hpp: the generator's proposals. An op row's sampling hooks take the place
+// of the generic proposals (the way a future op sampled by construction, a Cholesky input that
+// must be SPD, plugs in); the generic proposals touch only the attributes a row declares and
+// keep fresh values inside the input's domain; draws are reproducible from the seed.
+#include "properties/sampling.hpp"
+
+#include <gtest/gtest.h>
+
+#include "engine/ops/kernel.hpp"
+#include "engine/ops/op_rows.hpp"
+#include "engine/ops/op_table.hpp"
+#include "eut/inputs.hpp"
+
+namespace tc::properties {
+namespace {
+
+TensorSpec same_spec(const OpAttrs&, const TensorSpec* in, int) { return in[0]; }
+template <class S>
+void no_kernel(const OpAttrs&, const In<S>*, int, const Out<S>&, Branches*) {}
+
+// A symmetric matrix with a dominant diagonal (positive definite), built from the draws.
+std::vector<double> spd(int slot, const TensorSpec& spec, Draw& draw) {
+  const std::int64_t n = spec.shape[0];
+  std::vector<double> a(static_cast<std::size_t>(n * n), 0.0);
+  for (std::int64_t i = 0; i < n; ++i)
+    for (std::int64_t j = 0; j <= i; ++j) {
+      const double x = i == j ? static_cast<double>(n) + draw.uniform(0.5, 1.0) : draw.uniform(-0.5, 0.5);
+      a[static_cast<std::size_t>(i * n + j)] = a[static_cast<std::size_t>(j * n + i)] = x + slot;
+    }
+  return a;
+}
+
+OpAttrs axis_from_rank(const TensorSpec* in, int, Draw& draw) {
+  OpAttrs a;
+  a.axis = draw.integer(0, in[0].shape.rank() - 1);
+  a.alpha = 7;  // a value no generic proposal makes
+  return a;
+}
+
+const OpDef kHooked = OpRow("hooked", "test")
+                          .input(OpInput("a").domain({-1, 1}))
+                          .attrs(Attr::axis | Attr::alpha)
+                          .sample_attrs(&axis_from_rank)
+                          .sample_input(&spd)
+                          .rules(&same_spec, TC_FORWARDS(no_kernel));
+
+TEST(Sampling, AnAttributeHookReplacesTheGenericProposals) {
+  Rng rng(1);
+  const std::vector<TensorSpec> in{{DType::f64, Shape{2, 3, 4}}};
+  for (int t = 0; t < 50; ++t) {
+    const OpAttrs a = sample_attrs(rng, kHooked, in, AttrKnobs{}, ShapeFamily{{2, 3}});
+    EXPECT_EQ(a.alpha, 7);
+    EXPECT_GE(a.axis, 0);
+    EXPECT_LE(a.axis, 2);
+  }
+}
+
+TEST(Sampling, AnInputHookMakesTheFreshOperandsValues) {
+  Rng rng(2);
+  const graph::Init init = sample_operand(rng, kHooked, 0, DType::f32, Shape{3, 3});
+  ASSERT_EQ(init.kind, graph::Init::Kind::values);
+  ASSERT_EQ(init.values.size(), 9u);
+  for (int i = 0; i < 3; ++i)
+    for (int j = 0; j < 3; ++j) {
+      EXPECT_EQ(init.values[static_cast<std::size_t>(i * 3 + j)], init.values[static_cast<std::size_t>(j * 3 + i)]);
+      if (i == j) {
+        EXPECT_GT(init.values[static_cast<std::size_t>(i * 4)], 3.0);  // the dominant diagonal
+      }
+    }
+  for (double v : init.values) EXPECT_EQ(v, round_to_dtype(v, DType::f32));  // rounded to the operand's dtype
+}
+
+TEST(Sampling, DrawsAreReproducibleFromTheSeed) {
+  Rng a(5), b(5);
+  EXPECT_EQ(sample_operand(a, kHooked, 0, DType::f64, Shape{2, 2}).values,
+            sample_operand(b, kHooked, 0, DType::f64, Shape{2, 2}).values);
+  Rng c(9), d(9);
+  RngDraw dc(c), dd(d);
+  for (int t = 0; t < 20; ++t) {
+    const std::int64_t x = dc.integer(-2, 2);
+    EXPECT_EQ(x, dd.integer(-2, 2));
+    EXPECT_GE(x, -2);
+    EXPECT_LE(x, 2);
+  }
+}
+
+TEST(Sampling, GenericProposalsTouchOnlyTheDeclaredAttributes) {
+  Rng rng(3);
+  const std::vector<TensorSpec> in{{DType::f64, Shape{2, 3}}};
+  const OpAttrs defaults;
+  bool axes_changed = false;
+  for (int t = 0; t < 200; ++t) {
+    const OpAttrs a = sample_attrs(rng, op_reduce_sum, in, AttrKnobs{}, ShapeFamily{{2, 3}});
+    axes_changed = axes_changed || !a.axes.empty();
+    EXPECT_EQ(a.axis, defaults.axis);
+    EXPECT_EQ(a.perm, defaults.perm);
+    EXPECT_EQ(a.shape, defaults.shape);
+    EXPECT_EQ(a.alpha, defaults.alpha);
+    EXPECT_EQ(a.dtype, defaults.dtype);
+  }
+  EXPECT_TRUE(axes_changed);
+}
+
+TEST(Sampling, FreshValuesWithoutAHookLieInTheInputsDomain) {
+  Rng rng(4);
+  const InputDef& x = op_log.input(0);  // [0.1, 4], away from 0
+  for (int t = 0; t < 50; ++t) {
+    graph::Input in;
+    in.name = "x";
+    in.shape = Shape{4};
+    in.init = sample_operand(rng, op_log, 0, DType::f64, in.shape);
+    for (double v : eut::materialize_input(in).data) {
+      EXPECT_GE(v, x.domain.lo);
+      EXPECT_LE(v, x.domain.hi);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace tc::properties
