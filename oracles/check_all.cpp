@@ -135,6 +135,7 @@ CheckReport check_graph(const graph::Graph& g, eut::EngineUnderTest& engine, con
     run_oracle(report, "complex_step", [&] {
       ComplexStepOptions o;
       o.threads = options.threads;
+      o.judge_kink_rules = engine.capabilities().table_kink_rules;
       o.probe_seed = mix_seed(seed ^ o.probe_seed);
       return check_complex_step(g, inputs, run, o);
     });
@@ -142,6 +143,7 @@ CheckReport check_graph(const graph::Graph& g, eut::EngineUnderTest& engine, con
     run_oracle(report, "forward_mode", [&] {
       ForwardModeOptions o;
       o.threads = options.threads;
+      o.judge_kink_rules = engine.capabilities().table_kink_rules;
       o.seed = mix_seed(seed ^ 0x666dULL);
       o.probe_seed = mix_seed(seed ^ o.probe_seed);
       return check_forward_mode(g, inputs, run, o);

@@ -13,7 +13,7 @@ namespace tc::oracles {
 std::vector<EntryCheck> compare_propagated(const Objective& o, const EntryPlan& plan,
                                            const std::vector<PropagatedReference>& references,
                                            const RoundingProbe& rho, const char* not_evaluated,
-                                           int threads) {
+                                           bool kinks_judged, int threads) {
   const ToleranceContext& ctx = o.tolerance;
   const std::vector<EntryTask>& tasks = plan.tasks;
   // Each source's largest reference element (a direction's value is no element's scale).
@@ -68,7 +68,11 @@ std::vector<EntryCheck> compare_propagated(const Objective& o, const EntryPlan& 
         const bool kink = plan.per_element
                               ? near_kink(o, runner, task.source, task.index, nullptr, radius * scale)
                               : near_kink(o, runner, task.source, 0, &plan.directions[t], radius * scale);
-        if (kink) {
+        if (kink && kinks_judged) {
+          c.state = EntryCheck::State::mismatch;
+          c.why = "at a kink, where the engine declares the op table's rule (docs/engine.md, \"Kinks\"): "
+                  "its derivative is not the one the rule gives";
+        } else if (kink) {
           c.state = EntryCheck::State::inconclusive;
           c.why = "the point lies on a kink, where the derivative is a convention";
         } else {
@@ -120,8 +124,22 @@ std::vector<Finding> check_propagated(const graph::Graph& g, const eut::InputVal
     // The engine's rounding observed on this graph (tolerance.hpp).
     const RoundingProbe rho = rounding_sensitivity(o, plan.engine, probe_seed, threads);
 
-    // Passes 2 and 3: compare; a disagreement at a point on a kink is inconclusive.
-    const std::vector<EntryCheck> checks = compare_propagated(o, plan, references, rho, how.not_evaluated, team);
+    // Kinks are judged only where this oracle's evaluation decides every kink as the f64
+    // evaluation does (its arithmetic on S may round a value to the other side of a tie).
+    bool kinks_judged = how.judge_kink_rules && o.not_applicable.empty() && o.tolerance.engine_unit == 0x1p-53;
+    if (kinks_judged) {
+      try {
+        ObjectiveRunner<S> runner(o);
+        runner.run(true);
+        kinks_judged = same_branches(runner.branches(), o.branches);
+      } catch (const std::exception&) {
+        kinks_judged = false;
+      }
+    }
+
+    // Passes 2 and 3: compare; a disagreement at a point on a kink is inconclusive, or judged.
+    const std::vector<EntryCheck> checks =
+        compare_propagated(o, plan, references, rho, how.not_evaluated, kinks_judged, team);
     append_source_findings(o, plan, checks, how.oracle, findings);
   }
   return findings;

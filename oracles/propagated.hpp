@@ -35,12 +35,18 @@ struct PropagatedReference {
 //    `rho` observed it;
 //  - a disagreement is inconclusive where the engine's NaN may have leaked from a where
 //    (excuse_nan_leaked_by_where) or where the point lies on a kink (near_kink within
-//    kink_radius, probed in parallel over `threads`): the derivative there is a convention;
+//    kink_radius, probed in parallel over `threads`): the derivative there is a convention —
+//    unless `kinks_judged`: the engine declares the op table's kink rules, the graph is f64
+//    and the oracle's own evaluation takes the same side of every kink as the f64 evaluation
+//    (so as the engine, whose f64 values are the same). The oracle's kernels realise exactly
+//    the table's rule at a kink, so a disagreement there is a derivative the declared
+//    semantics do not give: a mismatch (relu'(0) = 1, clip's bound excluded, a tie's
+//    gradient sent to every tied element);
 //  - any other disagreement is a mismatch.
 std::vector<EntryCheck> compare_propagated(const Objective& o, const EntryPlan& plan,
                                            const std::vector<PropagatedReference>& references,
                                            const RoundingProbe& rho, const char* not_evaluated,
-                                           int threads);
+                                           bool kinks_judged, int threads);
 
 // How one propagating oracle perturbs and reads. S: c128 (complex step) or Dual (forward mode).
 template <class S>
@@ -59,6 +65,8 @@ struct Propagation {
                     double step) = nullptr;
   // The derivative part of f's value: Im f, or the dual part.
   double (*derivative)(const S& value) = nullptr;
+  // The engine declares the op table's kink rules (compare_propagated).
+  bool judge_kink_rules = false;
 };
 
 // One finding per (Gradient statement, source); the derivative propagated by `how` against
