@@ -10,6 +10,7 @@
 #include "oracles/connectivity.hpp"
 #include "oracles/finite_difference.hpp"
 #include "oracles/forward_mode.hpp"
+#include "oracles/forward_values.hpp"
 #include "oracles/second_order.hpp"
 
 namespace tc::oracles {
@@ -121,6 +122,7 @@ CheckReport check_graph(const graph::Graph& g, eut::EngineUnderTest& engine, con
 
   const std::uint64_t seed = options.seed;
   run_oracle(report, "connectivity", [&] { return check_connectivity(g, inputs, run); });
+  if (options.forward_values) run_oracle(report, "forward_values", [&] { return check_forward_values(g, inputs, run); });
   if (options.finite_differences)
     run_oracle(report, "finite_difference", [&] {
       FdOptions o;

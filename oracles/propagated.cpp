@@ -37,7 +37,11 @@ std::vector<EntryCheck> compare_propagated(const Objective& o, const EntryPlan& 
       c.why = not_evaluated;
       continue;
     }
-    c.error = rounding_bound(ctx, unit_roundoff(DType::f64), ref.terms);
+    // The reference's own rounding: relative to its terms and to the largest derivative part
+    // it carried (softmax's normalisation cancels tangents of size 1 into a derivative of
+    // 1e-19, and the f64 rounding of those 1s is the error). The engine's allowance below
+    // stays relative to the terms alone.
+    c.error = rounding_bound(ctx, unit_roundoff(DType::f64), std::max(ref.terms, ref.carried));
     const double terms = std::max({engine.terms, std::abs(c.reference), ref.terms, norm[tasks[t].source]});
     const double observed =
         rho.observed(tasks[t].source, plan.per_element ? terms : engine.rms, engine.direction_norm);
@@ -98,6 +102,8 @@ std::vector<Finding> check_propagated(const graph::Graph& g, const eut::InputVal
     const std::vector<EntryTask>& tasks = plan.tasks;
     const auto n_tasks = static_cast<std::int64_t>(tasks.size());
     std::vector<PropagatedReference> references(tasks.size());
+    double largest_cotangent = 0;
+    for (double v : o.cotangent) largest_cotangent = std::max(largest_cotangent, std::abs(v));
 
     // Pass 1: f at every entry's perturbation, its derivative part and terms read off.
 #pragma omp parallel num_threads(team)
@@ -114,7 +120,8 @@ std::vector<Finding> check_propagated(const graph::Graph& g, const eut::InputVal
           const S v = runner.run(false, &magnitude);
           ref.value = how.derivative(v) / scale;
           ref.terms = magnitude / scale;
-          ref.evaluated = std::isfinite(ref.value) && std::isfinite(ref.terms);
+          ref.carried = runner.largest_part(/*with_inputs=*/true) * largest_cotangent / scale;
+          ref.evaluated = std::isfinite(ref.value) && std::isfinite(ref.terms) && std::isfinite(ref.carried);
         } catch (const std::exception&) {
         }
         runner.restore(tasks[t].source);

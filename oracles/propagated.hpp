@@ -24,6 +24,10 @@ namespace tc::oracles {
 struct PropagatedReference {
   bool evaluated = false;       // the evaluation ran and both numbers are finite
   double value = 0, terms = 0;  // the reference and Σ|terms| behind it
+  // The largest derivative part the evaluation carried (the perturbed source's included),
+  // times the largest cotangent entry: a cancellation inside an op (softmax's normalisation)
+  // leaves an error relative to it, however small the reference.
+  double carried = 0;
 };
 
 // The verdict on every entry of `plan` against references[t], deterministic for any thread
