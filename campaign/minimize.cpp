@@ -6,7 +6,7 @@ namespace tc::campaign {
 
 graph::Graph minimize(const graph::Graph& g, const std::set<std::string>& mismatching, eut::EngineUnderTest& engine,
                       const oracles::CheckOptions& options, int budget,
-                      std::chrono::steady_clock::time_point deadline) {
+                      std::chrono::steady_clock::time_point deadline, eut::EngineUnderTest* control) {
   using Clock = std::chrono::steady_clock;
   graph::Graph current = g;
   int checks = 0;
@@ -20,6 +20,7 @@ graph::Graph minimize(const graph::Graph& g, const std::set<std::string>& mismat
       bool same = false;
       for (const oracles::Finding& f : r.findings)
         same |= f.outcome == oracles::Outcome::mismatch && mismatching.count(f.oracle);
+      if (same && control) same = oracles::check_graph(candidate, *control, options).verdict != oracles::Verdict::mismatch;
       if (same) {
         current = candidate;
         improved = true;

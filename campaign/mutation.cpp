@@ -33,15 +33,22 @@ int check_mutant(const eut::Mutant& m, const std::vector<Job>& jobs, const Mutat
                  const std::string& dir) {
   const Clock::time_point t0 = Clock::now();
   const auto engine = eut::make_engine(std::string("mutant:") + m.name);
+  const auto reference = eut::make_engine("reference");
   oracles::CheckOptions check;
   check.seed = options.seed;
   check.threads = 1;
-  json out = {{"end", "survived"}, {"graphs", 0}};
+  json out = {{"end", "survived"}, {"graphs", 0}, {"false_alarms", json::array()}};
   for (std::size_t i = 0; i < jobs.size(); ++i) {
     const graph::Graph g = job_graph(jobs[i]);
     const oracles::CheckReport report = oracles::check_graph(g, *engine, check);
     out["graphs"] = i + 1;
     if (report.verdict != oracles::Verdict::mismatch) continue;
+    // A mismatch the reference engine has too is the oracles' mistake, not the mutant's bug:
+    // no kill, and a finding about the suite the results report.
+    if (oracles::check_graph(g, *reference, check).verdict == oracles::Verdict::mismatch) {
+      out["false_alarms"].push_back({{"graph", i}, {"origin", jobs[i].origin}});
+      continue;
+    }
     out["end"] = "killed";
     out["seconds"] = std::chrono::duration<double>(Clock::now() - t0).count();
     std::set<std::string> mismatching = mismatching_oracles(report);
@@ -57,7 +64,8 @@ int check_mutant(const eut::Mutant& m, const std::vector<Job>& jobs, const Mutat
     const Clock::time_point deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
                                                           std::chrono::duration<double>(options.graph_timeout / 2));
     const graph::Graph small = options.shrink_budget > 0
-                                   ? minimize(g, mismatching, *engine, check, options.shrink_budget, deadline)
+                                   ? minimize(g, mismatching, *engine, check, options.shrink_budget, deadline,
+                                              reference.get())
                                    : g;
     out["minimal_ops"] = properties::op_count(small);
     if (!graph::structurally_equal(small, g)) {
@@ -90,6 +98,7 @@ MutantResult result_of(const eut::Mutant& m, const WorkerOutcome& w) {
   const json j = json::parse(file->second);
   r.end = j.at("end") == "killed" ? MutantResult::End::killed : MutantResult::End::survived;
   r.graphs = j.at("graphs").get<int>();
+  for (const json& f : j.value("false_alarms", json::array())) r.false_alarms.push_back(f.at("origin").get<std::string>());
   r.seconds = j.value("seconds", w.seconds);
   if (r.end != MutantResult::End::killed) return r;
   r.oracles = j.at("oracles").get<std::vector<std::string>>();
@@ -199,6 +208,7 @@ nlohmann::json to_json(const MutantResult& r) {
     j["counterexample_tcg"] = r.minimal_tcg.empty() ? r.tcg : r.minimal_tcg;
   }
   if (!r.failure.empty()) j["failure"] = r.failure;
+  j["false_alarms"] = r.false_alarms;
   return j;
 }
 

@@ -19,7 +19,7 @@ namespace tc::campaign {
 
 struct MutationOptions {
   std::uint64_t seed = 0;
-  int budget = 200;              // graphs per mutant before it counts as a survivor
+  int budget = 1000;             // graphs per mutant before it counts as a survivor
   int max_size = 40;             // generated graph i has size 1 + 7i mod max_size
   int shrink_budget = 150;       // checks spent shrinking the killing graph
   double graph_timeout = 10;     // seconds one graph may take; a mutant's limit is budget × this
@@ -39,6 +39,9 @@ struct MutantResult {
   std::string minimal_tcg;   // shrunk ("" if shrinking made it no smaller)
   int minimal_ops = 0;       // ops of the minimal graph (or of the killing graph)
   std::string failure;       // crashed/timed_out: what happened
+  // Graphs (their origins) on which the reference engine had a mismatch too before the kill:
+  // the oracles' false alarms, skipped (not kills) and reported as findings about the suite.
+  std::vector<std::string> false_alarms;
   // The killing graph's record and findings, engine "mutant:<name>" (for the report).
   std::optional<reports::GraphRecord> record;
   std::vector<reports::FindingRecord> findings;
