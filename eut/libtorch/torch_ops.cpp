@@ -13,7 +13,13 @@
 
 #include <ATen/ops/cat.h>
 #include <ATen/ops/elu.h>
+#include <ATen/ops/gelu.h>
 #include <ATen/ops/leaky_relu.h>
+#include <ATen/ops/linalg_vector_norm.h>
+#include <ATen/ops/log_sigmoid.h>
+#include <ATen/ops/ones_like.h>
+#include <ATen/ops/selu.h>
+#include <ATen/ops/silu.h>
 #include <ATen/ops/softplus.h>
 #include <ATen/ops/zeros.h>
 #include <c10/core/WrapDimMinimal.h>
@@ -119,6 +125,48 @@ at::Tensor scatter_add(const Operands& x, const OpAttrs& a) {
       .index_add(axis, indices.reshape({-1}), updates.reshape(block));
 }
 
+// Reduces `x` over the listed axes one dim at a time with `reduce(t, dim, keepdim)`, or over
+// every axis with `reduce_all(t)` (reshaped to rank-many 1s for keepdims): for torch
+// reductions that take one dim (any, all) or treat an empty dim list specially.
+template <class One, class All>
+at::Tensor reduce_each(const at::Tensor& x, const OpAttrs& a, One reduce, All reduce_all) {
+  if (a.axes.empty()) {
+    at::Tensor y = reduce_all(x);
+    return a.keepdims ? y.reshape(std::vector<std::int64_t>(static_cast<std::size_t>(x.dim()), 1)) : y;
+  }
+  const std::size_t listed = a.axes.size();
+  const std::vector<std::int64_t> dims = descending_axes(a.axes, x.dim());
+  if (dims.size() != listed) throw ShapeError("an axis is listed twice");
+  at::Tensor y = x;
+  for (std::int64_t d : dims) y = reduce(y, d, a.keepdims);
+  return y;
+}
+
+// tf.math.cumsum/cumprod's exclusive and reverse, as a port writes them: flip for reverse;
+// for exclusive, the scan of all but the last element behind the identity (1 or 0).
+template <class Scan>
+at::Tensor scan(const at::Tensor& x, const OpAttrs& a, double identity, Scan run) {
+  const std::int64_t dim = wrap(a.axis, x.dim());
+  at::Tensor t = a.reverse ? x.flip(dim) : x;
+  if (a.exclusive) {
+    const std::int64_t n = t.size(dim);
+    at::Tensor head = at::ones_like(t.narrow(dim, 0, std::min<std::int64_t>(n, 1))).mul(identity);
+    t = at::cat({head, run(t.narrow(dim, 0, std::max<std::int64_t>(n - 1, 0)), dim)}, dim).narrow(dim, 0, n);
+  } else {
+    t = run(t, dim);
+  }
+  return a.reverse ? t.flip(dim) : t;
+}
+
+// torch.var/std(dim, unbiased=False): TF's population statistics.
+at::Tensor moments(const at::Tensor& x, const OpAttrs& a, bool std_dev) {
+  if (a.axes.empty() || x.dim() == 0) {
+    at::Tensor y = std_dev ? x.std(/*unbiased=*/false) : x.var(/*unbiased=*/false);
+    return a.keepdims ? y.reshape(std::vector<std::int64_t>(static_cast<std::size_t>(x.dim()), 1)) : y;
+  }
+  return std_dev ? x.std(a.axes, /*unbiased=*/false, a.keepdims) : x.var(a.axes, /*unbiased=*/false, a.keepdims);
+}
+
 using Entry = std::pair<std::string_view, TorchOpFn>;
 
 // One torch program per op-table row. Unary and binary entries are torch's namesakes unless
@@ -150,6 +198,24 @@ const std::vector<Entry>& entries() {
       {"sign", [](const Operands& x, const OpAttrs&) { return x[0].sign(); }},
       {"erf", [](const Operands& x, const OpAttrs&) { return x[0].erf(); }},
       {"atan", [](const Operands& x, const OpAttrs&) { return x[0].atan(); }},
+      {"asin", [](const Operands& x, const OpAttrs&) { return x[0].asin(); }},
+      {"acos", [](const Operands& x, const OpAttrs&) { return x[0].acos(); }},
+      {"sinh", [](const Operands& x, const OpAttrs&) { return x[0].sinh(); }},
+      {"cosh", [](const Operands& x, const OpAttrs&) { return x[0].cosh(); }},
+      {"asinh", [](const Operands& x, const OpAttrs&) { return x[0].asinh(); }},
+      {"acosh", [](const Operands& x, const OpAttrs&) { return x[0].acosh(); }},
+      {"atanh", [](const Operands& x, const OpAttrs&) { return x[0].atanh(); }},
+      {"gelu", [](const Operands& x, const OpAttrs&) { return at::gelu(x[0], "none"); }},
+      {"gelu_tanh", [](const Operands& x, const OpAttrs&) { return at::gelu(x[0], "tanh"); }},
+      // kink: selu'(0) is the left derivative scale·alpha in torch (elu_backward tests x <= 0).
+      {"selu", [](const Operands& x, const OpAttrs&) { return at::selu(x[0]); }},
+      {"silu", [](const Operands& x, const OpAttrs&) { return at::silu(x[0]); }},
+      // F.softsign is x / (1 + |x|) in Python; ATen has no softsign.
+      {"softsign", [](const Operands& x, const OpAttrs&) { return x[0].div(x[0].abs().add(1)); }},
+      {"log_sigmoid", [](const Operands& x, const OpAttrs&) { return at::log_sigmoid(x[0]); }},
+      {"lgamma", [](const Operands& x, const OpAttrs&) { return x[0].lgamma(); }},
+      {"digamma", [](const Operands& x, const OpAttrs&) { return x[0].digamma(); }},
+      {"polygamma", [](const Operands& x, const OpAttrs& a) { return x[0].polygamma(a.order); }},
       // --- binary (torch promotes mixed dtypes where TF raises) ---
       {"add", [](const Operands& x, const OpAttrs&) { return x[0].add(x[1]); }},
       {"mul", [](const Operands& x, const OpAttrs&) { return x[0].mul(x[1]); }},
@@ -162,6 +228,12 @@ const std::vector<Entry>& entries() {
       {"minimum", [](const Operands& x, const OpAttrs&) { return x[0].minimum(x[1]); }},
       // No torch op: (a - b)², as a port writes it.
       {"squared_difference", [](const Operands& x, const OpAttrs&) { return x[0].sub(x[1]).square(); }},
+      {"atan2", [](const Operands& x, const OpAttrs&) { return x[0].atan2(x[1]); }},
+      // kink: torch's hypot backward is a/h, NaN at the origin (the reference: 0).
+      {"hypot", [](const Operands& x, const OpAttrs&) { return x[0].hypot(x[1]); }},
+      // torch.remainder has the divisor's sign, as tf.math.floormod.
+      {"floor_mod", [](const Operands& x, const OpAttrs&) { return x[0].remainder(x[1]); }},
+      {"xlogy", [](const Operands& x, const OpAttrs&) { return x[0].xlogy(x[1]); }},
       // --- reductions ---
       {"reduce_sum", [](const Operands& x, const OpAttrs& a) { return x[0].sum(reduce_dims(x[0], a), a.keepdims); }},
       {"reduce_mean", [](const Operands& x, const OpAttrs& a) { return x[0].mean(reduce_dims(x[0], a), a.keepdims); }},
@@ -170,6 +242,46 @@ const std::vector<Entry>& entries() {
       {"reduce_min", [](const Operands& x, const OpAttrs& a) { return x[0].amin(reduce_dims(x[0], a), a.keepdims); }},
       {"reduce_prod", [](const Operands& x, const OpAttrs& a) { return reduce_prod(x[0], a); }},
       {"logsumexp", [](const Operands& x, const OpAttrs& a) { return x[0].logsumexp(reduce_dims(x[0], a), a.keepdims); }},
+      {"reduce_variance", [](const Operands& x, const OpAttrs& a) { return moments(x[0], a, false); }},
+      // torch's std backward and forward AD mask a constant group to 0, as the reference.
+      {"reduce_std", [](const Operands& x, const OpAttrs& a) { return moments(x[0], a, true); }},
+      {"norm",
+       [](const Operands& x, const OpAttrs& a) {
+         if (a.axes.empty()) return at::linalg_vector_norm(x[0], a.ord, c10::nullopt, a.keepdims);
+         return at::linalg_vector_norm(x[0], a.ord, at::IntArrayRef(a.axes), a.keepdims);
+       }},
+      {"reduce_any",
+       [](const Operands& x, const OpAttrs& a) {
+         return reduce_each(
+             x[0], a, [](const at::Tensor& t, std::int64_t d, bool k) { return t.any(d, k); },
+             [](const at::Tensor& t) { return t.any(); });
+       }},
+      {"reduce_all",
+       [](const Operands& x, const OpAttrs& a) {
+         return reduce_each(
+             x[0], a, [](const at::Tensor& t, std::int64_t d, bool k) { return t.all(d, k); },
+             [](const at::Tensor& t) { return t.all(); });
+       }},
+      // --- cumulative: torch's cumprod backward is exact at zeros, as the reference ---
+      {"cumsum",
+       [](const Operands& x, const OpAttrs& a) {
+         return scan(x[0], a, 0, [](const at::Tensor& t, std::int64_t d) { return t.cumsum(d); });
+       }},
+      {"cumprod",
+       [](const Operands& x, const OpAttrs& a) {
+         return scan(x[0], a, 1, [](const at::Tensor& t, std::int64_t d) { return t.cumprod(d); });
+       }},
+      // --- sort: sort(stable=True) keeps ties in index order, as the reference ---
+      {"sort",
+       [](const Operands& x, const OpAttrs& a) {
+         return std::get<0>(x[0].sort(/*stable=*/true, wrap(a.axis, x[0].dim()), a.descending));
+       }},
+      {"argsort",
+       [](const Operands& x, const OpAttrs& a) {
+         return std::get<1>(x[0].sort(/*stable=*/true, wrap(a.axis, x[0].dim()), a.descending)).to(at::kInt);
+       }},
+      // ties: torch.topk documents no order among equal values (the reference: the lower index).
+      {"top_k", [](const Operands& x, const OpAttrs& a) { return std::get<0>(x[0].topk(a.k, -1, true, true)); }},
       // --- linear algebra ---
       {"matmul", [](const Operands& x, const OpAttrs&) { return x[0].matmul(x[1]); }},
       {"transpose", [](const Operands& x, const OpAttrs& a) { return transpose(x[0], a); }},
@@ -193,6 +305,8 @@ const std::vector<Entry>& entries() {
       {"floor", [](const Operands& x, const OpAttrs&) { return x[0].floor(); }},
       {"ceil", [](const Operands& x, const OpAttrs&) { return x[0].ceil(); }},
       {"round", [](const Operands& x, const OpAttrs&) { return x[0].round(); }},  // halves to even
+      // torch.div(rounding_mode="floor"); its derivative is zeros where TF has none (R4 vs torch).
+      {"floor_div", [](const Operands& x, const OpAttrs&) { return x[0].div(x[1], "floor"); }},
       // torch returns int64; the IR's index dtype is i32 (tf.argmax(output_type=tf.int32)).
       {"argmax", [](const Operands& x, const OpAttrs& a) { return x[0].argmax(a.axis).to(at::kInt); }},
       {"argmin", [](const Operands& x, const OpAttrs& a) { return x[0].argmin(a.axis).to(at::kInt); }},
