@@ -338,8 +338,10 @@ class Builder {
         od.value = pool_[static_cast<std::size_t>(idx)].c;
       } else {
         if (cat == kInt && !ints_) return std::nullopt;
-        const Shape sh = i == 0 ? random_shape(rng_, family_)
-                                : related_shape(rng_, specs[0].shape, family_, o_.broadcasting);
+        RngDraw draw(rng_);
+        const Shape sh = op.sample_shape ? op.sample_shape(i, specs.data(), i, family_.max_elements, draw)
+                         : i == 0        ? random_shape(rng_, family_)
+                                         : related_shape(rng_, specs[0].shape, family_, o_.broadcasting);
         const bool constant = i > 0 || chance(rng_, 0.4) || cat != kFloat;
         Input in = make_input(cat == kFloat ? (constant ? "c" : "x") : (cat == kInt ? "i" : "b"), dt, sh,
                               constant ? InputKind::constant : InputKind::variable,

@@ -271,6 +271,13 @@ using AttrSampler = OpAttrs (*)(const TensorSpec* inputs, int n_inputs, Draw& dr
 // (a symmetric positive definite matrix for a Cholesky factorisation).
 using InputSampler = std::vector<double> (*)(int slot, const TensorSpec& spec, Draw& draw);
 
+// The shape of a fresh operand for input `slot`, given the operands chosen before it, instead
+// of a generator's blind proposal, for ops whose operands must have related shapes that blind
+// proposals rarely meet (square matrices, a right-hand side with the matrices' batch). At most
+// `max_elements` elements.
+using ShapeSampler = Shape (*)(int slot, const TensorSpec* earlier, int n_earlier, std::int64_t max_elements,
+                               Draw& draw);
+
 // Whether an operand's values (row-major, `spec.shape.numel()` of them) for input `slot` lie in
 // the op's domain where a per-element Domain cannot say it: a matrix far enough from singular
 // (inverse, solve, det), one whose symmetric part is safely positive definite (cholesky).
@@ -306,6 +313,7 @@ struct OpDef {
   CostFn cost = nullptr;                   // optional hooks (above)
   AttrSampler sample_attrs = nullptr;
   InputSampler sample_input = nullptr;
+  ShapeSampler sample_shape = nullptr;
   OperandCheck accepts_operand = nullptr;
 
   const InputDef& input(int i) const {
@@ -373,6 +381,7 @@ class OpRow {
   OpRow& cost(CostFn f) { return def_.cost = f, *this; }
   OpRow& sample_attrs(AttrSampler f) { return def_.sample_attrs = f, *this; }
   OpRow& sample_input(InputSampler f) { return def_.sample_input = f, *this; }
+  OpRow& sample_shape(ShapeSampler f) { return def_.sample_shape = f, *this; }
   OpRow& accepts_operand(OperandCheck f) { return def_.accepts_operand = f, *this; }
   // What the engine runs: the shape/dtype rule, the forward kernels (TC_FORWARDS(fn)) and
   // the VJP (null for ops with no differentiable input).

@@ -12,15 +12,25 @@
 #include <vector>
 
 #include <ATen/ops/cat.h>
+#include <ATen/ops/constant_pad_nd.h>
+#include <ATen/ops/diag_embed.h>
 #include <ATen/ops/elu.h>
 #include <ATen/ops/gelu.h>
 #include <ATen/ops/leaky_relu.h>
+#include <ATen/ops/linalg_cholesky.h>
+#include <ATen/ops/linalg_det.h>
+#include <ATen/ops/linalg_inv.h>
+#include <ATen/ops/linalg_slogdet.h>
+#include <ATen/ops/linalg_solve.h>
+#include <ATen/ops/linalg_solve_triangular.h>
 #include <ATen/ops/linalg_vector_norm.h>
 #include <ATen/ops/log_sigmoid.h>
 #include <ATen/ops/ones_like.h>
 #include <ATen/ops/selu.h>
 #include <ATen/ops/silu.h>
 #include <ATen/ops/softplus.h>
+#include <ATen/ops/stack.h>
+#include <ATen/ops/tensor.h>
 #include <ATen/ops/zeros.h>
 #include <c10/core/WrapDimMinimal.h>
 
@@ -167,6 +177,54 @@ at::Tensor moments(const at::Tensor& x, const OpAttrs& a, bool std_dev) {
   return std_dev ? x.std(a.axes, /*unbiased=*/false, a.keepdims) : x.var(a.axes, /*unbiased=*/false, a.keepdims);
 }
 
+// Indices as torch's index_select takes them (int64).
+at::Tensor index_tensor(const std::vector<std::int64_t>& index) { return at::tensor(index, at::kLong); }
+
+// tf.pad(paddings, mode): F.pad takes the pairs last axis first, and its "reflect" mode only
+// pads the trailing 1 to 3 axes of a batched input; so the port pads constant with
+// constant_pad_nd and reflect one axis at a time with index_select of the mirrored indices.
+at::Tensor pad(const at::Tensor& x, const OpAttrs& a) {
+  const auto rank = static_cast<std::size_t>(x.dim());
+  if (a.paddings.size() != 2 * rank) throw ShapeError("pad: paddings needs two entries per axis");
+  if (a.mode == "constant") {
+    std::vector<std::int64_t> last_first;
+    for (std::size_t d = rank; d-- > 0;) {
+      last_first.push_back(a.paddings[2 * d]);
+      last_first.push_back(a.paddings[2 * d + 1]);
+    }
+    return at::constant_pad_nd(x, last_first, 0);
+  }
+  if (a.mode != "reflect") throw ShapeError("pad: unknown mode " + a.mode);
+  at::Tensor y = x;
+  for (std::size_t d = 0; d < rank; ++d) {
+    const std::int64_t n = x.size(static_cast<std::int64_t>(d)), before = a.paddings[2 * d];
+    if (before >= n || a.paddings[2 * d + 1] >= n) throw ShapeError("pad: reflect padding exceeds the axis");
+    std::vector<std::int64_t> from;
+    for (std::int64_t i = 0; i < n + before + a.paddings[2 * d + 1]; ++i) {
+      const std::int64_t t = i - before;
+      from.push_back(t < 0 ? -t : t >= n ? 2 * (n - 1) - t : t);
+    }
+    y = y.index_select(static_cast<std::int64_t>(d), index_tensor(from));
+  }
+  return y;
+}
+
+// tf.roll(shift, axis) is torch.roll(shifts, dims); torch requires at least one shift.
+at::Tensor roll(const at::Tensor& x, const OpAttrs& a) {
+  if (a.axes.empty() && a.shift.empty()) return x.alias();
+  return x.roll(a.shift, a.axes);
+}
+
+// tf.boolean_mask(x, mask, axis) with a static 1-d mask: index_select of the kept positions.
+at::Tensor boolean_mask(const at::Tensor& x, const OpAttrs& a) {
+  const std::int64_t axis = wrap(a.axis, x.dim());
+  if (static_cast<std::int64_t>(a.mask.size()) != x.size(axis)) throw ShapeError("boolean_mask: mask length");
+  std::vector<std::int64_t> kept;
+  for (std::size_t k = 0; k < a.mask.size(); ++k)
+    if (a.mask[k]) kept.push_back(static_cast<std::int64_t>(k));
+  return x.index_select(axis, index_tensor(kept));
+}
+
 using Entry = std::pair<std::string_view, TorchOpFn>;
 
 // One torch program per op-table row. Unary and binary entries are torch's namesakes unless
@@ -285,6 +343,19 @@ const std::vector<Entry>& entries() {
       // --- linear algebra ---
       {"matmul", [](const Operands& x, const OpAttrs&) { return x[0].matmul(x[1]); }},
       {"transpose", [](const Operands& x, const OpAttrs& a) { return transpose(x[0], a); }},
+      {"diag_part", [](const Operands& x, const OpAttrs&) { return x[0].diagonal(0, -2, -1); }},
+      {"diag", [](const Operands& x, const OpAttrs&) { return at::diag_embed(x[0]); }},
+      // torch.trace takes one 2-d matrix; a batch's traces are the diagonals' sums.
+      {"trace", [](const Operands& x, const OpAttrs&) { return x[0].diagonal(0, -2, -1).sum(-1); }},
+      {"matrix_inverse", [](const Operands& x, const OpAttrs&) { return at::linalg_inv(x[0]); }},
+      {"det", [](const Operands& x, const OpAttrs&) { return at::linalg_det(x[0]); }},
+      {"log_abs_det", [](const Operands& x, const OpAttrs&) { return std::get<1>(at::linalg_slogdet(x[0])); }},
+      {"solve", [](const Operands& x, const OpAttrs&) { return at::linalg_solve(x[0], x[1]); }},
+      // torch (and TF) read the lower triangle only; the reference factors the symmetric part
+      // (docs/engine.md), which the port states explicitly. Equal on symmetric inputs.
+      {"cholesky", [](const Operands& x, const OpAttrs&) { return at::linalg_cholesky(x[0].add(x[0].mT()).mul(0.5)); }},
+      {"triangular_solve",
+       [](const Operands& x, const OpAttrs& a) { return at::linalg_solve_triangular(x[0], x[1], /*upper=*/!a.lower); }},
       // --- shape ---
       {"reshape", [](const Operands& x, const OpAttrs& a) { return x[0].reshape(a.shape); }},
       {"broadcast_to", [](const Operands& x, const OpAttrs& a) { return x[0].broadcast_to(a.shape); }},
@@ -294,6 +365,14 @@ const std::vector<Entry>& entries() {
       {"slice", [](const Operands& x, const OpAttrs& a) { return slice(x[0], a); }},
       {"gather", &gather},
       {"scatter_add", &scatter_add},
+      {"reverse", [](const Operands& x, const OpAttrs& a) { return x[0].flip(a.axes); }},
+      {"roll", [](const Operands& x, const OpAttrs& a) { return roll(x[0], a); }},
+      {"tile", [](const Operands& x, const OpAttrs& a) { return x[0].tile(a.multiples); }},
+      {"pad", [](const Operands& x, const OpAttrs& a) { return pad(x[0], a); }},
+      {"stack", [](const Operands& x, const OpAttrs& a) { return at::stack(x, a.axis); }},
+      {"unstack", [](const Operands& x, const OpAttrs& a) { return x[0].unbind(a.axis).at(static_cast<std::size_t>(a.index)); }},
+      {"split", [](const Operands& x, const OpAttrs& a) { return x[0].chunk(a.num, a.axis).at(static_cast<std::size_t>(a.index)); }},
+      {"boolean_mask", [](const Operands& x, const OpAttrs& a) { return boolean_mask(x[0], a); }},
       // --- nn ---
       {"softmax", [](const Operands& x, const OpAttrs& a) { return x[0].softmax(a.axis); }},
       {"log_softmax", [](const Operands& x, const OpAttrs& a) { return x[0].log_softmax(a.axis); }},

@@ -35,6 +35,9 @@ OpAttrs probe_attrs() {
   a.begin = {0, 0};
   a.size = {-1, -1};
   a.dtype = DType::f64;
+  a.multiples = {1, 1};
+  a.paddings = {0, 0, 0, 0};
+  a.mask = {1, 1};
   return a;
 }
 

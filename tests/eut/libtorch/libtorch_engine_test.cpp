@@ -285,6 +285,32 @@ std::vector<OpCase> op_cases() {
   cases.push_back({"polygamma", {m23}, attrs_with([](OpAttrs& a) { a.order = 2; }), "order 2"});
   cases.push_back({"floor_div", {Operand{DType::i32, Shape{3}, {7, -7, 0}}, Operand{DType::i32, Shape{3}, {2, 2, 3}}},
                    {}, "i32"});
+  const Operand m233{DType::f64, Shape{2, 3, 3}, {}};
+  cases.push_back({"reverse", {m233}, axes({0, -1}, false), "axes 0,-1"});
+  cases.push_back({"roll", {m233}, attrs_with([](OpAttrs& a) { a.shift = {1, -4, 2}; a.axes = {1, 2, 1}; }),
+                   "an axis twice"});
+  cases.push_back({"tile", {m23}, attrs_with([](OpAttrs& a) { a.multiples = {2, 1}; }), "2,1"});
+  for (const char* mode : {"constant", "reflect"}) {
+    OpAttrs a;
+    a.paddings = {1, 0, 2, 1};
+    a.mode = mode;
+    cases.push_back({"pad", {m23}, a, mode});
+  }
+  cases.push_back({"unstack", {m233}, attrs_with([](OpAttrs& a) { a.axis = -1; a.index = 2; }), "last axis"});
+  cases.push_back({"split", {m233}, attrs_with([](OpAttrs& a) { a.axis = 1; a.num = 3; a.index = 1; }), "thirds"});
+  cases.push_back({"boolean_mask", {m233}, attrs_with([](OpAttrs& a) { a.axis = 1; a.mask = {1, 0, 1}; }), "axis 1"});
+  cases.push_back({"stack", {m23, m23, m23}, axis(-1), "three, axis -1"});
+  cases.push_back({"diag_part", {m233}, {}, "batch"});
+  cases.push_back({"trace", {m233}, {}, "batch"});
+  // Matrices from the rows' sampling hooks: well-conditioned, positive definite for cholesky.
+  for (const char* op : {"matrix_inverse", "det", "log_abs_det", "cholesky"}) cases.push_back({op, {m233}, {}, "batch"});
+  const Operand rhs{DType::f64, Shape{2, 3, 2}, {}};
+  cases.push_back({"solve", {m233, rhs}, {}, "batch"});
+  for (bool lower : {true, false}) {
+    OpAttrs a;
+    a.lower = lower;
+    cases.push_back({"triangular_solve", {m233, rhs}, a, lower ? "lower" : "upper"});
+  }
   return cases;
 }
 
