@@ -11,7 +11,10 @@
 #include <utility>
 #include <vector>
 
+#include <ATen/ops/arange.h>
+#include <ATen/ops/binary_cross_entropy_with_logits.h>
 #include <ATen/ops/cat.h>
+#include <ATen/ops/cross_entropy_loss.h>
 #include <ATen/ops/constant_pad_nd.h>
 #include <ATen/ops/diag_embed.h>
 #include <ATen/ops/elu.h>
@@ -195,6 +198,7 @@ at::Tensor pad(const at::Tensor& x, const OpAttrs& a) {
     return at::constant_pad_nd(x, last_first, 0);
   }
   if (a.mode != "reflect") throw ShapeError("pad: unknown mode " + a.mode);
+  if (rank == 0) return x.alias();  // a new tensor, as every op's result is (see slice)
   at::Tensor y = x;
   for (std::size_t d = 0; d < rank; ++d) {
     const std::int64_t n = x.size(static_cast<std::int64_t>(d)), before = a.paddings[2 * d];
@@ -223,6 +227,15 @@ at::Tensor boolean_mask(const at::Tensor& x, const OpAttrs& a) {
   for (std::size_t k = 0; k < a.mask.size(); ++k)
     if (a.mask[k]) kept.push_back(static_cast<std::int64_t>(k));
   return x.index_select(axis, index_tensor(kept));
+}
+
+// F.cross_entropy with class indices takes [N, C] logits and int64 labels.
+at::Tensor sparse_softmax_cross_entropy(const Operands& x, const OpAttrs&) {
+  const at::Tensor& labels = x[0];
+  const at::Tensor& logits = x[1];
+  const at::Tensor flat = at::cross_entropy_loss(logits.reshape({-1, logits.size(-1)}), labels.reshape({-1}).to(at::kLong),
+                                                 {}, at::Reduction::None);
+  return flat.reshape(labels.sizes());
 }
 
 using Entry = std::pair<std::string_view, TorchOpFn>;
@@ -376,6 +389,27 @@ const std::vector<Entry>& entries() {
       // --- nn ---
       {"softmax", [](const Operands& x, const OpAttrs& a) { return x[0].softmax(a.axis); }},
       {"log_softmax", [](const Operands& x, const OpAttrs& a) { return x[0].log_softmax(a.axis); }},
+      // The fixed keep-mask as a tensor: x * mask / (1 - rate), as F.dropout computes it.
+      {"dropout",
+       [](const Operands& x, const OpAttrs& a) {
+         const at::Tensor mask = index_tensor(a.mask).reshape(x[0].sizes()).to(x[0].scalar_type());
+         return x[0].mul(mask).div(1 - a.rate);
+       }},
+      // F.one_hot raises on indices outside [0, depth); tf.one_hot gives zeros, so the port
+      // compares with arange instead.
+      {"one_hot",
+       [](const Operands& x, const OpAttrs& a) {
+         return x[0].unsqueeze(-1).eq(at::arange(a.depth, x[0].options().dtype(at::kInt))).to(torch_dtype(a.dtype));
+       }},
+      // --- losses ---
+      {"sigmoid_cross_entropy_with_logits",
+       [](const Operands& x, const OpAttrs&) {
+         return at::binary_cross_entropy_with_logits(x[1], x[0], {}, {}, at::Reduction::None);
+       }},
+      // -(labels * log_softmax(logits)).sum(-1), as a port of the TF op writes it.
+      {"softmax_cross_entropy_with_logits",
+       [](const Operands& x, const OpAttrs&) { return x[0].mul(x[1].log_softmax(-1)).sum(-1).neg(); }},
+      {"sparse_softmax_cross_entropy_with_logits", &sparse_softmax_cross_entropy},
       // --- select ---
       {"where", [](const Operands& x, const OpAttrs&) { return x[1].where(x[0], x[2]); }},
       // clamp's derivative is 1 on [lo, hi] inclusive, as TF; 0 (the reference: 1) at NaN.

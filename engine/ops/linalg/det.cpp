@@ -17,20 +17,12 @@ namespace {
 template <class S>
 void forward(const OpAttrs&, const In<S>* in, int, const Out<S>& out, Branches*) {
   const auto p = kernel::plan_square("det", in[0].spec.shape);
-  const std::int64_t n = p.n;
-  std::vector<S> lu;
-  std::vector<std::int64_t> perm;
-  int parity = 0;
-  for (std::int64_t b = 0; b < p.batch; ++b) {
-    lu.assign(in[0].data + b * n * n, in[0].data + (b + 1) * n * n);
-    if (!kernel::lu_factor(lu.data(), n, perm, parity)) {
-      out.data[b] = S(0);
-      continue;
-    }
-    S d(parity);
-    for (std::int64_t i = 0; i < n; ++i) d *= lu[static_cast<std::size_t>(i * n + i)];
+  kernel::for_each_lu(p, in[0].data, [&](std::int64_t b, const std::vector<S>& lu, const std::vector<std::int64_t>&,
+                                         int parity, bool factored) {
+    S d(factored ? parity : 0);
+    for (std::int64_t i = 0; factored && i < p.n; ++i) d *= lu[static_cast<std::size_t>(i * p.n + i)];
     out.data[b] = d;
-  }
+  });
 }
 
 TensorSpec infer(const OpAttrs&, const TensorSpec* in, int n) {

@@ -47,6 +47,20 @@ bool lu_factor(S* a, std::int64_t n, std::vector<std::int64_t>& perm, int& parit
   return true;
 }
 
+// Factors a copy of each matrix of x (a batch of n×n) and calls
+// visit(b, lu, perm, parity, factored) with lu_factor's results for matrix b.
+template <class S, class Visit>
+void for_each_lu(const SquareBatch& p, const S* x, Visit visit) {
+  std::vector<S> lu;
+  std::vector<std::int64_t> perm;
+  int parity = 0;
+  for (std::int64_t b = 0; b < p.batch; ++b) {
+    lu.assign(x + b * p.n * p.n, x + (b + 1) * p.n * p.n);
+    const bool factored = lu_factor(lu.data(), p.n, perm, parity);
+    visit(b, lu, perm, parity, factored);
+  }
+}
+
 // Solves A·X = B for the k columns of B (n×k, row-major) in place, given lu_factor's result.
 template <class S>
 void lu_solve(const S* lu, const std::vector<std::int64_t>& perm, std::int64_t n, S* b, std::int64_t k) {

@@ -19,23 +19,15 @@ template <class S>
 void forward(const OpAttrs&, const In<S>* in, int, const Out<S>& out, Branches*) {
   using std::log;
   const auto p = kernel::plan_square("log_abs_det", in[0].spec.shape);
-  const std::int64_t n = p.n;
-  std::vector<S> lu;
-  std::vector<std::int64_t> perm;
-  int parity = 0;
-  for (std::int64_t b = 0; b < p.batch; ++b) {
-    lu.assign(in[0].data + b * n * n, in[0].data + (b + 1) * n * n);
-    if (!kernel::lu_factor(lu.data(), n, perm, parity)) {
-      out.data[b] = S(-INFINITY);
-      continue;
-    }
-    S sum(0);
-    for (std::int64_t i = 0; i < n; ++i) {
-      const S u = lu[static_cast<std::size_t>(i * n + i)];
+  kernel::for_each_lu(p, in[0].data, [&](std::int64_t b, const std::vector<S>& lu, const std::vector<std::int64_t>&,
+                                         int, bool factored) {
+    S sum(factored ? 0 : -INFINITY);
+    for (std::int64_t i = 0; factored && i < p.n; ++i) {
+      const S u = lu[static_cast<std::size_t>(i * p.n + i)];
       sum += log(real_part(u) < 0 ? -u : u);
     }
     out.data[b] = sum;
-  }
+  });
 }
 
 TensorSpec infer(const OpAttrs&, const TensorSpec* in, int n) {

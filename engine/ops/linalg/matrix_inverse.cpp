@@ -20,17 +20,13 @@ template <class S>
 void forward(const OpAttrs&, const In<S>* in, int, const Out<S>& out, Branches*) {
   const auto p = kernel::plan_square("matrix_inverse", in[0].spec.shape);
   const std::int64_t n = p.n;
-  std::vector<S> lu;
-  std::vector<std::int64_t> perm;
-  int parity = 0;
-  for (std::int64_t b = 0; b < p.batch; ++b) {
-    lu.assign(in[0].data + b * n * n, in[0].data + (b + 1) * n * n);
-    if (!kernel::lu_factor(lu.data(), n, perm, parity))
-      throw Error("matrix_inverse: matrix " + std::to_string(b) + " of the batch is singular");
+  kernel::for_each_lu(p, in[0].data, [&](std::int64_t b, const std::vector<S>& lu,
+                                         const std::vector<std::int64_t>& perm, int, bool factored) {
+    if (!factored) throw Error("matrix_inverse: matrix " + std::to_string(b) + " of the batch is singular");
     S* y = out.data + b * n * n;
     for (std::int64_t i = 0; i < n * n; ++i) y[i] = S(i / n == i % n ? 1 : 0);
     kernel::lu_solve(lu.data(), perm, n, y, n);
-  }
+  });
 }
 
 TensorSpec infer(const OpAttrs&, const TensorSpec* in, int n) {

@@ -44,22 +44,20 @@ template <class S>
 void forward(const OpAttrs&, const In<S>* in, int, const Out<S>& out, Branches*) {
   const Plan p = plan(in[0].spec.shape, in[1].spec.shape);
   const std::int64_t n = p.n, k = p.k;
-  std::vector<S> lu;
-  std::vector<std::int64_t> perm;
-  int parity = 0;
-  for (std::int64_t b = 0; b < p.batch; ++b) {
-    const S* a = in[0].data + b * n * n;
-    S* x = out.data + b * n * k;
-    lu.assign(a, a + n * n);
-    if (!kernel::lu_factor(lu.data(), n, perm, parity))
-      throw Error("solve: matrix " + std::to_string(b) + " of the batch is singular");
-    if (k == n && std::equal(a, a + n * n, in[1].data + b * n * k, [](const S& u, const S& v) { return same(u, v); })) {
-      for (std::int64_t i = 0; i < n * n; ++i) x[i] = S(i / n == i % n ? 1 : 0);
-      continue;
-    }
-    std::copy(in[1].data + b * n * k, in[1].data + (b + 1) * n * k, x);
-    kernel::lu_solve(lu.data(), perm, n, x, k);
-  }
+  kernel::for_each_lu(kernel::SquareBatch{p.batch, n}, in[0].data,
+                      [&](std::int64_t b, const std::vector<S>& lu, const std::vector<std::int64_t>& perm, int,
+                          bool factored) {
+                        if (!factored) throw Error("solve: matrix " + std::to_string(b) + " of the batch is singular");
+                        const S* a = in[0].data + b * n * n;
+                        const S* rhs = in[1].data + b * n * k;
+                        S* x = out.data + b * n * k;
+                        if (k == n && std::equal(a, a + n * n, rhs, [](const S& u, const S& v) { return same(u, v); })) {
+                          for (std::int64_t i = 0; i < n * n; ++i) x[i] = S(i / n == i % n ? 1 : 0);
+                          return;
+                        }
+                        std::copy(rhs, rhs + n * k, x);
+                        kernel::lu_solve(lu.data(), perm, n, x, k);
+                      });
 }
 
 TensorSpec infer(const OpAttrs&, const TensorSpec* in, int n) {

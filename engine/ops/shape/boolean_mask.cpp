@@ -41,8 +41,9 @@ OpAttrs sample_attrs(const TensorSpec* in, int, Draw& draw) {
   OpAttrs a;
   const Shape& x = in[0].shape;
   if (x.rank() == 0) return a;
-  const int d = static_cast<int>(draw.integer(0, x.rank() - 1));
-  a.axis = draw.integer(0, 1) ? d : d - x.rank();
+  const DrawnAxis axis = draw_axis(x.rank(), draw);
+  const int d = axis.index;
+  a.axis = axis.spelled;
   for (std::int64_t k = 0; k < x[d]; ++k) a.mask.push_back(draw.integer(0, 1));
   if (!a.mask.empty()) a.mask[static_cast<std::size_t>(draw.integer(0, x[d] - 1))] = 1;
   return a;

@@ -65,6 +65,17 @@ OpRow& element_map_rules(OpRow& row) {
   return row.rules(&R::infer, TC_FORWARDS(R::template forward), &R::vjp);
 }
 
+// An axis of a rank-`rank` operand (rank >= 1) for a sampling hook: its index, and the
+// attribute spelling it, counted from the front or the back at random.
+struct DrawnAxis {
+  int index;
+  std::int64_t spelled;
+};
+inline DrawnAxis draw_axis(int rank, Draw& draw) {
+  const int d = static_cast<int>(draw.integer(0, rank - 1));
+  return {d, draw.integer(0, 1) ? d : d - rank};
+}
+
 // The map of a result of shape `out` whose element at multi-index i copies x's element at
 // the multi-index `source(i, j)` writes into j (of x's rank), or is 0 where it returns false.
 template <class Source>

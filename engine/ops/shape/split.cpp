@@ -36,8 +36,9 @@ OpAttrs sample_attrs(const TensorSpec* in, int, Draw& draw) {
   OpAttrs a;
   const Shape& x = in[0].shape;
   if (x.rank() == 0) return a;
-  const int d = static_cast<int>(draw.integer(0, x.rank() - 1));
-  a.axis = draw.integer(0, 1) ? d : d - x.rank();
+  const DrawnAxis axis = draw_axis(x.rank(), draw);
+  const int d = axis.index;
+  a.axis = axis.spelled;
   std::vector<std::int64_t> divisors;
   for (std::int64_t k = 1; k <= x[d]; ++k)
     if (x[d] % k == 0) divisors.push_back(k);

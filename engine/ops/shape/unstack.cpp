@@ -31,8 +31,9 @@ OpAttrs sample_attrs(const TensorSpec* in, int, Draw& draw) {
   OpAttrs a;
   const Shape& x = in[0].shape;
   if (x.rank() == 0) return a;
-  const int d = static_cast<int>(draw.integer(0, x.rank() - 1));
-  a.axis = draw.integer(0, 1) ? d : d - x.rank();
+  const DrawnAxis axis = draw_axis(x.rank(), draw);
+  const int d = axis.index;
+  a.axis = axis.spelled;
   a.index = draw.integer(0, std::max<std::int64_t>(x[d] - 1, 0));
   return a;
 }

@@ -311,6 +311,15 @@ std::vector<OpCase> op_cases() {
     a.lower = lower;
     cases.push_back({"triangular_solve", {m233, rhs}, a, lower ? "lower" : "upper"});
   }
+  cases.push_back({"dropout", {m23}, attrs_with([](OpAttrs& a) { a.rate = 0.25; a.mask = {1, 0, 1, 1, 1, 0}; }),
+                   "rate 0.25"});
+  cases.push_back({"one_hot", {Operand{DType::i32, Shape{4}, {0, 2, -1, 3}}},
+                   attrs_with([](OpAttrs& a) { a.depth = 3; a.dtype = DType::f64; }), "out of range"});
+  const Operand soft{DType::f64, Shape{2, 3}, {0.2, 0.3, 0.5, 1, 0, 0}};
+  cases.push_back({"sigmoid_cross_entropy_with_logits", {soft, m23}, {}, "soft labels"});
+  cases.push_back({"softmax_cross_entropy_with_logits", {soft, m23}, {}, "soft labels"});
+  cases.push_back({"sparse_softmax_cross_entropy_with_logits", {Operand{DType::i32, Shape{2}, {2, 0}}, m23}, {},
+                   "rows"});
   return cases;
 }
 
