@@ -29,6 +29,28 @@ const std::vector<AttrField>& attr_fields() {
     field(Attr::lo, AttrKind::real).real = &OpAttrs::lo;
     field(Attr::hi, AttrKind::real).real = &OpAttrs::hi;
     field(Attr::dtype, AttrKind::dtype).dtype = &OpAttrs::dtype;
+    field(Attr::exclusive, AttrKind::boolean).boolean = &OpAttrs::exclusive;
+    field(Attr::reverse, AttrKind::boolean).boolean = &OpAttrs::reverse;
+    field(Attr::ord, AttrKind::real).real = &OpAttrs::ord;
+    field(Attr::k, AttrKind::integer).integer = &OpAttrs::k;
+    field(Attr::descending, AttrKind::boolean).boolean = &OpAttrs::descending;
+    field(Attr::equation, AttrKind::text).text = &OpAttrs::equation;
+    field(Attr::lower, AttrKind::boolean).boolean = &OpAttrs::lower;
+    field(Attr::strides, AttrKind::int_list).int_list = &OpAttrs::strides;
+    field(Attr::dilations, AttrKind::int_list).int_list = &OpAttrs::dilations;
+    field(Attr::ksize, AttrKind::int_list).int_list = &OpAttrs::ksize;
+    field(Attr::padding, AttrKind::text).text = &OpAttrs::padding;
+    field(Attr::epsilon, AttrKind::real).real = &OpAttrs::epsilon;
+    field(Attr::rate, AttrKind::real).real = &OpAttrs::rate;
+    field(Attr::depth, AttrKind::integer).integer = &OpAttrs::depth;
+    field(Attr::paddings, AttrKind::int_list).int_list = &OpAttrs::paddings;
+    field(Attr::mode, AttrKind::text).text = &OpAttrs::mode;
+    field(Attr::multiples, AttrKind::int_list).int_list = &OpAttrs::multiples;
+    field(Attr::shift, AttrKind::int_list).int_list = &OpAttrs::shift;
+    field(Attr::mask, AttrKind::int_list).int_list = &OpAttrs::mask;
+    field(Attr::num, AttrKind::integer).integer = &OpAttrs::num;
+    field(Attr::index, AttrKind::integer).integer = &OpAttrs::index;
+    field(Attr::order, AttrKind::integer).integer = &OpAttrs::order;
     return f;
   }();
   return fields;
@@ -59,8 +81,15 @@ bool attr_equal(const OpAttrs& a, const OpAttrs& b, const AttrField& f) {
     case AttrKind::boolean: return a.*f.boolean == b.*f.boolean;
     case AttrKind::real: return same_double(a.*f.real, b.*f.real);
     case AttrKind::dtype: return a.*f.dtype == b.*f.dtype;
+    case AttrKind::text: return a.*f.text == b.*f.text;
   }
   return false;
+}
+
+bool is_attr_text(std::string_view s) {
+  for (char c : s)
+    if (c < ' ' || c > '~' || c == '"' || c == '\\') return false;
+  return true;
 }
 
 bool attrs_equal(const OpAttrs& a, const OpAttrs& b) {

@@ -26,7 +26,7 @@ bool structurally_equal(const Block& a, const Block& b);
 
 // One OpAttrs field, under the name the .tcg and JSON forms use (attr_name: the C++ field
 // name), with the member it reads.
-enum class AttrKind : std::uint8_t { integer, int_list, boolean, real, dtype };
+enum class AttrKind : std::uint8_t { integer, int_list, boolean, real, dtype, text };
 struct AttrField {
   Attr attr;
   const char* name;  // attr_name(attr)
@@ -36,14 +36,21 @@ struct AttrField {
   bool OpAttrs::*boolean = nullptr;
   double OpAttrs::*real = nullptr;
   DType OpAttrs::*dtype = nullptr;
+  std::string OpAttrs::*text = nullptr;  // printable ASCII without '"' and '\\' (is_attr_text)
 };
 const std::vector<AttrField>& attr_fields();  // indexed by Attr
+// The most entries a list attribute may have: per-axis lists have at most kMaxRank, pad's
+// paddings two per axis, boolean_mask's mask one per element of its axis.
+inline constexpr std::size_t kMaxListEntries = 64;
 const AttrField& attr_field(Attr a);
 const AttrField* find_attr_field(std::string_view name);  // parse_attr's field, or null
 // The attribute names `op` reads (OpDef::attrs), in the fields' order.
 std::vector<std::string_view> declared_attrs(const OpDef& op);
 bool attr_equal(const OpAttrs& a, const OpAttrs& b, const AttrField& f);
 bool attrs_equal(const OpAttrs& a, const OpAttrs& b);  // every field; NaN equals NaN
+// A text attribute's value: printable ASCII (space to '~') without '"' and '\\', so that the
+// .tcg form spells it between double quotes with no escapes ("ij,jk->ik").
+bool is_attr_text(std::string_view s);
 
 // Name syntax. Values: [A-Za-z0-9_]+ (spelled %name in .tcg). Tapes: an identifier
 // [A-Za-z_][A-Za-z0-9_]*. Graph names: [A-Za-z0-9_.-]+.

@@ -36,6 +36,7 @@ json attrs_json(const OpStmt& s) {
         case AttrKind::boolean: a[f->name] = s.attrs.*f->boolean; break;
         case AttrKind::real: a[f->name] = number(s.attrs.*f->real); break;
         case AttrKind::dtype: a[f->name] = std::string(dtype_name(s.attrs.*f->dtype)); break;
+        case AttrKind::text: a[f->name] = s.attrs.*f->text; break;
       }
     }
   return a;
@@ -203,6 +204,12 @@ class Reader {
     if (!j.is_string()) fail(std::string("expected a string, found ") + type_name(j));
     return j.get<std::string>();
   }
+  std::string text(const json& j, const char* key) {
+    std::string s = string(j, key);
+    Enter e(*this, key);
+    if (!is_attr_text(s)) fail("text may hold printable ASCII only, without '\"' and '\\'");
+    return s;
+  }
   bool boolean(const json& j, const char* key) {
     Enter e(*this, key);
     if (!j.is_boolean()) fail(std::string("expected true or false, found ") + type_name(j));
@@ -236,8 +243,7 @@ class Reader {
   std::vector<std::int64_t> int_list(const json& j, const char* key) {
     Enter e(*this, key);
     expect_array(j);
-    if (j.size() > static_cast<std::size_t>(limits::kMaxRank))
-      fail("more than " + std::to_string(limits::kMaxRank) + " entries");
+    if (j.size() > kMaxListEntries) fail("more than " + std::to_string(kMaxListEntries) + " entries");
     std::vector<std::int64_t> v;
     for (std::size_t i = 0; i < j.size(); ++i) {
       Enter ei(*this, std::to_string(i));
@@ -418,6 +424,7 @@ class Reader {
             case AttrKind::boolean: s.attrs.*f->boolean = boolean(*it, f->name); break;
             case AttrKind::real: s.attrs.*f->real = real(*it, f->name); break;
             case AttrKind::dtype: s.attrs.*f->dtype = dtype(*it, f->name); break;
+            case AttrKind::text: s.attrs.*f->text = text(*it, f->name); break;
           }
         }
       }

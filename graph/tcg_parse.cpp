@@ -40,7 +40,7 @@ std::string SourceMap::describe(Location at) const {
 
 namespace {
 
-enum class Tok : std::uint8_t { word, value, punct };
+enum class Tok : std::uint8_t { word, value, punct, text };
 
 struct Token {
   Tok kind;
@@ -65,6 +65,7 @@ std::string describe(const Token& t) {
     case Tok::value: return "%" + quote_name(t.text);
     case Tok::punct: return "'" + std::string(t.text) + "'";
     case Tok::word: return "'" + quote_name(t.text) + "'";
+    case Tok::text: return "\"" + std::string(t.text) + "\"";
   }
   return "?";
 }
@@ -159,6 +160,15 @@ class Parser {
         while (k < n && is_name_char(line[k])) ++k;
         if (k == start + 1) fail(loc(start), "expected a name after '%'");
         toks_.push_back({Tok::value, line.substr(start + 1, k - start - 1), loc(start)});
+      } else if (c == '"') {  // a text attribute's value, without escapes (is_attr_text)
+        const std::size_t close = line.find('"', k + 1);
+        if (close == std::string_view::npos)
+          fail(loc(start), "unterminated text: expected a closing '\"' on the same line");
+        const std::string_view content = line.substr(k + 1, close - k - 1);
+        if (!is_attr_text(content))
+          fail(loc(start), "text may hold printable ASCII only, without '\\'");
+        k = close + 1;
+        toks_.push_back({Tok::text, content, loc(start)});
       } else if (is_punct(c)) {
         ++k;
         toks_.push_back({Tok::punct, line.substr(start, 1), loc(start)});
@@ -258,7 +268,7 @@ class Parser {
     return *v;
   }
 
-  // [i, j, ...] with at most kMaxRank entries (every list attribute is per axis).
+  // [i, j, ...] with at most kMaxListEntries entries.
   std::vector<std::int64_t> int_list(const char* what) {
     const Location open = expect_punct('[').at;
     std::vector<std::int64_t> v;
@@ -267,8 +277,8 @@ class Parser {
       return v;
     }
     for (;;) {
-      if (v.size() == static_cast<std::size_t>(limits::kMaxRank))
-        fail(here(), std::string(what) + " has more than " + std::to_string(limits::kMaxRank) +
+      if (v.size() == kMaxListEntries)
+        fail(here(), std::string(what) + " has more than " + std::to_string(kMaxListEntries) +
                          " entries");
       v.push_back(parse_integer(what));
       if (at_punct(',')) {
@@ -572,6 +582,7 @@ class Parser {
           s.attrs.*f->dtype = *dt;
           break;
         }
+        case AttrKind::text: s.attrs.*f->text = std::string(expect(Tok::text, "a quoted text (\"...\")").text); break;
       }
     }
     return s;

@@ -73,6 +73,7 @@ class Printer {
       case AttrKind::boolean: out += a.*f.boolean ? "true" : "false"; break;
       case AttrKind::real: out += format_double(a.*f.real); break;
       case AttrKind::dtype: out += dtype_name(a.*f.dtype); break;
+      case AttrKind::text: out += "\"" + a.*f.text + "\""; break;
     }
   }
 

@@ -56,6 +56,7 @@ bool operand_in_domain(const OpDef& op, int slot, const Concrete& v, bool exempt
                        double margin_scale) {
   const InputDef& in = op.input(slot);
   const Domain& d = in.domain;
+  if (op.accepts_operand && !op.accepts_operand(slot, v.spec, v.data.data(), margin_scale)) return false;
   if (in.grad == InputGrad::integer_index) {
     for (double x : v.data)
       if (!(x >= d.lo && x <= d.hi)) return false;

@@ -14,6 +14,8 @@
 //   - a floating operand lies in [lo, hi] of its slot's Domain and keeps `margin` from every
 //     `away_from` point (poles, log(0), rounding points, cast's integers);
 //   - an integer index operand (InputGrad::integer_index) lies in [lo, hi];
+//   - an op with an OpDef::accepts_operand hook accepts the operand's values as a whole (a
+//     matrix far from singular, a safely positive definite one), with the same margin_scale;
 //   - bool operands and i32 operands of other slots are not checked;
 //   - exemption — affine maps by known scalars: a slot whose Domain is the table's default
 //     (lo = -3, hi = 3, no away_from) of an op without kinks, all of whose other operands are

@@ -363,7 +363,9 @@ class Builder {
         od.value = pool_[static_cast<std::size_t>(idx)].c;
       } else {
         if (cat == kInt && !ints_) return std::nullopt;
-        const Shape sh = i > 0                           ? related_shape(rng_, specs[0].shape, family_, o_.broadcasting)
+        RngDraw draw(rng_);
+        const Shape sh = op.sample_shape                 ? op.sample_shape(i, specs.data(), i, family_.max_elements, draw)
+                         : i > 0                         ? related_shape(rng_, specs[0].shape, family_, o_.broadcasting)
                          : names_axes && chance(rng_, 0.6) ? equal_extents_shape(rng_, family_)
                                                            : random_shape(rng_, family_);
         // A later operand is a source too at times: a broadcast one's gradient must be summed.

@@ -214,6 +214,31 @@ OpAttrs propose_attrs(Rng& rng, const OpDef& op, const std::vector<TensorSpec>& 
         a.dtype = pick(rng, choices);
         break;
       }
+      case Attr::exclusive: a.exclusive = chance(rng, 0.5); break;
+      case Attr::reverse: a.reverse = chance(rng, 0.5); break;
+      case Attr::descending: a.descending = chance(rng, 0.5); break;
+      case Attr::lower: a.lower = chance(rng, 0.5); break;
+      case Attr::ord: a.ord = pick(rng, std::vector<double>{1, 1.5, 2, 3}); break;
+      case Attr::k: a.k = uniform_int(rng, 1, r == 0 ? 1 : static_cast<int>(s0[r - 1])); break;
+      // Attributes that must fit the operands' shapes together (an einsum equation, windows,
+      // paddings, a mask per element ...): the ops that read them propose them in their
+      // sample_attrs hook; a row without one keeps the OpAttrs defaults here.
+      case Attr::equation:
+      case Attr::strides:
+      case Attr::dilations:
+      case Attr::ksize:
+      case Attr::padding:
+      case Attr::epsilon:
+      case Attr::rate:
+      case Attr::depth:
+      case Attr::paddings:
+      case Attr::mode:
+      case Attr::multiples:
+      case Attr::shift:
+      case Attr::mask:
+      case Attr::num:
+      case Attr::index:
+      case Attr::order: break;
     }
   });
   return a;

@@ -21,22 +21,50 @@ class Tensor;
 // Attributes an op may take. Each op names the ones it reads in OpDef::attrs; the .tcg
 // format spells them `name=value` with the same names (attr_name, parse_attr).
 struct OpAttrs {
-  std::vector<std::int64_t> axes;   // reductions (empty = all axes), squeeze (empty = all 1s)
+  std::vector<std::int64_t> axes;   // reductions (empty = all axes), squeeze (empty = all 1s),
+                                    // reverse, roll, layer_norm/batch_norm (empty = the op's default)
   bool keepdims = false;            // reductions
-  std::int64_t axis = 0;            // concat, gather, softmax, log_softmax, argmax/argmin, expand_dims
+  std::int64_t axis = 0;            // concat, gather, softmax, log_softmax, argmax/argmin, expand_dims,
+                                    // cumsum/cumprod, sort/argsort, stack/unstack, split, boolean_mask
   std::vector<std::int64_t> perm;   // transpose (empty = reverse)
-  std::vector<std::int64_t> shape;  // reshape (one -1 allowed), broadcast_to
+  std::vector<std::int64_t> shape;  // reshape (one -1 allowed), broadcast_to, scatter_nd
   std::vector<std::int64_t> begin;  // slice
   std::vector<std::int64_t> size;   // slice (-1 = to the end)
   double alpha = 0.2;               // leaky_relu slope, elu scale
   double lo = 0.0, hi = 1.0;        // clip_by_value bounds
-  DType dtype = DType::f32;         // cast destination
+  DType dtype = DType::f32;         // cast destination, one_hot's result
+  bool exclusive = false;           // cumsum, cumprod: y_i leaves x_i out
+  bool reverse = false;             // cumsum, cumprod: accumulate from the end of the axis
+  double ord = 2.0;                 // norm: the p of the p-norm (p >= 1)
+  std::int64_t k = 1;               // top_k: how many of the largest
+  bool descending = false;          // sort, argsort
+  std::string equation;             // einsum: "ij,jk->ik"
+  bool lower = true;                // triangular_solve: which triangle of the matrix is read
+  std::vector<std::int64_t> strides;    // conv1d/conv2d, pools: one per spatial axis (empty = 1s)
+  std::vector<std::int64_t> dilations;  // conv1d/conv2d: one per spatial axis (empty = 1s)
+  std::vector<std::int64_t> ksize;      // pools: the window, one per spatial axis
+  std::string padding = "valid";    // conv1d/conv2d, pools: "valid" or "same" (TF's)
+  double epsilon = 1e-3;            // layer_norm, batch_norm: added to the variance (Keras' default)
+  double rate = 0.5;                // dropout: the kept elements are scaled by 1/(1 - rate)
+  std::int64_t depth = 2;           // one_hot: the length of the new axis
+  std::vector<std::int64_t> paddings;  // pad: [before_0, after_0, before_1, after_1, ...]
+  std::string mode = "constant";    // pad: "constant" (zeros) or "reflect"
+  std::vector<std::int64_t> multiples;  // tile: one per axis
+  std::vector<std::int64_t> shift;      // roll: one per entry of axes
+  std::vector<std::int64_t> mask;       // boolean_mask: 0/1, one per element along axis
+  std::int64_t num = 2;             // split: the number of equal parts
+  std::int64_t index = 0;           // split, unstack: which of the outputs this statement is
+  std::int64_t order = 1;           // polygamma: n, the order of the derivative of digamma
   friend bool operator==(const OpAttrs&, const OpAttrs&);
 };
 
 // One OpAttrs field, in the fields' order.
-enum class Attr : std::uint8_t { axes, keepdims, axis, perm, shape, begin, size, alpha, lo, hi, dtype };
-inline constexpr int kAttrCount = 11;
+enum class Attr : std::uint8_t {
+  axes, keepdims, axis, perm, shape, begin, size, alpha, lo, hi, dtype,
+  exclusive, reverse, ord, k, descending, equation, lower, strides, dilations, ksize, padding,
+  epsilon, rate, depth, paddings, mode, multiples, shift, mask, num, index, order,
+};
+inline constexpr int kAttrCount = 33;
 // The one spelling of attribute names, shared by the .tcg and JSON forms: "axes", "keepdims" ...
 const char* attr_name(Attr);
 std::optional<Attr> parse_attr(std::string_view name);
@@ -45,7 +73,7 @@ std::optional<Attr> parse_attr(std::string_view name);
 class AttrSet {
  public:
   constexpr AttrSet() = default;
-  constexpr AttrSet(Attr a) : bits_(static_cast<std::uint16_t>(1u << static_cast<int>(a))) {}  // NOLINT: a set of one
+  constexpr AttrSet(Attr a) : bits_(std::uint64_t{1} << static_cast<int>(a)) {}  // NOLINT: a set of one
   constexpr bool has(Attr a) const { return (bits_ >> static_cast<int>(a)) & 1u; }
   constexpr bool empty() const { return bits_ == 0; }
   friend constexpr AttrSet operator|(AttrSet a, AttrSet b) { return AttrSet(a.bits_ | b.bits_); }
@@ -56,8 +84,8 @@ class AttrSet {
   }
 
  private:
-  constexpr explicit AttrSet(unsigned bits) : bits_(static_cast<std::uint16_t>(bits)) {}
-  std::uint16_t bits_ = 0;
+  constexpr explicit AttrSet(std::uint64_t bits) : bits_(bits) {}
+  std::uint64_t bits_ = 0;
 };
 constexpr AttrSet operator|(Attr a, Attr b) { return AttrSet(a) | AttrSet(b); }
 
@@ -260,6 +288,21 @@ using AttrSampler = OpAttrs (*)(const TensorSpec* inputs, int n_inputs, Draw& dr
 // (a symmetric positive definite matrix for a Cholesky factorisation).
 using InputSampler = std::vector<double> (*)(int slot, const TensorSpec& spec, Draw& draw);
 
+// The shape of a fresh operand for input `slot`, given the operands chosen before it, instead
+// of a generator's blind proposal, for ops whose operands must have related shapes that blind
+// proposals rarely meet (square matrices, a right-hand side with the matrices' batch). At most
+// `max_elements` elements.
+using ShapeSampler = Shape (*)(int slot, const TensorSpec* earlier, int n_earlier, std::int64_t max_elements,
+                               Draw& draw);
+
+// Whether an operand's values (row-major, `spec.shape.numel()` of them) for input `slot` lie in
+// the op's domain where a per-element Domain cannot say it: a matrix far enough from singular
+// (inverse, solve, det), one whose symmetric part is safely positive definite (cholesky).
+// `margin_scale` scales the margin as for Domain::margin (the generator checks with 1,
+// preconditions of shrunk graphs with 0.5): smaller is more lenient. Consumers that check
+// operand domains call it on top of the Domain of every slot.
+using OperandCheck = bool (*)(int slot, const TensorSpec& spec, const double* values, double margin_scale);
+
 // ---- the row ---------------------------------------------------------------------------------
 
 // One row of the op table. Rows are written with OpRow (below), field by field by name.
@@ -287,6 +330,8 @@ struct OpDef {
   CostFn cost = nullptr;                   // optional hooks (above)
   AttrSampler sample_attrs = nullptr;
   InputSampler sample_input = nullptr;
+  ShapeSampler sample_shape = nullptr;
+  OperandCheck accepts_operand = nullptr;
 
   const InputDef& input(int i) const {
     return inputs[arity < 0 ? 0 : static_cast<std::size_t>(i)];
@@ -359,6 +404,8 @@ class OpRow {
   OpRow& cost(CostFn f) { return def_.cost = f, *this; }
   OpRow& sample_attrs(AttrSampler f) { return def_.sample_attrs = f, *this; }
   OpRow& sample_input(InputSampler f) { return def_.sample_input = f, *this; }
+  OpRow& sample_shape(ShapeSampler f) { return def_.sample_shape = f, *this; }
+  OpRow& accepts_operand(OperandCheck f) { return def_.accepts_operand = f, *this; }
   // What the engine runs: the shape/dtype rule, the forward kernels (TC_FORWARDS(fn)) and
   // the VJP (null for ops with no differentiable input).
   OpRow& rules(InferFn infer, ForwardFn<double> f64, ForwardFn<c128> c128_fn, ForwardFn<Dual> dual,

@@ -13,9 +13,12 @@ const std::vector<const OpDef*>& op_table() {
 #include "engine/ops/unary/ops.inc"
 #include "engine/ops/binary/ops.inc"
 #include "engine/ops/reduce/ops.inc"
+#include "engine/ops/cumulative/ops.inc"
+#include "engine/ops/sort/ops.inc"
 #include "engine/ops/linalg/ops.inc"
 #include "engine/ops/shape/ops.inc"
 #include "engine/ops/nn/ops.inc"
+#include "engine/ops/loss/ops.inc"
 #include "engine/ops/select/ops.inc"
 #include "engine/ops/nondiff/ops.inc"
 #include "engine/ops/dtype/ops.inc"
@@ -86,8 +89,12 @@ const char* input_grad_name(InputGrad g) {
 
 namespace {
 // Indexed by Attr: the C++ field names of OpAttrs.
-constexpr const char* kAttrNames[kAttrCount] = {"axes",  "keepdims", "axis",  "perm", "shape", "begin",
-                                                "size",  "alpha",    "lo",    "hi",   "dtype"};
+constexpr const char* kAttrNames[kAttrCount] = {
+    "axes",     "keepdims",  "axis",  "perm",     "shape",      "begin",    "size",
+    "alpha",    "lo",        "hi",    "dtype",    "exclusive",  "reverse",  "ord",
+    "k",        "descending", "equation", "lower", "strides",   "dilations", "ksize",
+    "padding",  "epsilon",   "rate",  "depth",    "paddings",   "mode",     "multiples",
+    "shift",    "mask",      "num",   "index",    "order"};
 }  // namespace
 
 const char* attr_name(Attr a) { return kAttrNames[static_cast<int>(a)]; }
@@ -199,7 +206,14 @@ OpRow& OpRow::rules(InferFn infer, ForwardFn<double> f64, ForwardFn<c128> c128_f
 bool operator==(const OpAttrs& a, const OpAttrs& b) {
   return a.axes == b.axes && a.keepdims == b.keepdims && a.axis == b.axis && a.perm == b.perm &&
          a.shape == b.shape && a.begin == b.begin && a.size == b.size && a.alpha == b.alpha &&
-         a.lo == b.lo && a.hi == b.hi && a.dtype == b.dtype;
+         a.lo == b.lo && a.hi == b.hi && a.dtype == b.dtype && a.exclusive == b.exclusive &&
+         a.reverse == b.reverse && a.ord == b.ord && a.k == b.k && a.descending == b.descending &&
+         a.equation == b.equation && a.lower == b.lower && a.strides == b.strides &&
+         a.dilations == b.dilations && a.ksize == b.ksize && a.padding == b.padding &&
+         a.epsilon == b.epsilon && a.rate == b.rate && a.depth == b.depth &&
+         a.paddings == b.paddings && a.mode == b.mode && a.multiples == b.multiples &&
+         a.shift == b.shift && a.mask == b.mask && a.num == b.num && a.index == b.index &&
+         a.order == b.order;
 }
 
 }  // namespace tc

@@ -11,10 +11,29 @@
 #include <utility>
 #include <vector>
 
+#include <ATen/ops/arange.h>
+#include <ATen/ops/binary_cross_entropy_with_logits.h>
 #include <ATen/ops/cat.h>
+#include <ATen/ops/cross_entropy_loss.h>
+#include <ATen/ops/constant_pad_nd.h>
+#include <ATen/ops/diag_embed.h>
 #include <ATen/ops/elu.h>
+#include <ATen/ops/gelu.h>
 #include <ATen/ops/leaky_relu.h>
+#include <ATen/ops/linalg_cholesky.h>
+#include <ATen/ops/linalg_det.h>
+#include <ATen/ops/linalg_inv.h>
+#include <ATen/ops/linalg_slogdet.h>
+#include <ATen/ops/linalg_solve.h>
+#include <ATen/ops/linalg_solve_triangular.h>
+#include <ATen/ops/linalg_vector_norm.h>
+#include <ATen/ops/log_sigmoid.h>
+#include <ATen/ops/ones_like.h>
+#include <ATen/ops/selu.h>
+#include <ATen/ops/silu.h>
 #include <ATen/ops/softplus.h>
+#include <ATen/ops/stack.h>
+#include <ATen/ops/tensor.h>
 #include <ATen/ops/zeros.h>
 #include <c10/core/WrapDimMinimal.h>
 
@@ -119,6 +138,106 @@ at::Tensor scatter_add(const Operands& x, const OpAttrs& a) {
       .index_add(axis, indices.reshape({-1}), updates.reshape(block));
 }
 
+// Reduces `x` over the listed axes one dim at a time with `reduce(t, dim, keepdim)`, or over
+// every axis with `reduce_all(t)` (reshaped to rank-many 1s for keepdims): for torch
+// reductions that take one dim (any, all) or treat an empty dim list specially.
+template <class One, class All>
+at::Tensor reduce_each(const at::Tensor& x, const OpAttrs& a, One reduce, All reduce_all) {
+  if (a.axes.empty()) {
+    at::Tensor y = reduce_all(x);
+    return a.keepdims ? y.reshape(std::vector<std::int64_t>(static_cast<std::size_t>(x.dim()), 1)) : y;
+  }
+  const std::size_t listed = a.axes.size();
+  const std::vector<std::int64_t> dims = descending_axes(a.axes, x.dim());
+  if (dims.size() != listed) throw ShapeError("an axis is listed twice");
+  at::Tensor y = x;
+  for (std::int64_t d : dims) y = reduce(y, d, a.keepdims);
+  return y;
+}
+
+// tf.math.cumsum/cumprod's exclusive and reverse, as a port writes them: flip for reverse;
+// for exclusive, the scan of all but the last element behind the identity (1 or 0).
+template <class Scan>
+at::Tensor scan(const at::Tensor& x, const OpAttrs& a, double identity, Scan run) {
+  const std::int64_t dim = wrap(a.axis, x.dim());
+  at::Tensor t = a.reverse ? x.flip(dim) : x;
+  if (a.exclusive) {
+    const std::int64_t n = t.size(dim);
+    at::Tensor head = at::ones_like(t.narrow(dim, 0, std::min<std::int64_t>(n, 1))).mul(identity);
+    t = at::cat({head, run(t.narrow(dim, 0, std::max<std::int64_t>(n - 1, 0)), dim)}, dim).narrow(dim, 0, n);
+  } else {
+    t = run(t, dim);
+  }
+  return a.reverse ? t.flip(dim) : t;
+}
+
+// torch.var/std(dim, unbiased=False): TF's population statistics.
+at::Tensor moments(const at::Tensor& x, const OpAttrs& a, bool std_dev) {
+  if (a.axes.empty() || x.dim() == 0) {
+    at::Tensor y = std_dev ? x.std(/*unbiased=*/false) : x.var(/*unbiased=*/false);
+    return a.keepdims ? y.reshape(std::vector<std::int64_t>(static_cast<std::size_t>(x.dim()), 1)) : y;
+  }
+  return std_dev ? x.std(a.axes, /*unbiased=*/false, a.keepdims) : x.var(a.axes, /*unbiased=*/false, a.keepdims);
+}
+
+// Indices as torch's index_select takes them (int64).
+at::Tensor index_tensor(const std::vector<std::int64_t>& index) { return at::tensor(index, at::kLong); }
+
+// tf.pad(paddings, mode): F.pad takes the pairs last axis first, and its "reflect" mode only
+// pads the trailing 1 to 3 axes of a batched input; so the port pads constant with
+// constant_pad_nd and reflect one axis at a time with index_select of the mirrored indices.
+at::Tensor pad(const at::Tensor& x, const OpAttrs& a) {
+  const auto rank = static_cast<std::size_t>(x.dim());
+  if (a.paddings.size() != 2 * rank) throw ShapeError("pad: paddings needs two entries per axis");
+  if (a.mode == "constant") {
+    std::vector<std::int64_t> last_first;
+    for (std::size_t d = rank; d-- > 0;) {
+      last_first.push_back(a.paddings[2 * d]);
+      last_first.push_back(a.paddings[2 * d + 1]);
+    }
+    return at::constant_pad_nd(x, last_first, 0);
+  }
+  if (a.mode != "reflect") throw ShapeError("pad: unknown mode " + a.mode);
+  if (rank == 0) return x.alias();  // a new tensor, as every op's result is (see slice)
+  at::Tensor y = x;
+  for (std::size_t d = 0; d < rank; ++d) {
+    const std::int64_t n = x.size(static_cast<std::int64_t>(d)), before = a.paddings[2 * d];
+    if (before >= n || a.paddings[2 * d + 1] >= n) throw ShapeError("pad: reflect padding exceeds the axis");
+    std::vector<std::int64_t> from;
+    for (std::int64_t i = 0; i < n + before + a.paddings[2 * d + 1]; ++i) {
+      const std::int64_t t = i - before;
+      from.push_back(t < 0 ? -t : t >= n ? 2 * (n - 1) - t : t);
+    }
+    y = y.index_select(static_cast<std::int64_t>(d), index_tensor(from));
+  }
+  return y;
+}
+
+// tf.roll(shift, axis) is torch.roll(shifts, dims); torch requires at least one shift.
+at::Tensor roll(const at::Tensor& x, const OpAttrs& a) {
+  if (a.axes.empty() && a.shift.empty()) return x.alias();
+  return x.roll(a.shift, a.axes);
+}
+
+// tf.boolean_mask(x, mask, axis) with a static 1-d mask: index_select of the kept positions.
+at::Tensor boolean_mask(const at::Tensor& x, const OpAttrs& a) {
+  const std::int64_t axis = wrap(a.axis, x.dim());
+  if (static_cast<std::int64_t>(a.mask.size()) != x.size(axis)) throw ShapeError("boolean_mask: mask length");
+  std::vector<std::int64_t> kept;
+  for (std::size_t k = 0; k < a.mask.size(); ++k)
+    if (a.mask[k]) kept.push_back(static_cast<std::int64_t>(k));
+  return x.index_select(axis, index_tensor(kept));
+}
+
+// F.cross_entropy with class indices takes [N, C] logits and int64 labels.
+at::Tensor sparse_softmax_cross_entropy(const Operands& x, const OpAttrs&) {
+  const at::Tensor& labels = x[0];
+  const at::Tensor& logits = x[1];
+  const at::Tensor flat = at::cross_entropy_loss(logits.reshape({-1, logits.size(-1)}), labels.reshape({-1}).to(at::kLong),
+                                                 {}, at::Reduction::None);
+  return flat.reshape(labels.sizes());
+}
+
 using Entry = std::pair<std::string_view, TorchOpFn>;
 
 // One torch program per op-table row. Unary and binary entries are torch's namesakes unless
@@ -150,6 +269,24 @@ const std::vector<Entry>& entries() {
       {"sign", [](const Operands& x, const OpAttrs&) { return x[0].sign(); }},
       {"erf", [](const Operands& x, const OpAttrs&) { return x[0].erf(); }},
       {"atan", [](const Operands& x, const OpAttrs&) { return x[0].atan(); }},
+      {"asin", [](const Operands& x, const OpAttrs&) { return x[0].asin(); }},
+      {"acos", [](const Operands& x, const OpAttrs&) { return x[0].acos(); }},
+      {"sinh", [](const Operands& x, const OpAttrs&) { return x[0].sinh(); }},
+      {"cosh", [](const Operands& x, const OpAttrs&) { return x[0].cosh(); }},
+      {"asinh", [](const Operands& x, const OpAttrs&) { return x[0].asinh(); }},
+      {"acosh", [](const Operands& x, const OpAttrs&) { return x[0].acosh(); }},
+      {"atanh", [](const Operands& x, const OpAttrs&) { return x[0].atanh(); }},
+      {"gelu", [](const Operands& x, const OpAttrs&) { return at::gelu(x[0], "none"); }},
+      {"gelu_tanh", [](const Operands& x, const OpAttrs&) { return at::gelu(x[0], "tanh"); }},
+      // kink: selu'(0) is the left derivative scale·alpha in torch (elu_backward tests x <= 0).
+      {"selu", [](const Operands& x, const OpAttrs&) { return at::selu(x[0]); }},
+      {"silu", [](const Operands& x, const OpAttrs&) { return at::silu(x[0]); }},
+      // F.softsign is x / (1 + |x|) in Python; ATen has no softsign.
+      {"softsign", [](const Operands& x, const OpAttrs&) { return x[0].div(x[0].abs().add(1)); }},
+      {"log_sigmoid", [](const Operands& x, const OpAttrs&) { return at::log_sigmoid(x[0]); }},
+      {"lgamma", [](const Operands& x, const OpAttrs&) { return x[0].lgamma(); }},
+      {"digamma", [](const Operands& x, const OpAttrs&) { return x[0].digamma(); }},
+      {"polygamma", [](const Operands& x, const OpAttrs& a) { return x[0].polygamma(a.order); }},
       // --- binary (torch promotes mixed dtypes where TF raises) ---
       {"add", [](const Operands& x, const OpAttrs&) { return x[0].add(x[1]); }},
       {"mul", [](const Operands& x, const OpAttrs&) { return x[0].mul(x[1]); }},
@@ -162,6 +299,12 @@ const std::vector<Entry>& entries() {
       {"minimum", [](const Operands& x, const OpAttrs&) { return x[0].minimum(x[1]); }},
       // No torch op: (a - b)², as a port writes it.
       {"squared_difference", [](const Operands& x, const OpAttrs&) { return x[0].sub(x[1]).square(); }},
+      {"atan2", [](const Operands& x, const OpAttrs&) { return x[0].atan2(x[1]); }},
+      // kink: torch's hypot backward is a/h, NaN at the origin (the reference: 0).
+      {"hypot", [](const Operands& x, const OpAttrs&) { return x[0].hypot(x[1]); }},
+      // torch.remainder has the divisor's sign, as tf.math.floormod.
+      {"floor_mod", [](const Operands& x, const OpAttrs&) { return x[0].remainder(x[1]); }},
+      {"xlogy", [](const Operands& x, const OpAttrs&) { return x[0].xlogy(x[1]); }},
       // --- reductions ---
       {"reduce_sum", [](const Operands& x, const OpAttrs& a) { return x[0].sum(reduce_dims(x[0], a), a.keepdims); }},
       {"reduce_mean", [](const Operands& x, const OpAttrs& a) { return x[0].mean(reduce_dims(x[0], a), a.keepdims); }},
@@ -170,9 +313,62 @@ const std::vector<Entry>& entries() {
       {"reduce_min", [](const Operands& x, const OpAttrs& a) { return x[0].amin(reduce_dims(x[0], a), a.keepdims); }},
       {"reduce_prod", [](const Operands& x, const OpAttrs& a) { return reduce_prod(x[0], a); }},
       {"logsumexp", [](const Operands& x, const OpAttrs& a) { return x[0].logsumexp(reduce_dims(x[0], a), a.keepdims); }},
+      {"reduce_variance", [](const Operands& x, const OpAttrs& a) { return moments(x[0], a, false); }},
+      // torch's std backward and forward AD mask a constant group to 0, as the reference.
+      {"reduce_std", [](const Operands& x, const OpAttrs& a) { return moments(x[0], a, true); }},
+      {"norm",
+       [](const Operands& x, const OpAttrs& a) {
+         if (a.axes.empty()) return at::linalg_vector_norm(x[0], a.ord, c10::nullopt, a.keepdims);
+         return at::linalg_vector_norm(x[0], a.ord, at::IntArrayRef(a.axes), a.keepdims);
+       }},
+      {"reduce_any",
+       [](const Operands& x, const OpAttrs& a) {
+         return reduce_each(
+             x[0], a, [](const at::Tensor& t, std::int64_t d, bool k) { return t.any(d, k); },
+             [](const at::Tensor& t) { return t.any(); });
+       }},
+      {"reduce_all",
+       [](const Operands& x, const OpAttrs& a) {
+         return reduce_each(
+             x[0], a, [](const at::Tensor& t, std::int64_t d, bool k) { return t.all(d, k); },
+             [](const at::Tensor& t) { return t.all(); });
+       }},
+      // --- cumulative: torch's cumprod backward is exact at zeros, as the reference ---
+      {"cumsum",
+       [](const Operands& x, const OpAttrs& a) {
+         return scan(x[0], a, 0, [](const at::Tensor& t, std::int64_t d) { return t.cumsum(d); });
+       }},
+      {"cumprod",
+       [](const Operands& x, const OpAttrs& a) {
+         return scan(x[0], a, 1, [](const at::Tensor& t, std::int64_t d) { return t.cumprod(d); });
+       }},
+      // --- sort: sort(stable=True) keeps ties in index order, as the reference ---
+      {"sort",
+       [](const Operands& x, const OpAttrs& a) {
+         return std::get<0>(x[0].sort(/*stable=*/true, wrap(a.axis, x[0].dim()), a.descending));
+       }},
+      {"argsort",
+       [](const Operands& x, const OpAttrs& a) {
+         return std::get<1>(x[0].sort(/*stable=*/true, wrap(a.axis, x[0].dim()), a.descending)).to(at::kInt);
+       }},
+      // ties: torch.topk documents no order among equal values (the reference: the lower index).
+      {"top_k", [](const Operands& x, const OpAttrs& a) { return std::get<0>(x[0].topk(a.k, -1, true, true)); }},
       // --- linear algebra ---
       {"matmul", [](const Operands& x, const OpAttrs&) { return x[0].matmul(x[1]); }},
       {"transpose", [](const Operands& x, const OpAttrs& a) { return transpose(x[0], a); }},
+      {"diag_part", [](const Operands& x, const OpAttrs&) { return x[0].diagonal(0, -2, -1); }},
+      {"diag", [](const Operands& x, const OpAttrs&) { return at::diag_embed(x[0]); }},
+      // torch.trace takes one 2-d matrix; a batch's traces are the diagonals' sums.
+      {"trace", [](const Operands& x, const OpAttrs&) { return x[0].diagonal(0, -2, -1).sum(-1); }},
+      {"matrix_inverse", [](const Operands& x, const OpAttrs&) { return at::linalg_inv(x[0]); }},
+      {"det", [](const Operands& x, const OpAttrs&) { return at::linalg_det(x[0]); }},
+      {"log_abs_det", [](const Operands& x, const OpAttrs&) { return std::get<1>(at::linalg_slogdet(x[0])); }},
+      {"solve", [](const Operands& x, const OpAttrs&) { return at::linalg_solve(x[0], x[1]); }},
+      // torch (and TF) read the lower triangle only; the reference factors the symmetric part
+      // (docs/engine.md), which the port states explicitly. Equal on symmetric inputs.
+      {"cholesky", [](const Operands& x, const OpAttrs&) { return at::linalg_cholesky(x[0].add(x[0].mT()).mul(0.5)); }},
+      {"triangular_solve",
+       [](const Operands& x, const OpAttrs& a) { return at::linalg_solve_triangular(x[0], x[1], /*upper=*/!a.lower); }},
       // --- shape ---
       {"reshape", [](const Operands& x, const OpAttrs& a) { return x[0].reshape(a.shape); }},
       {"broadcast_to", [](const Operands& x, const OpAttrs& a) { return x[0].broadcast_to(a.shape); }},
@@ -182,9 +378,38 @@ const std::vector<Entry>& entries() {
       {"slice", [](const Operands& x, const OpAttrs& a) { return slice(x[0], a); }},
       {"gather", &gather},
       {"scatter_add", &scatter_add},
+      {"reverse", [](const Operands& x, const OpAttrs& a) { return x[0].flip(a.axes); }},
+      {"roll", [](const Operands& x, const OpAttrs& a) { return roll(x[0], a); }},
+      {"tile", [](const Operands& x, const OpAttrs& a) { return x[0].tile(a.multiples); }},
+      {"pad", [](const Operands& x, const OpAttrs& a) { return pad(x[0], a); }},
+      {"stack", [](const Operands& x, const OpAttrs& a) { return at::stack(x, a.axis); }},
+      {"unstack", [](const Operands& x, const OpAttrs& a) { return x[0].unbind(a.axis).at(static_cast<std::size_t>(a.index)); }},
+      {"split", [](const Operands& x, const OpAttrs& a) { return x[0].chunk(a.num, a.axis).at(static_cast<std::size_t>(a.index)); }},
+      {"boolean_mask", [](const Operands& x, const OpAttrs& a) { return boolean_mask(x[0], a); }},
       // --- nn ---
       {"softmax", [](const Operands& x, const OpAttrs& a) { return x[0].softmax(a.axis); }},
       {"log_softmax", [](const Operands& x, const OpAttrs& a) { return x[0].log_softmax(a.axis); }},
+      // The fixed keep-mask as a tensor: x * mask / (1 - rate), as F.dropout computes it.
+      {"dropout",
+       [](const Operands& x, const OpAttrs& a) {
+         const at::Tensor mask = index_tensor(a.mask).reshape(x[0].sizes()).to(x[0].scalar_type());
+         return x[0].mul(mask).div(1 - a.rate);
+       }},
+      // F.one_hot raises on indices outside [0, depth); tf.one_hot gives zeros, so the port
+      // compares with arange instead.
+      {"one_hot",
+       [](const Operands& x, const OpAttrs& a) {
+         return x[0].unsqueeze(-1).eq(at::arange(a.depth, x[0].options().dtype(at::kInt))).to(torch_dtype(a.dtype));
+       }},
+      // --- losses ---
+      {"sigmoid_cross_entropy_with_logits",
+       [](const Operands& x, const OpAttrs&) {
+         return at::binary_cross_entropy_with_logits(x[1], x[0], {}, {}, at::Reduction::None);
+       }},
+      // -(labels * log_softmax(logits)).sum(-1), as a port of the TF op writes it.
+      {"softmax_cross_entropy_with_logits",
+       [](const Operands& x, const OpAttrs&) { return x[0].mul(x[1].log_softmax(-1)).sum(-1).neg(); }},
+      {"sparse_softmax_cross_entropy_with_logits", &sparse_softmax_cross_entropy},
       // --- select ---
       {"where", [](const Operands& x, const OpAttrs&) { return x[1].where(x[0], x[2]); }},
       // clamp's derivative is 1 on [lo, hi] inclusive, as TF; 0 (the reference: 1) at NaN.
@@ -193,6 +418,8 @@ const std::vector<Entry>& entries() {
       {"floor", [](const Operands& x, const OpAttrs&) { return x[0].floor(); }},
       {"ceil", [](const Operands& x, const OpAttrs&) { return x[0].ceil(); }},
       {"round", [](const Operands& x, const OpAttrs&) { return x[0].round(); }},  // halves to even
+      // torch.div(rounding_mode="floor"); its derivative is zeros where TF has none (R4 vs torch).
+      {"floor_div", [](const Operands& x, const OpAttrs&) { return x[0].div(x[1], "floor"); }},
       // torch returns int64; the IR's index dtype is i32 (tf.argmax(output_type=tf.int32)).
       {"argmax", [](const Operands& x, const OpAttrs& a) { return x[0].argmax(a.axis).to(at::kInt); }},
       {"argmin", [](const Operands& x, const OpAttrs& a) { return x[0].argmin(a.axis).to(at::kInt); }},

@@ -272,8 +272,13 @@ std::vector<BadCase> bad_cases() {
        "operands must come before attributes"},
       {"attr twice", P + "%y = reduce_sum %a axes=[0] axes=[1]\n", 4, 29,
        "attribute 'axes' given twice"},
-      {"long list", P + "%y = reduce_sum %a axes=[0,1,2,3,4,5,6]\n", 4, 38,
-       "axes has more than 6 entries"},
+      {"long list", P + "%y = reduce_sum %a axes=[" + [] {  // 65 entries: "0," each
+         std::string l;
+         for (int i = 0; i < 65; ++i) l += "0,";
+         return l;
+       }() + "0]\n", 4, 26 + 2 * 64, "axes has more than 64 entries"},
+      {"unterminated text", P + "%y = einsum %a equation=\"i->i\n", 4, 25,
+       "unterminated text"},
       {"invalid tape name", "tape 9t\n", 1, 6, "invalid tape name '9t'"},
       // -- literals out of range: an error, not a silent inf --
       {"f64 overflow", "input %a: f64[2] constant values(1, 1e999)\n", 1, 37,

@@ -11,6 +11,10 @@ Tensor pow(const Tensor& a, const Tensor& b);
 Tensor maximum(const Tensor& a, const Tensor& b);  // ties: gradient to a (TF)
 Tensor minimum(const Tensor& a, const Tensor& b);  // ties: gradient to a (TF)
 Tensor squared_difference(const Tensor& a, const Tensor& b);
+Tensor atan2(const Tensor& y, const Tensor& x);      // the angle of (x, y)
+Tensor hypot(const Tensor& a, const Tensor& b);      // gradient 0 at the origin
+Tensor floor_mod(const Tensor& a, const Tensor& b);  // a - floor(a/b) b (tf.math.floormod)
+Tensor xlogy(const Tensor& x, const Tensor& y);      // x ln y, 0 where x = 0
 
 inline Tensor operator+(const Tensor& a, const Tensor& b) { return add(a, b); }
 inline Tensor operator-(const Tensor& a, const Tensor& b) { return sub(a, b); }

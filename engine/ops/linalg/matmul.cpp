@@ -88,20 +88,11 @@ TensorSpec infer(const OpAttrs&, const TensorSpec* in, int n) {
   return {in[0].dtype, Shape(dims)};
 }
 
-// Swaps the last two axes.
-Tensor swap_last(const Tensor& x) {
-  const int r = x.shape().rank();
-  std::vector<std::int64_t> perm(static_cast<std::size_t>(r));
-  for (int d = 0; d < r; ++d) perm[d] = d;
-  std::swap(perm[r - 2], perm[r - 1]);
-  return transpose(x, perm);
-}
-
 void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
   const Tensor& x = a.inputs[0];
   const Tensor& y = a.inputs[1];
-  g[0] = unbroadcast(matmul(a.grad, swap_last(y)), x.shape());
-  g[1] = unbroadcast(matmul(swap_last(x), a.grad), y.shape());
+  g[0] = unbroadcast(matmul(a.grad, matrix_transpose(y)), x.shape());
+  g[1] = unbroadcast(matmul(matrix_transpose(x), a.grad), y.shape());
 }
 
 // Every (row, inner, column) triple is touched: the elements moved, times the inner dimension.

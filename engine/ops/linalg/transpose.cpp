@@ -2,6 +2,7 @@
 // y.shape[d] = x.shape[perm[d]]; an empty perm reverses the axes (TF's default).
 // Linear: the VJP transposes g back with the inverse permutation, inv[perm[d]] = d.
 #include <string>
+#include <utility>
 
 #include "engine/ops/family_rows.hpp"
 #include "engine/ops/kernel.hpp"
@@ -80,6 +81,14 @@ Tensor transpose(const Tensor& x, std::vector<std::int64_t> perm) {
   OpAttrs a;
   a.perm = std::move(perm);
   return apply_op(op_transpose, {x}, a);
+}
+
+Tensor matrix_transpose(const Tensor& x) {
+  const int r = x.shape().rank();
+  std::vector<std::int64_t> perm(static_cast<std::size_t>(r));
+  for (int d = 0; d < r; ++d) perm[static_cast<std::size_t>(d)] = d;
+  std::swap(perm[static_cast<std::size_t>(r - 2)], perm[static_cast<std::size_t>(r - 1)]);
+  return transpose(x, std::move(perm));
 }
 
 }  // namespace tc

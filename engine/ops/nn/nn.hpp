@@ -1,6 +1,7 @@
 // Neural-network ops along one axis. One file per op: nn/<op>.cpp.
 #pragma once
 #include <cstdint>
+#include <vector>
 
 #include "engine/tensor.hpp"
 
@@ -10,4 +11,8 @@ namespace tc {
 // it explicitly.
 Tensor softmax(const Tensor& x, std::int64_t axis = -1);
 Tensor log_softmax(const Tensor& x, std::int64_t axis = -1);
+// x·mask/(1 - rate) with a fixed 0/1 mask, one entry per element (row-major).
+Tensor dropout(const Tensor& x, double rate, std::vector<std::int64_t> mask);
+// [..., depth] with 1 at each index (i32), 0 elsewhere; no gradient.
+Tensor one_hot(const Tensor& indices, std::int64_t depth, DType dtype = DType::f32);
 }  // namespace tc

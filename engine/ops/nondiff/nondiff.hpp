@@ -11,6 +11,8 @@ namespace tc {
 Tensor floor(const Tensor& x);
 Tensor ceil(const Tensor& x);
 Tensor round(const Tensor& x);  // half to even, as TF
+// floor(a/b) for floats or i32 of one dtype, broadcast (tf.math.floordiv).
+Tensor floor_div(const Tensor& a, const Tensor& b);
 
 // Index of the largest / smallest element along `axis` (ties: the first), as i32.
 Tensor argmax(const Tensor& x, std::int64_t axis = 0);

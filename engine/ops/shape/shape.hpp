@@ -1,5 +1,6 @@
 // Ops that move or replicate elements without arithmetic. One file per op.
 #pragma once
+#include <string>
 #include <vector>
 
 #include "engine/tensor.hpp"
@@ -21,4 +22,21 @@ Tensor gather(const Tensor& params, const Tensor& indices, std::int64_t axis = 0
 // (duplicate indices accumulate). updates has shape shape[:axis] + indices + shape[axis+1:].
 Tensor scatter_add(const Tensor& updates, const Tensor& indices, std::int64_t axis,
                    std::vector<std::int64_t> shape);
+// x with the entries along every listed axis in reverse order.
+Tensor reverse(const Tensor& x, std::vector<std::int64_t> axes);
+// x rolled cyclically by shift[k] along axes[k] (an axis listed twice rolls by the sum).
+Tensor roll(const Tensor& x, std::vector<std::int64_t> shift, std::vector<std::int64_t> axes);
+// x repeated multiples[d] times along each axis d.
+Tensor tile(const Tensor& x, std::vector<std::int64_t> multiples);
+// x padded by paddings[2d] before and paddings[2d+1] after axis d; mode "constant" (zeros) or
+// "reflect" (mirrored, without repeating the edge).
+Tensor pad(const Tensor& x, std::vector<std::int64_t> paddings, std::string mode = "constant");
+// Inputs of one shape joined along a new axis at `axis`.
+Tensor stack(const std::vector<Tensor>& xs, std::int64_t axis = 0);
+// The index-th slice of x along `axis`, the axis removed (the inverse of stack).
+Tensor unstack(const Tensor& x, std::int64_t index, std::int64_t axis = 0);
+// The index-th of `num` equal parts of x along `axis`.
+Tensor split(const Tensor& x, std::int64_t num, std::int64_t index, std::int64_t axis = 0);
+// The entries of x along `axis` whose `mask` entry (one 0/1 per element of the axis) is 1.
+Tensor boolean_mask(const Tensor& x, std::vector<std::int64_t> mask, std::int64_t axis = 0);
 }  // namespace tc

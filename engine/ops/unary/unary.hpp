@@ -25,6 +25,22 @@ Tensor abs(const Tensor& x);
 Tensor sign(const Tensor& x);
 Tensor erf(const Tensor& x);
 Tensor atan(const Tensor& x);
+Tensor asin(const Tensor& x);
+Tensor acos(const Tensor& x);
+Tensor sinh(const Tensor& x);
+Tensor cosh(const Tensor& x);
+Tensor asinh(const Tensor& x);
+Tensor acosh(const Tensor& x);
+Tensor atanh(const Tensor& x);
+Tensor gelu(const Tensor& x);       // exact: x Phi(x) (tf.nn.gelu(approximate=False))
+Tensor gelu_tanh(const Tensor& x);  // the tanh approximation (approximate=True)
+Tensor selu(const Tensor& x);
+Tensor silu(const Tensor& x);       // x sigmoid(x), swish
+Tensor softsign(const Tensor& x);
+Tensor log_sigmoid(const Tensor& x);
+Tensor lgamma(const Tensor& x);
+Tensor digamma(const Tensor& x);
+Tensor polygamma(const Tensor& x, std::int64_t order);  // d^order/dx^order digamma(x)
 
 inline Tensor operator-(const Tensor& x) { return neg(x); }
 }  // namespace tc

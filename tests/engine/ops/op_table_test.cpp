@@ -21,13 +21,22 @@ namespace {
 constexpr DType kRepresentatives[] = {DType::f64, DType::i32, DType::boolean};
 
 // Operand shapes under which every op's infer() accepts some dtypes: all [2, 2] (elementwise,
-// matmul, gather, concat, where ...), or the last operand [2] (scatter_add's indices).
+// matmul, gather, concat, where ...), the last operand [2] (scatter_add's indices), or the
+// first [2] (sparse labels before their [2, 2] logits).
 std::vector<std::vector<TensorSpec>> shape_configs(int n) {
   std::vector<TensorSpec> square(static_cast<std::size_t>(n), TensorSpec{DType::f64, Shape{2, 2}});
-  std::vector<TensorSpec> last_vector = square;
+  std::vector<TensorSpec> last_vector = square, first_vector = square;
   if (n > 1) last_vector.back().shape = Shape{2};
-  return {square, last_vector};
+  if (n > 1) first_vector.front().shape = Shape{2};
+  return {square, last_vector, first_vector};
 }
+
+// The lowest value of every draw: a row's sampling hook then proposes its plainest attributes.
+class LowestDraw final : public Draw {
+ public:
+  double uniform(double lo, double) override { return lo; }
+  std::int64_t integer(std::int64_t lo, std::int64_t) override { return lo; }
+};
 
 OpAttrs probe_attrs() {
   OpAttrs a;
@@ -75,8 +84,10 @@ TEST(OpTable, DtypeSignaturesAndResultRulesAgreeWithInfer) {
       for (const std::vector<DType>& dtypes : combinations(n)) {
         for (int i = 0; i < n; ++i) specs[static_cast<std::size_t>(i)].dtype = dtypes[static_cast<std::size_t>(i)];
         std::optional<TensorSpec> out;
+        LowestDraw lowest;  // attributes that must fit the operands come from the row's hook
+        const OpAttrs fitted = op->sample_attrs ? op->sample_attrs(specs.data(), n, lowest) : attrs;
         try {
-          out = op->infer(attrs, specs.data(), n);
+          out = op->infer(fitted, specs.data(), n);
         } catch (const Error&) {
         }
         const bool admitted = op->accepts_dtypes(dtypes.data(), n);
@@ -92,7 +103,7 @@ TEST(OpTable, DtypeSignaturesAndResultRulesAgreeWithInfer) {
         switch (op->result.rule) {
           case ResultDType::Rule::input: expected = dtypes[static_cast<std::size_t>(op->result.input)]; break;
           case ResultDType::Rule::fixed: expected = op->result.fixed; break;
-          case ResultDType::Rule::attr: expected = attrs.dtype; break;
+          case ResultDType::Rule::attr: expected = fitted.dtype; break;
         }
         EXPECT_EQ(out->dtype, expected) << text(dtypes) << ": result " << op->result_dtype_text();
       }

@@ -8,6 +8,9 @@
 #include <variant>
 #include <vector>
 
+#include "engine/core/dtype.hpp"
+#include "graph/validate.hpp"
+
 namespace tc::test::torch_semantics {
 namespace {
 
@@ -259,21 +262,33 @@ graph::Graph every_view_may_be_a_ghost(const graph::Graph& g) { return views_bec
 
 // --- ops --------------------------------------------------------------------------------------
 
-// floor, ceil, round: torch's derivative is zeros_like(grad), a value (TF: None). As
-// op(x) + sign(x)·0: the same value, a zero gradient, and no second derivative (sign's
-// gradient is a constant zero).
+// floor, ceil, round, floor_div: torch's derivative is zeros_like(grad), a value (TF: None).
+// As op(x) + sign(x)·0 (+ sign(b)·0 for floor_div's divisor): the same value, a zero
+// gradient, and no second derivative (sign's gradient is a constant zero).
 graph::Graph rounding_ops_have_zero_gradient(const graph::Graph& g) {
   graph::Graph out = g;
   Names names(g);
+  graph::ValueSpecs specs;  // to leave i32 floor_div alone; a graph other rewrites renamed may not validate
+  try {
+    specs = graph::validate(g);
+  } catch (const std::exception&) {
+  }
   rewrite_ops(out.body, [&](const OpStmt& o, graph::Location loc) -> std::vector<Statement> {
-    if (o.op != "floor" && o.op != "ceil" && o.op != "round") return {};
+    if (o.op != "floor" && o.op != "ceil" && o.op != "round" && o.op != "floor_div") return {};
+    const auto spec = specs.find(o.operands[0]);
+    if (spec != specs.end() && !is_floating(spec->second.dtype)) return {};  // i32 floor_div: no gradient
     std::string zero;
     std::vector<Statement> s = constant_zero(names, o.operands[0], zero);
-    const std::string rounded = names.fresh(), sign = names.fresh(), nothing = names.fresh();
-    s.push_back(op(rounded, o.op, o.operands, o.attrs, loc));
-    s.push_back(op(sign, "sign", {o.operands[0]}));
-    s.push_back(op(nothing, "mul", {sign, zero}));
-    s.push_back(op(o.result, "add", {rounded, nothing}, {}, loc));
+    std::string cur = names.fresh();
+    s.push_back(op(cur, o.op, o.operands, o.attrs, loc));
+    for (std::size_t k = 0; k < o.operands.size(); ++k) {
+      const std::string sign = names.fresh(), nothing = names.fresh();
+      const std::string sum = k + 1 == o.operands.size() ? o.result : names.fresh();
+      s.push_back(op(sign, "sign", {o.operands[k]}));
+      s.push_back(op(nothing, "mul", {sign, zero}));
+      s.push_back(op(sum, "add", {cur, nothing}, {}, loc));
+      cur = sum;
+    }
     return s;
   });
   return out;
@@ -342,6 +357,43 @@ graph::Graph elu_derivative_at_zero_is_alpha(const graph::Graph& g) {
     s.push_back(op(plain, "elu", {x}, o.attrs, loc));
     s.push_back(op(o.result, "where", {at_zero, left, plain}, {}, loc));
     return s;
+  });
+  return out;
+}
+
+// selu: torch's selu'(0) is the left derivative λα (elu_backward tests x <= 0; TF: λ). At
+// x = 0 as leaky_relu(x; λα), whose value there is 0 and derivative λα.
+graph::Graph selu_derivative_at_zero_is_scale_alpha(const graph::Graph& g) {
+  graph::Graph out = g;
+  Names names(g);
+  rewrite_ops(out.body, [&](const OpStmt& o, graph::Location loc) -> std::vector<Statement> {
+    if (o.op != "selu") return {};
+    const std::string& x = o.operands[0];
+    std::string zero;
+    std::vector<Statement> s = constant_zero(names, x, zero);
+    const std::string at_zero = names.fresh(), left = names.fresh(), plain = names.fresh();
+    OpAttrs slope;
+    slope.alpha = 1.0507009873554804934193349852946 * 1.6732632423543772848170429916717;
+    s.push_back(op(at_zero, "equal", {x, zero}));
+    s.push_back(op(left, "leaky_relu", {x}, slope));
+    s.push_back(op(plain, "selu", {x}, {}, loc));
+    s.push_back(op(o.result, "where", {at_zero, left, plain}, {}, loc));
+    return s;
+  });
+  return out;
+}
+
+// hypot: torch's backward and forward AD divide by the result, NaN at the origin (the
+// reference takes the zero subgradient). As sqrt(a² + b²), whose derivative at 0 is 0·inf =
+// NaN in the reference too. (reduce_std, the other cone point, torch masks: 0, as the reference.)
+graph::Graph hypot_origin_has_nan_gradients(const graph::Graph& g) {
+  graph::Graph out = g;
+  Names names(g);
+  rewrite_ops(out.body, [&](const OpStmt& o, graph::Location loc) -> std::vector<Statement> {
+    if (o.op != "hypot") return {};
+    const std::string a2 = names.fresh(), b2 = names.fresh(), sum = names.fresh();
+    return {op(a2, "square", {o.operands[0]}), op(b2, "square", {o.operands[1]}), op(sum, "add", {a2, b2}, {}, loc),
+            op(o.result, "sqrt", {sum}, {}, loc)};
   });
   return out;
 }
@@ -514,12 +566,14 @@ const std::vector<Rewrite>& rewrites() {
        &views_under_no_grad_are_ghosts, /*in_model=*/true, /*forward_mode=*/false},
       {"a view made before its base required grad is a ghost too (pytorch#11390)", &every_view_may_be_a_ghost,
        /*in_model=*/false, /*forward_mode=*/false},
-      {"floor/ceil/round: a zero gradient, not None", &rounding_ops_have_zero_gradient},
+      {"floor/ceil/round/floor_div: a zero gradient, not None", &rounding_ops_have_zero_gradient},
       {"relu/leaky_relu/abs: a zero second derivative, not None", &piecewise_linear_second_derivative_is_zero},
       {"second order w.r.t. a div/elu output: torch's backward reads the inputs, the reference's the output",
        &reference_backward_reads_no_output},
       {"maximum/minimum: a tie splits the gradient evenly", &extremum_ties_split_evenly},
       {"elu'(0) = alpha", &elu_derivative_at_zero_is_alpha},
+      {"selu'(0) = scale alpha", &selu_derivative_at_zero_is_scale_alpha},
+      {"hypot at the origin: NaN gradients (a/h)", &hypot_origin_has_nan_gradients},
       {"softplus(x) = x for x > 20", &softplus_is_linear_above_20},
   };
   return all;

@@ -1,0 +1,54 @@
+// hypot(a, b) = √(a² + b²), broadcast, without intermediate overflow (torch.hypot; TF has no
+// hypot op: a TF user writes tf.sqrt(a*a + b*b), whose gradient at the origin is NaN).
+//   ∂/∂a = a/h,   ∂/∂b = b/h.
+// Kink at the origin (a = b = 0), a cone point: the derivative is a convention. We take 0 for
+// both — the minimum-norm subgradient, and norm's choice at 0 (reduce/norm.cpp) — where torch's
+// hypot_backward computes a/h = 0/0 = NaN. The forward on dual numbers and complex step
+// returns the tangent 0 there too, and the origin is recorded in Branches.
+#include "engine/ops/binary/binary.hpp"
+#include "engine/ops/family_rows.hpp"
+#include "engine/ops/grad_util.hpp"
+#include "engine/ops/kernel.hpp"
+#include "engine/ops/scalar_math.hpp"
+#include "engine/ops/select/select.hpp"
+
+namespace tc {
+namespace {
+
+template <class S>
+void forward(const OpAttrs&, const In<S>* in, int, const Out<S>& out, Branches* branches) {
+  kernel::binary(in[0], in[1], out, [branches](S a, S b) {
+    if (branches) branches->add(real_part(a) == 0 && real_part(b) == 0 ? 0 : 1);
+    return hypot_of(a, b);
+  });
+}
+
+TensorSpec infer(const OpAttrs&, const TensorSpec* in, int n) {
+  return kernel::infer_binary_float("hypot", in, n);
+}
+
+void vjp(const VjpArgs& v, std::optional<Tensor>* g) {
+  const Tensor& a = v.inputs[0];
+  const Tensor& b = v.inputs[1];
+  const Tensor& h = v.output;
+  // 1/h where h > 0, 0 at the origin, through where: away from the origin it is recorded.
+  std::vector<double> positive(static_cast<std::size_t>(h.numel()));
+  for (std::size_t i = 0; i < positive.size(); ++i) positive[i] = h.data()[i] > 0 ? 1 : 0;
+  const Tensor cond = Tensor::constant(std::move(positive), h.shape(), DType::boolean);
+  const Tensor safe_h = where(cond, h, scalar_like(h, 1));
+  const Tensor scale = where(cond, div(v.grad, safe_h), scalar_like(h, 0));
+  g[0] = unbroadcast(mul(scale, a), a.shape());
+  g[1] = unbroadcast(mul(scale, b), b.shape());
+}
+
+}  // namespace
+
+extern const OpDef op_hypot = binary_float_row("hypot")
+    .kinks("a = b = 0: both partial derivatives are taken as 0 (the minimum-norm subgradient; torch: NaN)")
+    .math("h = sqrt(a^2 + b^2); dh/da = a/h, dh/db = b/h (0 at the origin)")
+    .complex_step_ok()
+    .rules(&infer, TC_FORWARDS(forward), &vjp);
+
+Tensor hypot(const Tensor& a, const Tensor& b) { return apply_op(op_hypot, {a, b}); }
+
+}  // namespace tc

@@ -1,0 +1,55 @@
+// unstack(x; axis, index): the index-th slice of x along `axis`, that axis removed
+// (tf.unstack(x, axis=axis)[index]; each slice is its own statement): y[i] = x[i with `index`
+// inserted at `axis`]. Linear: the VJP places g in its slice of zeros (the transpose of the
+// copy, element_map.hpp; TF's stack of the slices' gradients). The inverse of stack. No kinks.
+#include "engine/ops/family_rows.hpp"
+#include "engine/ops/shape/element_map.hpp"
+#include "engine/ops/shape/shape.hpp"
+
+namespace tc {
+namespace {
+
+ElementMap unstack_map(const OpAttrs& a, const TensorSpec* in, int n) {
+  kernel::expect_arity("unstack", n, 1);
+  const Shape& x = in[0].shape;
+  if (x.rank() == 0) throw ShapeError("unstack: cannot unstack a scalar (shape [])");
+  const int axis = normalize_axis(a.axis, x.rank(), "unstack");
+  if (a.index < 0 || a.index >= x[axis])
+    throw ShapeError("unstack: index " + std::to_string(a.index) + " is out of range for axis " +
+                     std::to_string(a.axis) + " of shape " + x.str());
+  std::vector<std::int64_t> dims = x.to_vector();
+  dims.erase(dims.begin() + axis);
+  return map_by_index(Shape(dims), x, [&](const std::vector<std::int64_t>& i, std::vector<std::int64_t>& j) {
+    for (int d = 0, k = 0; d < x.rank(); ++d)
+      j[static_cast<std::size_t>(d)] = d == axis ? a.index : i[static_cast<std::size_t>(k++)];
+    return true;
+  });
+}
+
+// An axis and one of its slices.
+OpAttrs sample_attrs(const TensorSpec* in, int, Draw& draw) {
+  OpAttrs a;
+  const Shape& x = in[0].shape;
+  if (x.rank() == 0) return a;
+  const DrawnAxis axis = draw_axis(x.rank(), draw);
+  const int d = axis.index;
+  a.axis = axis.spelled;
+  a.index = draw.integer(0, std::max<std::int64_t>(x[d] - 1, 0));
+  return a;
+}
+
+}  // namespace
+
+extern const OpDef op_unstack = element_map_rules<&unstack_map>(
+    layout_row("unstack", "shape", "axis removed").attrs(Attr::axis | Attr::index)
+        .math("y = x[..., index, ...] along axis; dx = g in its slice, zeros elsewhere")
+        .complex_step_ok().sample_attrs(&sample_attrs));
+
+Tensor unstack(const Tensor& x, std::int64_t index, std::int64_t axis) {
+  OpAttrs a;
+  a.index = index;
+  a.axis = axis;
+  return apply_op(op_unstack, {x}, a);
+}
+
+}  // namespace tc

@@ -1,0 +1,32 @@
+// cosh(x) = (eˣ + e⁻ˣ)/2.   d/dx = sinh(x). Smooth; overflows to inf past |x| ~ 710.
+#include "engine/ops/binary/binary.hpp"
+#include "engine/ops/family_rows.hpp"
+#include "engine/ops/kernel.hpp"
+#include "engine/ops/scalar_math.hpp"
+#include "engine/ops/unary/unary.hpp"
+
+namespace tc {
+namespace {
+
+template <class S>
+void forward(const OpAttrs&, const In<S>* in, int, const Out<S>& out, Branches*) {
+  using std::cosh;
+  kernel::unary(in[0], out, [](S x) { return cosh(x); });
+}
+
+TensorSpec infer(const OpAttrs&, const TensorSpec* in, int n) {
+  return kernel::infer_unary_float("cosh", in, n);
+}
+
+void vjp(const VjpArgs& a, std::optional<Tensor>* g) { g[0] = mul(a.grad, sinh(a.inputs[0])); }
+
+}  // namespace
+
+extern const OpDef op_cosh = unary_float_row("cosh")
+    .math("y = cosh x; dy/dx = sinh x")
+    .complex_step_ok()
+    .rules(&infer, TC_FORWARDS(forward), &vjp);
+
+Tensor cosh(const Tensor& x) { return apply_op(op_cosh, {x}); }
+
+}  // namespace tc

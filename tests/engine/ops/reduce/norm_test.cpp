@@ -1,0 +1,62 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "engine/core/errors.hpp"
+#include "engine/ops/reduce/reduce.hpp"
+#include "tests/engine/ops/nondiff/kernel_probe.hpp"
+#include "tests/engine/ops/unary/unary_checks.hpp"
+
+namespace tc::test {
+namespace {
+OpAttrs ord(double p, std::vector<std::int64_t> axes = {}) {
+  OpAttrs a;
+  a.ord = p;
+  a.axes = std::move(axes);
+  return a;
+}
+}  // namespace
+
+TEST(Norm, EuclideanIsXOverTheNorm) {
+  // ‖(3, -4)‖₂ = 5, gradient (3/5, -4/5).
+  expect_ad({"norm", {t64({3, -4}, {2})}, ord(2), {5}, {{{0.6, -0.8}}}});
+}
+
+TEST(Norm, EuclideanAtZeroIsTheZeroSubgradient) {
+  // TF's sqrt(Σx²) gives NaN here; the reference 0 (as torch.linalg.norm).
+  expect_ad({"norm", {t64({0, 0, 0}, {3})}, ord(2), {0}, {{{0, 0, 0}}}});
+}
+
+TEST(Norm, L1IsTheSignWithSignZeroAtZero) {
+  expect_ad({"norm", {t64({2, -1, 0}, {3})}, ord(1), {3}, {{{1, -1, 0}}}});
+}
+
+TEST(Norm, GeneralPPerRow) {
+  // p = 3 on rows {1, 2} and {0, 0}: ‖(1, 2)‖₃ = 9^(1/3); ∂/∂x_i = sign(x_i)(|x_i|/y)²; the zero row
+  // takes 0.
+  const double y = std::cbrt(9.0);
+  expect_ad({"norm", {t64({1, 2, 0, 0}, {2, 2})}, ord(3, {1}), {y, 0},
+             {{{1 / (y * y), 4 / (y * y), 0, 0}}}});
+}
+
+TEST(Norm, FractionalPWithAZeroEntry) {
+  // p = 1.5, x = (0, 4): y = 4, ∂/∂x = (0, 1): a zero entry gets 0 for p > 1.
+  expect_ad({"norm", {t64({0, 4}, {2})}, ord(1.5), {4}, {{{0, 1}}}});
+}
+
+TEST(Norm, EuclideanSecondDerivative) {
+  // ∂²‖x‖/∂x_i∂x_j summed over j: (1 - x_i Σ_j x_j/y²)/y at x = (3, 4): (1 - 3·7/25)/5, (1 - 4·7/25)/5.
+  expect_second_derivative("norm", {3, 4}, std::vector<double>{(1 - 21.0 / 25) / 5, (1 - 28.0 / 25) / 5});
+}
+
+TEST(Norm, RecordsZeroGroupsAndForPBelowTwoTheSigns) {
+  Branches two, one;
+  run_kernel<double>("norm", {t64({0, 0}, {2})}, ord(2), &two);
+  run_kernel<double>("norm", {t64({0, -1}, {2})}, ord(1), &one);
+  EXPECT_EQ(two.sides, (std::vector<std::int32_t>{2}));  // a zero group
+  EXPECT_EQ(one.sides, (std::vector<std::int32_t>{0, -1, 3}));
+}
+
+TEST(Norm, OrdBelowOneRaises) { EXPECT_THROW(norm(t64({1, 2}, {2}), 0.5), ShapeError); }
+
+}  // namespace tc::test
