@@ -35,6 +35,7 @@ std::vector<EntryCheck> compare_propagated(const Objective& o, const EntryPlan& 
     if (!ref.evaluated) {
       c.state = EntryCheck::State::inconclusive;
       c.why = not_evaluated;
+      c.reason = "non_finite";
       continue;
     }
     c.error = rounding_bound(ctx, unit_roundoff(DType::f64), ref.terms);
@@ -71,6 +72,7 @@ std::vector<EntryCheck> compare_propagated(const Objective& o, const EntryPlan& 
         if (kink) {
           c.state = EntryCheck::State::inconclusive;
           c.why = "the point lies on a kink, where the derivative is a convention";
+          c.reason = "kink";
         } else {
           c.state = EntryCheck::State::mismatch;
         }
