@@ -168,16 +168,27 @@ double get_double(const json& j, const char* key) {
   return as_number(*it, key);
 }
 
-std::vector<std::string> string_list(const json& j, const char* key) {
-  std::vector<std::string> out;
+// The array at `key` — empty when absent, unless `required` — each element read by `element`
+// (which throws the FieldError it is given for a wrong one); `what` names the elements.
+template <class T, class Element>
+std::vector<T> array_field(const json& j, const char* key, bool required, const char* what, Element element) {
+  std::vector<T> out;
   auto it = j.find(key);
-  if (it == j.end() || it->is_null()) return out;
-  if (!it->is_array()) throw FieldError{std::string("field \"") + key + "\" must be an array of strings"};
-  for (const json& v : *it) {
-    if (!v.is_string()) throw FieldError{std::string("field \"") + key + "\" must be an array of strings"};
-    out.push_back(v.get<std::string>());
+  if (it == j.end() || it->is_null()) {
+    if (required) throw FieldError{std::string("missing field \"") + key + "\""};
+    return out;
   }
+  const FieldError wrong{std::string("field \"") + key + "\" must be an array of " + what};
+  if (!it->is_array()) throw wrong;
+  for (const json& v : *it) out.push_back(element(v, wrong));
   return out;
+}
+
+std::vector<std::string> string_list(const json& j, const char* key) {
+  return array_field<std::string>(j, key, false, "strings", [](const json& v, const FieldError& wrong) {
+    if (!v.is_string()) throw wrong;
+    return v.get<std::string>();
+  });
 }
 
 oracles::Verdict get_verdict(const json& j, const char* key) {
@@ -205,27 +216,14 @@ const json* opt_object(const json& j, const char* key) {
 }
 
 std::vector<double> number_list(const json& j, const char* key, bool required) {
-  std::vector<double> out;
-  auto it = j.find(key);
-  if (it == j.end() || it->is_null()) {
-    if (required) throw FieldError{std::string("missing field \"") + key + "\""};
-    return out;
-  }
-  if (!it->is_array()) throw FieldError{std::string("field \"") + key + "\" must be an array of numbers"};
-  for (const json& v : *it) out.push_back(as_number(v, key));
-  return out;
+  return array_field<double>(j, key, required, "numbers", [key](const json& v, const FieldError&) { return as_number(v, key); });
 }
 
 std::vector<std::int64_t> int_list(const json& j, const char* key) {
-  std::vector<std::int64_t> out;
-  auto it = j.find(key);
-  if (it == j.end() || it->is_null()) return out;
-  if (!it->is_array()) throw FieldError{std::string("field \"") + key + "\" must be an array of integers"};
-  for (const json& v : *it) {
-    if (!v.is_number_integer()) throw FieldError{std::string("field \"") + key + "\" must be an array of integers"};
-    out.push_back(v.get<std::int64_t>());
-  }
-  return out;
+  return array_field<std::int64_t>(j, key, false, "integers", [](const json& v, const FieldError& wrong) {
+    if (!v.is_number_integer()) throw wrong;
+    return v.get<std::int64_t>();
+  });
 }
 
 // `what` names the enclosing object in messages: "evidence.entries".
@@ -337,13 +335,9 @@ std::uint64_t get_count(const json& j, const char* key) {
 }
 
 std::vector<CampaignRun> runs_from_json(const json& j) {
-  std::vector<CampaignRun> runs;
-  auto it = j.find("runs");
-  if (it == j.end() || it->is_null()) return runs;
-  if (!it->is_array()) throw FieldError{"field \"runs\" must be an array of objects"};
-  for (const json& r : *it) {
-    if (!r.is_object()) throw FieldError{"field \"runs\" must be an array of objects"};
-    runs.push_back(inside("runs", [&] {
+  return array_field<CampaignRun>(j, "runs", false, "objects", [](const json& r, const FieldError& wrong) {
+    if (!r.is_object()) throw wrong;
+    return inside("runs", [&] {
       CampaignRun run;
       run.label = opt_string(r, "label");
       run.engine = opt_string(r, "engine");
@@ -354,24 +348,18 @@ std::vector<CampaignRun> runs_from_json(const json& j) {
       if (r.contains("duration_s") && !r["duration_s"].is_null()) run.duration_s = get_double(r, "duration_s");
       if (run.first_graph < 0 || run.graphs < 0) throw FieldError{"\"first_graph\" and \"graphs\" must not be negative"};
       return run;
-    }));
-  }
-  return runs;
+    });
+  });
 }
 
 std::vector<MutantInfo> mutants_from_json(const json& j) {
-  std::vector<MutantInfo> out;
-  auto it = j.find("mutants");
-  if (it == j.end() || it->is_null()) return out;
-  if (!it->is_array()) throw FieldError{"field \"mutants\" must be an array of objects"};
-  for (const json& m : *it) {
-    if (!m.is_object()) throw FieldError{"field \"mutants\" must be an array of objects"};
-    out.push_back(inside("mutants", [&] {
+  return array_field<MutantInfo>(j, "mutants", false, "objects", [](const json& m, const FieldError& wrong) {
+    if (!m.is_object()) throw wrong;
+    return inside("mutants", [&] {
       return MutantInfo{get_string(m, "engine"), opt_string(m, "bug_class"), opt_string(m, "description"),
                         opt_string(m, "issue")};
-    }));
-  }
-  return out;
+    });
+  });
 }
 
 GraphRecord graph_from_json(const json& j) {
@@ -380,10 +368,7 @@ GraphRecord graph_from_json(const json& j) {
   r.name = opt_string(j, "name");
   r.origin = opt_string(j, "origin");
   r.engine = get_string(j, "engine");
-  const json& seed = field(j, "seed");
-  if (!seed.is_number_unsigned() && !(seed.is_number_integer() && seed.get<std::int64_t>() >= 0))
-    throw FieldError{"field \"seed\" must be a non-negative integer"};
-  r.seed = seed.get<std::uint64_t>();
+  r.seed = get_count(j, "seed");
   r.tcg = get_string(j, "tcg");
   r.minimal_tcg = opt_string(j, "minimal_tcg");
   r.ops = string_list(j, "ops");
