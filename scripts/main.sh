@@ -27,7 +27,7 @@ while [ $# -gt 0 ]; do
 done
 mkdir -p "$out"
 fault=tanh_derivative_off_1e4
-fault_label="injected fault: tanh's VJP off by a relative 1e-4 (mutant:$fault)"
+fault_label="injected fault: tanh VJP × (1 + 1e-4)"
 
 # One line of progress from the build's output ("[12/160] Building ..."); the whole output is
 # kept in $out/build.log and shown (its end) only if the build fails.
@@ -71,5 +71,5 @@ run_campaign() {
 run_campaign --out "$out/reference" --label "reference engine"
 run_campaign --out "$out/injected-fault" --engine "mutant:$fault" --graphs 40 --label "$fault_label"
 "$tapecheck" report "$out/reference/findings.jsonl" "$out/injected-fault/findings.jsonl" -o "$out/report.html"
-echo "Report: $(pwd)/$out/report.html   (main job: $((SECONDS - start)) s)"
+echo "Report: $(cd "$out" && pwd)/report.html   (main job: $((SECONDS - start)) s)"
 echo "Open it in a browser: the Findings section shows what the injected fault looks like."
