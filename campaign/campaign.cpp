@@ -16,6 +16,7 @@
 #include "campaign/jobs.hpp"
 #include "campaign/process_pool.hpp"
 #include "campaign/stop_signals.hpp"
+#include "eut/mutants/mutant.hpp"
 #include "graph/tcg.hpp"
 #include "reports/findings_log.hpp"
 #include "reports/html_report.hpp"
@@ -108,6 +109,46 @@ void write_report(CampaignResult& r, const RunSettings& settings) {
   }
 }
 
+// The mutant engine a campaign runs on, described for the report's sensitivity matrix; none
+// for other engines.
+std::vector<reports::MutantInfo> mutants_run(const std::string& engine) {
+  const std::string prefix = "mutant:";
+  if (engine.rfind(prefix, 0) != 0) return {};
+  const eut::Mutant* m = eut::find_mutant(std::string_view(engine).substr(prefix.size()));
+  if (!m) return {};
+  return {{engine, m->bug_class, m->sentence, m->mirrors}};
+}
+
+// How this run went, for the log's trailer. A resumed run does not know how long the earlier
+// ones took: no duration.
+reports::CampaignRun this_run(const CampaignOptions& options, const RunSettings& settings, const CampaignResult& r,
+                              double seconds) {
+  reports::CampaignRun run;
+  run.label = settings.label.empty() ? options.engine : settings.label;
+  run.engine = options.engine;
+  run.seed = options.seed;
+  run.threads = r.threads;
+  run.first_graph = 0;
+  run.graphs = static_cast<int>(r.done);
+  if (r.resumed_from == 0) run.duration_s = seconds;
+  return run;
+}
+
+// A graph a person should replay — a mismatch, an error — is saved beside the log (the minimal
+// one when shrinking made one), and its record says where.
+void save_graph_to_replay(reports::GraphRecord& g, const std::string& out_dir) {
+  if (g.verdict != oracles::Verdict::mismatch && g.verdict != oracles::Verdict::error_raised) return;
+  const bool minimal = !g.minimal_tcg.empty();
+  const std::string& text = minimal ? g.minimal_tcg : g.tcg;
+  if (text.empty()) return;
+  const std::string file = saved_graph_file(g.id, minimal);
+  const fs::path path = fs::path(out_dir) / file;
+  std::error_code ec;
+  fs::create_directories(path.parent_path(), ec);  // an error shows in the write
+  reports::write_file_atomically(path.string(), text);
+  g.annotations.tcg_file = file;
+}
+
 // Runs jobs[first...] and appends them to `log`, which holds jobs[0, first) counted in `r`.
 CampaignResult drive(const CampaignOptions& options, const std::vector<Job>& jobs, reports::LogAppender& log,
                      const EngineFactory& make_engine, const RunSettings& settings, const ProgressFn& progress,
@@ -176,8 +217,9 @@ CampaignResult drive(const CampaignOptions& options, const std::vector<Job>& job
     if (!StopSignals::received()) refill();
     try {
       for (auto it = finished.find(next_write); it != finished.end(); it = finished.find(next_write)) {
-        const GraphResult g = graph_result(jobs[next_write], next_write, it->second, options);
+        GraphResult g = graph_result(jobs[next_write], next_write, it->second, options);
         finished.erase(it);
+        save_graph_to_replay(g.record, settings.out_dir);
         {
           CriticalSection no_exit_mid_write;
           // A mismatch or a crash is worth an fsync: it must survive even a power cut.
@@ -197,7 +239,7 @@ CampaignResult drive(const CampaignOptions& options, const std::vector<Job>& job
   if (r.stop == Stop::complete && r.done == jobs.size()) {
     try {
       CriticalSection no_exit_mid_write;
-      log.finish();
+      log.finish({this_run(options, settings, r, std::chrono::duration<double>(Clock::now() - start).count())});
     } catch (const reports::ReportError& e) {
       r.stop = Stop::write_failed;
       r.error = e.what();
@@ -222,13 +264,17 @@ CampaignResult fresh_result(const CampaignOptions& options, const std::vector<Jo
 
 std::string log_path(const std::string& dir) { return (fs::path(dir) / "findings.jsonl").string(); }
 std::string report_path(const std::string& dir) { return (fs::path(dir) / "report.html").string(); }
+std::string saved_graph_file(int id, bool minimal) {
+  return "graphs/graph-" + std::to_string(id) + (minimal ? ".min.tcg" : ".tcg");
+}
 
 CampaignResult run_campaign(const CampaignOptions& options, const EngineFactory& make_engine,
                             const RunSettings& settings, const ProgressFn& progress) {
   const std::vector<Job> jobs = plan_jobs(options);
   make_output_dir(settings.out_dir);
   CampaignResult r = fresh_result(options, jobs, settings);
-  reports::LogAppender log = reports::LogAppender::create(r.log_path, to_json(options, jobs.size()));
+  reports::LogAppender log =
+      reports::LogAppender::create(r.log_path, to_json(options, jobs.size()), mutants_run(options.engine));
   Progress p;
   p.planned = jobs.size();
   return drive(options, jobs, log, make_engine, settings, progress, std::move(r), p, OpMix{});

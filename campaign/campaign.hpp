@@ -29,6 +29,7 @@ struct RunSettings {
   double time_limit = 0;    // seconds after which no new graph starts; 0 = none
   bool verbose = false;     // each worker prints its graph's verdict and time to stderr
   std::string dot = "dot";  // Graphviz, for the report's drawings
+  std::string label;        // what a person calls this run in the report ("" = the engine's name)
 };
 
 // Where a run is, for a progress display. Counts cover the whole log, earlier runs included.
@@ -84,5 +85,9 @@ CampaignResult resume_campaign(const CampaignOptions& options, const EngineFacto
 // DIR/findings.jsonl and DIR/report.html.
 std::string log_path(const std::string& dir);
 std::string report_path(const std::string& dir);
+
+// Where the campaign saves a graph a person should replay (a mismatch or an error), relative
+// to its output directory: graphs/graph-ID.tcg, or graphs/graph-ID.min.tcg for a minimal one.
+std::string saved_graph_file(int id, bool minimal);
 
 }  // namespace tc::campaign

@@ -1,5 +1,6 @@
 #include "campaign/graph_worker.hpp"
 
+#include "campaign/annotations.hpp"
 #include "campaign/minimize.hpp"
 
 #include <signal.h>
@@ -60,17 +61,24 @@ int run_graph_job(const Job& job, std::size_t index, const CampaignOptions& opti
   if (verbose)
     std::cerr << "graph " << index << " (" << job.origin << "): " << oracles::verdict_name(report.verdict) << " in "
               << std::chrono::duration<double>(Clock::now() - t0).count() << " s\n";
-  if (report.verdict == oracles::Verdict::mismatch && options.shrink_budget > 0) {
+  if (report.verdict != oracles::Verdict::mismatch) return 0;
+  graph::Graph shown = g;
+  if (options.shrink_budget > 0) {
     const std::set<std::string> mismatching = mismatching_oracles(report);
     // Shrinking gets half the graph's time, so that the check's own result always survives.
     const Clock::time_point stop = t0 + seconds(options.graph_timeout / 2);
     const graph::Graph small = minimize(g, mismatching, *engine, check, options.shrink_budget, stop);
-    if (!graph::structurally_equal(small, g))
+    if (!graph::structurally_equal(small, g)) {
       reports::write_file_atomically(dir + "/" + kMinimalFile, graph::print_tcg(small), false);
+      shown = small;
+    }
     if (verbose)
       std::cerr << "graph " << index << ": shrunk in " << std::chrono::duration<double>(Clock::now() - t0).count()
                 << " s in all\n";
   }
+  // The record again, with what the report draws beside the graph shown (annotations.hpp).
+  log.graphs.front().annotations = annotate(g, shown, report, *engine, check);
+  reports::write_file_atomically(dir + "/" + kRecordFile, reports::to_jsonl(log), false);
   return 0;
 }
 

@@ -18,7 +18,8 @@ using eut::EngineFactory;
 
 // The files of a worker's result directory. Each is complete or absent.
 inline constexpr const char* kGraphFile = "graph.tcg";       // first, so that a crash still names the graph
-inline constexpr const char* kRecordFile = "record.jsonl";   // the graph's record and findings
+inline constexpr const char* kRecordFile = "record.jsonl";   // the graph's record and findings (written again
+                                                             // with its annotations after shrinking)
 inline constexpr const char* kMinimalFile = "minimal.tcg";   // the shrunk graph, if shrinking made one
 
 // Checks job `index` and writes the files above into `dir`; returns the worker's exit code.

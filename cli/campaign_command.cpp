@@ -202,6 +202,8 @@ void register_campaign(CLI::App& app) {
   auto* resume = cmd->add_option("--resume", a->resume,
                                  "Continue the interrupted campaign in DIR with the options its log records");
   for (CLI::Option* opt : recorded) resume->excludes(opt);
+  cmd->add_option("--label", s.label,
+                  "What the report calls this run (default: the engine's name), e.g. \"injected fault: ...\"");
   cmd->add_flag("--verbose", s.verbose, "Print each graph's origin, verdict and time to stderr");
   cmd->add_flag("--quiet", a->quiet, "No progress display and no summary: only errors (and --json)");
   cmd->add_flag("--json", a->json, "Print the summary as one JSON object on stdout");

@@ -81,37 +81,50 @@ EngineGradient engine_gradient(const Objective& o, const eut::RunResult& r, std:
   return out;
 }
 
+std::int64_t worst_entry(const std::vector<EntryCheck>& entries) {
+  std::int64_t worst = -1;
+  double worst_ratio = -1;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const EntryCheck& e = entries[i];
+    if (e.state == EntryCheck::State::inconclusive) continue;
+    const double abs_err = std::abs(e.engine - e.reference);
+    const double ratio = e.tolerance > 0 ? abs_err / e.tolerance : (abs_err > 0 ? INFINITY : 0);
+    const bool nan = !(abs_err == abs_err);
+    const bool mismatch = e.state == EntryCheck::State::mismatch;
+    const bool worst_mismatch = worst >= 0 && entries[static_cast<std::size_t>(worst)].state == EntryCheck::State::mismatch;
+    if (worst < 0 || (mismatch && !worst_mismatch) || (mismatch == worst_mismatch && (nan || ratio > worst_ratio))) {
+      worst = static_cast<std::int64_t>(i);
+      worst_ratio = nan ? INFINITY : ratio;
+    }
+  }
+  return worst;
+}
+
 Finding summarize(const Objective& o, std::size_t source, const char* oracle,
                   const std::vector<EntryCheck>& entries, const char* what, bool flat_index) {
   Finding f = make_finding(o, source, oracle, Outcome::agree, "");
-  std::int64_t mismatches = 0, worst = -1;
-  double worst_ratio = -1;
+  std::int64_t mismatches = 0;
   const char* why = "";
-  for (std::size_t i = 0; i < entries.size(); ++i) {
-    const EntryCheck& e = entries[i];
+  const char* reason = "";
+  for (const EntryCheck& e : entries) {
     if (e.state == EntryCheck::State::inconclusive) {
       ++f.entries_inconclusive;
       if (!*why) why = e.why;
+      if (!*reason) reason = e.reason;
       continue;
     }
     ++f.entries_checked;
     if (e.state == EntryCheck::State::mismatch) ++mismatches;
     const double abs_err = std::abs(e.engine - e.reference);
-    const double ratio = e.tolerance > 0 ? abs_err / e.tolerance : (abs_err > 0 ? INFINITY : 0);
     const bool nan = !(abs_err == abs_err);
     f.max_abs_error = std::max(f.max_abs_error, nan ? INFINITY : abs_err);
     f.max_rel_error = std::max(f.max_rel_error, nan ? INFINITY : relative_error(e.engine, e.reference));
-    // The worst entry: the largest error relative to its own tolerance (a mismatch first).
-    const bool worse = worst < 0 || (e.state == EntryCheck::State::mismatch &&
-                                     entries[static_cast<std::size_t>(worst)].state != EntryCheck::State::mismatch) ||
-                       ((e.state == EntryCheck::State::mismatch) ==
-                            (entries[static_cast<std::size_t>(worst)].state == EntryCheck::State::mismatch) &&
-                        (nan || ratio > worst_ratio));
-    if (worse) {
-      worst = static_cast<std::int64_t>(i);
-      worst_ratio = nan ? INFINITY : ratio;
-    }
   }
+  const std::int64_t worst = worst_entry(entries);
+  f.evidence.entries = entries;
+  f.evidence.directions = !flat_index;
+  f.evidence.shape = flat_index ? o.sources[source].spec.shape.to_vector()
+                                : std::vector<std::int64_t>{static_cast<std::int64_t>(entries.size())};
   const std::string name = o.statement.sources[source];
   const std::string n_str = std::to_string(entries.size());
   if (worst >= 0) {
@@ -133,6 +146,7 @@ Finding summarize(const Objective& o, std::size_t source, const char* oracle,
                (*w.why ? std::string(": ") + w.why : std::string()) + inconclusive_note;
   } else if (f.entries_checked == 0) {
     f.outcome = entries.empty() ? Outcome::not_applicable : Outcome::inconclusive;
+    f.evidence.reason = reason;
     f.detail = entries.empty() ? name + " has no elements to check"
                                : "d" + o.statement.target + "/d" + name + ": all " + n_str + " " +
                                      what + "s inconclusive (" + why + ")";
@@ -149,6 +163,7 @@ bool excuse_nan_leaked_by_where(const Objective& o, EntryCheck& c) {
   c.state = EntryCheck::State::inconclusive;
   c.why = "the engine's value is not finite and the graph has a where: TF lets a NaN of "
           "the untaken branch leak into the gradient (documented)";
+  c.reason = "non_finite";
   return true;
 }
 

@@ -31,18 +31,13 @@ struct EngineGradient {
 EngineGradient engine_gradient(const Objective& o, const eut::RunResult& engine_result,
                                std::size_t source, const char* oracle);
 
-// One compared entry (an element, or a direction in projection modes).
-struct EntryCheck {
-  enum class State : std::uint8_t { agree, mismatch, inconclusive } state = State::inconclusive;
-  double engine = 0, reference = 0;  // the engine's number and the oracle's
-  double error = 0;                  // the oracle's error estimate for `reference`
-  double tolerance = 0;              // the allowance used
-  const char* why = "";              // for inconclusive entries, and mismatches at a kink: a short reason
-};
+// The worst of `entries`: the largest error relative to its own tolerance, a mismatch before
+// any agreement, NaN worst; -1 if no entry was judged.
+std::int64_t worst_entry(const std::vector<EntryCheck>& entries);
 
-// The finding of one source from its entries, in entry order (deterministic). `what` names an
-// entry in sentences ("element", "direction"); `flat_index` says whether the worst entry's
-// index is an element index (reported as worst_entry) or not (-1).
+// The finding of one source from its entries, in entry order (deterministic), with the entries
+// as its evidence. `what` names an entry in sentences ("element", "direction"); `flat_index`
+// says whether the worst entry's index is an element index (reported as worst_entry) or not (-1).
 Finding summarize(const Objective& o, std::size_t source, const char* oracle,
                   const std::vector<EntryCheck>& entries, const char* what, bool flat_index);
 

@@ -39,6 +39,25 @@ bool all_zero(const eut::Value& v) {
   return std::all_of(v.data.begin(), v.data.end(), [](double x) { return x == 0.0; });
 }
 
+// Where a predicted None comes from, for a person to see on the graph: the cut nearest the
+// target (the first path's), or the source itself when the tape does not watch it.
+std::optional<Evidence::Cut> nearest_cut(const SourcePrediction& s) {
+  if (s.connected) return std::nullopt;
+  if (s.reason == NoneReason::not_watched) return Evidence::Cut{s.source, "", -1, reason_words(s.reason)};
+  if (s.reason != NoneReason::cut || s.cuts.empty()) return std::nullopt;
+  const Cut& c = s.cuts.front();
+  return Evidence::Cut{c.node, c.op, c.input, rule_words(c.rule)};
+}
+
+std::vector<Finding> with_predicted_cuts(const ConnectivityPrediction& pred, std::vector<Finding> findings) {
+  for (Finding& f : findings) {
+    if (f.gradient < 0 || static_cast<std::size_t>(f.gradient) >= pred.gradients.size()) continue;
+    for (const SourcePrediction& s : pred.gradients[static_cast<std::size_t>(f.gradient)].sources)
+      if (s.source == f.source) f.evidence.cut = nearest_cut(s);
+  }
+  return findings;
+}
+
 }  // namespace
 
 std::vector<Finding> check_connectivity(const graph::Graph& g, const eut::InputValues& inputs,
@@ -149,7 +168,7 @@ std::vector<Finding> check_connectivity(const graph::Graph& g, const eut::InputV
         finding(index, p.target, s.source, Outcome::agree, s.sentence(p.target));
     }
   }
-  return out;
+  return with_predicted_cuts(pred, std::move(out));
 }
 
 }  // namespace tc::oracles

@@ -3,6 +3,7 @@
 // this one type.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,46 @@ enum class Outcome : std::uint8_t {
 };
 const char* outcome_name(Outcome);
 
+// One compared entry (an element, or a direction in projection modes).
+struct EntryCheck {
+  enum class State : std::uint8_t { agree, mismatch, inconclusive } state = State::inconclusive;
+  double engine = 0, reference = 0;  // the engine's number and the oracle's
+  double error = 0;                  // the oracle's error estimate for `reference`
+  double tolerance = 0;              // the allowance used
+  const char* why = "";              // for inconclusive entries, and mismatches at a kink: a short reason
+  const char* reason = "";           // the same as a code a report groups by: "kink", "non_finite"
+};
+
+// What an outcome rests on, for a person to look at (the HTML report draws it; the findings
+// log writes it as "evidence", docs/report.md). Each part is empty where it does not apply.
+struct Evidence {
+  // A numerical oracle's entries, in entry order: the elements of the gradient (`shape`) or
+  // random directions (`directions`, shape {n}).
+  std::vector<EntryCheck> entries;
+  bool directions = false;
+  std::vector<std::int64_t> shape;
+  // Finite differences, a mismatch: the worst entry's plain central difference at each step
+  // the oracle evaluated, and the estimate Ridders' extrapolation made of them.
+  struct Step {
+    double h = 0, difference = 0;
+  };
+  struct StepSweep {
+    std::int64_t entry = 0;  // position among `entries`
+    std::vector<Step> steps;
+    double chosen_h = 0, estimate = 0, error = 0;  // DerivativeEstimate::{h, value, error}
+  };
+  std::optional<StepSweep> sweep;
+  // Connectivity, a predicted None: where the path is cut nearest the target (R13), or the
+  // source itself when it is not watched (input -1).
+  struct Cut {
+    std::string node, op;
+    int input = -1;
+    std::string rule;  // the vocabulary's words: "stop_gradient", "not watched", ...
+  };
+  std::optional<Cut> cut;
+  std::string reason;  // an inconclusive finding's reason as a code ("kink", "non_finite")
+};
+
 struct Finding {
   std::string oracle;   // "finite_difference", "complex_step", "forward_mode", "connectivity",
                         // "second_order"
@@ -24,6 +65,7 @@ struct Finding {
   std::string source;
   Outcome outcome = Outcome::agree;
   std::string detail;   // one sentence a person can act on
+  Evidence evidence;    // what it rests on
   // Numbers behind the outcome (0 where they do not apply).
   double max_abs_error = 0, max_rel_error = 0, tolerance = 0;
   std::int64_t entries_checked = 0, entries_inconclusive = 0;

@@ -6,6 +6,7 @@
 #include <array>
 #include <cmath>
 #include <exception>
+#include <map>
 
 #include "oracles/comparison.hpp"
 #include "oracles/objective.hpp"
@@ -224,6 +225,32 @@ class Line {
   const std::vector<double>* direction_;
 };
 
+// Ridders' estimate of φ'(0) again, recording φ: the plain central difference at every step h
+// where both φ(h) and φ(-h) were usable, and the estimate.
+Evidence::StepSweep step_sweep(const ScalarFunction& phi, double phi0, const RiddersOptions& ro, std::int64_t entry) {
+  std::map<double, Sample> samples;  // by offset requested
+  const DerivativeEstimate est = ridders_derivative(
+      [&](double t) {
+        const Sample s = phi(t);
+        samples.emplace(t, s);
+        return s;
+      },
+      phi0, ro);
+  Evidence::StepSweep sweep;
+  sweep.entry = entry;
+  sweep.chosen_h = est.h;
+  sweep.estimate = est.value;
+  sweep.error = est.error;
+  for (const auto& [t, plus] : samples) {
+    if (t <= 0 || !plus.usable) continue;
+    const auto minus = samples.find(-t);
+    if (minus == samples.end() || !minus->second.usable) continue;
+    const double hp = plus.offset != 0 ? plus.offset : t, hm = minus->second.offset != 0 ? -minus->second.offset : t;
+    sweep.steps.push_back({t, (plus.value - minus->second.value) / (hp + hm)});
+  }
+  return sweep;
+}
+
 // Per task: the screening difference (pass 1), then whether Ridders' estimate awaits the
 // decision (pass 3).
 struct Slot {
@@ -349,6 +376,7 @@ std::vector<Finding> check_finite_differences(const graph::Graph& g, const eut::
           if (!est.ok()) {
             c.state = EntryCheck::State::inconclusive;
             c.why = "no stencil free of kinks: the point lies on a kink (within the engine's rounding)";
+            c.reason = "kink";
             continue;
           }
           c.reference = est.value;
@@ -377,6 +405,19 @@ std::vector<Finding> check_finite_differences(const graph::Graph& g, const eut::
     }
 
     append_source_findings(o, plan, checks, kOracle, findings);
+    // A mismatch shows how its worst entry's estimate came about: the sweep is evaluated again
+    // (f is deterministic), since keeping every entry's samples would cost memory for nothing.
+    const std::size_t first_finding = findings.size() - n_sources;
+    for (std::size_t s = 0; s < n_sources; ++s) {
+      Finding& f = findings[first_finding + s];
+      if (f.outcome != Outcome::mismatch || f.evidence.entries.empty()) continue;
+      const std::int64_t worst = worst_entry(f.evidence.entries);
+      if (worst < 0) continue;
+      const std::size_t t = plan.first[s] + static_cast<std::size_t>(worst);
+      ObjectiveRunner<double> runner(o);
+      const Line phi = line(runner, t);
+      f.evidence.sweep = step_sweep(phi, o.value, ridders_options(opt, scale_of(tasks[t]), radius, noise), worst);
+    }
   }
   return findings;
 }

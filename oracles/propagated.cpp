@@ -35,6 +35,7 @@ std::vector<EntryCheck> compare_propagated(const Objective& o, const EntryPlan& 
     if (!ref.evaluated) {
       c.state = EntryCheck::State::inconclusive;
       c.why = not_evaluated;
+      c.reason = "non_finite";
       continue;
     }
     // The reference's own rounding: relative to its terms and to the largest derivative part
@@ -79,6 +80,7 @@ std::vector<EntryCheck> compare_propagated(const Objective& o, const EntryPlan& 
         } else if (kink) {
           c.state = EntryCheck::State::inconclusive;
           c.why = "the point lies on a kink, where the derivative is a convention";
+          c.reason = "kink";
         } else {
           c.state = EntryCheck::State::mismatch;
         }

@@ -14,6 +14,7 @@
 
 #include "graph/json.hpp"
 #include "graph/tcg.hpp"
+#include "reports/finding_evidence.hpp"
 
 namespace tc::reports {
 
@@ -55,6 +56,63 @@ json error_json(const std::optional<eut::RaisedError>& e) {
   return {{"kind", eut::error_kind_name(e->kind)}, {"message", e->message}, {"line", e->at.line}, {"column", e->at.column}};
 }
 
+// --- the optional data of the HTML report (docs/report.md, "Data the report reads") ----------
+
+json numbers(const std::vector<double>& v) {
+  json out = json::array();
+  for (double x : v) out.push_back(number(x));
+  return out;
+}
+
+// Absent (null) when the evidence is empty, so that logs without it keep their bytes.
+json evidence_json(const FindingEvidence& e) {
+  json j = json::object();
+  if (e.entries && e.entries->engine.size() <= kMaxLoggedEntries) {
+    const EntryValues& v = *e.entries;
+    json x = {{"kind", v.kind == EntryValues::Kind::element ? "element" : "direction"},
+              {"shape", v.shape},
+              {"engine", numbers(v.engine)},
+              {"oracle", numbers(v.oracle)}};
+    if (!v.oracle_error.empty()) x["oracle_error"] = numbers(v.oracle_error);
+    if (!v.tolerance.empty()) x["tolerance"] = numbers(v.tolerance);
+    if (!v.inconclusive.empty()) x["inconclusive"] = v.inconclusive;
+    j["entries"] = std::move(x);
+  }
+  if (e.sweep) {
+    json points = json::array();
+    for (const StepSweep::Point& p : e.sweep->points) points.push_back({{"h", number(p.h)}, {"difference", number(p.difference)}});
+    j["step_sweep"] = {{"entry", e.sweep->entry},
+                       {"points", std::move(points)},
+                       {"chosen_h", number(e.sweep->chosen_h)},
+                       {"estimate", number(e.sweep->estimate)},
+                       {"error", number(e.sweep->error)}};
+  }
+  if (e.cut) j["cut"] = {{"node", e.cut->node}, {"op", e.cut->op}, {"input", e.cut->input}, {"rule", e.cut->rule}};
+  if (!e.path.empty()) j["path"] = e.path;
+  if (!e.reason.empty()) j["reason"] = e.reason;
+  return j.empty() ? json(nullptr) : j;
+}
+
+json annotations_json(const GraphAnnotations& a) {
+  json j = json::object();
+  if (!a.tcg_file.empty()) j["tcg_file"] = a.tcg_file;
+  if (!a.node_values.empty()) j["node_values"] = a.node_values;
+  if (!a.minimal_target.empty()) j["minimal_target"] = a.minimal_target;
+  if (!a.minimal_source.empty()) j["minimal_source"] = a.minimal_source;
+  return j.empty() ? json(nullptr) : j;
+}
+
+json run_json(const CampaignRun& r) {
+  json j = {{"label", r.label},   {"engine", r.engine},           {"seed", r.seed},
+            {"threads", r.threads}, {"first_graph", r.first_graph}, {"graphs", r.graphs}};
+  if (r.duration_s) j["duration_s"] = number(*r.duration_s);
+  return j;
+}
+
+json mutant_json(const MutantInfo& m) {
+  return {{"engine", m.engine}, {"bug_class", m.bug_class}, {"description", m.description}, {"issue", m.issue}};
+}
+
 // --- reading ----------------------------------------------------------------------------------
 
 // A problem in one record; the caller adds "<name>:<line>: ".
@@ -92,12 +150,11 @@ std::int64_t get_int(const json& j, const char* key, std::int64_t fallback, bool
   return it->get<std::int64_t>();
 }
 
-double get_double(const json& j, const char* key) {
-  auto it = j.find(key);
-  if (it == j.end() || it->is_null()) return 0;
-  if (it->is_number()) return it->get<double>();
-  if (it->is_string()) {
-    const std::string s = it->get<std::string>();
+// A number of field `key`: a JSON number, or "nan", "inf", "-inf".
+double as_number(const json& v, const char* key) {
+  if (v.is_number()) return v.get<double>();
+  if (v.is_string()) {
+    const std::string s = v.get<std::string>();
     if (s == "nan") return std::nan("");
     if (s == "inf") return HUGE_VAL;
     if (s == "-inf") return -HUGE_VAL;
@@ -105,16 +162,33 @@ double get_double(const json& j, const char* key) {
   throw FieldError{std::string("field \"") + key + "\" must be a number (or \"nan\", \"inf\", \"-inf\")"};
 }
 
-std::vector<std::string> string_list(const json& j, const char* key) {
-  std::vector<std::string> out;
+double get_double(const json& j, const char* key) {
   auto it = j.find(key);
-  if (it == j.end() || it->is_null()) return out;
-  if (!it->is_array()) throw FieldError{std::string("field \"") + key + "\" must be an array of strings"};
-  for (const json& v : *it) {
-    if (!v.is_string()) throw FieldError{std::string("field \"") + key + "\" must be an array of strings"};
-    out.push_back(v.get<std::string>());
+  if (it == j.end() || it->is_null()) return 0;
+  return as_number(*it, key);
+}
+
+// The array at `key` — empty when absent, unless `required` — each element read by `element`
+// (which throws the FieldError it is given for a wrong one); `what` names the elements.
+template <class T, class Element>
+std::vector<T> array_field(const json& j, const char* key, bool required, const char* what, Element element) {
+  std::vector<T> out;
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) {
+    if (required) throw FieldError{std::string("missing field \"") + key + "\""};
+    return out;
   }
+  const FieldError wrong{std::string("field \"") + key + "\" must be an array of " + what};
+  if (!it->is_array()) throw wrong;
+  for (const json& v : *it) out.push_back(element(v, wrong));
   return out;
+}
+
+std::vector<std::string> string_list(const json& j, const char* key) {
+  return array_field<std::string>(j, key, false, "strings", [](const json& v, const FieldError& wrong) {
+    if (!v.is_string()) throw wrong;
+    return v.get<std::string>();
+  });
 }
 
 oracles::Verdict get_verdict(const json& j, const char* key) {
@@ -133,16 +207,168 @@ oracles::Outcome get_outcome(const json& j) {
                    "\" (agree, mismatch, inconclusive, not_applicable)"};
 }
 
+// An optional member that must be an object when present; null when absent.
+const json* opt_object(const json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return nullptr;
+  if (!it->is_object()) throw FieldError{std::string("field \"") + key + "\" must be an object"};
+  return &*it;
+}
+
+std::vector<double> number_list(const json& j, const char* key, bool required) {
+  return array_field<double>(j, key, required, "numbers", [key](const json& v, const FieldError&) { return as_number(v, key); });
+}
+
+std::vector<std::int64_t> int_list(const json& j, const char* key) {
+  return array_field<std::int64_t>(j, key, false, "integers", [](const json& v, const FieldError& wrong) {
+    if (!v.is_number_integer()) throw wrong;
+    return v.get<std::int64_t>();
+  });
+}
+
+// `what` names the enclosing object in messages: "evidence.entries".
+template <class Read>
+auto inside(const char* what, Read read) {
+  try {
+    return read();
+  } catch (const FieldError& e) {
+    throw FieldError{std::string(what) + ": " + e.message};
+  }
+}
+
+EntryValues entries_from_json(const json& j) {
+  return inside("evidence.entries", [&] {
+    EntryValues v;
+    const std::string kind = get_string(j, "kind");
+    if (kind == "element") v.kind = EntryValues::Kind::element;
+    else if (kind == "direction") v.kind = EntryValues::Kind::direction;
+    else throw FieldError{"field \"kind\" must be \"element\" or \"direction\", not \"" + kind + "\""};
+    v.shape = int_list(j, "shape");
+    v.engine = number_list(j, "engine", true);
+    v.oracle = number_list(j, "oracle", true);
+    v.oracle_error = number_list(j, "oracle_error", false);
+    v.tolerance = number_list(j, "tolerance", false);
+    v.inconclusive = int_list(j, "inconclusive");
+    const std::size_t n = v.engine.size();
+    auto same_length = [&](std::size_t m, const char* key) {
+      if (m != n)
+        throw FieldError{std::string("field \"") + key + "\" has " + std::to_string(m) + " entries, \"engine\" " +
+                         std::to_string(n)};
+    };
+    same_length(v.oracle.size(), "oracle");
+    if (!v.oracle_error.empty()) same_length(v.oracle_error.size(), "oracle_error");
+    if (!v.tolerance.empty()) same_length(v.tolerance.size(), "tolerance");
+    for (std::int64_t i : v.inconclusive)
+      if (i < 0 || static_cast<std::size_t>(i) >= n)
+        throw FieldError{"field \"inconclusive\" names entry " + std::to_string(i) + " of " + std::to_string(n)};
+    return v;
+  });
+}
+
+StepSweep sweep_from_json(const json& j) {
+  return inside("evidence.step_sweep", [&] {
+    StepSweep s;
+    s.entry = get_int(j, "entry", 0, true);
+    const json& points = field(j, "points");
+    if (!points.is_array()) throw FieldError{"field \"points\" must be an array of {\"h\", \"difference\"}"};
+    for (const json& p : points) {
+      if (!p.is_object()) throw FieldError{"field \"points\" must be an array of {\"h\", \"difference\"}"};
+      field(p, "h");
+      field(p, "difference");
+      s.points.push_back({get_double(p, "h"), get_double(p, "difference")});
+    }
+    s.chosen_h = get_double(j, "chosen_h");
+    s.estimate = get_double(j, "estimate");
+    s.error = get_double(j, "error");
+    return s;
+  });
+}
+
+CutNode cut_from_json(const json& j) {
+  return inside("evidence.cut", [&] {
+    CutNode c;
+    c.node = get_string(j, "node");
+    c.op = opt_string(j, "op");
+    c.input = static_cast<int>(get_int(j, "input", -1, false));
+    c.rule = get_string(j, "rule");
+    return c;
+  });
+}
+
+FindingEvidence evidence_from_json(const json& j) {
+  FindingEvidence e;
+  const json* ev = opt_object(j, "evidence");
+  if (!ev) return e;
+  if (const json* x = inside("evidence", [&] { return opt_object(*ev, "entries"); })) e.entries = entries_from_json(*x);
+  if (const json* x = inside("evidence", [&] { return opt_object(*ev, "step_sweep"); })) e.sweep = sweep_from_json(*x);
+  if (const json* x = inside("evidence", [&] { return opt_object(*ev, "cut"); })) e.cut = cut_from_json(*x);
+  inside("evidence", [&] {
+    e.path = string_list(*ev, "path");
+    e.reason = opt_string(*ev, "reason");
+    return 0;
+  });
+  return e;
+}
+
+GraphAnnotations annotations_from_json(const json& j) {
+  GraphAnnotations a;
+  const json* an = opt_object(j, "annotations");
+  if (!an) return a;
+  return inside("annotations", [&] {
+    a.tcg_file = opt_string(*an, "tcg_file");
+    if (const json* values = opt_object(*an, "node_values"))
+      for (const auto& [name, text] : values->items()) {
+        if (!text.is_string()) throw FieldError{"field \"node_values\" must map value names to strings"};
+        a.node_values[name] = text.get<std::string>();
+      }
+    a.minimal_target = opt_string(*an, "minimal_target");
+    a.minimal_source = opt_string(*an, "minimal_source");
+    return a;
+  });
+}
+
+std::uint64_t get_count(const json& j, const char* key) {
+  const json& v = field(j, key);
+  if (!v.is_number_unsigned() && !(v.is_number_integer() && v.get<std::int64_t>() >= 0))
+    throw FieldError{std::string("field \"") + key + "\" must be a non-negative integer"};
+  return v.get<std::uint64_t>();
+}
+
+std::vector<CampaignRun> runs_from_json(const json& j) {
+  return array_field<CampaignRun>(j, "runs", false, "objects", [](const json& r, const FieldError& wrong) {
+    if (!r.is_object()) throw wrong;
+    return inside("runs", [&] {
+      CampaignRun run;
+      run.label = opt_string(r, "label");
+      run.engine = opt_string(r, "engine");
+      run.seed = get_count(r, "seed");
+      run.threads = static_cast<int>(get_int(r, "threads", 0, false));
+      run.first_graph = static_cast<int>(get_int(r, "first_graph", 0, true));
+      run.graphs = static_cast<int>(get_int(r, "graphs", 0, true));
+      if (r.contains("duration_s") && !r["duration_s"].is_null()) run.duration_s = get_double(r, "duration_s");
+      if (run.first_graph < 0 || run.graphs < 0) throw FieldError{"\"first_graph\" and \"graphs\" must not be negative"};
+      return run;
+    });
+  });
+}
+
+std::vector<MutantInfo> mutants_from_json(const json& j) {
+  return array_field<MutantInfo>(j, "mutants", false, "objects", [](const json& m, const FieldError& wrong) {
+    if (!m.is_object()) throw wrong;
+    return inside("mutants", [&] {
+      return MutantInfo{get_string(m, "engine"), opt_string(m, "bug_class"), opt_string(m, "description"),
+                        opt_string(m, "issue")};
+    });
+  });
+}
+
 GraphRecord graph_from_json(const json& j) {
   GraphRecord r;
   r.id = static_cast<int>(get_int(j, "graph", 0, true));
   r.name = opt_string(j, "name");
   r.origin = opt_string(j, "origin");
   r.engine = get_string(j, "engine");
-  const json& seed = field(j, "seed");
-  if (!seed.is_number_unsigned() && !(seed.is_number_integer() && seed.get<std::int64_t>() >= 0))
-    throw FieldError{"field \"seed\" must be a non-negative integer"};
-  r.seed = seed.get<std::uint64_t>();
+  r.seed = get_count(j, "seed");
   r.tcg = get_string(j, "tcg");
   r.minimal_tcg = opt_string(j, "minimal_tcg");
   r.ops = string_list(j, "ops");
@@ -186,6 +412,7 @@ GraphRecord graph_from_json(const json& j) {
       r.sources.push_back(std::move(v));
     }
   }
+  r.annotations = annotations_from_json(j);
   return r;
 }
 
@@ -205,6 +432,7 @@ FindingRecord finding_from_json(const json& j) {
   f.entries_checked = get_int(j, "entries_checked", 0, false);
   f.entries_inconclusive = get_int(j, "entries_inconclusive", 0, false);
   f.worst_entry = get_int(j, "worst_entry", -1, false);
+  r.evidence = evidence_from_json(j);
   return r;
 }
 
@@ -237,7 +465,11 @@ int append(FindingsLog& log, const graph::Graph& g, const oracles::CheckReport& 
            std::string origin, std::uint64_t seed) {
   const int id = static_cast<int>(log.graphs.size());
   log.graphs.push_back(make_record(id, g, report, std::move(origin), seed));
-  for (const oracles::Finding& f : report.findings) log.findings.push_back({id, f});
+  for (const oracles::Finding& f : report.findings) {
+    FindingRecord r{id, f, evidence_of(f)};
+    r.finding.evidence = {};  // the record's own evidence holds it, as a log read back does
+    log.findings.push_back(std::move(r));
+  }
   return id;
 }
 
@@ -273,6 +505,7 @@ json to_json(const GraphRecord& r) {
   j["sources"] = std::move(sources);
   j["tcg"] = r.tcg;
   j["minimal_tcg"] = r.minimal_tcg.empty() ? json(nullptr) : json(r.minimal_tcg);
+  if (json a = annotations_json(r.annotations); !a.is_null()) j["annotations"] = std::move(a);
   return j;
 }
 
@@ -293,6 +526,7 @@ json to_json(const FindingRecord& r) {
   j["entries_checked"] = f.entries_checked;
   j["entries_inconclusive"] = f.entries_inconclusive;
   j["worst_entry"] = f.worst_entry;
+  if (json e = evidence_json(r.evidence); !e.is_null()) j["evidence"] = std::move(e);
   return j;
 }
 
@@ -304,14 +538,23 @@ std::string line_of(const json& j) {
   return j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
-std::string header_line(const json& campaign) {
+std::string header_line(const json& campaign, const std::vector<MutantInfo>& mutants) {
   json h = {{"type", "header"}, {"format", kLogFormat}, {"version", kLogVersion}};
   if (!campaign.is_null()) h["campaign"] = campaign;
+  if (!mutants.empty()) {
+    h["mutants"] = json::array();
+    for (const MutantInfo& m : mutants) h["mutants"].push_back(mutant_json(m));
+  }
   return line_of(h);
 }
 
-std::string trailer_line(int graphs, std::size_t findings) {
-  return line_of({{"type", "trailer"}, {"status", "complete"}, {"graphs", graphs}, {"findings", findings}});
+std::string trailer_line(int graphs, std::size_t findings, const std::vector<CampaignRun>& runs) {
+  json t = {{"type", "trailer"}, {"status", "complete"}, {"graphs", graphs}, {"findings", findings}};
+  if (!runs.empty()) {
+    t["runs"] = json::array();
+    for (const CampaignRun& r : runs) t["runs"].push_back(run_json(r));
+  }
+  return line_of(t);
 }
 
 }  // namespace
@@ -340,13 +583,13 @@ std::string to_jsonl(const FindingsLog& log) {
                         ", which is not in the log");
     by_graph[static_cast<std::size_t>(g)].push_back(f);
   }
-  std::string out = header_line(log.campaign);
+  std::string out = header_line(log.campaign, log.campaign_info.mutants);
   for (std::size_t g = 0; g < log.graphs.size(); ++g) {
     if (log.graphs[g].id != static_cast<int>(g))
       throw ReportError("findings log: graph ids must be 0, 1, 2, ... in order");
     out += graph_lines(log.graphs[g], by_graph[g]);
   }
-  if (log.complete) out += trailer_line(static_cast<int>(log.graphs.size()), log.findings.size());
+  if (log.complete) out += trailer_line(static_cast<int>(log.graphs.size()), log.findings.size(), log.campaign_info.runs);
   return out;
 }
 
@@ -430,6 +673,7 @@ ParsedLog parse_log(std::string_view text, const std::string& name, TornEnd torn
           if (!it->is_object()) throw FieldError{"field \"campaign\" must be an object"};
           log.campaign = *it;
         }
+        log.campaign_info.mutants = mutants_from_json(j);
       } else if (type == "graph") {
         if (!graph_whole())
           throw fail("graph " + std::to_string(log.graphs.size()) + " comes before graph " +
@@ -467,6 +711,12 @@ ParsedLog parse_log(std::string_view text, const std::string& name, TornEnd torn
           throw fail("the trailer counts " + std::to_string(graphs) + " graphs and " + std::to_string(findings) +
                      " findings; the log holds " + std::to_string(log.graphs.size()) + " and " +
                      std::to_string(log.findings.size()));
+        log.campaign_info.runs = runs_from_json(j);
+        for (const CampaignRun& run : log.campaign_info.runs)
+          if (run.first_graph + run.graphs > graphs)
+            throw fail("the trailer's run \"" + run.label + "\" covers graphs " + std::to_string(run.first_graph) +
+                       " to " + std::to_string(run.first_graph + run.graphs - 1) + "; the log holds " +
+                       std::to_string(graphs));
         trailer_seen = true;
         log.complete = true;
       } else {
@@ -531,14 +781,15 @@ LogAppender::~LogAppender() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-LogAppender LogAppender::create(const std::string& path, const nlohmann::json& campaign) {
+LogAppender LogAppender::create(const std::string& path, const nlohmann::json& campaign,
+                                const std::vector<MutantInfo>& mutants) {
   struct stat st {};
   if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
     throw ReportError("cannot write " + path + ": it is a directory");
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) write_failed(path, errno);
   LogAppender a(path, fd, 0, 0, 0, false);
-  a.write_lines(header_line(campaign), true);
+  a.write_lines(header_line(campaign, mutants), true);
   return a;
 }
 
@@ -593,8 +844,8 @@ void LogAppender::append(const GraphRecord& graph, const std::vector<FindingReco
   findings_ += findings.size();
 }
 
-void LogAppender::finish() {
-  write_lines(trailer_line(graphs_, findings_), true);
+void LogAppender::finish(const std::vector<CampaignRun>& runs) {
+  write_lines(trailer_line(graphs_, findings_, runs), true);
   done_ = true;
 }
 

@@ -23,6 +23,9 @@ namespace tc::reports {
 
 inline constexpr const char* kLogFormat = "tapecheck-findings";
 inline constexpr int kLogVersion = 2;  // 2: campaign header, finding_count, trailer
+// A finding's per-entry values are written up to this many entries (docs/report.md): above it
+// the report's heat map would not show them all anyway, and a log line stays small.
+inline constexpr std::size_t kMaxLoggedEntries = 4096;
 
 // One checked graph.
 struct GraphRecord {
@@ -66,7 +69,8 @@ std::vector<std::string> ops_used(const graph::Graph& g);
 GraphRecord make_record(int id, const graph::Graph& g, const oracles::CheckReport& report,
                         std::string origin, std::uint64_t seed);
 
-// Appends `report` (its graph record and findings) to `log`; returns the graph's id.
+// Appends `report` (its graph record and findings, with their evidence: finding_evidence.hpp)
+// to `log`; returns the graph's id.
 int append(FindingsLog& log, const graph::Graph& g, const oracles::CheckReport& report,
            std::string origin, std::uint64_t seed);
 
@@ -103,8 +107,10 @@ FindingsLog read_findings_log(const std::string& path);
 // moment, interrupted until finish().
 class LogAppender {
  public:
-  // Creates `path` (replacing any file there) holding the header with `campaign` (may be null).
-  static LogAppender create(const std::string& path, const nlohmann::json& campaign);
+  // Creates `path` (replacing any file there) holding the header with `campaign` (may be null)
+  // and the mutant engines the log's graphs ran on (may be empty).
+  static LogAppender create(const std::string& path, const nlohmann::json& campaign,
+                            const std::vector<MutantInfo>& mutants = {});
   // Opens the log at `path` to continue it: reads it into `log`, cuts its torn end off the file.
   // A complete log is left as it is (log.complete; append() and finish() then throw).
   static LogAppender resume(const std::string& path, FindingsLog& log);
@@ -119,8 +125,9 @@ class LogAppender {
   // Appends `graph` (id next_id()) and its findings. `durable`: fsync before returning, for the
   // graphs one cannot afford to lose (a mismatch, a crash).
   void append(const GraphRecord& graph, const std::vector<FindingRecord>& findings, bool durable);
-  // Writes the trailer and fsyncs: the log is complete.
-  void finish();
+  // Writes the trailer, with how the campaign's runs went (may be empty), and fsyncs: the log
+  // is complete.
+  void finish(const std::vector<CampaignRun>& runs = {});
 
  private:
   LogAppender(std::string path, int fd, std::uint64_t size, int graphs, std::size_t findings, bool done);

@@ -130,7 +130,7 @@ void header(std::ostream& h, const Page& p) {
 
 void campaign_table(std::ostream& h, const Page& p) {
   const std::vector<CampaignRun> runs = campaign_runs(p.log);
-  h << "<div><h3>Campaign</h3><table class=\"campaign\"><thead><tr><th>run</th><th>engine</th><th class=\"num\">seed</th>"
+  h << "<div><h3>Campaign</h3><div class=\"scroll\"><table class=\"campaign\"><thead><tr><th>run</th><th>engine</th><th class=\"num\">seed</th>"
        "<th class=\"num\">graphs</th><th class=\"num\">duration</th><th class=\"num\">graphs/s</th><th "
        "class=\"num\">checks/s</th></tr></thead><tbody>\n";
   bool timed = false;
@@ -153,7 +153,7 @@ void campaign_table(std::ostream& h, const Page& p) {
       << (has_time ? num(r.graphs / *r.duration_s) : "-") << "</td><td class=\"num\">"
       << (has_time ? num(static_cast<double>(checks) / *r.duration_s) : "-") << "</td></tr>\n";
   }
-  h << "</tbody></table>\n";
+  h << "</tbody></table></div>\n";
   if (!timed)
     h << "<p class=\"note\">This log does not say how long the campaign took (docs/report.md, "
          "<code>duration_s</code>).</p>\n";

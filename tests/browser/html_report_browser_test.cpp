@@ -23,6 +23,7 @@
 #include "reports/graph_dot.hpp"
 #include "reports/html_report.hpp"
 #include "reports/report_model.hpp"
+#include "chromium.hpp"
 #include "report_fixture.hpp"
 
 namespace tc::reports {
@@ -30,26 +31,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string find_chromium() {
-  if (const char* e = std::getenv("TAPECHECK_CHROMIUM"); e && *e) return have_executable(e) ? e : "";
-  for (const char* name : {"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"})
-    if (have_executable(name)) return name;
-  return "";
-}
-
-std::string quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-bool contains(const std::string& s, const std::string& what) { return s.find(what) != std::string::npos; }
-
-std::size_t count(const std::string& s, const std::string& what) {
-  std::size_t n = 0;
-  for (std::size_t at = s.find(what); at != std::string::npos; at = s.find(what, at + what.size())) ++n;
-  return n;
-}
+using test::contains;
+using test::count;
+using test::find_chromium;
+using test::quote;
 
 class Browser : public ::testing::Test {
  protected:
@@ -80,24 +65,7 @@ class Browser : public ::testing::Test {
 
   // Runs headless Chromium with a fresh profile and no way to resolve a host; its stdout.
   std::string chromium(const std::string& args, int width = 1280, int height = 1800) const {
-    test::TempDir profile;
-    const std::string cmd = "timeout 120 " + quote(chromium_) +
-                            " --headless --no-sandbox --disable-gpu --disable-quic --no-first-run"
-                            " --disable-background-networking --disable-component-update --disable-sync"
-                            " --hide-scrollbars --host-resolver-rules=" + quote("MAP * ~NOTFOUND") +
-                            " --user-data-dir=" + quote(profile.path) + " --window-size=" + std::to_string(width) +
-                            "," + std::to_string(height) + " " + args + " 2>/dev/null";
-    std::string out;
-    if (FILE* p = ::popen(cmd.c_str(), "r")) {
-      char buf[65536];
-      std::size_t n;
-      while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-      const int status = ::pclose(p);
-      EXPECT_EQ(status, 0) << cmd;
-    } else {
-      ADD_FAILURE() << "could not run " << cmd;
-    }
-    return out;
+    return test::run_chromium(chromium_, args, width, height);
   }
 
   std::string dom(const std::string& page_url, int width = 1280) const {

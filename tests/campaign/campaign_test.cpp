@@ -18,12 +18,15 @@
 #include "campaign/graph_record.hpp"
 #include "reports/findings_log.hpp"
 #include "support.hpp"
+#include "tests/support/untimed.hpp"
 
 namespace tc::campaign {
 namespace {
 
 namespace fs = std::filesystem;
 using test::slurp;
+using tc::test::untimed_log;
+using tc::test::untimed_report;
 
 // A small campaign: two corpus graphs and a few small generated ones.
 struct Fixture {
@@ -69,8 +72,8 @@ TEST(Campaign, TheLogIsTheSameWhateverTheThreadCount) {
   EXPECT_EQ(three.threads, 3);
   EXPECT_TRUE(one.report_error.empty()) << one.report_error;
   const std::string log = slurp(one.log_path);
-  EXPECT_EQ(log, slurp(three.log_path));
-  EXPECT_EQ(slurp(one.report_path), slurp(three.report_path));
+  EXPECT_EQ(untimed_log(log), untimed_log(slurp(three.log_path)));
+  EXPECT_EQ(untimed_report(slurp(one.report_path)), untimed_report(slurp(three.report_path)));
   const reports::FindingsLog read = reports::parse_findings_log(log, "x");
   EXPECT_TRUE(read.complete);
   ASSERT_EQ(read.graphs.size(), 8u);
@@ -92,7 +95,7 @@ TEST(Campaign, CrashingAndHangingGraphsAreFindingsAndKeepTheirPlace) {
   EXPECT_EQ(one.stop, Stop::complete);
   EXPECT_EQ(one.crashed, 1);
   EXPECT_EQ(one.timed_out, 1);
-  EXPECT_EQ(slurp(one.log_path), slurp(three.log_path));
+  EXPECT_EQ(untimed_log(slurp(one.log_path)), untimed_log(slurp(three.log_path)));
   const reports::FindingsLog log = reports::read_findings_log(three.log_path);
   ASSERT_EQ(log.graphs.size(), 8u);
   ASSERT_TRUE(log.graphs[1].run.error.has_value());
@@ -169,13 +172,13 @@ TEST(Campaign, AnInterruptedCampaignResumesToTheUninterruptedLog) {
   EXPECT_EQ(resumed.resumed_from, cut.done);
   EXPECT_EQ(resumed.done, 8u);
   EXPECT_EQ(resumed.verdicts, whole.verdicts);
-  EXPECT_EQ(slurp(resumed.log_path), slurp(whole.log_path));
-  EXPECT_EQ(slurp(resumed.report_path), slurp(whole.report_path));
+  EXPECT_EQ(untimed_log(slurp(resumed.log_path)), untimed_log(slurp(whole.log_path)));
+  EXPECT_EQ(untimed_report(slurp(resumed.report_path)), untimed_report(slurp(whole.report_path)));
   // Resuming a complete campaign runs nothing and changes nothing.
   const CampaignResult again = resume_campaign(recorded, reference(), f.settings("cut", 1));
   EXPECT_EQ(again.stop, Stop::complete);
   EXPECT_EQ(again.resumed_from, 8u);
-  EXPECT_EQ(slurp(again.log_path), slurp(whole.log_path));
+  EXPECT_EQ(untimed_log(slurp(again.log_path)), untimed_log(slurp(whole.log_path)));
 }
 
 TEST(Campaign, TheTimeLimitStopsNewGraphsAndResumeFinishes) {
@@ -189,7 +192,7 @@ TEST(Campaign, TheTimeLimitStopsNewGraphsAndResumeFinishes) {
   const CampaignResult resumed = resume_campaign(f.options, reference(), f.settings("limited", 2));
   EXPECT_EQ(resumed.stop, Stop::complete);
   const CampaignResult whole = run_campaign(f.options, reference(), f.settings("whole", 2));
-  EXPECT_EQ(slurp(resumed.log_path), slurp(whole.log_path));
+  EXPECT_EQ(untimed_log(slurp(resumed.log_path)), untimed_log(slurp(whole.log_path)));
 }
 
 TEST(Campaign, AFullDiskStopsTheCampaignWithTheLogValid) {
@@ -220,7 +223,7 @@ TEST(Campaign, AFullDiskStopsTheCampaignWithTheLogValid) {
   // With room again, --resume completes it.
   const CampaignResult resumed = resume_campaign(f.options, reference(), f.settings("full", 2));
   EXPECT_EQ(resumed.stop, Stop::complete);
-  EXPECT_EQ(slurp(resumed.log_path), slurp(whole.log_path));
+  EXPECT_EQ(untimed_log(slurp(resumed.log_path)), untimed_log(slurp(whole.log_path)));
 }
 
 TEST(Campaign, ResumeRefusesWhatIsNotTheSameCampaign) {

@@ -15,10 +15,13 @@
 
 #include "reports/findings_log.hpp"
 #include "support.hpp"
+#include "tests/support/untimed.hpp"
 
 namespace {
 
 using namespace tc::cli::test;
+using tc::test::untimed_log;
+using tc::test::untimed_report;
 namespace fs = std::filesystem;
 
 // The corpus (10 graphs) and 6 generated ones; graph 12 hangs when asked to, so that a run can
@@ -47,7 +50,7 @@ std::string uninterrupted_log(const TempDir& dir) {
     const Result r = tapecheck(shell_words(campaign_args(out, {"--quiet"})), dir);
     EXPECT_LE(r.code, 1) << r.err;
   }
-  return slurp(out + "/findings.jsonl");
+  return untimed_log(slurp(out + "/findings.jsonl"));
 }
 
 // Starts the campaign with graph kHanging hanging and waits until the graphs before it are on
@@ -77,8 +80,8 @@ void expect_resume_completes(const TempDir& dir, const std::string& out) {
   EXPECT_LE(r.code, 1) << r.out << r.err;
   EXPECT_TRUE(contains(r.out, "complete: 16 of 16 graphs")) << r.out;
   EXPECT_TRUE(contains(r.out, "resumed at graph " + std::to_string(kHanging))) << r.out;
-  EXPECT_EQ(slurp(out + "/findings.jsonl"), uninterrupted_log(dir));
-  EXPECT_EQ(slurp(out + "/report.html"), slurp(dir.file("whole/report.html")));
+  EXPECT_EQ(untimed_log(slurp(out + "/findings.jsonl")), uninterrupted_log(dir));
+  EXPECT_EQ(untimed_report(slurp(out + "/report.html")), untimed_report(slurp(dir.file("whole/report.html"))));
 }
 
 // After an abrupt end: no process of the campaign runs, the log holds the graphs before the
@@ -160,7 +163,7 @@ TEST(CampaignLimits, AFullDiskStopsTheCampaignWithTheLogValid) {
   // With room again, --resume completes it.
   const Result r = tapecheck("campaign --resume '" + out + "'", dir);
   EXPECT_LE(r.code, 1) << r.err;
-  EXPECT_EQ(slurp(out + "/findings.jsonl"), whole);
+  EXPECT_EQ(untimed_log(slurp(out + "/findings.jsonl")), whole);
 }
 
 TEST(CampaignLimits, GraphsMeansThatManyGraphs) {
@@ -179,7 +182,7 @@ TEST(CampaignLimits, TheTimeLimitSaysWhereItStoppedAndResumeContinues) {
   EXPECT_TRUE(contains(r.out, " of 16 graphs")) << r.out;
   EXPECT_TRUE(contains(r.out, "continue   tapecheck campaign --resume " + out)) << r.out;
   EXPECT_LE(tapecheck("campaign --resume '" + out + "' --quiet", dir).code, 1);
-  EXPECT_EQ(slurp(out + "/findings.jsonl"), uninterrupted_log(dir));
+  EXPECT_EQ(untimed_log(slurp(out + "/findings.jsonl")), uninterrupted_log(dir));
 }
 
 TEST(CampaignOutput, JsonSummaryForMachines) {

@@ -180,6 +180,114 @@ TEST(FindingsLog, CampaignHeaderRoundTrips) {
   EXPECT_EQ(to_jsonl(back), text);
 }
 
+// The report's optional data (docs/report.md, "Data the report reads"), every key filled.
+FindingsLog log_with_report_data() {
+  FindingsLog log = corpus_log();
+  log.campaign_info.runs = {{"reference engine", "reference", 3, 2, 0, 1, 0.25},
+                            {"injected fault: add", "mutant:add_broadcast_not_reduced", 4, 1, 1, 1, std::nullopt}};
+  log.campaign_info.mutants = {{"mutant:add_broadcast_not_reduced", "broadcast gradient not reduced",
+                                "add's gradient keeps the broadcast shape", "pytorch#1813"}};
+  GraphAnnotations& a = log.graphs[1].annotations;
+  a.tcg_file = "graphs/graph-1.min.tcg";
+  a.node_values = {{"x", "f32[3] 0.5 -1 2"}, {"y", "f32[] nan"}};
+  a.minimal_target = "loss";
+  a.minimal_source = "w";
+  FindingEvidence& e = log.findings.front().evidence;
+  e.entries = EntryValues{EntryValues::Kind::element, {2, 2}, {1, 2, NAN, INFINITY}, {1, 2.5, 3, -INFINITY},
+                          {1e-12, 1e-12, 0, 0}, {1e-9, 1e-9, 1e-9, 1e-9}, {2}};
+  e.sweep = StepSweep{1, {{0.02, 2.4}, {1e-5, 2.5000001}}, 1e-3, 2.5, 1e-11};
+  e.cut = CutNode{"r", "round", 0, "non-differentiable"};
+  e.path = {"w", "r", "loss"};
+  e.reason = "kink";
+  return log;
+}
+
+TEST(FindingsLog, TheReportsOptionalDataRoundTrips) {
+  const FindingsLog log = log_with_report_data();
+  const std::string text = to_jsonl(log);
+  const FindingsLog back = parse_findings_log(text, "x");
+  EXPECT_EQ(to_jsonl(back), text);
+  ASSERT_EQ(back.campaign_info.runs.size(), 2u);
+  EXPECT_EQ(back.campaign_info.runs[1].label, "injected fault: add");
+  EXPECT_EQ(back.campaign_info.runs[1].first_graph, 1);
+  EXPECT_EQ(back.campaign_info.runs[0].threads, 2);
+  EXPECT_EQ(back.campaign_info.runs[0].duration_s, 0.25);
+  EXPECT_FALSE(back.campaign_info.runs[1].duration_s);
+  ASSERT_EQ(back.campaign_info.mutants.size(), 1u);
+  EXPECT_EQ(back.campaign_info.mutants[0].issue, "pytorch#1813");
+  EXPECT_EQ(back.graphs[1].annotations.node_values.at("y"), "f32[] nan");
+  EXPECT_EQ(back.graphs[1].annotations.tcg_file, "graphs/graph-1.min.tcg");
+  EXPECT_EQ(back.graphs[1].annotations.minimal_source, "w");
+  const FindingEvidence& e = back.findings.front().evidence;
+  ASSERT_TRUE(e.entries && e.sweep && e.cut);
+  EXPECT_EQ(e.entries->shape, (std::vector<std::int64_t>{2, 2}));
+  EXPECT_TRUE(std::isnan(e.entries->engine[2]));
+  EXPECT_EQ(e.entries->oracle[3], -INFINITY);
+  EXPECT_EQ(e.entries->inconclusive, (std::vector<std::int64_t>{2}));
+  EXPECT_EQ(e.sweep->points[1].difference, 2.5000001);
+  EXPECT_EQ(e.cut->rule, "non-differentiable");
+  EXPECT_EQ(e.path, (std::vector<std::string>{"w", "r", "loss"}));
+  EXPECT_EQ(e.reason, "kink");
+  // Where they are: the header lists the mutants, the trailer the runs.
+  EXPECT_TRUE(nlohmann::json::parse(text.substr(0, text.find('\n'))).contains("mutants"));
+  EXPECT_TRUE(nlohmann::json::parse(text.substr(text.rfind('\n', text.size() - 2) + 1)).contains("runs"));
+}
+
+TEST(FindingsLog, WithoutTheOptionalDataNothingIsWritten) {
+  FindingsLog log = corpus_log();
+  for (FindingRecord& f : log.findings) f.evidence = {};
+  const std::string text = to_jsonl(log);
+  for (const char* key : {"\"evidence\"", "\"annotations\"", "\"runs\"", "\"mutants\""})
+    EXPECT_EQ(text.find(key), std::string::npos) << key;
+}
+
+TEST(FindingsLog, EntriesAboveTheCapAreNotWritten) {
+  FindingsLog log = corpus_log();
+  EntryValues big;
+  big.shape = {static_cast<std::int64_t>(kMaxLoggedEntries) + 1};
+  big.engine.assign(kMaxLoggedEntries + 1, 1.0);
+  big.oracle = big.engine;
+  log.findings.front().evidence.entries = big;
+  log.findings.front().evidence.reason = "kink";
+  const FindingsLog back = parse_findings_log(to_jsonl(log), "x");
+  EXPECT_FALSE(back.findings.front().evidence.entries);
+  EXPECT_EQ(back.findings.front().evidence.reason, "kink");
+  big.engine.pop_back();
+  big.oracle.pop_back();
+  log.findings.front().evidence.entries = big;
+  EXPECT_TRUE(parse_findings_log(to_jsonl(log), "x").findings.front().evidence.entries);
+}
+
+// `text` with the first occurrence of `from` replaced by `to` (which must be there).
+std::string edited(std::string text, const std::string& from, const std::string& to) {
+  const std::size_t at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  return at == std::string::npos ? text : text.replace(at, from.size(), to);
+}
+
+TEST(FindingsLog, MalformedOptionalDataNamesItsLine) {
+  const std::string text = to_jsonl(log_with_report_data());
+  // Line 1 header, line 2 graph 0, line 3 its first finding (the one with evidence).
+  const std::vector<std::pair<std::pair<std::string, std::string>, std::string>> cases = {
+      {{"\"kind\":\"element\"", "\"kind\":\"pixel\""}, "log.jsonl:3: evidence.entries: field \"kind\""},
+      {{"\"oracle\":[1.0,2.5,3.0,\"-inf\"]", "\"oracle\":[1.0,2.5]"}, "log.jsonl:3: evidence.entries: field \"oracle\" has 2"},
+      {{"\"engine\":[1.0,2.0,\"nan\",\"inf\"]", "\"engine\":[1.0,2.0,\"nan\",\"lots\"]"},
+       "log.jsonl:3: evidence.entries: field \"engine\" must be a number"},
+      {{"\"inconclusive\":[2]", "\"inconclusive\":[7]"}, "log.jsonl:3: evidence.entries: field \"inconclusive\" names entry 7"},
+      {{"\"points\":[", "\"points\":[3,"}, "log.jsonl:3: evidence.step_sweep: field \"points\""},
+      {{"\"rule\":\"non-differentiable\"", "\"rule\":4"}, "log.jsonl:3: evidence.cut: field \"rule\" must be a string"},
+      {{"\"path\":[\"w\"", "\"path\":[1"}, "log.jsonl:3: evidence: field \"path\""},
+      {{"\"node_values\":{\"x\":\"f32[3] 0.5 -1 2\"", "\"node_values\":{\"x\":0.5"},
+       ": annotations: field \"node_values\""},
+      {{"\"bug_class\":\"broadcast gradient not reduced\"", "\"bug_class\":[]"}, "log.jsonl:1: mutants: field \"bug_class\""},
+      {{"\"first_graph\":1", "\"first_graph\":\"one\""}, ": runs: field \"first_graph\" must be an integer"},
+      {{"\"first_graph\":1", "\"first_graph\":2"}, ": the trailer's run \"injected fault: add\" covers graphs 2 to 2"},
+  };
+  for (const auto& [edit, message] : cases)
+    EXPECT_NE(expect_parse_error(edited(text, edit.first, edit.second)).find(message), std::string::npos)
+        << edit.second << " -> " << expect_parse_error(edited(text, edit.first, edit.second));
+}
+
 // The text of `log` without its trailer: what an interrupted campaign leaves.
 std::string without_trailer(const FindingsLog& log) {
   FindingsLog open = log;
