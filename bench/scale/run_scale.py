@@ -47,11 +47,12 @@ def fit_power(points):
 
 
 def svg_plot(rows, path):
-    w, h, left, right, top, bottom = 760, 480, 80, 230, 40, 60
+    w, h, left, right, top, bottom = 820, 480, 80, 250, 40, 60
     pts = [(r["ops"], r[f]) for r in rows if r["shape"] in ("chain", "dag") for f, _, _ in PLOTTED]
     xmin, xmax = min(p[0] for p in pts), max(p[0] for p in pts)
     ymin, ymax = min(p[1] for p in pts), max(p[1] for p in pts)
-    lx0, lx1 = math.floor(math.log10(xmin)), math.ceil(math.log10(xmax))
+    # a size of 10^5 + 1 ops (the loss) still ends the axis at 10^5
+    lx0, lx1 = math.floor(math.log10(xmin) + 0.01), math.ceil(math.log10(xmax) - 0.01)
     ly0, ly1 = math.floor(math.log10(ymin)), math.ceil(math.log10(ymax))
 
     def px(n):
@@ -116,7 +117,13 @@ def main():
     ap.add_argument("--tensor-ops", type=int, default=20)
     ap.add_argument("--tensor-elements", default="10000,100000,1000000")
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--replot", action="store_true",
+                    help="redraw <out>/bench_scale.svg from <out>/bench_scale.json without measuring")
     args = ap.parse_args()
+    if args.replot:
+        with open(os.path.join(args.out, "bench_scale.json")) as f:
+            svg_plot(json.load(f)["rows"], os.path.join(args.out, "bench_scale.svg"))
+        return
     if not os.access(args.bench, os.X_OK):
         sys.exit("run_scale.py: no %s (cmake --preset release && cmake --build build-release "
                  "--target scale_bench)" % args.bench)
