@@ -47,10 +47,17 @@ struct Fixture {
   graph::Graph g = bench::bench_ir_graph();
   eut::InputValues inputs;
   eut::RunResult result;
-  std::map<std::string, std::vector<double>> f64_inputs;
+  std::map<std::string, std::vector<double>> f64_inputs;  // by name, as evaluate() takes them
+  std::vector<std::vector<double>> values;                // in the graph's input order
   Fixture() {
     result = eut::make_reference_engine()->run(g, {});
-    for (const graph::Input& in : g.inputs) f64_inputs[in.name] = in.init.values;
+    // The .tcg's inputs are seeded distributions: their values as every engine and oracle
+    // materialises them.
+    const std::vector<eut::Value> v = bench::bench_input_values();
+    for (std::size_t i = 0; i < g.inputs.size(); ++i) {
+      values.push_back(v[i].data);
+      f64_inputs[g.inputs[i].name] = v[i].data;
+    }
   }
 };
 
@@ -72,7 +79,7 @@ double min_seconds_per_call(F f, Clock clock = Clock::wall, double batch_seconds
 // recorded.
 double forward_seconds(Clock clock) {
   oracles::Evaluator<double> ev(fixture().g);
-  for (std::size_t i = 0; i < fixture().g.inputs.size(); ++i) ev.input(i) = fixture().g.inputs[i].init.values;
+  for (std::size_t i = 0; i < fixture().g.inputs.size(); ++i) ev.input(i) = fixture().values[i];
   return min_seconds_per_call(
       [&] {
         ev.run(true);
@@ -100,7 +107,7 @@ double fused_forward_cpu_seconds() {
 void BM_Oracle_Forward(benchmark::State& state) {
   const Fixture& f = fixture();
   oracles::Evaluator<double> ev(f.g);
-  for (std::size_t i = 0; i < f.g.inputs.size(); ++i) ev.input(i) = f.g.inputs[i].init.values;
+  for (std::size_t i = 0; i < f.g.inputs.size(); ++i) ev.input(i) = f.values[i];
   for (auto _ : state) {
     ev.run(true);
     benchmark::DoNotOptimize(ev.branches());
