@@ -269,12 +269,15 @@ void BM_EngineRun(benchmark::State& state) {
 BENCHMARK(BM_EngineRun)->Unit(benchmark::kMicrosecond);
 
 // BENCH_GRAPH run, and fully checked, on PyTorch's autograd through the libtorch adapter.
-void BM_Libtorch_EngineRun(benchmark::State& state) {
+std::unique_ptr<eut::EngineUnderTest> libtorch_engine_or_skip(benchmark::State& state) {
   auto engine = libtorch_engine();
-  if (!engine) {
-    state.SkipWithError("the libtorch adapter is not built (TAPECHECK_LIBTORCH)");
-    return;
-  }
+  if (!engine) state.SkipWithError("the libtorch adapter is not built (TAPECHECK_LIBTORCH)");
+  return engine;
+}
+
+void BM_Libtorch_EngineRun(benchmark::State& state) {
+  auto engine = libtorch_engine_or_skip(state);
+  if (!engine) return;
   for (auto _ : state) benchmark::DoNotOptimize(tapecheck().run(*engine));
   const Comparison& c = comparison();
   state.counters["libtorch_run_over_reference_run"] = *c.libtorch_run / c.engine_run;
@@ -282,11 +285,8 @@ void BM_Libtorch_EngineRun(benchmark::State& state) {
 BENCHMARK(BM_Libtorch_EngineRun)->Unit(benchmark::kMicrosecond);
 
 void BM_Libtorch_FullCheck(benchmark::State& state) {
-  auto engine = libtorch_engine();
-  if (!engine) {
-    state.SkipWithError("the libtorch adapter is not built (TAPECHECK_LIBTORCH)");
-    return;
-  }
+  auto engine = libtorch_engine_or_skip(state);
+  if (!engine) return;
   for (auto _ : state) benchmark::DoNotOptimize(tapecheck().check(*engine, oracles::FdOptions::Mode::full, 1));
   const Comparison& c = comparison();
   state.counters["tapecheck_ms"] = *c.libtorch_full_check * 1e3;
