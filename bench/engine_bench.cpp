@@ -1,69 +1,27 @@
-// Engine speed on ../shared/BENCH_GRAPH.md: forward, forward+backward, against the same
-// function hand-written in fused Eigen (the practical floor). Ratios are measured in the
-// same process: each engine benchmark times the fused baseline itself and reports
-// `vs_fused_eigen` (goal ≤ 1.5 for the forward) and `backward_over_forward` (goal ≤ 3).
+// Engine speed on ../shared/BENCH_GRAPH.md (bench/bench_graph.tcg): forward, forward+backward,
+// against the same function hand-written in fused Eigen (the practical floor: every element-wise
+// chain one expression, one GEMM per matmul). Ratios are measured in the same process, in
+// interleaved rounds (bench/timing.hpp), in thread CPU time. Counters, each named for what it
+// divides by what:
+//   forward_over_fused_forward           engine forward / fused-Eigen forward (goal <= 1.2)
+//   backward_over_forward                (forward+backward - forward) / forward: the backward
+//                                        pass's cost in forwards (goal <= 2.0)
+//   forward_backward_over_fused_forward  engine forward+backward / fused-Eigen forward: what a
+//                                        gradient costs against the cheapest way to compute
+//                                        just the value
+//   per_op                               seconds per op of a chain of one-element adds: the
+//                                        engine's bookkeeping without kernel work
+//   load_average                         1-minute load average when measured
 #include <benchmark/benchmark.h>
 
-#include <Eigen/Core>
-#include <algorithm>
-#include <array>
-#include <ctime>
-
 #include "bench/bench_graph.hpp"
+#include "bench/fused_eigen.hpp"
+#include "bench/timing.hpp"
 
 namespace {
-using Mat = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-
-double fused_eigen_loss(const Mat& a, const Mat& b, const Mat& c) {
-  Mat x = (a * b).array().tanh().matrix() + (1.0 / (1.0 + (-c.array()).exp())).matrix();
-  // Element-wise chains fused by expression templates, one GEMM per matmul; nothing hoisted
-  // out of the loop that the graph recomputes (log1p(c·c) is evaluated every iteration).
-  for (int i = 0; i < 8; ++i) {
-    Mat sx = x.array().sin().matrix();
-    x = ((-(x.array() * x.array())).exp() * b.array() + (c.array() * c.array()).log1p()).matrix() -
-        sx * a;
-  }
-  return x.array().square().sum();
-}
-
-Mat to_mat(const tc::Tensor& t) {
-  const auto n = t.shape()[0], m = t.shape()[1];
-  return Eigen::Map<const Mat>(t.data(), n, m);
-}
-
-// Thread CPU seconds per call of `f`, over enough repetitions to last ~20 ms. CPU time, not
-// wall time, so that the ratios stay meaningful on a loaded machine.
-template <class F>
-double seconds_per_call(F f) {
-  auto cpu_now = [] {
-    timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
-  };
-  int reps = 16;
-  for (;;) {
-    const double t0 = cpu_now();
-    for (int i = 0; i < reps; ++i) f();
-    const double s = cpu_now() - t0;
-    if (s > 0.02) return s / reps;
-    reps *= 4;
-  }
-}
-
-// Per-call CPU seconds of several functions, measured in interleaved rounds (A B C, A B C …)
-// and reduced to each one's minimum: a drift of the clock rate or a burst of interference
-// hits all of them alike instead of skewing one side of a ratio, and the minimum is what
-// interference cannot lower.
-template <class... F>
-std::array<double, sizeof...(F)> interleaved_minimum(int rounds, F... fs) {
-  std::array<double, sizeof...(F)> best;
-  best.fill(1e300);
-  for (int r = 0; r < rounds; ++r) {
-    std::size_t i = 0;
-    ((best[i] = std::min(best[i], seconds_per_call(fs)), ++i), ...);
-  }
-  return best;
-}
+using tc::bench::fused_eigen_loss;
+using Mat = tc::bench::FusedMat;
+Mat to_mat(const tc::Tensor& t) { return tc::bench::to_fused_mat(t); }
 
 // fused, engine forward, engine forward + backward: measured once per process, together.
 struct Ratios {
@@ -74,8 +32,8 @@ const Ratios& ratios() {
   static const Ratios r = [] {
     const auto in = tc::bench::BenchInputs::make();
     const Mat a = to_mat(in.a), b = to_mat(in.b), c = to_mat(in.c);
-    const auto t = interleaved_minimum(
-        7, [&] { benchmark::DoNotOptimize(fused_eigen_loss(a, b, c)); },
+    const auto t = tc::bench::interleaved_minimum(
+        7, tc::bench::Clock::thread_cpu, [&] { benchmark::DoNotOptimize(fused_eigen_loss(a, b, c)); },
         [&] { benchmark::DoNotOptimize(tc::bench::bench_graph_loss(in.a, in.b, in.c)); },
         [&] { forward_backward_once(in); });
     return Ratios{t[0], t[1], t[2]};
@@ -93,7 +51,8 @@ BENCHMARK(BM_BenchGraph_FusedEigen);
 void BM_BenchGraph_Forward(benchmark::State& state) {
   const auto in = tc::bench::BenchInputs::make();
   for (auto _ : state) benchmark::DoNotOptimize(tc::bench::bench_graph_loss(in.a, in.b, in.c));
-  state.counters["vs_fused_eigen"] = ratios().forward / ratios().fused;
+  state.counters["forward_over_fused_forward"] = ratios().forward / ratios().fused;
+  state.counters["load_average"] = tc::bench::load_average();
 }
 BENCHMARK(BM_BenchGraph_Forward);
 
@@ -124,7 +83,7 @@ void BM_BenchGraph_ForwardBackward(benchmark::State& state) {
   for (auto _ : state) forward_backward_once(in);
   const Ratios& r = ratios();
   state.counters["backward_over_forward"] = (r.forward_backward - r.forward) / r.forward;
-  state.counters["vs_fused_eigen"] = r.forward_backward / r.fused;
+  state.counters["forward_backward_over_fused_forward"] = r.forward_backward / r.fused;
 }
 BENCHMARK(BM_BenchGraph_ForwardBackward);
 

@@ -39,14 +39,16 @@ std::optional<Tensor> result(const std::optional<Tensor>& reached, const Tensor&
 
 const TapeRules kReferenceTape{&accumulate, &records, &auto_watches, &carries_gradient, &seed, &result};
 
+}  // namespace
+
+namespace detail {
+thread_local const RuleSet* t_active_rules = nullptr;
+
 const RuleSet& reference_rules() {
   static const RuleSet rules;
   return rules;
 }
-
-thread_local const RuleSet* t_active = nullptr;
-
-}  // namespace
+}  // namespace detail
 
 RuleSet::RuleSet() : tape(kReferenceTape) {}
 
@@ -56,10 +58,8 @@ OpDef& RuleSet::replace(const OpDef& op) {
   return replaced_.emplace_back(&op, op).second;
 }
 
-RuleSet::Use::Use(const RuleSet& rules) : saved_(t_active) { t_active = &rules; }
-RuleSet::Use::~Use() { t_active = saved_; }
-
-const RuleSet& active_rules() { return t_active ? *t_active : reference_rules(); }
+RuleSet::Use::Use(const RuleSet& rules) : saved_(detail::t_active_rules) { detail::t_active_rules = &rules; }
+RuleSet::Use::~Use() { detail::t_active_rules = saved_; }
 
 const TapeRules& reference_tape_rules() { return kReferenceTape; }
 

@@ -73,8 +73,17 @@ class RuleSet {
   std::deque<std::pair<const OpDef*, OpDef>> replaced_;  // a deque: replace() hands out references
 };
 
+namespace detail {
+extern thread_local const RuleSet* t_active_rules;  // null: the reference rules
+const RuleSet& reference_rules();
+}  // namespace detail
+
 // The rules of this thread's current run: the reference rules unless a RuleSet::Use is alive.
-const RuleSet& active_rules();
+// Inline: every op asks (apply_op, the tape's offer), and the answer is one load.
+inline const RuleSet& active_rules() {
+  const RuleSet* r = detail::t_active_rules;
+  return r ? *r : detail::reference_rules();
+}
 
 // The reference tape behaviours, for a rule that changes one case and defers to them otherwise.
 const TapeRules& reference_tape_rules();

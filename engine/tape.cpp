@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <unordered_map>
 
 #include "engine/core/errors.hpp"
 #include "engine/core/limits.hpp"
@@ -16,7 +15,6 @@ namespace tc {
 namespace {
 // Tapes currently between start() and stop() on this thread, outermost first.
 thread_local std::vector<GradientTape*> t_active;
-thread_local int t_suspended = 0;
 
 bool in_spans(std::int64_t id, const std::vector<std::pair<std::int64_t, std::int64_t>>& spans) {
   for (const auto& [first, last] : spans)
@@ -29,19 +27,18 @@ std::int64_t id_now() { return next_tensor_id(); }
 }  // namespace
 
 namespace detail {
-void on_op_executed(const Tensor& out) {
-  if (t_suspended) return;
+thread_local TapeHookState t_tape_hooks{};
+
+void offer_to_active_tapes(const Tensor& out) {
   for (GradientTape* tape : t_active) tape->offer(out);
 }
 void on_variable_read(const Tensor& value) {
-  if (t_suspended || !value.impl()->variable) return;
+  if (t_tape_hooks.suspended || !value.impl()->variable) return;
   const TapeRules& rules = active_rules().tape;
   for (GradientTape* tape : t_active)
     if (tape->is_recording() && rules.auto_watches(*value.impl()->variable, tape->watch_accessed_variables()))
       tape->watch(value);
 }
-SuspendAllTapes::SuspendAllTapes() { ++t_suspended; }
-SuspendAllTapes::~SuspendAllTapes() { --t_suspended; }
 }  // namespace detail
 
 GradientTape::GradientTape(bool persistent, bool watch_accessed_variables)
@@ -56,6 +53,7 @@ void GradientTape::start() {
   recording_ = true;
   recording_spans_.emplace_back(id_now(), INT64_MAX);
   t_active.push_back(this);
+  detail::t_tape_hooks.active_tapes = static_cast<int>(t_active.size());
 }
 
 void GradientTape::stop() {
@@ -63,6 +61,7 @@ void GradientTape::stop() {
   recording_ = false;
   recording_spans_.back().second = id_now();
   t_active.erase(std::remove(t_active.begin(), t_active.end(), this), t_active.end());
+  detail::t_tape_hooks.active_tapes = static_cast<int>(t_active.size());
 }
 
 GradientTape::Pause::Pause(GradientTape& t) : tape_(t) {
@@ -95,7 +94,7 @@ void GradientTape::offer(const Tensor& out) {
   for (std::size_t j = 0; j < n.inputs.size() && !flows; ++j) {
     const TensorImpl& in = *n.inputs[j];
     flows = op.input(static_cast<int>(j)).differentiable() &&
-            rules.tape.carries_gradient(in.spec.dtype) && tracked_.count(in.id);
+            rules.tape.carries_gradient(in.spec.dtype) && tracked_.contains(in.id);
   }
   if (!flows) return;
   if (static_cast<std::int64_t>(entries_.size()) >= limits::kMaxTapeNodes)
@@ -132,18 +131,17 @@ Gradients GradientTape::gradient(const Tensor& target, const std::vector<Source>
   std::optional<Pause> own_backward_pass;
   if (recording_) own_backward_pass.emplace(*this);
 
-  std::unordered_map<std::int64_t, Tensor, std::hash<std::int64_t>, std::equal_to<std::int64_t>,
-                     pool::Allocator<std::pair<const std::int64_t, Tensor>>>
-      grads;
+  IdMap<Tensor> grads;  // the gradient reached so far, by id
+  grads.reserve(entries_.size() + 1);
   const RuleSet& rules = active_rules();
-  if (rules.tape.carries_gradient(target.dtype()) && tracked_.count(target.id())) {
-    grads.emplace(target.id(), rules.tape.seed(target, options.output_gradients));  // R8
+  if (rules.tape.carries_gradient(target.dtype()) && tracked_.contains(target.id())) {
+    grads.try_emplace(target.id(), rules.tape.seed(target, options.output_gradients));  // R8
     // Walk recorded ops newest first; everything recorded after the target is irrelevant.
     for (auto it = entries_.rbegin(); it != entries_.rend(); ++it) {
       const TensorImpl& node = **it;
       if (node.id > target.id()) continue;
-      auto g = grads.find(node.id);
-      if (g == grads.end()) continue;
+      const Tensor* g = grads.find(node.id);
+      if (g == nullptr) continue;
       const int n = static_cast<int>(node.inputs.size());
       // Inputs and their gradients: inline for up to four inputs (no allocation per node).
       constexpr int kInline = 4;
@@ -161,20 +159,20 @@ Gradients GradientTape::gradient(const Tensor& target, const std::vector<Source>
       }
       for (int j = 0; j < n; ++j) inputs[j] = Tensor(node.inputs[static_cast<std::size_t>(j)]);
       const Tensor out(*it);
-      const Tensor upstream = g->second;
+      const Tensor upstream = *g;  // a copy: inserting below may move the map's slots
       static const OpAttrs kNoAttrs;
       const OpDef& op = rules.row(*node.op);
       op.vjp({node.attrs ? *node.attrs : kNoAttrs, inputs, n, out, upstream}, gin);
       for (int j = 0; j < n; ++j) {
         const Tensor& in = inputs[j];
         if (!op.input(j).differentiable() || !rules.tape.carries_gradient(in.dtype()) ||
-            !tracked_.count(in.id()))
+            !tracked_.contains(in.id()))
           continue;
         if (!gin[j])
           throw Error(std::string("internal: VJP of ") + node.op->name +
                       " returned None for differentiable input " + std::to_string(j));
         auto [slot, fresh] = grads.try_emplace(in.id(), *gin[j]);
-        if (!fresh) slot->second = rules.tape.accumulate(slot->second, *gin[j]);
+        if (!fresh) *slot = rules.tape.accumulate(*slot, *gin[j]);
       }
     }
   }
@@ -183,9 +181,9 @@ Gradients GradientTape::gradient(const Tensor& target, const std::vector<Source>
   for (const Source& s : sources) {
     const Tensor& src = s.tensor();
     if (!src.defined()) throw TapeError("GradientTape.gradient(): empty source");
-    auto g = grads.find(src.id());
+    const Tensor* g = grads.find(src.id());
     std::optional<Tensor> reached;
-    if (g != grads.end() && rules.tape.carries_gradient(src.dtype())) reached = g->second;
+    if (g && rules.tape.carries_gradient(src.dtype())) reached = *g;
     std::optional<Tensor> value = rules.tape.result(reached, src, options.unconnected == Unconnected::zero);
     // A None, or zeros standing for one (R7), is explained.
     result.why.emplace_back(reached ? std::nullopt : std::optional<Explanation>(explain(target, s)));

@@ -5,10 +5,10 @@
 #include <optional>
 #include <string>
 #include <type_traits>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "engine/core/id_map.hpp"
 #include "engine/explain.hpp"
 #include "engine/tensor.hpp"
 #include "engine/variable.hpp"
@@ -100,7 +100,7 @@ class GradientTape {
   bool is_recording() const;  // started and not paused, as the active rules say (R1)
   bool watch_accessed_variables() const { return watch_accessed_variables_; }
   std::size_t recorded_ops() const { return entries_.size(); }
-  bool tracks(std::int64_t id) const { return tracked_.count(id) != 0; }
+  bool tracks(std::int64_t id) const { return tracked_.contains(id); }
   bool is_watched(std::int64_t id) const { return has(id, kWatched); }
 
   // Internal (tape_hooks): offered every executed op.
@@ -117,16 +117,13 @@ class GradientTape {
   int pause_depth_ = 0;
   bool used_ = false;
   // The tensors this tape tracks: watched ones and outputs of ops it recorded (one entry
-  // per id, so recording an op costs one insertion; nodes come from the engine's pool).
+  // per id, so recording an op costs one insertion).
   enum TrackFlags : std::uint8_t { kWatched = 1, kRecorded = 2 };
-  using TrackMap = std::unordered_map<std::int64_t, std::uint8_t, std::hash<std::int64_t>,
-                                      std::equal_to<std::int64_t>,
-                                      pool::Allocator<std::pair<const std::int64_t, std::uint8_t>>>;
   bool has(std::int64_t id, TrackFlags flag) const {
-    const auto it = tracked_.find(id);
-    return it != tracked_.end() && (it->second & flag);
+    const std::uint8_t* flags = tracked_.find(id);
+    return flags && (*flags & flag);
   }
-  TrackMap tracked_;
+  IdMap<std::uint8_t> tracked_;
   std::vector<std::shared_ptr<const TensorImpl>> entries_;  // recorded ops, in order
   // Id ranges [first, last) during which the tape recorded, and during which it was paused.
   std::vector<std::pair<std::int64_t, std::int64_t>> recording_spans_, paused_spans_;

@@ -1,6 +1,7 @@
 #include "engine/tensor.hpp"
 
 #include <atomic>
+#include <cmath>
 #include <new>
 #include <sstream>
 #include <type_traits>
@@ -10,6 +11,10 @@
 #include "engine/tape_hooks.hpp"
 
 namespace tc {
+
+// TensorImpl and its shared_ptr control block (16 bytes) share one pool block: keep them
+// within the 256-byte class (the next is 512).
+static_assert(sizeof(TensorImpl) + 16 <= 256, "TensorImpl outgrew its pool block");
 
 namespace {
 std::atomic<std::int64_t> g_next_id{1};
@@ -70,24 +75,38 @@ TensorImpl::~TensorImpl() {
   t_release_depth = kMaxReleaseDepth;
 }
 
+namespace {
+// A fresh constant of `shape`, its storage zero-filled.
+std::shared_ptr<TensorImpl> make_constant(const Shape& shape, DType dtype) {
+  auto impl = make_tensor_impl();
+  impl->id = next_tensor_id();
+  impl->spec = {dtype, shape};
+  impl->data.resize(static_cast<std::size_t>(shape.numel()));
+  return impl;
+}
+}  // namespace
+
 Tensor Tensor::constant(std::vector<double> values, const Shape& shape, DType dtype) {
   check_element_cap(shape, "constant");
   if (static_cast<std::int64_t>(values.size()) != shape.numel())
     throw ShapeError("constant: " + std::to_string(values.size()) + " values for shape " +
                      shape.str() + " (" + std::to_string(shape.numel()) + " elements)");
-  auto impl = make_tensor_impl();
-  impl->id = next_tensor_id();
-  impl->spec = {dtype, shape};
-  impl->data.resize(values.size());
+  auto impl = make_constant(shape, dtype);
   for (std::size_t i = 0; i < values.size(); ++i) impl->data[i] = round_to_dtype(values[i], dtype);
   return Tensor(std::move(impl));
 }
 
-Tensor Tensor::scalar(double value, DType dtype) { return constant({value}, Shape{}, dtype); }
+// scalar() and full() build no vector of values: VJPs make a scalar constant per node
+// (scalar_like), and a vector of one value was a heap allocation each time.
+Tensor Tensor::scalar(double value, DType dtype) { return full(Shape(), value, dtype); }
 
 Tensor Tensor::full(const Shape& shape, double value, DType dtype) {
   check_element_cap(shape, "full");
-  return constant(std::vector<double>(static_cast<std::size_t>(shape.numel()), value), shape, dtype);
+  auto impl = make_constant(shape, dtype);
+  const double v = round_to_dtype(value, dtype);
+  if (v != 0.0 || std::signbit(v))
+    for (double& x : impl->data) x = v;
+  return Tensor(std::move(impl));
 }
 
 double Tensor::item() const {
@@ -166,15 +185,16 @@ Tensor apply_op(const OpDef& op, const OperandRef* inputs, int n, const OpAttrs&
   auto impl = make_tensor_impl();
   new (&impl->spec) TensorSpec(rule.infer(attrs, specs, n));  // infer writes in place (no copy)
   const TensorSpec& out_spec = impl->spec;
-  check_element_cap(out_spec.shape, op.name);
-  impl->data.resize(static_cast<std::size_t>(out_spec.shape.numel()));
+  const std::int64_t numel = out_spec.shape.numel();
+  if (numel > limits::kMaxElements) throw_element_cap(out_spec.shape, op.name);
+  impl->data.resize(static_cast<std::size_t>(numel));
   rule.forward_f64(attrs, ins, n, {impl->data.data(), out_spec}, nullptr);
   if (out_spec.dtype != DType::f64)
     for (double& v : impl->data) v = round_to_dtype(v, out_spec.dtype);
 
   impl->kind = LeafKind::op_output;
   impl->op = &op;
-  if (!op.attrs.empty()) impl->attrs = std::make_shared<const OpAttrs>(attrs);
+  if (!op.attrs.empty()) impl->attrs = std::allocate_shared<const OpAttrs>(pool::Allocator<OpAttrs>{}, attrs);
   impl->inputs.reserve(static_cast<std::size_t>(n));
   for (int i = 0; i < n; ++i) impl->inputs.push_back(inputs[i].get().impl_ptr());
   impl->id = next_tensor_id();

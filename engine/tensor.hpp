@@ -24,26 +24,28 @@ enum class LeafKind : std::uint8_t { op_output, constant, variable };
 struct TensorImpl;
 
 // An op's inputs: up to three held inline (no allocation per op), more in a vector (concat).
+// The vector sits behind a pointer so that the list takes 64 bytes: TensorImpl and its
+// control block fit one 256-byte pool block.
 class InputList {
  public:
   using Ptr = std::shared_ptr<const TensorImpl>;
   std::size_t size() const { return n_; }
   bool empty() const { return n_ == 0; }
-  const Ptr& operator[](std::size_t i) const { return i < kInline ? inline_[i] : more_[i - kInline]; }
-  Ptr& operator[](std::size_t i) { return i < kInline ? inline_[i] : more_[i - kInline]; }
+  const Ptr& operator[](std::size_t i) const { return i < kInline ? inline_[i] : (*more_)[i - kInline]; }
+  Ptr& operator[](std::size_t i) { return i < kInline ? inline_[i] : (*more_)[i - kInline]; }
   void reserve(std::size_t n) {
-    if (n > kInline) more_.reserve(n - kInline);
+    if (n > kInline) more_list().reserve(n - kInline);
   }
   void push_back(Ptr p) {
     if (n_ < kInline)
       inline_[n_] = std::move(p);
     else
-      more_.push_back(std::move(p));
+      more_list().push_back(std::move(p));
     ++n_;
   }
   void clear() {
     for (auto& p : inline_) p.reset();
-    more_.clear();
+    more_.reset();
     n_ = 0;
   }
   class const_iterator {
@@ -65,8 +67,12 @@ class InputList {
 
  private:
   static constexpr std::size_t kInline = 3;
+  std::vector<Ptr>& more_list() {
+    if (!more_) more_ = std::make_unique<std::vector<Ptr>>();
+    return *more_;
+  }
   std::array<Ptr, kInline> inline_;
-  std::vector<Ptr> more_;
+  std::unique_ptr<std::vector<Ptr>> more_;
   std::size_t n_ = 0;
 };
 

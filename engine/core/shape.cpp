@@ -8,10 +8,13 @@ namespace tc {
 
 Shape::Shape(std::initializer_list<std::int64_t> dims) : Shape(std::vector<std::int64_t>(dims)) {}
 
+void Shape::throw_rank_exceeded(std::size_t rank) {
+  throw ShapeError("rank " + std::to_string(rank) + " exceeds the maximum rank " +
+                   std::to_string(limits::kMaxRank));
+}
+
 Shape::Shape(const std::vector<std::int64_t>& dims) {
-  if (dims.size() > static_cast<std::size_t>(limits::kMaxRank))
-    throw ShapeError("rank " + std::to_string(dims.size()) + " exceeds the maximum rank " +
-                     std::to_string(limits::kMaxRank));
+  if (dims.size() > static_cast<std::size_t>(limits::kMaxRank)) throw_rank_exceeded(dims.size());
   rank_ = static_cast<int>(dims.size());
   for (int i = 0; i < rank_; ++i) {
     if (dims[i] < 0) throw ShapeError("negative dimension " + std::to_string(dims[i]));
@@ -27,15 +30,7 @@ std::string Shape::str() const {
   return os.str();
 }
 
-bool operator==(const Shape& a, const Shape& b) {
-  if (a.rank_ != b.rank_) return false;
-  for (int i = 0; i < a.rank_; ++i)
-    if (a.dims_[i] != b.dims_[i]) return false;
-  return true;
-}
-
-Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
-  if (a == b) return a;
+Shape broadcast_different_shapes(const Shape& a, const Shape& b, const char* op) {
   const int r = std::max(a.rank(), b.rank());
   Shape out = a.rank() >= b.rank() ? a : b;  // of rank r; every dimension is set below
   for (int i = 0; i < r; ++i) {

@@ -36,18 +36,36 @@ class Shape {
     for (int i = 0; i < rank; ++i) p.dims_[i] = dims_[i];
     return p;
   }
+  // This shape with `dim` appended: matmul's [batch..., m] and [batch..., m, n] without a
+  // vector. ShapeError past the maximum rank.
+  Shape appended(std::int64_t dim) const {
+    if (rank_ >= limits::kMaxRank) throw_rank_exceeded(rank_ + 1);
+    Shape s = *this;
+    s.dims_[s.rank_++] = dim;
+    return s;
+  }
   std::string str() const;  // "[2,3]"; "[]" for a scalar
 
-  friend bool operator==(const Shape& a, const Shape& b);
+  // Inline: kernels and shape rules compare shapes several times per op.
+  friend bool operator==(const Shape& a, const Shape& b) {
+    if (a.rank_ != b.rank_) return false;
+    for (int i = 0; i < a.rank_; ++i)
+      if (a.dims_[i] != b.dims_[i]) return false;
+    return true;
+  }
   friend bool operator!=(const Shape& a, const Shape& b) { return !(a == b); }
 
  private:
+  [[noreturn]] static void throw_rank_exceeded(std::size_t rank);
   std::array<std::int64_t, limits::kMaxRank> dims_{};
   int rank_ = 0;
 };
 
 // The broadcast of two shapes, or ShapeError naming `op` and both shapes (R15).
-Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op);
+Shape broadcast_different_shapes(const Shape& a, const Shape& b, const char* op);
+inline Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
+  return a == b ? a : broadcast_different_shapes(a, b, op);  // the common case, inline
+}
 
 // Row-major strides of `s`, with stride 0 on every axis where `s` is 1 and `to` is not:
 // indexing a broadcast operand with the result's multi-index.

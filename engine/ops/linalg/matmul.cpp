@@ -22,7 +22,12 @@ struct Plan {
   std::int64_t m = 0, k = 0, n = 0;
 };
 
+[[noreturn]] void throw_batch_mismatch(const Shape& a, const Shape& b) {
+  throw ShapeError("matmul: batch dimensions of " + a.str() + " and " + b.str() + " do not broadcast");
+}
 
+// Runs twice per op (infer, then the kernel), so it allocates nothing and takes the common
+// case — equal batch dimensions, none for plain matrices — without the general broadcast.
 Plan plan(const Shape& a, const Shape& b) {
   if (a.rank() < 2 || b.rank() < 2)
     throw ShapeError("matmul: inputs must have rank >= 2, got " + a.str() + " and " + b.str());
@@ -31,11 +36,14 @@ Plan plan(const Shape& a, const Shape& b) {
   Plan p;
   p.batch_a = a.prefix(a.rank() - 2);
   p.batch_b = b.prefix(b.rank() - 2);
-  try {
-    p.batch = broadcast_shapes(p.batch_a, p.batch_b, "matmul");
-  } catch (const ShapeError&) {
-    throw ShapeError("matmul: batch dimensions of " + a.str() + " and " + b.str() +
-                     " do not broadcast");
+  if (p.batch_a == p.batch_b) {
+    p.batch = p.batch_a;
+  } else {
+    try {
+      p.batch = broadcast_shapes(p.batch_a, p.batch_b, "matmul");
+    } catch (const ShapeError&) {
+      throw_batch_mismatch(a, b);
+    }
   }
   p.m = a[a.rank() - 2];
   p.k = a[a.rank() - 1];
@@ -67,6 +75,10 @@ template <class S>
 void forward(const OpAttrs&, const In<S>* in, int, const Out<S>& out, Branches*) {
   const Plan p = plan(in[0].spec.shape, in[1].spec.shape);
   const std::int64_t sa = p.m * p.k, sb = p.k * p.n, sc = p.m * p.n;
+  if (p.batch.rank() == 0) {  // two matrices: no batch to walk
+    gemm(in[0].data, in[1].data, out.data, p.m, p.k, p.n);
+    return;
+  }
   kernel::for_each_broadcast<2>(p.batch, {&p.batch_a, &p.batch_b},
                                 [&](std::int64_t i, const std::array<std::int64_t, 2>& o) {
                                   gemm(in[0].data + o[0] * sa, in[1].data + o[1] * sb,
@@ -82,10 +94,7 @@ TensorSpec infer(const OpAttrs&, const TensorSpec* in, int n) {
     throw DTypeError("matmul: dtypes " + std::string(dtype_name(in[0].dtype)) + " and " +
                      std::string(dtype_name(in[1].dtype)) + " differ (no implicit promotion)");
   const Plan p = plan(in[0].shape, in[1].shape);
-  std::vector<std::int64_t> dims = p.batch.to_vector();
-  dims.push_back(p.m);
-  dims.push_back(p.n);
-  return {in[0].dtype, Shape(dims)};
+  return {in[0].dtype, p.batch.appended(p.m).appended(p.n)};
 }
 
 void vjp(const VjpArgs& a, std::optional<Tensor>* g) {

@@ -1,6 +1,7 @@
 // transpose(x, perm): y[i_0, ..., i_{r-1}] = x[j] with j[perm[d]] = i_d, so
 // y.shape[d] = x.shape[perm[d]]; an empty perm reverses the axes (TF's default).
 // Linear: the VJP transposes g back with the inverse permutation, inv[perm[d]] = d.
+#include <array>
 #include <string>
 #include <utility>
 
@@ -18,15 +19,18 @@ std::string list_str(const std::vector<std::int64_t>& v) {
   return s + "]";
 }
 
-// perm resolved (empty -> reversed) and validated against x's shape.
-std::vector<int> resolve(const std::vector<std::int64_t>& perm, const Shape& s) {
+// perm resolved (empty -> reversed) and validated against x's shape. In a fixed array, not a
+// vector: infer and the kernel each resolve it once per op, and the backward pass of every
+// matmul runs two transposes.
+using Perm = std::array<int, limits::kMaxRank>;
+Perm resolve(const std::vector<std::int64_t>& perm, const Shape& s) {
   const int r = s.rank();
-  std::vector<int> p(static_cast<std::size_t>(r));
+  Perm p{};
   if (perm.empty()) {
     for (int d = 0; d < r; ++d) p[d] = r - 1 - d;
     return p;
   }
-  std::vector<bool> seen(static_cast<std::size_t>(r), false);
+  std::array<bool, limits::kMaxRank> seen{};
   bool ok = static_cast<int>(perm.size()) == r;
   for (int d = 0; ok && d < r; ++d) {
     const std::int64_t v = perm[d] < 0 ? perm[d] + r : perm[d];
@@ -45,7 +49,7 @@ std::vector<int> resolve(const std::vector<std::int64_t>& perm, const Shape& s) 
 template <class S>
 void forward(const OpAttrs& a, const In<S>* in, int, const Out<S>& out, Branches*) {
   const Shape& xs = in[0].spec.shape;
-  const std::vector<int> p = resolve(a.perm, xs);
+  const Perm p = resolve(a.perm, xs);
   const kernel::Strides xst = kernel::row_major_strides(xs);
   kernel::Strides st{};  // x's stride for each axis of y
   for (int d = 0; d < xs.rank(); ++d) st[d] = xst[p[d]];
@@ -56,16 +60,17 @@ void forward(const OpAttrs& a, const In<S>* in, int, const Out<S>& out, Branches
 TensorSpec infer(const OpAttrs& a, const TensorSpec* in, int n) {
   kernel::expect_arity("transpose", n, 1);
   const Shape& xs = in[0].shape;
-  const std::vector<int> p = resolve(a.perm, xs);
-  std::vector<std::int64_t> dims(p.size());
-  for (std::size_t d = 0; d < p.size(); ++d) dims[d] = xs[p[d]];
-  return {in[0].dtype, Shape(dims)};
+  const Perm p = resolve(a.perm, xs);
+  Shape out = xs;
+  for (int d = 0; d < xs.rank(); ++d) out[d] = xs[p[d]];
+  return {in[0].dtype, out};
 }
 
 void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
-  const std::vector<int> p = resolve(a.attrs.perm, a.inputs[0].shape());
-  std::vector<std::int64_t> inv(p.size());
-  for (std::size_t d = 0; d < p.size(); ++d) inv[p[d]] = static_cast<std::int64_t>(d);
+  const int r = a.inputs[0].shape().rank();
+  const Perm p = resolve(a.attrs.perm, a.inputs[0].shape());
+  std::vector<std::int64_t> inv(static_cast<std::size_t>(r));
+  for (int d = 0; d < r; ++d) inv[p[d]] = d;
   g[0] = transpose(a.grad, inv);
 }
 
