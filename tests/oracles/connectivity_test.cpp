@@ -428,8 +428,15 @@ TEST(ConnectivityR10, SecondOrderFollowsWhatTheInnerGradientDependsOn) {
                       {{value()}, {cut(CutRule::outside_recording, "%dy", "add")}});
   // 3x: dy = 3 does not depend on x (TF: None, not zero).
   expect_connectivity(nested({op("%y", "mul", {"%x", "%three"})}), {{value()}, {none(NoneReason::no_path)}});
-  // relu: dy is a mask, a constant (docs/engine.md).
-  expect_connectivity(nested({op("%y", "relu", {"%x"})}), {{value()}, {none(NoneReason::no_path)}});
+  // ... and the explanation names that cause, not a value taken out of the graph.
+  const ConnectivityPrediction p = predict_connectivity(nested({op("%y", "mul", {"%x", "%three"})}), {});
+  ASSERT_EQ(p.gradients.size(), 2u);
+  const std::string why = p.gradients[1].sources[0].sentence("%dy");
+  EXPECT_NE(why.find("only through %dy, the gradient of %y = mul for its input a"), std::string::npos) << why;
+  EXPECT_NE(why.find("computed from"), std::string::npos) << why;
+  // relu: dy = [x > 0], a mask of x: the second derivative is zeros, not None (R5 at every
+  // order), predicted from relu's row (its VJP reads x through a mask), not from its VJP.
+  expect_connectivity(nested({op("%y", "relu", {"%x"})}), {{value()}, {value()}});
 }
 
 TEST(ConnectivityR10, ThirdOrderAndAPausedOuterTape) {

@@ -45,6 +45,7 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 extern const OpDef op_logsumexp = reduction_row("logsumexp")
     .math("y = log sum_axes exp(x) (max-shifted); dy/dx = exp(x - y) = softmax(x)")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream, reads::self(Dependence::smooth), reads::output(Dependence::smooth)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor logsumexp(const Tensor& x, std::vector<std::int64_t> axes, bool keepdims) {
