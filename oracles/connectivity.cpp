@@ -151,10 +151,16 @@ std::vector<Finding> check_connectivity(const graph::Graph& g, const eut::InputV
       }
       if (problem.empty() && s.zero_filled && !all_zero(*v))
         problem = "a non-zero value where unconnected=zero must give zeros (R7)";
-      if (!problem.empty())
+      if (!problem.empty()) {
         finding(index, p.target, s.source, Outcome::mismatch, problem + "; predicted " + s.sentence(p.target));
-      else
+      } else {
         finding(index, p.target, s.source, Outcome::agree, s.sentence(p.target));
+        // R7's zeros are known entry by entry: every one was compared with 0.
+        if (s.zero_filled) {
+          out.back().compared_entries = true;
+          out.back().entries_checked = static_cast<std::int64_t>(v->data.size());
+        }
+      }
     }
   }
   return out;
