@@ -60,6 +60,43 @@ class Explainer {
     return "";
   }
 
+  // Why there is no path although a value on the way was copied from one the source feeds:
+  // it left the graph and came back (host_round_trip), a new constant with no history. "" if
+  // not so.
+  std::string left_the_graph(NodeId target, NodeId source) const {
+    auto reaches = [&](NodeId from, bool through_copies) {
+      std::unordered_set<NodeId> seen{from};
+      std::vector<NodeId> stack{from};
+      while (!stack.empty()) {
+        const NodeId n = stack.back();
+        stack.pop_back();
+        if (n == source) return true;
+        auto push = [&](NodeId in) {
+          if (seen.insert(in).second) stack.push_back(in);
+        };
+        for_each_dependency(n, push);
+        if (through_copies)
+          for (NodeId c : nodes_[n].copied_from) push(c);
+      }
+      return false;
+    };
+    std::unordered_set<NodeId> seen{target};
+    std::vector<NodeId> stack{target};
+    while (!stack.empty()) {
+      const NodeId n = stack.back();
+      stack.pop_back();
+      const Node& node = nodes_[n];
+      for (NodeId c : node.copied_from)
+        if (reaches(c, true))
+          return "it depends on " + label(source) + " only through " + label(n) + ", a copy of " + label(c) +
+                 " taken out of the graph and back in: a new constant with no history (R6)";
+      for_each_dependency(n, [&](NodeId in) {
+        if (seen.insert(in).second) stack.push_back(in);
+      });
+    }
+    return "";
+  }
+
   bool depends_on(NodeId from, NodeId source) const {
     std::unordered_set<NodeId> seen{from};
     std::vector<NodeId> stack{from};
@@ -144,6 +181,7 @@ class Explainer {
     if (!reach.count(target)) {
       p.reason = NoneReason::no_path;
       p.detail = gradient_without_source(target, source);
+      if (p.detail.empty()) p.detail = left_the_graph(target, source);
       return;
     }
     std::unordered_set<NodeId> seen{target};

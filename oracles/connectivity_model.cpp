@@ -416,6 +416,12 @@ class Model {
     n.op = &get_op(s.op);
     n.attrs = s.attrs;
     n.inputs = std::move(operands);
+    if (n.op->leaves_graph) {  // a new constant with no history (host round trip): no edges
+      n.kind = Node::Kind::constant;
+      n.op = nullptr;
+      n.copied_from = std::move(n.inputs);
+      n.inputs.clear();
+    }
     define(s.result, add_node(std::move(n)));
   }
 

@@ -50,6 +50,9 @@ struct Node {
     NodeId pred;
   };
   std::vector<Untaken> untaken;  // conds whose taken result this node is
+  // A value that left the graph and came back (OpDef::leaves_graph): a constant with no edges,
+  // and the values it was copied from — not edges, only for the explanation to name the trip.
+  std::vector<NodeId> copied_from;
   // Kind::gradient: the node whose VJP made it and which input's gradient it is, how it
   // depends on each of `inputs`, and whether those dependences are the table's facts (exact)
   // or the model's rule for a gradient of a gradient (approximate: connectivity.cpp).

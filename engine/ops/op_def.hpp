@@ -296,6 +296,10 @@ struct OpDef {
   const char* kinks = "";         // for people: where, and the derivative chosen there
   const char* math = "";          // one line: f and its derivative
   bool complex_step_ok = false;   // has an analytic complex extension
+  // Its result leaves the graph: a new constant with no history (a value taken to the host
+  // and back, tf.constant(x.numpy())). The engine makes it a constant leaf; no tape, and no
+  // model of one, connects it to the operands (R6: "no path", not a cut).
+  bool leaves_graph = false;
   double tolerance_factor = 1.0;  // widens FD tolerances for ill-conditioned ops (1 = none)
   InferFn infer = nullptr;
   ForwardFn<double> forward_f64 = nullptr;
@@ -367,6 +371,7 @@ class OpRow {
   OpRow& kinks(const char* where) { return def_.has_kinks = true, def_.kinks = where, *this; }
   OpRow& math(const char* m) { return def_.math = m, *this; }
   OpRow& complex_step_ok() { return def_.complex_step_ok = true, *this; }
+  OpRow& leaves_graph() { return def_.leaves_graph = true, *this; }
   OpRow& tolerance_factor(double f) { return def_.tolerance_factor = f, *this; }
   OpRow& cost(CostFn f) { return def_.cost = f, *this; }
   OpRow& sample_attrs(AttrSampler f) { return def_.sample_attrs = f, *this; }

@@ -703,16 +703,19 @@ TEST(ConnectivitySeeds, S07StopGradientOnlyPath) {
   expect_connectivity(g, {{cut(CutRule::stop_gradient, "%sw", "stop_gradient"), value()}});
 }
 
-// S8: a value taken out of the graph and back is, in IR, a new constant input.
+// S8: a value taken out of the graph and back in: host_round_trip makes a new constant with
+// no history, so the model predicts "no path" (not a cut) and names the trip.
 TEST(ConnectivitySeeds, S08ValueOutOfTheGraphAndBack) {
   graph::Graph g;
-  g.inputs = {variable("%w", Shape{2}, {1, 2}), constant("%two", Shape{}, {2}),
-              constant("%back", Shape{2}, {2, 4})};  // the values of %h, as a new constant
+  g.inputs = {variable("%w", Shape{2}, {1, 2}), constant("%two", Shape{}, {2})};
   g.tapes = {tape("t")};
-  g.body = {record("t", {op("%h", "mul", {"%w", "%two"}), op("%bb", "mul", {"%back", "%back"}),
-                         op("%loss", "reduce_sum", {"%bb"})}),
+  g.body = {record("t", {op("%h", "mul", {"%w", "%two"}), op("%back", "host_round_trip", {"%h"}),
+                         op("%bb", "mul", {"%back", "%back"}), op("%loss", "reduce_sum", {"%bb"})}),
             gradient({"%g"}, "t", "%loss", {"%w"})};
   expect_connectivity(g, {{none(NoneReason::no_path)}});
+  const SourcePrediction& p = predict_connectivity(g, {}).gradients.at(0).sources.at(0);
+  EXPECT_NE(p.detail.find("only through %back, a copy of %h taken out of the graph and back in"), std::string::npos)
+      << p.detail;
 }
 
 TEST(ConnectivitySeeds, S10UnwatchedConstantVsVariable) {

@@ -1,8 +1,7 @@
 // The seed scenarios as .tcg graphs in corpus/graphs/: each replays as its C++ seed test says
 // (which results are None, and the engine's words for why), and every oracle agrees with the
-// reference engine on it — no result left unverified. S8 (a value taken out of the graph and
-// back in) and S14 (an optimizer step given the gradients) have no .tcg statement yet: their
-// C++ tests (s08_*, s14_*) are the only ones.
+// reference engine on it — no result left unverified. S8 is the op host_round_trip. S14 (an
+// optimizer step given the gradients) has no .tcg statement yet: s14_* in C++ is its only test.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -39,6 +38,7 @@ const std::vector<Seed>& seeds() {
       {"S5", "loss_independent_of_prediction", {{0, 0, "'loss' does not depend on 'w'"}}},
       {"S6", "cond_on_tensor", {{0, 0, ""}, {0, 1, "branch of the cond on 'p' that did not run"}, {0, 2, ""}}},
       {"S7", "stop_gradient_only_path", {{0, 0, "stop_gradient blocks the gradient"}, {0, 1, ""}}},
+      {"S8", "value_out_of_graph_and_back", {{0, 0, "'loss' does not depend on 'w'"}, {0, 1, ""}}},
       {"S9", "broadcasting_add", {{0, 0, ""}, {0, 1, ""}}},
       {"S10", "unwatched_constant_vs_variable", {{0, 0, "'c' is not watched"}, {0, 1, ""}}},
       {"S11", "while_loop", {{0, 0, ""}, {0, 1, "'loss' does not depend on 'n'"}}},
