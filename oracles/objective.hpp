@@ -15,8 +15,11 @@
 //     differentiable operands the tape tracks, and of stop_gradient — are held at their base
 //     values ("frozen"): the statement is removed and the value becomes an input of the
 //     prepared graph. A frozen value inside cond/while_loop cannot be hoisted: not_applicable;
-//   - sources must be graph inputs (evaluate() has no "override this intermediate value"
-//     facility); an intermediate source is not_applicable for these oracles.
+//   - a source that is an intermediate value v (an op statement outside cond/while_loop) is
+//     overridden from its statement on: the statement is removed and v becomes an input at its
+//     base value, so f varies v with v's own inputs fixed — TF's gradient with respect to an
+//     intermediate tensor counts only the paths from v to the target. One inside cond/while
+//     is not_applicable.
 #pragma once
 #include <cstdint>
 #include <map>
