@@ -64,22 +64,6 @@ class Explainer {
   // it left the graph and came back (host_round_trip), a new constant with no history. "" if
   // not so.
   std::string left_the_graph(NodeId target, NodeId source) const {
-    auto reaches = [&](NodeId from, bool through_copies) {
-      std::unordered_set<NodeId> seen{from};
-      std::vector<NodeId> stack{from};
-      while (!stack.empty()) {
-        const NodeId n = stack.back();
-        stack.pop_back();
-        if (n == source) return true;
-        auto push = [&](NodeId in) {
-          if (seen.insert(in).second) stack.push_back(in);
-        };
-        for_each_dependency(n, push);
-        if (through_copies)
-          for (NodeId c : nodes_[n].copied_from) push(c);
-      }
-      return false;
-    };
     std::unordered_set<NodeId> seen{target};
     std::vector<NodeId> stack{target};
     while (!stack.empty()) {
@@ -87,7 +71,7 @@ class Explainer {
       stack.pop_back();
       const Node& node = nodes_[n];
       for (NodeId c : node.copied_from)
-        if (reaches(c, true))
+        if (depends_on(c, source, /*through_copies=*/true))
           return "it depends on " + label(source) + " only through " + label(n) + ", a copy of " + label(c) +
                  " taken out of the graph and back in: a new constant with no history (R6)";
       for_each_dependency(n, [&](NodeId in) {
@@ -97,16 +81,21 @@ class Explainer {
     return "";
   }
 
-  bool depends_on(NodeId from, NodeId source) const {
+  // Whether `from` depends on `source`; with through_copies, also through values that left the
+  // graph and came back (copied_from).
+  bool depends_on(NodeId from, NodeId source, bool through_copies = false) const {
     std::unordered_set<NodeId> seen{from};
     std::vector<NodeId> stack{from};
     while (!stack.empty()) {
       const NodeId n = stack.back();
       stack.pop_back();
       if (n == source) return true;
-      for_each_dependency(n, [&](NodeId in) {
+      auto push = [&](NodeId in) {
         if (seen.insert(in).second) stack.push_back(in);
-      });
+      };
+      for_each_dependency(n, push);
+      if (through_copies)
+        for (NodeId c : nodes_[n].copied_from) push(c);
     }
     return false;
   }
