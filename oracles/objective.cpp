@@ -144,6 +144,7 @@ Objective make_objective(const graph::Graph& g, const eut::InputValues& inputs, 
     return o;
   }
   o.statement = *all[static_cast<std::size_t>(gradient)].first;
+  o.target_value = o.statement.target;
   for (int i = 0; i <= gradient; ++i)
     if (all[static_cast<std::size_t>(i)].second) {
       o.not_applicable = "a gradient() inside cond/while_loop comes before this one: its execution "
@@ -268,11 +269,8 @@ Objective make_objective(const graph::Graph& g, const eut::InputValues& inputs, 
     graph::rewrite(
         prepared.body,
         [&](graph::Statement&& s, graph::Block& out, const graph::Place&) {
-          if (auto* gr = std::get_if<graph::Gradient>(&s.node)) {  // its sources stay as they are
-            if (gr->target == v) gr->target = moved;
-            if (gr->output_gradients == v) gr->output_gradients = moved;
-            return out.push_back(std::move(s));
-          }
+          // The statement itself stays (evaluation stops there); the target is read as target_value.
+          if (std::holds_alternative<graph::Gradient>(s.node)) return out.push_back(std::move(s));
           graph::for_each_use(s, [&](std::string& n) {
             if (n == v) n = moved;
           });
@@ -290,6 +288,7 @@ Objective make_objective(const graph::Graph& g, const eut::InputValues& inputs, 
     in.kind = graph::InputKind::constant;
     in.init.kind = graph::Init::Kind::values;
     in.init.values.assign(ev.values.at(v).size(), 0.0);
+    if (v == o.statement.target) o.target_value = moved;
     base[v] = in.init.values;
     prepared.inputs.push_back(std::move(in));
   }
@@ -358,7 +357,7 @@ ObjectiveValue<S> evaluate_objective(const Objective& o,
                                      const std::map<std::string, std::vector<S>>& inputs,
                                      bool record_branches) {
   Evaluation<S> ev = evaluate<S>(o.graph, inputs, record_branches);
-  auto it = ev.values.find(o.statement.target);
+  auto it = ev.values.find(o.target_value);
   if (it == ev.values.end()) throw Error(o.statement.target + " is not defined at this point");
   const std::vector<S>& t = it->second;
   if (t.size() != o.cotangent.size())
@@ -408,7 +407,7 @@ ObjectiveRunner<S>::ObjectiveRunner(const Objective& o) : o_(&o), ev_(o.graph) {
       if (o.graph.inputs[i].name == s.name) index = i;
     source_input_.push_back(index);
   }
-  target_ = ev_.slot(o.statement.target);
+  target_ = ev_.slot(o.target_value);
 }
 
 template <class S>

@@ -54,6 +54,9 @@ struct Objective {
   std::string not_applicable;       // non-empty: nothing of this statement can be checked (why)
 
   graph::Graph graph;               // prepared: earlier gradients dropped, frozen values inputs
+  // The name `graph` holds the target's value in: the target, or its moved copy when the
+  // target is itself an intermediate source (d v/d v = 1, and v still moves with the inputs).
+  std::string target_value;
   std::map<std::string, std::vector<double>> base;  // every input of `graph`, f64
   std::vector<std::string> frozen;  // names of the values held at their base values
   std::vector<ObjectiveSource> sources;

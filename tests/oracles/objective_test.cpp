@@ -222,5 +222,24 @@ TEST(Objective, AnIntermediateSourceIsMovedFromItsStatementOn) {
   EXPECT_NEAR((moved_x - o.value) / t, 2 * 1.5 * std::sin(0.3) * std::cos(0.3) + 1, 1e-5);
 }
 
+// The target is itself the intermediate source: d h/d h = 1 through the offset, and h still
+// moves with x (d h/d x = cos x), read from its moved copy.
+TEST(Objective, ATargetThatIsAnIntermediateSourceMovesWithBoth) {
+  graph::Graph g;
+  g.inputs = {variable("%x", Shape{}, {0.4})};
+  g.tapes = {tape("t")};
+  g.body = {record("t", {op("%h", "sin", {"%x"})}), gradient({"%gh", "%gx"}, "t", "%h", {"%h", "%x"})};
+  const Objective o = make_objective(g, {}, 0);
+  ASSERT_TRUE(o.not_applicable.empty()) << o.not_applicable;
+  EXPECT_NE(o.target_value, "%h");
+  const double t = 1e-6;
+  std::map<std::string, std::vector<double>> at = o.base;
+  at["%h"] = {t};
+  EXPECT_NEAR((evaluate_objective<double>(o, at, false).value - o.value) / t, 1.0, 1e-6);
+  at = o.base;
+  at["%x"] = {0.4 + t};
+  EXPECT_NEAR((evaluate_objective<double>(o, at, false).value - o.value) / t, std::cos(0.4), 1e-5);
+}
+
 }  // namespace
 }  // namespace tc::oracles
