@@ -1,5 +1,7 @@
 #include "campaign/graph_worker.hpp"
 
+#include "campaign/minimize.hpp"
+
 #include <signal.h>
 #include <unistd.h>
 
@@ -14,7 +16,6 @@
 #include "graph/ir_util.hpp"
 #include "graph/tcg.hpp"
 #include "oracles/check_all.hpp"
-#include "properties/shrink.hpp"
 #include "reports/atomic_file.hpp"
 #include "reports/findings_log.hpp"
 
@@ -40,32 +41,6 @@ void inject_test_fault(std::size_t index) {
   }
 }
 
-// Greedy shrinking: the first candidate that still has a mismatch by one of `oracles` becomes
-// the graph, until no candidate does, the budget is spent or the deadline passes.
-graph::Graph minimize(const graph::Graph& g, const std::set<std::string>& mismatching, eut::EngineUnderTest& engine,
-                      const oracles::CheckOptions& options, int budget, Clock::time_point deadline) {
-  graph::Graph current = g;
-  int checks = 0;
-  bool improved = true;
-  while (improved && checks < budget && Clock::now() < deadline) {
-    improved = false;
-    for (const graph::Graph& candidate : properties::shrink_candidates(current)) {
-      if (checks >= budget || Clock::now() >= deadline) break;
-      ++checks;
-      const oracles::CheckReport r = oracles::check_graph(candidate, engine, options);
-      bool same = false;
-      for (const oracles::Finding& f : r.findings)
-        same |= f.outcome == oracles::Outcome::mismatch && mismatching.count(f.oracle);
-      if (same) {
-        current = candidate;
-        improved = true;
-        break;
-      }
-    }
-  }
-  return current;
-}
-
 }  // namespace
 
 int run_graph_job(const Job& job, std::size_t index, const CampaignOptions& options, const EngineFactory& make_engine,
@@ -86,9 +61,7 @@ int run_graph_job(const Job& job, std::size_t index, const CampaignOptions& opti
     std::cerr << "graph " << index << " (" << job.origin << "): " << oracles::verdict_name(report.verdict) << " in "
               << std::chrono::duration<double>(Clock::now() - t0).count() << " s\n";
   if (report.verdict == oracles::Verdict::mismatch && options.shrink_budget > 0) {
-    std::set<std::string> mismatching;
-    for (const oracles::Finding& f : report.findings)
-      if (f.outcome == oracles::Outcome::mismatch) mismatching.insert(f.oracle);
+    const std::set<std::string> mismatching = mismatching_oracles(report);
     // Shrinking gets half the graph's time, so that the check's own result always survives.
     const Clock::time_point stop = t0 + seconds(options.graph_timeout / 2);
     const graph::Graph small = minimize(g, mismatching, *engine, check, options.shrink_budget, stop);

@@ -2,6 +2,7 @@
 // i depends only on the options, so a resumed run (and, later, a shard) addresses graphs by
 // their global index.
 #pragma once
+#include "engine/ops/op_def.hpp"
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -19,6 +20,7 @@ struct Job {
   std::uint64_t gen_seed = 0;
   int gen_size = 0;
   int gen_index = 0;
+  const OpDef* focus = nullptr;  // the op the generated graph contains (GenOptions::focus_op)
 };
 
 // Every job of `options`. InputError for a missing corpus directory or a bad corpus file.

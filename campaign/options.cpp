@@ -15,6 +15,7 @@ json to_json(const CampaignOptions& o, std::size_t planned) {
           {"memory_limit_mb", o.memory_limit_mb},
           {"corpus", o.corpus},
           {"engine", o.engine},
+          {"focus_op", o.focus_op},
           {"planned", planned}};
 }
 
@@ -38,6 +39,7 @@ CampaignOptions options_from_json(const json& j, const std::string& where) {
   o.memory_limit_mb = field("memory_limit_mb", is_count).get<int>();
   o.corpus = field("corpus", is_string).get<std::string>();
   o.engine = field("engine", is_string).get<std::string>();
+  if (auto it = j.find("focus_op"); it != j.end() && it->is_string()) o.focus_op = it->get<std::string>();
   if (o.max_size < 1 || o.graph_timeout <= 0)
     throw InputError(where + ": the log's campaign options are out of range (max_size, graph_timeout)");
   return o;

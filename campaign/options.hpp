@@ -19,6 +19,9 @@ struct CampaignOptions {
   int memory_limit_mb = 2048;    // per worker, beyond what it maps at fork; 0 = none
   std::string corpus;            // directory of .tcg graphs checked first; "" = none
   std::string engine = "reference";  // the engine's name, as `--engine` will take it
+  // The op every generated graph contains; "" = each op of the table in turn (graph i contains
+  // the i-th op of a seeded order), so that every op gets a fair share of graphs.
+  std::string focus_op;
 };
 
 // The header's "campaign" object; `planned` is the number of graphs (corpus and generated).

@@ -206,6 +206,8 @@ void register_campaign(CLI::App& app) {
   recorded.push_back(cmd->add_option("--engine", o.engine,
                                      "The engine under test: reference (default), mutant:<name>, libtorch, "
                                      "plugin:<path.so> (tapecheck engines lists them)"));
+  recorded.push_back(cmd->add_option("--focus-op", o.focus_op,
+                                     "Every generated graph contains this op (default: each op of the table in turn)"));
   recorded.push_back(cmd->add_option("--corpus", o.corpus, "Directory of .tcg graphs checked first (default corpus/graphs)"));
   recorded.push_back(
       cmd->add_option("--max-size", o.max_size, "Largest generator size parameter (default 40)")->check(whole_number(1, 100)));

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   tc::cli::register_campaign(app);
   tc::cli::register_report(app);
   tc::cli::register_engines(app);
+  tc::cli::register_mutants(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::RuntimeError& e) {

@@ -23,6 +23,7 @@ std::string input_text(const OpDef& op, int i) {
   std::string s = std::string(in.name) + ": ";
   s += in.same_dtype_as >= 0 ? std::string("dtype of ") + op.input(in.same_dtype_as).name : dtypes_name(in.dtypes);
   if (!in.differentiable()) s += std::string(", ") + input_grad_name(in.grad);
+  if (in.edges != Edges::none) s += " (edges: " + edges_name(in.edges) + ")";
   return s;
 }
 
@@ -71,6 +72,7 @@ nlohmann::json op_to_json(const OpDef& op) {
       reads.push_back(std::move(read));
     }
     if (in.differentiable()) j["vjp_reads"] = std::move(reads);
+    if (in.edges != Edges::none) j["edges"] = edges_name(in.edges);
     inputs.push_back(std::move(j));
   }
   return {{"name", op.name},
@@ -111,7 +113,8 @@ void print_markdown(std::ostream& os) {
   }
   os << "). One row per op: its inputs (accepted dtypes and, where no gradient flows, why), the "
         "result's dtype and shape, attributes, traits, kinks (where the derivative is a "
-        "convention), and the math. `tapecheck ops --json` gives the same facts with sampling "
+        "convention), and the math. An input's edges are the points generators place its values "
+        "on exactly: zero, ties, the op's bounds, or large magnitudes near overflow. `tapecheck ops --json` gives the same facts with sampling "
         "domains and tolerance factors.\n\n"
      << "| op | family | inputs | result | attributes | traits | kinks | math |\n"
      << "|---|---|---|---|---|---|---|---|\n";

@@ -362,6 +362,11 @@ class ReferenceEngine final : public EngineUnderTest {
  public:
   ReferenceEngine(RuleSet rules, std::string name) : rules_(std::move(rules)), name_(std::move(name)) {}
   std::string name() const override { return name_; }
+  Capabilities capabilities() const override {
+    Capabilities c;
+    c.table_kink_rules = true;  // the table's rows are its rules (a mutant's one replaced rule aside)
+    return c;
+  }
 
   RunResult run(const graph::Graph& g, const InputValues& inputs) override {
     const RuleSet::Use use(rules_);

@@ -10,6 +10,7 @@
 #include "oracles/connectivity.hpp"
 #include "oracles/finite_difference.hpp"
 #include "oracles/forward_mode.hpp"
+#include "oracles/forward_values.hpp"
 #include "oracles/second_order.hpp"
 
 namespace tc::oracles {
@@ -145,6 +146,7 @@ CheckReport check_graph(const graph::Graph& g, eut::EngineUnderTest& engine, con
 
   const std::uint64_t seed = options.seed;
   run_oracle(report, "connectivity", [&] { return check_connectivity(g, inputs, run); });
+  if (options.forward_values) run_oracle(report, "forward_values", [&] { return check_forward_values(g, inputs, run); });
   if (options.finite_differences)
     run_oracle(report, "finite_difference", [&] {
       FdOptions o;
@@ -159,6 +161,7 @@ CheckReport check_graph(const graph::Graph& g, eut::EngineUnderTest& engine, con
     run_oracle(report, "complex_step", [&] {
       ComplexStepOptions o;
       o.threads = options.threads;
+      o.judge_kink_rules = engine.capabilities().table_kink_rules;
       o.probe_seed = mix_seed(seed ^ o.probe_seed);
       return check_complex_step(g, inputs, run, o);
     });
@@ -166,6 +169,7 @@ CheckReport check_graph(const graph::Graph& g, eut::EngineUnderTest& engine, con
     run_oracle(report, "forward_mode", [&] {
       ForwardModeOptions o;
       o.threads = options.threads;
+      o.judge_kink_rules = engine.capabilities().table_kink_rules;
       o.seed = mix_seed(seed ^ 0x666dULL);
       o.probe_seed = mix_seed(seed ^ o.probe_seed);
       return check_forward_mode(g, inputs, run, o);

@@ -41,6 +41,7 @@ struct CheckOptions {
   std::uint64_t seed = 0;     // random directions and the rounding probe of every oracle
   int threads = 1;            // OpenMP threads inside each oracle; 0 = the OpenMP default
   eut::InputValues inputs;    // overrides; inputs not listed take their graph Init
+  bool forward_values = true;  // the engine's own values (forward_values.hpp)
   bool finite_differences = true;
   bool complex_step = true;
   bool forward_mode = true;

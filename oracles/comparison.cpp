@@ -129,7 +129,8 @@ Finding summarize(const Objective& o, std::size_t source, const char* oracle,
     f.detail = "d" + o.statement.target + "/d" + name + ": " + std::to_string(mismatches) + " of " +
                n_str + " " + what + "s disagree; worst " + what + " " + std::to_string(worst) +
                ": engine " + format_number(w.engine) + ", " + oracle + " " + format_number(w.reference) + " ± " +
-               format_number(w.error) + " (tolerance " + format_number(w.tolerance) + ")" + inconclusive_note;
+               format_number(w.error) + " (tolerance " + format_number(w.tolerance) + ")" +
+               (*w.why ? std::string(": ") + w.why : std::string()) + inconclusive_note;
   } else if (f.entries_checked == 0) {
     f.outcome = entries.empty() ? Outcome::not_applicable : Outcome::inconclusive;
     f.detail = entries.empty() ? name + " has no elements to check"

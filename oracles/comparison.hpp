@@ -37,7 +37,7 @@ struct EntryCheck {
   double engine = 0, reference = 0;  // the engine's number and the oracle's
   double error = 0;                  // the oracle's error estimate for `reference`
   double tolerance = 0;              // the allowance used
-  const char* why = "";              // for inconclusive entries: a short reason
+  const char* why = "";              // for inconclusive entries, and mismatches at a kink: a short reason
 };
 
 // The finding of one source from its entries, in entry order (deterministic). `what` names an

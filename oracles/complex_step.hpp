@@ -21,6 +21,9 @@ struct ComplexStepOptions {
   double step = 1e-20;  // relative to max(|x|, 1)
   int threads = 0;      // OpenMP threads; 0 = the OpenMP default
   std::uint64_t probe_seed = 0x726f756e64ULL;  // the rounding probe (tolerance.hpp)
+  // The engine declares the op table's kink rules (Capabilities::table_kink_rules): on an f64
+  // graph, a disagreement at a kink is then a mismatch, not a convention (propagated.hpp).
+  bool judge_kink_rules = false;
 };
 
 // One finding per (Gradient statement, source): every element of every source. Deterministic

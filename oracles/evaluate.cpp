@@ -425,9 +425,15 @@ double magnitude_part(const Dual& x) { return std::abs(x.d); }
 
 template <class S>
 double Evaluator<S>::largest_result() const {
+  return largest_part(false);
+}
+
+template <class S>
+double Evaluator<S>::largest_part(bool with_inputs) const {
   const Impl& m = *impl_;
   std::vector<bool> is_input(m.values.size(), false);
-  for (int s : m.program.input_slots) is_input[static_cast<std::size_t>(s)] = true;
+  if (!with_inputs)
+    for (int s : m.program.input_slots) is_input[static_cast<std::size_t>(s)] = true;
   double largest = 0;
   for (std::size_t s = 0; s < m.values.size(); ++s) {
     if (is_input[s] || !m.is_defined(static_cast<int>(s)) || !is_floating(m.specs[s].dtype)) continue;

@@ -71,6 +71,8 @@ class Evaluator {
   // The largest magnitude among the op results of the last run (inputs excluded): |x| for
   // double, |Im x| for c128, the tangent |x.d| for Dual. 0 if none.
   double largest_result() const;
+  // The same over every value the last run defined, the inputs included when `with_inputs`.
+  double largest_part(bool with_inputs) const;
   // The slot of an IR name, or -1 if the graph never mentions it.
   int slot(const std::string& name) const;
   // Whether the last run defined `slot` (false for the untaken branch, after a stop, ...).

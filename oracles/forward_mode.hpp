@@ -24,6 +24,9 @@ struct ForwardModeOptions {
   std::uint64_t seed = 0;
   int threads = 0;         // OpenMP threads; 0 = the OpenMP default
   std::uint64_t probe_seed = 0x726f756e64ULL;  // the rounding probe (tolerance.hpp)
+  // The engine declares the op table's kink rules (Capabilities::table_kink_rules): on an f64
+  // graph, a disagreement at a kink is then a mismatch, not a convention (propagated.hpp).
+  bool judge_kink_rules = false;
 };
 
 // One finding per (Gradient statement, source). Deterministic for any thread count.

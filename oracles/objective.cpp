@@ -448,6 +448,11 @@ double ObjectiveRunner<S>::largest_result() const {
 }
 
 template <class S>
+double ObjectiveRunner<S>::largest_part(bool with_inputs) const {
+  return ev_.largest_part(with_inputs);
+}
+
+template <class S>
 const Branches& ObjectiveRunner<S>::branches() const {
   return ev_.branches();
 }

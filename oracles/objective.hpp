@@ -115,6 +115,7 @@ class ObjectiveRunner {
   S run(bool record_branches, double* magnitude = nullptr);
   // Evaluator::largest_result() of the last run.
   double largest_result() const;
+  double largest_part(bool with_inputs) const;  // Evaluator::largest_part() of the last run
   // The branch signature of the last run (with record_branches).
   const Branches& branches() const;
 

@@ -13,7 +13,7 @@ namespace tc::oracles {
 std::vector<EntryCheck> compare_propagated(const Objective& o, const EntryPlan& plan,
                                            const std::vector<PropagatedReference>& references,
                                            const RoundingProbe& rho, const char* not_evaluated,
-                                           int threads) {
+                                           bool kinks_judged, int threads) {
   const ToleranceContext& ctx = o.tolerance;
   const std::vector<EntryTask>& tasks = plan.tasks;
   // Each source's largest reference element (a direction's value is no element's scale).
@@ -37,7 +37,11 @@ std::vector<EntryCheck> compare_propagated(const Objective& o, const EntryPlan& 
       c.why = not_evaluated;
       continue;
     }
-    c.error = rounding_bound(ctx, unit_roundoff(DType::f64), ref.terms);
+    // The reference's own rounding: relative to its terms and to the largest derivative part
+    // it carried (softmax's normalisation cancels tangents of size 1 into a derivative of
+    // 1e-19, and the f64 rounding of those 1s is the error). The engine's allowance below
+    // stays relative to the terms alone.
+    c.error = rounding_bound(ctx, unit_roundoff(DType::f64), std::max(ref.terms, ref.carried));
     const double terms = std::max({engine.terms, std::abs(c.reference), ref.terms, norm[tasks[t].source]});
     const double observed =
         rho.observed(tasks[t].source, plan.per_element ? terms : engine.rms, engine.direction_norm);
@@ -68,7 +72,11 @@ std::vector<EntryCheck> compare_propagated(const Objective& o, const EntryPlan& 
         const bool kink = plan.per_element
                               ? near_kink(o, runner, task.source, task.index, nullptr, radius * scale)
                               : near_kink(o, runner, task.source, 0, &plan.directions[t], radius * scale);
-        if (kink) {
+        if (kink && kinks_judged) {
+          c.state = EntryCheck::State::mismatch;
+          c.why = "at a kink, where the engine declares the op table's rule (docs/engine.md, \"Kinks\"): "
+                  "its derivative is not the one the rule gives";
+        } else if (kink) {
           c.state = EntryCheck::State::inconclusive;
           c.why = "the point lies on a kink, where the derivative is a convention";
         } else {
@@ -94,6 +102,8 @@ std::vector<Finding> check_propagated(const graph::Graph& g, const eut::InputVal
     const std::vector<EntryTask>& tasks = plan.tasks;
     const auto n_tasks = static_cast<std::int64_t>(tasks.size());
     std::vector<PropagatedReference> references(tasks.size());
+    double largest_cotangent = 0;
+    for (double v : o.cotangent) largest_cotangent = std::max(largest_cotangent, std::abs(v));
 
     // Pass 1: f at every entry's perturbation, its derivative part and terms read off.
 #pragma omp parallel num_threads(team)
@@ -110,7 +120,8 @@ std::vector<Finding> check_propagated(const graph::Graph& g, const eut::InputVal
           const S v = runner.run(false, &magnitude);
           ref.value = how.derivative(v) / scale;
           ref.terms = magnitude / scale;
-          ref.evaluated = std::isfinite(ref.value) && std::isfinite(ref.terms);
+          ref.carried = runner.largest_part(/*with_inputs=*/true) * largest_cotangent / scale;
+          ref.evaluated = std::isfinite(ref.value) && std::isfinite(ref.terms) && std::isfinite(ref.carried);
         } catch (const std::exception&) {
         }
         runner.restore(tasks[t].source);
@@ -120,8 +131,22 @@ std::vector<Finding> check_propagated(const graph::Graph& g, const eut::InputVal
     // The engine's rounding observed on this graph (tolerance.hpp).
     const RoundingProbe rho = rounding_sensitivity(o, plan.engine, probe_seed, threads);
 
-    // Passes 2 and 3: compare; a disagreement at a point on a kink is inconclusive.
-    const std::vector<EntryCheck> checks = compare_propagated(o, plan, references, rho, how.not_evaluated, team);
+    // Kinks are judged only where this oracle's evaluation decides every kink as the f64
+    // evaluation does (its arithmetic on S may round a value to the other side of a tie).
+    bool kinks_judged = how.judge_kink_rules && o.not_applicable.empty() && o.tolerance.engine_unit == 0x1p-53;
+    if (kinks_judged) {
+      try {
+        ObjectiveRunner<S> runner(o);
+        runner.run(true);
+        kinks_judged = same_branches(runner.branches(), o.branches);
+      } catch (const std::exception&) {
+        kinks_judged = false;
+      }
+    }
+
+    // Passes 2 and 3: compare; a disagreement at a point on a kink is inconclusive, or judged.
+    const std::vector<EntryCheck> checks =
+        compare_propagated(o, plan, references, rho, how.not_evaluated, kinks_judged, team);
     append_source_findings(o, plan, checks, how.oracle, findings);
   }
   return findings;

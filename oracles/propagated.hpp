@@ -24,6 +24,10 @@ namespace tc::oracles {
 struct PropagatedReference {
   bool evaluated = false;       // the evaluation ran and both numbers are finite
   double value = 0, terms = 0;  // the reference and Σ|terms| behind it
+  // The largest derivative part the evaluation carried (the perturbed source's included),
+  // times the largest cotangent entry: a cancellation inside an op (softmax's normalisation)
+  // leaves an error relative to it, however small the reference.
+  double carried = 0;
 };
 
 // The verdict on every entry of `plan` against references[t], deterministic for any thread
@@ -35,12 +39,18 @@ struct PropagatedReference {
 //    `rho` observed it;
 //  - a disagreement is inconclusive where the engine's NaN may have leaked from a where
 //    (excuse_nan_leaked_by_where) or where the point lies on a kink (near_kink within
-//    kink_radius, probed in parallel over `threads`): the derivative there is a convention;
+//    kink_radius, probed in parallel over `threads`): the derivative there is a convention —
+//    unless `kinks_judged`: the engine declares the op table's kink rules, the graph is f64
+//    and the oracle's own evaluation takes the same side of every kink as the f64 evaluation
+//    (so as the engine, whose f64 values are the same). The oracle's kernels realise exactly
+//    the table's rule at a kink, so a disagreement there is a derivative the declared
+//    semantics do not give: a mismatch (relu'(0) = 1, clip's bound excluded, a tie's
+//    gradient sent to every tied element);
 //  - any other disagreement is a mismatch.
 std::vector<EntryCheck> compare_propagated(const Objective& o, const EntryPlan& plan,
                                            const std::vector<PropagatedReference>& references,
                                            const RoundingProbe& rho, const char* not_evaluated,
-                                           int threads);
+                                           bool kinks_judged, int threads);
 
 // How one propagating oracle perturbs and reads. S: c128 (complex step) or Dual (forward mode).
 template <class S>
@@ -59,6 +69,8 @@ struct Propagation {
                     double step) = nullptr;
   // The derivative part of f's value: Im f, or the dual part.
   double (*derivative)(const S& value) = nullptr;
+  // The engine declares the op table's kink rules (compare_propagated).
+  bool judge_kink_rules = false;
 };
 
 // One finding per (Gradient statement, source); the derivative propagated by `how` against

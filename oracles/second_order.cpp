@@ -343,7 +343,14 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
       widen_by_change(hvp_noise, nested64->gradients[hvp_at], moved.gradients[hvp_at]);
     }
   }
-  const double noise = rounding_bound(ctx64, ctx64.engine_unit, phi0.magnitude);
+  // φ's rounding: relative to its terms, and never below the rounding of a unit tangent
+  // carried through the gradient (Σ|u_k|): softmax at logits 45 apart absorbs e^-45 into 1
+  // in f64, so the engine's gradient there is exact only to u·|u|, however small its value
+  // (the propagated oracles' reference error has the same floor, propagated.cpp).
+  double unit_tangent = 0;
+  for (const auto& [name, u] : prog.u)
+    for (double uk : u) unit_tangent += std::abs(uk);
+  const double noise = rounding_bound(ctx64, ctx64.engine_unit, std::max(phi0.magnitude, unit_tangent));
   const double radius = kink_radius(ctx);
 
   std::size_t checked = 0;

@@ -24,7 +24,18 @@ Tolerance tolerance(const ToleranceContext& c, double oracle_error, double engin
   t.oracle = kOracleSafety * f * std::abs(oracle_error);
   t.engine = kEngineSafety * f *
              std::max(rounding_bound(c, c.engine_unit, engine_terms), std::abs(observed_rounding));
+  t.engine += underflow_floor(c);
   return t;
+}
+
+double underflow_floor(const ToleranceContext& c) {
+  // Below the smallest normal number a value keeps fewer significant bits the smaller it gets
+  // (gradual underflow): exp(-739) in f64 has 11 of its 53, and a product of such values can
+  // be off by far more than any relative rounding allows. Results down there are zero to the
+  // engine's precision: each op may lose up to the smallest normal number, amplified by the
+  // O(1) factors that follow (2^10 of them covers a gradient's chain of multiplications).
+  const double min_normal = c.engine_unit >= 0x1p-24 ? 0x1p-126 : 0x1p-1022;
+  return min_normal * 0x1p10 * static_cast<double>(c.depth + kDepthOffset);
 }
 
 bool within(double engine, double reference, const Tolerance& tol) {

@@ -55,6 +55,11 @@ double rounding_bound(const ToleranceContext& c, double unit, double terms);
 Tolerance tolerance(const ToleranceContext& c, double oracle_error, double engine_terms,
                     double observed_rounding = 0);
 
+// The absolute part of every tolerance: what gradual underflow may cost a result whose terms
+// fall below the engine dtype's smallest normal number (a tolerance of 0 there called the
+// engine's -1.9e-320 against forward mode's -1.6e-319 a mismatch).
+double underflow_floor(const ToleranceContext& c);
+
 // |engine - reference| <= tol.total(); false if either is NaN or infinite.
 bool within(double engine, double reference, const Tolerance& tol);
 

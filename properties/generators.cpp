@@ -223,7 +223,17 @@ class Builder {
       else if (u < 0.4) kind = InputKind::constant;
     }
     Input in = make_input("x", dtype, shape, kind, trainable, sample_init(dtype, shape, d));
-    const Concrete c = materialize(in);
+    Concrete c = materialize(in);
+    if (o_.edges && c.data.size() > 1 && chance(rng_, 0.3)) {
+      // Repeated and zero elements: ties and kinks downstream (a max of exp(x), relu of x).
+      InputDef generic;
+      generic.edges = chance(rng_, 0.5) ? Edges::ties : Edges::zero;
+      if (place_edges(rng_, generic, OpAttrs{}, dtype, c.data, nullptr)) {
+        in.init.kind = Init::Kind::values;
+        in.init.values = c.data;
+        c = materialize(in);
+      }
+    }
     sources_.push_back(in.name);
     g_.inputs.push_back(in);
     return add_to_pool(in.name, c, kind == InputKind::variable && trainable);
@@ -259,7 +269,7 @@ class Builder {
       double x = 1.0 + 0.8 * std::max(0, v.born - born_ + 6);
       if (v.uses == 0) x += 3;
       else if (!o_.fan_out) x *= 0.1;
-      if (v.tracked) x += 3;
+      if (v.tracked) x += 8;  // on a path from a gradient source: where a wrong VJP shows
       if (prefer && std::find(prefer->begin(), prefer->end(), i) != prefer->end()) x += 8;
       w.push_back(x);
     }
@@ -315,8 +325,23 @@ class Builder {
       const DType dt = cat == kFloat ? float_dtype : (cat == kInt ? DType::i32 : DType::boolean);
       std::vector<int> cands = visible(cat, float_dtype);
       const bool index_slot = op.input(i).grad == InputGrad::integer_index;
-      const double p_fresh = i == 0 ? 0.12 : (index_slot ? 0.6 : 0.35);
+      // A slot with edge points (Edges) takes a fresh input more often: those are where edges
+      // can be placed exactly (a pool value reaches only zeros, bounds and overflow).
+      const bool edgy = o_.edges && op.input(i).edges != Edges::none;
+      // An op that names axes (a reduction's axes, transpose's perm) on an operand whose
+      // extents are all equal: there a VJP that mixes up axes keeps every shape and silently
+      // moves values (x[i, j] for x[j, i]); on other shapes the same bug is a shape error.
+      const bool names_axes = o_.edges && i == 0 && (op.attrs.has(Attr::axes) || op.attrs.has(Attr::perm));
+      const double p_fresh = index_slot ? 0.6 : edgy || names_axes ? 0.4 : i == 0 ? 0.12 : 0.35;
       Operand od;
+      if (names_axes && chance(rng_, 0.7)) {  // below rank 2 a perm or axes list is trivial
+        std::vector<int> multi_axis;
+        for (int c : cands) {
+          const std::vector<std::int64_t> d = pool_[static_cast<std::size_t>(c)].c.spec.shape.to_vector();
+          if (std::count_if(d.begin(), d.end(), [](std::int64_t e) { return e > 1; }) >= 2) multi_axis.push_back(c);
+        }
+        cands = multi_axis;
+      }
       if (i > 0 && !cands.empty()) {  // later slots: same or broadcast-compatible shapes first
         std::vector<int> fit;
         for (int c : cands) {
@@ -338,12 +363,17 @@ class Builder {
         od.value = pool_[static_cast<std::size_t>(idx)].c;
       } else {
         if (cat == kInt && !ints_) return std::nullopt;
-        const Shape sh = i == 0 ? random_shape(rng_, family_)
-                                : related_shape(rng_, specs[0].shape, family_, o_.broadcasting);
-        const bool constant = i > 0 || chance(rng_, 0.4) || cat != kFloat;
+        const Shape sh = i > 0                           ? related_shape(rng_, specs[0].shape, family_, o_.broadcasting)
+                         : names_axes && chance(rng_, 0.6) ? equal_extents_shape(rng_, family_)
+                                                           : random_shape(rng_, family_);
+        // A later operand is a source too at times: a broadcast one's gradient must be summed.
+        // The focus op is there to be differentiated through: its first operand is a trainable
+        // variable.
+        const bool focus = &op == o_.focus_op && i == 0;
+        const bool constant = (i > 0 ? chance(rng_, 0.6) : !focus && chance(rng_, 0.4)) || cat != kFloat;
         Input in = make_input(cat == kFloat ? (constant ? "c" : "x") : (cat == kInt ? "i" : "b"), dt, sh,
                               constant ? InputKind::constant : InputKind::variable,
-                              constant ? true : !chance(rng_, 0.2), sample_operand(rng_, op, i, dt, sh));
+                              constant || focus ? true : !chance(rng_, 0.2), sample_operand(rng_, op, i, dt, sh));
         od.value = materialize(in);
         od.fresh = std::move(in);
       }
@@ -385,7 +415,10 @@ class Builder {
     }
     const std::string r = name("v");
     emit({OpStmt{r, op.name, names, attrs}, {}});
-    if (&op == o_.focus_op) focus_done_ = true;
+    if (&op == o_.focus_op && !focus_done_) {
+      focus_done_ = true;
+      focus_value_ = r;
+    }
     const bool floating = is_floating(result.spec.dtype);
     return add_to_pool(r, std::move(result), tracked && floating, floating ? anc : std::set<std::string>{});
   }
@@ -411,6 +444,59 @@ class Builder {
     return cur;
   }
 
+  // Puts fresh floating operands of `op` on their input's edge points (the table's Edges) in
+  // a share of the ops that have any: real gradient bugs live at exact zeros, ties, bounds and
+  // overflow, where uniform samples never land.
+  // A pool value reaches them through an exact adapter: x + (-x_k) puts element k on 0 (the
+  // sum of a float and its own negation is exactly 0 in every dtype), x + c moves it near
+  // exp's overflow; clip's bound moves onto one of its elements instead.
+  void place_operand_edges(const OpDef& op, OpAttrs& attrs, std::vector<Operand>& ops) {
+    for (std::size_t i = 0; i < ops.size(); ++i) {
+      Operand& od = ops[i];
+      const InputDef& in = op.input(static_cast<int>(i));
+      const double share = &op == o_.focus_op ? 0.6 : 0.35;  // the focus op is there to be tested
+      if (in.edges == Edges::none || !is_floating(od.value.spec.dtype) || !chance(rng_, share)) continue;
+      if (!od.fresh) {
+        place_pool_edge(in, attrs, od);
+        continue;
+      }
+      const std::vector<double>* partner = nullptr;
+      for (std::size_t j = 0; j < ops.size() && !partner; ++j)
+        if (j != i && ops[j].value.data.size() == od.value.data.size() && is_floating(ops[j].value.spec.dtype))
+          partner = &ops[j].value.data;
+      std::vector<double> values = od.value.data;
+      if (!place_edges(rng_, in, attrs, od.value.spec.dtype, values, partner)) continue;
+      od.fresh->init.kind = Init::Kind::values;
+      od.fresh->init.values = values;
+      od.value = materialize(*od.fresh);
+    }
+  }
+
+  void place_pool_edge(const InputDef& in, OpAttrs& attrs, Operand& od) {
+    if (od.adapt || od.pool < 0 || od.value.data.empty()) return;
+    const std::vector<double>& x = od.value.data;
+    const DType d = od.value.spec.dtype;
+    const std::size_t k = static_cast<std::size_t>(uniform_int(rng_, 0, static_cast<int>(x.size()) - 1));
+    if (has(in.edges, Edges::bounds)) {
+      if (chance(rng_, 0.5) && x[k] <= attrs.hi) attrs.lo = x[k];
+      else if (x[k] >= attrs.lo) attrs.hi = x[k];
+      return;
+    }
+    double shift = 0;
+    if (has(in.edges, Edges::zero) && (!has(in.edges, Edges::large) || chance(rng_, 0.5))) {
+      shift = -x[k];
+    } else if (has(in.edges, Edges::large)) {
+      double mean = 0;
+      for (double v : x) mean += v / static_cast<double>(x.size());
+      shift = round_to((chance(rng_, 0.8) ? 0.95 : -0.95) * large_edge_limit(d) - mean, 1);
+    }
+    if (shift == 0 || !std::isfinite(shift)) return;
+    od.adapt = true;
+    od.scale = 1;
+    od.shift = round_to_dtype(shift, d);
+    for (double& v : od.value.data) v = round_to_dtype(v + od.shift, d);
+  }
+
   // One random op: an op from the table, operands, attributes, domains, a finite result.
   // Returns the result's pool index, or -1 if `op` found no fit in `attempts` tries.
   int try_op(const OpDef& op, int attempts, const std::vector<int>* prefer = nullptr) {
@@ -430,14 +516,18 @@ class Builder {
     ak.bool_paths = nondiff_;
     ak.other_float = o_.f32 && o_.f64;
     for (int t = 0; t < attempts; ++t) {
-      const Signature& sig = pick(rng_, sigs);
+      // All-float operands most of the time: there every VJP of the op is exercised.
+      const Signature* all_float = nullptr;
+      for (const Signature& s : sigs)
+        if (std::all_of(s.begin(), s.end(), [](int c) { return c == kFloat; })) all_float = &s;
+      const Signature& sig = all_float && chance(rng_, 0.75) ? *all_float : pick(rng_, sigs);
       const int count = op.arity < 0 ? uniform_int(rng_, 1, 3) : op.arity;
       DType fd = float_;
       if (ak.other_float && chance(rng_, 0.15)) fd = float_ == DType::f32 ? DType::f64 : DType::f32;
       std::vector<TensorSpec> specs;
       auto ops = plan_operands(op, sig, count, fd, prefer, specs);
       if (!ops) continue;
-      const OpAttrs attrs = sample_attrs(rng_, op, specs, ak, family_);
+      OpAttrs attrs = sample_attrs(rng_, op, specs, ak, family_);
       TensorSpec out;
       try {
         out = op.infer(attrs, specs.data(), count);
@@ -451,6 +541,7 @@ class Builder {
       bool zero_size = false;
       for (const TensorSpec& s : specs) zero_size = zero_size || s.shape.numel() == 0;
       if (zero_size) continue;
+      if (o_.edges) place_operand_edges(op, attrs, *ops);
       // Domains: fresh inputs are sampled inside; pool values may need an adapter.
       std::vector<bool> scalar_const;
       for (const Operand& od : *ops)
@@ -520,21 +611,25 @@ class Builder {
     std::map<std::string, int> counter;
     std::vector<std::string> sources;
     bool focus = false;
+    std::string focus_value;
   };
-  State save() const { return {g_.inputs.size(), counter_, sources_, focus_done_}; }
+  State save() const { return {g_.inputs.size(), counter_, sources_, focus_done_, focus_value_}; }
   void restore(const State& s) {
     g_.inputs.resize(s.inputs);
     counter_ = s.counter;
     sources_ = s.sources;
     focus_done_ = s.focus;
+    focus_value_ = s.focus_value;
   }
 
   // ---- steps ----
   const OpDef& random_op() { return *pick(rng_, ops_); }
 
+  // An op from the table, given enough attempts that ops needing shapes to line up (matmul,
+  // concat, a rank-3 transpose) appear about as often as element-wise ones; then another.
   bool op_step(const std::vector<int>* prefer = nullptr) {
-    for (int t = 0; t < 12; ++t)
-      if (try_op(random_op(), 6, prefer) >= 0) return true;
+    for (int t = 0; t < 6; ++t)
+      if (try_op(random_op(), 20, prefer) >= 0) return true;
     return false;
   }
 
@@ -808,9 +903,30 @@ class Builder {
     open(FrameKind::record, "t");
   }
 
+  // A float value through i32 and back (cast, cast) combined with a float one: the path
+  // through the integers carries no gradient (R3), the other path does; an engine that lets a
+  // gradient through a cast shows here (tensorflow#20524).
+  void int_roundtrip_step() {
+    std::vector<int> floats;
+    for (std::size_t i = 0; i < pool_.size(); ++i)
+      if (pool_[i].c.spec.dtype == float_ && pool_[i].tracked) floats.push_back(static_cast<int>(i));
+    if (floats.empty()) return op_step(), void();
+    const int v = choose(floats);
+    OpAttrs to_int;
+    to_int.dtype = DType::i32;
+    const int i = emit_fixed(op_cast, {v}, to_int);
+    if (i < 0) return op_step(), void();
+    OpAttrs back;
+    back.dtype = float_;
+    const int f = emit_fixed(op_cast, {i}, back);
+    if (f < 0) return;
+    if (chance(rng_, 0.5)) emit_fixed(op_mul, {f, v}, OpAttrs{});
+  }
+
   void step() {
     std::vector<std::pair<double, int>> w{{10, 0}};
     const bool in_t = recording("t");
+    if (ints_) w.push_back({0.8, 6});
     if (in_t && o_.stop_gradient) w.push_back({1.2, 1});
     if (o_.cond && !in_control_flow()) w.push_back({1.5, 2});
     if (o_.while_loop && ints_ && !in_control_flow()) w.push_back({1.5, 3});
@@ -825,6 +941,7 @@ class Builder {
       case 3: return while_step();
       case 4: return watch_step();
       case 5: return gap_step();
+      case 6: return int_roundtrip_step();
       default: op_step();
     }
   }
@@ -850,7 +967,11 @@ class Builder {
       if (kx != ky) return kx > ky;
       return x.born > y.born;
     });
-    const int n = std::min<int>(static_cast<int>(cands.size()), uniform_int(rng_, 1, 4));
+    // Every unconsumed value on a path from a source, at least one value, a few more at times.
+    int wanted = 0;
+    for (int c : cands) wanted += pool_[static_cast<std::size_t>(c)].uses == 0 && pool_[static_cast<std::size_t>(c)].tracked;
+    wanted = std::min(6, std::max(wanted, uniform_int(rng_, 1, 3)));
+    const int n = std::min<int>(static_cast<int>(cands.size()), wanted);
     int loss = -1;
     for (int i = 0; i < n; ++i) {
       int v = cands[static_cast<std::size_t>(i)];
@@ -859,6 +980,20 @@ class Builder {
         a.dtype = float_;
         v = emit_fixed(op_cast, {v}, a);
         if (v < 0) continue;
+      }
+      if (o_.weighted_losses && chance(rng_, 0.6)) {
+        // sum(w · v): a non-uniform upstream gradient (an all-ones one hides a shifted slice).
+        const Shape s = pool_[static_cast<std::size_t>(v)].c.spec.shape;
+        Domain wd;
+        wd.lo = -2;
+        wd.hi = 2;
+        wd.away_from = {0};
+        wd.margin = 0.2;
+        Input w = make_input("w", float_, s, InputKind::constant, true, sample_init(float_, s, wd));
+        g_.inputs.push_back(w);
+        const int wi = add_to_pool(w.name, materialize(w), false);
+        const int weighted = emit_fixed(op_mul, {v, wi}, OpAttrs{});
+        if (weighted >= 0) v = weighted;
       }
       if (pool_[static_cast<std::size_t>(v)].c.spec.shape.rank() != 0 || chance(rng_, 0.3)) {
         v = emit_fixed(op_reduce_sum, {v}, OpAttrs{});
@@ -879,6 +1014,12 @@ class Builder {
         if (pool_[i].c.spec.dtype == float_ && pool_[i].tracked &&
             (!prefer || std::find(prefer->begin(), prefer->end(), static_cast<int>(i)) != prefer->end()))
           cands.push_back(static_cast<int>(i));
+      // The focus op's value reaches the target when some candidate descends from it: the
+      // focus is there to be differentiated through.
+      std::vector<int> after_focus;
+      for (int c : cands)
+        if (!focus_value_.empty() && pool_[static_cast<std::size_t>(c)].anc.count(focus_value_)) after_focus.push_back(c);
+      if (!after_focus.empty()) cands = after_focus;
       if (!cands.empty()) {
         const int t = cands.back();
         const Shape s = pool_[static_cast<std::size_t>(t)].c.spec.shape;
@@ -904,6 +1045,10 @@ class Builder {
           near.push_back(v.name);
     std::shuffle(near.begin(), near.end(), rng_);
     std::shuffle(far.begin(), far.end(), rng_);
+    // A source the focus op reads comes first: the focus is there to be differentiated through.
+    for (const Val& v : pool_)
+      if (!focus_value_.empty() && v.name == focus_value_)
+        std::stable_partition(near.begin(), near.end(), [&](const std::string& s) { return v.anc.count(s) > 0; });
     const int n = std::min<int>(static_cast<int>(near.size()), uniform_int(rng_, 1, 3));
     std::vector<std::string> out(near.begin(), near.begin() + n);
     if (!far.empty() && (out.empty() || chance(rng_, 0.4))) out.push_back(far.front());
@@ -948,6 +1093,7 @@ class Builder {
   ShapeFamily family_;
   DType float_ = DType::f64;
   int born_ = 0;
+  std::string focus_value_;  // the focus op's first result ("" before it is emitted)
   bool focus_done_ = false, has_cond_ = false, has_while_ = false;
 };
 
@@ -968,7 +1114,7 @@ Graph Builder::build() {
   const bool second = o_.second_order && !analytic_ && (o_.require_second_order || chance(rng_, 0.15));
   const bool tape_error = o_.require_tape_error && !second;
   bool persistent = o_.persistent && !tape_error && chance(rng_, 0.3);
-  const bool with_og = o_.output_gradients && (o_.require_output_gradients || chance(rng_, 0.25));
+  const bool with_og = o_.output_gradients && (o_.require_output_gradients || chance(rng_, 0.35));
   g_.name = "gen";
   if (second) {
     TapeDecl outer;
@@ -996,10 +1142,13 @@ Graph Builder::build() {
   if (o_.recording_gaps && chance(rng_, 0.25)) op_step();  // computed before any tape records
   if (second) open(FrameKind::record, "outer");
   open(FrameKind::record, "t");
-  const int focus_at = uniform_int(rng_, 0, steps - 1);
+  // The focus op at one to three steps: each instance is another draw of operands, attributes
+  // and edge points, where one is often not enough to reach the case a bug needs.
+  std::set<int> focus_at;
+  for (int k = 0, n = uniform_int(rng_, 1, 3); k < n; ++k) focus_at.insert(uniform_int(rng_, 0, steps - 1));
   const int cond_at = uniform_int(rng_, 0, steps - 1), while_at = uniform_int(rng_, 0, steps - 1);
   for (int i = 0; i < steps; ++i) {
-    if (o_.focus_op && i == focus_at && !focus_done_) try_op(*o_.focus_op, 200);
+    if (o_.focus_op && focus_at.count(i)) try_op(*o_.focus_op, 200);
     if (o_.require_cond && i == cond_at && !has_cond_) cond_step();
     if (o_.require_while && i == while_at && !has_while_) while_step();
     step();

@@ -49,6 +49,12 @@ struct GenOptions {
   bool unconnected_zero = true;
   bool persistent = true;       // persistent tapes with several gradient calls
   bool intermediate_sources = true;  // op results as gradient sources
+  // Operands put on their op's edge points (Edges in the table: exact zeros, ties, clip's
+  // bounds, magnitudes near exp's overflow) in a fixed share of the ops that have them.
+  bool edges = true;
+  // Losses weight each summed value by a random constant (and output_gradients are random):
+  // an all-ones upstream gradient hides permuted or shifted gradients of shape ops.
+  bool weighted_losses = true;
   // Only ops whose table row has a complex extension and no kinks, and no ops that cut
   // (complex-step agreement, P5). Implies no integer paths.
   bool analytic_only = false;

@@ -50,6 +50,13 @@ Shape random_shape(Rng& rng, const ShapeFamily& f) {
   return Shape({pick(rng, f.dims)});
 }
 
+Shape equal_extents_shape(Rng& rng, const ShapeFamily& f) {
+  const int rank = uniform_int(rng, 2, 3);
+  std::int64_t d = std::max<std::int64_t>(2, pick(rng, f.dims));
+  while (d > 2 && numel(std::vector<std::int64_t>(static_cast<std::size_t>(rank), d)) > f.max_elements) --d;
+  return Shape(std::vector<std::int64_t>(static_cast<std::size_t>(rank), d));
+}
+
 Shape related_shape(Rng& rng, const Shape& s0, const ShapeFamily& f, bool broadcasting) {
   const std::vector<std::int64_t> d = s0.to_vector();
   const int r = s0.rank();
@@ -152,7 +159,8 @@ OpAttrs propose_attrs(Rng& rng, const OpDef& op, const std::vector<TensorSpec>& 
         a.axes.clear();
         if (!k.reductions && chance(rng, 0.7)) break;  // [] = all axes
         {
-          const bool ones_only = chance(rng, 0.5);
+          // Now and then only size-1 axes (keepdims' corner); mostly real ones.
+          const bool ones_only = chance(rng, 0.25);
           for (int d = 0; d < r; ++d)
             if (ones_only ? s0[d] == 1 : chance(rng, 0.5)) a.axes.push_back(chance(rng, 0.2) ? d - r : d);
         }
@@ -164,7 +172,15 @@ OpAttrs propose_attrs(Rng& rng, const OpDef& op, const std::vector<TensorSpec>& 
         if (chance(rng, 0.2)) break;  // [] = reverse
         std::vector<std::int64_t> p(static_cast<std::size_t>(r));
         std::iota(p.begin(), p.end(), 0);
-        std::shuffle(p.begin(), p.end(), rng);
+        if (r >= 3 && chance(rng, 0.5)) {
+          // A rotation: not its own inverse, so a VJP that forgets to invert it shows (every
+          // permutation of fewer than three axes is its own inverse).
+          std::rotate(p.begin(), p.begin() + uniform_int(rng, 1, r - 1), p.end());
+        } else {
+          std::shuffle(p.begin(), p.end(), rng);
+          // The identity moves nothing: mostly trade it for the reversal.
+          if (r >= 2 && std::is_sorted(p.begin(), p.end()) && chance(rng, 0.7)) std::reverse(p.begin(), p.end());
+        }
         a.perm = p;
         break;
       }
@@ -254,6 +270,54 @@ Init sample_operand(Rng& rng, const OpDef& op, int slot, DType dtype, const Shap
   init.values = op.sample_input(slot, TensorSpec{dtype, shape}, draw);
   for (double& v : init.values) v = round_to_dtype(v, dtype);
   return init;
+}
+
+double large_edge_limit(DType dtype) { return dtype == DType::f32 ? 95.0 : 750.0; }
+
+bool place_edges(Rng& rng, const InputDef& in, const OpAttrs& attrs, DType dtype, std::vector<double>& values,
+                 const std::vector<double>* partner) {
+  if (values.empty() || !is_floating(dtype)) return false;
+  const std::vector<double> before = values;
+  const int n = static_cast<int>(values.size());
+  auto some = [&] { return uniform_int(rng, 1, std::max(1, n / 3)); };
+  auto any_index = [&] { return static_cast<std::size_t>(uniform_int(rng, 0, n - 1)); };
+  std::vector<Edges> kinds;
+  for (Edges e : {Edges::zero, Edges::ties, Edges::bounds, Edges::large})
+    if (has(in.edges, e)) kinds.push_back(e);
+  if (kinds.empty()) return false;
+  switch (pick(rng, kinds)) {
+    case Edges::zero:
+      for (int k = some(); k > 0; --k) values[any_index()] = 0.0;
+      break;
+    case Edges::bounds:
+      for (int k = some(); k > 0; --k) values[any_index()] = chance(rng, 0.5) ? attrs.lo : attrs.hi;
+      break;
+    case Edges::ties:
+      if (partner && partner->size() == values.size() && chance(rng, 0.6)) {
+        for (int k = some(); k > 0; --k) {
+          const std::size_t i = any_index();
+          values[i] = (*partner)[i];
+        }
+      } else if (n > 1) {
+        // The largest or the smallest element repeated: a tie for a max or a min.
+        const double v = chance(rng, 0.5) ? *std::max_element(values.begin(), values.end())
+                                          : *std::min_element(values.begin(), values.end());
+        for (int k = some(); k > 0; --k) values[any_index()] = v;
+      }
+      break;
+    case Edges::large: {
+      // One dominating element (a max shift matters) or all of them large (softplus).
+      const double lim = large_edge_limit(dtype), sign = chance(rng, 0.8) ? 1.0 : -1.0;
+      if (chance(rng, 0.5))
+        values[any_index()] = sign * round_to(uniform_real(rng, 0.95 * lim, lim), 1);
+      else
+        for (double& v : values) v = sign * round_to(uniform_real(rng, 0.9 * lim, lim), 1) + v;
+      break;
+    }
+    default: break;
+  }
+  for (double& v : values) v = round_to_dtype(v, dtype);
+  return values != before;
 }
 
 }  // namespace tc::properties

@@ -51,6 +51,9 @@ struct ShapeFamily {
 };
 
 Shape random_shape(Rng& rng, const ShapeFamily& f);
+// A rank-2 or rank-3 shape whose extents are all equal ([3, 3], [2, 2, 2]) within
+// f.max_elements: where an axis mix-up keeps the shape.
+Shape equal_extents_shape(Rng& rng, const ShapeFamily& f);
 // A shape for a second operand, related to the first one's so that broadcasting, matmul,
 // concat or an index operand may line up; infer() decides.
 Shape related_shape(Rng& rng, const Shape& s0, const ShapeFamily& f, bool broadcasting);
@@ -80,5 +83,18 @@ graph::Init sample_values(Rng& rng, DType dtype, const Shape& shape, const Domai
 // The values of a fresh operand for input `slot` of `op`: its sample_input hook's (listed
 // values), else sample_values() in the slot's Domain.
 graph::Init sample_operand(Rng& rng, const OpDef& op, int slot, DType dtype, const Shape& shape);
+
+// ---- edge points ------------------------------------------------------------------------------
+
+// The magnitude Edges::large values reach in `dtype`: a little past the point where exp
+// overflows (709.8 in f64, 88.7 in f32), so that a forward without a max shift overflows there.
+double large_edge_limit(DType dtype);
+
+// Puts some elements of `values` (an operand of dtype `dtype` for input `in`) on the input's
+// edge points: exact zeros, the op's lo/hi attributes, ties among its own elements or with
+// `partner` (the other operand's values, same length, or null), magnitudes near exp's overflow.
+// The values stay exactly representable in `dtype`. Returns whether any value changed.
+bool place_edges(Rng& rng, const InputDef& in, const OpAttrs& attrs, DType dtype, std::vector<double>& values,
+                 const std::vector<double>* partner);
 
 }  // namespace tc::properties

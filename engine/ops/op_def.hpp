@@ -141,6 +141,21 @@ struct Domain {
   double margin = 0.0;
 };
 
+// Where real gradient bugs hide and uniform samples rarely go: the points an input's values
+// should sometimes sit on exactly (generators and fuzzers read these; docs/properties.md).
+enum class Edges : std::uint8_t {
+  none = 0,
+  zero = 1,     // exact zeros: a kink at 0 (relu, abs), a product through zero (reduce_prod)
+  ties = 2,     // equal elements / operands: which of them gets the gradient (max, min)
+  bounds = 4,   // exactly on the op's `lo` / `hi` attributes (clip_by_value)
+  large = 8,    // magnitudes near exp's overflow in the dtype (logsumexp, softplus, softmax)
+};
+constexpr Edges operator|(Edges a, Edges b) {
+  return static_cast<Edges>(static_cast<unsigned>(a) | static_cast<unsigned>(b));
+}
+constexpr bool has(Edges set, Edges e) { return (static_cast<unsigned>(set) & static_cast<unsigned>(e)) != 0; }
+std::string edges_name(Edges);  // "zero, ties"; "" for none
+
 struct InputDef {
   const char* name = "x";
   DTypes dtypes = DTypes::floating;  // the categories it accepts
@@ -150,6 +165,8 @@ struct InputDef {
   // What the VJP's gradient for this input reads (differentiable inputs; a variadic op's one
   // entry speaks for every operand, `self` being each one).
   std::vector<VjpRead> vjp_reads;
+  Edges edges = Edges::none;  // points worth sampling exactly (their values may lie outside
+                              // `domain` for Edges::large: the op is well-conditioned there)
 
   GradClass grad_class() const { return tc::grad_class(grad); }
   bool differentiable() const { return grad == InputGrad::differentiable; }
@@ -347,6 +364,7 @@ class OpInput {
   OpInput& same_dtype_as(int input) { return def_.same_dtype_as = input, *this; }
   OpInput& grad(InputGrad g) { return def_.grad = g, *this; }
   OpInput& domain(Domain d) { return def_.domain = std::move(d), *this; }
+  OpInput& edges(Edges e) { return def_.edges = e, *this; }
   const InputDef& def() const { return def_; }
 
  private:
@@ -364,6 +382,11 @@ class OpRow {
   // The one input entry of a variadic op (every operand).
   OpRow& variadic(const OpInput& in);
   OpRow& result(ResultDType r) { return def_.result = r, *this; }
+  // The edge points of every input (an op whose inputs share them: maximum's ties, relu's 0).
+  OpRow& edges(Edges e) {
+    for (InputDef& in : def_.inputs) in.edges = e;
+    return *this;
+  }
   OpRow& shape_rule(const char* s) { return def_.shape_rule = s, *this; }
   OpRow& attrs(AttrSet a) { return def_.attrs = a, *this; }
   OpRow& traits(Traits t) { return def_.traits = t, *this; }

@@ -64,6 +64,15 @@ GradClass grad_class(InputGrad g) {
   return GradClass::none;
 }
 
+std::string edges_name(Edges set) {
+  static constexpr std::pair<Edges, const char*> kNames[] = {
+      {Edges::zero, "zero"}, {Edges::ties, "ties"}, {Edges::bounds, "bounds"}, {Edges::large, "large"}};
+  std::string s;
+  for (const auto& [e, name] : kNames)
+    if (has(set, e)) s += (s.empty() ? "" : ", ") + std::string(name);
+  return s;
+}
+
 const char* input_grad_name(InputGrad g) {
   switch (g) {
     case InputGrad::differentiable: return "differentiable";

@@ -4,9 +4,16 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
 #include "eut/engine_under_test.hpp"
 #include "eut/inputs.hpp"
 #include "graph/tcg.hpp"
+#include "graph/walk.hpp"
+#include "engine/ops/op_table.hpp"
 #include "graph/validate.hpp"
 #include "oracles/connectivity.hpp"
 #include "properties/concrete.hpp"
@@ -83,6 +90,78 @@ RC_GTEST_PROP(Generator, ShrinkCandidatesAreValidAndNotLarger, ()) {
     RC_ASSERT(op_count(c) <= n);
     RC_ASSERT(graph::print_tcg(c) != graph::print_tcg(g));
   }
+}
+
+// ---- what a focused graph reaches ----------------------------------------------------------
+
+// Every op statement of a graph, nested blocks included.
+std::vector<const graph::OpStmt*> op_statements(const graph::Graph& g) {
+  std::vector<const graph::OpStmt*> out;
+  graph::walk(g.body, [&](const graph::Statement& s, const graph::Place&) {
+    if (const auto* o = std::get_if<graph::OpStmt>(&s.node)) out.push_back(o);
+    return graph::Step::next;
+  });
+  return out;
+}
+
+bool own_inverse(const std::vector<std::int64_t>& perm) {
+  for (std::size_t i = 0; i < perm.size(); ++i)
+    if (perm[static_cast<std::size_t>(perm[i])] != static_cast<std::int64_t>(i)) return false;
+  return true;
+}
+
+// An op that names axes is where an axis mix-up hides: on an operand whose extents are all
+// equal a transpose VJP that forgets to invert its permutation keeps every shape. A fair share
+// of graphs focused on transpose must reach that case (a 3-cycle on [n, n, n]).
+TEST(GeneratorFocus, TransposeReachesCubesWithPermutationsThatAreNotTheirOwnInverse) {
+  GenOptions o;
+  o.focus_op = &get_op("transpose");
+  int reached = 0;
+  const int n = 60;
+  for (int seed = 0; seed < n; ++seed) {
+    const graph::Graph g = build_graph(o, 1000 + static_cast<std::uint64_t>(seed), 25);
+    const eut::RunResult run = eut::make_reference_engine()->run(g, eut::materialize_inputs(g, {}));
+    bool hit = false;
+    for (const graph::OpStmt* s : op_statements(g)) {
+      if (s->op != "transpose" || !run.values.count(s->operands[0])) continue;
+      const Shape& x = run.values.at(s->operands[0]).shape;
+      bool cube = x.rank() == 3;
+      for (int d = 0; cube && d < 3; ++d) cube = x[d] == x[0] && x[0] > 1;
+      hit = hit || (cube && s->attrs.perm.size() == 3 && !own_inverse(s->attrs.perm));
+    }
+    reached += hit;
+  }
+  EXPECT_GE(reached, n / 10) << reached << " of " << n;
+}
+
+// The focus op is differentiated through: in most focused graphs some gradient statement asks
+// for a source the focus op reads (directly or through other ops).
+TEST(GeneratorFocus, TheFocusOpsOperandIsMostlyAGradientSource) {
+  int reached = 0;
+  const int n = 60;
+  for (int seed = 0; seed < n; ++seed) {
+    GenOptions o;
+    o.focus_op = op_table()[static_cast<std::size_t>(seed) % op_table().size()];
+    const graph::Graph g = build_graph(o, 2000 + static_cast<std::uint64_t>(seed), 20);
+    std::set<std::string> read_by_focus, sources;  // with their ancestors
+    std::map<std::string, std::set<std::string>> ancestors;
+    for (const graph::OpStmt* s : op_statements(g)) {
+      std::set<std::string>& a = ancestors[s->result];
+      for (const std::string& v : s->operands) {
+        a.insert(v);
+        a.insert(ancestors[v].begin(), ancestors[v].end());
+      }
+      if (s->op == o.focus_op->name) read_by_focus.insert(a.begin(), a.end());
+    }
+    graph::walk(g.body, [&](const graph::Statement& s, const graph::Place&) {
+      if (const auto* gr = std::get_if<graph::Gradient>(&s.node)) sources.insert(gr->sources.begin(), gr->sources.end());
+      return graph::Step::next;
+    });
+    bool hit = false;
+    for (const std::string& v : read_by_focus) hit = hit || sources.count(v) > 0;
+    reached += hit;
+  }
+  EXPECT_GE(reached, n / 2) << reached << " of " << n;
 }
 
 }  // namespace

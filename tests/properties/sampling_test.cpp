@@ -6,6 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
+
 #include "engine/ops/kernel.hpp"
 #include "engine/ops/op_rows.hpp"
 #include "engine/ops/op_table.hpp"
@@ -113,6 +116,94 @@ TEST(Sampling, FreshValuesWithoutAHookLieInTheInputsDomain) {
       EXPECT_GE(v, x.domain.lo);
       EXPECT_LE(v, x.domain.hi);
     }
+  }
+}
+
+// ---- edge points (Edges) --------------------------------------------------------------------
+
+TEST(SamplingEdges, ZeroEdgesPutExactZerosInTheValues) {
+  Rng rng(7);
+  const InputDef& x = op_relu.input(0);
+  ASSERT_TRUE(has(x.edges, Edges::zero));
+  int with_zero = 0;
+  for (int t = 0; t < 20; ++t) {
+    std::vector<double> v = {0.5, -1.5, 2.25, 0.75, -0.25, 1.0};
+    if (place_edges(rng, x, OpAttrs{}, DType::f64, v, nullptr))
+      with_zero += std::count(v.begin(), v.end(), 0.0) > 0;
+  }
+  EXPECT_EQ(with_zero, 20);
+}
+
+TEST(SamplingEdges, BoundEdgesLandExactlyOnTheOpsLoAndHi) {
+  Rng rng(8);
+  const InputDef& x = op_clip_by_value.input(0);
+  ASSERT_TRUE(has(x.edges, Edges::bounds));
+  OpAttrs a;
+  a.lo = -0.7;
+  a.hi = 1.3;
+  for (DType d : {DType::f32, DType::f64}) {
+    std::vector<double> v = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6};
+    ASSERT_TRUE(place_edges(rng, x, a, d, v, nullptr));
+    int on_bound = 0;
+    for (double e : v) on_bound += e == round_to_dtype(a.lo, d) || e == round_to_dtype(a.hi, d);
+    EXPECT_GE(on_bound, 1);
+  }
+}
+
+TEST(SamplingEdges, TieEdgesRepeatAnExtremeOrThePartnersValue) {
+  Rng rng(9);
+  const InputDef& x = op_maximum.input(0);
+  ASSERT_TRUE(has(x.edges, Edges::ties));
+  const std::vector<double> partner = {9, 8, 7, 6, 5, 4};
+  for (int t = 0; t < 20; ++t) {
+    std::vector<double> v = {0.5, -1.5, 2.25, 0.75, -0.25, 1.0};
+    if (!place_edges(rng, x, OpAttrs{}, DType::f64, v, &partner)) continue;
+    bool tie = false;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      tie = tie || v[i] == partner[i];
+      for (std::size_t j = 0; j < i; ++j) tie = tie || v[i] == v[j];
+    }
+    EXPECT_TRUE(tie);
+  }
+}
+
+TEST(SamplingEdges, LargeEdgesReachExpsOverflowInTheDtypeAndStayFinite) {
+  Rng rng(10);
+  const InputDef& x = op_logsumexp.input(0);
+  ASSERT_TRUE(has(x.edges, Edges::large));
+  for (DType d : {DType::f32, DType::f64}) {
+    const double overflow = d == DType::f32 ? 88.72 : 709.78;
+    EXPECT_GT(large_edge_limit(d), overflow);
+    std::vector<double> v = {0.5, -1.5, 2.25};
+    ASSERT_TRUE(place_edges(rng, x, OpAttrs{}, d, v, nullptr));
+    double biggest = 0;
+    for (double e : v) {
+      EXPECT_TRUE(std::isfinite(e));
+      biggest = std::max(biggest, std::abs(e));
+    }
+    EXPECT_GT(biggest, 0.85 * overflow);
+  }
+}
+
+TEST(SamplingEdges, AnInputWithoutEdgesIsLeftAlone) {
+  Rng rng(11);
+  std::vector<double> v = {0.5, -1.5};
+  EXPECT_FALSE(place_edges(rng, op_sin.input(0), OpAttrs{}, DType::f64, v, nullptr));
+  EXPECT_EQ(v, (std::vector<double>{0.5, -1.5}));
+}
+
+TEST(SamplingEdges, EqualExtentShapesHaveRankTwoOrThreeAndFitTheFamily) {
+  Rng rng(12);
+  ShapeFamily f;
+  f.dims = {3, 4};
+  f.max_elements = 12;
+  for (int t = 0; t < 30; ++t) {
+    const Shape s = equal_extents_shape(rng, f);
+    ASSERT_GE(s.rank(), 2);
+    ASSERT_LE(s.rank(), 3);
+    for (int d = 1; d < s.rank(); ++d) EXPECT_EQ(s[d], s[0]);
+    EXPECT_GE(s[0], 2);
+    EXPECT_LE(s.numel(), 12);
   }
 }
 

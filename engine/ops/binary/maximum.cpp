@@ -20,7 +20,7 @@ TensorSpec infer(const OpAttrs&, const TensorSpec* in, int n) {
 
 }  // namespace
 
-extern const OpDef op_maximum = binary_float_row("maximum")
+extern const OpDef op_maximum = binary_float_row("maximum").edges(Edges::ties)
     .kinks("a = b: the whole gradient goes to a (TF: x >= y)")
     .math("y = max(a, b); dy/da = [a >= b], dy/db = [a < b]")
     .complex_step_ok()

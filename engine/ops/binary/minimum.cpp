@@ -19,7 +19,7 @@ TensorSpec infer(const OpAttrs&, const TensorSpec* in, int n) {
 
 }  // namespace
 
-extern const OpDef op_minimum = binary_float_row("minimum")
+extern const OpDef op_minimum = binary_float_row("minimum").edges(Edges::ties)
     .kinks("a = b: the whole gradient goes to a (TF: x <= y)")
     .math("y = min(a, b); dy/da = [a <= b], dy/db = [a > b]")
     .complex_step_ok()

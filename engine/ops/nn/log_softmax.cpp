@@ -44,7 +44,7 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_log_softmax = normalization_row("log_softmax")
+extern const OpDef op_log_softmax = normalization_row("log_softmax").edges(Edges::large)
     .math("y = x - log sum_axis exp(x); dx = g - softmax(x) sum_axis g")
     .complex_step_ok()
     .tolerance_factor(4.0)

@@ -44,7 +44,7 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_softmax = normalization_row("softmax")
+extern const OpDef op_softmax = normalization_row("softmax").edges(Edges::large)
     .math("y = exp(x) / sum_axis exp(x); dx = y (g - sum_axis(g y))")
     .complex_step_ok()
     .tolerance_factor(4.0)

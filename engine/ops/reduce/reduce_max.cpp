@@ -26,7 +26,7 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_reduce_max = reduction_row("reduce_max")
+extern const OpDef op_reduce_max = reduction_row("reduce_max").edges(Edges::ties)
     .kinks("ties for the maximum: the gradient is split evenly among the tied elements (TF)")
     .math("y = max_axes x; dy/dx_i = [x_i is the max] / (number of tied maxima)")
     .complex_step_ok()

@@ -26,7 +26,7 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_reduce_min = reduction_row("reduce_min")
+extern const OpDef op_reduce_min = reduction_row("reduce_min").edges(Edges::ties)
     .kinks("ties for the minimum: the gradient is split evenly among the tied elements (TF)")
     .math("y = min_axes x; dy/dx_i = [x_i is the min] / (number of tied minima)")
     .complex_step_ok()

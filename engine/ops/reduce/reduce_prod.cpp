@@ -76,7 +76,7 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_reduce_prod = reduction_row("reduce_prod")
+extern const OpDef op_reduce_prod = reduction_row("reduce_prod").edges(Edges::zero)
     .math("y = prod_axes x; dy/dx_j = product of the other elements of j's group (exact at zeros)")
     .complex_step_ok()
     .tolerance_factor(10.0)

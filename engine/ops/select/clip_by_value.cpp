@@ -42,7 +42,7 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_clip_by_value = OpRow("clip_by_value", "select").input(OpInput("x"))
+extern const OpDef op_clip_by_value = OpRow("clip_by_value", "select").input(OpInput("x").edges(Edges::bounds))
     .result(ResultDType::of_input(0)).shape_rule("same").attrs(Attr::lo | Attr::hi).traits(Trait::elementwise)
     .kinks("x = lo or x = hi: derivative 1 (inclusive, TF's lo <= x <= hi); 0 for x < lo or x > hi")
     .math("y = min(max(x, lo), hi); dy/dx = [lo <= x <= hi]")

@@ -34,7 +34,7 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_abs = unary_float_row("abs")
+extern const OpDef op_abs = unary_float_row("abs").edges(Edges::zero)
     .kinks("x = 0: abs'(0) = 0")
     .math("y = |x|; dy/dx = sign(x)")
     .complex_step_ok()

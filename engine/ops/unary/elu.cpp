@@ -47,7 +47,7 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_elu = unary_float_row("elu").attrs(Attr::alpha)
+extern const OpDef op_elu = unary_float_row("elu").attrs(Attr::alpha).edges(Edges::zero)
     .kinks("x = 0: elu'(0) = 1 (the right-hand derivative; the left one is alpha)")
     .math("y = x if x > 0 else alpha (e^x - 1); dy/dx = [x >= 0] + [x < 0] alpha e^x")
     .complex_step_ok()

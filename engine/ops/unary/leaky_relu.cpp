@@ -36,7 +36,7 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_leaky_relu = unary_float_row("leaky_relu").attrs(Attr::alpha)
+extern const OpDef op_leaky_relu = unary_float_row("leaky_relu").attrs(Attr::alpha).edges(Edges::zero)
     .kinks("x = 0: leaky_relu'(0) = alpha")
     .math("y = x if x > 0 else alpha x; dy/dx = [x > 0] + alpha [x <= 0]")
     .complex_step_ok()

@@ -33,7 +33,7 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_relu = unary_float_row("relu")
+extern const OpDef op_relu = unary_float_row("relu").edges(Edges::zero)
     .kinks("x = 0: relu'(0) = 0")
     .math("y = max(x, 0); dy/dx = [x > 0]")
     .complex_step_ok()

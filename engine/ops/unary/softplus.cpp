@@ -30,7 +30,7 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) { g[0] = mul(a.grad, sigmoi
 
 }  // namespace
 
-extern const OpDef op_softplus = unary_float_row("softplus")
+extern const OpDef op_softplus = unary_float_row("softplus").edges(Edges::large)
     .math("y = ln(1 + e^x); dy/dx = sigmoid(x)")
     .complex_step_ok()
     .vjp_reads(0, {reads::upstream, reads::self(Dependence::smooth)})

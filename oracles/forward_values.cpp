@@ -1,0 +1,144 @@
+#include "oracles/forward_values.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "engine/core/format.hpp"
+#include "engine/ops/op_table.hpp"
+#include "graph/walk.hpp"
+#include "oracles/evaluate.hpp"
+#include "oracles/tolerance.hpp"
+
+namespace tc::oracles {
+
+namespace {
+
+constexpr const char* kOracle = "forward_values";
+
+// Whether an op's result jumps as its operands move: a floating operand it does not
+// differentiate (round, comparisons, argmax) or a result of another category (a cast to i32).
+bool jumps(const OpDef& op, const std::vector<DType>& operand_dtypes, DType result) {
+  for (std::size_t i = 0; i < operand_dtypes.size(); ++i)
+    if (is_floating(operand_dtypes[i]) && !op.input(static_cast<int>(i)).differentiable()) return true;
+  bool float_in = false;
+  for (DType d : operand_dtypes) float_in = float_in || is_floating(d);
+  return float_in && !is_floating(result);
+}
+
+}  // namespace
+
+std::vector<Finding> check_forward_values(const graph::Graph& g, const eut::InputValues& inputs,
+                                          const eut::RunResult& run) {
+  std::map<std::string, std::vector<double>> in;
+  for (const auto& [name, v] : inputs) in[name] = v.data;
+  Evaluation<double> ev;
+  try {
+    ev = evaluate<double>(g, in, false);
+  } catch (const std::exception&) {
+    return {};  // the graph raises: the connectivity oracle judges errors
+  }
+
+  // Per value, in execution order: the largest magnitude among it and its ancestors, its depth,
+  // and whether a jump or control flow lies upstream.
+  struct Facts {
+    double magnitude = 0;
+    double unit = 0;  // the largest unit roundoff among its dtype and its ancestors'
+
+    std::int64_t depth = 0;
+    bool judged = true;
+  };
+  std::map<std::string, Facts> facts;
+  auto magnitude = [](const std::vector<double>& v) {
+    double m = 0;
+    for (double x : v)
+      if (std::isfinite(x)) m = std::max(m, std::abs(x));
+    return m;
+  };
+  for (const graph::Input& i : g.inputs)
+    facts[i.name] = {magnitude(ev.values.count(i.name) ? ev.values.at(i.name) : std::vector<double>{}),
+                     unit_roundoff(i.dtype), 0, true};
+  std::string first_target;
+  graph::walk(g.body, [&](const graph::Statement& s, const graph::Place& place) {
+    if (const auto* gr = std::get_if<graph::Gradient>(&s.node)) {
+      if (first_target.empty()) first_target = gr->target;
+      return graph::Step::stop;
+    }
+    const auto* o = std::get_if<graph::OpStmt>(&s.node);
+    if (std::holds_alternative<graph::Record>(s.node) || std::holds_alternative<graph::StopRecording>(s.node) ||
+        std::holds_alternative<graph::Watch>(s.node))
+      return graph::Step::next;  // transparent to values
+    if (!o) {
+      // Values a cond or while defines are judged by nothing here.
+      graph::for_each_def(s, [&](const std::string& name) { facts[name].judged = false; });
+      return graph::Step::skip_blocks;
+    }
+    Facts f;
+    f.judged = !place.in_control_flow;
+    std::vector<DType> dtypes;
+    for (const std::string& operand : o->operands) {
+      const Facts& a = facts[operand];
+      f.magnitude = std::max(f.magnitude, a.magnitude);
+      f.unit = std::max(f.unit, a.unit);
+      f.depth = std::max(f.depth, a.depth);
+      f.judged = f.judged && a.judged;
+      dtypes.push_back(ev.specs.count(operand) ? ev.specs.at(operand).dtype : DType::f64);
+    }
+    f.depth += 1;
+    const auto value = ev.values.find(o->result);
+    if (value != ev.values.end()) f.magnitude = std::max(f.magnitude, magnitude(value->second));
+    if (ev.specs.count(o->result)) f.unit = std::max(f.unit, unit_roundoff(ev.specs.at(o->result).dtype));
+    const OpDef* op = find_op(o->op);
+    if (op && ev.specs.count(o->result) && jumps(*op, dtypes, ev.specs.at(o->result).dtype)) f.judged = false;
+    facts[o->result] = f;
+    return graph::Step::next;
+  });
+
+  Finding out;
+  out.oracle = kOracle;
+  out.gradient = 0;
+  out.target = first_target;
+  out.outcome = Outcome::agree;
+  std::string worst_detail;
+  double worst_ratio = -1;
+  std::int64_t mismatches = 0;
+  for (const auto& [name, f] : facts) {
+    if (!f.judged || f.depth == 0) continue;
+    const auto e = run.values.find(name);
+    const auto r = ev.values.find(name);
+    if (e == run.values.end() || r == ev.values.end() || !is_floating(e->second.dtype)) continue;
+    if (e->second.data.size() != r->second.size()) continue;  // the connectivity oracle judges shapes
+    ToleranceContext ctx;
+    ctx.engine_unit = std::max(f.unit, unit_roundoff(e->second.dtype));
+    ctx.depth = f.depth;
+    const Tolerance tol = tolerance(ctx, 0, f.magnitude);
+    for (std::size_t k = 0; k < r->second.size(); ++k) {
+      const double want = r->second[k], got = e->second.data[k];
+      if (!std::isfinite(want)) {
+        ++out.entries_inconclusive;
+        continue;
+      }
+      ++out.entries_checked;
+      const double err = std::abs(got - want);
+      const bool bad = !within(got, want, tol);
+      const double ratio = std::isfinite(err) ? err / std::max(tol.total(), 1e-300) : INFINITY;
+      out.max_abs_error = std::max(out.max_abs_error, std::isfinite(err) ? err : INFINITY);
+      out.max_rel_error = std::max(out.max_rel_error, std::isfinite(err) ? relative_error(got, want) : INFINITY);
+      if (bad) ++mismatches;
+      if (bad && ratio > worst_ratio) {
+        worst_ratio = ratio;
+        out.tolerance = tol.total();
+        worst_detail = "forward value " + name + "[" + std::to_string(k) + "]: engine " + format_number(got) +
+                       ", the op table's kernels in f64 " + format_number(want) + " (tolerance " +
+                       format_number(tol.total()) + ")";
+      }
+    }
+  }
+  if (mismatches == 0) return {};
+  out.outcome = Outcome::mismatch;
+  out.detail = std::to_string(mismatches) + " forward value elements disagree; worst: " + worst_detail;
+  return {out};
+}
+
+}  // namespace tc::oracles

@@ -1,0 +1,27 @@
+// The forward-values oracle: the engine's own values against the graph evaluated promoted to
+// f64 with the op table's kernels. A wrong forward is a bug whatever its gradients — an exp
+// that overflows where the op is finite (softplus as log(1 + e^x), logsumexp without its max
+// shift), a NaN an op should not make — and a gradient of a wrong forward is rarely caught by
+// the gradient oracles, which differentiate the right function.
+//
+// Judged: every floating value the engine reports that the evaluation defines before the
+// first gradient(), outside control flow, and not downstream of an op that jumps (round,
+// comparisons, casts to an integer dtype, argmax ...): there the engine's rounding may
+// legitimately land on another step. The allowance is the engine's rounding of the value's
+// largest ancestor (|ancestor| · u_e · (depth + offset)) plus the underflow floor
+// (tolerance.hpp); a non-finite engine value where the evaluation is finite is a mismatch.
+// Only a disagreement makes a finding (about the first gradient() call, source ""): values
+// that agree add nothing a person reads, and every graph would grow a row.
+#pragma once
+#include <vector>
+
+#include "eut/engine_under_test.hpp"
+#include "graph/ir.hpp"
+#include "oracles/finding.hpp"
+
+namespace tc::oracles {
+
+std::vector<Finding> check_forward_values(const graph::Graph& g, const eut::InputValues& inputs,
+                                          const eut::RunResult& run);
+
+}  // namespace tc::oracles
