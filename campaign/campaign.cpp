@@ -84,6 +84,11 @@ struct Tally {
     ++r.done;
     ++(generated ? r.generated_done : r.corpus_done);
     ++r.verdicts[static_cast<int>(g.verdict)];
+    for (const oracles::SourceVerdict& s : g.sources) {
+      ++r.result_verdicts[static_cast<int>(s.verdict)];
+      if (s.engine_value == "None") ++r.none_results;
+      else if (!s.engine_value.empty()) ++r.value_results;
+    }
     if (g.verdict == oracles::Verdict::mismatch) ++p.mismatches;
     if (g.run.error && g.run.error->kind == eut::ErrorKind::crash) ++r.crashed;
     if (g.run.error && g.run.error->kind == eut::ErrorKind::timeout) ++r.timed_out;

@@ -19,6 +19,7 @@
 
 #include "campaign/graph_worker.hpp"
 #include "campaign/options.hpp"
+#include "oracles/check_all.hpp"
 
 namespace tc::campaign {
 
@@ -57,7 +58,11 @@ struct CampaignResult {
   std::string report_error;       // the report could not be written (the log stands)
   std::size_t planned = 0, done = 0, resumed_from = 0;
   std::size_t corpus_done = 0, generated_done = 0;
-  std::array<int, 4> verdicts{};  // graphs by oracles::Verdict
+  std::array<int, oracles::kVerdictCount> verdicts{};  // graphs by oracles::Verdict
+  // Gradient results (one per gradient() call and source) by their verdict, and how many of
+  // them the engine returned as a value (not None) and as None.
+  std::array<int, oracles::kVerdictCount> result_verdicts{};
+  int value_results = 0, none_results = 0;
   int crashed = 0, timed_out = 0;
   std::size_t findings = 0;
   std::map<std::string, std::array<int, 4>> per_oracle;  // findings by oracles::Outcome

@@ -81,8 +81,16 @@ void print_table(std::ostream& out, const CampaignResult& r) {
       << fixed1(r.seconds > 0 ? static_cast<double>(here) / r.seconds : 0) << " graphs/s), " << r.threads
       << (r.threads == 1 ? " worker" : " workers") << (r.resumed_from ? ", resumed at graph " + std::to_string(r.resumed_from) : "") << "\n";
   out << "  graphs     " << r.corpus_done << " corpus, " << r.generated_done << " generated\n";
-  out << "  verdicts   " << v[0] << " agree, " << v[1] << " mismatch, " << v[2] << " inconclusive, " << v[3]
-      << " error raised (" << r.crashed << " crashed, " << r.timed_out << " timed out)\n";
+  using oracles::Verdict;
+  auto n = [](const std::array<int, oracles::kVerdictCount>& a, Verdict x) { return a[static_cast<std::size_t>(x)]; };
+  out << "  verdicts   " << n(v, Verdict::agree) << " agree, " << n(v, Verdict::mismatch) << " mismatch, "
+      << n(v, Verdict::unverified) << " unverified, " << n(v, Verdict::inconclusive) << " inconclusive, "
+      << n(v, Verdict::error_raised) << " error raised (" << r.crashed << " crashed, " << r.timed_out << " timed out)\n";
+  const auto& rv = r.result_verdicts;
+  out << "  results    " << r.value_results + r.none_results << " (" << r.value_results << " values, " << r.none_results
+      << " None): " << n(rv, Verdict::agree) << " agree, " << n(rv, Verdict::mismatch) << " mismatch, "
+      << n(rv, Verdict::unverified) << " unverified (a value no numerical oracle checked), " << n(rv, Verdict::inconclusive)
+      << " inconclusive, " << n(rv, Verdict::error_raised) << " not reached\n";
   out << "  findings   " << r.findings << "\n";
   if (!r.per_oracle.empty()) {
     std::size_t w = 6;
@@ -105,6 +113,13 @@ void print_table(std::ostream& out, const CampaignResult& r) {
   }
 }
 
+// {"agree": n, "mismatch": n, ...}: counts by verdict, every verdict named.
+nlohmann::json by_verdict(const std::array<int, oracles::kVerdictCount>& counts) {
+  nlohmann::json j = nlohmann::json::object();
+  for (oracles::Verdict v : oracles::kAllVerdicts) j[oracles::verdict_name(v)] = counts[static_cast<std::size_t>(v)];
+  return j;
+}
+
 nlohmann::json summary_json(const CampaignResult& r) {
   using nlohmann::json;
   json per_oracle = json::object();
@@ -120,9 +135,9 @@ nlohmann::json summary_json(const CampaignResult& r) {
           {"resumed_from", r.resumed_from},
           {"corpus", r.corpus_done},
           {"generated", r.generated_done},
-          {"verdicts",
-           {{"agree", r.verdicts[0]}, {"mismatch", r.verdicts[1]}, {"inconclusive", r.verdicts[2]},
-            {"error_raised", r.verdicts[3]}}},
+          {"verdicts", by_verdict(r.verdicts)},
+          {"results",
+           {{"values", r.value_results}, {"none", r.none_results}, {"verdicts", by_verdict(r.result_verdicts)}}},
           {"crashed", r.crashed},
           {"timed_out", r.timed_out},
           {"findings", r.findings},

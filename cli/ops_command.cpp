@@ -65,6 +65,13 @@ nlohmann::json op_to_json(const OpDef& op) {
                                     {"away_from", in.domain.away_from},
                                     {"margin", in.domain.margin}}}};
     if (in.same_dtype_as >= 0) j["same_dtype_as"] = op.input(in.same_dtype_as).name;
+    nlohmann::json reads = nlohmann::json::array();
+    for (const VjpRead& r : in.vjp_reads) {
+      nlohmann::json read = {{"operand", vjp_operand_name(r.operand)}, {"how", dependence_name(r.how)}};
+      if (r.operand == VjpOperand::input) read["input"] = op.input(r.input).name;
+      reads.push_back(std::move(read));
+    }
+    if (in.differentiable()) j["vjp_reads"] = std::move(reads);
     if (in.edges != Edges::none) j["edges"] = edges_name(in.edges);
     inputs.push_back(std::move(j));
   }

@@ -30,7 +30,7 @@ std::string verdict_text(const oracles::SourceVerdict& s, const oracles::RunSumm
            ": " + run.error->message;
   if (s.engine_value == "None" && s.verdict != Verdict::mismatch)
     return "None: " + (s.why_none.empty() ? s.detail : s.why_none);
-  if (s.oracle == "connectivity" || s.verdict == Verdict::inconclusive)
+  if (s.oracle == "connectivity" || s.verdict == Verdict::inconclusive || s.verdict == Verdict::unverified)
     return s.detail;
   return "max rel error " + fmt_num(s.max_rel_error) + " / tolerance " + fmt_num(s.tolerance);
 }
@@ -94,11 +94,14 @@ void register_replay(CLI::App& app) {
             out << "  the engine raised " << eut::error_kind_phrase(report.run.error->kind)
                 << location_text(report.run.error->at) << ": " << report.run.error->message << "\n";
           print_verdicts(out, report);
-          int counts[4] = {0, 0, 0, 0};
+          int counts[oracles::kVerdictCount] = {};
           for (const oracles::SourceVerdict& s : report.sources) ++counts[static_cast<int>(s.verdict)];
+          auto count = [&](oracles::Verdict v) { return counts[static_cast<int>(v)]; };
+          using oracles::Verdict;
           out << "verdict: " << oracles::verdict_name(report.verdict) << " (" << report.sources.size()
-              << " results: " << counts[0] << " agree, " << counts[1] << " mismatch, " << counts[2]
-              << " inconclusive, " << counts[3] << " not reached; " << report.findings.size() << " findings)\n";
+              << " results: " << count(Verdict::agree) << " agree, " << count(Verdict::mismatch) << " mismatch, "
+              << count(Verdict::unverified) << " unverified, " << count(Verdict::inconclusive) << " inconclusive, "
+              << count(Verdict::error_raised) << " not reached; " << report.findings.size() << " findings)\n";
         }
         return report.verdict == oracles::Verdict::mismatch ? kExitMismatch : kExitOk;
       });

@@ -58,8 +58,15 @@ std::string cut_phrase(const Cut& c) {
                  ? "an integer/bool value carries no gradient"
                  : "its input " + c.input_node + " has dtype " + c.input_dtype +
                        ", and an integer/bool value carries no gradient";
-    case CutRule::untaken_branch: return "the source is used only in the branch of cond that did not run";
-    case CutRule::outside_recording: return "it was computed while the tape was not recording";
+    case CutRule::untaken_branch:
+      // The node is the cond's result, which is the taken branch's value: name the predicate
+      // that decided, so the reader finds the cond.
+      return "the source is used only in the branch of the cond on " +
+             (c.input_node.empty() ? std::string("its predicate") : c.input_node) +
+             " that did not run (the cond's result here is the taken branch's value)";
+    case CutRule::outside_recording:
+      return "it was computed while the tape was not recording (compute it inside the tape's recording "
+             "block, after the tape starts, so that the tape sees how it depends on the source)";
     case CutRule::stop_recording: return "it was computed inside tape.stop_recording()";
   }
   return "";
@@ -75,8 +82,11 @@ std::string Explanation::sentence() const {
     case NoneReason::integer_target:
       return s + "the target has an integer/bool dtype, so no gradient flows from it";
     case NoneReason::no_path:
-      return s + target + " does not depend on " + source +
-             " (no path; a value taken out of the graph and back in starts a new graph)";
+      // The tape cannot tell "never used" from "used, then taken out of the graph and back in"
+      // (a host copy is a new constant with no history): both are named.
+      return s + target + " does not depend on " + source + " (no path: " + source +
+             " is not used in computing " + target +
+             ", or a value on the way was taken out of the graph and back in, which starts a new graph)";
     case NoneReason::cut: break;
   }
   s += "every path is cut — ";
@@ -179,7 +189,7 @@ class ExplainWalk {
       const std::string label = label_of(*n);
       for (const auto& b : detail::untaken_branches_of(n)) {
         if (b.result && reach.from(b.result.get()))
-          add_cut({label, "cond", 0, CutRule::untaken_branch, "", ""});
+          add_cut({label, "cond", 0, CutRule::untaken_branch, label_of(*b.pred), ""});
         if (reach.from(b.pred.get()))
           add_cut({label, "cond", 0, CutRule::non_differentiable, "", ""});
       }

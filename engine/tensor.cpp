@@ -192,6 +192,10 @@ Tensor apply_op(const OpDef& op, const OperandRef* inputs, int n, const OpAttrs&
   if (out_spec.dtype != DType::f64)
     for (double& v : impl->data) v = round_to_dtype(v, out_spec.dtype);
 
+  if (op.leaves_graph) {  // a new constant: no op, no inputs, nothing for a tape to see
+    impl->id = next_tensor_id();
+    return Tensor(std::move(impl));
+  }
   impl->kind = LeafKind::op_output;
   impl->op = &op;
   if (!op.attrs.empty()) impl->attrs = std::allocate_shared<const OpAttrs>(pool::Allocator<OpAttrs>{}, attrs);

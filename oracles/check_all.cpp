@@ -21,15 +21,18 @@ const char* verdict_name(Verdict v) {
     case Verdict::mismatch: return "mismatch";
     case Verdict::inconclusive: return "inconclusive";
     case Verdict::error_raised: return "error_raised";
+    case Verdict::unverified: return "unverified";
   }
   return "?";
 }
 
 std::optional<Verdict> verdict_from_name(std::string_view s) {
-  for (Verdict v : {Verdict::agree, Verdict::mismatch, Verdict::inconclusive, Verdict::error_raised})
+  for (Verdict v : kAllVerdicts)
     if (s == verdict_name(v)) return v;
   return std::nullopt;
 }
+
+bool is_numerical(const Finding& f) { return f.oracle != "connectivity"; }
 
 namespace {
 
@@ -78,17 +81,38 @@ std::int64_t floating_input_elements(const graph::Graph& g) {
 
 }  // namespace
 
-Verdict combine(const std::vector<const Finding*>& findings, bool not_reached) {
-  bool agree = false;
+Verdict combine(const std::vector<const Finding*>& findings, bool not_reached, bool value) {
+  bool agree = false, judged = false;
   for (const Finding* f : findings) {
     if (f->outcome == Outcome::mismatch) return Verdict::mismatch;
-    if (f->outcome == Outcome::agree) agree = true;
+    if (f->outcome == Outcome::agree) {
+      agree = true;
+      judged = judged || f->compared_entries;
+    }
   }
   // A call the engine never made has no result to agree with, whatever oracles that run
   // their own programs (second order) found.
   if (not_reached) return Verdict::error_raised;
-  return agree ? Verdict::agree : Verdict::inconclusive;
+  if (!agree) return Verdict::inconclusive;
+  // That a value is due says nothing about its numbers.
+  return value && !judged ? Verdict::unverified : Verdict::agree;
 }
+
+namespace {
+
+// Why no numerical oracle judged a value: each one's own reason, in a fixed order.
+std::string why_unjudged(const std::vector<const Finding*>& findings) {
+  std::string why;
+  for (const char* oracle : {"finite_difference", "second_order", "complex_step", "forward_mode"})
+    for (const Finding* f : findings)
+      if (f->oracle == oracle && f->outcome != Outcome::agree && f->outcome != Outcome::mismatch) {
+        why += (why.empty() ? "" : "; ") + f->oracle + " " + outcome_name(f->outcome) + ": " + f->detail;
+        break;
+      }
+  return "no numerical oracle checked the value — " + (why.empty() ? std::string("none ran") : why);
+}
+
+}  // namespace
 
 CheckReport check_graph(const graph::Graph& g, eut::EngineUnderTest& engine, const CheckOptions& options) {
   CheckReport report;
@@ -164,6 +188,11 @@ CheckReport check_graph(const graph::Graph& g, eut::EngineUnderTest& engine, con
       return all;
     });
 
+  // A numerical oracle's finding compared entries if it judged any (the connectivity oracle
+  // marks its own: the exact zeros of R7).
+  for (Finding& f : report.findings)
+    if (is_numerical(f) && f.entries_checked > 0 && f.outcome != Outcome::not_applicable) f.compared_entries = true;
+
   // Group the findings by (gradient, source), in order of first appearance after a stable
   // sort by gradient index: connectivity lists every source of every call first.
   std::vector<const Finding*> sorted;
@@ -199,7 +228,7 @@ CheckReport check_graph(const graph::Graph& g, eut::EngineUnderTest& engine, con
     }
   }
 
-  bool any_mismatch = false, any_inconclusive = false;
+  bool any_mismatch = false, any_inconclusive = false, any_unverified = false;
   for (const Finding& f : report.findings) any_inconclusive |= f.gradient < 0;
   for (const auto& key : keys) {
     const std::vector<const Finding*>& fs = groups[key];
@@ -212,11 +241,12 @@ CheckReport check_graph(const graph::Graph& g, eut::EngineUnderTest& engine, con
         break;
       }
     const bool not_reached = run.error && key.first >= static_cast<int>(run.gradients.size());
-    sv.verdict = combine(fs, not_reached);
     if (auto it = engine_answer.find(key); it != engine_answer.end()) {
       sv.engine_value = it->second.first;
       sv.why_none = it->second.second;
     }
+    const bool value = !sv.engine_value.empty() && sv.engine_value != "None";
+    sv.verdict = combine(fs, not_reached, value);
     const bool none = sv.engine_value == "None";
     auto rank = [none](const std::string& oracle) {
       return none && oracle == "connectivity" ? -1 : precision_rank(oracle);
@@ -231,9 +261,12 @@ CheckReport check_graph(const graph::Graph& g, eut::EngineUnderTest& engine, con
           break;
         case Verdict::agree:
           // A None both sides agree on is the connectivity oracle's to explain.
-          if (f->outcome == Outcome::agree &&
+          if (f->outcome == Outcome::agree && (none || f->compared_entries) &&
               (!decisive || rank(f->oracle) < rank(decisive->oracle)))
             decisive = f;
+          break;
+        case Verdict::unverified:
+          if (f->outcome == Outcome::agree && !decisive) decisive = f;
           break;
         default:
           if (!decisive && f->outcome == Outcome::inconclusive) decisive = f;
@@ -247,8 +280,10 @@ CheckReport check_graph(const graph::Graph& g, eut::EngineUnderTest& engine, con
       sv.max_abs_error = decisive->max_abs_error;
       sv.tolerance = decisive->tolerance;
     }
+    if (sv.verdict == Verdict::unverified) sv.detail = why_unjudged(fs);
     any_mismatch |= sv.verdict == Verdict::mismatch;
     any_inconclusive |= sv.verdict == Verdict::inconclusive;
+    any_unverified |= sv.verdict == Verdict::unverified;
     report.sources.push_back(std::move(sv));
   }
 
@@ -258,6 +293,8 @@ CheckReport check_graph(const graph::Graph& g, eut::EngineUnderTest& engine, con
     report.verdict = Verdict::error_raised;
   else if (any_inconclusive || report.sources.empty())
     report.verdict = Verdict::inconclusive;
+  else if (any_unverified)
+    report.verdict = Verdict::unverified;
   else
     report.verdict = Verdict::agree;
   return report;

@@ -6,8 +6,13 @@
 // (gradient, source) pair combines its findings:
 //   mismatch      some oracle found a real disagreement;
 //   error_raised  otherwise, if the engine stopped with an error before this gradient() ran;
-//   agree         otherwise, if at least one oracle agreed (a None both sides predict is an
-//                 agreement of the connectivity oracle);
+//   agree         otherwise, if at least one oracle agreed and — for a result that is a value —
+//                 some numerical oracle compared its entries (finite differences, complex step,
+//                 forward mode, second order; or the exact zeros of unconnected=zero, R7). A None
+//                 both sides predict is an agreement of the connectivity oracle;
+//   unverified    otherwise, if the result is a value and only the connectivity oracle agreed
+//                 (it is a value where one is due): no number was checked; the detail says why
+//                 each numerical oracle could not judge it;
 //   inconclusive  every oracle was inconclusive or not applicable.
 // Deterministic for a given CheckOptions::seed and any thread count. No global state: callers
 // may run many graphs in parallel (one engine object per thread).
@@ -24,7 +29,11 @@
 
 namespace tc::oracles {
 
-enum class Verdict : std::uint8_t { agree, mismatch, inconclusive, error_raised };
+// Values index arrays of counts (campaign summaries): new verdicts go at the end.
+enum class Verdict : std::uint8_t { agree, mismatch, inconclusive, error_raised, unverified };
+inline constexpr int kVerdictCount = 5;
+inline constexpr Verdict kAllVerdicts[kVerdictCount] = {Verdict::agree, Verdict::mismatch, Verdict::inconclusive,
+                                                       Verdict::error_raised, Verdict::unverified};
 const char* verdict_name(Verdict);
 std::optional<Verdict> verdict_from_name(std::string_view);
 
@@ -62,7 +71,8 @@ struct SourceVerdict {
   // The finding that decides the verdict: the worst mismatch; else the agreeing finding of
   // the most precise oracle (complex step, forward mode, second order, finite differences,
   // connectivity — connectivity first when the engine's answer is None); else the first
-  // inconclusive one.
+  // inconclusive one. For `unverified`: the connectivity oracle's agreement, and `detail`
+  // says why no numerical oracle judged the value.
   std::string oracle;
   std::string detail;
   double max_rel_error = 0, max_abs_error = 0, tolerance = 0;
@@ -74,7 +84,7 @@ struct CheckReport {
   std::vector<Finding> findings;       // every oracle's, oracle by oracle, in a fixed order
   std::vector<SourceVerdict> sources;  // by gradient, then source order
   Verdict verdict = Verdict::inconclusive;  // the graph's: mismatch > error_raised >
-                                            // inconclusive > agree
+                                            // inconclusive > unverified > agree
   std::vector<std::string> oracles_run;
 };
 
@@ -83,7 +93,11 @@ struct CheckReport {
 // "engine_threw"), an oracle that throws an inconclusive finding naming the failure.
 CheckReport check_graph(const graph::Graph& g, eut::EngineUnderTest& engine, const CheckOptions& options);
 
-// The combination rule above, for a list of findings of one (gradient, source).
-Verdict combine(const std::vector<const Finding*>& findings, bool not_reached);
+// The combination rule above, for a list of findings of one (gradient, source): `not_reached`
+// if the engine stopped before the call, `value` if its result is a value (not None).
+Verdict combine(const std::vector<const Finding*>& findings, bool not_reached, bool value);
+
+// Whether a finding is a numerical oracle's (everything but the connectivity oracle).
+bool is_numerical(const Finding& f);
 
 }  // namespace tc::oracles

@@ -15,7 +15,8 @@ std::string SourcePrediction::sentence(const std::string& target) const {
     case NoneReason::not_watched: return s + " (" + detail + ")";
     case NoneReason::integer_source: return s + " (" + source + " is integer/bool, R3)";
     case NoneReason::integer_target: return s + " (" + target + " is integer/bool, R3)";
-    case NoneReason::no_path: return s + " (" + target + " does not depend on " + source + ")";
+    case NoneReason::no_path:
+      return s + " (" + (detail.empty() ? target + " does not depend on " + source : detail) + ")";
     case NoneReason::cut: break;
   }
   s += " —";
@@ -121,6 +122,13 @@ std::vector<Finding> check_connectivity(const graph::Graph& g, const eut::InputV
                   std::to_string(p.sources.size()) + " sources (R12: one per source)");
       continue;
     }
+    // Through a gradient of a gradient the model is approximate: a None-or-value disagreement
+    // there is no evidence either way.
+    const Outcome disagreement = p.approximate ? Outcome::inconclusive : Outcome::mismatch;
+    const std::string approximate_note =
+        p.approximate ? " (third order or higher: the model of a gradient's gradient is approximate, "
+                        "so this is not evidence)"
+                      : "";
     for (std::size_t k = 0; k < p.sources.size(); ++k) {
       const SourcePrediction& s = p.sources[k];
       const std::optional<eut::Value>& v = r.values[k];
@@ -132,16 +140,16 @@ std::vector<Finding> check_connectivity(const graph::Graph& g, const eut::InputV
                   "the engine returned zeros and cannot tell None from zero; predicted " +
                       s.sentence(p.target));
         else if (v)
-          finding(index, p.target, s.source, Outcome::mismatch,
-                  "the engine returned a value where None is predicted: " + s.sentence(p.target));
+          finding(index, p.target, s.source, disagreement,
+                  "the engine returned a value where None is predicted: " + s.sentence(p.target) + approximate_note);
         else
           finding(index, p.target, s.source, Outcome::agree, "both None: " + s.sentence(p.target));
         continue;
       }
       if (!v) {
-        finding(index, p.target, s.source, Outcome::mismatch,
+        finding(index, p.target, s.source, disagreement,
                 "the engine returned None" + engine_why + " where a value is predicted: " +
-                    s.sentence(p.target));
+                    s.sentence(p.target) + approximate_note);
         continue;
       }
       // The source's shape and dtype (R6, R7).
@@ -162,10 +170,16 @@ std::vector<Finding> check_connectivity(const graph::Graph& g, const eut::InputV
       }
       if (problem.empty() && s.zero_filled && !all_zero(*v))
         problem = "a non-zero value where unconnected=zero must give zeros (R7)";
-      if (!problem.empty())
+      if (!problem.empty()) {
         finding(index, p.target, s.source, Outcome::mismatch, problem + "; predicted " + s.sentence(p.target));
-      else
+      } else {
         finding(index, p.target, s.source, Outcome::agree, s.sentence(p.target));
+        // R7's zeros are known entry by entry: every one was compared with 0.
+        if (s.zero_filled) {
+          out.back().compared_entries = true;
+          out.back().entries_checked = static_cast<std::int64_t>(v->data.size());
+        }
+      }
     }
   }
   return with_predicted_cuts(pred, std::move(out));

@@ -5,9 +5,9 @@
 // it walks the graph in execution order, keeps its own record per tape of what is recording,
 // paused, watched and recorded, decides cond branches and while trip counts from concrete
 // values (oracles::evaluate<double>, one statement at a time), and reads gradient classes
-// only from the op table. For nested tapes it runs the op table's VJPs on constant tensors of
-// the forward values and follows their provenance, so that an outer tape records exactly the
-// backward ops an engine that uses those VJPs would run (see docs/oracles_connectivity.md).
+// only from the op table. For nested tapes it models each gradient a backward pass computes
+// by what the op table says its VJP reads (InputDef::vjp_reads), never by the VJP code, so an
+// engine's VJP that drops or adds a dependence is caught (see docs/oracles_connectivity.md).
 // Explanations use the engine's vocabulary (NoneReason, CutRule, Cut from engine/explain.hpp)
 // so that a report can put the two side by side; none of the engine's tape code is called.
 #pragma once
@@ -47,6 +47,9 @@ struct GradientPrediction {
   std::string tape, target;
   graph::Location loc;
   std::vector<SourcePrediction> sources;  // one per source, in order (R12)
+  // The backward pass differentiated a gradient of a gradient (third order and up), which the
+  // op table's facts describe only approximately: a disagreement is not evidence.
+  bool approximate = false;
 };
 
 // Where the run is predicted to stop: a second gradient() on a non-persistent tape (R9), a

@@ -13,6 +13,7 @@
 
 #include "engine/core/errors.hpp"
 #include "engine/ops/binary/binary.hpp"
+#include "engine/ops/op_rows.hpp"
 #include "engine/ops/op_table.hpp"
 #include "engine/tensor.hpp"
 #include "eut/inputs.hpp"
@@ -134,15 +135,14 @@ class Model {
     }
     nodes_.push_back(std::move(n));
     const Node& node = nodes_.back();
-    if (!node.op || shadow_ || !is_floating(node.spec.dtype)) return id;
+    if ((!node.op && node.kind != Node::Kind::gradient) || shadow_ || !is_floating(node.spec.dtype)) return id;
     for (std::size_t k = 0; k < tapes_.size(); ++k) {
       TapeState& t = tapes_[k];
       if (node.phase[k] != Phase::recording) continue;
       bool flows = false;
       for (std::size_t j = 0; j < node.inputs.size() && !flows; ++j) {
         const NodeId in = node.inputs[j];
-        flows = node.op->input(static_cast<int>(j)).differentiable() &&
-                is_floating(nodes_[in].spec.dtype) && t.tracked.count(in);
+        flows = passes(node, j) && is_floating(nodes_[in].spec.dtype) && t.tracked.count(in);
       }
       if (flows) {
         t.recorded.push_back(id);
@@ -150,6 +150,12 @@ class Model {
       }
     }
     return id;
+  }
+
+  // Whether input j of `n` passes gradient: an op's differentiable inputs (the table's class);
+  // every input of a gradient node (what its VJP reads, R5 included).
+  static bool passes(const Node& n, std::size_t j) {
+    return n.kind == Node::Kind::gradient || (n.op && n.op->input(static_cast<int>(j)).differentiable());
   }
 
   NodeId add_constant(const TensorSpec& spec, double fill) {
@@ -160,41 +166,190 @@ class Model {
   }
 
   // --- backward passes, for nested tapes (R10) ----------------------------------------------
-  // A tensor holding node `id`'s value, for the op table's VJPs. Tensors a VJP makes from it
-  // are mapped back to nodes by import().
+  // What a backward pass computes is modelled from the op table's facts: the gradient a VJP
+  // gives for one input is a `gradient` node whose inputs are what the row says the VJP reads
+  // (InputDef::vjp_reads). An outer tape records those nodes and differentiates along exactly
+  // those edges, so which second-order results are None follows from the facts, never from the
+  // VJP code (which an engine under test may share). The VJPs are run only for the values —
+  // later statements may branch on a gradient — on constant tensors of the model's values.
+
+  // A tensor holding node `id`'s value: a constant for values of the graph, the VJP's tensor for
+  // gradient nodes (gradient_along differentiates along its provenance).
   const Tensor& tensor_of(NodeId id) {
     Node& n = nodes_[id];
-    if (!n.tensor.defined()) {
-      n.tensor = Tensor::constant(n.value, n.spec.shape, n.spec.dtype);
-      node_of_.emplace(n.tensor.impl(), id);
-    }
+    if (!n.tensor.defined()) n.tensor = Tensor::constant(n.value, n.spec.shape, n.spec.dtype);
     return n.tensor;
   }
 
-  // A tensor a VJP returned, with every op that made it: new nodes, offered to the tapes like
-  // any op (an outer tape records the backward pass of an inner one).
-  NodeId import(const Tensor& t) {
-    if (auto it = node_of_.find(t.impl()); it != node_of_.end()) return it->second;
-    std::vector<NodeId> inputs;
-    for (const auto& p : t.impl()->inputs) inputs.push_back(import(Tensor(p)));
+  // A node holding `t`, made by `op` from `inputs` (a sum of gradients: op_add).
+  NodeId add_op_node(const OpDef& op, std::vector<NodeId> inputs, const Tensor& t) {
     Node n;
-    n.kind = t.impl()->op ? Node::Kind::op : Node::Kind::constant;
+    n.kind = Node::Kind::op;
     n.spec = t.spec();
     n.value = t.values();
-    n.op = t.impl()->op;
-    if (t.impl()->attrs) n.attrs = *t.impl()->attrs;
+    n.op = &op;
     n.inputs = std::move(inputs);
     n.tensor = t;
-    const NodeId id = add_node(std::move(n));
-    node_of_.emplace(t.impl(), id);
-    return id;
+    return add_node(std::move(n));
+  }
+
+  // A gradient node: the gradient `t` for input `for_input` of node `of`, computed from
+  // `reads` (node, how), offered to the tapes like any op.
+  NodeId add_gradient_node(NodeId of, int for_input, const std::vector<std::pair<NodeId, Dependence>>& reads,
+                           const Tensor& t, bool approximate) {
+    Node n;
+    n.kind = Node::Kind::gradient;
+    n.spec = t.spec();
+    n.value = t.values();
+    n.of = of;
+    n.for_input = for_input;
+    for (const auto& [node, how] : reads) {
+      n.inputs.push_back(node);
+      n.how.push_back(how);
+    }
+    n.approximate = approximate;
+    n.tensor = t;
+    return add_node(std::move(n));
+  }
+
+  // (node, how) with each node once, the strongest dependence kept (smooth over linear over
+  // piecewise: a value read both through a mask and smoothly depends on it smoothly).
+  static void add_read(std::vector<std::pair<NodeId, Dependence>>& reads, NodeId node, Dependence how) {
+    auto rank = [](Dependence d) { return d == Dependence::smooth ? 2 : d == Dependence::linear ? 1 : 0; };
+    for (auto& [n, h] : reads)
+      if (n == node) {
+        if (rank(how) > rank(h)) h = how;
+        return;
+      }
+    reads.emplace_back(node, how);
+  }
+
+  // The gradients of recorded op node `e` for the inputs tape `t` tracks, given the upstream
+  // gradient `up`: (input, gradient node) pairs.
+  std::vector<std::pair<std::size_t, NodeId>> op_gradients(TapeState& t, NodeId e, NodeId up) {
+    const OpDef* op = nodes_[e].op;
+    const OpAttrs attrs = nodes_[e].attrs;
+    const std::vector<NodeId> in = nodes_[e].inputs;
+    std::vector<std::size_t> wanted;
+    for (std::size_t j = 0; j < in.size(); ++j)
+      if (op->input(static_cast<int>(j)).differentiable() && is_floating(nodes_[in[j]].spec.dtype) &&
+          t.tracked.count(in[j]))
+        wanted.push_back(j);
+    if (wanted.empty()) return {};
+    std::vector<Tensor> inputs;
+    for (NodeId i : in) inputs.push_back(tensor_of(i));
+    const Tensor output = tensor_of(e);
+    const Tensor upstream = tensor_of(up);
+    std::vector<std::optional<Tensor>> gin(in.size());
+    op->vjp({attrs, inputs.data(), static_cast<int>(in.size()), output, upstream}, gin.data());
+    std::vector<std::pair<std::size_t, NodeId>> out;
+    for (std::size_t j : wanted) {
+      if (!gin[j])
+        throw Error(std::string("the VJP of ") + op->name + " returned None for differentiable input " +
+                    std::to_string(j));
+      std::vector<std::pair<NodeId, Dependence>> reads;
+      for (const VjpRead& r : op->input(static_cast<int>(j)).vjp_reads) {
+        switch (r.operand) {
+          case VjpOperand::upstream: add_read(reads, up, r.how); break;
+          case VjpOperand::output: add_read(reads, e, r.how); break;
+          case VjpOperand::self: add_read(reads, in[j], r.how); break;
+          case VjpOperand::input:
+            if (r.input >= 0 && static_cast<std::size_t>(r.input) < in.size()) add_read(reads, in[static_cast<std::size_t>(r.input)], r.how);
+            break;
+        }
+      }
+      out.emplace_back(j, add_gradient_node(e, static_cast<int>(j), reads, *gin[j], false));
+    }
+    return out;
+  }
+
+  // The gradients of recorded gradient node `e` (a gradient of a gradient: third order and up)
+  // for the reads tape `t` tracks, given the upstream gradient `up`. The table's facts say what
+  // a VJP reads, not what the derivative of a VJP reads; the model's rule — a VJP being linear
+  // in its upstream gradient and a product of the rest — is: the derivative with respect to a
+  // read D depends on `up`, on every other read as before, and on D itself if the VJP is
+  // smooth in D; through a mask (piecewise), only on D (zeros connected to it). Such nodes are
+  // `approximate`: a disagreement through them is not evidence (connectivity.cpp).
+  std::vector<std::pair<std::size_t, NodeId>> gradient_gradients(TapeState& t, NodeId e, NodeId up) {
+    const std::vector<NodeId> reads = nodes_[e].inputs;
+    const std::vector<Dependence> how = nodes_[e].how;
+    std::vector<std::size_t> wanted;
+    for (std::size_t k = 0; k < reads.size(); ++k)
+      if (is_floating(nodes_[reads[k]].spec.dtype) && t.tracked.count(reads[k])) wanted.push_back(k);
+    if (wanted.empty()) return {};
+    std::vector<Tensor> leaves;
+    for (NodeId r : reads) leaves.push_back(tensor_of(r));
+    const std::vector<std::optional<Tensor>> values = gradient_along(tensor_of(e), tensor_of(up), leaves);
+    std::vector<std::pair<std::size_t, NodeId>> out;
+    for (std::size_t k : wanted) {
+      std::vector<std::pair<NodeId, Dependence>> next;
+      if (how[k] == Dependence::piecewise) {
+        add_read(next, reads[k], Dependence::piecewise);
+      } else {
+        add_read(next, up, Dependence::linear);
+        for (std::size_t i = 0; i < reads.size(); ++i)
+          if (i != k) add_read(next, reads[i], how[i]);
+        if (how[k] == Dependence::smooth) add_read(next, reads[k], Dependence::smooth);
+      }
+      const Node& r = nodes_[reads[k]];
+      const Tensor value = values[k] ? *values[k] : Tensor::zeros(r.spec.shape, r.spec.dtype);
+      out.emplace_back(k, add_gradient_node(e, static_cast<int>(k), next, value, true));
+    }
+    return out;
+  }
+
+  // d<root, upstream>/d leaf for each leaf, along root's provenance — the engine ops a VJP ran —
+  // with their VJPs (values only), not past the leaves. nullopt for a leaf it does not reach.
+  static std::vector<std::optional<Tensor>> gradient_along(const Tensor& root, const Tensor& upstream,
+                                                           const std::vector<Tensor>& leaves) {
+    using Impl = std::shared_ptr<const TensorImpl>;
+    std::unordered_set<const TensorImpl*> leaf;
+    for (const Tensor& l : leaves) leaf.insert(l.impl());
+    // The values between root and the leaves, newest first (ids grow along provenance).
+    std::vector<Impl> order;
+    std::unordered_set<const TensorImpl*> seen{root.impl()};
+    std::vector<Impl> stack{root.impl_ptr()};
+    while (!stack.empty()) {
+      Impl n = std::move(stack.back());
+      stack.pop_back();
+      order.push_back(n);
+      if (leaf.count(n.get())) continue;
+      for (const Impl& in : n->inputs)
+        if (seen.insert(in.get()).second) stack.push_back(in);
+    }
+    std::sort(order.begin(), order.end(), [](const Impl& a, const Impl& b) { return a->id > b->id; });
+    std::unordered_map<const TensorImpl*, Tensor> grads{{root.impl(), upstream}};
+    for (const Impl& n : order) {
+      auto g = grads.find(n.get());
+      if (g == grads.end() || leaf.count(n.get()) || !n->op || !n->op->vjp) continue;
+      const int k = static_cast<int>(n->inputs.size());
+      std::vector<Tensor> inputs;
+      for (const Impl& in : n->inputs) inputs.emplace_back(in);
+      static const OpAttrs kNoAttrs;
+      std::vector<std::optional<Tensor>> gin(static_cast<std::size_t>(k));
+      const Tensor output(n);
+      const Tensor up = g->second;
+      n->op->vjp({n->attrs ? *n->attrs : kNoAttrs, inputs.data(), k, output, up}, gin.data());
+      for (int j = 0; j < k; ++j) {
+        const Impl& in = n->inputs[static_cast<std::size_t>(j)];
+        if (!gin[j] || !n->op->input(j).differentiable() || !is_floating(in->spec.dtype)) continue;
+        auto [slot, fresh] = grads.try_emplace(in.get(), *gin[j]);
+        if (!fresh) slot->second = add(slot->second, *gin[j]);
+      }
+    }
+    std::vector<std::optional<Tensor>> out;
+    for (const Tensor& l : leaves) {
+      auto it = grads.find(l.impl());
+      out.push_back(it == grads.end() ? std::nullopt : std::optional<Tensor>(it->second));
+    }
+    return out;
   }
 
   // d target / d node for every node the backward pass of tape `t` reaches: the sum over the
-  // tape's recorded ops newest first, through differentiable floating edges into tracked
-  // values (R6, R8). Values, so that later statements can branch on gradients.
-  std::unordered_map<NodeId, NodeId> backward(TapeState& t, NodeId target,
-                                              std::optional<NodeId> output_gradients) {
+  // tape's recorded ops newest first, through gradient-passing floating edges into tracked
+  // values (R6, R8). `approximate` is set if the pass differentiated a gradient of a gradient.
+  std::unordered_map<NodeId, NodeId> backward(TapeState& t, NodeId target, std::optional<NodeId> output_gradients,
+                                              bool& approximate) {
     std::unordered_map<NodeId, NodeId> grads;
     if (!is_floating(nodes_[target].spec.dtype) || !t.tracked.count(target)) return grads;
     grads[target] = output_gradients ? *output_gradients : add_constant(nodes_[target].spec, 1.0);
@@ -203,25 +358,15 @@ class Model {
       if (e > target) continue;
       auto g = grads.find(e);
       if (g == grads.end()) continue;
-      const OpDef* op = nodes_[e].op;
-      const OpAttrs attrs = nodes_[e].attrs;
-      const std::vector<NodeId> in = nodes_[e].inputs;
-      std::vector<Tensor> inputs;
-      for (NodeId i : in) inputs.push_back(tensor_of(i));
-      const Tensor output = tensor_of(e);
-      const Tensor upstream = tensor_of(g->second);
-      std::vector<std::optional<Tensor>> gin(in.size());
-      op->vjp({attrs, inputs.data(), static_cast<int>(in.size()), output, upstream}, gin.data());
-      for (std::size_t j = 0; j < in.size(); ++j) {
-        if (!op->input(static_cast<int>(j)).differentiable() ||
-            !is_floating(nodes_[in[j]].spec.dtype) || !t.tracked.count(in[j]))
-          continue;
-        if (!gin[j])
-          throw Error(std::string("the VJP of ") + op->name +
-                      " returned None for differentiable input " + std::to_string(j));
-        const NodeId c = import(*gin[j]);
-        auto [slot, fresh] = grads.try_emplace(in[j], c);
-        if (!fresh) slot->second = import(add(tensor_of(slot->second), tensor_of(c)));
+      const NodeId up = g->second;
+      const bool of_gradient = nodes_[e].kind == Node::Kind::gradient;
+      approximate = approximate || (of_gradient && nodes_[e].approximate);
+      const std::vector<std::pair<std::size_t, NodeId>> made =
+          of_gradient ? gradient_gradients(t, e, up) : op_gradients(t, e, up);
+      for (const auto& [j, c] : made) {
+        const NodeId in = nodes_[e].inputs[j];
+        auto [slot, fresh] = grads.try_emplace(in, c);
+        if (!fresh) slot->second = add_op_node(op_add, {slot->second, c}, add(tensor_of(slot->second), tensor_of(c)));
       }
     }
     return grads;
@@ -271,6 +416,12 @@ class Model {
     n.op = &get_op(s.op);
     n.attrs = s.attrs;
     n.inputs = std::move(operands);
+    if (n.op->leaves_graph) {  // a new constant with no history (host round trip): no edges
+      n.kind = Node::Kind::constant;
+      n.op = nullptr;
+      n.copied_from = std::move(n.inputs);
+      n.inputs.clear();
+    }
     define(s.result, add_node(std::move(n)));
   }
 
@@ -416,8 +567,10 @@ class Model {
       }
     } resume{t, self_pause};
 
-    const std::unordered_map<NodeId, NodeId> grads = backward(t, target, og);
+    bool approximate = false;
+    const std::unordered_map<NodeId, NodeId> grads = backward(t, target, og, approximate);
     GradientPrediction p;
+    p.approximate = approximate;
     p.index = static_cast<int>(out_.gradients.size());
     p.tape = g.tape;
     p.target = g.target;
@@ -450,7 +603,6 @@ class Model {
   std::vector<TapeState> tapes_;
   std::map<std::string, std::size_t> tape_index_;
   std::vector<std::map<std::string, Binding>> scopes_;
-  std::unordered_map<const TensorImpl*, NodeId> node_of_;
   int shadow_ = 0;
   std::optional<graph::Location> error_at_;
 };

@@ -27,14 +27,21 @@ enum class Phase : std::uint8_t {
 
 // A value of the run. Ids grow in creation order, so inputs have smaller ids than their
 // consumers (the untaken-branch links of a cond are the one exception, see Cond).
+//
+// A backward pass makes `gradient` nodes: the gradient a VJP gives for one input of one
+// recorded node, standing for the whole VJP computation. Its `inputs` are what that gradient
+// is computed from, as the op table's facts declare it (InputDef::vjp_reads: the upstream
+// gradient, the node's output, its inputs), each with how it depends on it (`how`); every one
+// of them passes gradient (R5: a masked dependence gives zeros, not None). An outer tape that
+// records such a node differentiates through exactly those edges (R10).
 struct Node {
-  enum class Kind : std::uint8_t { constant, variable, op };
+  enum class Kind : std::uint8_t { constant, variable, op, gradient };
   Kind kind = Kind::constant;
   TensorSpec spec;
   std::vector<double> value;
   std::string label;  // the first IR name bound to it; "" for backward-pass temporaries
   bool trainable = false;
-  const OpDef* op = nullptr;
+  const OpDef* op = nullptr;  // Kind::op: its row
   OpAttrs attrs;
   std::vector<NodeId> inputs;
   std::vector<Phase> phase;  // per tape, when it was made
@@ -43,7 +50,20 @@ struct Node {
     NodeId pred;
   };
   std::vector<Untaken> untaken;  // conds whose taken result this node is
-  Tensor tensor;                 // a constant with this value, for running VJPs
+  // A value that left the graph and came back (OpDef::leaves_graph): a constant with no edges,
+  // and the values it was copied from — not edges, only for the explanation to name the trip.
+  std::vector<NodeId> copied_from;
+  // Kind::gradient: the node whose VJP made it and which input's gradient it is, how it
+  // depends on each of `inputs`, and whether those dependences are the table's facts (exact)
+  // or the model's rule for a gradient of a gradient (approximate: connectivity.cpp).
+  NodeId of = -1;
+  int for_input = -1;
+  std::vector<Dependence> how;
+  bool approximate = false;
+  // The value as an engine tensor, for running VJPs: a constant for values of the graph; for a
+  // gradient node the tensor the VJP returned, whose provenance leads back to the tensors of
+  // its inputs (a gradient of a gradient is computed along it: connectivity_model.cpp).
+  Tensor tensor;
 };
 
 struct TapeState {

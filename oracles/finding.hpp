@@ -70,6 +70,10 @@ struct Finding {
   double max_abs_error = 0, max_rel_error = 0, tolerance = 0;
   std::int64_t entries_checked = 0, entries_inconclusive = 0;
   std::int64_t worst_entry = -1;  // flat index of the worst element, -1 if none
+  // Whether the finding compared the entries of the engine's value with numbers: a numerical
+  // oracle's judged entries, or the connectivity oracle's exact zeros of unconnected=zero (R7).
+  // A value's `agree` verdict needs such a finding (check_all.hpp). Not written to the log.
+  bool compared_entries = false;
 };
 
 // True if no finding is a mismatch.

@@ -1,6 +1,7 @@
 #include "oracles/hvp_program.hpp"
 
 #include <algorithm>
+#include <set>
 #include <utility>
 #include <variant>
 
@@ -49,22 +50,67 @@ graph::Block strip(graph::Block block, bool promote_f32) {
 struct Prefix {
   const graph::Gradient* found = nullptr;
   graph::Block forward;
+  // The same statements with their tape blocks, watches and earlier gradients kept (a block
+  // holding statement k kept up to it): what the engine must run when the forward part reads
+  // an earlier gradient's result (second and higher order, R10).
+  graph::Block with_tapes;
+  bool reads_earlier_gradient = false;
   Prefix(const graph::Block& block, int k) {
     int seen = 0;
+    std::set<std::string> gradient_results;
     graph::walk(
         block,
         [&](const graph::Statement& s, const graph::Place&) {
           if (const auto* g = std::get_if<graph::Gradient>(&s.node)) {
             if (seen++ == k) found = g;
+            if (!found) gradient_results.insert(g->results.begin(), g->results.end());
             return found ? graph::Step::stop : graph::Step::next;
           }
           if (!std::holds_alternative<graph::Record>(s.node) &&
               !std::holds_alternative<graph::StopRecording>(s.node) &&
-              !std::holds_alternative<graph::Watch>(s.node))
+              !std::holds_alternative<graph::Watch>(s.node)) {
             forward.push_back(s);
+          }
           return graph::Step::next;
         },
         graph::Enter::tape_blocks);
+    if (found) {
+      const auto uses = [&](const std::string& n) {
+        reads_earlier_gradient = reads_earlier_gradient || gradient_results.count(n) > 0;
+      };
+      graph::walk(
+          forward,
+          [&](const graph::Statement& s, const graph::Place&) {
+            graph::for_each_use(s, uses);
+            return graph::Step::next;
+          },
+          graph::Enter::all);
+      uses(found->target);
+      if (found->output_gradients) uses(*found->output_gradients);
+      seen = 0;
+      truncate(block, k, seen, with_tapes);
+    }
+  }
+
+  // Copies `in` into `out` up to Gradient statement k; true once it is reached.
+  static bool truncate(const graph::Block& in, int k, int& seen, graph::Block& out) {
+    for (const graph::Statement& s : in) {
+      if (std::holds_alternative<graph::Gradient>(s.node) && seen++ == k) return true;
+      graph::Block* body = nullptr;
+      graph::Statement copy = s;
+      if (auto* r = std::get_if<graph::Record>(&copy.node)) body = &r->body;
+      if (auto* p = std::get_if<graph::StopRecording>(&copy.node)) body = &p->body;
+      if (body) {
+        graph::Block kept;
+        const bool reached = truncate(*body, k, seen, kept);
+        *body = std::move(kept);
+        out.push_back(std::move(copy));
+        if (reached) return true;
+        continue;
+      }
+      out.push_back(std::move(copy));
+    }
+    return false;
   }
 };
 
@@ -80,11 +126,32 @@ graph::TapeDecl tape(const std::string& n) {
   return t;
 }
 
+// The forward part the programs run: the prefix stripped of tape statements, or, when it reads
+// an earlier gradient's result, with them (the graph's own tapes compute that gradient; the
+// oracle's tapes, recording around them, differentiate through its computation).
+graph::Block forward_part(const Prefix& prefix, bool promote_f32) {
+  if (!prefix.reads_earlier_gradient) return strip(prefix.forward, promote_f32);
+  graph::Block b = prefix.with_tapes;
+  if (promote_f32)
+    graph::rewrite(b, [&](graph::Statement&& s, graph::Block& out, const graph::Place&) {
+      if (auto* o = std::get_if<graph::OpStmt>(&s.node)) promote(*o);
+      out.push_back(std::move(s));
+    });
+  return b;
+}
+
+// The graph's tapes, when the forward part keeps them, then the oracle's.
+std::vector<graph::TapeDecl> tapes(const graph::Graph& g, const Prefix& prefix, std::vector<graph::TapeDecl> own) {
+  std::vector<graph::TapeDecl> all = prefix.reads_earlier_gradient ? g.tapes : std::vector<graph::TapeDecl>{};
+  for (graph::TapeDecl& t : own) all.push_back(std::move(t));
+  return all;
+}
+
 // The forward part and the scalar loss L = sum(v · T), inside the innermost record block.
-graph::Block loss_block(const graph::Block& forward, const graph::Gradient& st, const std::string& tape,
+graph::Block loss_block(const Prefix& prefix, const graph::Gradient& st, const std::string& tape,
                         const std::vector<std::string>& xs, bool promote_f32) {
   graph::Block b{{graph::Watch{tape, xs}, {}}};
-  for (graph::Statement& s : strip(forward, promote_f32)) b.push_back(std::move(s));
+  for (graph::Statement& s : forward_part(prefix, promote_f32)) b.push_back(std::move(s));
   if (st.output_gradients) {
     b.push_back(op(kWeighted, op_mul, {st.target, *st.output_gradients}));
     b.push_back(op(kLoss, op_reduce_sum, {kWeighted}));
@@ -111,7 +178,7 @@ std::vector<std::string> names(const char* what, std::size_t n) {
   return out;
 }
 
-graph::Graph first_order_program(const graph::Graph& g, const graph::Block& forward, const graph::Gradient& st,
+graph::Graph first_order_program(const graph::Graph& g, const Prefix& forward, const graph::Gradient& st,
                                  const std::vector<std::string>& xs, bool promote_f32) {
   graph::Graph p;
   p.name = g.name;
@@ -119,13 +186,13 @@ graph::Graph first_order_program(const graph::Graph& g, const graph::Block& forw
   if (promote_f32)
     for (graph::Input& in : p.inputs)
       if (in.dtype == DType::f32) in.dtype = DType::f64;
-  p.tapes = {tape(kTape)};
+  p.tapes = tapes(g, forward, {tape(kTape)});
   p.body.push_back({graph::Record{kTape, loss_block(forward, st, kTape, xs, promote_f32)}, {}});
   p.body.push_back({gradient_of(names("g", xs.size()), kTape, kLoss, xs, graph::Unconnected::zero), {}});
   return p;
 }
 
-graph::Graph nested_program(const graph::Graph& g, const graph::Block& forward, const graph::Gradient& st,
+graph::Graph nested_program(const graph::Graph& g, const Prefix& forward, const graph::Gradient& st,
                             const std::vector<std::string>& xs, const std::vector<graph::Input>& u_inputs,
                             bool promote_f32) {
   graph::Graph p;
@@ -135,7 +202,7 @@ graph::Graph nested_program(const graph::Graph& g, const graph::Block& forward, 
   if (promote_f32)
     for (graph::Input& in : p.inputs)
       if (in.dtype == DType::f32) in.dtype = DType::f64;
-  p.tapes = {tape(kOuter), tape(kInner)};
+  p.tapes = tapes(g, forward, {tape(kOuter), tape(kInner)});
   graph::Block outer{{graph::Watch{kOuter, xs}, {}},
                      {graph::Record{kInner, loss_block(forward, st, kInner, xs, promote_f32)}, {}},
                      {gradient_of(names("g", xs.size()), kInner, kLoss, xs, graph::Unconnected::zero), {}}};
@@ -207,10 +274,24 @@ HvpProgram make_hvp_program(const graph::Graph& g, int gradient, std::uint64_t s
     prog.not_applicable = "no source of the statement is a floating graph input";
     return prog;
   }
-  prog.nested = nested_program(g, prefix.forward, st, prog.sources, u_inputs, false);
-  prog.nested_f64 = nested_program(g, prefix.forward, st, prog.sources, u_inputs, true);
-  prog.first_order = first_order_program(g, prefix.forward, st, prog.sources, true);
-  prog.first_order_native = first_order_program(g, prefix.forward, st, prog.sources, false);
+  prog.through_earlier_gradient = prefix.reads_earlier_gradient;
+  if (prog.through_earlier_gradient) {
+    int all = 0;
+    graph::walk(prefix.with_tapes, [&](const graph::Statement& s, const graph::Place&) {
+      all += std::holds_alternative<graph::Gradient>(s.node);
+      return graph::Step::next;
+    });
+    if (all != gradient) {
+      prog.not_applicable = "a gradient() inside cond/while_loop comes before this one: how often it runs is "
+                            "data-dependent";
+      return prog;
+    }
+    prog.earlier_gradients = gradient;
+  }
+  prog.nested = nested_program(g, prefix, st, prog.sources, u_inputs, false);
+  prog.nested_f64 = nested_program(g, prefix, st, prog.sources, u_inputs, true);
+  prog.first_order = first_order_program(g, prefix, st, prog.sources, true);
+  prog.first_order_native = first_order_program(g, prefix, st, prog.sources, false);
   return prog;
 }
 

@@ -20,9 +20,17 @@ struct HvpProgram {
   std::vector<std::string> why_not;    // per statement source: "" if checked, else why not
   std::vector<std::string> sources;    // the checked sources x_1..x_m (graph inputs)
   std::map<std::string, std::vector<double>> u;  // the direction u_i per checked source
-  graph::Graph nested;       // gradients: #0 inner (g), #1 outer (hvp, one slot per source)
+  // The target reads an earlier gradient's result (the statement is itself second or higher
+  // order): the programs keep the graph's tapes, watches and earlier gradients before the
+  // statement, so the engine computes that gradient and the oracle's tapes differentiate
+  // through it. Otherwise tape statements are stripped (every op recorded).
+  bool through_earlier_gradient = false;
+  // How many gradient() calls of the graph each program makes before its own (0 unless
+  // through_earlier_gradient): its own results follow them in a RunResult's gradients.
+  int earlier_gradients = 0;
+  graph::Graph nested;       // its own gradients: inner (g), then outer (hvp, one slot per source)
   graph::Graph nested_f64;   // the same promoted to f64 (the rounding probe's baseline)
-  graph::Graph first_order;  // f64-promoted; gradient #0 is g
+  graph::Graph first_order;  // f64-promoted; its own gradient is g
   graph::Graph first_order_native;  // the same in the graph's own dtypes (tolerance context)
 };
 

@@ -10,6 +10,7 @@
 
 #include "engine/core/errors.hpp"
 #include "engine/core/format.hpp"
+#include "engine/ops/op_rows.hpp"
 #include "engine/ops/op_table.hpp"
 #include "eut/inputs.hpp"
 #include "graph/walk.hpp"
@@ -82,6 +83,21 @@ void without(graph::Block& block, const std::set<std::string>& names) {
       graph::Enter::tape_blocks);
 }
 
+// Whether an op statement at top level or inside record blocks defines `name` (what
+// without() can remove).
+bool defined_by_op(const graph::Block& block, const std::string& name) {
+  bool found = false;
+  graph::walk(
+      block,
+      [&](const graph::Statement& s, const graph::Place&) {
+        const auto* o = std::get_if<graph::OpStmt>(&s.node);
+        found = o && o->result == name;
+        return found ? graph::Step::stop : graph::Step::next;
+      },
+      graph::Enter::tape_blocks);
+  return found;
+}
+
 // Static facts about the ops up to the target statement, for the tolerance model.
 struct OpFacts {
   std::int64_t depth = 0;
@@ -128,6 +144,7 @@ Objective make_objective(const graph::Graph& g, const eut::InputValues& inputs, 
     return o;
   }
   o.statement = *all[static_cast<std::size_t>(gradient)].first;
+  o.target_value = o.statement.target;
   for (int i = 0; i <= gradient; ++i)
     if (all[static_cast<std::size_t>(i)].second) {
       o.not_applicable = "a gradient() inside cond/while_loop comes before this one: its execution "
@@ -168,14 +185,21 @@ Objective make_objective(const graph::Graph& g, const eut::InputValues& inputs, 
     return o;
   }
 
-  // Sources: graph inputs of a floating dtype.
+  // Sources: graph inputs of a floating dtype, and intermediate values an op statement
+  // defines outside cond/while_loop: those are overridden from that statement on (below).
+  std::set<std::string> overridden;
   for (ObjectiveSource& s : o.sources) {
     auto it = std::find_if(g.inputs.begin(), g.inputs.end(),
                            [&](const graph::Input& in) { return in.name == s.name; });
     if (it == g.inputs.end()) {
-      s.why_not = s.name + " is an intermediate value, not a graph input; the generic evaluator "
-                  "cannot override it (the connectivity and second-order oracles cover it)";
       if (auto jt = ev.specs.find(s.name); jt != ev.specs.end()) s.spec = jt->second;
+      if (!defined_by_op(prepared.body, s.name) || !ev.values.count(s.name))
+        s.why_not = s.name + " is an intermediate value defined inside cond/while_loop (or not defined before the "
+                             "gradient() statement): it cannot be overridden from its statement on";
+      else if (!is_floating(s.spec.dtype))
+        s.why_not = s.name + " has dtype " + std::string(dtype_name(s.spec.dtype)) + ": no gradient (R3)";
+      else
+        overridden.insert(s.name);
       continue;
     }
     s.spec = {it->dtype, it->shape};
@@ -212,6 +236,13 @@ Objective make_objective(const graph::Graph& g, const eut::InputValues& inputs, 
   }
   o.frozen = constants.frozen;
   o.complex_ineligible = constants.complex_ineligible;
+  for (ObjectiveSource& s : o.sources)
+    if (overridden.count(s.name) &&
+        std::find(o.frozen.begin(), o.frozen.end(), s.name) != o.frozen.end()) {
+      // The tape holds it constant: its gradient is None, and the connectivity oracle judges it.
+      s.why_not = s.name + " is an intermediate value the tape treats as a constant";
+      overridden.erase(s.name);
+    }
   if (!o.frozen.empty()) {
     const std::set<std::string> names(o.frozen.begin(), o.frozen.end());
     without(prepared.body, names);
@@ -226,6 +257,40 @@ Objective make_objective(const graph::Graph& g, const eut::InputValues& inputs, 
       base[n] = ev.values.at(n);
       prepared.inputs.push_back(std::move(in));
     }
+  }
+
+  // Intermediate sources: d f / d v holds v's own inputs fixed (TF's gradient with respect to
+  // an intermediate tensor counts only the paths from v to the target). v's statement is kept
+  // under another name and every later use reads it plus an input named v, zero at the base
+  // point: perturbing that input moves v from its statement on, and leaves the function of
+  // every other source as it was.
+  for (const std::string& v : overridden) {
+    const std::string computed = "%~computed." + v, moved = "%~moved." + v;
+    graph::rewrite(
+        prepared.body,
+        [&](graph::Statement&& s, graph::Block& out, const graph::Place&) {
+          // The statement itself stays (evaluation stops there); the target is read as target_value.
+          if (std::holds_alternative<graph::Gradient>(s.node)) return out.push_back(std::move(s));
+          graph::for_each_use(s, [&](std::string& n) {
+            if (n == v) n = moved;
+          });
+          auto* o = std::get_if<graph::OpStmt>(&s.node);
+          if (!o || o->result != v) return out.push_back(std::move(s));
+          o->result = computed;
+          out.push_back(std::move(s));
+          out.push_back({graph::OpStmt{moved, op_add.name, {computed, v}, {}}, {}});
+        },
+        graph::Enter::all);
+    graph::Input in;
+    in.name = v;
+    in.dtype = ev.specs.at(v).dtype;
+    in.shape = ev.specs.at(v).shape;
+    in.kind = graph::InputKind::constant;
+    in.init.kind = graph::Init::Kind::values;
+    in.init.values.assign(ev.values.at(v).size(), 0.0);
+    if (v == o.statement.target) o.target_value = moved;
+    base[v] = in.init.values;
+    prepared.inputs.push_back(std::move(in));
   }
 
   // Tolerance facts.
@@ -292,7 +357,7 @@ ObjectiveValue<S> evaluate_objective(const Objective& o,
                                      const std::map<std::string, std::vector<S>>& inputs,
                                      bool record_branches) {
   Evaluation<S> ev = evaluate<S>(o.graph, inputs, record_branches);
-  auto it = ev.values.find(o.statement.target);
+  auto it = ev.values.find(o.target_value);
   if (it == ev.values.end()) throw Error(o.statement.target + " is not defined at this point");
   const std::vector<S>& t = it->second;
   if (t.size() != o.cotangent.size())
@@ -342,7 +407,7 @@ ObjectiveRunner<S>::ObjectiveRunner(const Objective& o) : o_(&o), ev_(o.graph) {
       if (o.graph.inputs[i].name == s.name) index = i;
     source_input_.push_back(index);
   }
-  target_ = ev_.slot(o.statement.target);
+  target_ = ev_.slot(o.target_value);
 }
 
 template <class S>

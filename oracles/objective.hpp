@@ -15,8 +15,11 @@
 //     differentiable operands the tape tracks, and of stop_gradient — are held at their base
 //     values ("frozen"): the statement is removed and the value becomes an input of the
 //     prepared graph. A frozen value inside cond/while_loop cannot be hoisted: not_applicable;
-//   - sources must be graph inputs (evaluate() has no "override this intermediate value"
-//     facility); an intermediate source is not_applicable for these oracles.
+//   - a source that is an intermediate value v (an op statement outside cond/while_loop) is
+//     overridden from its statement on: the statement is removed and v becomes an input at its
+//     base value, so f varies v with v's own inputs fixed — TF's gradient with respect to an
+//     intermediate tensor counts only the paths from v to the target. One inside cond/while
+//     is not_applicable.
 #pragma once
 #include <cstdint>
 #include <map>
@@ -51,6 +54,9 @@ struct Objective {
   std::string not_applicable;       // non-empty: nothing of this statement can be checked (why)
 
   graph::Graph graph;               // prepared: earlier gradients dropped, frozen values inputs
+  // The name `graph` holds the target's value in: the target, or its moved copy when the
+  // target is itself an intermediate source (d v/d v = 1, and v still moves with the inputs).
+  std::string target_value;
   std::map<std::string, std::vector<double>> base;  // every input of `graph`, f64
   std::vector<std::string> frozen;  // names of the values held at their base values
   std::vector<ObjectiveSource> sources;

@@ -30,9 +30,10 @@ struct Dot {
 };
 Dot dot_with(const eut::RunResult& r, const HvpProgram& prog) {
   Dot d;
-  if (r.error || r.gradients.empty() || r.gradients[0].values.size() != prog.sources.size()) return d;
+  const std::size_t own = static_cast<std::size_t>(prog.earlier_gradients);
+  if (r.error || r.gradients.size() <= own || r.gradients[own].values.size() != prog.sources.size()) return d;
   for (std::size_t i = 0; i < prog.sources.size(); ++i) {
-    const auto& g = r.gradients[0].values[i];
+    const auto& g = r.gradients[own].values[i];
     if (!g) continue;
     const std::vector<double>& u = prog.u.at(prog.sources[i]);
     if (g->data.size() != u.size()) return d;
@@ -140,7 +141,9 @@ Frozen freeze(const graph::Graph& first_order, const Evaluation<double>& base,
     });
     if (held_inside)
       f.why = std::string("a stop_gradient-like op inside ") +
-              (std::holds_alternative<graph::Cond>(s.node) ? "cond" : "while_loop") +
+              (std::holds_alternative<graph::Cond>(s.node)    ? "cond"
+               : std::holds_alternative<graph::While>(s.node) ? "while_loop"
+                                                              : "a tape block before an earlier gradient()") +
               " cannot be held at its base value";
     kept.push_back(std::move(s));
   }
@@ -226,21 +229,27 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
 
   // The engine's Hessian-vector products.
   const eut::RunResult nested = engine.run(prog.nested, base);
-  if (nested.error || nested.gradients.size() < 2)
+  // The nested program's own gradients follow the graph's earlier ones: g, then the products.
+  const std::size_t hvp_at = static_cast<std::size_t>(prog.earlier_gradients) + 1;
+  if (nested.error || nested.gradients.size() <= hvp_at)
     return all(Outcome::inconclusive,
                "the engine could not run the nested-tape program" +
                    (nested.error ? ": " + std::string(eut::error_kind_phrase(nested.error->kind)) + ": " +
                                           nested.error->message
                                     : std::string()));
-  const eut::GradientResult& hvp = nested.gradients[1];
+  const eut::GradientResult& hvp = nested.gradients[hvp_at];
 
   // Tolerances: the context of the first-order statement in the graph's own dtypes, with the
   // depth doubled for the backward pass of the backward pass.
   ToleranceContext ctx;
   {
-    const Objective o = make_objective(prog.first_order_native, inputs, 0);
+    // Through an earlier gradient: the first statement's context (its forward part is this
+    // one's innermost), with two more backward passes on top.
+    const Objective o = prog.through_earlier_gradient ? make_objective(g, inputs, 0)
+                                                      : make_objective(prog.first_order_native, inputs, 0);
     if (o.not_applicable.empty()) ctx = o.tolerance;
     ctx.depth = 2 * ctx.depth + 2;
+    if (prog.through_earlier_gradient) ctx.depth = 2 * ctx.depth + 2;
   }
   ToleranceContext ctx64 = ctx;
   ctx64.engine_unit = ctx64.oracle_unit = unit_roundoff(DType::f64);
@@ -284,7 +293,7 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
     if (hvp.values[j]) hvp_noise[j].assign(hvp.values[j]->data.size(), 0.0);
   std::optional<eut::RunResult> nested64;
   if (has_f32) nested64 = engine.run(prog.nested_f64, base64);
-  const bool have64 = nested64 && !nested64->error && nested64->gradients.size() >= 2;
+  const bool have64 = nested64 && !nested64->error && nested64->gradients.size() > hvp_at;
   for (int run = 0; run < (has_f32 && have64 ? 4 : 2); ++run) {
     const bool large = run >= 2;  // runs 2 and 3: the f32 probe
     eut::InputValues moved = base;
@@ -303,14 +312,14 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
       continue;
     }
     const eut::RunResult again = engine.run(prog.nested, moved);
-    if (again.error || again.gradients.size() < 2) continue;
+    if (again.error || again.gradients.size() <= hvp_at) continue;
     if (!large) {
-      widen_by_change(hvp_noise, hvp, again.gradients[1]);
+      widen_by_change(hvp_noise, hvp, again.gradients[hvp_at]);
       continue;
     }
     const eut::RunResult again64 = engine.run(prog.nested_f64, promoted(moved));
-    if (again64.error || again64.gradients.size() < 2) continue;
-    widen_by_change(hvp_noise, hvp, again.gradients[1], &nested64->gradients[1], &again64.gradients[1]);
+    if (again64.error || again64.gradients.size() <= hvp_at) continue;
+    widen_by_change(hvp_noise, hvp, again.gradients[hvp_at], &nested64->gradients[hvp_at], &again64.gradients[hvp_at]);
   }
   // Graphs with f32, besides: how far f32 rounding of the intermediates moves the Hessian.
   // The nested tapes differentiate the f32 program, whose every f32 value is rounded; the
@@ -330,8 +339,8 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
       jitter_block(jittered.body, f32_values, unit_roundoff(DType::f32), second_order_stream(opt.seed, 0x6a, r), extra);
       for (graph::Input& in : extra) jittered.inputs.push_back(std::move(in));
       const eut::RunResult moved = engine.run(jittered, base64);
-      if (moved.error || moved.gradients.size() < 2) continue;
-      widen_by_change(hvp_noise, nested64->gradients[1], moved.gradients[1]);
+      if (moved.error || moved.gradients.size() <= hvp_at) continue;
+      widen_by_change(hvp_noise, nested64->gradients[hvp_at], moved.gradients[hvp_at]);
     }
   }
   // φ's rounding: relative to its terms, and never below the rounding of a unit tangent

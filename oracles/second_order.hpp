@@ -18,7 +18,10 @@
 // The forward part is every statement before statement k, with tape statements stripped
 // (record and stop_recording blocks inlined, watches and earlier gradients dropped): the
 // oracle checks the loss as a function with every op recorded; which ops a tape records is the
-// connectivity oracle's business. A None Hessian-vector product is a structural zero (the
+// connectivity oracle's business. When the target reads an earlier gradient's result (the
+// statement is itself second order), the forward part keeps the graph's tape statements
+// before it instead (hvp_program.hpp): the engine computes that gradient, and the oracle's
+// tapes differentiate through it. A None Hessian-vector product is a structural zero (the
 // gradient does not depend on the source); it is compared as zeros.
 //
 // stop_gradient: the nested tapes hold its result constant although its value moves with the

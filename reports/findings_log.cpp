@@ -195,7 +195,7 @@ oracles::Verdict get_verdict(const json& j, const char* key) {
   const std::string s = get_string(j, key);
   if (auto v = oracles::verdict_from_name(s)) return *v;
   throw FieldError{std::string("field \"") + key + "\": unknown verdict \"" + s +
-                   "\" (agree, mismatch, inconclusive, error_raised)"};
+                   "\" (agree, mismatch, inconclusive, error_raised, unverified)"};
 }
 
 oracles::Outcome get_outcome(const json& j) {

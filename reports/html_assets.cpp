@@ -9,7 +9,7 @@ const char* report_csp() {
 const char* report_css() {
   return R"css(
 :root { --fg:#1f2328; --muted:#59636e; --line:#d1d9e0; --soft:#f6f8fa; --page:#eef1f5; --link:#0969da;
-        --agree:#1a7f37; --mismatch:#cf222e; --inconclusive:#9a6700; --na:#8c959f; --error:#8250df;
+        --agree:#1a7f37; --mismatch:#cf222e; --inconclusive:#9a6700; --unverified:#bc4c00; --na:#8c959f; --error:#8250df;
         --path:#e16f24; --cut:#8250df; --mono: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
 * { box-sizing: border-box; }
 [hidden] { display: none !important; }
@@ -48,6 +48,7 @@ h4 { font-size: 13px; margin: 14px 0 6px; }
 .card .l { color: var(--muted); font-size: 11px; text-transform: uppercase; letter-spacing: .05em; }
 .card.v-agree .n { color: var(--agree); } .card.v-mismatch .n { color: var(--mismatch); }
 .card.v-inconclusive .n { color: var(--inconclusive); } .card.v-error_raised .n { color: var(--error); }
+.card.v-unverified .n { color: var(--unverified); }
 .two { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 22px; align-items: start; }
 table { border-collapse: collapse; margin: 6px 0 10px; font-size: 13px; width: 100%; }
 th, td { border-bottom: 1px solid #e6eaef; padding: 5px 8px; text-align: left; vertical-align: top;
@@ -62,6 +63,7 @@ td.zero { color: #b6bdc5; }
 .v-agree.badge, .o-agree.badge { background: var(--agree); }
 .v-mismatch.badge, .o-mismatch.badge { background: var(--mismatch); }
 .v-inconclusive.badge, .o-inconclusive.badge { background: var(--inconclusive); }
+.v-unverified.badge { background: var(--unverified); }
 .o-not_applicable.badge { background: var(--na); }
 .v-error_raised.badge { background: var(--error); }
 .bar { display: flex; height: 12px; border-radius: 6px; overflow: hidden; background: #eef1f4; min-width: 90px; }

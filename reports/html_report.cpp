@@ -25,8 +25,6 @@ namespace {
 
 constexpr std::array<Outcome, 4> kOutcomes = {Outcome::agree, Outcome::mismatch, Outcome::inconclusive,
                                               Outcome::not_applicable};
-constexpr std::array<Verdict, 4> kVerdicts = {Verdict::agree, Verdict::mismatch, Verdict::inconclusive,
-                                              Verdict::error_raised};
 
 // Everything the sections share, computed once.
 struct Page {
@@ -38,6 +36,7 @@ struct Page {
   std::map<Verdict, int> verdicts;
   std::map<std::string, std::map<Outcome, int>> per_oracle;
   int results = 0, inconclusive_results = 0, errors = 0;
+  int value_results = 0, unverified_results = 0;  // values (not None); values no numerical oracle checked
 
   Page(const FindingsLog& l, const HtmlOptions& o) : log(l), opt(o) {
     groups = group_findings(log);
@@ -49,6 +48,8 @@ struct Page {
       for (const oracles::SourceVerdict& s : g.sources) {
         ++results;
         inconclusive_results += s.verdict == Verdict::inconclusive;
+        unverified_results += s.verdict == Verdict::unverified;
+        value_results += !s.engine_value.empty() && s.engine_value != "None";
       }
     }
     for (const FindingRecord& f : log.findings) ++per_oracle[f.finding.oracle][f.finding.outcome];
@@ -105,8 +106,8 @@ void header(std::ostream& h, const Page& p) {
     << plural(static_cast<long>(log.graphs.size()), "graph") << " checked"
     << (engine_list.empty() ? std::string() : " on " + std::string(engines.size() == 1 ? "engine " : "engines ") + engine_list)
     << ": " << p.verdict_count(Verdict::agree) << " agree, " << p.verdict_count(Verdict::mismatch) << " mismatch, "
-    << p.verdict_count(Verdict::inconclusive) << " inconclusive, " << p.verdict_count(Verdict::error_raised)
-    << " raised an error. " << plural(static_cast<long>(log.findings.size()), "finding") << " from "
+    << p.verdict_count(Verdict::unverified) << " unverified, " << p.verdict_count(Verdict::inconclusive)
+    << " inconclusive, " << p.verdict_count(Verdict::error_raised) << " raised an error. " << plural(static_cast<long>(log.findings.size()), "finding") << " from "
     << plural(static_cast<long>(p.oracles.size()), "oracle") << ".</p>\n";
   long mismatches = 0;
   for (const FindingGroup& g : p.groups) mismatches += static_cast<long>(g.members.size());
@@ -120,9 +121,15 @@ void header(std::ostream& h, const Page& p) {
       << plural(p.errors, "graph") << " raised an error</b>, no mismatch. See <a href=\"#errors\">Errors</a>.</div></div>\n";
   else
     h << "<div class=\"status ok\"><span class=\"big\">✓</span><div><b>No mismatch</b>: every gradient the oracles "
-         "could judge agrees with them.</div></div>\n";
+         "could judge agrees with them"
+      << (p.unverified_results + p.inconclusive_results == 0
+              ? std::string(", and they judged every one: each value by a numerical oracle, each None by the connectivity oracle")
+              : "; " + std::to_string(p.unverified_results) + " values were not checked numerically (<a href=\"#unverified\">unverified</a>) and " +
+                    std::to_string(p.inconclusive_results) + " results by no oracle (<a href=\"#inconclusive\">inconclusive</a>)")
+      << ".</div></div>\n";
   h << "</div></header>\n<nav><div class=\"inner\"><a href=\"#summary\">Summary</a><a href=\"#mismatches\">Findings <b>"
     << p.groups.size() << "</b></a><a href=\"#errors\">Errors <b>" << p.errors
+    << "</b></a><a href=\"#unverified\">Unverified <b>" << p.unverified_results
     << "</b></a><a href=\"#inconclusive\">Inconclusive <b>" << p.inconclusive_results
     << "</b></a><a href=\"#coverage\">Op coverage</a><a href=\"#graphs\">All graphs <b>" << log.graphs.size()
     << "</b></a></div></nav>\n<main>\n";
@@ -228,7 +235,7 @@ void sensitivity_section(std::ostream& h, const Page& p) {
 void summary_section(std::ostream& h, const Page& p) {
   h << "<section id=\"summary\"><h2>Summary</h2>\n<div class=\"cards\">\n<div class=\"card\"><div class=\"n\">"
     << p.log.graphs.size() << "</div><div class=\"l\">graphs</div></div>\n";
-  for (Verdict v : kVerdicts)
+  for (Verdict v : oracles::kAllVerdicts)
     h << "<div class=\"card v-" << oracles::verdict_name(v) << "\"><div class=\"n\">" << p.verdict_count(v)
       << "</div><div class=\"l\">" << oracles::verdict_name(v) << "</div></div>\n";
   h << "<div class=\"card\"><div class=\"n\">" << p.log.findings.size() << "</div><div class=\"l\">oracle checks</div></div>\n"
@@ -249,7 +256,10 @@ void summary_section(std::ostream& h, const Page& p) {
   h << "</div>\n<p>Inconclusive: <b>" << p.inconclusive_results << "</b> of " << p.results << " gradient results ("
     << percent(p.inconclusive_results, p.results) << "%) were judged by no oracle; "
     << plural(inconclusive_checks, "oracle check") << " could not judge (" << percent(inconclusive_checks, static_cast<double>(p.log.findings.size()))
-    << "% of all checks): <a href=\"#inconclusive\">why</a>.</p>\n";
+    << "% of all checks): <a href=\"#inconclusive\">why</a>. Unverified: <b>" << p.unverified_results << "</b> of "
+    << p.value_results << " values (" << percent(p.unverified_results, p.value_results)
+    << "%) agreed with the connectivity oracle only — a value is due — but no numerical oracle checked their "
+       "numbers: <a href=\"#unverified\">why</a>.</p>\n";
   sensitivity_section(h, p);
   h << "</section>\n";
 }
@@ -286,12 +296,37 @@ void errors_section(std::ostream& h, const Page& p) {
   h << "</section>\n";
 }
 
+void unverified_section(std::ostream& h, const Page& p) {
+  h << "<section id=\"unverified\"><h2>Unverified <span class=\"count\">" << p.unverified_results << " of "
+    << p.value_results << " values (" << percent(p.unverified_results, p.value_results) << "%)</span></h2>\n";
+  if (p.unverified_results == 0) {
+    h << "<p class=\"note\">Every value the engine returned had its numbers checked by a numerical oracle (finite "
+         "differences, complex step, forward mode or second order), or was R7's exact zeros.</p>\n</section>\n";
+    return;
+  }
+  h << "<p class=\"lede\">The connectivity oracle agrees that these results are values, but no numerical oracle "
+       "compared their numbers; each row says why each numerical oracle could not. An engine returning wrong numbers "
+       "here would not have been caught.</p>\n<div class=\"scroll\"><table><thead><tr><th>graph</th><th "
+       "class=\"num\">gradient</th><th>source</th><th>why not checked</th></tr></thead><tbody>\n";
+  int shown = 0;
+  for (const GraphRecord& g : p.log.graphs)
+    for (const oracles::SourceVerdict& s : g.sources) {
+      if (s.verdict != Verdict::unverified || shown >= p.opt.max_listed) continue;
+      ++shown;
+      h << "<tr><td class=\"nw\">" << row_link(p.index, g.id, esc(graph_label(g))) << "</td><td class=\"num\">"
+        << s.gradient << "</td><td><code>" << esc(s.source) << "</code></td><td>" << esc(s.detail) << "</td></tr>\n";
+    }
+  h << "</tbody></table></div>\n";
+  if (shown < p.unverified_results) h << "<p class=\"note\">" << (p.unverified_results - shown) << " more not listed.</p>\n";
+  h << "</section>\n";
+}
+
 void inconclusive_section(std::ostream& h, const Page& p) {
   h << "<section id=\"inconclusive\"><h2>Inconclusive <span class=\"count\">" << p.inconclusive_results << " of "
     << p.results << " results (" << percent(p.inconclusive_results, p.results) << "%)</span></h2>\n";
   const std::vector<ReasonCount> reasons = inconclusive_reasons(p.log);
   if (reasons.empty() && p.inconclusive_results == 0) {
-    h << "<p class=\"note\">Every oracle could judge every result it applies to.</p>\n</section>\n";
+    h << "<p class=\"note\">Every oracle could judge every result it applies to; no result went unjudged (values whose numbers no oracle checked are counted apart, under Unverified).</p>\n</section>\n";
     return;
   }
   h << "<p class=\"lede\">An oracle that cannot judge says why (a kink in every stencil, a non-finite value, an op "
@@ -489,6 +524,7 @@ std::string render_html(const FindingsLog& log, const HtmlOptions& opt) {
   summary_section(h, p);
   write_findings_section(h, p.groups, p.index, opt);
   errors_section(h, p);
+  unverified_section(h, p);
   inconclusive_section(h, p);
   coverage_section(h, p);
   graphs_section(h, p);

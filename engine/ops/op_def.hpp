@@ -129,6 +129,38 @@ enum class InputGrad : std::uint8_t {
 GradClass grad_class(InputGrad);
 const char* input_grad_name(InputGrad);  // "differentiable", "stop_gradient", ...
 
+// What the VJP's gradient for one input is computed from — which of {the upstream gradient,
+// the op's output, its inputs} it reads, and how — so that the gradient's own gradient (second
+// and higher order, R10) is None exactly where the gradient does not depend on the value (R6)
+// and zeros, not None, where it depends on it only through a mask (R5 at every order). The
+// connectivity oracle predicts higher-order None from these facts instead of running the VJP
+// code; tests/engine/ops/vjp_reads_test.cpp holds each row's facts to what its VJP records.
+enum class VjpOperand : std::uint8_t {
+  upstream,  // the gradient flowing into the op's output
+  output,    // the op's output (exp's VJP is g·y)
+  self,      // the input whose gradient it is (log's VJP is g/x)
+  input,     // input number `input` (mul's VJP for a is g·b)
+};
+enum class Dependence : std::uint8_t {
+  linear,     // linear in it: its derivative does not depend on it (mul's g·b in b; g always)
+  smooth,     // non-linear (tanh's g·(1 - y²) in y)
+  piecewise,  // only through a piecewise-constant mask (relu's g·[x > 0]): zero derivative (R5)
+};
+const char* vjp_operand_name(VjpOperand);
+const char* dependence_name(Dependence);
+struct VjpRead {
+  VjpOperand operand = VjpOperand::upstream;
+  int input = -1;  // VjpOperand::input: which
+  Dependence how = Dependence::linear;
+};
+// The spellings rows use: .vjp_reads(0, {reads::upstream, reads::output(Dependence::smooth)}).
+namespace reads {
+inline constexpr VjpRead upstream{VjpOperand::upstream, -1, Dependence::linear};
+constexpr VjpRead output(Dependence how) { return {VjpOperand::output, -1, how}; }
+constexpr VjpRead self(Dependence how) { return {VjpOperand::self, -1, how}; }
+constexpr VjpRead input(int k, Dependence how) { return {VjpOperand::input, k, how}; }
+}  // namespace reads
+
 // Inputs are sampled from [lo, hi]; `away_from` lists points to keep a margin from (poles,
 // log(0), tan's asymptotes ...). Generators and fuzzers read this.
 struct Domain {
@@ -158,6 +190,9 @@ struct InputDef {
   int same_dtype_as = -1;            // >= 0: it must have that (earlier) input's dtype
   InputGrad grad = InputGrad::differentiable;
   Domain domain{};
+  // What the VJP's gradient for this input reads (differentiable inputs; a variadic op's one
+  // entry speaks for every operand, `self` being each one).
+  std::vector<VjpRead> vjp_reads;
   Edges edges = Edges::none;  // points worth sampling exactly (their values may lie outside
                               // `domain` for Edges::large: the op is well-conditioned there)
 
@@ -321,6 +356,10 @@ struct OpDef {
   const char* kinks = "";         // for people: where, and the derivative chosen there
   const char* math = "";          // one line: f and its derivative
   bool complex_step_ok = false;   // has an analytic complex extension
+  // Its result leaves the graph: a new constant with no history (a value taken to the host
+  // and back, tf.constant(x.numpy())). The engine makes it a constant leaf; no tape, and no
+  // model of one, connects it to the operands (R6: "no path", not a cut).
+  bool leaves_graph = false;
   double tolerance_factor = 1.0;  // widens FD tolerances for ill-conditioned ops (1 = none)
   InferFn infer = nullptr;
   ForwardFn<double> forward_f64 = nullptr;
@@ -400,12 +439,15 @@ class OpRow {
   OpRow& kinks(const char* where) { return def_.has_kinks = true, def_.kinks = where, *this; }
   OpRow& math(const char* m) { return def_.math = m, *this; }
   OpRow& complex_step_ok() { return def_.complex_step_ok = true, *this; }
+  OpRow& leaves_graph() { return def_.leaves_graph = true, *this; }
   OpRow& tolerance_factor(double f) { return def_.tolerance_factor = f, *this; }
   OpRow& cost(CostFn f) { return def_.cost = f, *this; }
   OpRow& sample_attrs(AttrSampler f) { return def_.sample_attrs = f, *this; }
   OpRow& sample_input(InputSampler f) { return def_.sample_input = f, *this; }
   OpRow& sample_shape(ShapeSampler f) { return def_.sample_shape = f, *this; }
   OpRow& accepts_operand(OperandCheck f) { return def_.accepts_operand = f, *this; }
+  // What the VJP's gradient for input `input` reads (the one entry of a variadic op: 0).
+  OpRow& vjp_reads(int input, std::vector<VjpRead> reads);
   // What the engine runs: the shape/dtype rule, the forward kernels (TC_FORWARDS(fn)) and
   // the VJP (null for ops with no differentiable input).
   OpRow& rules(InferFn infer, ForwardFn<double> f64, ForwardFn<c128> c128_fn, ForwardFn<Dual> dual,

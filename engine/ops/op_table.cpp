@@ -193,6 +193,30 @@ OpRow& OpRow::variadic(const OpInput& in) {
   return *this;
 }
 
+OpRow& OpRow::vjp_reads(int input, std::vector<VjpRead> reads) {
+  def_.inputs.at(static_cast<std::size_t>(input)).vjp_reads = std::move(reads);
+  return *this;
+}
+
+const char* vjp_operand_name(VjpOperand o) {
+  switch (o) {
+    case VjpOperand::upstream: return "upstream";
+    case VjpOperand::output: return "output";
+    case VjpOperand::self: return "self";
+    case VjpOperand::input: return "input";
+  }
+  return "?";
+}
+
+const char* dependence_name(Dependence d) {
+  switch (d) {
+    case Dependence::linear: return "linear";
+    case Dependence::smooth: return "smooth";
+    case Dependence::piecewise: return "piecewise";
+  }
+  return "?";
+}
+
 OpRow& OpRow::rules(InferFn infer, ForwardFn<double> f64, ForwardFn<c128> c128_fn,
                     ForwardFn<Dual> dual, VjpFn vjp) {
   def_.infer = infer;

@@ -433,6 +433,8 @@ const std::vector<Entry>& entries() {
       {"logical_or", [](const Operands& x, const OpAttrs&) { return x[0].logical_or(x[1]); }},
       {"logical_not", [](const Operands& x, const OpAttrs&) { return x[0].logical_not(); }},
       {"stop_gradient", [](const Operands& x, const OpAttrs&) { return x[0].detach(); }},
+      // x.numpy() and back: a copy with no autograd history (detach alone shares storage).
+      {"host_round_trip", [](const Operands& x, const OpAttrs&) { return x[0].detach().clone(); }},
       // --- dtype: to(int) truncates toward zero; NaN and out-of-range values are not saturated ---
       {"cast", [](const Operands& x, const OpAttrs& a) { return x[0].to(torch_dtype(a.dtype)); }},
   };

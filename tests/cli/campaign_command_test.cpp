@@ -24,11 +24,13 @@ using tc::test::untimed_log;
 using tc::test::untimed_report;
 namespace fs = std::filesystem;
 
-// The corpus (10 graphs) and 6 generated ones; graph 12 hangs when asked to, so that a run can
-// be caught with exactly 12 graphs on disk.
+// The corpus (corpus_size() graphs, at least 13) and 6 generated ones; graph 12 hangs when asked
+// to, so that a run can be caught with exactly 12 graphs on disk.
 constexpr int kHanging = 12;
 const std::vector<std::string> kCampaign = {"campaign", "--graphs", "6", "--seed", "5", "--graph-timeout", "600",
                                             "--corpus", TAPECHECK_CORPUS_DIR};
+
+std::string campaign_total() { return std::to_string(corpus_size() + 6); }
 
 std::vector<std::string> campaign_args(const std::string& out, const std::vector<std::string>& more = {}) {
   std::vector<std::string> args = kCampaign;
@@ -78,7 +80,7 @@ void expect_clean_stop(const TempDir& dir, const std::string& out) {
 void expect_resume_completes(const TempDir& dir, const std::string& out) {
   const Result r = tapecheck("campaign --resume '" + out + "' --threads 1", dir);
   EXPECT_LE(r.code, 1) << r.out << r.err;
-  EXPECT_TRUE(contains(r.out, "complete: 16 of 16 graphs")) << r.out;
+  EXPECT_TRUE(contains(r.out, "complete: " + campaign_total() + " of " + campaign_total() + " graphs")) << r.out;
   EXPECT_TRUE(contains(r.out, "resumed at graph " + std::to_string(kHanging))) << r.out;
   EXPECT_EQ(untimed_log(slurp(out + "/findings.jsonl")), uninterrupted_log(dir));
   EXPECT_EQ(untimed_report(slurp(out + "/report.html")), untimed_report(slurp(dir.file("whole/report.html"))));
@@ -105,7 +107,7 @@ void expect_signal_stops_cleanly(int signal, bool to_the_group) {
   ASSERT_TRUE(WIFEXITED(status)) << status;
   EXPECT_EQ(WEXITSTATUS(status), 128 + signal) << bg->out() << bg->err();
   const std::string name = signal == SIGINT ? "SIGINT" : "SIGTERM";
-  EXPECT_TRUE(contains(bg->out(), "interrupted by " + name + " after 12 of 16 graphs")) << bg->out();
+  EXPECT_TRUE(contains(bg->out(), "interrupted by " + name + " after 12 of " + campaign_total() + " graphs")) << bg->out();
   EXPECT_TRUE(contains(bg->out(), "tapecheck campaign --resume " + out)) << bg->out();
   EXPECT_TRUE(eventually([&] { return processes_with_marker(bg->marker()).empty(); }));
   expect_clean_stop(dir, out);
@@ -170,7 +172,8 @@ TEST(CampaignLimits, GraphsMeansThatManyGraphs) {
   TempDir dir;
   const Result r = tapecheck("campaign --graphs 30 --seed 2 --threads 2 --out " + dir.file("o"), dir);
   EXPECT_LE(r.code, 1) << r.err;
-  EXPECT_TRUE(contains(r.out, "complete: 40 of 40 graphs")) << r.out;
+  const std::string total = std::to_string(corpus_size() + 30);
+  EXPECT_TRUE(contains(r.out, "complete: " + total + " of " + total + " graphs")) << r.out;
 }
 
 TEST(CampaignLimits, TheTimeLimitSaysWhereItStoppedAndResumeContinues) {
@@ -179,7 +182,7 @@ TEST(CampaignLimits, TheTimeLimitSaysWhereItStoppedAndResumeContinues) {
   const Result r = tapecheck(shell_words(campaign_args(out, {"--time-limit", "0.000001"})), dir);
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_TRUE(contains(r.out, "stopped by --time-limit after ")) << r.out;
-  EXPECT_TRUE(contains(r.out, " of 16 graphs")) << r.out;
+  EXPECT_TRUE(contains(r.out, " of " + campaign_total() + " graphs")) << r.out;
   EXPECT_TRUE(contains(r.out, "continue   tapecheck campaign --resume " + out)) << r.out;
   EXPECT_LE(tapecheck("campaign --resume '" + out + "' --quiet", dir).code, 1);
   EXPECT_EQ(untimed_log(slurp(out + "/findings.jsonl")), uninterrupted_log(dir));
@@ -191,13 +194,13 @@ TEST(CampaignOutput, JsonSummaryForMachines) {
   ASSERT_LE(r.code, 1) << r.err;
   const nlohmann::json j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["status"], "complete");
-  EXPECT_EQ(j["planned"], 16);
-  EXPECT_EQ(j["done"], 16);
+  EXPECT_EQ(j["planned"], corpus_size() + 6);
+  EXPECT_EQ(j["done"], corpus_size() + 6);
   EXPECT_EQ(j["exit_code"], r.code);
   EXPECT_EQ(j["log"], dir.file("o") + "/findings.jsonl");
   int graphs = 0;
   for (const auto& [verdict, n] : j["verdicts"].items()) graphs += n.get<int>();
-  EXPECT_EQ(graphs, 16);
+  EXPECT_EQ(graphs, corpus_size() + 6);
   EXPECT_TRUE(j["per_oracle"].contains("connectivity"));
 }
 

@@ -51,6 +51,15 @@ inline std::string corpus(const std::string& name) {
   return std::string(TAPECHECK_CORPUS_DIR) + "/" + name + ".tcg";
 }
 
+// How many graphs a campaign's corpus stage checks: the .tcg files of corpus/graphs (the
+// corpus grows; the tests' counts follow it).
+inline int corpus_size() {
+  int n = 0;
+  for (const auto& e : std::filesystem::directory_iterator(TAPECHECK_CORPUS_DIR))
+    n += e.path().extension() == ".tcg";
+  return n;
+}
+
 inline bool contains(const std::string& s, const std::string& what) { return s.find(what) != std::string::npos; }
 
 // tapecheck running in the background, leader of its own process group (as a shell's job

@@ -428,8 +428,15 @@ TEST(ConnectivityR10, SecondOrderFollowsWhatTheInnerGradientDependsOn) {
                       {{value()}, {cut(CutRule::outside_recording, "%dy", "add")}});
   // 3x: dy = 3 does not depend on x (TF: None, not zero).
   expect_connectivity(nested({op("%y", "mul", {"%x", "%three"})}), {{value()}, {none(NoneReason::no_path)}});
-  // relu: dy is a mask, a constant (docs/engine.md).
-  expect_connectivity(nested({op("%y", "relu", {"%x"})}), {{value()}, {none(NoneReason::no_path)}});
+  // ... and the explanation names that cause, not a value taken out of the graph.
+  const ConnectivityPrediction p = predict_connectivity(nested({op("%y", "mul", {"%x", "%three"})}), {});
+  ASSERT_EQ(p.gradients.size(), 2u);
+  const std::string why = p.gradients[1].sources[0].sentence("%dy");
+  EXPECT_NE(why.find("only through %dy, the gradient of %y = mul for its input a"), std::string::npos) << why;
+  EXPECT_NE(why.find("computed from"), std::string::npos) << why;
+  // relu: dy = [x > 0], a mask of x: the second derivative is zeros, not None (R5 at every
+  // order), predicted from relu's row (its VJP reads x through a mask), not from its VJP.
+  expect_connectivity(nested({op("%y", "relu", {"%x"})}), {{value()}, {value()}});
 }
 
 TEST(ConnectivityR10, ThirdOrderAndAPausedOuterTape) {
@@ -696,16 +703,19 @@ TEST(ConnectivitySeeds, S07StopGradientOnlyPath) {
   expect_connectivity(g, {{cut(CutRule::stop_gradient, "%sw", "stop_gradient"), value()}});
 }
 
-// S8: a value taken out of the graph and back is, in IR, a new constant input.
+// S8: a value taken out of the graph and back in: host_round_trip makes a new constant with
+// no history, so the model predicts "no path" (not a cut) and names the trip.
 TEST(ConnectivitySeeds, S08ValueOutOfTheGraphAndBack) {
   graph::Graph g;
-  g.inputs = {variable("%w", Shape{2}, {1, 2}), constant("%two", Shape{}, {2}),
-              constant("%back", Shape{2}, {2, 4})};  // the values of %h, as a new constant
+  g.inputs = {variable("%w", Shape{2}, {1, 2}), constant("%two", Shape{}, {2})};
   g.tapes = {tape("t")};
-  g.body = {record("t", {op("%h", "mul", {"%w", "%two"}), op("%bb", "mul", {"%back", "%back"}),
-                         op("%loss", "reduce_sum", {"%bb"})}),
+  g.body = {record("t", {op("%h", "mul", {"%w", "%two"}), op("%back", "host_round_trip", {"%h"}),
+                         op("%bb", "mul", {"%back", "%back"}), op("%loss", "reduce_sum", {"%bb"})}),
             gradient({"%g"}, "t", "%loss", {"%w"})};
   expect_connectivity(g, {{none(NoneReason::no_path)}});
+  const SourcePrediction& p = predict_connectivity(g, {}).gradients.at(0).sources.at(0);
+  EXPECT_NE(p.detail.find("only through %back, a copy of %h taken out of the graph and back in"), std::string::npos)
+      << p.detail;
 }
 
 TEST(ConnectivitySeeds, S10UnwatchedConstantVsVariable) {

@@ -279,3 +279,68 @@ TEST(SecondOrder, InjectedSecondOrderFaultsAreMismatches) {
 
 }  // namespace
 }  // namespace tc::oracles
+
+namespace tc::oracles {
+namespace {
+
+// corpus/graphs/second_order.tcg: %dx = d Σ sin(x)/dx taken inside `record outer`, then
+// %ddx = d Σ dx / dx by the outer tape. Statement 1 reads %dx, the result of an earlier
+// gradient(): the programs keep the graph's tapes so the engine computes %dx, and the
+// oracle's tapes differentiate through that computation. The loss of statement 1 is
+// L = Σ dx = Σ cos(x): its gradient -sin(x), its Hessian diag(-cos(x)).
+graph::Graph gradient_of_a_gradient() {
+  graph::Graph g;
+  g.inputs = {variable("%x", Shape{3}, {-0.4, 0.9, 2.0})};
+  g.tapes = {tape("outer"), tape("inner")};
+  g.body = {record("outer", {record("inner", {op("%y", "sin", {"%x"}), op("%l", "reduce_sum", {"%y"})}),
+                             gradient({"%dx"}, "inner", "%l", {"%x"}), op("%sdx", "reduce_sum", {"%dx"})}),
+            gradient({"%ddx"}, "outer", "%sdx", {"%x"})};
+  return g;
+}
+
+TEST(SecondOrder, AGradientOfAGradientRunsTheNestedTapeProgram) {
+  const graph::Graph g = gradient_of_a_gradient();
+  const HvpProgram prog = make_hvp_program(g, 1);
+  ASSERT_TRUE(prog.not_applicable.empty()) << prog.not_applicable;
+  EXPECT_TRUE(prog.through_earlier_gradient);
+  EXPECT_EQ(prog.earlier_gradients, 1);
+  const eut::RunResult r = eut::make_reference_engine()->run(prog.nested, {});
+  ASSERT_FALSE(r.error) << r.error->message;
+  ASSERT_EQ(r.gradients.size(), 3u);  // %dx, the oracle's g, its H u
+  const std::vector<double> x = {-0.4, 0.9, 2.0};
+  const std::vector<double>& u = prog.u.at("%x");
+  ASSERT_TRUE(r.gradients[2].values[0]);
+  for (std::size_t k = 0; k < x.size(); ++k)
+    EXPECT_NEAR(r.gradients[2].values[0]->data[k], -std::cos(x[k]) * u[k], 1e-12) << k;
+  const std::vector<Finding> f = check(g);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].outcome, Outcome::agree) << f[0].detail;
+  EXPECT_GT(f[0].entries_checked, 0);
+  // Statement 0 does not read an earlier gradient: tape statements stripped, as before.
+  EXPECT_FALSE(make_hvp_program(g, 0).through_earlier_gradient);
+}
+
+// The reference engine with the products of a nested program through an earlier gradient
+// (four tapes: the graph's two and the oracle's two) scaled by 1.001.
+class FaultyThirdOrder final : public eut::EngineUnderTest {
+ public:
+  std::string name() const override { return "faulty-third-order"; }
+  eut::RunResult run(const graph::Graph& g, const eut::InputValues& in) override {
+    eut::RunResult r = eut::make_reference_engine()->run(g, in);
+    if (g.tapes.size() == 4 && !r.gradients.empty())
+      for (auto& v : r.gradients.back().values)
+        if (v)
+          for (double& x : v->data) x *= 1.001;
+    return r;
+  }
+};
+
+TEST(SecondOrder, AFaultThroughAnEarlierGradientIsAMismatch) {
+  FaultyThirdOrder engine;
+  const std::vector<Finding> f = check_second_order(engine, gradient_of_a_gradient(), {}, 1);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].outcome, Outcome::mismatch) << f[0].detail;
+}
+
+}  // namespace
+}  // namespace tc::oracles

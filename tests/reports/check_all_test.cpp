@@ -149,19 +149,23 @@ TEST(CheckGraph, AnErrorTheGraphRaisesIsReported) {
 }
 
 TEST(CheckGraph, CombineRule) {
-  Finding agree, mismatch, inconclusive, na;
+  Finding agree, judged, mismatch, inconclusive, na;
+  judged.compared_entries = true;
   mismatch.outcome = Outcome::mismatch;
   inconclusive.outcome = Outcome::inconclusive;
   na.outcome = Outcome::not_applicable;
-  EXPECT_EQ(combine({&agree, &mismatch}, false), Verdict::mismatch);
-  EXPECT_EQ(combine({&agree, &inconclusive, &na}, false), Verdict::agree);
-  EXPECT_EQ(combine({&inconclusive, &na}, false), Verdict::inconclusive);
-  EXPECT_EQ(combine({&inconclusive}, true), Verdict::error_raised);
-  EXPECT_EQ(combine({&agree}, true), Verdict::error_raised);
-  EXPECT_EQ(combine({&mismatch}, true), Verdict::mismatch);
-  EXPECT_EQ(combine({}, false), Verdict::inconclusive);
-  for (Verdict v : {Verdict::agree, Verdict::mismatch, Verdict::inconclusive, Verdict::error_raised})
-    EXPECT_EQ(verdict_from_name(verdict_name(v)), v);
+  EXPECT_EQ(combine({&agree, &mismatch}, false, true), Verdict::mismatch);
+  EXPECT_EQ(combine({&agree, &judged, &inconclusive, &na}, false, true), Verdict::agree);
+  // A value that only the connectivity oracle agreed with: no number was checked.
+  EXPECT_EQ(combine({&agree, &inconclusive, &na}, false, true), Verdict::unverified);
+  // None needs no numbers.
+  EXPECT_EQ(combine({&agree, &na}, false, false), Verdict::agree);
+  EXPECT_EQ(combine({&inconclusive, &na}, false, true), Verdict::inconclusive);
+  EXPECT_EQ(combine({&inconclusive}, true, false), Verdict::error_raised);
+  EXPECT_EQ(combine({&agree}, true, false), Verdict::error_raised);
+  EXPECT_EQ(combine({&mismatch}, true, false), Verdict::mismatch);
+  EXPECT_EQ(combine({}, false, true), Verdict::inconclusive);
+  for (Verdict v : kAllVerdicts) EXPECT_EQ(verdict_from_name(verdict_name(v)), v);
   EXPECT_FALSE(verdict_from_name("bogus").has_value());
 }
 

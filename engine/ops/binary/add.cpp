@@ -26,6 +26,8 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 extern const OpDef op_add = binary_float_row("add")
     .math("y = a + b; dy/da = 1, dy/db = 1")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream})
+    .vjp_reads(1, {reads::upstream})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor add(const Tensor& a, const Tensor& b) { return apply_op(op_add, {a, b}); }

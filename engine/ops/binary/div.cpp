@@ -29,6 +29,8 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 extern const OpDef op_div = binary_float_row("div", {}, {-3, 3, {0.0}, 0.25})
     .math("y = a / b; dy/da = 1/b, dy/db = -a/b^2")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream, reads::input(1, Dependence::smooth)})
+    .vjp_reads(1, {reads::upstream, reads::output(Dependence::linear), reads::input(1, Dependence::smooth)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor div(const Tensor& a, const Tensor& b) { return apply_op(op_div, {a, b}); }

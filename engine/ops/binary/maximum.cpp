@@ -24,6 +24,8 @@ extern const OpDef op_maximum = binary_float_row("maximum").edges(Edges::ties)
     .kinks("a = b: the whole gradient goes to a (TF: x >= y)")
     .math("y = max(a, b); dy/da = [a >= b], dy/db = [a < b]")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream, reads::input(0, Dependence::piecewise), reads::input(1, Dependence::piecewise)})
+    .vjp_reads(1, {reads::upstream, reads::input(0, Dependence::piecewise), reads::input(1, Dependence::piecewise)})
     .rules(&infer, TC_FORWARDS(Rule::forward), &Rule::vjp);
 
 Tensor maximum(const Tensor& a, const Tensor& b) { return apply_op(op_maximum, {a, b}); }

@@ -23,6 +23,8 @@ extern const OpDef op_minimum = binary_float_row("minimum").edges(Edges::ties)
     .kinks("a = b: the whole gradient goes to a (TF: x <= y)")
     .math("y = min(a, b); dy/da = [a <= b], dy/db = [a > b]")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream, reads::input(0, Dependence::piecewise), reads::input(1, Dependence::piecewise)})
+    .vjp_reads(1, {reads::upstream, reads::input(0, Dependence::piecewise), reads::input(1, Dependence::piecewise)})
     .rules(&infer, TC_FORWARDS(Rule::forward), &Rule::vjp);
 
 Tensor minimum(const Tensor& a, const Tensor& b) { return apply_op(op_minimum, {a, b}); }

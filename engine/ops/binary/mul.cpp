@@ -25,6 +25,8 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 extern const OpDef op_mul = binary_float_row("mul")
     .math("y = a b; dy/da = b, dy/db = a")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream, reads::input(1, Dependence::linear)})
+    .vjp_reads(1, {reads::upstream, reads::input(0, Dependence::linear)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor mul(const Tensor& a, const Tensor& b) { return apply_op(op_mul, {a, b}); }

@@ -31,7 +31,7 @@ void vjp(const VjpArgs& v, std::optional<Tensor>* g) {
   const Tensor& b = v.inputs[1];
   g[0] = unbroadcast(mul(v.grad, mul(b, pow(a, sub(b, scalar_like(b, 1))))), a.shape());
   // ln a where a > 0, else 0 (TF): log of a with the non-positive entries replaced by 1.
-  // Both masks are constants, so they are not differentiated.
+  // The masks are piecewise constant in a: they add nothing to the second derivative.
   const Tensor positive = mask_like(a, [](double x) { return x > 0 ? 1.0 : 0.0; });
   const Tensor other = mask_like(a, [](double x) { return x > 0 ? 0.0 : 1.0; });
   const Tensor log_a = mul(log(add(mul(a, positive), other)), positive);
@@ -44,6 +44,8 @@ extern const OpDef op_pow = binary_float_row("pow", {0.2, 3}, {-3, 3})
     .math("y = a^b; dy/da = b a^(b-1), dy/db = a^b ln a (0 where a <= 0, as TF)")
     .complex_step_ok()
     .tolerance_factor(10.0)
+    .vjp_reads(0, {reads::upstream, reads::input(0, Dependence::smooth), reads::input(1, Dependence::smooth)})
+    .vjp_reads(1, {reads::upstream, reads::output(Dependence::linear), reads::input(0, Dependence::smooth)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor pow(const Tensor& a, const Tensor& b) { return apply_op(op_pow, {a, b}); }

@@ -34,6 +34,8 @@ void vjp(const VjpArgs& v, std::optional<Tensor>* g) {
 extern const OpDef op_squared_difference = binary_float_row("squared_difference")
     .math("y = (a - b)^2; dy/da = 2(a - b), dy/db = -2(a - b)")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream, reads::input(0, Dependence::linear), reads::input(1, Dependence::linear)})
+    .vjp_reads(1, {reads::upstream, reads::input(0, Dependence::linear), reads::input(1, Dependence::linear)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor squared_difference(const Tensor& a, const Tensor& b) {

@@ -26,6 +26,8 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 extern const OpDef op_sub = binary_float_row("sub")
     .math("y = a - b; dy/da = 1, dy/db = -1")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream})
+    .vjp_reads(1, {reads::upstream})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor sub(const Tensor& a, const Tensor& b) { return apply_op(op_sub, {a, b}); }

@@ -55,7 +55,9 @@ extern const OpDef op_cast = OpRow("cast", "dtype")
     .kinks("to i32: jumps at every integer (truncation); to bool: jumps at 0; the gradient through a "
            "non-floating source or destination is None (R3/R4)")
     .math("y = x in dtype; dy/dx = 1 between floating dtypes, None otherwise")
-    .complex_step_ok().rules(&infer, TC_FORWARDS(forward), &vjp);
+    .complex_step_ok()
+    .vjp_reads(0, {reads::upstream})
+    .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor cast(const Tensor& x, DType dtype) {
   OpAttrs a;

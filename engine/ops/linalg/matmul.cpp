@@ -116,7 +116,10 @@ extern const OpDef op_matmul = OpRow("matmul", "linalg")
     .input(OpInput("a")).input(OpInput("b").same_dtype_as(0)).result(ResultDType::of_input(0))
     .shape_rule("[..., m, k] @ [..., k, n] -> [..., m, n], batch dims broadcast").traits(Trait::linalg)
     .math("y = a @ b; da = g @ b^T, db = a^T @ g (summed over broadcast batch dims)")
-    .complex_step_ok().cost(&cost).rules(&infer, TC_FORWARDS(forward), &vjp);
+    .complex_step_ok().cost(&cost)
+    .vjp_reads(0, {reads::upstream, reads::input(1, Dependence::linear)})
+    .vjp_reads(1, {reads::upstream, reads::input(0, Dependence::linear)})
+    .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor matmul(const Tensor& a, const Tensor& b) { return apply_op(op_matmul, {a, b}); }
 

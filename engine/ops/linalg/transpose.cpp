@@ -80,6 +80,7 @@ extern const OpDef op_transpose = layout_row("transpose", "linalg", "axes permut
     .attrs(Attr::perm)
     .math("y = x with axes permuted; dx = transpose(g, inverse(perm))")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor transpose(const Tensor& x, std::vector<std::int64_t> perm) {

@@ -48,6 +48,7 @@ extern const OpDef op_log_softmax = normalization_row("log_softmax").edges(Edges
     .math("y = x - log sum_axis exp(x); dx = g - softmax(x) sum_axis g")
     .complex_step_ok()
     .tolerance_factor(4.0)
+    .vjp_reads(0, {reads::upstream, reads::output(Dependence::smooth)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor log_softmax(const Tensor& x, std::int64_t axis) {

@@ -48,6 +48,7 @@ extern const OpDef op_softmax = normalization_row("softmax").edges(Edges::large)
     .math("y = exp(x) / sum_axis exp(x); dx = y (g - sum_axis(g y))")
     .complex_step_ok()
     .tolerance_factor(4.0)
+    .vjp_reads(0, {reads::upstream, reads::output(Dependence::smooth)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor softmax(const Tensor& x, std::int64_t axis) {

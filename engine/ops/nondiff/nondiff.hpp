@@ -33,4 +33,8 @@ Tensor logical_not(const Tensor& x);
 
 // The identity whose gradient is None (the explanation names it: CutRule::stop_gradient).
 Tensor stop_gradient(const Tensor& x);
+
+// The value taken out of the graph and back in (x.numpy(), then a constant): a new constant
+// with no history, so the explanation says "no path", not a cut (OpDef::leaves_graph).
+Tensor host_round_trip(const Tensor& x);
 }  // namespace tc

@@ -98,4 +98,12 @@ inline void expect_bool(const char* op, const TensorSpec& s, int input) {
                      ", expected bool");
 }
 
+// y = x, keeping only the real part on Dual / complex scalars: the value of an op whose result
+// is constant to every tape (stop_gradient, host_round_trip), so forward mode and the complex
+// step see no derivative through it either.
+template <class S>
+void real_identity(const OpAttrs&, const In<S>* in, int, const Out<S>& out, Branches*) {
+  unary(in[0], out, [](S x) { return S(real_part(x)); });
+}
+
 }  // namespace tc::kernel

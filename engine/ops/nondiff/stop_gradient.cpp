@@ -6,14 +6,10 @@
 // mode (and the complex step) see no derivative through it, as the tape sees none.
 #include "engine/ops/kernel.hpp"
 #include "engine/ops/nondiff/nondiff.hpp"
+#include "engine/ops/nondiff/nondiff_kernel.hpp"
 
 namespace tc {
 namespace {
-
-template <class S>
-void forward(const OpAttrs&, const In<S>* in, int, const Out<S>& out, Branches*) {
-  kernel::unary(in[0], out, [](S x) { return S(real_part(x)); });
-}
 
 TensorSpec infer(const OpAttrs&, const TensorSpec* in, int n) {
   kernel::expect_arity("stop_gradient", n, 1);
@@ -25,7 +21,7 @@ TensorSpec infer(const OpAttrs&, const TensorSpec* in, int n) {
 extern const OpDef op_stop_gradient = OpRow("stop_gradient", "nondiff")
     .input(OpInput("x").dtypes(DTypes::any).grad(InputGrad::stop_gradient))
     .result(ResultDType::of_input(0)).shape_rule("same").traits(Trait::elementwise)
-    .math("y = x; gradient None (the edge is cut)").rules(&infer, TC_FORWARDS(forward));
+    .math("y = x; gradient None (the edge is cut)").rules(&infer, TC_FORWARDS(kernel::real_identity));
 
 Tensor stop_gradient(const Tensor& x) { return apply_op(op_stop_gradient, {x}); }
 

@@ -49,6 +49,7 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 extern const OpDef op_logsumexp = reduction_row("logsumexp").edges(Edges::large)
     .math("y = log sum_axes exp(x) (max-shifted); dy/dx = softmax(x) (max-shifted too)")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream, reads::self(Dependence::smooth)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor logsumexp(const Tensor& x, std::vector<std::int64_t> axes, bool keepdims) {

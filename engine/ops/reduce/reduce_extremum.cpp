@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "engine/ops/binary/binary.hpp"
+#include "engine/ops/grad_util.hpp"
 #include "engine/ops/shape/shape.hpp"
 
 namespace tc::kernel {
@@ -52,7 +53,8 @@ Tensor extremum_vjp(const char* op, bool take_max, const VjpArgs& a) {
   for_each_reduced(x.shape(), p, [&](std::int64_t i, std::int64_t o) {
     if (e.selected[i]) w[i] = 1.0 / static_cast<double>(e.count[o]);
   });
-  const Tensor split = Tensor::constant(std::move(w), x.shape(), a.grad.dtype());
+  // The split is piecewise constant in x: a second derivative through it is zeros (R5).
+  const Tensor split = piecewise_constant(Tensor::constant(std::move(w), x.shape(), a.grad.dtype()), x);
   return mul(reshape(a.grad, p.kept.to_vector()), split);  // broadcasts to x's shape
 }
 

@@ -30,6 +30,7 @@ extern const OpDef op_reduce_max = reduction_row("reduce_max").edges(Edges::ties
     .kinks("ties for the maximum: the gradient is split evenly among the tied elements (TF)")
     .math("y = max_axes x; dy/dx_i = [x_i is the max] / (number of tied maxima)")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream, reads::self(Dependence::piecewise)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor reduce_max(const Tensor& x, std::vector<std::int64_t> axes, bool keepdims) {

@@ -37,6 +37,7 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 extern const OpDef op_reduce_mean = reduction_row("reduce_mean")
     .math("y = mean_axes x; dy/dx = 1/N (N elements per group)")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor reduce_mean(const Tensor& x, std::vector<std::int64_t> axes, bool keepdims) {

@@ -30,6 +30,7 @@ extern const OpDef op_reduce_min = reduction_row("reduce_min").edges(Edges::ties
     .kinks("ties for the minimum: the gradient is split evenly among the tied elements (TF)")
     .math("y = min_axes x; dy/dx_i = [x_i is the min] / (number of tied minima)")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream, reads::self(Dependence::piecewise)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor reduce_min(const Tensor& x, std::vector<std::int64_t> axes, bool keepdims) {

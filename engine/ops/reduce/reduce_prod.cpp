@@ -13,6 +13,7 @@
 //   others_{D×R}(x)[a, b] = others_D(x)[a, b] · others_R(Π_D x)[b].
 #include "engine/ops/binary/binary.hpp"
 #include "engine/ops/family_rows.hpp"
+#include "engine/ops/grad_util.hpp"
 #include "engine/ops/reduce/reduce.hpp"
 #include "engine/ops/reduce/reduce_plan.hpp"
 #include "engine/ops/shape/shape.hpp"
@@ -54,7 +55,9 @@ Tensor others_along(const Tensor& x, int d) {
 
 // Π of the other elements of each element's group over `axes` (ascending); x's shape.
 Tensor others_over(const Tensor& x, const std::vector<int>& axes, std::size_t from) {
-  if (from == axes.size()) return Tensor::ones(x.shape(), x.dtype());  // a group of one
+  // A group of one (nothing reduced): the product of no others, 1 — connected to x like the
+  // products of larger groups, so that the second derivative is zeros, not None (R5).
+  if (from == axes.size()) return piecewise_constant(Tensor::ones(x.shape(), x.dtype()), x);
   const int d = axes[from];
   const Tensor along = others_along(x, d);
   if (from + 1 == axes.size()) return along;
@@ -77,6 +80,7 @@ extern const OpDef op_reduce_prod = reduction_row("reduce_prod").edges(Edges::ze
     .math("y = prod_axes x; dy/dx_j = product of the other elements of j's group (exact at zeros)")
     .complex_step_ok()
     .tolerance_factor(10.0)
+    .vjp_reads(0, {reads::upstream, reads::self(Dependence::smooth)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor reduce_prod(const Tensor& x, std::vector<std::int64_t> axes, bool keepdims) {

@@ -32,6 +32,7 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 extern const OpDef op_reduce_sum = reduction_row("reduce_sum")
     .math("y = sum_axes x; dy/dx = 1")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor reduce_sum(const Tensor& x, std::vector<std::int64_t> axes, bool keepdims) {

@@ -46,7 +46,9 @@ extern const OpDef op_clip_by_value = OpRow("clip_by_value", "select").input(OpI
     .result(ResultDType::of_input(0)).shape_rule("same").attrs(Attr::lo | Attr::hi).traits(Trait::elementwise)
     .kinks("x = lo or x = hi: derivative 1 (inclusive, TF's lo <= x <= hi); 0 for x < lo or x > hi")
     .math("y = min(max(x, lo), hi); dy/dx = [lo <= x <= hi]")
-    .complex_step_ok().rules(&infer, TC_FORWARDS(forward), &vjp);
+    .complex_step_ok()
+    .vjp_reads(0, {reads::upstream, reads::self(Dependence::piecewise)})
+    .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor clip_by_value(const Tensor& x, double lo, double hi) {
   OpAttrs a;

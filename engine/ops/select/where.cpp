@@ -61,7 +61,10 @@ extern const OpDef op_where = OpRow("where", "select")
     .kinks("every element: the gradient goes wholly to the taken operand, zero (not None) to the "
            "other; a NaN/inf in the untaken branch's own VJP leaks as NaN (0 * inf), as in TF")
     .math("y = cond ? a : b; da = where(cond, g, 0), db = where(cond, 0, g)")
-    .complex_step_ok().rules(&infer, TC_FORWARDS(forward), &vjp);
+    .complex_step_ok()
+    .vjp_reads(1, {reads::upstream})
+    .vjp_reads(2, {reads::upstream})
+    .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
   return apply_op(op_where, {cond, a, b});

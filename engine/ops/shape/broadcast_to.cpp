@@ -34,6 +34,7 @@ extern const OpDef op_broadcast_to = layout_row("broadcast_to", "shape", "the sh
     .attrs(Attr::shape)
     .math("y = x replicated to shape; dx = sum of g over replicated axes")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor broadcast_to(const Tensor& x, std::vector<std::int64_t> shape) {

@@ -65,7 +65,9 @@ extern const OpDef op_concat = OpRow("concat", "shape").variadic(OpInput("x").dt
     .result(ResultDType::of_input(0)).shape_rule("the inputs joined along axis").attrs(Attr::axis)
     .traits(Trait::shape)
     .math("y = [x_1, ..., x_n] along axis; dx_k = the block of g at x_k's position")
-    .complex_step_ok().rules(&infer, TC_FORWARDS(forward), &vjp);
+    .complex_step_ok()
+    .vjp_reads(0, {reads::upstream})
+    .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor concat(const std::vector<Tensor>& xs, std::int64_t axis) {
   OpAttrs a;

@@ -37,6 +37,7 @@ extern const OpDef op_expand_dims = layout_row("expand_dims", "shape", "a size-1
     .attrs(Attr::axis)
     .math("y = x with a size-1 axis inserted; dx = reshape(g, shape(x))")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor expand_dims(const Tensor& x, std::int64_t axis) {

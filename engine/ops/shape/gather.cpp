@@ -45,7 +45,9 @@ extern const OpDef op_gather = OpRow("gather", "shape").input(OpInput("params").
     .result(ResultDType::of_input(0)).shape_rule("params' axis replaced by indices' shape")
     .attrs(Attr::axis).traits(Trait::shape)
     .math("y = params[..., indices, ...]; dparams = scatter_add(g, indices) (duplicates accumulate)")
-    .complex_step_ok().rules(&infer, TC_FORWARDS(forward), &vjp);
+    .complex_step_ok()
+    .vjp_reads(0, {reads::upstream})
+    .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor gather(const Tensor& params, const Tensor& indices, std::int64_t axis) {
   OpAttrs a;

@@ -51,6 +51,7 @@ extern const OpDef op_reshape = layout_row("reshape", "shape", "the shape attrib
     .attrs(Attr::shape)
     .math("y = x viewed with a new shape; dx = reshape(g, shape(x))")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor reshape(const Tensor& x, std::vector<std::int64_t> shape) {

@@ -51,7 +51,9 @@ extern const OpDef op_scatter_add = OpRow("scatter_add", "shape").input(OpInput(
     .result(ResultDType::of_input(0)).shape_rule("the shape attribute").attrs(Attr::axis | Attr::shape)
     .traits(Trait::shape)
     .math("y = zeros(shape) with updates added at indices along axis; dupdates = gather(g, indices)")
-    .complex_step_ok().rules(&infer, TC_FORWARDS(forward), &vjp);
+    .complex_step_ok()
+    .vjp_reads(0, {reads::upstream})
+    .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor scatter_add(const Tensor& updates, const Tensor& indices, std::int64_t axis,
                    std::vector<std::int64_t> shape) {

@@ -79,6 +79,7 @@ extern const OpDef op_slice = layout_row("slice", "shape", "size (from begin)")
     .attrs(Attr::begin | Attr::size)
     .math("y = x[begin : begin + size]; dx = g placed into zeros of shape(x) at the block")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor slice(const Tensor& x, std::vector<std::int64_t> begin, std::vector<std::int64_t> size) {

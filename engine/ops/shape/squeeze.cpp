@@ -46,6 +46,7 @@ extern const OpDef op_squeeze = layout_row("squeeze", "shape", "size-1 axes remo
     .attrs(Attr::axes)
     .math("y = x without size-1 axes; dx = reshape(g, shape(x))")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor squeeze(const Tensor& x, std::vector<std::int64_t> axes) {

@@ -38,6 +38,7 @@ extern const OpDef op_abs = unary_float_row("abs").edges(Edges::zero)
     .kinks("x = 0: abs'(0) = 0")
     .math("y = |x|; dy/dx = sign(x)")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream, reads::self(Dependence::piecewise)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor abs(const Tensor& x) { return apply_op(op_abs, {x}); }

@@ -28,6 +28,7 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 extern const OpDef op_atan = unary_float_row("atan")
     .math("y = atan x; dy/dx = 1/(1 + x^2)")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream, reads::self(Dependence::smooth)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor atan(const Tensor& x) { return apply_op(op_atan, {x}); }

@@ -26,6 +26,7 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 extern const OpDef op_cos = unary_float_row("cos")
     .math("y = cos x; dy/dx = -sin x")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream, reads::self(Dependence::smooth)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor cos(const Tensor& x) { return apply_op(op_cos, {x}); }

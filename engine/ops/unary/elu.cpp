@@ -51,6 +51,7 @@ extern const OpDef op_elu = unary_float_row("elu").attrs(Attr::alpha).edges(Edge
     .kinks("x = 0: elu'(0) = 1 (the right-hand derivative; the left one is alpha)")
     .math("y = x if x > 0 else alpha (e^x - 1); dy/dx = [x >= 0] + [x < 0] alpha e^x")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream, reads::self(Dependence::piecewise), reads::output(Dependence::smooth)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor elu(const Tensor& x, double alpha) {

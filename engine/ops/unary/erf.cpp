@@ -32,6 +32,7 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 extern const OpDef op_erf = unary_float_row("erf")
     .math("y = erf x; dy/dx = 2/sqrt(pi) e^(-x^2)")
+    .vjp_reads(0, {reads::upstream, reads::self(Dependence::smooth)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor erf(const Tensor& x) { return apply_op(op_erf, {x}); }

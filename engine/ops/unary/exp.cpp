@@ -26,6 +26,7 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) { g[0] = mul(a.grad, a.outp
 extern const OpDef op_exp = unary_float_row("exp", {-3, 3})
     .math("y = e^x; dy/dx = e^x")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream, reads::output(Dependence::linear)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor exp(const Tensor& x) { return apply_op(op_exp, {x}); }

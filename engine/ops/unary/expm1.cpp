@@ -28,6 +28,7 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) { g[0] = mul(a.grad, exp(a.
 extern const OpDef op_expm1 = unary_float_row("expm1", {-3, 3})
     .math("y = e^x - 1; dy/dx = e^x")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream, reads::self(Dependence::smooth)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor expm1(const Tensor& x) { return apply_op(op_expm1, {x}); }

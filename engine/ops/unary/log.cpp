@@ -26,6 +26,7 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) { g[0] = div(a.grad, a.inpu
 extern const OpDef op_log = unary_float_row("log", {0.1, 4, {0.0}, 0.1})
     .math("y = ln x; dy/dx = 1/x")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream, reads::self(Dependence::smooth)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor log(const Tensor& x) { return apply_op(op_log, {x}); }

@@ -32,6 +32,7 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 extern const OpDef op_log1p = unary_float_row("log1p", {-0.9, 3, {-1.0}, 0.1})
     .math("y = ln(1 + x); dy/dx = 1/(1 + x)")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream, reads::self(Dependence::smooth)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor log1p(const Tensor& x) { return apply_op(op_log1p, {x}); }

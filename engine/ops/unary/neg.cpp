@@ -22,6 +22,7 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) { g[0] = neg(a.grad); }
 extern const OpDef op_neg = unary_float_row("neg")
     .math("y = -x; dy/dx = -1")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor neg(const Tensor& x) { return apply_op(op_neg, {x}); }

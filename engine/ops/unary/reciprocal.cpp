@@ -26,6 +26,7 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 extern const OpDef op_reciprocal = unary_float_row("reciprocal", {-3, 3, {0.0}, 0.25})
     .math("y = 1/x; dy/dx = -1/x^2")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream, reads::output(Dependence::smooth)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor reciprocal(const Tensor& x) { return apply_op(op_reciprocal, {x}); }

@@ -30,6 +30,7 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 extern const OpDef op_rsqrt = unary_float_row("rsqrt", {0.1, 4, {0.0}, 0.1})
     .math("y = 1/sqrt(x); dy/dx = -y^3/2")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream, reads::output(Dependence::smooth)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor rsqrt(const Tensor& x) { return apply_op(op_rsqrt, {x}); }

@@ -40,6 +40,7 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 extern const OpDef op_sigmoid = unary_float_row("sigmoid")
     .math("y = 1/(1 + e^-x); dy/dx = y (1 - y)")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream, reads::output(Dependence::smooth)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor sigmoid(const Tensor& x) { return apply_op(op_sigmoid, {x}); }

@@ -24,6 +24,7 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) { g[0] = mul(a.grad, cos(a.
 extern const OpDef op_sin = unary_float_row("sin")
     .math("y = sin x; dy/dx = cos x")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream, reads::self(Dependence::smooth)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor sin(const Tensor& x) { return apply_op(op_sin, {x}); }

@@ -33,6 +33,7 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) { g[0] = mul(a.grad, sigmoi
 extern const OpDef op_softplus = unary_float_row("softplus").edges(Edges::large)
     .math("y = ln(1 + e^x); dy/dx = sigmoid(x)")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream, reads::self(Dependence::smooth)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor softplus(const Tensor& x) { return apply_op(op_softplus, {x}); }

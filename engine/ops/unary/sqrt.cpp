@@ -30,6 +30,7 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 extern const OpDef op_sqrt = unary_float_row("sqrt", {0.1, 4, {0.0}, 0.1})
     .math("y = sqrt(x); dy/dx = 1/(2 sqrt(x))")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream, reads::output(Dependence::smooth)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor sqrt(const Tensor& x) { return apply_op(op_sqrt, {x}); }

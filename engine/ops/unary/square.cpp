@@ -27,6 +27,7 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 extern const OpDef op_square = unary_float_row("square")
     .math("y = x^2; dy/dx = 2x")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream, reads::self(Dependence::linear)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor square(const Tensor& x) { return apply_op(op_square, {x}); }

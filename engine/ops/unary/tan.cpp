@@ -31,6 +31,7 @@ extern const OpDef op_tan = unary_float_row("tan", {-1.2, 1.2})
     .math("y = tan x; dy/dx = 1 + y^2")
     .complex_step_ok()
     .tolerance_factor(10.0)
+    .vjp_reads(0, {reads::upstream, reads::output(Dependence::smooth)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor tan(const Tensor& x) { return apply_op(op_tan, {x}); }

@@ -29,6 +29,7 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 extern const OpDef op_tanh = unary_float_row("tanh")
     .math("y = tanh x; dy/dx = 1 - y^2")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream, reads::output(Dependence::smooth)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor tanh(const Tensor& x) { return apply_op(op_tanh, {x}); }

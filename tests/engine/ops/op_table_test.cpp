@@ -169,13 +169,15 @@ TEST(OpTable, FactsTheOraclesReadInsteadOfNames) {
   EXPECT_TRUE(op_cast.result.converts_to(DType::f32, to_f32));
   EXPECT_FALSE(op_cast.result.converts_to(DType::f32, to_f64));
   EXPECT_FALSE(op_add.result.converts_to(DType::f32, to_f32));
-  std::set<std::string> selecting, holding;
+  std::set<std::string> selecting, holding, leaving;
   for (const OpDef* op : op_table()) {
     if (op->selects()) selecting.insert(op->name);
     if (op->holds_input_constant()) holding.insert(op->name);
+    if (op->leaves_graph) leaving.insert(op->name);
   }
   EXPECT_EQ(selecting, std::set<std::string>{"where"});
-  EXPECT_EQ(holding, std::set<std::string>{"stop_gradient"});
+  EXPECT_EQ(holding, (std::set<std::string>{"host_round_trip", "stop_gradient"}));
+  EXPECT_EQ(leaving, std::set<std::string>{"host_round_trip"});
 }
 
 TEST(OpTable, WorkIsElementsMovedUnlessTheRowHasACost) {

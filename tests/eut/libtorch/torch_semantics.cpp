@@ -294,23 +294,43 @@ graph::Graph rounding_ops_have_zero_gradient(const graph::Graph& g) {
   return out;
 }
 
-// relu, leaky_relu, abs: torch's backward ops have a derivative with respect to x
-// (threshold_backward / leaky_relu_backward: zeros_like(grad); sgn: a zero tensor), so the
-// second derivative through them is zeros; the reference's masks are constants: None. As
-// op(x) + x²·0: the same value and gradient, and a second derivative 2·0 = 0.
-graph::Graph piecewise_linear_second_derivative_is_zero(const graph::Graph& g) {
+// maximum, minimum, clip_by_value, reduce_max/min, sign: torch's backward masks are made by
+// comparisons (`self <= other`, `clamp_backward`'s `self >= min & self <= max`, amax's
+// `self == result`) or are `zeros_like(grad)`; reduce_prod over a group of one (nothing
+// reduced) has the constant 1 for the product of the others: constants, so the second
+// derivative through them is None (TF's is too, but for reduce_prod, whose cumprods are
+// connected); the reference's are connected with a zero derivative: zeros
+// (R5 at every order, docs/engine.md). On torch's side, as op(x...) + (Σ x)²·0 (reduced like the op
+// when it reduces): the same value and gradient, and a second derivative 2·0 = 0.
+graph::Graph comparison_masks_second_derivative_is_zero(const graph::Graph& g) {
+  static const std::set<std::string> masked = {"maximum",    "minimum",    "clip_by_value", "reduce_max",
+                                               "reduce_min", "reduce_prod", "sign"};
+  static const std::set<std::string> reducing = {"reduce_max", "reduce_min", "reduce_prod"};
   graph::Graph out = g;
   Names names(g);
   rewrite_ops(out.body, [&](const OpStmt& o, graph::Location loc) -> std::vector<Statement> {
-    if (o.op != "relu" && o.op != "leaky_relu" && o.op != "abs") return {};
-    const std::string& x = o.operands[0];
+    if (masked.count(o.op) == 0) return {};
+    // (Σ operands)²·0: the gradient of each operand is connected to every operand, as the
+    // reference's mask of a and b is to both.
+    std::vector<Statement> s;
+    std::string all = o.operands[0];
+    for (std::size_t k = 1; k < o.operands.size(); ++k) {
+      const std::string next = names.fresh();
+      s.push_back(op(next, "add", {all, o.operands[k]}));
+      all = next;
+    }
     std::string zero;
-    std::vector<Statement> s = constant_zero(names, x, zero);
+    for (Statement& z : constant_zero(names, all, zero)) s.push_back(std::move(z));
     const std::string plain = names.fresh(), squared = names.fresh(), nothing = names.fresh();
     s.push_back(op(plain, o.op, o.operands, o.attrs, loc));
-    s.push_back(op(squared, "square", {x}));
+    s.push_back(op(squared, "square", {all}));
     s.push_back(op(nothing, "mul", {squared, zero}));
-    s.push_back(op(o.result, "add", {plain, nothing}, {}, loc));
+    std::string term = nothing;
+    if (reducing.count(o.op) != 0) {
+      term = names.fresh();
+      s.push_back(op(term, "reduce_sum", {nothing}, o.attrs));
+    }
+    s.push_back(op(o.result, "add", {plain, term}, {}, loc));
     return s;
   });
   return out;
@@ -567,7 +587,6 @@ const std::vector<Rewrite>& rewrites() {
       {"a view made before its base required grad is a ghost too (pytorch#11390)", &every_view_may_be_a_ghost,
        /*in_model=*/false, /*forward_mode=*/false},
       {"floor/ceil/round/floor_div: a zero gradient, not None", &rounding_ops_have_zero_gradient},
-      {"relu/leaky_relu/abs: a zero second derivative, not None", &piecewise_linear_second_derivative_is_zero},
       {"second order w.r.t. a div/elu output: torch's backward reads the inputs, the reference's the output",
        &reference_backward_reads_no_output},
       {"maximum/minimum: a tie splits the gradient evenly", &extremum_ties_split_evenly},
@@ -585,6 +604,9 @@ const std::vector<Rewrite>& torch_rewrites() {
        &watch_where_defined},
       {"second order w.r.t. an expm1/prod/relu output: torch's backward reads it (derivatives.yaml `result`)",
        &backward_reads_no_output},
+      {"maximum/minimum/clip/reduce_max/min, sign, reduce_prod of one: a None second derivative through a "
+       "comparison mask or a constant (the reference: zeros, R5)",
+       &comparison_masks_second_derivative_is_zero},
       {"cast to the tensor's own dtype returns the tensor itself (Tensor.to, as tf.cast)", &cast_makes_a_new_tensor},
   };
   return all;

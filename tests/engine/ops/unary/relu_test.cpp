@@ -23,10 +23,10 @@ TEST(Relu, RecordsTheSideOfEveryElement) {
 
 TEST(Relu, NaNPropagates) { EXPECT_TRUE(std::isnan(relu(vec64({NAN}))[0])); }
 
-TEST(Relu, SecondDerivativeThroughTheConstantMaskIsNone) {
-  // The VJP multiplies by a constant mask (grad_util.hpp): nothing in it depends on x, so the
-  // second derivative is None. TF's ReluGrad would give zeros here (documented divergence).
-  expect_second_derivative("relu", {-1, 2}, std::nullopt);
+TEST(Relu, SecondDerivativeThroughTheMaskIsZeros) {
+  // The VJP multiplies by the mask [x > 0], piecewise constant in x (grad_util.hpp): the second
+  // derivative is zeros, not None (R5 at every order), as TF's ReluGradGrad.
+  expect_second_derivative("relu", {-1, 2}, std::vector<double>{0, 0});
 }
 
 TEST(Relu, Errors) { expect_unary_errors("relu"); }

@@ -22,9 +22,9 @@ TEST(Sign, IntegerValuedSoNotComplexStepEligible) {
   EXPECT_FALSE(get_op("sign").complex_step_ok);
 }
 
-TEST(Sign, SecondDerivativeIsNone) {
-  // The zero gradient is a constant (like TF's zeros_like), so nothing downstream depends on x.
-  expect_second_derivative("sign", {-1, 2}, std::nullopt);
+TEST(Sign, SecondDerivativeIsZeros) {
+  // The zero gradient is connected to x (grad_util.hpp zero_gradient): zeros at every order.
+  expect_second_derivative("sign", {-1, 2}, std::vector<double>{0, 0});
 }
 
 TEST(Sign, Errors) { expect_unary_errors("sign"); }
