@@ -48,6 +48,8 @@ extern const OpDef op_atan2 = OpRow("atan2", "binary").input(OpInput("y").domain
            "cut where y jumps by 2 pi")
     .math("z = atan2(y, x); dz/dy = x/(x^2 + y^2), dz/dx = -y/(x^2 + y^2)")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream, reads::self(Dependence::smooth), reads::input(1, Dependence::smooth)})
+    .vjp_reads(1, {reads::upstream, reads::input(0, Dependence::smooth), reads::self(Dependence::smooth)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor atan2(const Tensor& y, const Tensor& x) { return apply_op(op_atan2, {y, x}); }

@@ -46,6 +46,8 @@ extern const OpDef op_floor_mod = binary_float_row("floor_mod", {-3, 3}, {-3, 3,
            "jumps da = 1, db = -floor(a/b), as TF")
     .math("y = a - floor(a/b) b; dy/da = 1, dy/db = -floor(a/b)")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream})
+    .vjp_reads(1, {reads::upstream, reads::input(0, Dependence::piecewise), reads::self(Dependence::piecewise)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor floor_mod(const Tensor& a, const Tensor& b) { return apply_op(op_floor_mod, {a, b}); }

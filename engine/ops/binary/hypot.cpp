@@ -47,6 +47,8 @@ extern const OpDef op_hypot = binary_float_row("hypot")
     .kinks("a = b = 0: both partial derivatives are taken as 0 (the minimum-norm subgradient; torch: NaN)")
     .math("h = sqrt(a^2 + b^2); dh/da = a/h, dh/db = b/h (0 at the origin)")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream, reads::output(Dependence::smooth), reads::self(Dependence::linear)})
+    .vjp_reads(1, {reads::upstream, reads::output(Dependence::smooth), reads::self(Dependence::linear)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor hypot(const Tensor& a, const Tensor& b) { return apply_op(op_hypot, {a, b}); }

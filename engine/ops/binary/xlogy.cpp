@@ -50,6 +50,8 @@ extern const OpDef op_xlogy = binary_float_row("xlogy", {-3, 3}, {0.1, 3})
            "xlogy(x != 0, y) and xdivy); the true d/dx there is ln y")
     .math("z = x ln y (0 where x = 0); dz/dx = [x != 0] ln y, dz/dy = x/y (0 where x = 0)")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream, reads::self(Dependence::piecewise), reads::input(1, Dependence::smooth)})
+    .vjp_reads(1, {reads::upstream, reads::input(0, Dependence::linear), reads::self(Dependence::smooth)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor xlogy(const Tensor& x, const Tensor& y) { return apply_op(op_xlogy, {x, y}); }

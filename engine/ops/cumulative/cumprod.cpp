@@ -67,6 +67,7 @@ extern const OpDef op_cumprod = OpRow("cumprod", "cumulative").input(OpInput("x"
     .math("y_i = prod_{k <= i} x_k along axis (exclusive/reverse as cumsum); dx_j = sum_i g_i "
           "prod_{k <= i, k != j} x_k (exact at zeros)")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream, reads::self(Dependence::smooth)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor cumprod(const Tensor& x, std::int64_t axis, bool exclusive, bool reverse) {

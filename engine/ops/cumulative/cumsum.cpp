@@ -31,6 +31,7 @@ extern const OpDef op_cumsum = OpRow("cumsum", "cumulative").input(OpInput("x"))
     .math("y_i = sum_{k <= i} x_k along axis (exclusive: k < i; reverse: from the end); "
           "dx = cumsum(g, exclusive, !reverse)")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor cumsum(const Tensor& x, std::int64_t axis, bool exclusive, bool reverse) {

@@ -71,6 +71,7 @@ extern const OpDef op_cholesky = OpRow("cholesky", "linalg").input(OpInput("a"))
     .math("L L^T = (A + A^T)/2; S = L^-T Phi(L^T G) L^-1, dA = (S + S^T)/2 (Murray 2016)")
     .complex_step_ok()
     .sample_shape(&sample_matrix_shape).sample_input(&sample_positive_definite).accepts_operand(&accepts_positive_definite)
+    .vjp_reads(0, {reads::upstream, reads::output(Dependence::smooth)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor cholesky(const Tensor& a) { return apply_op(op_cholesky, {a}); }

@@ -44,6 +44,7 @@ extern const OpDef op_det = OpRow("det", "linalg").input(OpInput("a")).result(Re
     .math("y = det A; dA = g y A^-T")
     .complex_step_ok()
     .sample_shape(&sample_matrix_shape).sample_input(&sample_invertible).accepts_operand(&accepts_invertible)
+    .vjp_reads(0, {reads::upstream, reads::output(Dependence::linear), reads::self(Dependence::smooth)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor det(const Tensor& a) { return apply_op(op_det, {a}); }

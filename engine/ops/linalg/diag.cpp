@@ -31,7 +31,8 @@ ElementMap diag_map(const OpAttrs&, const TensorSpec* in, int n) {
 extern const OpDef op_diag = element_map_rules<&diag_map>(
     layout_row("diag", "linalg", "[..., n] -> [..., n, n]")
         .math("y_ii = x_i, 0 off the diagonal; dx = the diagonal of g")
-        .complex_step_ok());
+        .complex_step_ok()
+        .vjp_reads(0, {reads::upstream}));
 
 Tensor diag(const Tensor& x) { return apply_op(op_diag, {x}); }
 

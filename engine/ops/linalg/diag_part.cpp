@@ -27,7 +27,8 @@ ElementMap diag_part_map(const OpAttrs&, const TensorSpec* in, int n) {
 extern const OpDef op_diag_part = element_map_rules<&diag_part_map>(
     layout_row("diag_part", "linalg", "[..., m, n] -> [..., min(m, n)]")
         .math("y_i = x_ii per matrix; dx = g on the diagonal, 0 elsewhere")
-        .complex_step_ok());
+        .complex_step_ok()
+        .vjp_reads(0, {reads::upstream}));
 
 Tensor diag_part(const Tensor& x) { return apply_op(op_diag_part, {x}); }
 

@@ -49,6 +49,7 @@ extern const OpDef op_log_abs_det = OpRow("log_abs_det", "linalg").input(OpInput
     .math("y = log|det A|; dA = g A^-T")
     .complex_step_ok()
     .sample_shape(&sample_matrix_shape).sample_input(&sample_invertible).accepts_operand(&accepts_invertible)
+    .vjp_reads(0, {reads::upstream, reads::self(Dependence::smooth)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor log_abs_det(const Tensor& a) { return apply_op(op_log_abs_det, {a}); }

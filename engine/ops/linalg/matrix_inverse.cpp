@@ -54,6 +54,7 @@ extern const OpDef op_matrix_inverse = OpRow("matrix_inverse", "linalg")
     .math("Y = A^-1; dA = -Y^T G Y^T")
     .complex_step_ok().cost(&cost)
     .sample_shape(&sample_matrix_shape).sample_input(&sample_invertible).accepts_operand(&accepts_invertible)
+    .vjp_reads(0, {reads::upstream, reads::output(Dependence::smooth)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor matrix_inverse(const Tensor& a) { return apply_op(op_matrix_inverse, {a}); }

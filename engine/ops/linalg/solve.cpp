@@ -84,6 +84,8 @@ extern const OpDef op_solve = OpRow("solve", "linalg").input(OpInput("a")).input
     .math("X = A^-1 B; dB = A^-T G, dA = -dB X^T")
     .complex_step_ok()
     .sample_shape(&sample_matrix_shape).sample_input(&sample_invertible).accepts_operand(&accepts_invertible)
+    .vjp_reads(0, {reads::upstream, reads::output(Dependence::linear), reads::self(Dependence::smooth)})
+    .vjp_reads(1, {reads::upstream, reads::input(0, Dependence::smooth)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor solve(const Tensor& a, const Tensor& b) { return apply_op(op_solve, {a, b}); }

@@ -56,6 +56,7 @@ extern const OpDef op_trace = OpRow("trace", "linalg").input(OpInput("x")).resul
     .shape_rule("[..., m, n] -> [...]").traits(Trait::linalg | Trait::reduction)
     .math("y = sum_i x_ii per matrix; dx = g on the diagonal, 0 elsewhere")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor trace(const Tensor& x) { return apply_op(op_trace, {x}); }

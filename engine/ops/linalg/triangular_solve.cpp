@@ -72,6 +72,8 @@ extern const OpDef op_triangular_solve = OpRow("triangular_solve", "linalg")
     .math("X = T^-1 B, T = a's lower (or upper) triangle; dB = T^-T G, dA = -(dB X^T) on that triangle")
     .complex_step_ok()
     .sample_shape(&sample_matrix_shape).sample_input(&sample_invertible).accepts_operand(&accepts_triangular)
+    .vjp_reads(0, {reads::upstream, reads::output(Dependence::linear), reads::self(Dependence::smooth)})
+    .vjp_reads(1, {reads::upstream, reads::input(0, Dependence::smooth)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor triangular_solve(const Tensor& a, const Tensor& b, bool lower) {

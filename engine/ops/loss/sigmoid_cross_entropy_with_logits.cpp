@@ -56,6 +56,8 @@ extern const OpDef op_sigmoid_cross_entropy_with_logits = OpRow("sigmoid_cross_e
     .result(ResultDType::of_input(1)).shape_rule("same (operands of one shape)").traits(Trait::elementwise)
     .math("y = max(x,0) - x z + log(1 + exp(-|x|)); dx = sigmoid(x) - z, dz = -x")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream, reads::input(1, Dependence::linear)})
+    .vjp_reads(1, {reads::upstream, reads::input(0, Dependence::linear), reads::self(Dependence::smooth)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor sigmoid_cross_entropy_with_logits(const Tensor& labels, const Tensor& logits) {

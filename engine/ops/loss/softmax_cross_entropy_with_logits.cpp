@@ -73,6 +73,8 @@ extern const OpDef op_softmax_cross_entropy_with_logits = OpRow(kOp, "loss")
     .result(ResultDType::of_input(1)).shape_rule("[..., classes] -> [...]").traits(Trait::reduction)
     .math("y = sum_i z_i (logsumexp(x) - x_i); dx = softmax(x) sum(z) - z, dz = -log_softmax(x)")
     .complex_step_ok().tolerance_factor(4.0)
+    .vjp_reads(0, {reads::upstream, reads::input(1, Dependence::smooth)})
+    .vjp_reads(1, {reads::upstream, reads::input(0, Dependence::linear), reads::self(Dependence::smooth)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor softmax_cross_entropy_with_logits(const Tensor& labels, const Tensor& logits) {

@@ -86,6 +86,7 @@ extern const OpDef op_sparse_softmax_cross_entropy_with_logits = OpRow(kOp, "los
     .traits(Trait::reduction)
     .math("y = logsumexp(x) - x[label]; dx = softmax(x) - one_hot(label); labels: None")
     .complex_step_ok().tolerance_factor(4.0).sample_shape(&sample_shape)
+    .vjp_reads(1, {reads::upstream, reads::self(Dependence::smooth)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor sparse_softmax_cross_entropy_with_logits(const Tensor& labels, const Tensor& logits) {

@@ -57,6 +57,7 @@ extern const OpDef op_dropout = OpRow("dropout", "nn").input(OpInput("x")).resul
     .shape_rule("same").attrs(Attr::rate | Attr::mask).traits(Trait::elementwise)
     .math("y = x mask / (1 - rate), the mask fixed; dx = g mask / (1 - rate)")
     .complex_step_ok().sample_attrs(&sample_attrs)
+    .vjp_reads(0, {reads::upstream})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor dropout(const Tensor& x, double rate, std::vector<std::int64_t> mask) {

@@ -95,6 +95,7 @@ extern const OpDef op_norm = reduction_row("norm").attrs(Attr::axes | Attr::keep
            "x_i = 0 for ord < 2: sign(0) = 0 (ord = 1), infinite second derivative (1 < ord < 2)")
     .math("y = (sum_axes |x|^p)^(1/p), p = ord >= 1; dy/dx_i = sign(x_i) (|x_i|/y)^(p-1), 0 where y = 0")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream, reads::output(Dependence::smooth), reads::self(Dependence::linear)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor norm(const Tensor& x, double ord, std::vector<std::int64_t> axes, bool keepdims) {

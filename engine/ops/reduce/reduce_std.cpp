@@ -56,6 +56,7 @@ extern const OpDef op_reduce_std = reduction_row("reduce_std")
     .kinks("a constant group (y = 0): the gradient is taken as 0 (the minimum-norm subgradient; TF: NaN)")
     .math("y = sqrt(reduce_variance x); dy/dx_i = (x_i - mean)/(N y), 0 where y = 0")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream, reads::output(Dependence::smooth), reads::self(Dependence::linear)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor reduce_std(const Tensor& x, std::vector<std::int64_t> axes, bool keepdims) {

@@ -37,6 +37,7 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 extern const OpDef op_reduce_variance = reduction_row("reduce_variance")
     .math("y = mean_axes (x - mean x)^2; dy/dx_i = 2 (x_i - mean)/N")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream, reads::self(Dependence::linear)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor reduce_variance(const Tensor& x, std::vector<std::int64_t> axes, bool keepdims) {

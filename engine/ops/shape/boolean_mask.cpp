@@ -54,7 +54,7 @@ OpAttrs sample_attrs(const TensorSpec* in, int, Draw& draw) {
 extern const OpDef op_boolean_mask = element_map_rules<&boolean_mask_map>(
     layout_row("boolean_mask", "shape", "axis shortened to the mask's 1s").attrs(Attr::axis | Attr::mask)
         .math("y = the entries along axis whose mask is 1; dx = g at the kept positions, 0 elsewhere")
-        .complex_step_ok().sample_attrs(&sample_attrs));
+        .complex_step_ok().vjp_reads(0, {reads::upstream}).sample_attrs(&sample_attrs));
 
 Tensor boolean_mask(const Tensor& x, std::vector<std::int64_t> mask, std::int64_t axis) {
   OpAttrs a;

@@ -69,7 +69,7 @@ extern const OpDef op_pad = element_map_rules<&pad_map>(
     layout_row("pad", "shape", "dims grown by paddings before and after").attrs(Attr::paddings | Attr::mode)
         .math("y = x padded with zeros (constant) or mirror images (reflect); dx = g's interior, "
               "plus the mirrored border entries (reflect)")
-        .complex_step_ok().sample_attrs(&sample_attrs));
+        .complex_step_ok().vjp_reads(0, {reads::upstream}).sample_attrs(&sample_attrs));
 
 Tensor pad(const Tensor& x, std::vector<std::int64_t> paddings, std::string mode) {
   OpAttrs a;

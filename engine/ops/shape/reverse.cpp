@@ -34,7 +34,7 @@ ElementMap reverse_map(const OpAttrs& a, const TensorSpec* in, int n) {
 extern const OpDef op_reverse = element_map_rules<&reverse_map>(
     layout_row("reverse", "shape", "same").attrs(Attr::axes)
         .math("y = x with the listed axes reversed; dx = reverse(g, axes)")
-        .complex_step_ok());
+        .complex_step_ok().vjp_reads(0, {reads::upstream}));
 
 Tensor reverse(const Tensor& x, std::vector<std::int64_t> axes) {
   OpAttrs a;

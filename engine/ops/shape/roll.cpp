@@ -46,7 +46,7 @@ OpAttrs sample_attrs(const TensorSpec* in, int, Draw& draw) {
 extern const OpDef op_roll = element_map_rules<&roll_map>(
     layout_row("roll", "shape", "same").attrs(Attr::axes | Attr::shift)
         .math("y_i = x_{(i - shift) mod n} along each listed axis; dx = roll(g, -shift, axes)")
-        .complex_step_ok().sample_attrs(&sample_attrs));
+        .complex_step_ok().vjp_reads(0, {reads::upstream}).sample_attrs(&sample_attrs));
 
 Tensor roll(const Tensor& x, std::vector<std::int64_t> shift, std::vector<std::int64_t> axes) {
   OpAttrs a;

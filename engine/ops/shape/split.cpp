@@ -52,7 +52,7 @@ OpAttrs sample_attrs(const TensorSpec* in, int, Draw& draw) {
 extern const OpDef op_split = element_map_rules<&split_map>(
     layout_row("split", "shape", "axis divided by num").attrs(Attr::axis | Attr::num | Attr::index)
         .math("y = the index-th of num equal parts along axis; dx = g in its block, zeros elsewhere")
-        .complex_step_ok().sample_attrs(&sample_attrs));
+        .complex_step_ok().vjp_reads(0, {reads::upstream}).sample_attrs(&sample_attrs));
 
 Tensor split(const Tensor& x, std::int64_t num, std::int64_t index, std::int64_t axis) {
   OpAttrs a;

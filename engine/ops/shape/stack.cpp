@@ -53,7 +53,9 @@ extern const OpDef op_stack = OpRow("stack", "shape").variadic(OpInput("x").dtyp
     .result(ResultDType::of_input(0)).shape_rule("n inputs of one shape -> a new axis of n at axis")
     .attrs(Attr::axis).traits(Trait::shape)
     .math("y[..., k, ...] = x_k; dx_k = unstack(g, axis)[k]")
-    .complex_step_ok().rules(&infer, TC_FORWARDS(forward), &vjp);
+    .complex_step_ok()
+    .vjp_reads(0, {reads::upstream})
+    .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor stack(const std::vector<Tensor>& xs, std::int64_t axis) {
   OpAttrs a;

@@ -44,7 +44,7 @@ OpAttrs sample_attrs(const TensorSpec* in, int, Draw& draw) {
 extern const OpDef op_tile = element_map_rules<&tile_map>(
     layout_row("tile", "shape", "dims multiplied by multiples").attrs(Attr::multiples)
         .math("y_i = x_{i mod n} per axis; dx = g summed over the copies")
-        .complex_step_ok().sample_attrs(&sample_attrs));
+        .complex_step_ok().vjp_reads(0, {reads::upstream}).sample_attrs(&sample_attrs));
 
 Tensor tile(const Tensor& x, std::vector<std::int64_t> multiples) {
   OpAttrs a;

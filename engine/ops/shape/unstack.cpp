@@ -43,7 +43,7 @@ OpAttrs sample_attrs(const TensorSpec* in, int, Draw& draw) {
 extern const OpDef op_unstack = element_map_rules<&unstack_map>(
     layout_row("unstack", "shape", "axis removed").attrs(Attr::axis | Attr::index)
         .math("y = x[..., index, ...] along axis; dx = g in its slice, zeros elsewhere")
-        .complex_step_ok().sample_attrs(&sample_attrs));
+        .complex_step_ok().vjp_reads(0, {reads::upstream}).sample_attrs(&sample_attrs));
 
 Tensor unstack(const Tensor& x, std::int64_t index, std::int64_t axis) {
   OpAttrs a;

@@ -41,6 +41,7 @@ extern const OpDef op_sort = OpRow("sort", "sort").input(OpInput("x")).result(Re
            "source position is recorded")
     .math("y = x sorted along axis; dx = g sent back through the sorting permutation")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor sort(const Tensor& x, std::int64_t axis, bool descending) {

@@ -54,6 +54,7 @@ extern const OpDef op_top_k = OpRow("top_k", "sort").input(OpInput("x")).result(
     .kinks("ties: the lower index first (TF); each output's source position is recorded")
     .math("y = the k largest of each row, largest first; dx = g added at the entries picked")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor top_k(const Tensor& x, std::int64_t k) {

@@ -30,6 +30,7 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 extern const OpDef op_acos = unary_float_row("acos", {-0.9, 0.9})
     .math("y = acos x; dy/dx = -1/sqrt(1 - x^2)")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream, reads::self(Dependence::smooth)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor acos(const Tensor& x) { return apply_op(op_acos, {x}); }

@@ -30,6 +30,7 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 extern const OpDef op_acosh = unary_float_row("acosh", {1.1, 4})
     .math("y = acosh x; dy/dx = 1/sqrt(x^2 - 1)")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream, reads::self(Dependence::smooth)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor acosh(const Tensor& x) { return apply_op(op_acosh, {x}); }

@@ -30,6 +30,7 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 extern const OpDef op_asin = unary_float_row("asin", {-0.9, 0.9})
     .math("y = asin x; dy/dx = 1/sqrt(1 - x^2)")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream, reads::self(Dependence::smooth)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor asin(const Tensor& x) { return apply_op(op_asin, {x}); }

@@ -29,6 +29,7 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 extern const OpDef op_asinh = unary_float_row("asinh")
     .math("y = asinh x; dy/dx = 1/sqrt(x^2 + 1)")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream, reads::self(Dependence::smooth)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor asinh(const Tensor& x) { return apply_op(op_asinh, {x}); }

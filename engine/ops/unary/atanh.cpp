@@ -30,6 +30,7 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 extern const OpDef op_atanh = unary_float_row("atanh", {-0.9, 0.9})
     .math("y = atanh x; dy/dx = 1/(1 - x^2)")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream, reads::self(Dependence::smooth)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor atanh(const Tensor& x) { return apply_op(op_atanh, {x}); }

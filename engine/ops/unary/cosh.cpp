@@ -25,6 +25,7 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) { g[0] = mul(a.grad, sinh(a
 extern const OpDef op_cosh = unary_float_row("cosh")
     .math("y = cosh x; dy/dx = sinh x")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream, reads::self(Dependence::smooth)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor cosh(const Tensor& x) { return apply_op(op_cosh, {x}); }

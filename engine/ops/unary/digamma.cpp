@@ -26,6 +26,7 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) { g[0] = mul(a.grad, polyga
 
 extern const OpDef op_digamma = unary_float_row("digamma", {0.25, 6})
     .math("y = psi(x) = Gamma'(x)/Gamma(x); dy/dx = polygamma(x; 1)")
+    .vjp_reads(0, {reads::upstream, reads::self(Dependence::smooth)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor digamma(const Tensor& x) { return apply_op(op_digamma, {x}); }

@@ -35,6 +35,7 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 extern const OpDef op_gelu = unary_float_row("gelu")
     .math("y = x Phi(x) = x (1 + erf(x/sqrt 2))/2; dy/dx = Phi(x) + x phi(x)")
+    .vjp_reads(0, {reads::upstream, reads::self(Dependence::smooth)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor gelu(const Tensor& x) { return apply_op(op_gelu, {x}); }

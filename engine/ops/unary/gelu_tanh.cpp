@@ -43,6 +43,7 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 extern const OpDef op_gelu_tanh = unary_float_row("gelu_tanh")
     .math("y = x (1 + tanh(sqrt(2/pi)(x + 0.044715 x^3)))/2; dy/dx = (1 + t)/2 + x (1 - t^2) u'/2")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream, reads::self(Dependence::smooth)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor gelu_tanh(const Tensor& x) { return apply_op(op_gelu_tanh, {x}); }

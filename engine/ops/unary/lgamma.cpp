@@ -29,6 +29,7 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) { g[0] = mul(a.grad, digamm
 
 extern const OpDef op_lgamma = unary_float_row("lgamma", {0.25, 6})
     .math("y = ln|Gamma(x)|; dy/dx = digamma(x)")
+    .vjp_reads(0, {reads::upstream, reads::self(Dependence::smooth)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor lgamma(const Tensor& x) { return apply_op(op_lgamma, {x}); }

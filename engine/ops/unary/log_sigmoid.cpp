@@ -32,6 +32,7 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) { g[0] = mul(a.grad, sigmoi
 extern const OpDef op_log_sigmoid = unary_float_row("log_sigmoid")
     .math("y = ln sigmoid(x) = -softplus(-x); dy/dx = sigmoid(-x)")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream, reads::self(Dependence::smooth)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor log_sigmoid(const Tensor& x) { return apply_op(op_log_sigmoid, {x}); }

@@ -45,6 +45,7 @@ OpAttrs sample_attrs(const TensorSpec*, int, Draw& draw) {
 extern const OpDef op_polygamma = unary_float_row("polygamma", {0.5, 6}).attrs(Attr::order)
     .math("y = psi^(n)(x), n = order; dy/dx = psi^(n+1)(x)")
     .sample_attrs(&sample_attrs)
+    .vjp_reads(0, {reads::upstream, reads::self(Dependence::smooth)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor polygamma(const Tensor& x, std::int64_t order) {

@@ -50,6 +50,7 @@ extern const OpDef op_selu = unary_float_row("selu")
     .kinks("x = 0: selu'(0) = lambda (the right-hand derivative; the left one is lambda alpha), as TF")
     .math("y = lambda x if x >= 0 else lambda alpha (e^x - 1); dy/dx = lambda [x >= 0] + [x < 0] lambda alpha e^x")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream, reads::output(Dependence::smooth), reads::self(Dependence::piecewise)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor selu(const Tensor& x) { return apply_op(op_selu, {x}); }

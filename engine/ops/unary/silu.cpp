@@ -36,6 +36,7 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 extern const OpDef op_silu = unary_float_row("silu")
     .math("y = x sigmoid(x); dy/dx = s (1 + x (1 - s)), s = sigmoid(x)")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream, reads::self(Dependence::smooth)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor silu(const Tensor& x) { return apply_op(op_silu, {x}); }

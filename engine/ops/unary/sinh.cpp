@@ -25,6 +25,7 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) { g[0] = mul(a.grad, cosh(a
 extern const OpDef op_sinh = unary_float_row("sinh")
     .math("y = sinh x; dy/dx = cosh x")
     .complex_step_ok()
+    .vjp_reads(0, {reads::upstream, reads::self(Dependence::smooth)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor sinh(const Tensor& x) { return apply_op(op_sinh, {x}); }

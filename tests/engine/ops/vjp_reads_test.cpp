@@ -61,24 +61,42 @@ Tensor operand(const OpDef& op, int k, const Shape& shape, DType dtype, std::mt1
   return Tensor::constant(std::move(v), shape, dtype);
 }
 
-// The operands of one application of `op` that infer() accepts: every operand f64 [2, 2]
-// (integer inputs i32, predicates bool), or the last one [2] (scatter_add's indices).
-std::vector<Tensor> operands(const OpDef& op, std::mt19937_64& rng) {
+// A draw that always takes the midpoint: a row's attribute hook, deterministically.
+class MidpointDraw final : public Draw {
+ public:
+  double uniform(double lo, double hi) override { return (lo + hi) / 2; }
+  std::int64_t integer(std::int64_t lo, std::int64_t hi) override { return (lo + hi) / 2; }
+};
+
+// The operands of one application of `op` that infer() accepts, and its attributes (the row's
+// attribute hook's where it has one, else probe_attrs()): every operand f64 [2, 2] (integer
+// inputs i32, predicates bool), or the last one [2] (scatter_add's indices), or the first one
+// [2] (sparse labels before their logits).
+std::vector<Tensor> operands(const OpDef& op, std::mt19937_64& rng, OpAttrs& attrs) {
   const int n = op.arity < 0 ? 2 : op.arity;
-  for (bool last_vector : {false, true}) {
+  for (int vector_slot : {-1, n - 1, 0}) {
     std::vector<TensorSpec> specs;
     for (int k = 0; k < n; ++k) {
       const DTypes d = op.input(k).dtypes;
       const DType dtype = accepts(d, DType::f64) ? DType::f64 : accepts(d, DType::i32) ? DType::i32 : DType::boolean;
-      specs.push_back({dtype, last_vector && k == n - 1 ? Shape{2} : Shape{2, 2}});
+      specs.push_back({dtype, k == vector_slot ? Shape{2} : Shape{2, 2}});
     }
+    MidpointDraw draw;
+    attrs = op.sample_attrs ? op.sample_attrs(specs.data(), n, draw) : probe_attrs();
     try {
-      op.infer(probe_attrs(), specs.data(), n);
+      op.infer(attrs, specs.data(), n);
     } catch (const Error&) {
       continue;
     }
     std::vector<Tensor> out;
-    for (int k = 0; k < n; ++k) out.push_back(operand(op, k, specs[static_cast<std::size_t>(k)].shape, specs[static_cast<std::size_t>(k)].dtype, rng));
+    for (int k = 0; k < n; ++k) {
+      const TensorSpec& spec = specs[static_cast<std::size_t>(k)];
+      // A row that samples its own operands (an invertible or SPD matrix) is asked for them.
+      if (op.sample_input && is_floating(spec.dtype))
+        out.push_back(Tensor::constant(op.sample_input(k, spec, draw), spec.shape, spec.dtype));
+      else
+        out.push_back(operand(op, k, spec.shape, spec.dtype, rng));
+    }
     return out;
   }
   return {};
@@ -138,10 +156,10 @@ TEST(VjpReads, EachRowsFactsAreWhatItsVjpRecords) {
   std::mt19937_64 rng(17);
   for (const OpDef* op : rows_with_vjp()) {
     SCOPED_TRACE(op->name);
-    const std::vector<Tensor> x = operands(*op, rng);
+    OpAttrs attrs;
+    const std::vector<Tensor> x = operands(*op, rng, attrs);
     ASSERT_FALSE(x.empty()) << "no operands infer() accepts";
     const int n = static_cast<int>(x.size());
-    const OpAttrs attrs = probe_attrs();
     const Tensor y0 = apply_op(*op, x.data(), n, attrs);
     const Tensor y = Tensor::constant(y0.values(), y0.shape(), y0.dtype());  // an independent leaf
     const Tensor g = weights(y, rng);
