@@ -37,7 +37,8 @@ reports::GraphAnnotations annotate(const graph::Graph& g, const graph::Graph& sh
   }
   const oracles::Finding* before = first_mismatch(report, "");
   if (!before || graph::structurally_equal(shown, g)) return a;
-  const oracles::Finding* after = first_mismatch(oracles::check_graph(shown, engine, options), before->oracle);
+  const oracles::CheckReport again = oracles::check_graph(shown, engine, options);  // `after` points into it
+  const oracles::Finding* after = first_mismatch(again, before->oracle);
   if (after && (after->target != before->target || after->source != before->source)) {
     a.minimal_target = after->target;
     a.minimal_source = after->source;

@@ -713,7 +713,8 @@ TEST(ConnectivitySeeds, S08ValueOutOfTheGraphAndBack) {
                          op("%bb", "mul", {"%back", "%back"}), op("%loss", "reduce_sum", {"%bb"})}),
             gradient({"%g"}, "t", "%loss", {"%w"})};
   expect_connectivity(g, {{none(NoneReason::no_path)}});
-  const SourcePrediction& p = predict_connectivity(g, {}).gradients.at(0).sources.at(0);
+  const auto prediction = predict_connectivity(g, {});
+  const SourcePrediction& p = prediction.gradients.at(0).sources.at(0);
   EXPECT_NE(p.detail.find("only through %back, a copy of %h taken out of the graph and back in"), std::string::npos)
       << p.detail;
 }
