@@ -3,7 +3,8 @@
 #   2. configure and build examples/my_engine against it (find_package(tapecheck));
 #   3. run the example's own GoogleTest suite (EXPECT_GRADIENTS_MATCH);
 #   4. load the example engine into the installed tapecheck as a plugin and replay its graphs.
-# Inputs: BUILD_DIR (tapecheck's build tree), SOURCE_DIR, WORK_DIR (scratch, wiped first).
+# Inputs: BUILD_DIR (tapecheck's build tree), SOURCE_DIR, WORK_DIR (scratch, wiped first),
+# CONSUMER_CXX_FLAGS / CONSUMER_LINKER_FLAGS (the build's own: sanitizers).
 file(REMOVE_RECURSE ${WORK_DIR})
 function(step what)
   execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
@@ -17,7 +18,8 @@ endfunction()
 step("install" ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${WORK_DIR}/prefix)
 step("configure the example" ${CMAKE_COMMAND} -S ${SOURCE_DIR}/examples/my_engine -B ${WORK_DIR}/build
      -G Ninja -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix -DCMAKE_BUILD_TYPE=RelWithDebInfo
-     -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+     -DCMAKE_CXX_COMPILER_LAUNCHER=ccache "-DCMAKE_CXX_FLAGS=${CONSUMER_CXX_FLAGS}"
+     "-DCMAKE_EXE_LINKER_FLAGS=${CONSUMER_LINKER_FLAGS}" "-DCMAKE_SHARED_LINKER_FLAGS=${CONSUMER_LINKER_FLAGS}")
 step("build the example" ${CMAKE_COMMAND} --build ${WORK_DIR}/build)
 step("the example's tests" ${CMAKE_CTEST_COMMAND} --test-dir ${WORK_DIR}/build --output-on-failure)
 file(GLOB graphs ${SOURCE_DIR}/examples/my_engine/graphs/*.tcg)
