@@ -1,7 +1,7 @@
-// `tapecheck explain FILE.tcg [--time-limit S] [--memory-limit MB]`: for every gradient() call
-// and source, the reference engine's value or None with its own why-None sentence, beside the
-// connectivity oracle's prediction. Exit 0: they agree on every None; 1: they disagree
-// somewhere; 2: bad input; 4: a limit or a crash stopped it.
+// `tapecheck explain FILE.tcg [--engine E] [--time-limit S] [--memory-limit MB]`: for every
+// gradient() call and source, the engine's value or None with its own why-None sentence, beside
+// the connectivity oracle's prediction under the engine's semantics profile. Exit 0: they agree
+// on every None; 1: they disagree somewhere; 2: bad input; 4: a limit or a crash stopped it.
 #include <iostream>
 #include <string>
 
@@ -44,7 +44,7 @@ void register_explain(CLI::App& app) {
         } catch (const std::exception& e) {
           run.error = eut::RaisedError{eut::ErrorKind::engine_threw, e.what(), {}};
         }
-        const oracles::ConnectivityPrediction pred = oracles::predict_connectivity(g, inputs);
+        const oracles::ConnectivityPrediction pred = oracles::predict_connectivity(g, inputs, engine->semantics());
 
         out << *file << ": graph " << (g.name.empty() ? "(unnamed)" : g.name) << " on engine "
             << engine->name() << "\n";

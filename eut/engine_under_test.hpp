@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "eut/error_kind.hpp"
+#include "eut/semantics_profile.hpp"
 #include "graph/ir.hpp"
 
 namespace tc {
@@ -66,6 +67,9 @@ class EngineUnderTest {
   virtual ~EngineUnderTest() = default;
   virtual std::string name() const = 0;
   virtual Capabilities capabilities() const { return {}; }
+  // Where its gradient semantics differ from TF's, as data (semantics_profile.hpp): the oracles
+  // judge the engine by these rules. Default: TF's.
+  virtual const SemanticsProfile& semantics() const { return tf_profile(); }
   // Runs the whole graph: forward values, every gradient request, or the error raised.
   // Must not throw for anything the graph does; throwing is reserved for broken engines.
   virtual RunResult run(const graph::Graph& g, const InputValues& inputs) = 0;

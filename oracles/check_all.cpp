@@ -145,7 +145,9 @@ CheckReport check_graph(const graph::Graph& g, eut::EngineUnderTest& engine, con
   report.run.error = run.error;
 
   const std::uint64_t seed = options.seed;
-  run_oracle(report, "connectivity", [&] { return check_connectivity(g, inputs, run); });
+  const eut::SemanticsProfile& semantics = engine.semantics();
+  run_oracle(report, "connectivity",
+             [&] { return check_connectivity(g, inputs, run, engine.capabilities(), semantics); });
   if (options.forward_values) run_oracle(report, "forward_values", [&] { return check_forward_values(g, inputs, run); });
   if (options.finite_differences)
     run_oracle(report, "finite_difference", [&] {
@@ -153,6 +155,7 @@ CheckReport check_graph(const graph::Graph& g, eut::EngineUnderTest& engine, con
       o.threads = options.threads;
       o.seed = mix_seed(seed ^ 0x6664ULL);
       o.probe_seed = mix_seed(seed ^ o.probe_seed);
+      o.semantics = &semantics;
       o.mode = floating_input_elements(g) <= options.fd_full_limit ? FdOptions::Mode::full
                                                                     : FdOptions::Mode::projection;
       return check_finite_differences(g, inputs, run, o);
@@ -162,6 +165,7 @@ CheckReport check_graph(const graph::Graph& g, eut::EngineUnderTest& engine, con
       ComplexStepOptions o;
       o.threads = options.threads;
       o.judge_kink_rules = engine.capabilities().table_kink_rules;
+      o.semantics = &semantics;
       o.probe_seed = mix_seed(seed ^ o.probe_seed);
       return check_complex_step(g, inputs, run, o);
     });
@@ -170,6 +174,7 @@ CheckReport check_graph(const graph::Graph& g, eut::EngineUnderTest& engine, con
       ForwardModeOptions o;
       o.threads = options.threads;
       o.judge_kink_rules = engine.capabilities().table_kink_rules;
+      o.semantics = &semantics;
       o.seed = mix_seed(seed ^ 0x666dULL);
       o.probe_seed = mix_seed(seed ^ o.probe_seed);
       return check_forward_mode(g, inputs, run, o);

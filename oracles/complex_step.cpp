@@ -39,6 +39,7 @@ std::vector<Finding> check_complex_step(const graph::Graph& g, const eut::InputV
   how.perturb = &step_imaginary;
   how.derivative = &imaginary_part;
   how.judge_kink_rules = opt.judge_kink_rules;
+  how.semantics = opt.semantics;
   return check_propagated(g, inputs, engine_result, how, opt.threads, opt.probe_seed);
 }
 

@@ -24,6 +24,8 @@ struct ComplexStepOptions {
   // The engine declares the op table's kink rules (Capabilities::table_kink_rules): on an f64
   // graph, a disagreement at a kink is then a mismatch, not a convention (propagated.hpp).
   bool judge_kink_rules = false;
+  // The engine's semantics (which values it holds constant: tape_analysis.hpp); null: TF's.
+  const eut::SemanticsProfile* semantics = nullptr;
 };
 
 // One finding per (Gradient statement, source): every element of every source. Deterministic

@@ -62,8 +62,9 @@ std::vector<Finding> with_predicted_cuts(const ConnectivityPrediction& pred, std
 }  // namespace
 
 std::vector<Finding> check_connectivity(const graph::Graph& g, const eut::InputValues& inputs,
-                                        const eut::RunResult& run, const eut::Capabilities& engine) {
-  const ConnectivityPrediction pred = predict_connectivity(g, inputs);
+                                        const eut::RunResult& run, const eut::Capabilities& engine,
+                                        const eut::SemanticsProfile& profile) {
+  const ConnectivityPrediction pred = predict_connectivity(g, inputs, profile);
   std::vector<Finding> out;
   auto finding = [&](int index, const std::string& target, const std::string& source, Outcome o,
                      std::string detail) {
@@ -82,9 +83,11 @@ std::vector<Finding> check_connectivity(const graph::Graph& g, const eut::InputV
   // the engine's own failure: a VJP that made a gradient of the wrong shape, an op it cannot
   // run. Only resource limits are the engine's to set, and what it says it does not support
   // (an op it lacks) is a graph to skip, not a wrong answer.
+  const bool allowed_tape_error = run.error && run.error->kind == eut::ErrorKind::tape && pred.may_stop_from &&
+                                  static_cast<int>(run.gradients.size()) >= *pred.may_stop_from;
   const bool unexpected_error =
       run.error && !pred.error && run.error->kind != eut::ErrorKind::limit &&
-      run.error->kind != eut::ErrorKind::unsupported;
+      run.error->kind != eut::ErrorKind::unsupported && !allowed_tape_error;
   const std::size_t n = std::max(pred.gradients.size(), run.gradients.size());
   for (std::size_t i = 0; i < n; ++i) {
     const int index = static_cast<int>(i);

@@ -64,11 +64,17 @@ struct PredictedError {
 struct ConnectivityPrediction {
   std::vector<GradientPrediction> gradients;
   std::optional<PredictedError> error;
+  // Under a profile where a second gradient() of a non-persistent tape raises only if the
+  // first freed what it needs (SecondGradient::raises_if_freed): the first such call. A tape
+  // error there or later is one the semantics allow.
+  std::optional<int> may_stop_from;
 };
 
-// Predicts every Gradient statement the run executes (inputs not listed take their Init).
-// Never throws for what a graph does; a malformed graph becomes `error`.
-ConnectivityPrediction predict_connectivity(const graph::Graph& g, const eut::InputValues& inputs);
+// Predicts every Gradient statement the run executes (inputs not listed take their Init),
+// under `profile`'s rules where they differ from TF's (eut/semantics_profile.hpp). Never throws
+// for what a graph does; a malformed graph becomes `error`.
+ConnectivityPrediction predict_connectivity(const graph::Graph& g, const eut::InputValues& inputs,
+                                            const eut::SemanticsProfile& profile = eut::tf_profile());
 
 // The prediction against the engine's run: one Finding (oracle "connectivity") per source of
 // every Gradient statement either side executed. A None where a value is predicted, a value
@@ -77,8 +83,10 @@ ConnectivityPrediction predict_connectivity(const graph::Graph& g, const eut::In
 // mismatches; results after an unpredicted engine error are inconclusive. An engine whose
 // capabilities say it cannot tell None from zero (exact_none = false) may return zeros for a
 // predicted None: inconclusive, not a mismatch (a non-zero value still is one).
+// The prediction follows the engine's semantics profile.
 std::vector<Finding> check_connectivity(const graph::Graph& g, const eut::InputValues& inputs,
-                                        const eut::RunResult& run, const eut::Capabilities& engine = {});
+                                        const eut::RunResult& run, const eut::Capabilities& engine = {},
+                                        const eut::SemanticsProfile& profile = eut::tf_profile());
 
 // The vocabulary's words ("not watched", "stop_gradient", ...): the engine's own, spelled once
 // in engine/explain.hpp (words only; none of the engine's tape code).

@@ -39,7 +39,8 @@ std::string spec_str(const TensorSpec& s) { return std::string(dtype_name(s.dtyp
 
 class Model {
  public:
-  Model(const graph::Graph& g, ConnectivityPrediction& out) : g_(g), out_(out) {}
+  Model(const graph::Graph& g, const eut::SemanticsProfile& profile, ConnectivityPrediction& out)
+      : g_(g), profile_(profile), out_(out) {}
 
   void run(const eut::InputValues& overrides) {
     try {
@@ -66,7 +67,11 @@ class Model {
       n.value = values.at(in.name).data;
       n.trainable = in.trainable;
       const bool variable = n.kind == Node::Kind::variable;
-      define(in.name, add_node(std::move(n)), variable);
+      const NodeId id = add_node(std::move(n));
+      define(in.name, id, variable);
+      // A parameter requires grad from its creation, for every tape (the profile's fact).
+      if (in.trainable && variable && profile_.variables == eut::VariableWatch::from_start)
+        for (TapeState& t : tapes_) watch(t, id);
     }
   }
 
@@ -105,20 +110,53 @@ class Model {
   }
 
   // --- the tape model -----------------------------------------------------------------------
-  bool records_now(const TapeState& t) const { return !shadow_ && t.recording && t.paused == 0; }
+  bool one_graph() const { return profile_.recording == eut::Recording::one_graph; }
+
+  // One grad mode (the profile's one_graph): on while some tape records and no tape is paused.
+  bool grad_mode() const {
+    bool open = false;
+    for (const TapeState& t : tapes_) {
+      if (t.paused > 0) return false;
+      open = open || t.recording;
+    }
+    return open;
+  }
+
+  bool records_now(const TapeState& t) const {
+    if (shadow_) return false;
+    return one_graph() ? grad_mode() : t.recording && t.paused == 0;
+  }
+
+  Phase phase_now(const TapeState& t) const {
+    if (shadow_) return Phase::suspended;
+    if (!one_graph()) return t.paused > 0 ? Phase::paused : t.recording ? Phase::recording : Phase::outside;
+    bool open = false, paused = false;
+    for (const TapeState& u : tapes_) {
+      open = open || u.recording;
+      paused = paused || u.paused > 0;
+    }
+    return paused ? Phase::paused : open ? Phase::recording : Phase::outside;
+  }
 
   // R2: a trainable variable read while a tape records is watched by it, unless the tape
   // was made with watch_accessed_variables = false. Reads in an untaken branch never happen.
   void read_variable(NodeId v) {
     const Node& n = nodes_[v];
     if (n.kind != Node::Kind::variable || !n.trainable) return;
+    if (profile_.variables == eut::VariableWatch::from_start) return;  // watched since setup
     for (TapeState& t : tapes_)
       if (records_now(t) && t.decl->watch_accessed_variables) watch(t, v);
   }
 
-  // R3: watching an integer/bool value has no effect.
+  // R3: watching an integer/bool value has no effect. With one graph (requires_grad_), every
+  // tape sees it.
   void watch(TapeState& t, NodeId v) {
-    if (is_floating(nodes_[v].spec.dtype)) t.tracked.insert(v);
+    if (!is_floating(nodes_[v].spec.dtype)) return;
+    if (!one_graph()) {
+      t.tracked.insert(v);
+      return;
+    }
+    for (TapeState& u : tapes_) u.tracked.insert(v);
   }
 
   // Adds a value; an op's result is recorded by every tape that records now and tracks one
@@ -126,13 +164,15 @@ class Model {
   NodeId add_node(Node n) {
     const NodeId id = static_cast<NodeId>(nodes_.size());
     n.phase.resize(tapes_.size());
-    for (std::size_t k = 0; k < tapes_.size(); ++k) {
-      const TapeState& t = tapes_[k];
-      n.phase[k] = shadow_        ? Phase::suspended
-                   : t.paused > 0 ? Phase::paused
-                   : t.recording  ? Phase::recording
-                                  : Phase::outside;
-    }
+    for (std::size_t k = 0; k < tapes_.size(); ++k) n.phase[k] = phase_now(tapes_[k]);
+    // Edges fixed when the op runs (the profile's at_creation): to the inputs some tape tracks
+    // now; watching an input later adds none.
+    if (profile_.edges == eut::EdgeBinding::at_creation)
+      for (const NodeId in : n.inputs) {
+        bool tracked = false;
+        for (const TapeState& t : tapes_) tracked = tracked || t.tracked.count(in) > 0;
+        n.edge_at_creation.push_back(tracked);
+      }
     nodes_.push_back(std::move(n));
     const Node& node = nodes_.back();
     if ((!node.op && node.kind != Node::Kind::gradient) || shadow_ || !is_floating(node.spec.dtype)) return id;
@@ -152,10 +192,16 @@ class Model {
     return id;
   }
 
-  // Whether input j of `n` passes gradient: an op's differentiable inputs (the table's class);
-  // every input of a gradient node (what its VJP reads, R5 included).
-  static bool passes(const Node& n, std::size_t j) {
-    return n.kind == Node::Kind::gradient || (n.op && n.op->input(static_cast<int>(j)).differentiable());
+  // Whether input j of `n` passes gradient: an op's differentiable inputs (the table's class,
+  // or the profile's zero gradient); every input of a gradient node (what its VJP reads, R5
+  // included).
+  bool passes(const Node& n, std::size_t j) const {
+    return n.kind == Node::Kind::gradient || (n.op && profile_.passes(*n.op, static_cast<int>(j)));
+  }
+
+  // Whether the backward pass reaches input j of recorded node `n` (edges fixed at creation).
+  static bool has_edge(const Node& n, std::size_t j) {
+    return n.edge_at_creation.empty() || n.edge_at_creation[j];
   }
 
   NodeId add_constant(const TensorSpec& spec, double fill) {
@@ -231,24 +277,36 @@ class Model {
     const OpAttrs attrs = nodes_[e].attrs;
     const std::vector<NodeId> in = nodes_[e].inputs;
     std::vector<std::size_t> wanted;
+    bool any_differentiable = false;
     for (std::size_t j = 0; j < in.size(); ++j)
-      if (op->input(static_cast<int>(j)).differentiable() && is_floating(nodes_[in[j]].spec.dtype) &&
-          t.tracked.count(in[j]))
+      if (passes(nodes_[e], j) && has_edge(nodes_[e], j) && is_floating(nodes_[in[j]].spec.dtype) &&
+          t.tracked.count(in[j])) {
         wanted.push_back(j);
+        any_differentiable = any_differentiable || op->input(static_cast<int>(j)).differentiable();
+      }
     if (wanted.empty()) return {};
     std::vector<Tensor> inputs;
     for (NodeId i : in) inputs.push_back(tensor_of(i));
     const Tensor output = tensor_of(e);
     const Tensor upstream = tensor_of(up);
     std::vector<std::optional<Tensor>> gin(in.size());
-    op->vjp({attrs, inputs.data(), static_cast<int>(in.size()), output, upstream}, gin.data());
+    if (any_differentiable) op->vjp({attrs, inputs.data(), static_cast<int>(in.size()), output, upstream}, gin.data());
+    const eut::OpSemantics& rules = profile_.op(*op);
     std::vector<std::pair<std::size_t, NodeId>> out;
     for (std::size_t j : wanted) {
+      if (!op->input(static_cast<int>(j)).differentiable()) {
+        // The profile's zero gradient for a non-differentiable input: a constant, no reads.
+        const Node& x = nodes_[in[j]];
+        out.emplace_back(j, add_gradient_node(e, static_cast<int>(j), {}, Tensor::zeros(x.spec.shape, x.spec.dtype),
+                                              false));
+        continue;
+      }
       if (!gin[j])
         throw Error(std::string("the VJP of ") + op->name + " returned None for differentiable input " +
                     std::to_string(j));
       std::vector<std::pair<NodeId, Dependence>> reads;
       for (const VjpRead& r : op->input(static_cast<int>(j)).vjp_reads) {
+        if (r.how == Dependence::piecewise && rules.masks_are_constants) continue;  // a constant mask
         switch (r.operand) {
           case VjpOperand::upstream: add_read(reads, up, r.how); break;
           case VjpOperand::output: add_read(reads, e, r.how); break;
@@ -549,15 +607,21 @@ class Model {
     }
     std::optional<NodeId> og;
     if (g.output_gradients) og = use(*g.output_gradients);
-    if (t.used && !t.decl->persistent)
+    if (t.used && !t.decl->persistent && profile_.second_gradient == eut::SecondGradient::raises_if_freed) {
+      // Whether this call raises depends on what the first one freed: from here on the run
+      // may stop with a tape error.
+      if (!out_.may_stop_from) out_.may_stop_from = static_cast<int>(out_.gradients.size());
+    } else if (t.used && !t.decl->persistent) {
       throw TapeError("gradient() called a second time on the non-persistent tape '" +
                       eut::bare_name(t.decl->name) + "' (R9: make it persistent)");
+    }
     t.used = true;
     if (og && nodes_[*og].spec.shape != nodes_[target].spec.shape)
       throw ShapeError("gradient(): output_gradients shape " + nodes_[*og].spec.shape.str() +
                        " differs from the target shape " + nodes_[target].spec.shape.str());
-    // A tape does not record its own backward pass; other recording tapes do (R10).
-    const bool self_pause = t.recording;
+    // A tape does not record its own backward pass; other recording tapes do (R10). With one
+    // graph, a backward pass run in grad mode is recorded (create_graph) for every tape.
+    const bool self_pause = t.recording && !one_graph();
     if (self_pause) ++t.paused;
     struct Resume {
       TapeState& t;
@@ -598,6 +662,7 @@ class Model {
   }
 
   const graph::Graph& g_;
+  const eut::SemanticsProfile& profile_;
   ConnectivityPrediction& out_;
   std::deque<Node> nodes_;
   std::vector<TapeState> tapes_;
@@ -609,9 +674,10 @@ class Model {
 
 }  // namespace
 
-ConnectivityPrediction predict_connectivity(const graph::Graph& g, const eut::InputValues& inputs) {
+ConnectivityPrediction predict_connectivity(const graph::Graph& g, const eut::InputValues& inputs,
+                                            const eut::SemanticsProfile& profile) {
   ConnectivityPrediction out;
-  Model(g, out).run(inputs);
+  Model(g, profile, out).run(inputs);
   return out;
 }
 

@@ -44,6 +44,9 @@ struct Node {
   const OpDef* op = nullptr;  // Kind::op: its row
   OpAttrs attrs;
   std::vector<NodeId> inputs;
+  // Under a profile whose edges are fixed at creation: per input, whether it had one (empty:
+  // every input has its edge).
+  std::vector<bool> edge_at_creation;
   std::vector<Phase> phase;  // per tape, when it was made
   struct Untaken {
     std::optional<NodeId> result;  // the untaken branch's result, if it could be traced

@@ -268,7 +268,7 @@ std::vector<Finding> check_finite_differences(const graph::Graph& g, const eut::
   const bool projection = opt.mode == FdOptions::Mode::projection;
   const int n_statements = count_gradient_statements(g);
   for (int k = 0; k < n_statements; ++k) {
-    const Objective o = make_objective(g, inputs, k);
+    const Objective o = make_objective(g, inputs, k, opt.semantics ? *opt.semantics : eut::tf_profile());
     const ToleranceContext& ctx = o.tolerance;
     const std::size_t n_sources = o.statement.sources.size();
     // Every element, or random directions with the engine's <g, u> for each.

@@ -118,6 +118,8 @@ struct FdOptions {
   int levels = 8;
   int starts = 4;
   std::uint64_t probe_seed = 0x726f756e64ULL;  // the rounding probe (f32 engines): tolerance.hpp
+  // The engine's semantics (which values it holds constant: tape_analysis.hpp); null: TF's.
+  const eut::SemanticsProfile* semantics = nullptr;
 };
 
 // One finding per (Gradient statement, source), statements in execution order. Needs the

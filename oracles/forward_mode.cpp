@@ -31,6 +31,7 @@ std::vector<Finding> check_forward_mode(const graph::Graph& g, const eut::InputV
   how.perturb = &set_tangent;
   how.derivative = &dual_part;
   how.judge_kink_rules = opt.judge_kink_rules;
+  how.semantics = opt.semantics;
   return check_propagated(g, inputs, engine_result, how, opt.threads, opt.probe_seed);
 }
 

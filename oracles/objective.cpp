@@ -135,7 +135,8 @@ int count_gradient_statements(const graph::Graph& g) {
   return static_cast<int>(collect_gradients(g.body).size());
 }
 
-Objective make_objective(const graph::Graph& g, const eut::InputValues& inputs, int gradient) {
+Objective make_objective(const graph::Graph& g, const eut::InputValues& inputs, int gradient,
+                         const eut::SemanticsProfile& profile) {
   Objective o;
   o.gradient = gradient;
   const std::vector<std::pair<const graph::Gradient*, bool>> all = collect_gradients(g.body);
@@ -212,7 +213,7 @@ Objective make_objective(const graph::Graph& g, const eut::InputValues& inputs, 
   // (from the graph alone, not from the engine) and judges their zeros; no numerical oracle
   // compares them.
   if (o.statement.unconnected == graph::Unconnected::zero) {
-    const ConnectivityPrediction p = predict_connectivity(g, inputs);
+    const ConnectivityPrediction p = predict_connectivity(g, inputs, profile);
     if (static_cast<int>(p.gradients.size()) > gradient) {
       const GradientPrediction& gp = p.gradients[static_cast<std::size_t>(gradient)];
       for (std::size_t i = 0; i < o.sources.size() && i < gp.sources.size(); ++i)
@@ -225,7 +226,7 @@ Objective make_objective(const graph::Graph& g, const eut::InputValues& inputs, 
   // Values the tape treats as constants.
   TapeConstants constants;
   try {
-    constants = tape_constants(prepared, *target_stmt, ev);
+    constants = tape_constants(prepared, *target_stmt, ev, profile);
   } catch (const std::exception& e) {
     o.not_applicable = std::string("cannot analyse the graph: ") + e.what();
     return o;

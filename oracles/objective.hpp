@@ -78,7 +78,9 @@ int count_gradient_statements(const graph::Graph& g);
 
 // Prepares statement `gradient` of `g` at `inputs` (unlisted inputs take their Init).
 // Never throws for a graph problem: `not_applicable` says why.
-Objective make_objective(const graph::Graph& g, const eut::InputValues& inputs, int gradient);
+// The values held constant are those `profile`'s rules hold constant (TF's by default).
+Objective make_objective(const graph::Graph& g, const eut::InputValues& inputs, int gradient,
+                         const eut::SemanticsProfile& profile = eut::tf_profile());
 
 // f and the magnitude of its terms at a point: for double Σ|v_i T_i|, for c128 Σ|v_i Im T_i|,
 // for Dual Σ|v_i T_i'| (the terms of the derivative part).

@@ -98,7 +98,7 @@ std::vector<Finding> check_propagated(const graph::Graph& g, const eut::InputVal
   const int team = threads_or_default(threads);
   const int n_statements = count_gradient_statements(g);
   for (int k = 0; k < n_statements; ++k) {
-    Objective o = make_objective(g, inputs, k);
+    Objective o = make_objective(g, inputs, k, how.semantics ? *how.semantics : eut::tf_profile());
     if (o.not_applicable.empty() && how.refuses) o.not_applicable = how.refuses(o);
     EntryPlan plan = plan_entries(o, engine_result, how.oracle, how.per_element, how.directions);
     const std::vector<EntryTask>& tasks = plan.tasks;

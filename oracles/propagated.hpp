@@ -71,6 +71,8 @@ struct Propagation {
   double (*derivative)(const S& value) = nullptr;
   // The engine declares the op table's kink rules (compare_propagated).
   bool judge_kink_rules = false;
+  // The engine's semantics (which values it holds constant: tape_analysis.hpp); null: TF's.
+  const eut::SemanticsProfile* semantics = nullptr;
 };
 
 // One finding per (Gradient statement, source); the derivative propagated by `how` against

@@ -18,9 +18,9 @@ class TapeAnalysis {
   enum class Dep : std::uint8_t { none, piecewise, smooth };
 
   TapeAnalysis(const graph::Graph& g, const graph::Gradient& target_stmt,
-               const Evaluation<double>& base)
+               const Evaluation<double>& base, const eut::SemanticsProfile& profile)
       : target_(&target_stmt), tape_(target_stmt.tape), specs_(base.specs), tensors_(base.tensors),
-        base_(base) {
+        base_(base), profile_(profile) {
     for (const graph::TapeDecl& t : g.tapes)
       if (t.name == tape_) watch_accessed_ = t.watch_accessed_variables;
     for (const graph::Input& in : g.inputs) inputs_[in.name] = &in;
@@ -50,8 +50,15 @@ class TapeAnalysis {
     if (it == inputs_.end() || it->second->kind != graph::InputKind::variable) return false;
     // A variable read while recording is watched if trainable (and the tape watches
     // accessed variables) or if it was watched explicitly.
+    if (it->second->trainable && profile_.variables == eut::VariableWatch::from_start) return true;
     return watched_vars_.count(n) || (it->second->trainable && watch_accessed_);
   }
+
+  bool one_graph() const { return profile_.recording == eut::Recording::one_graph; }
+  // Whether a record / stop_recording block or a watch of `tape` acts on the analysed tape:
+  // its own, or with one graph any tape's.
+  bool acts_here(const std::string& tape) const { return tape == tape_ || one_graph(); }
+  bool recording() const { return one_graph() ? open_ > 0 && paused_ == 0 : recording_; }
 
   void walk(const graph::Block& block) {
     for (const graph::Statement& s : block) {
@@ -89,8 +96,8 @@ class TapeAnalysis {
     for (std::size_t i = 0; i < s.operands.size(); ++i) {
       const std::string& o = s.operands[i];
       const InputDef& in = op.input(static_cast<int>(i));
-      const bool passes = in.differentiable() && floating(o) && out_floating;
-      if (passes && recording_ && tracked(o)) recorded = true;
+      const bool passes = profile_.passes(op, static_cast<int>(i)) && floating(o) && out_floating;
+      if (passes && recording() && tracked(o)) recorded = true;
       const Dep d = dep(o);
       if (d != Dep::none) any_dep = true;
       if (d == Dep::smooth && passes) smooth_in = true;
@@ -119,19 +126,23 @@ class TapeAnalysis {
   void exec(const graph::Record& r) {
     const bool saved = recording_;
     if (r.tape == tape_) recording_ = true;
+    ++open_;
     walk(r.body);
+    --open_;
     recording_ = saved;
   }
 
   void exec(const graph::StopRecording& r) {
     const bool saved = recording_;
     if (r.tape == tape_) recording_ = false;
+    ++paused_;
     walk(r.body);
+    --paused_;
     recording_ = saved;
   }
 
   void exec(const graph::Watch& w) {
-    if (w.tape != tape_) return;
+    if (!acts_here(w.tape)) return;
     for (const std::string& v : w.values) {
       auto it = inputs_.find(v);
       if (it != inputs_.end() && it->second->kind == graph::InputKind::variable) {
@@ -224,7 +235,10 @@ class TapeAnalysis {
   std::set<std::string> tracked_;
   std::set<std::string> watched_vars_;
   bool watch_accessed_ = true;
-  bool recording_ = false;
+  const eut::SemanticsProfile& profile_;
+  bool recording_ = false;  // per tape: the analysed tape records
+  int open_ = 0;            // one graph: record blocks of any tape open here
+  int paused_ = 0;          // one graph: stop_recording blocks of any tape open here
   int control_depth_ = 0;
   bool stop_ = false;
 };
@@ -232,8 +246,8 @@ class TapeAnalysis {
 }  // namespace
 
 TapeConstants tape_constants(const graph::Graph& prepared, const graph::Gradient& target,
-                             const Evaluation<double>& base) {
-  TapeAnalysis analysis(prepared, target, base);
+                             const Evaluation<double>& base, const eut::SemanticsProfile& profile) {
+  TapeAnalysis analysis(prepared, target, base, profile);
   analysis.run(prepared.body);
   return {analysis.frozen, analysis.problem, analysis.complex_ineligible};
 }

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "eut/semantics_profile.hpp"
 #include "graph/ir.hpp"
 #include "oracles/evaluate.hpp"
 
@@ -26,7 +27,9 @@ struct TapeConstants {
 
 // The analysis of `prepared` up to statement `target` (one of its statements), with the branch
 // and trip counts of the base point `base`. Throws tc::Error for a malformed graph.
+// Under `profile`'s recording, watching and per-op rules (eut/semantics_profile.hpp).
 TapeConstants tape_constants(const graph::Graph& prepared, const graph::Gradient& target,
-                             const Evaluation<double>& base);
+                             const Evaluation<double>& base,
+                             const eut::SemanticsProfile& profile = eut::tf_profile());
 
 }  // namespace tc::oracles

@@ -57,13 +57,15 @@ struct Unsupported : Error {
 // (TypeError -> dtype, IndexError: a dim or index out of range -> shape); the size-mismatch
 // RuntimeErrors (broadcast, matmul, reshape, cat, narrow) are shape errors too, and a kernel
 // torch does not have for the operand's dtype ("argmax_cpu" not implemented for 'Bool', from
-// its dtype dispatch) is "unsupported": the op exists, torch lacks it for that dtype.
+// its dtype dispatch) is "unsupported": the op exists, torch lacks it for that dtype. A backward
+// through saved tensors a non-retaining grad() freed is torch's form of R9's tape error.
 ErrorKind torch_error_kind(const c10::Error& e) {
   if (dynamic_cast<const c10::TypeError*>(&e)) return ErrorKind::dtype;
   if (dynamic_cast<const c10::IndexError*>(&e)) return ErrorKind::shape;
   if (dynamic_cast<const c10::NotImplementedError*>(&e)) return ErrorKind::unsupported;
   const std::string m = e.what_without_backtrace();
   if (m.find("not implemented for '") != std::string::npos) return ErrorKind::unsupported;
+  if (m.find("Trying to backward through the graph a second time") != std::string::npos) return ErrorKind::tape;
   for (const char* phrase : {"must match the size", "shapes cannot be multiplied", "is invalid for input of size",
                              "Sizes of tensors must match", "exceeds dimension size", "expanded size",
                              "must match except in dimension", "cannot be broadcast"})
@@ -392,6 +394,7 @@ class LibtorchEngine final : public EngineUnderTest {
   LibtorchEngine() { at::set_num_threads(1); }
 
   std::string name() const override { return "libtorch"; }
+  const SemanticsProfile& semantics() const override { return torch_profile(); }
 
   RunResult run(const graph::Graph& g, const InputValues& inputs) override {
     RunResult result;

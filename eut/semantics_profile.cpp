@@ -1,0 +1,57 @@
+#include "eut/semantics_profile.hpp"
+
+#include "engine/ops/op_rows.hpp"
+
+namespace tc::eut {
+
+const OpSemantics& SemanticsProfile::op(const OpDef& row) const {
+  static const OpSemantics kRowsOwn;
+  auto it = ops.find(&row);
+  return it == ops.end() ? kRowsOwn : it->second;
+}
+
+bool SemanticsProfile::passes(const OpDef& row, int input) const {
+  const InputDef& in = row.input(input);
+  return in.differentiable() || (in.grad == InputGrad::non_differentiable && op(row).non_differentiable_gives_zeros);
+}
+
+const SemanticsProfile& tf_profile() {
+  static const SemanticsProfile profile = [] {
+    SemanticsProfile p;
+    p.name = "tf";
+    p.source = "../shared/SEMANTICS.md (TF 2 tf.GradientTape)";
+    return p;
+  }();
+  return profile;
+}
+
+const SemanticsProfile& torch_profile() {
+  static const SemanticsProfile profile = [] {
+    SemanticsProfile p;
+    p.name = "torch";
+    p.source = "docs/libtorch.md, semantics table (libtorch 1.13.1)";
+    p.recording = Recording::one_graph;            // rows 1, 2
+    p.variables = VariableWatch::from_start;       // row 3
+    p.edges = EdgeBinding::at_creation;            // row 4
+    p.second_gradient = SecondGradient::raises_if_freed;  // rows 21, 22
+    OpSemantics zeros;  // rows 6, 31: derivatives.yaml `zeros_like(grad)` / `grad.new_zeros`
+    zeros.non_differentiable_gives_zeros = true;
+    for (const OpDef* row : {&op_floor, &op_ceil, &op_round, &op_floor_div}) p.ops[row] = zeros;
+    OpSemantics masked;  // row 15: the masks are comparisons (`self <= other`, clamp_backward)
+    masked.masks_are_constants = true;
+    for (const OpDef* row : {&op_clip_by_value, &op_reduce_max, &op_reduce_min, &op_sign}) p.ops[row] = masked;
+    OpSemantics extremum = masked;  // row 8: `at::where(self == other, grad / 2, grad)`
+    extremum.ties = TieRule::split_evenly;
+    for (const OpDef* row : {&op_maximum, &op_minimum}) p.ops[row] = extremum;
+    OpSemantics left;  // rows 10, 29: elu_backward tests x <= 0
+    left.kink_side = KinkSide::left;
+    for (const OpDef* row : {&op_elu, &op_selu}) p.ops[row] = left;
+    OpSemantics softplus;  // row 13: F.softplus(beta=1, threshold=20)
+    softplus.linear_above = 20.0;
+    p.ops[&op_softplus] = softplus;
+    return p;
+  }();
+  return profile;
+}
+
+}  // namespace tc::eut

@@ -1,0 +1,91 @@
+// An engine's gradient semantics as data: where its rules differ from TF GradientTape's (the
+// reference, ../shared/SEMANTICS.md), each difference is one typed fact here. The oracles read
+// the engine's profile (EngineUnderTest::semantics()) instead of assuming TF: the connectivity
+// oracle's model (which tapes record, what is watched, which edges pass gradient, which
+// higher-order gradients are None) and the numerical oracles' tape analysis (which values the
+// engine holds constant). Facts about one op are keyed by its op-table row (op_rows.hpp), never
+// by its name. docs/libtorch.md's semantics table gives each of torch's facts its source.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <unordered_map>
+
+#include "engine/ops/op_def.hpp"
+
+namespace tc::eut {
+
+// How recording scopes work.
+enum class Recording : std::uint8_t {
+  per_tape,    // TF: each tape records while it is in its own record block and not paused
+  one_graph,   // torch: one autograd graph and one grad mode: an op is recorded for every tape
+               // when some tape records and no stop_recording (no_grad) encloses it; watch()
+               // (requires_grad_) is seen by every tape; a tape's gradient() run while grad
+               // mode is on is itself recorded (create_graph)
+};
+
+// When a trainable variable is watched.
+enum class VariableWatch : std::uint8_t {
+  on_read,     // TF: when read while a tape records (unless watch_accessed_variables = false)
+  from_start,  // torch: a parameter requires grad from its creation, for every tape, read or not
+};
+
+// Which inputs of an op a recorded op keeps an edge to.
+enum class EdgeBinding : std::uint8_t {
+  by_value,     // TF: the tape finds the path by tensor identity when gradient() runs, so a
+                // value watched after its use is reached through ops recorded for another input
+  at_creation,  // torch: an op's edges are fixed when it runs; watching an input later adds none
+};
+
+// A second gradient() on a non-persistent tape (R9).
+enum class SecondGradient : std::uint8_t {
+  raises,            // TF: always an error
+  raises_if_freed,   // torch: an error only where the first call freed saved tensors
+                     // (retain_graph=false); through ops that save nothing it runs
+};
+
+// The derivative an op's rule takes at a tie (maximum/minimum with equal operands).
+enum class TieRule : std::uint8_t { first_operand, split_evenly };
+
+// The derivative an op's rule takes at a kink between two smooth pieces.
+enum class KinkSide : std::uint8_t { right, left };
+
+// One op's rules where they differ from its op-table row (the reference's). Default: none.
+struct OpSemantics {
+  // Inputs the row classes non_differentiable (floor, round, floor_div) get a zero gradient,
+  // not None: the edge passes, its gradient is a constant zero (torch: zeros_like(grad)).
+  bool non_differentiable_gives_zeros = false;
+  // The VJP's masks (reads with Dependence::piecewise) are constants made by comparisons, not
+  // values connected to the inputs: the second derivative through them is None, not zeros.
+  bool masks_are_constants = false;
+  // Kink and tie rules (the row's `kinks` text otherwise). The numerical oracles judge a
+  // derivative at a kink only for an engine whose Capabilities::table_kink_rules says it takes
+  // every row's rule; these facts say what an engine that does not takes instead.
+  std::optional<TieRule> ties;
+  std::optional<KinkSide> kink_side;  // at the op's kink (elu, selu at 0)
+  // Above this input the op is computed as the identity (torch's softplus threshold = 20):
+  // its derivative there is exactly 1.
+  std::optional<double> linear_above;
+};
+
+struct SemanticsProfile {
+  const char* name = "";  // "tf", "torch"
+  const char* source = "";  // where the facts are documented
+  Recording recording = Recording::per_tape;
+  VariableWatch variables = VariableWatch::on_read;
+  EdgeBinding edges = EdgeBinding::by_value;
+  SecondGradient second_gradient = SecondGradient::raises;
+  std::unordered_map<const OpDef*, OpSemantics> ops;
+
+  // The op's rules (defaults: its row's).
+  const OpSemantics& op(const OpDef& row) const;
+  // Whether input `input` of `row` passes gradient under this profile: differentiable by its
+  // row, or non_differentiable with non_differentiable_gives_zeros.
+  bool passes(const OpDef& row, int input) const;
+};
+
+// TF GradientTape's: the reference engine's, and the default of an engine that says nothing.
+const SemanticsProfile& tf_profile();
+// PyTorch autograd's (libtorch 1.13), docs/libtorch.md rows 1–6, 8, 10, 13, 15, 21, 29, 31.
+const SemanticsProfile& torch_profile();
+
+}  // namespace tc::eut
