@@ -34,6 +34,7 @@ const SemanticsProfile& torch_profile() {
     p.variables = VariableWatch::from_start;       // row 3
     p.edges = EdgeBinding::at_creation;            // row 4
     p.second_gradient = SecondGradient::raises_if_freed;  // rows 21, 22
+    p.f32 = F32Rounding::per_kernel;                       // row 28
     OpSemantics zeros;  // rows 6, 31: derivatives.yaml `zeros_like(grad)` / `grad.new_zeros`
     zeros.non_differentiable_gives_zeros = true;
     for (const OpDef* row : {&op_floor, &op_ceil, &op_round, &op_floor_div}) p.ops[row] = zeros;
@@ -46,6 +47,9 @@ const SemanticsProfile& torch_profile() {
     OpSemantics left;  // rows 10, 29: elu_backward tests x <= 0
     left.kink_side = KinkSide::left;
     for (const OpDef* row : {&op_elu, &op_selu}) p.ops[row] = left;
+    OpSemantics to;  // row 17: Tensor.to(dtype) returns self when the dtype is already dtype
+    to.same_dtype_returns_input = true;
+    p.ops[&op_cast] = to;
     OpSemantics softplus;  // row 13: F.softplus(beta=1, threshold=20)
     softplus.linear_above = 20.0;
     p.ops[&op_softplus] = softplus;

@@ -36,6 +36,14 @@ enum class EdgeBinding : std::uint8_t {
   at_creation,  // torch: an op's edges are fixed when it runs; watching an input later adds none
 };
 
+// How an engine rounds f32 arithmetic.
+enum class F32Rounding : std::uint8_t {
+  correctly_rounded,  // the reference: every f32 op computed in double and rounded once, so a
+                      // graph's exact cancellations stay exact
+  per_kernel,         // float kernels (torch: vectorised Sleef, float accumulation): a few ulps
+                      // per op, and where terms cancel an ulp of the terms may remain
+};
+
 // A second gradient() on a non-persistent tape (R9).
 enum class SecondGradient : std::uint8_t {
   raises,            // TF: always an error
@@ -57,6 +65,9 @@ struct OpSemantics {
   // The VJP's masks (reads with Dependence::piecewise) are constants made by comparisons, not
   // values connected to the inputs: the second derivative through them is None, not zeros.
   bool masks_are_constants = false;
+  // With a result of its one operand's dtype, the result is the operand itself, not a new
+  // tensor (torch's Tensor.to: "self is returned"): outside recording it stays connected.
+  bool same_dtype_returns_input = false;
   // Kink and tie rules (the row's `kinks` text otherwise). The numerical oracles judge a
   // derivative at a kink only for an engine whose Capabilities::table_kink_rules says it takes
   // every row's rule; these facts say what an engine that does not takes instead.
@@ -74,6 +85,7 @@ struct SemanticsProfile {
   VariableWatch variables = VariableWatch::on_read;
   EdgeBinding edges = EdgeBinding::by_value;
   SecondGradient second_gradient = SecondGradient::raises;
+  F32Rounding f32 = F32Rounding::correctly_rounded;
   std::unordered_map<const OpDef*, OpSemantics> ops;
 
   // The op's rules (defaults: its row's).

@@ -90,6 +90,13 @@ class TapeAnalysis {
       specs_[s.result] = out_spec;
     }
     const bool out_floating = is_floating(out_spec.dtype);
+    if (s.operands.size() == 1 && profile_.op(op).same_dtype_returns_input && specs_.count(s.operands[0]) &&
+        specs_.at(s.operands[0]).dtype == out_spec.dtype) {
+      // The operand itself under another name: it moves and is tracked as the operand is.
+      if (tracked(s.operands[0])) tracked_.insert(s.result);
+      if (dep(s.operands[0]) != Dep::none) dep_[s.result] = dep(s.operands[0]);
+      return;
+    }
     // stop_gradient's kind of op: its value moves with the held input, the tape holds it fixed.
     const bool holds_constant = op.holds_input_constant();
     bool recorded = false, any_dep = false, smooth_in = false, smooth_held = false;

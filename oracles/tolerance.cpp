@@ -24,7 +24,7 @@ Tolerance tolerance(const ToleranceContext& c, double oracle_error, double engin
   t.oracle = kOracleSafety * f * std::abs(oracle_error);
   t.engine = kEngineSafety * f *
              std::max(rounding_bound(c, c.engine_unit, engine_terms), std::abs(observed_rounding));
-  t.engine += underflow_floor(c);
+  t.engine += underflow_floor(c) + kEngineSafety * f * c.cancellation_floor;
   return t;
 }
 
