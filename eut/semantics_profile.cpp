@@ -34,7 +34,7 @@ const SemanticsProfile& torch_profile() {
     p.variables = VariableWatch::from_start;       // row 3
     p.edges = EdgeBinding::at_creation;            // row 4
     p.second_gradient = SecondGradient::raises_if_freed;  // rows 21, 22
-    p.f32 = F32Rounding::per_kernel;                       // row 28
+    p.rounding = Rounding::own_kernels;                    // row 28
     OpSemantics zeros;  // rows 6, 31: derivatives.yaml `zeros_like(grad)` / `grad.new_zeros`
     zeros.non_differentiable_gives_zeros = true;
     for (const OpDef* row : {&op_floor, &op_ceil, &op_round, &op_floor_div}) p.ops[row] = zeros;

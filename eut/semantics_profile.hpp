@@ -36,12 +36,14 @@ enum class EdgeBinding : std::uint8_t {
   at_creation,  // torch: an op's edges are fixed when it runs; watching an input later adds none
 };
 
-// How an engine rounds f32 arithmetic.
-enum class F32Rounding : std::uint8_t {
-  correctly_rounded,  // the reference: every f32 op computed in double and rounded once, so a
-                      // graph's exact cancellations stay exact
-  per_kernel,         // float kernels (torch: vectorised Sleef, float accumulation): a few ulps
-                      // per op, and where terms cancel an ulp of the terms may remain
+// How an engine's arithmetic rounds, as far as the tolerance model needs to know.
+enum class Rounding : std::uint8_t {
+  table_kernels,  // the reference: the op table's kernels and VJPs, every f32 op computed in
+                  // double and rounded once, so a graph's exact cancellations stay exact
+  own_kernels,    // its own kernels and backward formulas (torch: float kernels, vectorised
+                  // Sleef, float accumulation; softmax as exp(x - logsumexp)): a few ulps per
+                  // op, and an intermediate as large as the graph's largest value carries its
+                  // rounding into results whose terms look small
 };
 
 // A second gradient() on a non-persistent tape (R9).
@@ -85,7 +87,7 @@ struct SemanticsProfile {
   VariableWatch variables = VariableWatch::on_read;
   EdgeBinding edges = EdgeBinding::by_value;
   SecondGradient second_gradient = SecondGradient::raises;
-  F32Rounding f32 = F32Rounding::correctly_rounded;
+  Rounding rounding = Rounding::table_kernels;
   std::unordered_map<const OpDef*, OpSemantics> ops;
 
   // The op's rules (defaults: its row's).

@@ -304,7 +304,7 @@ Objective make_objective(const graph::Graph& g, const eut::InputValues& inputs, 
   for (const auto& [name, spec] : ev.specs)
     if (is_floating(spec.dtype)) engine_unit = std::max(engine_unit, unit_roundoff(spec.dtype));
   o.tolerance.engine_unit = engine_unit;
-  if (profile.f32 == eut::F32Rounding::per_kernel && engine_unit >= unit_roundoff(DType::f32)) {
+  if (profile.rounding == eut::Rounding::own_kernels) {
     double largest = 0;
     for (const auto& [name, values] : ev.values)
       if (auto spec = ev.specs.find(name); spec != ev.specs.end() && is_floating(spec->second.dtype))

@@ -35,9 +35,9 @@ struct ToleranceContext {
   double oracle_unit = 0x1p-53;  // the oracle's working precision (f64 unless the graph casts to f32)
   std::int64_t depth = 1;        // ops between the sources and the target (loop bodies weighted)
   double op_factor = 1.0;        // the largest OpDef::tolerance_factor among those ops
-  // An absolute allowance for an engine whose f32 kernels round per op (F32Rounding::per_kernel):
-  // a cancellation of terms as large as the graph's values may leave their rounding, which the
-  // terms behind a result (T) do not show. 0 for engines that round f32 correctly.
+  // An absolute allowance for an engine with its own kernels (Rounding::own_kernels): a
+  // cancellation of terms as large as the graph's values may leave their rounding, which the
+  // terms behind a result (T) do not show. 0 for engines that run the table's kernels.
   double cancellation_floor = 0;
 };
 
