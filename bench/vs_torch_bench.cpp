@@ -21,6 +21,9 @@
 //   torch_forward_backward_over_engine_run  torch's forward + torch.autograd.grad in Python /
 //                                  the reference engine's run of the graph
 //   libtorch_run_over_reference_run  the libtorch adapter's run / the reference engine's run
+//   BM_Libtorch_*: the same full and projection checks with the libtorch adapter as the engine
+//                  under test (its run, torch's forward + autograd.grad in-process, then the FD
+//                  oracle), against gradcheck and gradcheck(fast_mode=True) on the same function
 //   tapecheck_ms, torch_ms, load_average
 // Without python3-torch the torch side is skipped with the reason, the tapecheck side still runs.
 #include <benchmark/benchmark.h>
@@ -145,6 +148,7 @@ struct Tapecheck {
   std::vector<oracles::Finding> check(eut::EngineUnderTest& engine, oracles::FdOptions::Mode mode, int threads) const {
     oracles::FdOptions o;
     o.mode = mode;
+    o.semantics = &engine.semantics();
     o.threads = threads;
     return oracles::check_finite_differences(g, inputs, run(engine), o);
   }
@@ -172,7 +176,7 @@ struct Comparison {
   // seconds per check, by (kind, threads); kind: "full", "projection"
   std::map<std::pair<std::string, int>, double> ours, theirs;
   double engine_run = 0, torch_forward_backward = 0;
-  std::optional<double> libtorch_run, libtorch_full_check;
+  std::optional<double> libtorch_run, libtorch_full_check, libtorch_projection_check;
 };
 
 bool agrees(const std::vector<oracles::Finding>& fs) {
@@ -210,14 +214,20 @@ const Comparison& comparison() {
                                                      Clock::thread_cpu, kBatchSeconds));
       if (torch.available()) keep_min(c.torch_forward_backward, torch.seconds("forward_backward", 1));
       if (libtorch) {
-        double run = c.libtorch_run.value_or(0), full = c.libtorch_full_check.value_or(0);
+        double run = c.libtorch_run.value_or(0), full = c.libtorch_full_check.value_or(0),
+               projection = c.libtorch_projection_check.value_or(0);
         keep_min(run, bench::seconds_per_call([&] { benchmark::DoNotOptimize(side.run(*libtorch)); },
                                               Clock::thread_cpu, kBatchSeconds));
         keep_min(full, bench::seconds_per_call(
                            [&] { benchmark::DoNotOptimize(side.check(*libtorch, oracles::FdOptions::Mode::full, 1)); },
                            Clock::thread_cpu, kBatchSeconds));
+        keep_min(projection,
+                 bench::seconds_per_call(
+                     [&] { benchmark::DoNotOptimize(side.check(*libtorch, oracles::FdOptions::Mode::projection, 1)); },
+                     Clock::thread_cpu, kBatchSeconds));
         c.libtorch_run = run;
         c.libtorch_full_check = full;
+        c.libtorch_projection_check = projection;
       }
     }
     c.load_average = bench::load_average();
@@ -295,6 +305,18 @@ void BM_Libtorch_FullCheck(benchmark::State& state) {
 }
 BENCHMARK(BM_Libtorch_FullCheck)->Unit(benchmark::kMillisecond);
 
+void BM_Libtorch_ProjectionCheck(benchmark::State& state) {
+  auto engine = libtorch_engine_or_skip(state);
+  if (!engine) return;
+  for (auto _ : state)
+    benchmark::DoNotOptimize(tapecheck().check(*engine, oracles::FdOptions::Mode::projection, 1));
+  const Comparison& c = comparison();
+  state.counters["tapecheck_ms"] = *c.libtorch_projection_check * 1e3;
+  if (c.torch_skipped.empty())
+    state.counters["gradcheck_fast_over_tapecheck"] = c.theirs.at({"projection", 1}) / *c.libtorch_projection_check;
+}
+BENCHMARK(BM_Libtorch_ProjectionCheck)->Unit(benchmark::kMicrosecond);
+
 // The ratios once more as a table, after Google Benchmark's own output.
 void print_summary() {
   const Comparison& c = comparison();
@@ -323,9 +345,23 @@ void print_summary() {
   if (c.torch_skipped.empty())
     std::printf(" %10.1f us %9.1fx", c.torch_forward_backward * 1e6, c.torch_forward_backward / c.engine_run);
   std::printf("\n");
-  if (c.libtorch_run)
-    std::printf("libtorch adapter: run %.1f us (%.2fx the reference engine's), full check %.3f ms\n",
-                *c.libtorch_run * 1e6, *c.libtorch_run / c.engine_run, *c.libtorch_full_check * 1e3);
+  if (!c.libtorch_run) {
+    std::printf("libtorch adapter not built (TAPECHECK_LIBTORCH): no check through it\n");
+    return;
+  }
+  std::printf("libtorch adapter: run %.1f us (%.2fx the reference engine's)\n", *c.libtorch_run * 1e6,
+              *c.libtorch_run / c.engine_run);
+  for (auto [kind, label, ours] :
+       {std::tuple{"full", "libtorch: full Jacobian vs gradcheck", *c.libtorch_full_check},
+        std::tuple{"projection", "libtorch: projection vs gradcheck(fast_mode)", *c.libtorch_projection_check}}) {
+    const std::string name = std::string(label) + ", 1 thread";
+    if (c.torch_skipped.empty()) {
+      const double theirs = c.theirs.at({kind, 1});
+      std::printf("%-44s %10.3f ms %10.3f ms %9.1fx\n", name.c_str(), ours * 1e3, theirs * 1e3, theirs / ours);
+    } else {
+      std::printf("%-44s %10.3f ms %12s %10s\n", name.c_str(), ours * 1e3, "-", "-");
+    }
+  }
 }
 
 }  // namespace

@@ -17,6 +17,7 @@
 
 #include "eut/address_space_cap.hpp"
 #include "eut/engine_under_test.hpp"
+#include "graph/tcg.hpp"
 #include "tests/eut/ir_builder.hpp"
 
 namespace tc::oracles {
@@ -1039,6 +1040,149 @@ TEST(ConnectivityEngineBugs, CondWhoseTakenResultFeedsTheUntakenBranchIsExplaine
     std::exit(0);
   };
   EXPECT_EXIT(run_limited(), ::testing::ExitedWithCode(0), "");
+}
+
+}  // namespace
+}  // namespace tc::oracles
+
+// --- under another engine's semantics profile (eut/semantics_profile.hpp) ---------------------
+
+namespace tc::oracles {
+namespace {
+
+// Whether source k of gradient() call `call` is predicted None under `profile`.
+bool predicted_none(const std::string& tcg, const eut::SemanticsProfile& profile, std::size_t call = 0,
+                    std::size_t k = 0) {
+  const ConnectivityPrediction p = predict_connectivity(graph::parse_tcg(tcg), {}, profile);
+  EXPECT_FALSE(p.error) << p.error->message;
+  EXPECT_GT(p.gradients.size(), call);
+  if (p.gradients.size() <= call) return false;
+  return p.gradients[call].sources.at(k).is_none();
+}
+
+TEST(ConnectivityProfile, TorchsParametersRequireGradFromTheStartForEveryTape) {
+  const std::string g = R"(graph g
+input %x: f64[2] variable values(1, 2)
+input %c: f64[2] constant values(3, 4)
+tape t watch_accessed_variables=false
+record t {
+  %y = mul %x %c
+}
+%gx = grad t %y wrt %x
+)";
+  EXPECT_TRUE(predicted_none(g, eut::tf_profile()));      // R2: the tape does not watch reads
+  EXPECT_FALSE(predicted_none(g, eut::torch_profile()));  // an nn.Parameter requires grad
+}
+
+TEST(ConnectivityProfile, TorchsStopRecordingPausesEveryTape) {
+  const std::string g = R"(graph g
+input %x: f64[2] variable values(1, 2)
+tape t
+tape u
+record t {
+  record u {
+    stop_recording u {
+      %y = sin %x
+    }
+  }
+}
+%gx = grad t %y wrt %x
+)";
+  EXPECT_FALSE(predicted_none(g, eut::tf_profile()));    // u paused, t records
+  EXPECT_TRUE(predicted_none(g, eut::torch_profile()));  // no_grad: nothing records
+}
+
+TEST(ConnectivityProfile, TorchsRoundingOpsGiveZerosNotNone) {
+  const std::string g = R"(graph g
+input %x: f64[2] variable values(1.5, 2.5)
+tape t
+record t {
+  %y = floor %x
+}
+%gx = grad t %y wrt %x
+)";
+  EXPECT_TRUE(predicted_none(g, eut::tf_profile()));
+  EXPECT_FALSE(predicted_none(g, eut::torch_profile()));
+}
+
+TEST(ConnectivityProfile, TorchsComparisonMasksMakeTheSecondDerivativeNone) {
+  const std::string g = R"(graph g
+input %x: f64[2] variable values(1, 3)
+input %c: f64[2] constant values(2, 2)
+tape outer
+tape inner
+record outer {
+  record inner {
+    %y = maximum %x %c
+    %s = reduce_sum %y axes=[] keepdims=false
+  }
+  %g = grad inner %s wrt %x
+  %gs = reduce_sum %g axes=[] keepdims=false
+}
+%h = grad outer %gs wrt %x
+)";
+  EXPECT_FALSE(predicted_none(g, eut::tf_profile(), 1));  // R5: zeros, connected through the mask
+  EXPECT_TRUE(predicted_none(g, eut::torch_profile(), 1));
+}
+
+TEST(ConnectivityProfile, TorchsEdgesAreFixedWhenTheOpRuns) {
+  const std::string g = R"(graph g
+input %x: f64[2] variable values(1, 2)
+input %c: f64[2] constant values(3, 4)
+tape t
+record t {
+  %y = mul %x %c
+  watch t %c
+}
+%gc = grad t %y wrt %c
+)";
+  EXPECT_FALSE(predicted_none(g, eut::tf_profile()));    // the tape finds %c by identity
+  EXPECT_TRUE(predicted_none(g, eut::torch_profile()));  // mul has no edge to %c
+}
+
+TEST(ConnectivityProfile, TorchsCastToItsOwnDtypeIsTheTensorItself) {
+  const std::string g = R"(graph g
+input %x: f64[2] variable values(1, 2)
+tape t
+%y = cast %x dtype=f64
+record t {
+  %z = sin %y
+}
+%gx = grad t %z wrt %x
+)";
+  EXPECT_TRUE(predicted_none(g, eut::tf_profile()));     // a new constant outside recording
+  EXPECT_FALSE(predicted_none(g, eut::torch_profile()));  // Tensor.to returns self
+}
+
+TEST(ConnectivityProfile, TorchsSecondGradientOfANonPersistentTapeMayRun) {
+  const graph::Graph g = graph::parse_tcg(R"(graph g
+input %x: f64[2] variable values(1, 2)
+tape t
+record t {
+  %y = add %x %x
+}
+%g1 = grad t %y wrt %x
+%g2 = grad t %y wrt %x
+)");
+  const ConnectivityPrediction tf = predict_connectivity(g, {}, eut::tf_profile());
+  ASSERT_TRUE(tf.error);
+  EXPECT_EQ(tf.error->kind, eut::ErrorKind::tape);
+  const ConnectivityPrediction torch = predict_connectivity(g, {}, eut::torch_profile());
+  EXPECT_FALSE(torch.error);
+  EXPECT_EQ(torch.gradients.size(), 2u);
+  EXPECT_EQ(torch.may_stop_from, 1);
+  // A tape error from there on is one torch's semantics allow: not a mismatch.
+  eut::RunResult run;
+  run.gradients.resize(1);
+  run.gradients[0].values.push_back(eut::Value{DType::f64, Shape{2}, {2, 2}});
+  run.gradients[0].why_none.emplace_back();
+  run.error = eut::RaisedError{eut::ErrorKind::tape, "Trying to backward through the graph a second time", {}};
+  for (const Finding& f : check_connectivity(g, {}, run, {}, eut::torch_profile()))
+    EXPECT_NE(f.outcome, Outcome::mismatch) << f.detail;
+  bool mismatch_under_tf = false;
+  for (const Finding& f : check_connectivity(g, {}, run, {}, eut::tf_profile()))
+    mismatch_under_tf = mismatch_under_tf || f.outcome == Outcome::mismatch;
+  EXPECT_FALSE(mismatch_under_tf);  // TF predicts the error itself, one call earlier: consistent
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "graph/tcg.hpp"
 #include "tests/eut/ir_builder.hpp"
 
 namespace tc::oracles {
@@ -55,6 +56,59 @@ TEST(TapeAnalysis, NamesTheFirstOpWithoutAComplexExtension) {
   g.tapes = {tape("t")};
   g.body = {record("t", {op("%a", "erf", {"%x"}), op("%b", "sign", {"%a"})}), gradient({"%g"}, "t", "%b", {"%x"})};
   EXPECT_EQ(analyse(g).complex_ineligible, "erf");
+}
+
+}  // namespace
+}  // namespace tc::oracles
+
+namespace tc::oracles {
+namespace {
+
+TapeConstants analyse_tcg(const std::string& text, const eut::SemanticsProfile& profile) {
+  const graph::Graph g = graph::parse_tcg(text);
+  std::map<std::string, std::vector<double>> values;
+  for (const graph::Input& in : g.inputs) values[in.name] = in.init.values;
+  const Evaluation<double> base = evaluate<double>(g, values, false);
+  const graph::Gradient* target = nullptr;
+  for (const graph::Statement& s : g.body)
+    if (const auto* gr = std::get_if<graph::Gradient>(&s.node)) target = gr;
+  return tape_constants(g, *target, base, profile);
+}
+
+// Torch's no_grad pauses every tape: what another tape's stop_recording computed is a constant
+// to this one too; and a parameter is watched without being read while recording.
+TEST(TapeAnalysis, HoldsWhatTheEnginesProfileHolds) {
+  const std::string g = R"(graph g
+input %x: f64[2] variable values(0.3, 0.6)
+tape t
+tape u
+record t {
+  record u {
+    stop_recording u {
+      %p = sin %x
+    }
+  }
+  %l = reduce_sum %p axes=[] keepdims=false
+}
+%g = grad t %l wrt %x
+)";
+  EXPECT_TRUE(analyse_tcg(g, eut::tf_profile()).frozen.empty());
+  EXPECT_EQ(analyse_tcg(g, eut::torch_profile()).frozen, (std::vector<std::string>{"p"}));
+}
+
+TEST(TapeAnalysis, ACastToItsOwnDtypeMovesUnderTorchsProfile) {
+  const std::string g = R"(graph g
+input %x: f64[2] variable values(0.3, 0.6)
+tape t
+%y = cast %x dtype=f64
+record t {
+  %z = sin %y
+  %l = reduce_sum %z axes=[] keepdims=false
+}
+%g = grad t %l wrt %x
+)";
+  EXPECT_EQ(analyse_tcg(g, eut::tf_profile()).frozen, (std::vector<std::string>{"y"}));
+  EXPECT_TRUE(analyse_tcg(g, eut::torch_profile()).frozen.empty());
 }
 
 }  // namespace
