@@ -352,8 +352,8 @@ void print_summary() {
   std::printf("libtorch adapter: run %.1f us (%.2fx the reference engine's)\n", *c.libtorch_run * 1e6,
               *c.libtorch_run / c.engine_run);
   for (auto [kind, label, ours] :
-       {std::tuple{"full", "libtorch: full Jacobian vs gradcheck", *c.libtorch_full_check},
-        std::tuple{"projection", "libtorch: projection vs gradcheck(fast_mode)", *c.libtorch_projection_check}}) {
+       {std::tuple{"full", "libtorch: full vs gradcheck", *c.libtorch_full_check},
+        std::tuple{"projection", "libtorch: projection vs fast_mode", *c.libtorch_projection_check}}) {
     const std::string name = std::string(label) + ", 1 thread";
     if (c.torch_skipped.empty()) {
       const double theirs = c.theirs.at({kind, 1});

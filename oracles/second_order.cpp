@@ -245,8 +245,9 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
   {
     // Through an earlier gradient: the first statement's context (its forward part is this
     // one's innermost), with two more backward passes on top.
-    const Objective o = prog.through_earlier_gradient ? make_objective(g, inputs, 0)
-                                                      : make_objective(prog.first_order_native, inputs, 0);
+    const eut::SemanticsProfile& semantics = engine.semantics();
+    const Objective o = prog.through_earlier_gradient ? make_objective(g, inputs, 0, semantics)
+                                                      : make_objective(prog.first_order_native, inputs, 0, semantics);
     if (o.not_applicable.empty()) ctx = o.tolerance;
     ctx.depth = 2 * ctx.depth + 2;
     if (prog.through_earlier_gradient) ctx.depth = 2 * ctx.depth + 2;

@@ -1,6 +1,7 @@
 #include "tests/eut/libtorch/torch_semantics.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 #include <string>
 #include <type_traits>
@@ -9,6 +10,9 @@
 #include <vector>
 
 #include "engine/core/dtype.hpp"
+#include "engine/ops/op_rows.hpp"
+#include "engine/ops/op_table.hpp"
+#include "eut/semantics_profile.hpp"
 #include "graph/validate.hpp"
 
 namespace tc::test::torch_semantics {
@@ -342,7 +346,7 @@ graph::Graph extremum_ties_split_evenly(const graph::Graph& g) {
   graph::Graph out = g;
   Names names(g);
   rewrite_ops(out.body, [&](const OpStmt& o, graph::Location loc) -> std::vector<Statement> {
-    if (o.op != "maximum" && o.op != "minimum") return {};
+    if (eut::torch_profile().op(get_op(o.op)).ties != eut::TieRule::split_evenly) return {};
     const std::string& a = o.operands[0];
     const std::string& b = o.operands[1];
     std::string zero;
@@ -367,7 +371,7 @@ graph::Graph elu_derivative_at_zero_is_alpha(const graph::Graph& g) {
   graph::Graph out = g;
   Names names(g);
   rewrite_ops(out.body, [&](const OpStmt& o, graph::Location loc) -> std::vector<Statement> {
-    if (o.op != "elu") return {};
+    if (&get_op(o.op) != &op_elu || eut::torch_profile().op(op_elu).kink_side != eut::KinkSide::left) return {};
     const std::string& x = o.operands[0];
     std::string zero;
     std::vector<Statement> s = constant_zero(names, x, zero);
@@ -387,7 +391,7 @@ graph::Graph selu_derivative_at_zero_is_scale_alpha(const graph::Graph& g) {
   graph::Graph out = g;
   Names names(g);
   rewrite_ops(out.body, [&](const OpStmt& o, graph::Location loc) -> std::vector<Statement> {
-    if (o.op != "selu") return {};
+    if (&get_op(o.op) != &op_selu || eut::torch_profile().op(op_selu).kink_side != eut::KinkSide::left) return {};
     const std::string& x = o.operands[0];
     std::string zero;
     std::vector<Statement> s = constant_zero(names, x, zero);
@@ -423,14 +427,15 @@ graph::Graph softplus_is_linear_above_20(const graph::Graph& g) {
   graph::Graph out = g;
   Names names(g);
   rewrite_ops(out.body, [&](const OpStmt& o, graph::Location loc) -> std::vector<Statement> {
-    if (o.op != "softplus") return {};
+    const std::optional<double> linear_above = eut::torch_profile().op(get_op(o.op)).linear_above;
+    if (!linear_above) return {};
     const std::string& x = o.operands[0];
     std::string zero;
     std::vector<Statement> s = constant_zero(names, x, zero);
     const std::string threshold = names.fresh(), above = names.fresh(), plain = names.fresh();
-    OpAttrs twenty;
-    twenty.lo = twenty.hi = 20;
-    s.push_back(op(threshold, "clip_by_value", {zero}, twenty));
+    OpAttrs at;
+    at.lo = at.hi = *linear_above;
+    s.push_back(op(threshold, "clip_by_value", {zero}, at));
     s.push_back(op(above, "greater", {x, threshold}));
     s.push_back(op(plain, "softplus", {x}, {}, loc));
     s.push_back(op(o.result, "where", {above, x, plain}, {}, loc));

@@ -1,8 +1,10 @@
 // PyTorch's semantics as rewrites of a graph: each rewrite makes the reference engine (TF
 // GradientTape semantics) compute what libtorch computes for one documented difference
 // (docs/libtorch.md, "Semantics table"). torch(g) ≈ reference(rewrite(g)) is then checkable,
-// and a disagreement between the engines is explained by the rewrites that remove it. A draft
-// of the semantics profile the connectivity oracle will read: here it is test code.
+// and a disagreement between the engines is explained by the rewrites that remove it. The
+// oracles read torch's differences from its semantics profile (eut/semantics_profile.hpp); these
+// rewrites restate them as programs for the differential test, the per-op ones keyed by the
+// profile's facts (ties, kink side, softplus threshold).
 #pragma once
 #include <functional>
 #include <string>
