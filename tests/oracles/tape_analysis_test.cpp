@@ -15,14 +15,14 @@ namespace {
 
 using namespace tc::test::ir;  // NOLINT
 
-TapeConstants analyse(const graph::Graph& g) {
+TapeConstants analyse(const graph::Graph& g, const eut::SemanticsProfile& profile = eut::tf_profile()) {
   std::map<std::string, std::vector<double>> values;
   for (const graph::Input& in : g.inputs) values[in.name] = in.init.values;
   const Evaluation<double> base = evaluate<double>(g, values, false);
   const graph::Gradient* target = nullptr;
   for (const graph::Statement& s : g.body)
     if (const auto* gr = std::get_if<graph::Gradient>(&s.node)) target = gr;
-  return tape_constants(g, *target, base);
+  return tape_constants(g, *target, base, profile);
 }
 
 TEST(TapeAnalysis, HoldsWhatMovesButIsNotRecorded) {
@@ -65,14 +65,7 @@ namespace tc::oracles {
 namespace {
 
 TapeConstants analyse_tcg(const std::string& text, const eut::SemanticsProfile& profile) {
-  const graph::Graph g = graph::parse_tcg(text);
-  std::map<std::string, std::vector<double>> values;
-  for (const graph::Input& in : g.inputs) values[in.name] = in.init.values;
-  const Evaluation<double> base = evaluate<double>(g, values, false);
-  const graph::Gradient* target = nullptr;
-  for (const graph::Statement& s : g.body)
-    if (const auto* gr = std::get_if<graph::Gradient>(&s.node)) target = gr;
-  return tape_constants(g, *target, base, profile);
+  return analyse(graph::parse_tcg(text), profile);
 }
 
 // Torch's no_grad pauses every tape: what another tape's stop_recording computed is a constant
