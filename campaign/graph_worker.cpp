@@ -78,6 +78,7 @@ int run_graph_job(const Job& job, std::size_t index, const CampaignOptions& opti
   }
   // The record again, with what the report draws beside the graph shown (annotations.hpp).
   log.graphs.front().annotations = annotate(g, shown, report, *engine, check);
+  annotate_fault_path(log, shown, *engine, check);
   reports::write_file_atomically(dir + "/" + kRecordFile, reports::to_jsonl(log), false);
   return 0;
 }
