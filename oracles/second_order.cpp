@@ -446,6 +446,25 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
     }
 
     Finding f = finding(slot, Outcome::agree, "");
+    // The numbers side by side, one entry per direction w: wᵀ(H u) from the nested tapes and
+    // from the differences of the engine's gradient.
+    for (const Entry& e : entries) {
+      EntryCheck c;
+      c.state = e.state == 1 ? EntryCheck::State::agree
+                : e.state == 2 ? EntryCheck::State::mismatch
+                               : EntryCheck::State::inconclusive;
+      c.engine = e.engine;
+      c.reference = e.reference;
+      c.error = e.error;
+      c.tolerance = e.tolerance;
+      if (e.state == 0) {
+        c.why = "a kink within the kink radius";
+        c.reason = "kink";
+      }
+      f.evidence.entries.push_back(c);
+    }
+    f.evidence.directions = true;
+    f.evidence.shape = {static_cast<std::int64_t>(entries.size())};
     int worst = -1, mismatches = 0;
     double worst_ratio = -1;
     for (std::size_t i = 0; i < entries.size(); ++i) {

@@ -342,6 +342,29 @@ TEST(SecondOrder, AFaultThroughAnEarlierGradientIsAMismatch) {
   EXPECT_EQ(f[0].outcome, Outcome::mismatch) << f[0].detail;
 }
 
+// Each direction's numbers side by side: the nested tapes' wᵀ(H u) (scaled by 1.001 here)
+// against the differences of the engine's gradient, with the error estimate and allowance.
+TEST(SecondOrder, AMismatchCarriesItsDirectionsSideBySide) {
+  FaultySecondOrder faulty(FaultySecondOrder::Fault::scale);
+  const std::vector<Finding> f = check_second_order(faulty, cube(), {});
+  ASSERT_EQ(f.size(), 1u);
+  ASSERT_EQ(f[0].outcome, Outcome::mismatch) << f[0].detail;
+  EXPECT_TRUE(f[0].evidence.directions);
+  ASSERT_EQ(f[0].evidence.entries.size(), 2u);  // SecondOrderOptions::directions
+  EXPECT_EQ(f[0].evidence.shape, (std::vector<std::int64_t>{2}));
+  for (const EntryCheck& e : f[0].evidence.entries) {
+    EXPECT_EQ(e.state, EntryCheck::State::mismatch);
+    EXPECT_NEAR(e.engine, 1.001 * e.reference, 1e-9 * std::abs(e.reference));
+    EXPECT_GT(e.tolerance, 0);
+    EXPECT_LT(std::abs(e.engine - e.reference), std::abs(e.reference));
+  }
+  // An agreement keeps its entries too (the log writes them only for mismatches).
+  const std::vector<Finding> ok = check(cube());
+  ASSERT_EQ(ok.size(), 1u);
+  ASSERT_EQ(ok[0].evidence.entries.size(), 2u);
+  for (const EntryCheck& e : ok[0].evidence.entries) EXPECT_EQ(e.state, EntryCheck::State::agree);
+}
+
 // Through an earlier gradient: a stop_gradient inside the inner tape's block holds %s = x for
 // both tapes, so d/dx Σ ∂(sin x · s)/∂x = d/dx Σ cos x · s = −sin x · s (not −sin x · x + cos x,
 // what moving s would give); a reduce_any of a constant moves with nothing and needs no holding.
