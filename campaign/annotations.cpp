@@ -48,7 +48,7 @@ reports::GraphAnnotations annotate(const graph::Graph& g, const graph::Graph& sh
 }
 
 void annotate_fault_path(reports::FindingsLog& log, const graph::Graph& shown, eut::EngineUnderTest& engine,
-                         const oracles::CheckOptions& options) {
+                         const oracles::CheckOptions& options, std::chrono::steady_clock::time_point deadline) {
   if (log.graphs.empty()) return;
   const reports::GraphAnnotations& a = log.graphs.front().annotations;
   const reports::FindingRecord* first = nullptr;
@@ -60,7 +60,7 @@ void annotate_fault_path(reports::FindingsLog& log, const graph::Graph& shown, e
   if (!first) return;
   const std::string target = a.minimal_target.empty() ? first->finding.target : a.minimal_target;
   const std::string source = a.minimal_source.empty() ? first->finding.source : a.minimal_source;
-  const FaultPath path = fault_path(shown, target, source, engine, options);
+  const FaultPath path = fault_path(shown, target, source, engine, options, 24, deadline);
   if (path.values.empty()) return;
   const std::string original_target = first->finding.target, original_source = first->finding.source;
   for (reports::FindingRecord& r : log.findings)

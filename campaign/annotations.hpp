@@ -4,6 +4,7 @@
 // renamed them (docs/report.md, "Graph record: annotations"), and the path at fault of a wrong
 // value (the finding's evidence path).
 #pragma once
+#include <chrono>
 #include <string>
 
 #include "eut/engine_under_test.hpp"
@@ -26,7 +27,9 @@ reports::GraphAnnotations annotate(const graph::Graph& g, const graph::Graph& sh
 // The path at fault (fault_path.hpp) of the first wrong value among the mismatches of `log`'s
 // one graph, in the names of `shown` (annotations.minimal_* when the shrinker renamed them), set
 // as the evidence path of every numerical oracle's mismatch about that result.
+// No check starts after `deadline`.
 void annotate_fault_path(reports::FindingsLog& log, const graph::Graph& shown, eut::EngineUnderTest& engine,
-                         const oracles::CheckOptions& options);
+                         const oracles::CheckOptions& options,
+                         std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max());
 
 }  // namespace tc::campaign

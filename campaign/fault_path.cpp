@@ -70,7 +70,8 @@ std::optional<bool> wrong(const graph::Graph& copy, const std::string& target, c
 }  // namespace
 
 FaultPath fault_path(const graph::Graph& g, const std::string& target, const std::string& source,
-                     eut::EngineUnderTest& engine, const oracles::CheckOptions& options, int max_checks) {
+                     eut::EngineUnderTest& engine, const oracles::CheckOptions& options, int max_checks,
+                     std::chrono::steady_clock::time_point deadline) {
   FaultPath out;
   try {
     const reports::ValuePath all = reports::path_between(g, source, target);
@@ -83,7 +84,7 @@ FaultPath fault_path(const graph::Graph& g, const std::string& target, const std
     out.last_wrong = source;
     int checks = 0;
     for (const std::string& v : between) {
-      if (checks >= max_checks) break;
+      if (checks >= max_checks || std::chrono::steady_clock::now() >= deadline) break;
       const std::optional<graph::Graph> copy = asking_for(g, target, source, v);
       if (!copy) continue;
       ++checks;

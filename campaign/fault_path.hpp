@@ -9,6 +9,7 @@
 // gradient still mismatches is the last one before the culprit op. The path at fault is every
 // value on a path from the source through that value to the target.
 #pragma once
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -25,8 +26,10 @@ struct FaultPath {
 };
 
 // For d target/d source of `g` (names of `g`) as `engine` computes it. At most `max_checks`
-// intermediate values are checked, nearest the target first. Never throws.
+// intermediate values are checked, nearest the target first, none after `deadline` (then the
+// path runs through the last wrong value found so far, or is every path). Never throws.
 FaultPath fault_path(const graph::Graph& g, const std::string& target, const std::string& source,
-                     eut::EngineUnderTest& engine, const oracles::CheckOptions& options, int max_checks = 24);
+                     eut::EngineUnderTest& engine, const oracles::CheckOptions& options, int max_checks = 24,
+                     std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max());
 
 }  // namespace tc::campaign

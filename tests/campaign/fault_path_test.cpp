@@ -57,6 +57,15 @@ record t {
   EXPECT_EQ(p.values, (std::vector<std::string>{"x", "b", "c", "d", "s", "loss"}));
 }
 
+// Past its deadline nothing is checked: the answer is every path, never a guess.
+TEST(FaultPath, APassedDeadlineChecksNothingAndKeepsEveryPath) {
+  const graph::Graph g = graph::parse_tcg(kTwoPaths);
+  const std::unique_ptr<eut::EngineUnderTest> faulty = eut::make_engine("mutant:tanh_derivative_off_1e4");
+  const FaultPath p = fault_path(g, "loss", "x", *faulty, {}, 24, std::chrono::steady_clock::now());
+  EXPECT_EQ(p.last_wrong, "x");
+  EXPECT_EQ(p.values, (std::vector<std::string>{"x", "a", "b", "c", "d", "s", "loss"}));
+}
+
 TEST(FaultPath, NoPathNoAnswer) {
   const graph::Graph g = graph::parse_tcg(kTwoPaths);
   auto engine = eut::make_reference_engine();
