@@ -2,6 +2,7 @@
 
 #include <exception>
 
+#include "campaign/fault_path.hpp"
 #include "engine/core/format.hpp"
 #include "graph/ir_util.hpp"
 
@@ -44,6 +45,28 @@ reports::GraphAnnotations annotate(const graph::Graph& g, const graph::Graph& sh
     a.minimal_source = after->source;
   }
   return a;
+}
+
+void annotate_fault_path(reports::FindingsLog& log, const graph::Graph& shown, eut::EngineUnderTest& engine,
+                         const oracles::CheckOptions& options, std::chrono::steady_clock::time_point deadline) {
+  if (log.graphs.empty()) return;
+  const reports::GraphAnnotations& a = log.graphs.front().annotations;
+  const reports::FindingRecord* first = nullptr;
+  for (const reports::FindingRecord& r : log.findings)
+    if (r.finding.outcome == oracles::Outcome::mismatch && oracles::is_numerical(r.finding) && !r.finding.source.empty()) {
+      first = &r;
+      break;
+    }
+  if (!first) return;
+  const std::string target = a.minimal_target.empty() ? first->finding.target : a.minimal_target;
+  const std::string source = a.minimal_source.empty() ? first->finding.source : a.minimal_source;
+  const FaultPath path = fault_path(shown, target, source, engine, options, 24, deadline);
+  if (path.values.empty()) return;
+  const std::string original_target = first->finding.target, original_source = first->finding.source;
+  for (reports::FindingRecord& r : log.findings)
+    if (r.finding.outcome == oracles::Outcome::mismatch && oracles::is_numerical(r.finding) &&
+        r.finding.target == original_target && r.finding.source == original_source)
+      r.evidence.path = path.values;
 }
 
 }  // namespace tc::campaign

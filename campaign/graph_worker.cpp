@@ -78,6 +78,8 @@ int run_graph_job(const Job& job, std::size_t index, const CampaignOptions& opti
   }
   // The record again, with what the report draws beside the graph shown (annotations.hpp).
   log.graphs.front().annotations = annotate(g, shown, report, *engine, check);
+  // Localising the fault gets a quarter of the graph's time after shrinking's half.
+  annotate_fault_path(log, shown, *engine, check, t0 + seconds(options.graph_timeout * 3 / 4));
   reports::write_file_atomically(dir + "/" + kRecordFile, reports::to_jsonl(log), false);
   return 0;
 }

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <exception>
 #include <set>
+#include <type_traits>
 #include <utility>
 #include <variant>
 
@@ -92,6 +93,33 @@ bool defined_by_op(const graph::Block& block, const std::string& name) {
       [&](const graph::Statement& s, const graph::Place&) {
         const auto* o = std::get_if<graph::OpStmt>(&s.node);
         found = o && o->result == name;
+        return found ? graph::Step::stop : graph::Step::next;
+      },
+      graph::Enter::tape_blocks);
+  return found;
+}
+
+// The results of a cond or while_loop statement, which an intermediate source may be one of
+// (null for any other statement).
+template <class S>
+auto* control_flow_results(S& s) {
+  using Results = std::conditional_t<std::is_const_v<S>, const std::vector<std::string>, std::vector<std::string>>;
+  if (auto* c = std::get_if<graph::Cond>(&s.node)) return static_cast<Results*>(&c->results);
+  if (auto* w = std::get_if<graph::While>(&s.node)) return static_cast<Results*>(&w->results);
+  return static_cast<Results*>(nullptr);
+}
+
+// Whether a statement at top level or inside record blocks defines `name` as its result: an
+// op, or a cond or while_loop (once, in straight-line order: its value can be overridden
+// right after it).
+bool defined_in_line(const graph::Block& block, const std::string& name) {
+  if (defined_by_op(block, name)) return true;
+  bool found = false;
+  graph::walk(
+      block,
+      [&](const graph::Statement& s, const graph::Place&) {
+        if (const auto* r = control_flow_results(s))
+          found = std::find(r->begin(), r->end(), name) != r->end();
         return found ? graph::Step::stop : graph::Step::next;
       },
       graph::Enter::tape_blocks);
@@ -194,9 +222,9 @@ Objective make_objective(const graph::Graph& g, const eut::InputValues& inputs, 
                            [&](const graph::Input& in) { return in.name == s.name; });
     if (it == g.inputs.end()) {
       if (auto jt = ev.specs.find(s.name); jt != ev.specs.end()) s.spec = jt->second;
-      if (!defined_by_op(prepared.body, s.name) || !ev.values.count(s.name))
-        s.why_not = s.name + " is an intermediate value defined inside cond/while_loop (or not defined before the "
-                             "gradient() statement): it cannot be overridden from its statement on";
+      if (!defined_in_line(prepared.body, s.name) || !ev.values.count(s.name))
+        s.why_not = s.name + " is an intermediate value defined inside a cond branch or a while_loop block (or not "
+                             "defined before the gradient() statement): it cannot be overridden from its statement on";
       else if (!is_floating(s.spec.dtype))
         s.why_not = s.name + " has dtype " + std::string(dtype_name(s.spec.dtype)) + ": no gradient (R3)";
       else
@@ -275,9 +303,13 @@ Objective make_objective(const graph::Graph& g, const eut::InputValues& inputs, 
           graph::for_each_use(s, [&](std::string& n) {
             if (n == v) n = moved;
           });
-          auto* o = std::get_if<graph::OpStmt>(&s.node);
-          if (!o || o->result != v) return out.push_back(std::move(s));
-          o->result = computed;
+          if (auto* o = std::get_if<graph::OpStmt>(&s.node); o && o->result == v) {
+            o->result = computed;
+          } else if (auto* r = control_flow_results(s); r && std::find(r->begin(), r->end(), v) != r->end()) {
+            *std::find(r->begin(), r->end(), v) = computed;
+          } else {
+            return out.push_back(std::move(s));
+          }
           out.push_back(std::move(s));
           out.push_back({graph::OpStmt{moved, op_add.name, {computed, v}, {}}, {}});
         },

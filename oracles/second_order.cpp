@@ -59,16 +59,6 @@ bool holds_constant(const graph::OpStmt& s) {
   return n > 0;
 }
 
-bool holds_constant_inside(const graph::Block& block) {
-  bool found = false;
-  graph::walk(block, [&](const graph::Statement& s, const graph::Place&) {
-    const auto* o = std::get_if<graph::OpStmt>(&s.node);
-    found = o && holds_constant(*o);
-    return found ? graph::Step::stop : graph::Step::next;
-  });
-  return found;
-}
-
 // The first-order program with every such value held at its base value (an input), as the
 // nested tapes see it: the finite differences must differentiate the function the tape
 // differentiates. Empty `why` on success.
@@ -85,69 +75,105 @@ void collect_defined(const graph::Statement& s, std::set<std::string>& out) {
   });
 }
 
-// `native`: the values of the first-order program run in the graph's own dtypes. A value that
-// does not move with the sources but was computed in f32 is taken from there: promoted, it
-// would be a slightly different constant (clip_by_value of an f32 constant at 0.9 is
-// 0.899999976 in f32, 0.9 promoted), and the differences would differentiate a slightly
-// different function from the one the nested tapes do.
+// The values that may move with `sources`, in execution order: an op's result moves with
+// any operand that moves, except a held op's (it is held at its base value); a cond's results
+// may come from either branch, a while_loop's every value from any iteration, and an earlier
+// gradient's results are the engine's: all three are taken to move.
+std::set<std::string> moving_values(const graph::Block& block, const std::vector<std::string>& sources) {
+  std::set<std::string> moving(sources.begin(), sources.end());
+  graph::walk(block, [&](const graph::Statement& s, const graph::Place&) {
+    if (const auto* o = std::get_if<graph::OpStmt>(&s.node)) {
+      if (holds_constant(*o)) return;
+      for (const std::string& x : o->operands)
+        if (moving.count(x)) return void(moving.insert(o->result));
+    } else if (std::holds_alternative<graph::While>(s.node)) {
+      collect_defined(s, moving);
+    } else {
+      graph::for_each_def(s, [&](const std::string& n) { moving.insert(n); });
+    }
+  });
+  return moving;
+}
+
+// A value defined inside a while_loop runs once per iteration: it has no one base value.
+std::set<std::string> defined_in_loops(const graph::Block& block) {
+  std::set<std::string> out;
+  graph::walk(block, [&](const graph::Statement& s, const graph::Place&) {
+    if (std::holds_alternative<graph::While>(s.node)) collect_defined(s, out);
+  });
+  return out;
+}
+
+graph::Input held_input(const std::string& name, DType dtype, const Shape& shape, const std::vector<double>& values) {
+  graph::Input in;
+  in.name = name;
+  in.dtype = dtype;
+  in.shape = shape;
+  in.init.kind = graph::Init::Kind::values;
+  in.init.values = values;
+  return in;
+}
+
+// Held ops are hoisted wherever they ran once: at top level, inside the graph's own tape
+// blocks (the first-order program through an earlier gradient keeps them; an input is a
+// constant to every tape, as a stop_gradient result is) and inside the taken branch of a
+// cond (the stencil keeps the branch signature, so the same branch runs). Their base value is
+// the oracle's evaluation's, or — after an earlier gradient(), where the evaluator stops —
+// the engine's own forward value (`executed`; the forward_values oracle judges those). A held
+// op that did not run (an untaken branch) stays: it does not run at any stencil point either.
+// One inside a while_loop runs once per iteration with a different value: not hoistable.
+//
+// `native`: the values of the first-order program run in the graph's own dtypes. A value at
+// top level that does not move with the sources but was computed in f32 is taken from there:
+// promoted, it would be a slightly different constant (clip_by_value of an f32 constant at 0.9
+// is 0.899999976 in f32, 0.9 promoted), and the differences would differentiate a slightly
+// different function from the one the nested tapes do. Not inside tape blocks: a value that
+// does not move with the checked sources may still move with an inner tape's own sources.
 Frozen freeze(const graph::Graph& first_order, const Evaluation<double>& base,
-              const std::map<std::string, eut::Value>& native, const std::vector<std::string>& sources) {
+              const std::map<std::string, eut::Value>& native, const std::map<std::string, eut::Value>& executed,
+              const std::vector<std::string>& sources) {
   Frozen f;
   f.program = first_order;
   auto& record = std::get<graph::Record>(f.program.body.at(0).node);
-  graph::Block kept;
-  std::set<std::string> moving(sources.begin(), sources.end());
-  for (graph::Statement& s : record.body) {
+  const std::set<std::string> moving = moving_values(record.body, sources);
+  const std::set<std::string> in_loops = defined_in_loops(record.body);
+  std::vector<graph::Input> held;
+  graph::rewrite(record.body, [&](graph::Statement&& s, graph::Block& out, const graph::Place& place) {
     const auto* o = std::get_if<graph::OpStmt>(&s.node);
-    if (o) {
-      bool moves = false;
-      for (const std::string& x : o->operands) moves = moves || moving.count(x) > 0;
-      auto nv = native.find(o->result);
-      if (!moves && nv != native.end() && nv->second.dtype == DType::f32 && base.values.count(o->result)) {
-        graph::Input in;
-        in.name = o->result;
-        in.dtype = DType::f64;
-        in.shape = nv->second.shape;
-        in.init.kind = graph::Init::Kind::values;
-        in.init.values = nv->second.data;
-        f.values[in.name] = in.init.values;
-        f.program.inputs.push_back(std::move(in));
-        continue;
-      }
-      if (moves) moving.insert(o->result);
-    } else {
-      // Whatever a cond or while_loop defines may move.
-      std::set<std::string> defined;
-      collect_defined(s, defined);
-      moving.insert(defined.begin(), defined.end());
+    if (!o) return out.push_back(std::move(s));
+    bool moves = false;
+    for (const std::string& x : o->operands) moves = moves || moving.count(x) > 0;
+    const auto nv = native.find(o->result);
+    if (place.depth == 0 && !moves && nv != native.end() && nv->second.dtype == DType::f32 &&
+        base.values.count(o->result)) {
+      held.push_back(held_input(o->result, DType::f64, nv->second.shape, nv->second.data));
+      return;
     }
-    if (o && holds_constant(*o) && base.values.count(o->result)) {
-      const TensorSpec& spec = base.specs.at(o->result);
-      if (is_floating(spec.dtype)) {
-        graph::Input in;
-        in.name = o->result;
-        in.dtype = spec.dtype;
-        in.shape = spec.shape;
-        in.init.kind = graph::Init::Kind::values;
-        in.init.values = base.values.at(o->result);
-        f.values[in.name] = in.init.values;
-        f.program.inputs.push_back(std::move(in));
-        continue;
-      }
+    if (!holds_constant(*o) || !moves) return out.push_back(std::move(s));
+    const auto spec = base.specs.find(o->result);
+    const auto ran = executed.find(o->result);
+    const DType dtype = spec != base.specs.end() ? spec->second.dtype
+                        : ran != executed.end()  ? ran->second.dtype
+                                                 : DType::f64;
+    // A non-floating result changes only where a kink does, which the stencil avoids.
+    if (!is_floating(dtype)) return out.push_back(std::move(s));
+    if (in_loops.count(o->result)) {
+      if (f.why.empty())
+        f.why = o->result + " = " + o->op + " (a stop_gradient-like op) inside while_loop moves with the sources "
+                "and runs once per iteration: it cannot be held at one base value";
+      return out.push_back(std::move(s));
     }
-    bool held_inside = false;  // a cond's or while_loop's blocks (record blocks are inlined)
-    graph::for_each_block(s, [&](const graph::Block& b, graph::BlockRole) {
-      held_inside = held_inside || holds_constant_inside(b);
-    });
-    if (held_inside)
-      f.why = std::string("a stop_gradient-like op inside ") +
-              (std::holds_alternative<graph::Cond>(s.node)    ? "cond"
-               : std::holds_alternative<graph::While>(s.node) ? "while_loop"
-                                                              : "a tape block before an earlier gradient()") +
-              " cannot be held at its base value";
-    kept.push_back(std::move(s));
+    if (auto v = base.values.find(o->result); v != base.values.end())
+      held.push_back(held_input(o->result, dtype, spec->second.shape, v->second));
+    else if (ran != executed.end())
+      held.push_back(held_input(o->result, dtype, ran->second.shape, ran->second.data));
+    else
+      return out.push_back(std::move(s));  // did not run: an untaken branch
+  });
+  for (graph::Input& in : held) {
+    f.values[in.name] = in.init.values;
+    f.program.inputs.push_back(std::move(in));
   }
-  record.body = std::move(kept);
   return f;
 }
 
@@ -264,8 +290,10 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
   eut::RunResult native;
   try {
     if (has_f32) native = engine.run(prog.first_order_native, base);
+    // After an earlier gradient() the evaluator stops: the engine's forward values go on.
+    const eut::RunResult executed = engine.run(prog.first_order, base64);
     frozen = freeze(prog.first_order, evaluate<double>(prog.first_order, base_eval, false), native.values,
-                    prog.sources);
+                    executed.values, prog.sources);
     for (const auto& [n, v] : frozen.values) base_eval[n] = v;
     base_branches = evaluate<double>(frozen.program, base_eval, true).branches;
   } catch (const std::exception& e) {
@@ -419,6 +447,25 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
     }
 
     Finding f = finding(slot, Outcome::agree, "");
+    // The numbers side by side, one entry per direction w: wᵀ(H u) from the nested tapes and
+    // from the differences of the engine's gradient.
+    for (const Entry& e : entries) {
+      EntryCheck c;
+      c.state = e.state == 1 ? EntryCheck::State::agree
+                : e.state == 2 ? EntryCheck::State::mismatch
+                               : EntryCheck::State::inconclusive;
+      c.engine = e.engine;
+      c.reference = e.reference;
+      c.error = e.error;
+      c.tolerance = e.tolerance;
+      if (e.state == 0) {
+        c.why = "a kink within the kink radius";
+        c.reason = "kink";
+      }
+      f.evidence.entries.push_back(c);
+    }
+    f.evidence.directions = true;
+    f.evidence.shape = {static_cast<std::int64_t>(entries.size())};
     int worst = -1, mismatches = 0;
     double worst_ratio = -1;
     for (std::size_t i = 0; i < entries.size(); ++i) {

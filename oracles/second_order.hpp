@@ -26,8 +26,11 @@
 //
 // stop_gradient: the nested tapes hold its result constant although its value moves with the
 // sources, so the finite differences hold it at its base value too (it becomes an input of
-// the first-order program); inside cond/while_loop it cannot be hoisted: inconclusive. Which
-// ops are so held is read from the op table (no differentiable input, no kink).
+// the first-order program) — at top level, inside the graph's tape blocks and inside a cond's
+// taken branch; inside a while_loop it has one value per iteration and cannot be hoisted:
+// inconclusive. Which ops are so held is read from the op table (no differentiable input, no
+// kink); one whose operands do not move with the sources, or whose result is not floating,
+// needs no holding.
 //
 // Kinks: a stencil point whose branch signature (evaluate<double>, record_branches) differs
 // from the base point's, where the engine raises, or where the gradient is not finite is not

@@ -24,8 +24,10 @@ class TapeAnalysis {
     for (const graph::TapeDecl& t : g.tapes)
       if (t.name == tape_) watch_accessed_ = t.watch_accessed_variables;
     for (const graph::Input& in : g.inputs) inputs_[in.name] = &in;
-    for (const std::string& s : target_stmt.sources)
-      if (inputs_.count(s) && is_floating(inputs_.at(s)->dtype)) dep_[s] = Dep::smooth;
+    for (const std::string& s : target_stmt.sources) {
+      if (!inputs_.count(s)) intermediate_sources_.insert(s);
+      else if (is_floating(inputs_.at(s)->dtype)) dep_[s] = Dep::smooth;
+    }
   }
 
   void run(const graph::Block& block) { walk(block); }
@@ -67,7 +69,20 @@ class TapeAnalysis {
     }
   }
 
+  // An intermediate source moves from its statement on (the objective overrides it there),
+  // whatever it depends on: a use the tape does not record must be held like any other.
+  void moves_if_source(const std::string& result) {
+    if (intermediate_sources_.count(result) && floating(result) &&
+        std::find(frozen.begin(), frozen.end(), result) == frozen.end())
+      dep_[result] = Dep::smooth;
+  }
+
   void exec(const graph::OpStmt& s) {
+    exec_op(s);
+    moves_if_source(s.result);
+  }
+
+  void exec_op(const graph::OpStmt& s) {
     const OpDef& op = get_op(s.op);
     TensorSpec out_spec;
     if (auto it = specs_.find(s.result); it != specs_.end()) {
@@ -198,6 +213,7 @@ class TapeAnalysis {
       if (dep(c.results[k]) == Dep::smooth && !tracked(c.results[k]) && problem.empty())
         problem = c.results[k] + " (a cond result) moves with the sources but the tape does not "
                   "track it; it cannot be held fixed";
+      moves_if_source(c.results[k]);
     }
   }
 
@@ -210,6 +226,7 @@ class TapeAnalysis {
         walk(w.cond_body);  // runs once; the body never does
         --control_depth_;
         for (std::size_t k = 0; k < w.results.size() && k < n; ++k) join(w.results[k], {w.init[k]});
+        for (const std::string& r : w.results) moves_if_source(r);
         return;
       }
     ++control_depth_;
@@ -225,6 +242,7 @@ class TapeAnalysis {
     }
     --control_depth_;
     for (std::size_t k = 0; k < w.results.size() && k < n; ++k) join(w.results[k], {w.params[k]});
+    for (const std::string& r : w.results) moves_if_source(r);
   }
 
   void exec(const graph::Gradient& g) {
@@ -238,6 +256,7 @@ class TapeAnalysis {
   std::set<std::uint64_t> watched_tensors_;
   const Evaluation<double>& base_;
   std::map<std::string, const graph::Input*> inputs_;
+  std::set<std::string> intermediate_sources_;  // sources an op, cond or while_loop defines
   std::map<std::string, Dep> dep_;
   std::set<std::string> tracked_;
   std::set<std::string> watched_vars_;

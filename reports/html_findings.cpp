@@ -111,7 +111,10 @@ std::string figure_for(const GraphRecord& g, const FindingRecord& f, const graph
   if (!svg.ok()) return "<p class=\"note\">No drawing: " + esc(svg.error) + ".</p>";
   return "<figure class=\"graph-drawing\">" + svg.svg +
          "<figcaption><span class=\"key k-red\"></span><code>" + esc(names.source) + "</code> and <code>" +
-         esc(names.target) + "</code> <span class=\"key k-path\"></span>the path between them" +
+         esc(names.target) + "</code> <span class=\"key k-path\"></span>" +
+         (style.path.empty() ? std::string("the path between them")
+                             : std::string("the path at fault (through the value nearest the target whose "
+                                           "gradient is still wrong; the culprit op reads it)")) +
          std::string(cut ? " <span class=\"key k-cut\"></span>the predicted cut" : "") +
          " <span class=\"key k-none\"></span>a None result. Gradient results show what the engine "
          "returned.</figcaption></figure>";

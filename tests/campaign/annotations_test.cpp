@@ -49,5 +49,28 @@ TEST(Annotations, EveryValueOfTheGraphShownAndItsNamesForTheResultAtFault) {
   EXPECT_EQ(moved.node_values.count("a"), 1u);
 }
 
+// The campaign's record of a mismatching graph: every numerical mismatch about the wrong
+// result carries the path at fault as its evidence; the connectivity oracle's findings do not.
+TEST(Annotations, TheWrongValuesMismatchesCarryThePathAtFault) {
+  const std::unique_ptr<eut::EngineUnderTest> engine = eut::make_engine("mutant:tanh_derivative_off_1e4");
+  const graph::Graph g = graph::parse_tcg(kTanh);
+  const oracles::CheckReport report = oracles::check_graph(g, *engine, {});
+  reports::FindingsLog log;
+  reports::append(log, g, report, "test", 0);
+  log.graphs.front().annotations = annotate(g, g, report, *engine, {});
+  annotate_fault_path(log, g, *engine, {});
+  int with_path = 0;
+  for (const reports::FindingRecord& r : log.findings) {
+    const bool wrong_value = r.finding.outcome == oracles::Outcome::mismatch && oracles::is_numerical(r.finding);
+    if (!wrong_value) {
+      EXPECT_TRUE(r.evidence.path.empty()) << r.finding.oracle;
+      continue;
+    }
+    ++with_path;
+    EXPECT_EQ(r.evidence.path, (std::vector<std::string>{"x", "h", "loss"})) << r.finding.oracle;
+  }
+  EXPECT_GT(with_path, 0);
+}
+
 }  // namespace
 }  // namespace tc::campaign

@@ -241,5 +241,49 @@ TEST(Objective, ATargetThatIsAnIntermediateSourceMovesWithBoth) {
   EXPECT_NEAR((evaluate_objective<double>(o, at, false).value - o.value) / t, std::cos(0.4), 1e-5);
 }
 
+// An intermediate source read again while the tape is not recording: that use is a constant
+// to the tape (d loss/d h = 1 here, TF's answer), so f holds it at its base value too — moving
+// it would give 1 + exp(h).
+TEST(Objective, AnIntermediateSourceReadOffTheTapeIsHeldThere) {
+  graph::Graph g;
+  g.inputs = {variable("%w", Shape{}, {0.5}), constant("%c", Shape{}, {0.7})};
+  g.tapes = {tape("t")};
+  g.body = {record("t", {op("%h", "mul", {"%w", "%c"}), stop_recording("t", {op("%z", "exp", {"%h"})}),
+                         op("%loss", "add", {"%z", "%h"})}),
+            gradient({"%gh"}, "t", "%loss", {"%h"})};
+  const Objective o = make_objective(g, {}, 0);
+  ASSERT_TRUE(o.not_applicable.empty()) << o.not_applicable;
+  ASSERT_TRUE(o.sources[0].why_not.empty()) << o.sources[0].why_not;
+  EXPECT_TRUE(has(o.frozen, "%z"));
+  std::map<std::string, std::vector<double>> at = o.base;
+  const double t = 1e-6;
+  at["%h"] = {t};
+  EXPECT_NEAR((evaluate_objective<double>(o, at, false).value - o.value) / t, 1.0, 1e-6);
+}
+
+// A cond's or while_loop's result as the source is moved right after its statement: the
+// branch (or loop) computes it, every later use reads it plus the offset.
+TEST(Objective, AControlFlowResultAsSourceIsMovedAfterItsStatement) {
+  graph::Graph g;
+  g.inputs = {variable("%x", Shape{2}, {0.3, -1.2}), constant("%p", Shape{}, {1}, DType::boolean)};
+  g.tapes = {tape("t")};
+  g.body = {record("t", {cond({"%r"}, "%p", {op("%a", "sin", {"%x"})}, {"%a"}, {op("%b", "cos", {"%x"})}, {"%b"}),
+                         op("%r2", "mul", {"%r", "%r"}), op("%y", "add", {"%r2", "%x"}),
+                         op("%loss", "reduce_sum", {"%y"}, axes({}))}),
+            gradient({"%gr", "%gx"}, "t", "%loss", {"%r", "%x"})};
+  const Objective o = make_objective(g, {}, 0);
+  ASSERT_TRUE(o.not_applicable.empty()) << o.not_applicable;
+  ASSERT_TRUE(o.sources[0].why_not.empty()) << o.sources[0].why_not;
+  const double t = 1e-6;
+  std::map<std::string, std::vector<double>> at = o.base;
+  at["%r"] = {t, 0};
+  // d loss/d r_0 = 2 r_0 with r_0 = sin(0.3) (the then branch ran).
+  EXPECT_NEAR((evaluate_objective<double>(o, at, false).value - o.value) / t, 2 * std::sin(0.3), 1e-5);
+  at = o.base;
+  at["%x"] = {0.3 + t, -1.2};
+  EXPECT_NEAR((evaluate_objective<double>(o, at, false).value - o.value) / t,
+              2 * std::sin(0.3) * std::cos(0.3) + 1, 1e-5);
+}
+
 }  // namespace
 }  // namespace tc::oracles

@@ -342,5 +342,75 @@ TEST(SecondOrder, AFaultThroughAnEarlierGradientIsAMismatch) {
   EXPECT_EQ(f[0].outcome, Outcome::mismatch) << f[0].detail;
 }
 
+// Each direction's numbers side by side: the nested tapes' wᵀ(H u) (scaled by 1.001 here)
+// against the differences of the engine's gradient, with the error estimate and allowance.
+TEST(SecondOrder, AMismatchCarriesItsDirectionsSideBySide) {
+  FaultySecondOrder faulty(FaultySecondOrder::Fault::scale);
+  const std::vector<Finding> f = check_second_order(faulty, cube(), {});
+  ASSERT_EQ(f.size(), 1u);
+  ASSERT_EQ(f[0].outcome, Outcome::mismatch) << f[0].detail;
+  EXPECT_TRUE(f[0].evidence.directions);
+  ASSERT_EQ(f[0].evidence.entries.size(), 2u);  // SecondOrderOptions::directions
+  EXPECT_EQ(f[0].evidence.shape, (std::vector<std::int64_t>{2}));
+  for (const EntryCheck& e : f[0].evidence.entries) {
+    EXPECT_EQ(e.state, EntryCheck::State::mismatch);
+    EXPECT_NEAR(e.engine, 1.001 * e.reference, 1e-9 * std::abs(e.reference));
+    EXPECT_GT(e.tolerance, 0);
+    EXPECT_LT(std::abs(e.engine - e.reference), std::abs(e.reference));
+  }
+  // An agreement keeps its entries too (the log writes them only for mismatches).
+  const std::vector<Finding> ok = check(cube());
+  ASSERT_EQ(ok.size(), 1u);
+  ASSERT_EQ(ok[0].evidence.entries.size(), 2u);
+  for (const EntryCheck& e : ok[0].evidence.entries) EXPECT_EQ(e.state, EntryCheck::State::agree);
+}
+
+// Through an earlier gradient: a stop_gradient inside the inner tape's block holds %s = x for
+// both tapes, so d/dx Σ ∂(sin x · s)/∂x = d/dx Σ cos x · s = −sin x · s (not −sin x · x + cos x,
+// what moving s would give); a reduce_any of a constant moves with nothing and needs no holding.
+graph::Graph held_value_before_an_earlier_gradient() {
+  graph::Graph g;
+  g.inputs = {variable("%x", Shape{3}, {-0.4, 0.9, 2.0}), constant("%b", Shape{2}, {1, 0}, DType::boolean)};
+  g.tapes = {tape("outer"), tape("inner")};
+  g.body = {record("outer", {record("inner", {op("%any", "reduce_any", {"%b"}, axes({})), op("%s", "stop_gradient", {"%x"}),
+                                              op("%y", "sin", {"%x"}), op("%ys", "mul", {"%y", "%s"}),
+                                              op("%l", "reduce_sum", {"%ys"}, axes({}))}),
+                             gradient({"%dx"}, "inner", "%l", {"%x"}), op("%sdx", "reduce_sum", {"%dx"}, axes({}))}),
+            gradient({"%ddx"}, "outer", "%sdx", {"%x"})};
+  return g;
+}
+
+TEST(SecondOrder, AStopGradientBeforeAnEarlierGradientIsHeldInsideItsTapeBlock) {
+  const std::vector<Finding> f = check_second_order(*eut::make_reference_engine(), held_value_before_an_earlier_gradient(), {}, 1);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].outcome, Outcome::agree) << f[0].detail;
+  EXPECT_GT(f[0].entries_checked, 0);
+  FaultyThirdOrder faulty;
+  const std::vector<Finding> caught = check_second_order(faulty, held_value_before_an_earlier_gradient(), {}, 1);
+  ASSERT_EQ(caught.size(), 1u);
+  EXPECT_EQ(caught[0].outcome, Outcome::mismatch) << caught[0].detail;
+}
+
+// A stop_gradient in the branch a cond takes is held there (the stencil keeps the branch);
+// one in the branch not taken does not run at any stencil point and stays.
+TEST(SecondOrder, AStopGradientInTheTakenBranchOfACondIsHeld) {
+  graph::Graph g;
+  g.inputs = {variable("%x", Shape{2}, {0.3, 1.1}), constant("%p", Shape{}, {1}, DType::boolean)};
+  g.tapes = {tape("t")};
+  g.body = {record("t", {cond({"%r"}, "%p",
+                              {op("%s", "stop_gradient", {"%x"}), op("%e", "exp", {"%x"}), op("%a", "mul", {"%e", "%s"})},
+                              {"%a"}, {op("%s2", "stop_gradient", {"%x"}), op("%b", "mul", {"%x", "%s2"})}, {"%b"}),
+                         op("%l", "reduce_sum", {"%r"}, axes({}))}),
+            gradient({"%gx"}, "t", "%l", {"%x"})};
+  const std::vector<Finding> f = check(g);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].outcome, Outcome::agree) << f[0].detail;
+  EXPECT_GT(f[0].entries_checked, 0);
+  FaultySecondOrder faulty(FaultySecondOrder::Fault::scale);
+  const std::vector<Finding> caught = check_second_order(faulty, g, {});
+  ASSERT_EQ(caught.size(), 1u);
+  EXPECT_EQ(caught[0].outcome, Outcome::mismatch) << caught[0].detail;
+}
+
 }  // namespace
 }  // namespace tc::oracles

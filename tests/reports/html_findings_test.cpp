@@ -126,6 +126,23 @@ TEST(HtmlFindings, DrawsOneGraphPerGroupUpToTheCap) {
   EXPECT_EQ(count(html, "Not drawn: only the first 2 groups are drawn"), groups - 2);
 }
 
+// A finding whose evidence names the path at fault: the drawing and its caption change to it;
+// without one, every source→target path is drawn.
+TEST(HtmlFindings, ThePathAtFaultIsDrawnWhenTheEvidenceNamesIt) {
+  if (!have_executable("dot")) GTEST_SKIP() << "Graphviz dot is not installed";
+  FindingsLog log = fixture();
+  const std::string before = group_html(section(log, HtmlOptions{}), 1);
+  EXPECT_TRUE(contains(before, "the path between them"));
+  const std::vector<FindingGroup> groups = group_findings(log);
+  const FindingRecord* shown = groups.front().members.front().record;
+  for (FindingRecord& r : log.findings)
+    if (&r == shown) r.evidence.path = {shown->finding.source, shown->finding.target};
+  const std::string after = group_html(section(log, HtmlOptions{}), 1);
+  EXPECT_TRUE(contains(after, "the path at fault")) << after.substr(0, 400);
+  EXPECT_FALSE(contains(after, "the path between them"));
+  EXPECT_NE(before, after);
+}
+
 TEST(HtmlFindings, CapsSayWhatTheyLeaveOut) {
   FindingsLog log = fixture();
   // The scaled engine's broadcasting_add mismatches, 30 times over: one group of many members.
