@@ -161,31 +161,31 @@ graph_of() {
   fi
 }
 
-signatures_file="$findings/signatures.tsv"  # signature <TAB> target <TAB> input
+signatures_file="$findings/signatures.tsv"  # signature <TAB> target[@engine] <TAB> input
 touch "$signatures_file"
 new_findings=0
 
 triage() {
-  local t="$1" fuzzer="$2" artifacts="$3" stamp
+  local t="$1" fuzzer="$2" artifacts="$3" label="$4" stamp
   stamp=$(date -u +%Y%m%dT%H%M%SZ)
-  local queue="$findings/$t/$stamp/graphs" kept=0
+  local queue="$findings/$label/$stamp/graphs" kept=0
   mkdir -p "$queue"
   for input in "$artifacts"/*; do
     [ -f "$input" ] || continue
-    grep -qF "	$t	$input" "$signatures_file" && continue  # triaged by an earlier run
+    grep -qF "	$label	$input" "$signatures_file" && continue  # triaged by an earlier run
     local sigs new=0
     sigs=$(signatures_of "$fuzzer" "$input")
     while IFS= read -r sig; do
       [ -n "$sig" ] || continue
-      if ! cut -f1 "$signatures_file" | grep -qxF "$sig"; then new=1; fi
-      printf '%s\t%s\t%s\n' "$sig" "$t" "$input" >> "$signatures_file"
+      if ! cut -f1,2 "$signatures_file" | grep -qxF "$sig	$label"; then new=1; fi
+      printf '%s\t%s\t%s\n' "$sig" "$label" "$input" >> "$signatures_file"
     done <<< "$sigs"
     [ "$new" = 1 ] || { echo "   = $(basename "$input"): a known signature"; continue; }
     echo "   ! $(basename "$input"): $(head -1 <<< "$sigs")"
     local minimal="$input"
     if ! grep -q '^mismatch ' <<< "$sigs"; then
       # A crash, timeout or leak: libFuzzer shrinks the bytes keeping the failure.
-      minimal="$findings/$t/$stamp/$(basename "$input").min"
+      minimal="$findings/$label/$stamp/$(basename "$input").min"
       timeout 300 "$fuzzer" -minimize_crash=1 -runs=2000 -timeout=25 -exact_artifact_path="$minimal" \
           "$input" > /dev/null 2>&1 || true
       [ -s "$minimal" ] || minimal="$input"
@@ -199,13 +199,16 @@ triage() {
   # when each target was fuzzed and that it found nothing.
   echo "== $t: $kept new finding(s) with a graph: checking and shrinking with tapecheck campaign ($engine)"
   "$tapecheck" campaign --quiet --corpus "$queue" --graphs 0 --engine "$engine" --threads "$jobs" \
-      --label "fuzz.sh $t $stamp" --out "$findings/$t/$stamp" || true
+      --label "fuzz.sh $label $stamp" --out "$findings/$label/$stamp" || true
 }
 
 for t in "${targets[@]}"; do
   [ "$stop_signal" = 0 ] || break
   fuzzer="$build/bin/${t}_fuzzer"
-  work="$build/fuzz-corpus/$t" artifacts="$build/fuzz-artifacts/$t"
+  # gradient_check's findings depend on the engine: another engine's are kept apart.
+  label="$t"
+  [ "$t" = gradient_check ] && [ "$engine" != reference ] && label="$t@$engine"
+  work="$build/fuzz-corpus/$t" artifacts="$build/fuzz-artifacts/$label"
   mkdir -p "$work" "$artifacts" "corpus/fuzz/$t"
   dict="$build/fuzz/tcg.dict"
   [ "$t" = json_graph ] && dict="$build/fuzz/json.dict"
@@ -230,7 +233,7 @@ for t in "${targets[@]}"; do
     merge_into_corpus "$t" "$fuzzer" "$work"
   fi
   echo "== $t: triage of $artifacts/"
-  triage "$t" "$fuzzer" "$artifacts"
+  triage "$t" "$fuzzer" "$artifacts" "$label"
 done
 
 # One report of every findings log so far (each triage run's campaign wrote one).
