@@ -129,7 +129,10 @@ std::vector<reports::MutantInfo> mutants_run(const std::string& engine) {
 reports::CampaignRun this_run(const CampaignOptions& options, const RunSettings& settings, const CampaignResult& r,
                               double seconds) {
   reports::CampaignRun run;
-  run.label = settings.label.empty() ? options.engine : settings.label;
+  // A shard says which one: the report of merged shard logs lists each.
+  const std::string shard =
+      options.shards > 1 ? " shard " + std::to_string(options.shard) + "/" + std::to_string(options.shards) : "";
+  run.label = settings.label.empty() ? options.engine + shard : settings.label;
   run.engine = options.engine;
   run.seed = options.seed;
   run.threads = r.threads;

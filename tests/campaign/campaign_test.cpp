@@ -122,6 +122,8 @@ TEST(Campaign, ShardsTogetherAreTheWholeCampaign) {
     const reports::FindingsLog log = reports::read_findings_log(part.log_path);
     EXPECT_EQ(log.campaign.at("shard"), k);
     EXPECT_EQ(log.campaign.at("shards"), kShards);
+    EXPECT_NE(slurp(part.log_path).find("\"label\":\"mutant:sub_sign_flipped shard " + std::to_string(k) + "/3\""),
+              std::string::npos);  // the run says which shard it was
     for (const reports::GraphRecord& g : log.graphs) {
       const int global = k + kShards * g.id;
       ASSERT_LT(static_cast<std::size_t>(global), all.graphs.size());
