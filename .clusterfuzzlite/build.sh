@@ -6,7 +6,8 @@
 # $SRC/tapecheck is the source, $WORK the scratch space (the CMake build). The ctest
 # fuzz-build.clusterfuzzlite runs this script here with the variables set as ClusterFuzzLite
 # sets them (tests/fuzz/clusterfuzzlite_build_test.sh).
-targets="gradient_check engine_run tcg_parse json_graph"
+# Every fuzz/<target>_fuzzer.cpp is a target (fuzz/CMakeLists.txt adds each).
+targets=$(cd "$SRC/tapecheck/fuzz" && ls -- *_fuzzer.cpp | sed 's/_fuzzer[.]cpp$//')
 
 # CMake reads $CXX and $CXXFLAGS from the environment on first configure. ccache, where there is
 # one (here; not in the base-builder image), keeps a rebuild of an unchanged tree short.

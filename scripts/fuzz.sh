@@ -24,7 +24,8 @@
 #                the ones adding the most coverage, picked greedily from libFuzzer's merge
 #                control file (needs python3; without it every input -merge=1 keeps goes in)
 #   --no-merge   leave corpus/fuzz/ alone (the working corpus still grows)
-#   TARGET       gradient_check, engine_run, tcg_parse, json_graph (default: all)
+#   TARGET       a fuzz/<TARGET>_fuzzer.cpp: gradient_check, engine_run, tcg_parse, json_graph
+#                (default: all)
 # Environment: TAPECHECK_ENGINE (gradient_check's engine and the triage campaign's, default
 # reference). Exit 0: no new finding; 1: new findings (see the report); 130/143: interrupted.
 set -euo pipefail
@@ -37,16 +38,18 @@ while [ $# -gt 0 ]; do
     -j) jobs="$2"; shift 2 ;;
     -n) max_new="$2"; shift 2 ;;
     --no-merge) merge=0; shift ;;
-    -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^set -euo/{/^#/p}' "$0"; exit 0 ;;
     -*) echo "fuzz.sh: unknown option $1" >&2; exit 2 ;;
     *) targets+=("$1"); shift ;;
   esac
 done
-[ ${#targets[@]} -gt 0 ] || targets=(gradient_check engine_run tcg_parse json_graph)
+# Every fuzz/<target>_fuzzer.cpp is a target (fuzz/CMakeLists.txt adds each).
+mapfile -t all_targets < <(cd fuzz && ls -- *_fuzzer.cpp | sed 's/_fuzzer[.]cpp$//')
+[ ${#targets[@]} -gt 0 ] || targets=("${all_targets[@]}")
 for t in "${targets[@]}"; do
-  case "$t" in gradient_check|engine_run|tcg_parse|json_graph) ;;
-    *) echo "fuzz.sh: unknown target $t (gradient_check, engine_run, tcg_parse, json_graph)" >&2; exit 2 ;;
-  esac
+  if ! printf '%s\n' "${all_targets[@]}" | grep -qxF "$t"; then
+    echo "fuzz.sh: unknown target $t (${all_targets[*]})" >&2; exit 2
+  fi
 done
 engine="${TAPECHECK_ENGINE:-reference}"
 export TAPECHECK_ENGINE="$engine"

@@ -36,7 +36,7 @@ export SRC="$scratch/src" OUT="$scratch/out" WORK="$work"
 bash "$src/.clusterfuzzlite/build.sh"
 
 status=0
-for t in gradient_check engine_run tcg_parse json_graph; do
+for t in $(cd "$src/fuzz" && ls -- *_fuzzer.cpp | sed 's/_fuzzer[.]cpp$//'); do
   f="$OUT/${t}_fuzzer"
   for need in "$f" "$f.options" "${f}_seed_corpus.zip"; do
     [ -s "$need" ] || { echo "FAIL: $need was not built"; status=1; }
