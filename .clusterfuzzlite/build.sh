@@ -1,18 +1,26 @@
 #!/bin/bash -eu
-# ClusterFuzzLite / OSS-Fuzz build (docs/fuzzing.md "Continuous fuzzing"): the fuzz targets
-# of fuzz/CMakeLists.txt with the environment's $CXX, $CXXFLAGS and $LIB_FUZZING_ENGINE, their
-# seed corpora as <target>_seed_corpus.zip, dictionaries and libFuzzer options, all in $OUT.
-targets="tcg_parse json_graph engine_run"
+# ClusterFuzzLite / OSS-Fuzz build (docs/fuzzing.md "ClusterFuzzLite"): every fuzz target of
+# fuzz/CMakeLists.txt built with the environment's $CC/$CXX, $CFLAGS/$CXXFLAGS (sanitizers,
+# coverage) and $LIB_FUZZING_ENGINE, into $OUT with, per target, <target>.options (libFuzzer
+# options; the dictionary where one helps), <target>_seed_corpus.zip, and the dictionaries.
+# $SRC/tapecheck is the source, $WORK the scratch space (the CMake build). The ctest
+# fuzz-build.clusterfuzzlite runs this script here with the variables set as ClusterFuzzLite
+# sets them (tests/fuzz/clusterfuzzlite_build_test.sh).
+# Every fuzz/<target>_fuzzer.cpp is a target (fuzz/CMakeLists.txt adds each).
+targets=$(cd "$SRC/tapecheck/fuzz" && ls -- *_fuzzer.cpp | sed 's/_fuzzer[.]cpp$//')
 
-# CMake reads $CXX and $CXXFLAGS (sanitizers, coverage) from the environment on first configure.
-cmake -S "$SRC/tapecheck" -B "$WORK/build" -G Ninja \
+# CMake reads $CXX and $CXXFLAGS from the environment on first configure. ccache, where there is
+# one (here; not in the base-builder image), keeps a rebuild of an unchanged tree short.
+launcher=""
+command -v ccache > /dev/null && launcher="-DCMAKE_CXX_COMPILER_LAUNCHER=ccache"
+cmake -S "$SRC/tapecheck" -B "$WORK/build" -G Ninja $launcher \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DBUILD_TESTING=OFF -DTAPECHECK_BUILD_BENCH=OFF \
   -DTAPECHECK_FUZZ=ON -DTAPECHECK_FUZZ_ENGINE="$LIB_FUZZING_ENGINE" \
   -DCMAKE_BUILD_RPATH='$ORIGIN/lib'
 fuzzers=""
 for t in $targets; do fuzzers="$fuzzers ${t}_fuzzer"; done
-cmake --build "$WORK/build" --target tapecheck_fuzz_dict $fuzzers
+cmake --build "$WORK/build" -j "$(nproc)" --target tapecheck_fuzz_dict $fuzzers
 
 # The runner image has no OpenMP runtime: ship whatever non-system library the targets load.
 mkdir -p "$OUT/lib"
@@ -28,11 +36,21 @@ ASAN_OPTIONS=detect_leaks=0 "$WORK/build/bin/tapecheck_fuzz_dict" tcg > "$OUT/tc
 ASAN_OPTIONS=detect_leaks=0 "$WORK/build/bin/tapecheck_fuzz_dict" json > "$OUT/json.dict"
 
 for t in $targets; do
-  dict=tcg.dict
-  [ "$t" = json_graph ] && dict=json.dict
-  printf '[libfuzzer]\ndict = %s\nmax_len = 16384\ntimeout = 25\n' "$dict" > "$OUT/${t}_fuzzer.options"
-  # Seeds: the target's checked-in corpus (with minimized regressions) and the seed graphs.
   rm -f "$OUT/${t}_fuzzer_seed_corpus.zip"
-  zip -q -j "$OUT/${t}_fuzzer_seed_corpus.zip" "$SRC/tapecheck/corpus/fuzz/$t"/* \
-      "$SRC/tapecheck/corpus/graphs"/*.tcg
+  case "$t" in
+    gradient_check)
+      # Its bytes are the generator's choices, not text: no dictionary, no .tcg seeds; inputs
+      # longer than 4096 bytes are skipped by the target (gradient_check_fuzzer.cpp).
+      printf '[libfuzzer]\nmax_len = 4096\ntimeout = 25\n' > "$OUT/${t}_fuzzer.options"
+      zip -q -j "$OUT/${t}_fuzzer_seed_corpus.zip" "$SRC/tapecheck/corpus/fuzz/$t"/*
+      ;;
+    *)
+      dict=tcg.dict
+      [ "$t" = json_graph ] && dict=json.dict
+      printf '[libfuzzer]\ndict = %s\nmax_len = 16384\ntimeout = 25\n' "$dict" > "$OUT/${t}_fuzzer.options"
+      # Seeds: the target's checked-in corpus (with minimized regressions) and the seed graphs.
+      zip -q -j "$OUT/${t}_fuzzer_seed_corpus.zip" "$SRC/tapecheck/corpus/fuzz/$t"/* \
+          "$SRC/tapecheck/corpus/graphs"/*.tcg
+      ;;
+  esac
 done

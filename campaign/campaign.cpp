@@ -129,7 +129,10 @@ std::vector<reports::MutantInfo> mutants_run(const std::string& engine) {
 reports::CampaignRun this_run(const CampaignOptions& options, const RunSettings& settings, const CampaignResult& r,
                               double seconds) {
   reports::CampaignRun run;
-  run.label = settings.label.empty() ? options.engine : settings.label;
+  // A shard says which one: the report of merged shard logs lists each.
+  const std::string shard =
+      options.shards > 1 ? " shard " + std::to_string(options.shard) + "/" + std::to_string(options.shards) : "";
+  run.label = settings.label.empty() ? options.engine + shard : settings.label;
   run.engine = options.engine;
   run.seed = options.seed;
   run.threads = r.threads;
@@ -141,12 +144,14 @@ reports::CampaignRun this_run(const CampaignOptions& options, const RunSettings&
 
 // A graph a person should replay — a mismatch, an error — is saved beside the log (the minimal
 // one when shrinking made one), and its record says where.
-void save_graph_to_replay(reports::GraphRecord& g, const std::string& out_dir) {
+// Files are named by the graph's position in the whole campaign, so a shard's saved graphs
+// have the names the unsharded campaign gives them.
+void save_graph_to_replay(reports::GraphRecord& g, std::size_t position, const std::string& out_dir) {
   if (g.verdict != oracles::Verdict::mismatch && g.verdict != oracles::Verdict::error_raised) return;
   const bool minimal = !g.minimal_tcg.empty();
   const std::string& text = minimal ? g.minimal_tcg : g.tcg;
   if (text.empty()) return;
-  const std::string file = saved_graph_file(g.id, minimal);
+  const std::string file = saved_graph_file(static_cast<int>(position), minimal);
   const fs::path path = fs::path(out_dir) / file;
   std::error_code ec;
   fs::create_directories(path.parent_path(), ec);  // an error shows in the write
@@ -224,7 +229,7 @@ CampaignResult drive(const CampaignOptions& options, const std::vector<Job>& job
       for (auto it = finished.find(next_write); it != finished.end(); it = finished.find(next_write)) {
         GraphResult g = graph_result(jobs[next_write], next_write, it->second, options);
         finished.erase(it);
-        save_graph_to_replay(g.record, settings.out_dir);
+        save_graph_to_replay(g.record, jobs[next_write].position, settings.out_dir);
         {
           CriticalSection no_exit_mid_write;
           // A mismatch or a crash is worth an fsync: it must survive even a power cut.

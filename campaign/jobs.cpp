@@ -64,7 +64,15 @@ std::vector<Job> plan_jobs(const CampaignOptions& options) {
     j.origin = origin.str();
     jobs.push_back(std::move(j));
   }
-  return jobs;
+  // Sharding keeps every shards-th job: planning all of them first is what keeps a graph's
+  // seed, size and focus op those of its position in the whole campaign.
+  std::vector<Job> shard;
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    jobs[i].position = i;
+    if (static_cast<int>(i % static_cast<std::size_t>(options.shards)) == options.shard)
+      shard.push_back(std::move(jobs[i]));
+  }
+  return shard;
 }
 
 graph::Graph job_graph(const Job& job) {

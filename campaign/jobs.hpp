@@ -13,6 +13,7 @@
 namespace tc::campaign {
 
 struct Job {
+  std::size_t position = 0;     // in the whole campaign (a shard's jobs keep theirs)
   std::string origin;           // the file, or "generated: build_graph(seed=..., size=...)"
   graph::Graph graph;           // corpus graphs: parsed up front, so a bad file stops the
                                 // campaign before any graph runs
@@ -23,7 +24,8 @@ struct Job {
   const OpDef* focus = nullptr;  // the op the generated graph contains (GenOptions::focus_op)
 };
 
-// Every job of `options`. InputError for a missing corpus directory or a bad corpus file.
+// Every job of `options` (of its shard: CampaignOptions::shard). InputError for a missing
+// corpus directory or a bad corpus file.
 std::vector<Job> plan_jobs(const CampaignOptions& options);
 
 // The job's graph: the corpus graph, or properties::build_graph for a generated one.

@@ -22,7 +22,16 @@ struct CampaignOptions {
   // The op every generated graph contains; "" = each op of the table in turn (graph i contains
   // the i-th op of a seeded order), so that every op gets a fair share of graphs.
   std::string focus_op;
+  // One shard of the campaign: of the graphs the options above plan (corpus, then generated),
+  // this run checks those whose position i has i mod shards == shard, in order. Each graph is
+  // a function of its position alone, so N shards check exactly the graphs of the whole
+  // campaign between them, each one as the whole campaign checks it (docs/cli.md, --shard).
+  int shard = 0;
+  int shards = 1;
 };
+
+// "I/N" -> (I, N) with 0 <= I < N; InputError("--shard: ...") otherwise.
+void parse_shard(const std::string& text, CampaignOptions& options);
 
 // The header's "campaign" object; `planned` is the number of graphs (corpus and generated).
 nlohmann::json to_json(const CampaignOptions& options, std::size_t planned);

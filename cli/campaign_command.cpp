@@ -208,6 +208,17 @@ void register_campaign(CLI::App& app) {
                                      "plugin:<path.so> (tapecheck engines lists them)"));
   recorded.push_back(cmd->add_option("--focus-op", o.focus_op,
                                      "Every generated graph contains this op (default: each op of the table in turn)"));
+  recorded.push_back(cmd->add_option_function<std::string>(
+      "--shard",
+      [&o](const std::string& text) {
+        try {
+          campaign::parse_shard(text, o);
+        } catch (const campaign::InputError& e) {
+          throw CLI::ValidationError(e.what());
+        }
+      },
+      "Check shard I of N (I/N, 0 <= I < N): the graphs at positions i with i mod N == I. N shards with the "
+      "same options check the whole campaign between them; tapecheck report merges their logs"));
   recorded.push_back(cmd->add_option("--corpus", o.corpus, "Directory of .tcg graphs checked first (default corpus/graphs)"));
   recorded.push_back(
       cmd->add_option("--max-size", o.max_size, "Largest generator size parameter (default 40)")->check(whole_number(1, 100)));

@@ -15,6 +15,7 @@ void register_campaign(CLI::App& app);  // campaign_command.cpp
 void register_report(CLI::App& app);    // report_command.cpp
 void register_engines(CLI::App& app);   // engines_command.cpp
 void register_mutants(CLI::App& app);   // mutants_command.cpp
+void register_fuzz_input(CLI::App& app);  // fuzz_input_command.cpp
 
 // One line per (gradient, source) of a check: source, verdict, oracle, numbers or the None
 // explanation (replay_command.cpp).

@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   tc::cli::register_report(app);
   tc::cli::register_engines(app);
   tc::cli::register_mutants(app);
+  tc::cli::register_fuzz_input(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::RuntimeError& e) {

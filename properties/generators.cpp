@@ -112,7 +112,7 @@ struct Operand {
 
 class Builder {
  public:
-  Builder(const GenOptions& o, std::uint64_t seed, int size) : o_(o), rng_(seed), size_(size) {
+  Builder(const GenOptions& o, Rng rng, int size) : o_(o), rng_(rng), size_(size) {
     analytic_ = o.analytic_only;
     ints_ = o.integer_paths && !analytic_;
     nondiff_ = o.nondiff_ops && !analytic_;
@@ -1205,7 +1205,11 @@ Graph Builder::build() {
 }  // namespace
 
 Graph build_graph(const GenOptions& options, std::uint64_t seed, int size) {
-  return Builder(options, seed, size).build();
+  return Builder(options, Rng(seed), size).build();
+}
+
+Graph build_graph(const GenOptions& options, ChoiceSource& choices, int size) {
+  return Builder(options, Rng(choices), size).build();
 }
 
 rc::Gen<Graph> genGraph(const GenOptions& options) {

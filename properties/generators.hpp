@@ -16,6 +16,7 @@
 #include <rapidcheck.h>
 
 #include "graph/ir.hpp"
+#include "properties/sampling.hpp"
 
 namespace tc::properties {
 
@@ -75,6 +76,10 @@ struct GenOptions {
 
 // The graph for (options, seed, size): deterministic. genGraph draws `seed` from RapidCheck.
 graph::Graph build_graph(const GenOptions& options, std::uint64_t seed, int size);
+// The same program with every choice taken from `choices` (a fuzzer's bytes): each choice the
+// seeded stream would draw is asked of `choices` instead, so every graph it gives is one the
+// seeded generator can give too, and valid for the same reasons.
+graph::Graph build_graph(const GenOptions& options, ChoiceSource& choices, int size);
 
 // Random graphs with the shrinker of properties/shrink.hpp attached.
 rc::Gen<graph::Graph> genGraph(const GenOptions& options = {});

@@ -13,13 +13,15 @@ using graph::Init;
 namespace {
 std::int64_t uniform_integer(Rng& rng, std::int64_t lo, std::int64_t hi) {
   if (hi <= lo) return lo;
+  if (ChoiceSource* c = rng.choices()) return c->integer(lo, hi);
   return lo + static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(hi - lo + 1));
 }
 }  // namespace
 
 int uniform_int(Rng& rng, int lo, int hi) { return static_cast<int>(uniform_integer(rng, lo, hi)); }
 double uniform_real(Rng& rng, double lo, double hi) {
-  const double u = static_cast<double>(rng() >> 11) * 0x1p-53;
+  ChoiceSource* c = rng.choices();
+  const double u = c ? c->unit() : static_cast<double>(rng() >> 11) * 0x1p-53;
   return lo + (hi - lo) * u;
 }
 bool chance(Rng& rng, double p) { return uniform_real(rng, 0, 1) < p; }

@@ -14,7 +14,34 @@
 
 namespace tc::properties {
 
-using Rng = std::mt19937_64;
+// Where the generator's choices come from when they are not a seeded stream: a fuzzer's bytes
+// (fuzz/fuzz_input.hpp reads them with libFuzzer's FuzzedDataProvider), so that coverage
+// guidance steers the same generator the properties use rather than a second one.
+class ChoiceSource {
+ public:
+  virtual ~ChoiceSource() = default;
+  virtual std::uint64_t word() = 0;                                // 64 bits, any value
+  virtual std::int64_t integer(std::int64_t lo, std::int64_t hi) = 0;  // in [lo, hi], hi > lo
+  virtual double unit() = 0;                                       // in [0, 1)
+};
+
+// The generator's stream: a seeded std::mt19937_64 (build_graph(options, seed, size) is a
+// function of the seed, draw for draw as before sources existed), or a ChoiceSource. A
+// UniformRandomBitGenerator, so std::shuffle and std::discrete_distribution take it too.
+class Rng {
+ public:
+  using result_type = std::uint64_t;
+  explicit Rng(std::uint64_t seed = std::mt19937_64::default_seed) : seeded_(seed) {}
+  explicit Rng(ChoiceSource& choices) : choices_(&choices) {}
+  result_type operator()() { return choices_ ? choices_->word() : seeded_(); }
+  static constexpr result_type min() { return 0; }
+  static constexpr result_type max() { return ~result_type{0}; }
+  ChoiceSource* choices() const { return choices_; }
+
+ private:
+  std::mt19937_64 seeded_;
+  ChoiceSource* choices_ = nullptr;
+};
 
 // ---- draws ------------------------------------------------------------------------------------
 

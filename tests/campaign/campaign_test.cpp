@@ -16,6 +16,7 @@
 
 #include "campaign/graph_file.hpp"
 #include "campaign/graph_record.hpp"
+#include "eut/engines.hpp"
 #include "reports/findings_log.hpp"
 #include "support.hpp"
 #include "tests/support/untimed.hpp"
@@ -83,6 +84,61 @@ TEST(Campaign, TheLogIsTheSameWhateverTheThreadCount) {
   for (int v : one.verdicts) verdicts += v;
   EXPECT_EQ(verdicts, 8);
   EXPECT_EQ(one.findings, read.findings.size());
+}
+
+// --shard I/N: shard k's graph j is the whole campaign's graph k + jN, its log lines the same
+// bytes but for the id, its saved graphs under the same names; N shards hold every graph once.
+// On a mutant, so that mismatches, their findings and shrunk graphs are compared too.
+TEST(Campaign, ShardsTogetherAreTheWholeCampaign) {
+  Fixture f;
+  f.options.graphs = 9;
+  f.options.engine = "mutant:sub_sign_flipped";
+  // Shrinking stops at its check budget or at the graph's deadline, whichever comes first: a
+  // deadline far away leaves the budget to decide, so a loaded machine shrinks as an idle one.
+  f.options.graph_timeout = 600;
+  f.options.shrink_budget = 40;
+  const EngineFactory factory = eut::engine_factory(f.options.engine);
+  const CampaignResult whole = run_campaign(f.options, factory, f.settings("whole", 2));
+  const reports::FindingsLog all = reports::read_findings_log(whole.log_path);
+  ASSERT_EQ(all.graphs.size(), 11u);
+  auto lines = [](reports::GraphRecord g, const reports::FindingsLog& log, int id_in_log, int id) {
+    std::vector<reports::FindingRecord> mine;
+    for (reports::FindingRecord fr : log.findings)
+      if (fr.graph == id_in_log) {
+        fr.graph = id;
+        mine.push_back(fr);
+      }
+    g.id = id;
+    return reports::graph_lines(g, mine);
+  };
+  constexpr int kShards = 3;
+  std::size_t seen = 0, saved = 0;
+  for (int k = 0; k < kShards; ++k) {
+    CampaignOptions o = f.options;
+    o.shard = k;
+    o.shards = kShards;
+    const CampaignResult part = run_campaign(o, factory, f.settings("shard" + std::to_string(k), 2));
+    EXPECT_EQ(part.stop, Stop::complete);
+    const reports::FindingsLog log = reports::read_findings_log(part.log_path);
+    EXPECT_EQ(log.campaign.at("shard"), k);
+    EXPECT_EQ(log.campaign.at("shards"), kShards);
+    EXPECT_NE(slurp(part.log_path).find("\"label\":\"mutant:sub_sign_flipped shard " + std::to_string(k) + "/3\""),
+              std::string::npos);  // the run says which shard it was
+    for (const reports::GraphRecord& g : log.graphs) {
+      const int global = k + kShards * g.id;
+      ASSERT_LT(static_cast<std::size_t>(global), all.graphs.size());
+      EXPECT_EQ(lines(g, log, g.id, global), lines(all.graphs[static_cast<std::size_t>(global)], all, global, global));
+      if (!g.annotations.tcg_file.empty()) {
+        ++saved;
+        EXPECT_EQ(slurp(f.dir.file("shard" + std::to_string(k) + "/" + g.annotations.tcg_file)),
+                  slurp(f.dir.file("whole/" + g.annotations.tcg_file)));
+      }
+      ++seen;
+    }
+  }
+  EXPECT_EQ(seen, all.graphs.size());
+  EXPECT_GT(saved, 0u);  // the mutant's mismatches were among the graphs compared
+  EXPECT_EQ(whole.verdicts[static_cast<int>(oracles::Verdict::mismatch)] > 0, true);
 }
 
 TEST(Campaign, CrashingAndHangingGraphsAreFindingsAndKeepTheirPlace) {

@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <random>
+#include <vector>
 
 #include "engine/ops/kernel.hpp"
 #include "engine/ops/op_rows.hpp"
@@ -205,6 +207,45 @@ TEST(SamplingEdges, EqualExtentShapesHaveRankTwoOrThreeAndFitTheFamily) {
     EXPECT_GE(s[0], 2);
     EXPECT_LE(s.numel(), 12);
   }
+}
+
+
+// The generator's stream: seeded, it is std::mt19937_64 word for word (so every seed of a
+// campaign or property gives the graph it gave before choice sources existed); on a
+// ChoiceSource, every choice is the source's.
+TEST(Sampling, ASeededRngIsTheMersenneTwisterWordForWord) {
+  Rng rng(77);
+  std::mt19937_64 twister(77);
+  for (int i = 0; i < 100; ++i) ASSERT_EQ(rng(), twister());
+}
+
+// Choices from a script: integers cycle through `ints` (clamped into the asked range), unit()
+// through `units`; counts what was asked.
+struct ScriptedChoices final : ChoiceSource {
+  std::vector<std::int64_t> ints;
+  std::vector<double> units;
+  std::size_t next_int = 0, next_unit = 0, words = 0;
+  std::uint64_t word() override { return ++words; }
+  std::int64_t integer(std::int64_t lo, std::int64_t hi) override {
+    return std::clamp(ints[next_int++ % ints.size()], lo, hi);
+  }
+  double unit() override { return units[next_unit++ % units.size()]; }
+};
+
+TEST(Sampling, AnRngOnAChoiceSourceTakesEveryChoiceFromIt) {
+  ScriptedChoices choices;
+  choices.ints = {3, -7, 100};
+  choices.units = {0.25, 0.75};
+  Rng rng(choices);
+  EXPECT_EQ(uniform_int(rng, 0, 10), 3);
+  EXPECT_EQ(uniform_int(rng, 0, 10), 0);   // -7 clamped: the source's choice, in range
+  EXPECT_EQ(uniform_int(rng, 0, 10), 10);
+  EXPECT_EQ(uniform_int(rng, 4, 4), 4);    // no choice to make: the source is not asked
+  EXPECT_EQ(choices.next_int, 3u);
+  EXPECT_DOUBLE_EQ(uniform_real(rng, 0, 8), 2.0);
+  EXPECT_TRUE(chance(rng, 0.5) == false);  // 0.75 < 0.5 is false
+  EXPECT_EQ(rng(), 1u);                    // raw words (std::shuffle, discrete_distribution)
+  EXPECT_EQ(choices.words, 1u);
 }
 
 }  // namespace
