@@ -16,6 +16,8 @@
 #include <ATen/ops/cat.h>
 #include <ATen/ops/cross_entropy_loss.h>
 #include <ATen/ops/constant_pad_nd.h>
+#include <ATen/ops/conv1d.h>
+#include <ATen/ops/conv2d.h>
 #include <ATen/ops/diag_embed.h>
 #include <ATen/ops/elu.h>
 #include <ATen/ops/gelu.h>
@@ -238,6 +240,36 @@ at::Tensor sparse_softmax_cross_entropy(const Operands& x, const OpAttrs&) {
   return flat.reshape(labels.sizes());
 }
 
+// tf.nn.conv1d / conv2d (channels last, filters [window..., in, out]) as a port writes them:
+// permute to torch's NCW / NCHW and [out, in, window...], pad "same" explicitly (torch's
+// padding="same" refuses strides > 1, and TF puts an odd padding's extra zero after), then
+// permute back.
+at::Tensor conv(const Operands& x, const OpAttrs& a, int spatial) {
+  const bool two = spatial == 2;
+  const at::Tensor input = two ? x[0].permute({0, 3, 1, 2}) : x[0].permute({0, 2, 1});
+  const at::Tensor weight = two ? x[1].permute({3, 2, 0, 1}) : x[1].permute({2, 1, 0});
+  const auto ones = std::vector<std::int64_t>(static_cast<std::size_t>(spatial), 1);
+  const std::vector<std::int64_t> stride = a.strides.empty() ? ones : a.strides;
+  const std::vector<std::int64_t> dilation = a.dilations.empty() ? ones : a.dilations;
+  std::vector<std::int64_t> last_first;  // constant_pad_nd's order: the last axis' pair first
+  if (a.padding == "same") {
+    for (int d = spatial; d-- > 0;) {
+      const auto u = static_cast<std::size_t>(d);
+      const std::int64_t n = input.size(2 + d), k = weight.size(2 + d);
+      const std::int64_t out = (n + stride[u] - 1) / stride[u];
+      const std::int64_t total = std::max<std::int64_t>((out - 1) * stride[u] + (k - 1) * dilation[u] + 1 - n, 0);
+      last_first.push_back(total / 2);
+      last_first.push_back(total - total / 2);
+    }
+  } else if (a.padding != "valid") {
+    throw ShapeError("conv: padding " + a.padding);
+  }
+  const at::Tensor padded = last_first.empty() ? input : at::constant_pad_nd(input, last_first, 0);
+  const std::vector<std::int64_t> zero(static_cast<std::size_t>(spatial), 0);
+  return two ? at::conv2d(padded, weight, {}, stride, zero, dilation).permute({0, 2, 3, 1})
+             : at::conv1d(padded, weight, {}, stride, zero, dilation).permute({0, 2, 1});
+}
+
 using Entry = std::pair<std::string_view, TorchOpFn>;
 
 // One torch program per op-table row. Unary and binary entries are torch's namesakes unless
@@ -401,6 +433,8 @@ const std::vector<Entry>& entries() {
        [](const Operands& x, const OpAttrs& a) {
          return x[0].unsqueeze(-1).eq(at::arange(a.depth, x[0].options().dtype(at::kInt))).to(torch_dtype(a.dtype));
        }},
+      {"conv1d", [](const Operands& x, const OpAttrs& a) { return conv(x, a, 1); }},
+      {"conv2d", [](const Operands& x, const OpAttrs& a) { return conv(x, a, 2); }},
       // --- losses ---
       {"sigmoid_cross_entropy_with_logits",
        [](const Operands& x, const OpAttrs&) {

@@ -320,6 +320,22 @@ std::vector<OpCase> op_cases() {
   cases.push_back({"softmax_cross_entropy_with_logits", {soft, m23}, {}, "soft labels"});
   cases.push_back({"sparse_softmax_cross_entropy_with_logits", {Operand{DType::i32, Shape{2}, {2, 0}}, m23}, {},
                    "rows"});
+  auto window = [](std::vector<std::int64_t> strides, const char* padding, std::vector<std::int64_t> dilations) {
+    OpAttrs a;
+    a.strides = std::move(strides);
+    a.padding = padding;
+    a.dilations = std::move(dilations);
+    return a;
+  };
+  // Odd "same" paddings (TF puts the extra zero after), strides and dilations, channels mixing.
+  cases.push_back({"conv1d", {Operand{DType::f64, Shape{2, 5, 2}, {}}, Operand{DType::f64, Shape{2, 2, 3}, {}}},
+                   window({2}, "same", {}), "same, stride 2"});
+  cases.push_back({"conv1d", {Operand{DType::f64, Shape{1, 6, 1}, {}}, Operand{DType::f64, Shape{3, 1, 2}, {}}},
+                   window({}, "valid", {2}), "valid, dilation 2"});
+  cases.push_back({"conv2d", {Operand{DType::f64, Shape{1, 4, 3, 2}, {}}, Operand{DType::f64, Shape{2, 2, 2, 2}, {}}},
+                   window({2, 1}, "same", {}), "same, strides 2,1"});
+  cases.push_back({"conv2d", {Operand{DType::f64, Shape{2, 3, 4, 1}, {}}, Operand{DType::f64, Shape{2, 2, 1, 3}, {}}},
+                   window({}, "valid", {1, 2}), "valid, dilations 1,2"});
   return cases;
 }
 
@@ -779,6 +795,25 @@ TEST(LibtorchEngine, KinksAndThresholdsWhereTorchDiffers) {
   // floor: zeros in torch, None in the reference (unary() reads None as NaN).
   EXPECT_EQ(unary(*torch, "floor", {0.5}).second.data[0], 0);
   EXPECT_TRUE(std::isnan(unary(*ref, "floor", {0.5}).second.data[0]));
+}
+
+// docs/libtorch.md row 33: at x = 0 (y > 0) torch's xlogy has ∂/∂x = ln y, backward and
+// forward; TF and the reference mask it to 0.
+TEST(LibtorchEngine, XlogyDerivativeAtZeroIsLogY) {
+  graph::Graph g;
+  g.inputs = {variable("%x", Shape{1}, {0}, /*trainable=*/true, DType::f64), constant("%y", Shape{1}, {2})};
+  g.tapes = {tape("t")};
+  g.body = {record("t", {op("%z", "xlogy", {"%x", "%y"})}), gradient({"%gx"}, "t", "%z", {"%x"})};
+  const InputValues u{{"%x", Value{DType::f64, Shape{1}, {1}}}};
+  const RunResult torch = run_torch(g), ref = run_reference(g);
+  ASSERT_FALSE(torch.error) << torch.error->message;
+  expect_value(torch, "%gx", {std::log(2.0)});
+  expect_value(ref, "%gx", {0});
+  const auto torch_tangents = make_libtorch_engine()->jvp(g, {}, u);
+  const auto ref_tangents = make_reference_engine()->jvp(g, {}, u);
+  ASSERT_TRUE(torch_tangents && ref_tangents);
+  expect_data(torch_tangents->at("%z"), {std::log(2.0)}, "torch's forward AD");
+  expect_data(ref_tangents->at("%z"), {0}, "the reference's JVP");
 }
 
 TEST(LibtorchEngine, CastToI32TruncatesButDoesNotSaturate) {
