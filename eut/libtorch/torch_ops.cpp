@@ -18,6 +18,8 @@
 #include <ATen/ops/constant_pad_nd.h>
 #include <ATen/ops/conv1d.h>
 #include <ATen/ops/conv2d.h>
+#include <ATen/ops/avg_pool2d.h>
+#include <ATen/ops/max_pool2d.h>
 #include <ATen/ops/diag_embed.h>
 #include <ATen/ops/elu.h>
 #include <ATen/ops/gelu.h>
@@ -240,34 +242,63 @@ at::Tensor sparse_softmax_cross_entropy(const Operands& x, const OpAttrs&) {
   return flat.reshape(labels.sizes());
 }
 
+// TF's "same" padding of a channels-first input's spatial axes for `window` (one per axis),
+// in constant_pad_nd's order (the last axis' pair first): TF puts an odd total's extra zero
+// after, and torch's own padding="same" refuses strides > 1. Empty for "valid".
+std::vector<std::int64_t> same_padding(const at::Tensor& input, const std::vector<std::int64_t>& window,
+                                       const std::vector<std::int64_t>& stride,
+                                       const std::vector<std::int64_t>& dilation, const std::string& padding) {
+  if (padding != "same" && padding != "valid") throw ShapeError("padding " + padding);
+  std::vector<std::int64_t> last_first;
+  if (padding == "valid") return last_first;
+  for (std::size_t d = window.size(); d-- > 0;) {
+    const std::int64_t n = input.size(2 + static_cast<std::int64_t>(d));
+    const std::int64_t out = (n + stride[d] - 1) / stride[d];
+    const std::int64_t total = std::max<std::int64_t>((out - 1) * stride[d] + (window[d] - 1) * dilation[d] + 1 - n, 0);
+    last_first.push_back(total / 2);
+    last_first.push_back(total - total / 2);
+  }
+  return last_first;
+}
+
+std::vector<std::int64_t> ones_if_empty(const std::vector<std::int64_t>& v, std::size_t n) {
+  return v.empty() ? std::vector<std::int64_t>(n, 1) : v;
+}
+
 // tf.nn.conv1d / conv2d (channels last, filters [window..., in, out]) as a port writes them:
-// permute to torch's NCW / NCHW and [out, in, window...], pad "same" explicitly (torch's
-// padding="same" refuses strides > 1, and TF puts an odd padding's extra zero after), then
-// permute back.
+// permute to torch's NCW / NCHW and [out, in, window...], pad "same" explicitly, permute back.
 at::Tensor conv(const Operands& x, const OpAttrs& a, int spatial) {
   const bool two = spatial == 2;
   const at::Tensor input = two ? x[0].permute({0, 3, 1, 2}) : x[0].permute({0, 2, 1});
   const at::Tensor weight = two ? x[1].permute({3, 2, 0, 1}) : x[1].permute({2, 1, 0});
-  const auto ones = std::vector<std::int64_t>(static_cast<std::size_t>(spatial), 1);
-  const std::vector<std::int64_t> stride = a.strides.empty() ? ones : a.strides;
-  const std::vector<std::int64_t> dilation = a.dilations.empty() ? ones : a.dilations;
-  std::vector<std::int64_t> last_first;  // constant_pad_nd's order: the last axis' pair first
-  if (a.padding == "same") {
-    for (int d = spatial; d-- > 0;) {
-      const auto u = static_cast<std::size_t>(d);
-      const std::int64_t n = input.size(2 + d), k = weight.size(2 + d);
-      const std::int64_t out = (n + stride[u] - 1) / stride[u];
-      const std::int64_t total = std::max<std::int64_t>((out - 1) * stride[u] + (k - 1) * dilation[u] + 1 - n, 0);
-      last_first.push_back(total / 2);
-      last_first.push_back(total - total / 2);
-    }
-  } else if (a.padding != "valid") {
-    throw ShapeError("conv: padding " + a.padding);
-  }
-  const at::Tensor padded = last_first.empty() ? input : at::constant_pad_nd(input, last_first, 0);
-  const std::vector<std::int64_t> zero(static_cast<std::size_t>(spatial), 0);
+  const auto n = static_cast<std::size_t>(spatial);
+  const std::vector<std::int64_t> stride = ones_if_empty(a.strides, n), dilation = ones_if_empty(a.dilations, n);
+  const std::vector<std::int64_t> window(weight.sizes().begin() + 2, weight.sizes().end());
+  const std::vector<std::int64_t> pads = same_padding(input, window, stride, dilation, a.padding);
+  const at::Tensor padded = pads.empty() ? input : at::constant_pad_nd(input, pads, 0);
+  const std::vector<std::int64_t> zero(n, 0);
   return two ? at::conv2d(padded, weight, {}, stride, zero, dilation).permute({0, 2, 3, 1})
              : at::conv1d(padded, weight, {}, stride, zero, dilation).permute({0, 2, 1});
+}
+
+// tf.nn.max_pool2d / avg_pool2d on NHWC: torch's pools on NCHW with explicit strides (torch's
+// default is the window), "same" padded explicitly — with -inf for max (TF ignores padding), and
+// for avg the window sums divided by the count of elements inside (TF leaves padding out of the
+// mean; torch's count_include_pad=False would too, but its padding is symmetric only).
+at::Tensor pool(const Operands& x, const OpAttrs& a, bool max) {
+  const at::Tensor input = x[0].permute({0, 3, 1, 2});
+  const std::vector<std::int64_t> stride = ones_if_empty(a.strides, a.ksize.size());
+  const std::vector<std::int64_t> pads = same_padding(input, a.ksize, stride, ones_if_empty({}, a.ksize.size()), a.padding);
+  const std::vector<std::int64_t> zero(a.ksize.size(), 0);
+  if (max) {
+    const at::Tensor padded = pads.empty() ? input : at::constant_pad_nd(input, pads, -INFINITY);
+    return at::max_pool2d(padded, a.ksize, stride, zero).permute({0, 2, 3, 1});
+  }
+  auto window_sums = [&](const at::Tensor& t) {
+    const at::Tensor padded = pads.empty() ? t : at::constant_pad_nd(t, pads, 0);
+    return at::avg_pool2d(padded, a.ksize, stride, zero, false, true, /*divisor_override=*/1);
+  };
+  return window_sums(input).div(window_sums(at::ones_like(input))).permute({0, 2, 3, 1});
 }
 
 using Entry = std::pair<std::string_view, TorchOpFn>;
@@ -435,6 +466,8 @@ const std::vector<Entry>& entries() {
        }},
       {"conv1d", [](const Operands& x, const OpAttrs& a) { return conv(x, a, 1); }},
       {"conv2d", [](const Operands& x, const OpAttrs& a) { return conv(x, a, 2); }},
+      {"max_pool2d", [](const Operands& x, const OpAttrs& a) { return pool(x, a, true); }},
+      {"avg_pool2d", [](const Operands& x, const OpAttrs& a) { return pool(x, a, false); }},
       // --- losses ---
       {"sigmoid_cross_entropy_with_logits",
        [](const Operands& x, const OpAttrs&) {

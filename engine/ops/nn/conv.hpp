@@ -15,4 +15,9 @@ Tensor conv1d(const Tensor& x, const Tensor& filters, std::vector<std::int64_t> 
 // x [N, H, W, C], filters [KH, KW, C, O] -> [N, H', W', O].
 Tensor conv2d(const Tensor& x, const Tensor& filters, std::vector<std::int64_t> strides = {},
               std::string padding = "valid", std::vector<std::int64_t> dilations = {});
+// Windows of ksize [KH, KW] over x [N, H, W, C], per channel -> [N, H', W', C].
+Tensor max_pool2d(const Tensor& x, std::vector<std::int64_t> ksize, std::vector<std::int64_t> strides = {},
+                  std::string padding = "valid");
+Tensor avg_pool2d(const Tensor& x, std::vector<std::int64_t> ksize, std::vector<std::int64_t> strides = {},
+                  std::string padding = "valid");
 }  // namespace tc

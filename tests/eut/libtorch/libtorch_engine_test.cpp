@@ -336,6 +336,22 @@ std::vector<OpCase> op_cases() {
                    window({2, 1}, "same", {}), "same, strides 2,1"});
   cases.push_back({"conv2d", {Operand{DType::f64, Shape{2, 3, 4, 1}, {}}, Operand{DType::f64, Shape{2, 2, 1, 3}, {}}},
                    window({}, "valid", {1, 2}), "valid, dilations 1,2"});
+  auto pool = [](std::vector<std::int64_t> ksize, std::vector<std::int64_t> strides, const char* padding) {
+    OpAttrs a;
+    a.ksize = std::move(ksize);
+    a.strides = std::move(strides);
+    a.padding = padding;
+    return a;
+  };
+  // Overlapping windows, "same" padding at the far end (max ignores it, avg leaves it out of the mean).
+  const Operand image{DType::f64, Shape{2, 4, 3, 2}, {}};
+  for (const char* p : {"max_pool2d", "avg_pool2d"}) {
+    cases.push_back({p, {image}, pool({2, 2}, {1, 1}, "same"), "same, overlapping"});
+    cases.push_back({p, {image}, pool({3, 2}, {1, 2}, "valid"), "valid, strides 1,2"});
+  }
+  // A tie within a window: TF and torch both route it to the first maximum.
+  cases.push_back({"max_pool2d", {Operand{DType::f64, Shape{1, 2, 2, 1}, {0.5, 1.5, 1.5, -1}}}, pool({2, 2}, {}, "valid"),
+                   "tie"});
   return cases;
 }
 
