@@ -131,6 +131,14 @@ at::Tensor gather(const Operands& x, const OpAttrs& a) {
   return params.index_select(axis, indices.reshape({-1})).reshape(shape);
 }
 
+// tf.gather_nd(params, indices) as params[tuple(indices.unbind(-1))]: advanced indexing with one
+// index tensor per leading axis; its backward is index_put with accumulate (duplicates add).
+at::Tensor gather_nd(const Operands& x, const OpAttrs&) {
+  c10::List<c10::optional<at::Tensor>> coordinates;
+  for (const at::Tensor& column : x[1].to(at::kLong).unbind(-1)) coordinates.push_back(column);
+  return x[0].index(coordinates);
+}
+
 // The transpose of gather: zeros of `shape` with index_add along axis (duplicates accumulate).
 at::Tensor scatter_add(const Operands& x, const OpAttrs& a) {
   const at::Tensor& updates = x[0];
@@ -441,6 +449,7 @@ const std::vector<Entry>& entries() {
       {"slice", [](const Operands& x, const OpAttrs& a) { return slice(x[0], a); }},
       {"gather", &gather},
       {"scatter_add", &scatter_add},
+      {"gather_nd", &gather_nd},
       {"reverse", [](const Operands& x, const OpAttrs& a) { return x[0].flip(a.axes); }},
       {"roll", [](const Operands& x, const OpAttrs& a) { return roll(x[0], a); }},
       {"tile", [](const Operands& x, const OpAttrs& a) { return x[0].tile(a.multiples); }},

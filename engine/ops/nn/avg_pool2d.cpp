@@ -50,22 +50,15 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_avg_pool2d = OpRow("avg_pool2d", "nn").input(OpInput("x"))
-    .result(ResultDType::of_input(0)).shape_rule("[N, H, W, C] -> [N, H', W', C] (NHWC)")
-    .attrs(Attr::strides | Attr::ksize | Attr::padding)
+extern const OpDef op_avg_pool2d = kernel::pool_row("avg_pool2d", OpInput("x"))
     .math("y = mean of each window's elements inside x (padding not counted); dx = g / m scattered over each window")
-    .complex_step_ok()
-    .sample_shape(&kernel::sample_pool_shape).sample_attrs(&kernel::sample_pool_attrs)
     .vjp_reads(0, {reads::upstream})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor avg_pool2d(const Tensor& x, std::vector<std::int64_t> ksize, std::vector<std::int64_t> strides,
                   std::string padding) {
-  OpAttrs a;
-  a.ksize = std::move(ksize);
-  a.strides = std::move(strides);
-  a.padding = std::move(padding);
-  return apply_op(op_avg_pool2d, {x}, a);
+  return apply_op(op_avg_pool2d, {x},
+                  kernel::window_attrs(std::move(strides), std::move(padding), {}, std::move(ksize)));
 }
 
 }  // namespace tc

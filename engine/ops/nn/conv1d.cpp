@@ -15,11 +15,8 @@ extern const OpDef op_conv1d = kernel::conv_row<1>("[N, W, C], [K, C, O] -> [N, 
 
 Tensor conv1d(const Tensor& x, const Tensor& filters, std::vector<std::int64_t> strides, std::string padding,
               std::vector<std::int64_t> dilations) {
-  OpAttrs a;
-  a.strides = std::move(strides);
-  a.padding = std::move(padding);
-  a.dilations = std::move(dilations);
-  return apply_op(op_conv1d, {x, filters}, a);
+  return apply_op(op_conv1d, {x, filters},
+                  kernel::window_attrs(std::move(strides), std::move(padding), std::move(dilations), {}));
 }
 
 }  // namespace tc

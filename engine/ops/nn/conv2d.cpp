@@ -16,11 +16,8 @@ extern const OpDef op_conv2d = kernel::conv_row<2>("[N, H, W, C], [KH, KW, C, O]
 
 Tensor conv2d(const Tensor& x, const Tensor& filters, std::vector<std::int64_t> strides, std::string padding,
               std::vector<std::int64_t> dilations) {
-  OpAttrs a;
-  a.strides = std::move(strides);
-  a.padding = std::move(padding);
-  a.dilations = std::move(dilations);
-  return apply_op(op_conv2d, {x, filters}, a);
+  return apply_op(op_conv2d, {x, filters},
+                  kernel::window_attrs(std::move(strides), std::move(padding), std::move(dilations), {}));
 }
 
 }  // namespace tc

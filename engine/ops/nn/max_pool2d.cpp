@@ -72,24 +72,17 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_max_pool2d = OpRow("max_pool2d", "nn").input(OpInput("x").edges(Edges::ties))
-    .result(ResultDType::of_input(0)).shape_rule("[N, H, W, C] -> [N, H', W', C] (NHWC)")
-    .attrs(Attr::strides | Attr::ksize | Attr::padding)
+extern const OpDef op_max_pool2d = kernel::pool_row("max_pool2d", OpInput("x").edges(Edges::ties))
     .kinks("ties within a window: the first maximum in row-major window order takes the gradient (TF's "
            "MaxPoolGrad, torch alike)")
     .math("y = max of each window (padding ignored); dx = g routed to each window's first maximum")
-    .complex_step_ok()
-    .sample_shape(&kernel::sample_pool_shape).sample_attrs(&kernel::sample_pool_attrs)
     .vjp_reads(0, {reads::upstream, reads::self(Dependence::piecewise)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor max_pool2d(const Tensor& x, std::vector<std::int64_t> ksize, std::vector<std::int64_t> strides,
                   std::string padding) {
-  OpAttrs a;
-  a.ksize = std::move(ksize);
-  a.strides = std::move(strides);
-  a.padding = std::move(padding);
-  return apply_op(op_max_pool2d, {x}, a);
+  return apply_op(op_max_pool2d, {x},
+                  kernel::window_attrs(std::move(strides), std::move(padding), {}, std::move(ksize)));
 }
 
 }  // namespace tc

@@ -23,4 +23,12 @@ Shape sample_pool_shape(int slot, const TensorSpec* earlier, int n_earlier, std:
 // ksize of 1-3 per axis, strides and padding that fit x.
 OpAttrs sample_pool_attrs(const TensorSpec* in, int n, Draw& draw);
 
+// The row max_pool2d and avg_pool2d share; each op's file adds its facts, math and rules.
+inline OpRow pool_row(const char* name, const OpInput& x) {
+  return OpRow(name, "nn").input(x).result(ResultDType::of_input(0)).shape_rule("[N, H, W, C] -> [N, H', W', C] (NHWC)")
+      .attrs(Attr::strides | Attr::ksize | Attr::padding)
+      .complex_step_ok()
+      .sample_shape(&sample_pool_shape).sample_attrs(&sample_pool_attrs);
+}
+
 }  // namespace tc::kernel

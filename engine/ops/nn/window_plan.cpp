@@ -118,6 +118,16 @@ Tensor scatter_windows(const WindowPlan& p, const Tensor& taps, const Shape& x_s
   return reshape(slice(padded, {0, 0, 0}, {-1, p.in_count, -1}), x_shape.to_vector());
 }
 
+OpAttrs window_attrs(std::vector<std::int64_t> strides, std::string padding, std::vector<std::int64_t> dilations,
+                     std::vector<std::int64_t> ksize) {
+  OpAttrs a;
+  a.strides = std::move(strides);
+  a.padding = std::move(padding);
+  a.dilations = std::move(dilations);
+  a.ksize = std::move(ksize);
+  return a;
+}
+
 void sample_window_attrs(const Shape& x, int spatial, const std::vector<std::int64_t>& window, bool dilations,
                          OpAttrs& a, Draw& draw) {
   a.padding = draw.integer(0, 1) ? "same" : "valid";

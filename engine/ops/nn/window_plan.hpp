@@ -11,6 +11,7 @@
 // Output position o reads input positions o·s - before + t·r for the window's taps t.
 #pragma once
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "engine/ops/op_def.hpp"
@@ -43,6 +44,10 @@ Tensor gather_windows(const WindowPlan& p, const Tensor& x);
 // Its transpose: [N, out_count·taps, C] -> x's shape, each tap added onto the element it read
 // (padding taps dropped). Engine ops (scatter_add, slice, reshape).
 Tensor scatter_windows(const WindowPlan& p, const Tensor& taps, const Shape& x_shape);
+
+// The attributes of a windowed op's call: strides, padding, dilations (convolutions), ksize (pools).
+OpAttrs window_attrs(std::vector<std::int64_t> strides, std::string padding, std::vector<std::int64_t> dilations,
+                     std::vector<std::int64_t> ksize);
 
 // Draws window attributes that fit x's spatial extents and `window` (a stride of 1 or 2 per
 // axis, a dilation of 2 only with stride 1 as tf.nn.convolution requires, "valid" only where

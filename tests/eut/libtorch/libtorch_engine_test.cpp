@@ -235,6 +235,9 @@ std::vector<OpCase> op_cases() {
   cases.push_back({"gather", {m23, Operand{DType::i32, Shape{3}, {1, 1, 0}}}, axis(0), "axis 0"});
   cases.push_back({"scatter_add", {Operand{DType::f64, Shape{2, 2, 2}, {}}, indices},
                    attrs_with([](OpAttrs& a) { a.axis = 1; a.shape = {2, 4}; }), "duplicates"});
+  cases.push_back({"gather_nd", {m23, Operand{DType::i32, Shape{3, 2}, {1, 2, 0, 0, 1, 2}}}, {}, "duplicates"});
+  cases.push_back({"gather_nd", {Operand{DType::f64, Shape{2, 3, 2}, {}}, Operand{DType::i32, Shape{2, 1}, {1, 0}}}, {},
+                   "slices"});
   const Operand mask{DType::boolean, Shape{2, 3}, {1, 0, 0, 1, 1, 0}};
   cases.push_back({"where", {mask, m23, m23}, {}, "plain"});
   cases.push_back({"where", {Operand{DType::boolean, Shape{3}, {0, 1, 1}}, m23, v3}, {}, "broadcast"});
