@@ -6,6 +6,7 @@
 #include "engine/ops/binary/binary.hpp"
 #include "engine/ops/dtype/dtype.hpp"
 #include "engine/ops/linalg/linalg.hpp"
+#include "engine/ops/nn/conv.hpp"
 #include "engine/ops/nn/nn.hpp"
 #include "engine/ops/nondiff/nondiff.hpp"
 #include "engine/ops/reduce/reduce.hpp"

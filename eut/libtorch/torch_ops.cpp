@@ -16,6 +16,10 @@
 #include <ATen/ops/cat.h>
 #include <ATen/ops/cross_entropy_loss.h>
 #include <ATen/ops/constant_pad_nd.h>
+#include <ATen/ops/conv1d.h>
+#include <ATen/ops/conv2d.h>
+#include <ATen/ops/avg_pool2d.h>
+#include <ATen/ops/max_pool2d.h>
 #include <ATen/ops/diag_embed.h>
 #include <ATen/ops/elu.h>
 #include <ATen/ops/gelu.h>
@@ -127,6 +131,14 @@ at::Tensor gather(const Operands& x, const OpAttrs& a) {
   return params.index_select(axis, indices.reshape({-1})).reshape(shape);
 }
 
+// tf.gather_nd(params, indices) as params[tuple(indices.unbind(-1))]: advanced indexing with one
+// index tensor per leading axis; its backward is index_put with accumulate (duplicates add).
+at::Tensor gather_nd(const Operands& x, const OpAttrs&) {
+  c10::List<c10::optional<at::Tensor>> coordinates;
+  for (const at::Tensor& column : x[1].to(at::kLong).unbind(-1)) coordinates.push_back(column);
+  return x[0].index(coordinates);
+}
+
 // The transpose of gather: zeros of `shape` with index_add along axis (duplicates accumulate).
 at::Tensor scatter_add(const Operands& x, const OpAttrs& a) {
   const at::Tensor& updates = x[0];
@@ -236,6 +248,65 @@ at::Tensor sparse_softmax_cross_entropy(const Operands& x, const OpAttrs&) {
   const at::Tensor flat = at::cross_entropy_loss(logits.reshape({-1, logits.size(-1)}), labels.reshape({-1}).to(at::kLong),
                                                  {}, at::Reduction::None);
   return flat.reshape(labels.sizes());
+}
+
+// TF's "same" padding of a channels-first input's spatial axes for `window` (one per axis),
+// in constant_pad_nd's order (the last axis' pair first): TF puts an odd total's extra zero
+// after, and torch's own padding="same" refuses strides > 1. Empty for "valid".
+std::vector<std::int64_t> same_padding(const at::Tensor& input, const std::vector<std::int64_t>& window,
+                                       const std::vector<std::int64_t>& stride,
+                                       const std::vector<std::int64_t>& dilation, const std::string& padding) {
+  if (padding != "same" && padding != "valid") throw ShapeError("padding " + padding);
+  std::vector<std::int64_t> last_first;
+  if (padding == "valid") return last_first;
+  for (std::size_t d = window.size(); d-- > 0;) {
+    const std::int64_t n = input.size(2 + static_cast<std::int64_t>(d));
+    const std::int64_t out = (n + stride[d] - 1) / stride[d];
+    const std::int64_t total = std::max<std::int64_t>((out - 1) * stride[d] + (window[d] - 1) * dilation[d] + 1 - n, 0);
+    last_first.push_back(total / 2);
+    last_first.push_back(total - total / 2);
+  }
+  return last_first;
+}
+
+std::vector<std::int64_t> ones_if_empty(const std::vector<std::int64_t>& v, std::size_t n) {
+  return v.empty() ? std::vector<std::int64_t>(n, 1) : v;
+}
+
+// tf.nn.conv1d / conv2d (channels last, filters [window..., in, out]) as a port writes them:
+// permute to torch's NCW / NCHW and [out, in, window...], pad "same" explicitly, permute back.
+at::Tensor conv(const Operands& x, const OpAttrs& a, int spatial) {
+  const bool two = spatial == 2;
+  const at::Tensor input = two ? x[0].permute({0, 3, 1, 2}) : x[0].permute({0, 2, 1});
+  const at::Tensor weight = two ? x[1].permute({3, 2, 0, 1}) : x[1].permute({2, 1, 0});
+  const auto n = static_cast<std::size_t>(spatial);
+  const std::vector<std::int64_t> stride = ones_if_empty(a.strides, n), dilation = ones_if_empty(a.dilations, n);
+  const std::vector<std::int64_t> window(weight.sizes().begin() + 2, weight.sizes().end());
+  const std::vector<std::int64_t> pads = same_padding(input, window, stride, dilation, a.padding);
+  const at::Tensor padded = pads.empty() ? input : at::constant_pad_nd(input, pads, 0);
+  const std::vector<std::int64_t> zero(n, 0);
+  return two ? at::conv2d(padded, weight, {}, stride, zero, dilation).permute({0, 2, 3, 1})
+             : at::conv1d(padded, weight, {}, stride, zero, dilation).permute({0, 2, 1});
+}
+
+// tf.nn.max_pool2d / avg_pool2d on NHWC: torch's pools on NCHW with explicit strides (torch's
+// default is the window), "same" padded explicitly — with -inf for max (TF ignores padding), and
+// for avg the window sums divided by the count of elements inside (TF leaves padding out of the
+// mean; torch's count_include_pad=False would too, but its padding is symmetric only).
+at::Tensor pool(const Operands& x, const OpAttrs& a, bool max) {
+  const at::Tensor input = x[0].permute({0, 3, 1, 2});
+  const std::vector<std::int64_t> stride = ones_if_empty(a.strides, a.ksize.size());
+  const std::vector<std::int64_t> pads = same_padding(input, a.ksize, stride, ones_if_empty({}, a.ksize.size()), a.padding);
+  const std::vector<std::int64_t> zero(a.ksize.size(), 0);
+  if (max) {
+    const at::Tensor padded = pads.empty() ? input : at::constant_pad_nd(input, pads, -INFINITY);
+    return at::max_pool2d(padded, a.ksize, stride, zero).permute({0, 2, 3, 1});
+  }
+  auto window_sums = [&](const at::Tensor& t) {
+    const at::Tensor padded = pads.empty() ? t : at::constant_pad_nd(t, pads, 0);
+    return at::avg_pool2d(padded, a.ksize, stride, zero, false, true, /*divisor_override=*/1);
+  };
+  return window_sums(input).div(window_sums(at::ones_like(input))).permute({0, 2, 3, 1});
 }
 
 using Entry = std::pair<std::string_view, TorchOpFn>;
@@ -378,6 +449,7 @@ const std::vector<Entry>& entries() {
       {"slice", [](const Operands& x, const OpAttrs& a) { return slice(x[0], a); }},
       {"gather", &gather},
       {"scatter_add", &scatter_add},
+      {"gather_nd", &gather_nd},
       {"reverse", [](const Operands& x, const OpAttrs& a) { return x[0].flip(a.axes); }},
       {"roll", [](const Operands& x, const OpAttrs& a) { return roll(x[0], a); }},
       {"tile", [](const Operands& x, const OpAttrs& a) { return x[0].tile(a.multiples); }},
@@ -401,6 +473,10 @@ const std::vector<Entry>& entries() {
        [](const Operands& x, const OpAttrs& a) {
          return x[0].unsqueeze(-1).eq(at::arange(a.depth, x[0].options().dtype(at::kInt))).to(torch_dtype(a.dtype));
        }},
+      {"conv1d", [](const Operands& x, const OpAttrs& a) { return conv(x, a, 1); }},
+      {"conv2d", [](const Operands& x, const OpAttrs& a) { return conv(x, a, 2); }},
+      {"max_pool2d", [](const Operands& x, const OpAttrs& a) { return pool(x, a, true); }},
+      {"avg_pool2d", [](const Operands& x, const OpAttrs& a) { return pool(x, a, false); }},
       // --- losses ---
       {"sigmoid_cross_entropy_with_logits",
        [](const Operands& x, const OpAttrs&) {

@@ -61,7 +61,7 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_cumprod = OpRow("cumprod", "cumulative").input(OpInput("x"))
+extern const OpDef op_cumprod = OpRow("cumprod", "cumulative").input(OpInput("x").edges(Edges::zero))
     .result(ResultDType::of_input(0)).shape_rule("same")
     .attrs(Attr::axis | Attr::exclusive | Attr::reverse)
     .math("y_i = prod_{k <= i} x_k along axis (exclusive/reverse as cumsum); dx_j = sum_i g_i "

@@ -69,7 +69,7 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 }  // namespace
 
 extern const OpDef op_softmax_cross_entropy_with_logits = OpRow(kOp, "loss")
-    .input(OpInput("labels").domain({0, 1})).input(OpInput("logits").same_dtype_as(0))
+    .input(OpInput("labels").domain({0, 1})).input(OpInput("logits").same_dtype_as(0).edges(Edges::large))
     .result(ResultDType::of_input(1)).shape_rule("[..., classes] -> [...]").traits(Trait::reduction)
     .math("y = sum_i z_i (logsumexp(x) - x_i); dx = softmax(x) sum(z) - z, dz = -log_softmax(x)")
     .complex_step_ok().tolerance_factor(4.0)

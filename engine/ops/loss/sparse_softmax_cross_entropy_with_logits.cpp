@@ -82,7 +82,7 @@ Shape sample_shape(int slot, const TensorSpec* earlier, int n_earlier, std::int6
 
 extern const OpDef op_sparse_softmax_cross_entropy_with_logits = OpRow(kOp, "loss")
     .input(OpInput("labels").dtypes(DTypes::integer).grad(InputGrad::integer_index).domain({0, 1}))
-    .input(OpInput("logits")).result(ResultDType::of_input(1)).shape_rule("[...], [..., classes] -> [...]")
+    .input(OpInput("logits").edges(Edges::large)).result(ResultDType::of_input(1)).shape_rule("[...], [..., classes] -> [...]")
     .traits(Trait::reduction)
     .math("y = logsumexp(x) - x[label]; dx = softmax(x) - one_hot(label); labels: None")
     .complex_step_ok().tolerance_factor(4.0).sample_shape(&sample_shape)

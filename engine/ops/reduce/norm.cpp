@@ -90,7 +90,7 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_norm = reduction_row("norm").attrs(Attr::axes | Attr::keepdims | Attr::ord)
+extern const OpDef op_norm = reduction_row("norm").edges(Edges::zero).attrs(Attr::axes | Attr::keepdims | Attr::ord)
     .kinks("a zero group (y = 0): gradient 0 (minimum-norm subgradient, as torch; TF's sqrt gives NaN); "
            "x_i = 0 for ord < 2: sign(0) = 0 (ord = 1), infinite second derivative (1 < ord < 2)")
     .math("y = (sum_axes |x|^p)^(1/p), p = ord >= 1; dy/dx_i = sign(x_i) (|x_i|/y)^(p-1), 0 where y = 0")

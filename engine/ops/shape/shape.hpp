@@ -22,6 +22,9 @@ Tensor gather(const Tensor& params, const Tensor& indices, std::int64_t axis = 0
 // (duplicate indices accumulate). updates has shape shape[:axis] + indices + shape[axis+1:].
 Tensor scatter_add(const Tensor& updates, const Tensor& indices, std::int64_t axis,
                    std::vector<std::int64_t> shape);
+// The slices of params that the rows of indices [..., M] (i32) name by their first M
+// coordinates: shape indices[:-1] + params[M:] (tf.gather_nd).
+Tensor gather_nd(const Tensor& params, const Tensor& indices);
 // x with the entries along every listed axis in reverse order.
 Tensor reverse(const Tensor& x, std::vector<std::int64_t> axes);
 // x rolled cyclically by shift[k] along axes[k] (an axis listed twice rolls by the sum).

@@ -35,7 +35,7 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_sort = OpRow("sort", "sort").input(OpInput("x")).result(ResultDType::of_input(0))
+extern const OpDef op_sort = OpRow("sort", "sort").input(OpInput("x").edges(Edges::ties)).result(ResultDType::of_input(0))
     .shape_rule("same").attrs(Attr::axis | Attr::descending).traits(Trait::shape)
     .kinks("ties: stable order (equal values keep their index order, as TF's top_k); each element's "
            "source position is recorded")

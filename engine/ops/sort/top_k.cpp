@@ -49,7 +49,7 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_top_k = OpRow("top_k", "sort").input(OpInput("x")).result(ResultDType::of_input(0))
+extern const OpDef op_top_k = OpRow("top_k", "sort").input(OpInput("x").edges(Edges::ties)).result(ResultDType::of_input(0))
     .shape_rule("last axis cut to k").attrs(Attr::k).traits(Trait::shape)
     .kinks("ties: the lower index first (TF); each output's source position is recorded")
     .math("y = the k largest of each row, largest first; dx = g added at the entries picked")

@@ -29,7 +29,7 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) { g[0] = mul(a.grad, sigmoi
 
 }  // namespace
 
-extern const OpDef op_log_sigmoid = unary_float_row("log_sigmoid")
+extern const OpDef op_log_sigmoid = unary_float_row("log_sigmoid").edges(Edges::large)
     .math("y = ln sigmoid(x) = -softplus(-x); dy/dx = sigmoid(-x)")
     .complex_step_ok()
     .vjp_reads(0, {reads::upstream, reads::self(Dependence::smooth)})

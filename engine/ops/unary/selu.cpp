@@ -46,7 +46,7 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_selu = unary_float_row("selu")
+extern const OpDef op_selu = unary_float_row("selu").edges(Edges::zero)
     .kinks("x = 0: selu'(0) = lambda (the right-hand derivative; the left one is lambda alpha), as TF")
     .math("y = lambda x if x >= 0 else lambda alpha (e^x - 1); dy/dx = lambda [x >= 0] + [x < 0] lambda alpha e^x")
     .complex_step_ok()

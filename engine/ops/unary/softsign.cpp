@@ -36,7 +36,7 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_softsign = unary_float_row("softsign")
+extern const OpDef op_softsign = unary_float_row("softsign").edges(Edges::zero)
     .kinks("x = 0: y' = 1 from both sides; y'' jumps (-2 right, +2 left) and is 0 at 0 (abs'(0) = 0)")
     .math("y = x/(1 + |x|); dy/dx = 1/(1 + |x|)^2")
     .complex_step_ok()

@@ -20,23 +20,32 @@ namespace {
 
 constexpr DType kRepresentatives[] = {DType::f64, DType::i32, DType::boolean};
 
-// Operand shapes under which every op's infer() accepts some dtypes: all [2, 2] (elementwise,
-// matmul, gather, concat, where ...), the last operand [2] (scatter_add's indices), or the
-// first [2] (sparse labels before their [2, 2] logits).
-std::vector<std::vector<TensorSpec>> shape_configs(int n) {
-  std::vector<TensorSpec> square(static_cast<std::size_t>(n), TensorSpec{DType::f64, Shape{2, 2}});
-  std::vector<TensorSpec> last_vector = square, first_vector = square;
-  if (n > 1) last_vector.back().shape = Shape{2};
-  if (n > 1) first_vector.front().shape = Shape{2};
-  return {square, last_vector, first_vector};
-}
-
 // The lowest value of every draw: a row's sampling hook then proposes its plainest attributes.
 class LowestDraw final : public Draw {
  public:
   double uniform(double lo, double) override { return lo; }
   std::int64_t integer(std::int64_t lo, std::int64_t) override { return lo; }
 };
+
+// Operand shapes under which every op's infer() accepts some dtypes: all [2, 2] (elementwise,
+// matmul, gather, concat, where ...), the last operand [2] (scatter_add's indices), the first
+// [2] (sparse labels before their [2, 2] logits), or, for a row that samples its operands'
+// shapes (conv2d's [N, H, W, C] and a fitting filter), the shapes its hook proposes.
+std::vector<std::vector<TensorSpec>> shape_configs(const OpDef& op, int n) {
+  std::vector<TensorSpec> square(static_cast<std::size_t>(n), TensorSpec{DType::f64, Shape{2, 2}});
+  std::vector<TensorSpec> last_vector = square, first_vector = square;
+  if (n > 1) last_vector.back().shape = Shape{2};
+  if (n > 1) first_vector.front().shape = Shape{2};
+  std::vector<std::vector<TensorSpec>> configs{square, last_vector, first_vector};
+  if (op.sample_shape) {
+    std::vector<TensorSpec> sampled;
+    LowestDraw lowest;
+    for (int i = 0; i < n; ++i)
+      sampled.push_back({DType::f64, op.sample_shape(i, sampled.data(), i, 64, lowest)});
+    configs.push_back(sampled);
+  }
+  return configs;
+}
 
 OpAttrs probe_attrs() {
   OpAttrs a;
@@ -78,7 +87,7 @@ TEST(OpTable, DtypeSignaturesAndResultRulesAgreeWithInfer) {
     const int n = op->arity < 0 ? 2 : op->arity;
     bool agreed = false;
     std::string disagreement;
-    for (std::vector<TensorSpec> specs : shape_configs(n)) {
+    for (std::vector<TensorSpec> specs : shape_configs(*op, n)) {
       bool all = true, some = false;
       std::string why;
       for (const std::vector<DType>& dtypes : combinations(n)) {

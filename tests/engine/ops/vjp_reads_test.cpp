@@ -71,17 +71,22 @@ class MidpointDraw final : public Draw {
 // The operands of one application of `op` that infer() accepts, and its attributes (the row's
 // attribute hook's where it has one, else probe_attrs()): every operand f64 [2, 2] (integer
 // inputs i32, predicates bool), or the last one [2] (scatter_add's indices), or the first one
-// [2] (sparse labels before their logits).
+// [2] (sparse labels before their logits), or the shapes the row's sample_shape hook proposes.
 std::vector<Tensor> operands(const OpDef& op, std::mt19937_64& rng, OpAttrs& attrs) {
   const int n = op.arity < 0 ? 2 : op.arity;
-  for (int vector_slot : {-1, n - 1, 0}) {
+  // The last configuration (-2): the shapes the row's own hook proposes, if it has one.
+  for (int vector_slot : {-1, n - 1, 0, -2}) {
+    if (vector_slot == -2 && !op.sample_shape) break;
     std::vector<TensorSpec> specs;
+    MidpointDraw draw;
     for (int k = 0; k < n; ++k) {
       const DTypes d = op.input(k).dtypes;
       const DType dtype = accepts(d, DType::f64) ? DType::f64 : accepts(d, DType::i32) ? DType::i32 : DType::boolean;
-      specs.push_back({dtype, k == vector_slot ? Shape{2} : Shape{2, 2}});
+      const Shape shape = vector_slot == -2 ? op.sample_shape(k, specs.data(), k, 64, draw)
+                          : k == vector_slot ? Shape{2}
+                                             : Shape{2, 2};
+      specs.push_back({dtype, shape});
     }
-    MidpointDraw draw;
     attrs = op.sample_attrs ? op.sample_attrs(specs.data(), n, draw) : probe_attrs();
     try {
       op.infer(attrs, specs.data(), n);

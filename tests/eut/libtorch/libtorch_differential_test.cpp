@@ -60,7 +60,8 @@ double relative_tolerance(DType precision) { return precision == DType::f32 ? 1e
 struct Scale {
   DType precision = DType::f64;
   double run = 0;  // the largest finite magnitude either run computed (values and gradients)
-  double floor() const { return 64 * 0x1p-53 * run; }
+  double torch_error = 0;  // the relative error torch's own kernels are documented to reach here
+  double floor() const { return std::max(64 * 0x1p-53, torch_error) * run; }
 };
 
 void widen(double& m, const Value& v) {
@@ -126,7 +127,9 @@ void compare(Disagreement where, const Value& torch, const Value& ref, const Sca
   }
   const double d = scaled_difference(torch, ref, scale);
   if (d <= relative_tolerance(scale.precision)) return;
-  where.detail = "differs by " + std::to_string(d) + " of its scale";
+  std::ostringstream detail;
+  detail << "differs by " << d << " of its scale";
+  where.detail = detail.str();
   out.push_back(where);
 }
 
@@ -137,8 +140,9 @@ std::string describe(const std::optional<RaisedError>& e) {
 // Everything both runs define, compared. A run that stopped with an error has its values as
 // they were at the error (a loop's variables mid-iteration), so values are compared only when
 // neither run raised; gradient() calls both completed always are.
-std::vector<Disagreement> disagreements(const RunResult& torch, const RunResult& ref, DType precision) {
-  const Scale scale{precision, std::max(largest_magnitude(torch), largest_magnitude(ref))};
+std::vector<Disagreement> disagreements(const RunResult& torch, const RunResult& ref, DType precision,
+                                       double torch_error = 0) {
+  const Scale scale{precision, std::max(largest_magnitude(torch), largest_magnitude(ref)), torch_error};
   std::vector<Disagreement> out;
   if (bool(torch.error) != bool(ref.error))
     out.push_back({"error", "torch: " + describe(torch.error) + "; reference: " + describe(ref.error)});
@@ -445,6 +449,18 @@ TEST(LibtorchDifferential, RandomGraphsAgreeOrDifferAsDocumented) {
 namespace tc::eut {
 namespace {
 
+// Torch 1.13's trigamma (digamma's derivative, polygamma(1), lgamma's second derivative) is
+// good to ~5e-10 relative only (docs/libtorch.md, finding 4): on a graph through these, terms
+// of the run's magnitude carry that error, which cancellation leaves in smaller results.
+double trigamma_error(const graph::Graph& g) {
+  graph::Graph copy = g;
+  bool uses = false;
+  ts::for_each_op(copy.body, [&](graph::OpStmt& o) {
+    uses = uses || o.op == "digamma" || o.op == "polygamma" || o.op == "lgamma";
+  });
+  return uses ? 1e-9 : 0;
+}
+
 // Forward mode: torch's dual tensors against the reference's JVP (by double backward) on f64
 // graphs that both run without an error, with the tangents of every floating input random.
 // Tape statements are transparent here; what differs is the ops' conventions at kinks
@@ -478,8 +494,14 @@ TEST(LibtorchDifferential, ForwardModeAgreesWithTheReferenceJvp) {
     for (const auto& [name, v] : *r)
       if (t->count(name)) as_ref.values[name] = v;
     compared += static_cast<int>(as_ref.values.size());
-    for (const Disagreement& d : disagreements(as_torch, as_ref, DType::f64))
-      unexplained.push_back(d.key + ": " + d.detail + "\n" + graph::print_tcg(g));
+    // A tangent of a kinked op (abs, relu, ...) whose operands' tangents agree is rounding that
+    // put the operand's value on the kink in one engine only (an edge value computed in each
+    // engine's own ulps: abs(digamma(x) - c) at 0 or at 1e-16), as in the backward comparison.
+    const std::vector<Disagreement> found = disagreements(as_torch, as_ref, DType::f64, trigamma_error(g));
+    std::vector<std::string> classes(found.size());
+    explain_by_kinks(g, found, classes);
+    for (std::size_t k = 0; k < found.size(); ++k)
+      if (classes[k].empty()) unexplained.push_back(found[k].key + ": " + found[k].detail + "\n" + graph::print_tcg(g));
   }
   std::cout << graphs << " graphs without errors, " << compared << " tangents compared\n";
   EXPECT_GT(compared, 0);

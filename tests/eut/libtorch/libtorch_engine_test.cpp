@@ -235,6 +235,9 @@ std::vector<OpCase> op_cases() {
   cases.push_back({"gather", {m23, Operand{DType::i32, Shape{3}, {1, 1, 0}}}, axis(0), "axis 0"});
   cases.push_back({"scatter_add", {Operand{DType::f64, Shape{2, 2, 2}, {}}, indices},
                    attrs_with([](OpAttrs& a) { a.axis = 1; a.shape = {2, 4}; }), "duplicates"});
+  cases.push_back({"gather_nd", {m23, Operand{DType::i32, Shape{3, 2}, {1, 2, 0, 0, 1, 2}}}, {}, "duplicates"});
+  cases.push_back({"gather_nd", {Operand{DType::f64, Shape{2, 3, 2}, {}}, Operand{DType::i32, Shape{2, 1}, {1, 0}}}, {},
+                   "slices"});
   const Operand mask{DType::boolean, Shape{2, 3}, {1, 0, 0, 1, 1, 0}};
   cases.push_back({"where", {mask, m23, m23}, {}, "plain"});
   cases.push_back({"where", {Operand{DType::boolean, Shape{3}, {0, 1, 1}}, m23, v3}, {}, "broadcast"});
@@ -320,6 +323,38 @@ std::vector<OpCase> op_cases() {
   cases.push_back({"softmax_cross_entropy_with_logits", {soft, m23}, {}, "soft labels"});
   cases.push_back({"sparse_softmax_cross_entropy_with_logits", {Operand{DType::i32, Shape{2}, {2, 0}}, m23}, {},
                    "rows"});
+  auto window = [](std::vector<std::int64_t> strides, const char* padding, std::vector<std::int64_t> dilations) {
+    OpAttrs a;
+    a.strides = std::move(strides);
+    a.padding = padding;
+    a.dilations = std::move(dilations);
+    return a;
+  };
+  // Odd "same" paddings (TF puts the extra zero after), strides and dilations, channels mixing.
+  cases.push_back({"conv1d", {Operand{DType::f64, Shape{2, 5, 2}, {}}, Operand{DType::f64, Shape{2, 2, 3}, {}}},
+                   window({2}, "same", {}), "same, stride 2"});
+  cases.push_back({"conv1d", {Operand{DType::f64, Shape{1, 6, 1}, {}}, Operand{DType::f64, Shape{3, 1, 2}, {}}},
+                   window({}, "valid", {2}), "valid, dilation 2"});
+  cases.push_back({"conv2d", {Operand{DType::f64, Shape{1, 4, 3, 2}, {}}, Operand{DType::f64, Shape{2, 2, 2, 2}, {}}},
+                   window({2, 1}, "same", {}), "same, strides 2,1"});
+  cases.push_back({"conv2d", {Operand{DType::f64, Shape{2, 3, 4, 1}, {}}, Operand{DType::f64, Shape{2, 2, 1, 3}, {}}},
+                   window({}, "valid", {1, 2}), "valid, dilations 1,2"});
+  auto pool = [](std::vector<std::int64_t> ksize, std::vector<std::int64_t> strides, const char* padding) {
+    OpAttrs a;
+    a.ksize = std::move(ksize);
+    a.strides = std::move(strides);
+    a.padding = padding;
+    return a;
+  };
+  // Overlapping windows, "same" padding at the far end (max ignores it, avg leaves it out of the mean).
+  const Operand image{DType::f64, Shape{2, 4, 3, 2}, {}};
+  for (const char* p : {"max_pool2d", "avg_pool2d"}) {
+    cases.push_back({p, {image}, pool({2, 2}, {1, 1}, "same"), "same, overlapping"});
+    cases.push_back({p, {image}, pool({3, 2}, {1, 2}, "valid"), "valid, strides 1,2"});
+  }
+  // A tie within a window: TF and torch both route it to the first maximum.
+  cases.push_back({"max_pool2d", {Operand{DType::f64, Shape{1, 2, 2, 1}, {0.5, 1.5, 1.5, -1}}}, pool({2, 2}, {}, "valid"),
+                   "tie"});
   return cases;
 }
 
@@ -779,6 +814,25 @@ TEST(LibtorchEngine, KinksAndThresholdsWhereTorchDiffers) {
   // floor: zeros in torch, None in the reference (unary() reads None as NaN).
   EXPECT_EQ(unary(*torch, "floor", {0.5}).second.data[0], 0);
   EXPECT_TRUE(std::isnan(unary(*ref, "floor", {0.5}).second.data[0]));
+}
+
+// docs/libtorch.md row 33: at x = 0 (y > 0) torch's xlogy has ∂/∂x = ln y, backward and
+// forward; TF and the reference mask it to 0.
+TEST(LibtorchEngine, XlogyDerivativeAtZeroIsLogY) {
+  graph::Graph g;
+  g.inputs = {variable("%x", Shape{1}, {0}, /*trainable=*/true, DType::f64), constant("%y", Shape{1}, {2})};
+  g.tapes = {tape("t")};
+  g.body = {record("t", {op("%z", "xlogy", {"%x", "%y"})}), gradient({"%gx"}, "t", "%z", {"%x"})};
+  const InputValues u{{"%x", Value{DType::f64, Shape{1}, {1}}}};
+  const RunResult torch = run_torch(g), ref = run_reference(g);
+  ASSERT_FALSE(torch.error) << torch.error->message;
+  expect_value(torch, "%gx", {std::log(2.0)});
+  expect_value(ref, "%gx", {0});
+  const auto torch_tangents = make_libtorch_engine()->jvp(g, {}, u);
+  const auto ref_tangents = make_reference_engine()->jvp(g, {}, u);
+  ASSERT_TRUE(torch_tangents && ref_tangents);
+  expect_data(torch_tangents->at("%z"), {std::log(2.0)}, "torch's forward AD");
+  expect_data(ref_tangents->at("%z"), {0}, "the reference's JVP");
 }
 
 TEST(LibtorchEngine, CastToI32TruncatesButDoesNotSaturate) {

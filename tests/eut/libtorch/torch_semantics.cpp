@@ -422,6 +422,30 @@ graph::Graph hypot_origin_has_nan_gradients(const graph::Graph& g) {
   return out;
 }
 
+// xlogy at x = 0 with y > 0: torch's ∂/∂x is ln y, backward (xlogy(grad, y)) and forward
+// (xlogy(x_t, y)) alike, masked only where y <= 0 (pytorch#80770: the directional derivative
+// along x = 0); TF's _XLogyGrad, and the reference, mask x = 0 to 0. As
+// where(x = 0, x·ln y, xlogy(x, y)): the same value, torch's derivative (the sampled y is
+// positive: xlogy's domain).
+graph::Graph xlogy_derivative_at_zero_is_log_y(const graph::Graph& g) {
+  graph::Graph out = g;
+  Names names(g);
+  rewrite_ops(out.body, [&](const OpStmt& o, graph::Location loc) -> std::vector<Statement> {
+    if (o.op != "xlogy") return {};
+    const std::string& x = o.operands[0];
+    std::string zero;
+    std::vector<Statement> s = constant_zero(names, x, zero);
+    const std::string at_zero = names.fresh(), log_y = names.fresh(), product = names.fresh(), plain = names.fresh();
+    s.push_back(op(at_zero, "equal", {x, zero}));
+    s.push_back(op(log_y, "log", {o.operands[1]}));
+    s.push_back(op(product, "mul", {x, log_y}));
+    s.push_back(op(plain, "xlogy", o.operands, {}, loc));
+    s.push_back(op(o.result, "where", {at_zero, product, plain}, {}, loc));
+    return s;
+  });
+  return out;
+}
+
 // softplus: torch's F.softplus(beta=1, threshold=20) is x itself where x > 20.
 graph::Graph softplus_is_linear_above_20(const graph::Graph& g) {
   graph::Graph out = g;
@@ -599,6 +623,7 @@ const std::vector<Rewrite>& rewrites() {
       {"selu'(0) = scale alpha", &selu_derivative_at_zero_is_scale_alpha},
       {"hypot at the origin: NaN gradients (a/h)", &hypot_origin_has_nan_gradients},
       {"softplus(x) = x for x > 20", &softplus_is_linear_above_20},
+      {"xlogy at x = 0 (y > 0): d/dx = ln y", &xlogy_derivative_at_zero_is_log_y},
   };
   return all;
 }
