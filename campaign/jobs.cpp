@@ -40,7 +40,9 @@ std::vector<Job> plan_jobs(const CampaignOptions& options) {
     }
   // The op each generated graph focuses on: the one asked for, or every op of the table in a
   // seeded order, round after round — a rare op (one that needs shapes to line up) otherwise
-  // appears in a few graphs of hundreds.
+  // appears in a few graphs of hundreds. Without --focus-op a graph also focuses on the ops a
+  // third and two thirds of the order further on, so each op is focused in three graphs a
+  // round instead of one (GenOptions::also_focus says why).
   std::vector<const OpDef*> order;
   if (!options.focus_op.empty()) {
     const OpDef* op = find_op(options.focus_op);
@@ -53,14 +55,18 @@ std::vector<Job> plan_jobs(const CampaignOptions& options) {
   }
   for (int i = 0; i < options.graphs; ++i) {
     Job j;
-    j.focus = order[static_cast<std::size_t>(i) % order.size()];
+    const std::size_t n = order.size(), at = static_cast<std::size_t>(i) % n;
+    j.focus = order[at];
+    if (options.focus_op.empty() && n >= 3)
+      j.also_focus = {order[(at + n / 3) % n], order[(at + 2 * n / 3) % n]};
     j.generated = true;
     j.gen_index = i;
     j.gen_seed = oracles::mix_seed(options.seed * 0x9e3779b97f4a7c15ULL + static_cast<std::uint64_t>(i) + 1);
     j.gen_size = 1 + (i * 7) % options.max_size;
     std::ostringstream origin;
-    origin << "generated: build_graph(seed=" << j.gen_seed << ", size=" << j.gen_size << ", focus=" << j.focus->name
-           << ")";
+    origin << "generated: build_graph(seed=" << j.gen_seed << ", size=" << j.gen_size << ", focus=" << j.focus->name;
+    for (const OpDef* also : j.also_focus) origin << (also == j.also_focus.front() ? ", also=" : "+") << also->name;
+    origin << ")";
     j.origin = origin.str();
     jobs.push_back(std::move(j));
   }
@@ -79,6 +85,7 @@ graph::Graph job_graph(const Job& job) {
   if (!job.generated) return job.graph;
   properties::GenOptions gen;
   gen.focus_op = job.focus;
+  gen.also_focus = job.also_focus;
   graph::Graph g = properties::build_graph(gen, job.gen_seed, job.gen_size);
   if (g.name.empty() || g.name == "gen") g.name = "gen_" + std::to_string(job.gen_index);
   return g;

@@ -22,6 +22,7 @@ struct Job {
   int gen_size = 0;
   int gen_index = 0;
   const OpDef* focus = nullptr;  // the op the generated graph contains (GenOptions::focus_op)
+  std::vector<const OpDef*> also_focus;  // GenOptions::also_focus
 };
 
 // Every job of `options` (of its shard: CampaignOptions::shard). InputError for a missing

@@ -371,7 +371,7 @@ class Builder {
         // A later operand is a source too at times: a broadcast one's gradient must be summed.
         // The focus op is there to be differentiated through: its first operand is a trainable
         // variable.
-        const bool focus = &op == o_.focus_op && i == 0;
+        const bool focus = is_focus(op) && i == 0;
         const bool constant = (i > 0 ? chance(rng_, 0.6) : !focus && chance(rng_, 0.4)) || cat != kFloat;
         Input in = make_input(cat == kFloat ? (constant ? "c" : "x") : (cat == kInt ? "i" : "b"), dt, sh,
                               constant ? InputKind::constant : InputKind::variable,
@@ -456,7 +456,7 @@ class Builder {
     for (std::size_t i = 0; i < ops.size(); ++i) {
       Operand& od = ops[i];
       const InputDef& in = op.input(static_cast<int>(i));
-      const double share = &op == o_.focus_op ? 0.6 : 0.35;  // the focus op is there to be tested
+      const double share = is_focus(op) ? 0.6 : 0.35;  // a focus op is there to be tested
       if (in.edges == Edges::none || !is_floating(od.value.spec.dtype) || !chance(rng_, share)) continue;
       if (!od.fresh) {
         place_pool_edge(in, attrs, od);
@@ -1095,6 +1095,10 @@ class Builder {
   ShapeFamily family_;
   DType float_ = DType::f64;
   int born_ = 0;
+  bool is_focus(const OpDef& op) const {
+    return &op == o_.focus_op || std::find(o_.also_focus.begin(), o_.also_focus.end(), &op) != o_.also_focus.end();
+  }
+
   std::string focus_value_;  // the focus op's first result ("" before it is emitted)
   bool focus_done_ = false, has_cond_ = false, has_while_ = false;
 };
@@ -1148,9 +1152,13 @@ Graph Builder::build() {
   // and edge points, where one is often not enough to reach the case a bug needs.
   std::set<int> focus_at;
   for (int k = 0, n = uniform_int(rng_, 1, 3); k < n; ++k) focus_at.insert(uniform_int(rng_, 0, steps - 1));
+  std::multimap<int, const OpDef*> also_at;
+  for (const OpDef* op : o_.also_focus)
+    for (int k = 0, n = uniform_int(rng_, 1, 3); k < n; ++k) also_at.emplace(uniform_int(rng_, 0, steps - 1), op);
   const int cond_at = uniform_int(rng_, 0, steps - 1), while_at = uniform_int(rng_, 0, steps - 1);
   for (int i = 0; i < steps; ++i) {
     if (o_.focus_op && focus_at.count(i)) try_op(*o_.focus_op, 200);
+    for (auto [at, end] = also_at.equal_range(i); at != end; ++at) try_op(*at->second, 200);
     if (o_.require_cond && i == cond_at && !has_cond_) cond_step();
     if (o_.require_while && i == while_at && !has_while_) while_step();
     step();

@@ -69,6 +69,12 @@ struct GenOptions {
 
   // If set, the graph contains this op (the P11 coverage property focuses each case on one).
   const OpDef* focus_op = nullptr;
+  // Ops the graph also contains as focus ops are placed (one to three instances, their first
+  // operand a trainable variable, edge points more often), while the target descends from
+  // focus_op alone. A campaign spreads its graphs over a table of 100+ ops: with one focus per
+  // graph each op is focused in fewer than 1% of them, too few to reach the operands a bug
+  // needs (a tie in a reduced group, a non-involutive permutation). Empty: no extra draws.
+  std::vector<const OpDef*> also_focus;
 
   int max_elements = 12;  // per tensor, before broadcasting (sources stay small: FD is cheap)
   int max_steps = 0;      // program steps; 0 = grows with RapidCheck's size (1 .. 1 + size/9)

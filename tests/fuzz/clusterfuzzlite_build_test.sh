@@ -24,15 +24,20 @@ command -v zip > /dev/null || { echo "SKIPPED: zip is not installed"; exit 77; }
 
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
-mkdir -p "$scratch/src" "$scratch/out" "$work"
-ln -s "$src" "$scratch/src/tapecheck"
+mkdir -p "$scratch/out" "$work/src"
+work="$(cd "$work" && pwd)"
+# $SRC is a fixed place under $WORK (not the scratch directory) and ccache's base directory is
+# the checkout, so compile commands are the same from run to run and from clone to clone: a
+# rerun of CI compiles only what changed (a cold clang build of the fuzzers is minutes).
+ln -sfn "$src" "$work/src/tapecheck"
+export CCACHE_BASEDIR="$src" CCACHE_NOHASHDIR=1
 
 # What ClusterFuzzLite's base-builder sets for `sanitizer: address` with libFuzzer.
 export CC=clang-14 CXX=clang++-14
 export CFLAGS="-O1 -fno-omit-frame-pointer -gline-tables-only -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION -fsanitize=address -fsanitize-address-use-after-scope -fsanitize=fuzzer-no-link"
 export CXXFLAGS="$CFLAGS"
 export LIB_FUZZING_ENGINE="-fsanitize=fuzzer"
-export SRC="$scratch/src" OUT="$scratch/out" WORK="$work"
+export SRC="$work/src" OUT="$scratch/out" WORK="$work"
 bash "$src/.clusterfuzzlite/build.sh"
 
 status=0
