@@ -502,4 +502,19 @@ template class ObjectiveRunner<double>;
 template class ObjectiveRunner<c128>;
 template class ObjectiveRunner<Dual>;
 
+ToleranceContext whole_graph_tolerance(const graph::Graph& g, const std::map<std::string, TensorSpec>& specs) {
+  ToleranceContext ctx;
+  for (const auto& [name, spec] : specs)
+    if (is_floating(spec.dtype)) ctx.engine_unit = std::max(ctx.engine_unit, unit_roundoff(spec.dtype));
+  std::int64_t ops = 0;
+  graph::walk(g.body, [&](const graph::Statement& s, const graph::Place& place) {
+    const auto* op = std::get_if<graph::OpStmt>(&s.node);
+    if (!op) return;
+    ops += place.assumed_trips;
+    if (const OpDef* d = find_op(op->op)) ctx.op_factor = std::max(ctx.op_factor, d->tolerance_factor);
+  });
+  ctx.depth = std::max<std::int64_t>(ops, 1);
+  return ctx;
+}
+
 }  // namespace tc::oracles

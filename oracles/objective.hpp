@@ -84,6 +84,13 @@ int count_gradient_statements(const graph::Graph& g);
 Objective make_objective(const graph::Graph& g, const eut::InputValues& inputs, int gradient,
                          const eut::SemanticsProfile& profile = eut::tf_profile());
 
+// The tolerance context of a whole graph whose objective is not applicable (a value the tape
+// holds constant where the objective cannot hold it, ...) but whose values a run computed
+// (`specs`: name → spec): every op counted (loop bodies by their assumed trips), the largest
+// tolerance factor, the least precise floating dtype among them. Without it a check falls
+// back to f64's rounding and calls an f32 engine's rounding a mismatch.
+ToleranceContext whole_graph_tolerance(const graph::Graph& g, const std::map<std::string, TensorSpec>& specs);
+
 // f and the magnitude of its terms at a point: for double Σ|v_i T_i|, for c128 Σ|v_i Im T_i|,
 // for Dual Σ|v_i T_i'| (the terms of the derivative part).
 template <class S>

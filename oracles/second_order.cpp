@@ -274,7 +274,16 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
     const eut::SemanticsProfile& semantics = engine.semantics();
     const Objective o = prog.through_earlier_gradient ? make_objective(g, inputs, 0, semantics)
                                                       : make_objective(prog.first_order_native, inputs, 0, semantics);
-    if (o.not_applicable.empty()) ctx = o.tolerance;
+    if (o.not_applicable.empty()) {
+      ctx = o.tolerance;
+    } else {
+      // The objective cannot hold what this oracle holds (a stop_gradient inside a cond's
+      // taken branch): the whole graph's context, in the dtypes the engine computes it in.
+      std::map<std::string, TensorSpec> specs;
+      for (const auto& [n, v] : base) specs[n] = {v.dtype, v.shape};
+      for (const auto& [n, v] : engine.run(prog.first_order_native, base).values) specs[n] = {v.dtype, v.shape};
+      ctx = whole_graph_tolerance(prog.through_earlier_gradient ? g : prog.first_order_native, specs);
+    }
     ctx.depth = 2 * ctx.depth + 2;
     if (prog.through_earlier_gradient) ctx.depth = 2 * ctx.depth + 2;
   }

@@ -156,18 +156,7 @@ bool zero_filled(const Case& c, int gradient, const std::string& source) {
 oracles::ToleranceContext tolerance_context(const Case& c, int gradient) {
   const oracles::Objective o = oracles::make_objective(c.graph, c.inputs, gradient);
   if (o.not_applicable.empty()) return o.tolerance;
-  oracles::ToleranceContext ctx;
-  for (const auto& [name, spec] : c.specs)
-    if (is_floating(spec.dtype)) ctx.engine_unit = std::max(ctx.engine_unit, oracles::unit_roundoff(spec.dtype));
-  std::int64_t ops = 0;
-  graph::walk(c.graph.body, [&](const graph::Statement& s, const graph::Place& place) {
-    const auto* op = std::get_if<graph::OpStmt>(&s.node);
-    if (!op) return;
-    ops += place.assumed_trips;
-    if (const OpDef* d = find_op(op->op)) ctx.op_factor = std::max(ctx.op_factor, d->tolerance_factor);
-  });
-  ctx.depth = std::max<std::int64_t>(ops, 1);
-  return ctx;
+  return oracles::whole_graph_tolerance(c.graph, c.specs);
 }
 
 std::string mismatches(const std::vector<oracles::Finding>& findings) {
