@@ -109,18 +109,27 @@ auto* control_flow_results(S& s) {
   return static_cast<Results*>(nullptr);
 }
 
-// Whether a statement at top level or inside record blocks defines `name` as its result: an
-// op, or a cond or while_loop (once, in straight-line order: its value can be overridden
-// right after it).
+// Whether a statement at top level or inside record blocks defines `name` as a new value: an
+// op, or a cond whose branches both yield a value computed inside them (once, in straight-line
+// order: its value can be overridden right after it). Not a cond result that is an outer value
+// passed through, nor a while_loop's: the engine hands back the very tensor it was given (a
+// loop of zero iterations, a loop variable the body yields unchanged), so d/d result reaches
+// whatever else reads that tensor, and overriding the result alone would differentiate another
+// function (a false mismatch on `while ... yield %p1`, seed 0 graph 250).
 bool defined_in_line(const graph::Block& block, const std::string& name) {
   if (defined_by_op(block, name)) return true;
   bool found = false;
   graph::walk(
       block,
       [&](const graph::Statement& s, const graph::Place&) {
-        if (const auto* r = control_flow_results(s))
-          found = std::find(r->begin(), r->end(), name) != r->end();
-        return found ? graph::Step::stop : graph::Step::next;
+        const auto* c = std::get_if<graph::Cond>(&s.node);
+        if (!c) return graph::Step::next;
+        const auto at = std::find(c->results.begin(), c->results.end(), name);
+        if (at == c->results.end()) return graph::Step::next;
+        const std::size_t k = static_cast<std::size_t>(at - c->results.begin());
+        found = k < c->then_yield.size() && k < c->else_yield.size() &&
+                defined_by_op(c->then_body, c->then_yield[k]) && defined_by_op(c->else_body, c->else_yield[k]);
+        return graph::Step::stop;
       },
       graph::Enter::tape_blocks);
   return found;
@@ -223,8 +232,9 @@ Objective make_objective(const graph::Graph& g, const eut::InputValues& inputs, 
     if (it == g.inputs.end()) {
       if (auto jt = ev.specs.find(s.name); jt != ev.specs.end()) s.spec = jt->second;
       if (!defined_in_line(prepared.body, s.name) || !ev.values.count(s.name))
-        s.why_not = s.name + " is an intermediate value defined inside a cond branch or a while_loop block (or not "
-                             "defined before the gradient() statement): it cannot be overridden from its statement on";
+        s.why_not = s.name + " is an intermediate value defined inside a cond branch or a while_loop block, a "
+                             "while_loop's result or a value a cond passes through (the same tensor as its input), or "
+                             "not defined before the gradient() statement: it cannot be overridden from its statement on";
       else if (!is_floating(s.spec.dtype))
         s.why_not = s.name + " has dtype " + std::string(dtype_name(s.spec.dtype)) + ": no gradient (R3)";
       else

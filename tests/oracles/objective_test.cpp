@@ -9,6 +9,7 @@
 #include <map>
 #include <string>
 
+#include "graph/tcg.hpp"
 #include "tests/eut/ir_builder.hpp"
 
 namespace tc::oracles {
@@ -283,6 +284,42 @@ TEST(Objective, AControlFlowResultAsSourceIsMovedAfterItsStatement) {
   at["%x"] = {0.3 + t, -1.2};
   EXPECT_NEAR((evaluate_objective<double>(o, at, false).value - o.value) / t,
               2 * std::sin(0.3) * std::cos(0.3) + 1, 1e-5);
+}
+
+// A result that is the very tensor the statement was given cannot be moved alone: a cond
+// branch yielding an outer value, a while_loop (zero iterations, or a loop variable the body
+// yields unchanged, hand back their input). Overriding it differentiated another function:
+// d Σ v/d w for w = while(..., yield p) of v was judged 0 against the engine's 1 (campaign
+// seed 0, graph 250).
+TEST(Objective, AResultThatIsTheTensorPassedInIsNotMovedAlone) {
+  const graph::Graph g = graph::parse_tcg(R"(graph g
+input %n0: i32[] constant values(0)
+input %v5: f64[1] variable values(0)
+input %v7: bool[] constant values(false)
+input %v10: i32[] constant values(0)
+input %p: bool[] constant values(true)
+tape t
+record t {
+  %w0, %w1 = while %n0, %v5 max_iterations=8 (%p0, %p1) {
+    yield %v7
+  } do {
+    yield %v10, %p1
+  }
+  %r = cond %p {
+    yield %v5
+  } else {
+    %b = neg %v5
+    yield %b
+  }
+  %v16 = reduce_sum %v5 axes=[] keepdims=false
+}
+%g0, %g1 = grad t %v16 wrt %w1, %r
+)");
+  const Objective o = make_objective(g, {}, 0);
+  ASSERT_TRUE(o.not_applicable.empty()) << o.not_applicable;
+  ASSERT_EQ(o.sources.size(), 2u);
+  EXPECT_NE(o.sources[0].why_not.find("while_loop's result"), std::string::npos) << o.sources[0].why_not;
+  EXPECT_NE(o.sources[1].why_not.find("passes through"), std::string::npos) << o.sources[1].why_not;
 }
 
 }  // namespace
