@@ -7,6 +7,7 @@
 #include <cmath>
 #include <exception>
 #include <map>
+#include <optional>
 
 #include "oracles/comparison.hpp"
 #include "oracles/objective.hpp"
@@ -174,6 +175,25 @@ DerivativeEstimate ridders_derivative(const ScalarFunction& phi, double phi0, co
   return best;
 }
 
+bool steps_resolve_point(const ScalarFunction& phi, double phi0, const DerivativeEstimate& est, double noise) {
+  if (!est.ok() || est.stencil == Stencil::screen || !(est.h > 0)) return true;
+  // S(h), or nullopt where a sample is unusable.
+  auto second_difference = [&](double h) -> std::optional<double> {
+    if (est.stencil == Stencil::central) {
+      const Sample p = phi(h), m = phi(-h);
+      if (!p.usable || !m.usable) return std::nullopt;
+      return p.value + m.value - 2 * phi0;
+    }
+    const double t = est.stencil == Stencil::forward ? h : -h;
+    const Sample one = phi(t), two = phi(2 * t);
+    if (!one.usable || !two.usable) return std::nullopt;
+    return two.value - 2 * one.value + phi0;
+  };
+  const std::optional<double> coarse = second_difference(est.h), fine = second_difference(est.h / 8);
+  if (!coarse || !fine || !std::isfinite(*coarse) || !std::isfinite(*fine)) return true;
+  return std::abs(*fine) <= std::abs(*coarse) / 4 + 4 * noise;
+}
+
 // --- the oracle -----------------------------------------------------------------------------
 
 namespace {
@@ -251,12 +271,17 @@ Evidence::StepSweep step_sweep(const ScalarFunction& phi, double phi0, const Rid
   return sweep;
 }
 
+constexpr const char* kUnresolved =
+    "the differences do not resolve f near the point: its second difference does not shrink with the step "
+    "(f varies on a scale below the smallest step, as next to a pole)";
+
 // Per task: the screening difference (pass 1), then whether Ridders' estimate awaits the
 // decision (pass 3).
 struct Slot {
   bool screened = false;  // the screening stencil was usable
   double screen_d = 0, screen_h = 0;
   bool pending = false;
+  DerivativeEstimate ridders;  // pass 3's estimate (its stencil and first step)
 };
 
 }  // namespace
@@ -382,11 +407,13 @@ std::vector<Finding> check_finite_differences(const graph::Graph& g, const eut::
           c.reference = est.value;
           c.error = est.error;
           slots[t].pending = true;
+          slots[t].ridders = est;
         }
       }
     }
 
     // 4. In order (cheap): the norms with Ridders' values included, then the decisions.
+    std::optional<ObjectiveRunner<double>> confirm_runner;
     if (!projection)
       for (std::size_t t = 0; t < tasks.size(); ++t)
         if (slots[t].pending)
@@ -402,6 +429,16 @@ std::vector<Finding> check_finite_differences(const graph::Graph& g, const eut::
       const Tolerance tol = tolerance(ctx, c.error, terms, observed);
       c.tolerance = tol.total();
       c.state = within(c.engine, c.reference, tol) ? EntryCheck::State::agree : EntryCheck::State::mismatch;
+      if (c.state == EntryCheck::State::mismatch) {
+        // Rare, so serial: one evaluator for the statement's mismatches.
+        if (!confirm_runner) confirm_runner.emplace(o);
+        const Line phi = line(*confirm_runner, t);
+        if (!steps_resolve_point([&phi](double h) { return phi(h); }, o.value, slots[t].ridders, noise)) {
+          c.state = EntryCheck::State::inconclusive;
+          c.why = kUnresolved;
+          c.reason = "scale";
+        }
+      }
     }
 
     append_source_findings(o, plan, checks, kOracle, findings);

@@ -77,6 +77,17 @@ DerivativeEstimate ridders_multi_start(const ScalarFunction& phi, double phi0, S
 // central step above h_floor (a kink within the kink radius): !ok(), the entry is inconclusive.
 DerivativeEstimate ridders_derivative(const ScalarFunction& phi, double phi0, const RiddersOptions& opt);
 
+// Whether the steps an estimate came from resolve φ at 0: a difference tableau reads φ(±h) (or
+// φ(0) and φ(h)), and where φ varies on a scale below every step its tableaux can agree on a
+// derivative φ does not have — next to a pole, exp(1/δ − c) peaks over a width far below the
+// smallest step, every sample beside it underflows to 0, and two tableaux confirm each other's
+// 0 ± 0. In the Taylor regime the second difference S(h) = φ(h) + φ(−h) − 2φ(0) (one-sided:
+// φ(±2h) − 2φ(±h) + φ(0)) is f''h² + O(h⁴) and shrinks 64-fold from the estimate's first step h
+// to h/8; beside a narrow peak it is −2φ(0) at both. Resolved: |S(h/8)| ≤ |S(h)|/4 + 4·noise, or
+// a sample there unusable (no evidence either way). Four evaluations of φ: the oracles ask only
+// before they report a mismatch, which a tableau that does not resolve φ cannot support.
+bool steps_resolve_point(const ScalarFunction& phi, double phi0, const DerivativeEstimate& est, double noise);
+
 // The tableaux of an oracle whose options carry ridders_step, shrink, levels and starts
 // (FdOptions, SecondOrderOptions), at a point of scale `scale` (max(|x|, 1)): steps from
 // ridders_step·scale down to the kink radius·scale, `noise` the rounding of one value of φ.

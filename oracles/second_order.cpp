@@ -410,7 +410,7 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
     const double scale = point_scale(x0);
     struct Entry {
       double engine = 0, reference = 0, error = 0, tolerance = 0;
-      int state = 0;  // 0 inconclusive, 1 agree, 2 mismatch
+      int state = 0;  // 0 inconclusive (a kink), 1 agree, 2 mismatch, 3 inconclusive (steps too large)
     };
     std::vector<Entry> entries;
     for (int d = 0; d < opt.directions; ++d) {
@@ -452,6 +452,7 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
           tolerance(ctx, est.error, std::max({terms, std::abs(e.engine), std::abs(est.value)}), observed);
       e.tolerance = tol.total();
       e.state = within(e.engine, e.reference, tol) ? 1 : 2;
+      if (e.state == 2 && !steps_resolve_point(phi, phi0.value, est, noise)) e.state = 3;
       entries.push_back(e);
     }
 
@@ -470,17 +471,21 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
       if (e.state == 0) {
         c.why = "a kink within the kink radius";
         c.reason = "kink";
+      } else if (e.state == 3) {
+        c.why = "the differences do not resolve the gradient near the point (it varies on a scale below the smallest step)";
+        c.reason = "scale";
       }
       f.evidence.entries.push_back(c);
     }
     f.evidence.directions = true;
     f.evidence.shape = {static_cast<std::int64_t>(entries.size())};
-    int worst = -1, mismatches = 0;
+    int worst = -1, mismatches = 0, unresolved = 0;
     double worst_ratio = -1;
     for (std::size_t i = 0; i < entries.size(); ++i) {
       const Entry& e = entries[i];
-      if (e.state == 0) {
+      if (e.state == 0 || e.state == 3) {
         ++f.entries_inconclusive;
+        unresolved += e.state == 3;
         continue;
       }
       ++f.entries_checked;
@@ -496,10 +501,12 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
       }
     }
     const std::string what = "wᵀ(H u) for " + x + (h ? "" : " (the engine's product is None: zeros)");
-    const std::string kinks = f.entries_inconclusive
-                                  ? "; " + std::to_string(f.entries_inconclusive) +
-                                        " direction(s) inconclusive (a kink within the kink radius)"
-                                  : std::string();
+    const int at_kinks = f.entries_inconclusive - unresolved;
+    std::string kinks;
+    if (at_kinks) kinks += "; " + std::to_string(at_kinks) + " direction(s) inconclusive (a kink within the kink radius)";
+    if (unresolved)
+      kinks += "; " + std::to_string(unresolved) +
+               " direction(s) inconclusive (the gradient varies on a scale below the smallest step)";
     if (mismatches) {
       const Entry& e = entries[static_cast<std::size_t>(worst)];
       f.outcome = Outcome::mismatch;
@@ -510,8 +517,9 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
     } else if (f.entries_checked == 0) {
       f.outcome = entries.empty() ? Outcome::not_applicable : Outcome::inconclusive;
       f.detail = entries.empty() ? x + ": no directions requested"
-                                 : what + ": every direction crosses a kink within the kink radius; "
-                                          "no usable stencil";
+                                 : unresolved == 0 ? what + ": every direction crosses a kink within the kink radius; "
+                                                            "no usable stencil"
+                                                   : what + ": no direction decided" + kinks;
     } else {
       f.detail = what + ": " + std::to_string(f.entries_checked) + " direction(s) agree (max relative error " +
                  format_number(f.max_rel_error) + ")" + kinks;

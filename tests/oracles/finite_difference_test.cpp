@@ -11,6 +11,7 @@
 
 #include "eut/engine_under_test.hpp"
 #include "eut/inputs.hpp"
+#include "oracles/complex_step.hpp"
 #include "tests/eut/ir_builder.hpp"
 #include "tests/oracles/oracle_test_support.hpp"
 
@@ -83,6 +84,46 @@ TEST(Ridders, OneSidedTableauExtrapolatesFirstOrderErrors) {
       ridders_tableau([&](double t) { return Sample{f(1 + t), true, 0}; }, f(1), Stencil::forward, 0.05, opt);
   ASSERT_TRUE(e.ok());
   EXPECT_NEAR(e.value, std::exp(1.0), 1e-8);
+}
+
+// A peak far narrower than every step: beside it φ is 0, so the central tableaux from every
+// start agree on 0 ± 0 while φ'(0) = 2a/σ²·P·e^(−a²/σ²) ≈ 2.4e9. The tableau cannot see this
+// itself; its second differences can: −2φ(0) at every step, where a smooth φ's shrink as h².
+TEST(Ridders, ANarrowPeakFoolsTheTableauxButNotTheResolutionCheck) {
+  const double peak = 1.0, a = 5e-7, sigma = 1e-6;
+  const ScalarFunction phi = [&](double t) {
+    const double z = (t - a) / sigma;
+    return Sample{peak * std::exp(-z * z), true, 0};
+  };
+  const double phi0 = phi(0).value;
+  RiddersOptions opt;
+  opt.noise = 1e-16;
+  const DerivativeEstimate e = ridders_derivative(phi, phi0, opt);
+  ASSERT_TRUE(e.ok());
+  const double truth = 2 * a / (sigma * sigma) * phi0;
+  EXPECT_GT(std::abs(e.value - truth), 1e3 * e.error) << "the tableaux are fooled: " << e.value << " ± " << e.error;
+  EXPECT_FALSE(steps_resolve_point(phi, phi0, e, opt.noise));
+}
+
+TEST(Ridders, SmoothFunctionsKinksAsideAreResolved) {
+  for (double x0 : {-1.5, 0.0, 0.7, 2.0}) {
+    const auto f = [](double x) { return std::sin(3 * x) + x * x * x; };
+    const ScalarFunction phi = [&](double t) { return Sample{f(x0 + t), true, 0}; };
+    RiddersOptions opt;
+    opt.noise = 1e-16 * (1 + std::abs(f(x0)));
+    const DerivativeEstimate e = ridders_derivative(phi, f(x0), opt);
+    ASSERT_TRUE(e.ok());
+    EXPECT_TRUE(steps_resolve_point(phi, f(x0), e, opt.noise)) << x0;
+  }
+  // A linear φ: its second differences are rounding only.
+  const ScalarFunction line = [](double t) { return Sample{2 + 3 * t, true, 0}; };
+  RiddersOptions opt;
+  opt.noise = 4e-16;
+  EXPECT_TRUE(steps_resolve_point(line, 2, ridders_derivative(line, 2, opt), opt.noise));
+  // Next to a kink the one-sided estimate is checked with one-sided second differences.
+  const DerivativeEstimate near = ridders_derivative(abs_with_kink_at(1e-6), 1e-6, opt);
+  ASSERT_EQ(near.stencil, Stencil::backward);
+  EXPECT_TRUE(steps_resolve_point(abs_with_kink_at(1e-6), 1e-6, near, opt.noise));
 }
 
 // --- the oracle on graphs ---------------------------------------------------------------------
@@ -313,6 +354,22 @@ TEST(FiniteDifferences, KinkNearButNotAtThePointUsesTheRegionOnly) {
 }
 
 // --- what the tape treats as constant ---------------------------------------------------------
+
+// The narrow peak on a graph (a gradient_check fuzz input, reduced): the engine's gradient is
+// right — complex step agrees to 1e-15 — and the differences, whose samples all fall beside
+// the peak, cannot say so: inconclusive, never the mismatch they reported before.
+TEST(FiniteDifferences, APeakNarrowerThanEveryStepIsInconclusiveNotAMismatch) {
+  const graph::Graph g = narrow_peak_graph();
+  const eut::RunResult r = run(g);
+  ASSERT_FALSE(r.error);
+  const std::vector<Finding> fs = check_finite_differences(g, {}, r);
+  ASSERT_EQ(fs.size(), 1u);
+  EXPECT_EQ(fs[0].outcome, Outcome::inconclusive) << fs[0].detail;
+  EXPECT_EQ(fs[0].evidence.reason, "scale");
+  const std::vector<Finding> cs = check_complex_step(g, {}, r);
+  ASSERT_EQ(cs.size(), 1u);
+  EXPECT_EQ(cs[0].outcome, Outcome::agree) << cs[0].detail;
+}
 
 TEST(FiniteDifferences, RespectsStopRecordingStopGradientAndWatchOrder) {
   // loss = sum(x * stop_recording(sin x) + x * stop_gradient(cos x) + exp(c) * x), where c = x²

@@ -12,6 +12,7 @@
 
 #include "eut/engine_under_test.hpp"
 #include "graph/ir.hpp"
+#include "graph/tcg.hpp"
 #include "oracles/finding.hpp"
 #include "tests/eut/ir_builder.hpp"
 
@@ -28,6 +29,28 @@ inline graph::Graph one_input_graph(std::vector<double> x, Block body, DType dty
   g.tapes = {tape("t")};
   g.body = {record("t", std::move(body)), gradient({"%g"}, "t", "%loss", {"%x"})};
   return g;
+}
+
+// f = exp(1/(‖x‖ − k) − c) at x = (3, 4): ‖x‖ − k = 7.2e-4 and c cancels 1/7.2e-4, so f ≈ 1
+// and its gradient ~1.5e6 live in a peak of width ~1e-5 next to the pole — narrower than any
+// difference step (a gradient_check fuzz input, reduced). Every sample a step away underflows
+// or overflows; the exact oracles (complex step, forward mode) still see the point.
+inline graph::Graph narrow_peak_graph() {
+  return graph::parse_tcg(R"(graph narrow_peak
+input %x: f64[2] variable values(3, 4)
+input %k: f64[] constant values(-4.99928)
+input %one: f64[] constant values(1)
+input %c: f64[] constant values(-1388.8872)
+tape t
+record t {
+  %n = norm %x axes=[] keepdims=false ord=2
+  %d = add %n %k
+  %r = div %one %d
+  %e = add %r %c
+  %f = exp %e
+}
+%g = grad t %f wrt %x
+)");
 }
 
 // The BENCH_GRAPH of ../shared/BENCH_GRAPH.md (8×8 sources, 8 iterations: it amplifies
