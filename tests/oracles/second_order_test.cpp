@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -218,6 +219,63 @@ class FaultySecondOrder final : public eut::EngineUnderTest {
  private:
   Fault fault_;
 };
+
+// The reference engine, counting its runs (each stencil point of the differences is one).
+class CountingEngine final : public eut::EngineUnderTest {
+ public:
+  std::string name() const override { return "counting"; }
+  eut::RunResult run(const graph::Graph& g, const eut::InputValues& in) override {
+    ++runs;
+    return reference_->run(g, in);
+  }
+  int runs = 0;
+
+ private:
+  std::unique_ptr<eut::EngineUnderTest> reference_ = eut::make_reference_engine();
+};
+
+// The screens settle a direction in 2 or 4 runs where Ridders' tableaux take dozens — a curved
+// Hessian (cube: screen 1) and a vanishing one (a linear loss: screen 2) — and every verdict
+// is the one the tableaux give.
+TEST(SecondOrder, TheScreensSettleDirectionsInAFewRunsWithTheSameVerdicts) {
+  graph::Graph linear;
+  linear.inputs = {variable("%x", Shape{2}, {0.5, 1}), constant("%c", Shape{2}, {3, -2})};
+  linear.tapes = {tape("t")};
+  linear.body = {record("t", {op("%y", "mul", {"%x", "%c"})}), gradient({"%gx"}, "t", "%y", {"%x"})};
+  for (const graph::Graph& g : {cube(), linear}) {
+    SecondOrderOptions screened, tableaux;
+    tableaux.screen = false;
+    CountingEngine a, b;
+    const std::vector<Finding> fa = check_second_order(a, g, {}, 0, screened);
+    const std::vector<Finding> fb = check_second_order(b, g, {}, 0, tableaux);
+    ASSERT_EQ(fa.size(), 1u);
+    ASSERT_EQ(fb.size(), 1u);
+    EXPECT_EQ(fa[0].outcome, Outcome::agree) << fa[0].detail;
+    EXPECT_EQ(fb[0].outcome, Outcome::agree) << fb[0].detail;
+    EXPECT_LE(a.runs, 5 + 2 * 6) << "5 fixed runs (nested tapes, the base point, two noise probes), 2 or 6 per direction";
+    EXPECT_GE(b.runs, 3 * a.runs) << "the tableaux alone";
+  }
+}
+
+// A Hessian off by a relative 1e-4 (a derivative with a slip in its 4th digit) is past the
+// screen's resolution: the tableaux decide, and they say mismatch.
+TEST(SecondOrder, ASmallSecondOrderErrorIsNotScreenedAway) {
+  class OffBy1e4 final : public eut::EngineUnderTest {
+   public:
+    std::string name() const override { return "off-by-1e-4"; }
+    eut::RunResult run(const graph::Graph& g, const eut::InputValues& in) override {
+      eut::RunResult r = eut::make_reference_engine()->run(g, in);
+      if (g.tapes.size() == 2 && r.gradients.size() == 2)
+        for (auto& v : r.gradients[1].values)
+          if (v)
+            for (double& x : v->data) x *= 1 + 1e-4;
+      return r;
+    }
+  } engine;
+  const std::vector<Finding> f = check_second_order(engine, cube(), {});
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].outcome, Outcome::mismatch) << f[0].detail;
+}
 
 // x ← x·x three times in a while loop, then a cond on x's sign: x⁸, H = 56 x⁶; in f32 the
 // engine's allowance is f32's while the differences run on the f64-promoted program.
