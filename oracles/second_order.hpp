@@ -52,13 +52,13 @@ namespace tc::oracles {
 struct SecondOrderOptions {
   int directions = 2;          // random w per source
   std::uint64_t seed = 0;      // u and w
-  // Screening, as the finite-difference oracle's (FdOptions): one central difference of the
-  // engine's gradient at a small step settles a direction the nested tapes already agree with
-  // within the tolerance model, where its rounding is below its resolution (relative to the
-  // direction's terms); otherwise Ridders' tableaux decide. Only Ridders can report a mismatch.
+  // Screening: before its tableaux, each direction gets three central differences at h/2, h/4,
+  // h/8 and two Richardson steps (second_order.cpp, screen_agrees); where their measured error
+  // is within screen_resolution of the direction's size (or at the tableaux' rounding floor)
+  // and the nested tapes agree, the direction is settled in 6 runs. Otherwise Ridders' tableaux
+  // decide; only they can report a mismatch.
   bool screen = true;
-  double screen_step = 1e-6;        // relative to max(|x_j|, 1)
-  double screen_resolution = 1e-7;  // relative to max(|d|, the direction's terms)
+  double screen_resolution = 1e-9;  // relative to max(|estimate|, the direction's terms)
   double ridders_step = 0.02;  // first step of the tableaux, relative to max(|x_j|, 1)
   double shrink = 1.4;
   int levels = 8;
