@@ -176,11 +176,7 @@ void forward(const OpAttrs& attrs, const In<S>* in, int, const Out<S>& out, Bran
 
 TensorSpec infer(const OpAttrs& attrs, const TensorSpec* in, int n) {
   kernel::expect_arity("einsum", n, 2);
-  kernel::expect_floating("einsum", in[0], 0);
-  kernel::expect_floating("einsum", in[1], 1);
-  if (in[0].dtype != in[1].dtype)
-    throw DTypeError("einsum: dtypes " + std::string(dtype_name(in[0].dtype)) + " and " +
-                     std::string(dtype_name(in[1].dtype)) + " differ (no implicit promotion)");
+  kernel::expect_same_floating("einsum", in, 0, 1);
   return {in[0].dtype, plan(attrs.equation, in[0].shape, in[1].shape).result};
 }
 

@@ -41,12 +41,8 @@ void forward(const OpAttrs&, const In<S>* in, int, const Out<S>& out, Branches*)
 
 TensorSpec infer(const OpAttrs&, const TensorSpec* in, int n) {
   kernel::expect_arity("tensor_scatter_update", n, 3);
-  kernel::expect_floating("tensor_scatter_update", in[0], 0);
+  kernel::expect_same_floating("tensor_scatter_update", in, 0, 2);
   kernel::expect_indices("tensor_scatter_update", in[kIndices]);
-  kernel::expect_floating("tensor_scatter_update", in[2], 2);
-  if (in[0].dtype != in[2].dtype)
-    throw DTypeError("tensor_scatter_update: tensor " + std::string(dtype_name(in[0].dtype)) + " and updates " +
-                     std::string(dtype_name(in[2].dtype)) + " differ (no implicit promotion)");
   const kernel::NdPlan p = kernel::plan_nd("tensor_scatter_update", in[0].shape, in[kIndices].shape);
   if (p.slices != in[2].shape)
     throw ShapeError("tensor_scatter_update: updates " + in[2].shape.str() + " do not fit indices " +
