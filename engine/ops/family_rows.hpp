@@ -12,6 +12,14 @@ inline OpRow unary_float_row(const char* name, Domain x = {}) {
       .result(ResultDType::of_input(0)).shape_rule("same").traits(Trait::elementwise);
 }
 
+// x: float, element by element, with a kink at 0 whose derivative `kinks` states: zeros are
+// edge points, each side is analytic (complex step applies), and the VJP reads the upstream
+// and x `how` (through a mask: piecewise; or smoothly).
+inline OpRow kink_at_zero_row(const char* name, const char* kinks, Dependence how) {
+  return unary_float_row(name).edges(Edges::zero).kinks(kinks).complex_step_ok()
+      .vjp_reads(0, {reads::upstream, reads::self(how)});
+}
+
 // a, b: float, one dtype -> a's dtype, broadcast together, element by element.
 inline OpRow binary_float_row(const char* name, Domain a = {}, Domain b = {}) {
   return OpRow(name, "binary").input(OpInput("a").domain(std::move(a)))

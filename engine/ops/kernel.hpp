@@ -73,5 +73,8 @@ TensorSpec infer_binary_float(const char* op, const TensorSpec* in, int n);
 TensorSpec infer_binary_same_dtype(const char* op, const TensorSpec* in, int n, DType out);
 void expect_arity(const char* op, int n, int expected);
 void expect_floating(const char* op, const TensorSpec& s, int input);
+// Inputs a and b of one dtype (no implicit promotion); expect_same_floating: floating too.
+void expect_same_dtype(const char* op, const TensorSpec* in, int a, int b);
+void expect_same_floating(const char* op, const TensorSpec* in, int a, int b);
 
 }  // namespace tc::kernel

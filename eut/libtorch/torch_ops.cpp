@@ -21,6 +21,7 @@
 #include <ATen/ops/avg_pool2d.h>
 #include <ATen/ops/max_pool2d.h>
 #include <ATen/ops/diag_embed.h>
+#include <ATen/ops/einsum.h>
 #include <ATen/ops/elu.h>
 #include <ATen/ops/gelu.h>
 #include <ATen/ops/leaky_relu.h>
@@ -131,12 +132,30 @@ at::Tensor gather(const Operands& x, const OpAttrs& a) {
   return params.index_select(axis, indices.reshape({-1})).reshape(shape);
 }
 
-// tf.gather_nd(params, indices) as params[tuple(indices.unbind(-1))]: advanced indexing with one
-// index tensor per leading axis; its backward is index_put with accumulate (duplicates add).
-at::Tensor gather_nd(const Operands& x, const OpAttrs&) {
+// The rows of TF's nd indices [..., M] as torch's advanced indexing takes them: one index
+// tensor per leading axis, tuple(indices.unbind(-1)).
+c10::List<c10::optional<at::Tensor>> nd_coordinates(const at::Tensor& indices) {
   c10::List<c10::optional<at::Tensor>> coordinates;
-  for (const at::Tensor& column : x[1].to(at::kLong).unbind(-1)) coordinates.push_back(column);
-  return x[0].index(coordinates);
+  for (const at::Tensor& column : indices.to(at::kLong).unbind(-1)) coordinates.push_back(column);
+  return coordinates;
+}
+
+// tf.gather_nd(params, indices) as params[tuple(indices.unbind(-1))]; its backward is index_put
+// with accumulate (duplicates add).
+at::Tensor gather_nd(const Operands& x, const OpAttrs&) { return x[0].index(nd_coordinates(x[1])); }
+
+// tf.scatter_nd(indices, updates, shape) as zeros(shape).index_put_(coordinates, updates,
+// accumulate=True): duplicate rows add, as TF; the backward of values is grad[coordinates].
+at::Tensor scatter_nd(const Operands& x, const OpAttrs& a) {
+  return at::zeros(a.shape, x[1].options()).index_put(nd_coordinates(x[0]), x[1], /*accumulate=*/true);
+}
+
+// tf.tensor_scatter_nd_update(tensor, indices, updates) as tensor.index_put(coordinates,
+// updates) without accumulate: tensor's gradient is grad with the written positions zeroed,
+// the values' grad[coordinates], as TF's. Torch leaves duplicate rows undefined (the
+// reference's domain leaves them out).
+at::Tensor tensor_scatter_update(const Operands& x, const OpAttrs&) {
+  return x[0].index_put(nd_coordinates(x[1]), x[2], /*accumulate=*/false);
 }
 
 // The transpose of gather: zeros of `shape` with index_add along axis (duplicates accumulate).
@@ -426,6 +445,7 @@ const std::vector<Entry>& entries() {
       {"top_k", [](const Operands& x, const OpAttrs& a) { return std::get<0>(x[0].topk(a.k, -1, true, true)); }},
       // --- linear algebra ---
       {"matmul", [](const Operands& x, const OpAttrs&) { return x[0].matmul(x[1]); }},
+      {"einsum", [](const Operands& x, const OpAttrs& a) { return at::einsum(a.equation, x); }},
       {"transpose", [](const Operands& x, const OpAttrs& a) { return transpose(x[0], a); }},
       {"diag_part", [](const Operands& x, const OpAttrs&) { return x[0].diagonal(0, -2, -1); }},
       {"diag", [](const Operands& x, const OpAttrs&) { return at::diag_embed(x[0]); }},
@@ -450,6 +470,8 @@ const std::vector<Entry>& entries() {
       {"gather", &gather},
       {"scatter_add", &scatter_add},
       {"gather_nd", &gather_nd},
+      {"scatter_nd", &scatter_nd},
+      {"tensor_scatter_update", &tensor_scatter_update},
       {"reverse", [](const Operands& x, const OpAttrs& a) { return x[0].flip(a.axes); }},
       {"roll", [](const Operands& x, const OpAttrs& a) { return roll(x[0], a); }},
       {"tile", [](const Operands& x, const OpAttrs& a) { return x[0].tile(a.multiples); }},

@@ -1,5 +1,6 @@
 // Linear algebra on the last two axes, batched over the leading ones. One file per op.
 #pragma once
+#include <string>
 #include <vector>
 
 #include "engine/tensor.hpp"
@@ -8,6 +9,9 @@ namespace tc {
 // a @ b for inputs of rank >= 2: [..., m, k] @ [..., k, n] -> [..., m, n]; the batch
 // dimensions broadcast NumPy-style.
 Tensor matmul(const Tensor& a, const Tensor& b);
+// Two operands contracted as an explicit equation "A,B->C" says (distinct letters per operand;
+// no ellipses or diagonals): y[C] = Σ_{letters not in C} a[A]·b[B].
+Tensor einsum(const Tensor& a, const Tensor& b, std::string equation);
 // Permutes the axes: y.shape[i] = x.shape[perm[i]]; empty perm reverses the axes.
 Tensor transpose(const Tensor& x, std::vector<std::int64_t> perm = {});
 // Swaps the last two axes (rank >= 2): each matrix transposed.

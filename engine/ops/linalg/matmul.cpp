@@ -88,11 +88,7 @@ void forward(const OpAttrs&, const In<S>* in, int, const Out<S>& out, Branches*)
 
 TensorSpec infer(const OpAttrs&, const TensorSpec* in, int n) {
   kernel::expect_arity("matmul", n, 2);
-  kernel::expect_floating("matmul", in[0], 0);
-  kernel::expect_floating("matmul", in[1], 1);
-  if (in[0].dtype != in[1].dtype)
-    throw DTypeError("matmul: dtypes " + std::string(dtype_name(in[0].dtype)) + " and " +
-                     std::string(dtype_name(in[1].dtype)) + " differ (no implicit promotion)");
+  kernel::expect_same_floating("matmul", in, 0, 1);
   const Plan p = plan(in[0].shape, in[1].shape);
   return {in[0].dtype, p.batch.appended(p.m).appended(p.n)};
 }

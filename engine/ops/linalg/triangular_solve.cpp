@@ -43,11 +43,7 @@ void forward(const OpAttrs& a, const In<S>* in, int, const Out<S>& out, Branches
 
 TensorSpec infer(const OpAttrs&, const TensorSpec* in, int n) {
   kernel::expect_arity("triangular_solve", n, 2);
-  kernel::expect_floating("triangular_solve", in[0], 0);
-  kernel::expect_floating("triangular_solve", in[1], 1);
-  if (in[0].dtype != in[1].dtype)
-    throw DTypeError("triangular_solve: dtypes " + std::string(dtype_name(in[0].dtype)) + " and " +
-                     std::string(dtype_name(in[1].dtype)) + " differ (no implicit promotion)");
+  kernel::expect_same_floating("triangular_solve", in, 0, 1);
   plan(in[0].shape, in[1].shape);
   return in[1];
 }

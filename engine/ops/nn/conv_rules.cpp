@@ -27,11 +27,7 @@ ConvPlan plan_conv(const char* op, int spatial, const OpAttrs& a, const Shape& x
 
 TensorSpec infer_conv(const char* op, int spatial, const OpAttrs& a, const TensorSpec* in, int n) {
   expect_arity(op, n, 2);
-  expect_floating(op, in[0], 0);
-  expect_floating(op, in[1], 1);
-  if (in[0].dtype != in[1].dtype)
-    throw DTypeError(std::string(op) + ": dtypes " + std::string(dtype_name(in[0].dtype)) + " and " +
-                     std::string(dtype_name(in[1].dtype)) + " differ (no implicit promotion)");
+  expect_same_floating(op, in, 0, 1);
   const ConvPlan p = plan_conv(op, spatial, a, in[0].shape, in[1].shape);
   return {in[0].dtype, p.window.output_shape(p.out_channels)};
 }

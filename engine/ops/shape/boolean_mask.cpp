@@ -36,17 +36,10 @@ ElementMap boolean_mask_map(const OpAttrs& a, const TensorSpec* in, int n) {
   });
 }
 
-// An axis and a mask keeping at least one of its entries.
-OpAttrs sample_attrs(const TensorSpec* in, int, Draw& draw) {
-  OpAttrs a;
-  const Shape& x = in[0].shape;
-  if (x.rank() == 0) return a;
-  const DrawnAxis axis = draw_axis(x.rank(), draw);
-  const int d = axis.index;
-  a.axis = axis.spelled;
-  for (std::int64_t k = 0; k < x[d]; ++k) a.mask.push_back(draw.integer(0, 1));
-  if (!a.mask.empty()) a.mask[static_cast<std::size_t>(draw.integer(0, x[d] - 1))] = 1;
-  return a;
+// One 0/1 per element along the axis, at least one 1.
+void fill_mask(OpAttrs& a, std::int64_t extent, Draw& draw) {
+  for (std::int64_t k = 0; k < extent; ++k) a.mask.push_back(draw.integer(0, 1));
+  if (!a.mask.empty()) a.mask[static_cast<std::size_t>(draw.integer(0, extent - 1))] = 1;
 }
 
 }  // namespace
@@ -54,7 +47,7 @@ OpAttrs sample_attrs(const TensorSpec* in, int, Draw& draw) {
 extern const OpDef op_boolean_mask = element_map_rules<&boolean_mask_map>(
     layout_row("boolean_mask", "shape", "axis shortened to the mask's 1s").attrs(Attr::axis | Attr::mask)
         .math("y = the entries along axis whose mask is 1; dx = g at the kept positions, 0 elsewhere")
-        .complex_step_ok().vjp_reads(0, {reads::upstream}).sample_attrs(&sample_attrs));
+        .complex_step_ok().vjp_reads(0, {reads::upstream}).sample_attrs(&sample_along_axis<&fill_mask>));
 
 Tensor boolean_mask(const Tensor& x, std::vector<std::int64_t> mask, std::int64_t axis) {
   OpAttrs a;

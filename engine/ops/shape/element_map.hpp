@@ -65,15 +65,19 @@ OpRow& element_map_rules(OpRow& row) {
   return row.rules(&R::infer, TC_FORWARDS(R::template forward), &R::vjp);
 }
 
-// An axis of a rank-`rank` operand (rank >= 1) for a sampling hook: its index, and the
-// attribute spelling it, counted from the front or the back at random.
-struct DrawnAxis {
-  int index;
-  std::int64_t spelled;
-};
-inline DrawnAxis draw_axis(int rank, Draw& draw) {
-  const int d = static_cast<int>(draw.integer(0, rank - 1));
-  return {d, draw.integer(0, 1) ? d : d - rank};
+// The attribute hook (OpDef::sample_attrs) of an op that works along one axis of its operand
+// (split, unstack, boolean_mask): the axis drawn at random, spelled from the front or the back
+// at random, then `Fill(a, extent, draw)` adds the attributes that depend on that axis'
+// extent. A scalar operand keeps the defaults.
+template <void (*Fill)(OpAttrs&, std::int64_t extent, Draw&)>
+OpAttrs sample_along_axis(const TensorSpec* in, int, Draw& draw) {
+  OpAttrs a;
+  const Shape& x = in[0].shape;
+  if (x.rank() == 0) return a;
+  const int d = static_cast<int>(draw.integer(0, x.rank() - 1));
+  a.axis = draw.integer(0, 1) ? d : d - x.rank();
+  Fill(a, x[d], draw);
+  return a;
 }
 
 // The map of a result of shape `out` whose element at multi-index i copies x's element at

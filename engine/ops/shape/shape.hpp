@@ -25,6 +25,12 @@ Tensor scatter_add(const Tensor& updates, const Tensor& indices, std::int64_t ax
 // The slices of params that the rows of indices [..., M] (i32) name by their first M
 // coordinates: shape indices[:-1] + params[M:] (tf.gather_nd).
 Tensor gather_nd(const Tensor& params, const Tensor& indices);
+// Its transpose (tf.scatter_nd): zeros of `shape` with each slice of updates added at the slice
+// its row of indices [..., M] names (duplicate rows accumulate); updates indices[:-1] + shape[M:].
+Tensor scatter_nd(const Tensor& indices, const Tensor& updates, std::vector<std::int64_t> shape);
+// tensor with the slices the rows of indices [..., M] name overwritten by updates
+// (tf.tensor_scatter_nd_update; rows in order, so of duplicate rows the last write is kept).
+Tensor tensor_scatter_update(const Tensor& tensor, const Tensor& indices, const Tensor& updates);
 // x with the entries along every listed axis in reverse order.
 Tensor reverse(const Tensor& x, std::vector<std::int64_t> axes);
 // x rolled cyclically by shift[k] along axes[k] (an axis listed twice rolls by the sum).

@@ -31,20 +31,13 @@ ElementMap split_map(const OpAttrs& a, const TensorSpec* in, int n) {
   });
 }
 
-// An axis, a divisor of its length as num, and one of the parts.
-OpAttrs sample_attrs(const TensorSpec* in, int, Draw& draw) {
-  OpAttrs a;
-  const Shape& x = in[0].shape;
-  if (x.rank() == 0) return a;
-  const DrawnAxis axis = draw_axis(x.rank(), draw);
-  const int d = axis.index;
-  a.axis = axis.spelled;
+// A number of parts that divides the axis, and one of them.
+void fill_parts(OpAttrs& a, std::int64_t extent, Draw& draw) {
   std::vector<std::int64_t> divisors;
-  for (std::int64_t k = 1; k <= x[d]; ++k)
-    if (x[d] % k == 0) divisors.push_back(k);
+  for (std::int64_t k = 1; k <= extent; ++k)
+    if (extent % k == 0) divisors.push_back(k);
   a.num = divisors.empty() ? 1 : divisors[static_cast<std::size_t>(draw.integer(0, static_cast<std::int64_t>(divisors.size()) - 1))];
   a.index = draw.integer(0, a.num - 1);
-  return a;
 }
 
 }  // namespace
@@ -52,7 +45,7 @@ OpAttrs sample_attrs(const TensorSpec* in, int, Draw& draw) {
 extern const OpDef op_split = element_map_rules<&split_map>(
     layout_row("split", "shape", "axis divided by num").attrs(Attr::axis | Attr::num | Attr::index)
         .math("y = the index-th of num equal parts along axis; dx = g in its block, zeros elsewhere")
-        .complex_step_ok().vjp_reads(0, {reads::upstream}).sample_attrs(&sample_attrs));
+        .complex_step_ok().vjp_reads(0, {reads::upstream}).sample_attrs(&sample_along_axis<&fill_parts>));
 
 Tensor split(const Tensor& x, std::int64_t num, std::int64_t index, std::int64_t axis) {
   OpAttrs a;

@@ -26,24 +26,15 @@ ElementMap unstack_map(const OpAttrs& a, const TensorSpec* in, int n) {
   });
 }
 
-// An axis and one of its slices.
-OpAttrs sample_attrs(const TensorSpec* in, int, Draw& draw) {
-  OpAttrs a;
-  const Shape& x = in[0].shape;
-  if (x.rank() == 0) return a;
-  const DrawnAxis axis = draw_axis(x.rank(), draw);
-  const int d = axis.index;
-  a.axis = axis.spelled;
-  a.index = draw.integer(0, std::max<std::int64_t>(x[d] - 1, 0));
-  return a;
-}
+// One of the slices along the axis.
+void fill_index(OpAttrs& a, std::int64_t extent, Draw& draw) { a.index = draw.integer(0, std::max<std::int64_t>(extent - 1, 0)); }
 
 }  // namespace
 
 extern const OpDef op_unstack = element_map_rules<&unstack_map>(
     layout_row("unstack", "shape", "axis removed").attrs(Attr::axis | Attr::index)
         .math("y = x[..., index, ...] along axis; dx = g in its slice, zeros elsewhere")
-        .complex_step_ok().vjp_reads(0, {reads::upstream}).sample_attrs(&sample_attrs));
+        .complex_step_ok().vjp_reads(0, {reads::upstream}).sample_attrs(&sample_along_axis<&fill_index>));
 
 Tensor unstack(const Tensor& x, std::int64_t index, std::int64_t axis) {
   OpAttrs a;

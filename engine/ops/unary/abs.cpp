@@ -34,11 +34,8 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_abs = unary_float_row("abs").edges(Edges::zero)
-    .kinks("x = 0: abs'(0) = 0")
+extern const OpDef op_abs = kink_at_zero_row("abs", "x = 0: abs'(0) = 0", Dependence::piecewise)
     .math("y = |x|; dy/dx = sign(x)")
-    .complex_step_ok()
-    .vjp_reads(0, {reads::upstream, reads::self(Dependence::piecewise)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor abs(const Tensor& x) { return apply_op(op_abs, {x}); }

@@ -36,11 +36,9 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_leaky_relu = unary_float_row("leaky_relu").attrs(Attr::alpha).edges(Edges::zero)
-    .kinks("x = 0: leaky_relu'(0) = alpha")
+extern const OpDef op_leaky_relu = kink_at_zero_row("leaky_relu", "x = 0: leaky_relu'(0) = alpha", Dependence::piecewise)
+    .attrs(Attr::alpha)
     .math("y = x if x > 0 else alpha x; dy/dx = [x > 0] + alpha [x <= 0]")
-    .complex_step_ok()
-    .vjp_reads(0, {reads::upstream, reads::self(Dependence::piecewise)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor leaky_relu(const Tensor& x, double alpha) {

@@ -33,11 +33,8 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_relu = unary_float_row("relu").edges(Edges::zero)
-    .kinks("x = 0: relu'(0) = 0")
+extern const OpDef op_relu = kink_at_zero_row("relu", "x = 0: relu'(0) = 0", Dependence::piecewise)
     .math("y = max(x, 0); dy/dx = [x > 0]")
-    .complex_step_ok()
-    .vjp_reads(0, {reads::upstream, reads::self(Dependence::piecewise)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor relu(const Tensor& x) { return apply_op(op_relu, {x}); }

@@ -36,11 +36,10 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_softsign = unary_float_row("softsign").edges(Edges::zero)
-    .kinks("x = 0: y' = 1 from both sides; y'' jumps (-2 right, +2 left) and is 0 at 0 (abs'(0) = 0)")
+extern const OpDef op_softsign = kink_at_zero_row("softsign",
+                     "x = 0: y' = 1 from both sides; y'' jumps (-2 right, +2 left) and is 0 at 0 (abs'(0) = 0)",
+                     Dependence::smooth)
     .math("y = x/(1 + |x|); dy/dx = 1/(1 + |x|)^2")
-    .complex_step_ok()
-    .vjp_reads(0, {reads::upstream, reads::self(Dependence::smooth)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor softsign(const Tensor& x) { return apply_op(op_softsign, {x}); }

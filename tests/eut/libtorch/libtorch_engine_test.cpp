@@ -355,6 +355,25 @@ std::vector<OpCase> op_cases() {
   // A tie within a window: TF and torch both route it to the first maximum.
   cases.push_back({"max_pool2d", {Operand{DType::f64, Shape{1, 2, 2, 1}, {0.5, 1.5, 1.5, -1}}}, pool({2, 2}, {}, "valid"),
                    "tie"});
+  // Last, so that the cases above keep their seeds (op_graph draws values per case in order).
+  cases.push_back({"scatter_nd", {Operand{DType::i32, Shape{3, 1}, {1, 0, 1}}, Operand{DType::f64, Shape{3, 3}, {}}},
+                   attrs_with([](OpAttrs& a) { a.shape = {2, 3}; }), "duplicates"});
+  cases.push_back({"scatter_nd", {Operand{DType::i32, Shape{2, 2}, {0, 2, 1, 0}}, Operand{DType::f64, Shape{2}, {}}},
+                   attrs_with([](OpAttrs& a) { a.shape = {2, 3}; }), "elements"});
+  cases.push_back({"tensor_scatter_update", {m23, Operand{DType::i32, Shape{2, 1}, {1, 0}}, m23}, {}, "rows"});
+  cases.push_back({"tensor_scatter_update",
+                   {m23, Operand{DType::i32, Shape{2, 2}, {0, 2, 1, 1}}, Operand{DType::f64, Shape{2}, {}}}, {},
+                   "elements"});
+  auto equation = [](const char* eq) {
+    OpAttrs a;
+    a.equation = eq;
+    return a;
+  };
+  cases.push_back({"einsum", {m23, Operand{DType::f64, Shape{3, 2}, {}}}, equation("ij,jk->ik"), "matrix product"});
+  cases.push_back({"einsum", {Operand{DType::f64, Shape{2, 2, 3}, {}}, Operand{DType::f64, Shape{2, 3, 2}, {}}},
+                   equation("bij,bjk->bki"), "batch, transposed"});
+  cases.push_back({"einsum", {m23, v3}, equation("ij,j->"), "summed in one operand"});
+  cases.push_back({"einsum", {v3, Operand{DType::f64, Shape{2}, {}}}, equation("i,j->ji"), "outer"});
   return cases;
 }
 
