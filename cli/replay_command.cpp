@@ -93,6 +93,7 @@ void register_replay(CLI::App& app) {
           if (report.run.error)
             out << "  the engine raised " << eut::error_kind_phrase(report.run.error->kind)
                 << location_text(report.run.error->at) << ": " << report.run.error->message << "\n";
+          for (const std::string& w : report.run.warnings) out << "  the engine warned: " << w << "\n";
           print_verdicts(out, report);
           int counts[oracles::kVerdictCount] = {};
           for (const oracles::SourceVerdict& s : report.sources) ++counts[static_cast<int>(s.verdict)];
