@@ -38,7 +38,7 @@ std::string verdict_text(const oracles::SourceVerdict& s, const oracles::RunSumm
 }  // namespace
 
 void print_verdicts(std::ostream& out, const oracles::CheckReport& report) {
-  std::size_t width = 6;
+  std::size_t width = 7;  // "(call)" for a finding about a whole call or an optimizer step, and a space
   for (const oracles::SourceVerdict& s : report.sources)
     width = std::max(width, pct(s.source).size() + 1);
   for (const oracles::SourceVerdict& s : report.sources) {

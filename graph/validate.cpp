@@ -451,6 +451,10 @@ class Validator {
       if (in == g_.inputs.end() || in->kind != InputKind::variable)
         fail(v_at, v(a.variables[k]) + " is not a variable (apply_gradients updates inputs of kind "
                                        "variable)");
+      // An integer variable has no gradient (R3), yet unconnected=zero gives it zeros: the
+      // update would be integer arithmetic no optimizer does.
+      if (!is_floating(var.dtype))
+        fail(v_at, v(a.variables[k]) + " is " + spec_str(var) + ": apply_gradients updates floating variables");
       for (std::size_t j = 0; j < k; ++j)
         if (a.variables[j] == a.variables[k])
           fail(v_at, v(a.variables[k]) + " is given twice (one gradient per variable)");

@@ -1215,7 +1215,7 @@ Graph Builder::build() {
 }
 
 // An optimizer step at the top level after the last gradient() (R14): that call's results for
-// its sources that are variables, at a learning rate of 0.01, 0.1 or 0.5. Only when the
+// its sources that are floating variables, at a learning rate of 0.01, 0.1 or 0.5. Only when the
 // reference engine gives one of them a value — an all-None step raises, and a generated graph
 // runs without an error unless a knob asks for one; some None make the warning case.
 void Builder::optimizer_step() {
@@ -1231,7 +1231,7 @@ void Builder::optimizer_step() {
   for (std::size_t k = 0; k < last->sources.size(); ++k) {
     const std::string& source = last->sources[k];
     const bool variable = std::any_of(g_.inputs.begin(), g_.inputs.end(), [&](const Input& in) {
-      return in.name == source && in.kind == InputKind::variable;
+      return in.name == source && in.kind == InputKind::variable && is_floating(in.dtype);
     });
     if (!variable || std::count(step.variables.begin(), step.variables.end(), source)) continue;
     step.gradients.push_back(last->results[k]);

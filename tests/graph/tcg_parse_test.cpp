@@ -147,6 +147,11 @@ std::vector<BadCase> bad_cases() {
        "apply_gradients has 1 gradient(s) for 2 variable(s)"},
       {"step: a constant is not a variable", S + "apply_gradients %gb to %c\n", 9, 24,
        "%c is not a variable"},
+      {"step: an integer variable", kPrelude + "input %n: i32[] variable values(1)\n"
+                                    "record t {\n  %s = cast %n dtype=f64\n}\n"
+                                    "%gn = grad t %s wrt %n unconnected=zero\n"
+                                    "apply_gradients %gn to %n\n",
+       9, 24, "%n is i32[]: apply_gradients updates floating variables"},
       {"step: a gradient that is not a grad result", S + "apply_gradients %s to %b\n", 9, 17,
        "%s is not the result of a grad statement"},
       {"step: inside a record block", S + "record t {\n  apply_gradients %gb to %b\n}\n", 10, 3,

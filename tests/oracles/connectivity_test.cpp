@@ -1217,7 +1217,7 @@ TEST(ConnectivityR14, AllNoneGradientsPredictTheErrorNamingEveryVariableAndReaso
   ASSERT_TRUE(p.error);
   EXPECT_EQ(p.error->kind, eut::ErrorKind::no_gradients);
   EXPECT_TRUE(contains(p.error->message, "No gradients provided for any variable")) << p.error->message;
-  EXPECT_TRUE(contains(p.error->message, "'w': d loss / d w is None: cut")) << p.error->message;
+  EXPECT_TRUE(contains(p.error->message, "'w': d loss / d w is None: path cut")) << p.error->message;
   EXPECT_TRUE(contains(p.error->message, "round")) << p.error->message;
   EXPECT_TRUE(contains(p.error->message, "'u': d loss / d u is None: no path")) << p.error->message;
   ASSERT_EQ(p.steps.size(), 1u);
