@@ -4,32 +4,20 @@
 
 #include "graph/json.hpp"
 #include "graph/tcg.hpp"
+#include "graph/walk.hpp"
 #include "reports/atomic_file.hpp"
 
 namespace tc::campaign {
 
 namespace {
 
-// A hand-written recursion over nested blocks until graph/walk.hpp (issue 10) gives the one walk.
 bool requests_a_gradient(const graph::Block& block) {
-  for (const graph::Statement& s : block) {
-    const bool found = std::visit(
-        [](const auto& node) {
-          using T = std::decay_t<decltype(node)>;
-          if constexpr (std::is_same_v<T, graph::Gradient>) return true;
-          else if constexpr (std::is_same_v<T, graph::Record> || std::is_same_v<T, graph::StopRecording>)
-            return requests_a_gradient(node.body);
-          else if constexpr (std::is_same_v<T, graph::Cond>)
-            return requests_a_gradient(node.then_body) || requests_a_gradient(node.else_body);
-          else if constexpr (std::is_same_v<T, graph::While>)
-            return requests_a_gradient(node.cond_body) || requests_a_gradient(node.body);
-          else
-            return false;
-        },
-        s.node);
-    if (found) return true;
-  }
-  return false;
+  bool found = false;
+  graph::walk(block, [&](const graph::Statement& s, const graph::Place&) {
+    found = std::holds_alternative<graph::Gradient>(s.node);
+    return found ? graph::Step::stop : graph::Step::next;
+  });
+  return found;
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "cli/common.hpp"
 #include "eut/engine_under_test.hpp"
 #include "eut/inputs.hpp"
+#include "graph/ir_util.hpp"
 #include "oracles/connectivity.hpp"
 
 namespace tc::cli {
@@ -94,6 +95,16 @@ void register_explain(CLI::App& app) {
           }
         }
         if (calls == 0) out << "  (the graph has no gradient() call)\n";
+        for (std::size_t j = 0; j < pred.steps.size(); ++j) {
+          const oracles::StepPrediction& s = pred.steps[j];
+          out << "optimizer step " << j << at_line(s.loc) << ": learning_rate " << graph::format_double(s.learning_rate)
+              << "\n";
+          for (const oracles::StepPrediction::Variable& v : s.variables)
+            out << "  " << pct(v.name) << " " << (v.none ? "left unchanged: its gradient " + pct(v.gradient) + " is None — " + v.why
+                                                          : "updated by its gradient " + pct(v.gradient))
+                << "\n";
+        }
+        for (const std::string& w : run.warnings) out << "the engine warned: " << w << "\n";
         if (run.error)
           out << "the engine raised " << eut::error_kind_phrase(run.error->kind) << at_line(run.error->at) << ": "
               << run.error->message << "\n";

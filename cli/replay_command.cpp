@@ -38,7 +38,7 @@ std::string verdict_text(const oracles::SourceVerdict& s, const oracles::RunSumm
 }  // namespace
 
 void print_verdicts(std::ostream& out, const oracles::CheckReport& report) {
-  std::size_t width = 6;
+  std::size_t width = 7;  // "(call)" for a finding about a whole call or an optimizer step, and a space
   for (const oracles::SourceVerdict& s : report.sources)
     width = std::max(width, pct(s.source).size() + 1);
   for (const oracles::SourceVerdict& s : report.sources) {
@@ -93,6 +93,7 @@ void register_replay(CLI::App& app) {
           if (report.run.error)
             out << "  the engine raised " << eut::error_kind_phrase(report.run.error->kind)
                 << location_text(report.run.error->at) << ": " << report.run.error->message << "\n";
+          for (const std::string& w : report.run.warnings) out << "  the engine warned: " << w << "\n";
           print_verdicts(out, report);
           int counts[oracles::kVerdictCount] = {};
           for (const oracles::SourceVerdict& s : report.sources) ++counts[static_cast<int>(s.verdict)];

@@ -41,9 +41,20 @@ struct RaisedError {
   graph::Location at;   // the statement that raised, if known
 };
 
+// What one ApplyGradients statement (an optimizer step, R14) did, when it ran without error.
+struct StepResult {
+  // Per variable of the statement, in order: its value after the step, or nullopt where the
+  // step left it unchanged because its gradient was None.
+  std::vector<std::optional<Value>> variables;
+  std::string warning;  // the engine's warning naming the variables left unchanged ("" if none)
+};
+
 struct RunResult {
-  std::map<std::string, Value> values;     // every value the run defined, by name
+  std::map<std::string, Value> values;     // every value the run defined, by name (a variable:
+                                           // its value before any optimizer step)
   std::vector<GradientResult> gradients;   // one per Gradient statement executed, in order
+  std::vector<StepResult> steps;           // one per ApplyGradients statement completed, in order
+  std::vector<std::string> warnings;       // every warning the engine gave, in order
   std::optional<RaisedError> error;        // set if the run stopped with an error
 };
 

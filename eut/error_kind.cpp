@@ -19,6 +19,7 @@ constexpr Words kWords[] = {
     {ErrorKind::tape, "tape", "a tape error"},
     {ErrorKind::limit, "limit", "a size-limit error"},
     {ErrorKind::none_used, "none_used", "an error for a None gradient used later"},
+    {ErrorKind::no_gradients, "no_gradients", "an optimizer error for a step without any gradient"},
     {ErrorKind::other, "other", "an error"},
     {ErrorKind::unsupported, "unsupported", "an op the engine does not support"},
     {ErrorKind::input, "input", "an error in the input values"},
@@ -45,6 +46,7 @@ std::optional<ErrorKind> parse_error_kind(std::string_view name) {
 
 ErrorKind classify_error(const std::exception& e) {
   if (dynamic_cast<const NoneUsedError*>(&e)) return ErrorKind::none_used;
+  if (dynamic_cast<const NoGradientsError*>(&e)) return ErrorKind::no_gradients;
   if (dynamic_cast<const ShapeError*>(&e)) return ErrorKind::shape;
   if (dynamic_cast<const DTypeError*>(&e)) return ErrorKind::dtype;
   if (dynamic_cast<const TapeError*>(&e)) return ErrorKind::tape;

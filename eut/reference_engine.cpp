@@ -14,6 +14,8 @@
 
 #include "engine/control_flow.hpp"
 #include "engine/core/errors.hpp"
+#include "engine/core/warnings.hpp"
+#include "engine/optimizer.hpp"
 #include "engine/ops/op_rows.hpp"
 #include "engine/rules.hpp"
 #include "engine/ops/op_table.hpp"
@@ -40,6 +42,7 @@ struct Slot {
   std::optional<Variable> variable;
   bool none = false;
   std::string why;                   // for None: the engine's explanation
+  std::optional<Explanation> explanation;  // for None: the same, for an optimizer step (R14)
 };
 
 // Names in scope. A cond's untaken branch is traced in a child scope that is thrown away, so
@@ -100,6 +103,7 @@ class Runner {
   const Scope& scope() const { return *scope_; }
   const std::vector<std::string>& inputs() const { return inputs_; }
   std::vector<GradientResult>& gradients() { return gradients_; }
+  std::vector<StepResult>& steps() { return steps_; }
 
  private:
   void exec(const graph::Statement& s) {
@@ -134,10 +138,11 @@ class Runner {
     scope_->own[name] = std::move(s);
   }
 
-  void define_none(const std::string& name, std::string why) {
+  void define_none(const std::string& name, std::string why, std::optional<Explanation> explanation) {
     Slot s;
     s.none = true;
     s.why = std::move(why);
+    s.explanation = std::move(explanation);
     scope_->own[name] = std::move(s);
   }
 
@@ -279,7 +284,7 @@ class Runner {
         out.why_none.emplace_back();
       } else {
         std::string why = r.why[i] ? r.why[i]->sentence() : std::string();
-        define_none(g.results[i], why);
+        define_none(g.results[i], why, r.why[i]);
         out.values.emplace_back(std::nullopt);
         out.why_none.push_back(std::move(why));
       }
@@ -287,6 +292,47 @@ class Runner {
     gradients_.push_back(std::move(out));
   }
 
+  // An optimizer step: the engine's SGD (engine/optimizer.hpp), which raises for all-None
+  // gradients and warns for some-None. A variable slot keeps its value from before the step
+  // (RunResult::values); later uses read the variable, so they see the update.
+  void exec_node(const graph::ApplyGradients& a) {
+    if (shadow_) throw Error("apply_gradients in an untaken branch is not traced");
+    if (mode_ == Mode::forward) throw StopAtGradient{};
+    if (a.gradients.size() != a.variables.size())
+      throw Error("apply_gradients: " + std::to_string(a.gradients.size()) + " gradients for " +
+                  std::to_string(a.variables.size()) + " variables");
+    Gradients grads;
+    std::vector<Variable> vars;
+    for (std::size_t k = 0; k < a.gradients.size(); ++k) {
+      const Slot& g = slot(a.gradients[k]);
+      grads.values.push_back(g.none ? std::nullopt : std::optional<Tensor>(use(a.gradients[k])));
+      grads.why.push_back(g.explanation);
+      const Slot& v = slot(a.variables[k]);
+      if (!v.variable) throw Error(a.variables[k] + " is not a variable");
+      vars.push_back(*v.variable);
+    }
+    take_warnings_into(pending_warnings_);
+    const std::size_t warned_before = pending_warnings_.size();
+    SGD(a.learning_rate).apply_gradients(grads, vars);
+    StepResult step;
+    for (std::size_t k = 0; k < vars.size(); ++k)
+      step.variables.push_back(grads[k] ? std::optional<Value>(to_value(vars[k].value())) : std::nullopt);
+    take_warnings_into(pending_warnings_);
+    if (pending_warnings_.size() > warned_before) step.warning = pending_warnings_.back();
+    steps_.push_back(std::move(step));
+  }
+
+ public:
+  // Moves this thread's collected warnings (engine/core/warnings.hpp) to the end of `out`.
+  static void take_warnings_into(std::vector<std::string>& out) {
+    for (std::string& w : take_warnings()) out.push_back(std::move(w));
+  }
+  std::vector<std::string>& warnings() {
+    take_warnings_into(pending_warnings_);
+    return pending_warnings_;
+  }
+
+ private:
   // Traces an untaken branch: a throwaway child scope, tape statements inert; an error it
   // raises is swallowed by tc::cond, so it must not leave an error location behind.
   class ShadowScope {
@@ -323,6 +369,8 @@ class Runner {
   std::map<std::string, std::unique_ptr<GradientTape>> tapes_;
   std::vector<std::string> inputs_;
   std::vector<GradientResult> gradients_;
+  std::vector<StepResult> steps_;
+  std::vector<std::string> pending_warnings_;  // the engine's warnings so far, in order
 };
 
 // J u for one value y, by double backward: with a dummy cotangent v watched by an outer tape,
@@ -371,6 +419,7 @@ class ReferenceEngine final : public EngineUnderTest {
   RunResult run(const graph::Graph& g, const InputValues& inputs) override {
     const RuleSet::Use use(rules_);
     RunResult result;
+    take_warnings();  // a previous run's on this thread are not this run's
     Runner runner(Mode::run);
     try {
       runner.setup(g, inputs);
@@ -382,6 +431,8 @@ class ReferenceEngine final : public EngineUnderTest {
     }
     collect(runner.scope(), result.values);
     result.gradients = std::move(runner.gradients());
+    result.steps = std::move(runner.steps());
+    result.warnings = std::move(runner.warnings());
     return result;
   }
 

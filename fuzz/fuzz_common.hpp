@@ -192,6 +192,8 @@ struct Estimator {
     } else if (const auto* g = std::get_if<graph::Gradient>(&st.node)) {
       const std::int64_t own = sat_add(names(g->results), numel(g->target));
       work = sat_add(work, sat_mul(trips, sat_add(work, own)));
+    } else if (const auto* a = std::get_if<graph::ApplyGradients>(&st.node)) {
+      work = sat_add(work, sat_mul(trips, sat_add(names(a->gradients), names(a->variables))));
     }
     return graph::Step::next;
   }

@@ -152,6 +152,10 @@ bool node_equal(const Gradient& a, const Gradient& b) {
          a.sources == b.sources && a.output_gradients == b.output_gradients &&
          a.unconnected == b.unconnected;
 }
+bool node_equal(const ApplyGradients& a, const ApplyGradients& b) {
+  return a.gradients == b.gradients && a.variables == b.variables &&
+         same_double(a.learning_rate, b.learning_rate);
+}
 
 bool stmt_equal(const Statement& a, const Statement& b) {
   if (a.node.index() != b.node.index()) return false;

@@ -116,8 +116,20 @@ struct Gradient {
   Unconnected unconnected = Unconnected::none;
 };
 
+// optimizer.apply_gradients(zip(gradients, variables)): one plain SGD step (R14),
+// variable -= learning_rate * gradient. Only at the top level of the graph (never inside a
+// record, stop_recording, cond or while block), each gradient a result of a grad statement and
+// each variable a graph input of kind variable. A None gradient is allowed here (it is the
+// point of the statement): all None raises "No gradients provided for any variable", some
+// None warns and leaves those variables unchanged. Later statements read the updated values.
+struct ApplyGradients {
+  std::vector<std::string> gradients;
+  std::vector<std::string> variables;  // one per gradient, in order
+  double learning_rate = 0.01;
+};
+
 struct Statement {
-  std::variant<OpStmt, Record, StopRecording, Watch, Cond, While, Gradient> node;
+  std::variant<OpStmt, Record, StopRecording, Watch, Cond, While, Gradient, ApplyGradients> node;
   Location loc;
 };
 

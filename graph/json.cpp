@@ -70,6 +70,11 @@ json statement_json(const Statement& st) {
             {"cond_yield", w->cond_yield},
             {"body", block_json(w->body)},
             {"body_yield", names(w->body_yield)}};
+  if (const auto* a = std::get_if<ApplyGradients>(&st.node))
+    return {{"kind", "apply_gradients"},
+            {"gradients", names(a->gradients)},
+            {"variables", names(a->variables)},
+            {"learning_rate", number(a->learning_rate)}};
   const auto& g = std::get<Gradient>(st.node);
   json j = {{"kind", "grad"},
             {"results", names(g.results)},
@@ -488,10 +493,21 @@ class Reader {
         }
       }
       st.node = std::move(g);
+    } else if (kind == "apply_gradients") {
+      expect_object(j, {"kind", "gradients", "variables", "learning_rate"});
+      ApplyGradients a;
+      sp.keyword = here("kind");
+      a.gradients = name_list(j, "gradients", sp.names);
+      a.variables = name_list(j, "variables", sp.names);
+      if (const json* lr = opt(j, "learning_rate")) {
+        a.learning_rate = real(*lr, "learning_rate");
+        sp.attrs.emplace_back("learning_rate", here("learning_rate"));
+      }
+      st.node = std::move(a);
     } else {
       Enter ek(*this, "kind");
       fail("unknown statement kind \"" + quote_name(kind) +
-           "\" (op, record, stop_recording, watch, cond, while, grad)");
+           "\" (op, record, stop_recording, watch, cond, while, grad, apply_gradients)");
     }
     map.add(st.loc) = std::move(sp);
     return st;

@@ -36,11 +36,13 @@ class GraphError : public tc::Error {
 //     input: %name | tape: name | op: %result, %operands... | record/stop_recording: tape |
 //     watch: tape, %values... | cond: %results..., %pred, then yields..., else yields... |
 //     while: %results..., %init..., %params..., cond yield, body yields... |
-//     grad: %results..., tape, %target, %sources..., [%output_gradients]
-//   keyword: the op name; `cond`, `while`, `grad`; an input's dtype.
+//     grad: %results..., tape, %target, %sources..., [%output_gradients] |
+//     apply_gradients: %gradients..., %variables...
+//   keyword: the op name; `cond`, `while`, `grad`, `apply_gradients`; an input's dtype.
 //   attrs: `name=value` items as written (ops: attribute names; inputs: "shape", "kind",
 //     "trainable", "init", "seed"; tapes: "persistent", "watch_accessed_variables";
-//     while: "max_iterations"; grad: "output_gradients", "unconnected").
+//     while: "max_iterations"; grad: "output_gradients", "unconnected";
+//     apply_gradients: "learning_rate").
 struct SourceMap {
   struct Spans {
     std::vector<Location> names;

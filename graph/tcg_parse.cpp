@@ -520,6 +520,10 @@ class Parser {
       value_list(w.values, sp.names, "a value to watch (%name)");
       expect_eol();
       st.node = std::move(w);
+    } else if (is_word(first, "apply_gradients")) {
+      sp.keyword = first.at;
+      ++i_;
+      st.node = parse_apply_gradients(sp);
     } else if (first.kind == Tok::value) {
       std::vector<std::string> results;
       value_list(results, sp.names, "a result name (%name)");
@@ -537,7 +541,7 @@ class Parser {
     } else {
       fail(first.at, "expected a statement, found " + describe(first) +
                          " (statements: %x = <op> ..., record, stop_recording, watch, "
-                         "cond, while, grad)");
+                         "cond, while, grad, apply_gradients)");
     }
     if (map_) map_->spans[SourceMap::key(st.loc)] = std::move(sp);
     out.push_back(std::move(st));
@@ -666,6 +670,26 @@ class Parser {
       }
     }
     return g;
+  }
+
+  // apply_gradients %g1, %g2 to %v1, %v2 [learning_rate=x]
+  ApplyGradients parse_apply_gradients(SourceMap::Spans& sp) {
+    ApplyGradients a;
+    value_list(a.gradients, sp.names, "a gradient (%name)");
+    expect_word("to");
+    value_list(a.variables, sp.names, "a variable (%name)");
+    bool have_lr = false;
+    while (const Token* t = peek()) {
+      if (!is_word(*t, "learning_rate"))
+        fail(t->at, "unexpected " + describe(*t) + " (apply_gradients takes learning_rate=<number>)");
+      if (have_lr) fail(t->at, "'learning_rate' given twice");
+      have_lr = true;
+      sp.attrs.emplace_back("learning_rate", t->at);
+      ++i_;
+      expect_punct('=');
+      a.learning_rate = parse_number("learning_rate", false);
+    }
+    return a;
   }
 };
 

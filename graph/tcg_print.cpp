@@ -143,6 +143,12 @@ class Printer {
       if (g->output_gradients) out += " output_gradients=%" + *g->output_gradients;
       if (g->unconnected == Unconnected::zero) out += " unconnected=zero";
       out += "\n";
+    } else if (const auto* a = std::get_if<ApplyGradients>(&st.node)) {
+      out += "apply_gradients ";
+      names(a->gradients);
+      out += " to ";
+      names(a->variables);
+      out += " learning_rate=" + format_double(a->learning_rate) + "\n";
     }
   }
 };

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "engine/core/limits.hpp"
 #include "engine/ops/op_table.hpp"
@@ -285,6 +286,7 @@ class Validator {
     if (const auto* c = std::get_if<Cond>(&st.node)) return visit_cond(*c, st.loc, depth);
     if (const auto* w = std::get_if<While>(&st.node)) return visit_while(*w, st.loc, depth);
     if (const auto* g = std::get_if<Gradient>(&st.node)) return visit_grad(*g, st.loc);
+    if (const auto* a = std::get_if<ApplyGradients>(&st.node)) return visit_apply(*a, st.loc, depth);
   }
 
   void visit_op(const OpStmt& s, Location loc) {
@@ -415,8 +417,54 @@ class Validator {
     if (R != S)
       fail(name_at(loc, 0), "grad has " + std::to_string(R) + " result(s) for " +
                                 std::to_string(S) + " source(s) (one result per source)");
-    for (std::size_t k = 0; k < R; ++k) define(g.results[k], sources[k], name_at(loc, k));
+    for (std::size_t k = 0; k < R; ++k) {
+      define(g.results[k], sources[k], name_at(loc, k));
+      gradient_results_.insert(g.results[k]);
+    }
   }
+
+  // An optimizer step updates variables in place, outside every tape: at the top level only,
+  // so that each run of the graph makes it once and no tape is recording (TF's optimizers
+  // run it outside `with tape:`; a step inside a branch or loop is a program we do not model).
+  void visit_apply(const ApplyGradients& a, Location loc, int depth) {
+    const Location kw = keyword_at(loc);
+    if (depth > 0)
+      fail(kw, "apply_gradients is only allowed at the top level of the graph (not inside record, "
+               "stop_recording, cond or while blocks)");
+    const std::size_t G = a.gradients.size(), V = a.variables.size();
+    if (G == 0) fail(kw, "apply_gradients needs at least one gradient");
+    if (G != V)
+      fail(name_at(loc, G), "apply_gradients has " + std::to_string(G) + " gradient(s) for " +
+                                std::to_string(V) + " variable(s) (one gradient per variable)");
+    if (!std::isfinite(a.learning_rate))
+      fail(attr_at(loc, "learning_rate"),
+           "learning_rate must be a finite number, got " + format_double(a.learning_rate));
+    for (std::size_t k = 0; k < G; ++k) {
+      const Location g_at = name_at(loc, k), v_at = name_at(loc, G + k);
+      const TensorSpec grad = use(a.gradients[k], g_at);
+      if (!gradient_results_.count(a.gradients[k]))
+        fail(g_at, v(a.gradients[k]) + " is not the result of a grad statement (apply_gradients "
+                                       "takes gradients)");
+      const TensorSpec var = use(a.variables[k], v_at);
+      const auto in = std::find_if(g_.inputs.begin(), g_.inputs.end(),
+                                   [&](const Input& i) { return i.name == a.variables[k]; });
+      if (in == g_.inputs.end() || in->kind != InputKind::variable)
+        fail(v_at, v(a.variables[k]) + " is not a variable (apply_gradients updates inputs of kind "
+                                       "variable)");
+      // An integer variable has no gradient (R3), yet unconnected=zero gives it zeros: the
+      // update would be integer arithmetic no optimizer does.
+      if (!is_floating(var.dtype))
+        fail(v_at, v(a.variables[k]) + " is " + spec_str(var) + ": apply_gradients updates floating variables");
+      for (std::size_t j = 0; j < k; ++j)
+        if (a.variables[j] == a.variables[k])
+          fail(v_at, v(a.variables[k]) + " is given twice (one gradient per variable)");
+      if (!same_spec(grad, var))
+        fail(g_at, "the gradient " + v(a.gradients[k]) + " is " + spec_str(grad) + " but the variable " +
+                       v(a.variables[k]) + " is " + spec_str(var));
+    }
+  }
+
+  std::unordered_set<std::string> gradient_results_;  // names defined by grad statements
 };
 
 }  // namespace

@@ -129,7 +129,8 @@ enum class NameRole : std::uint8_t { use, def };
 // f(name, role) for every name statement `s` itself holds (not those of its blocks'
 // statements). Uses: an op's operands, a watch's values, a cond's predicate and both
 // branches' yields, a while_loop's initial values and yields, a gradient's target, sources and
-// output_gradients. Definitions: an op's result, a cond's results, a while_loop's parameters
+// output_gradients, an optimizer step's gradients and variables (it updates the variables in
+// place, as tf.Variable.assign_sub: no new name). Definitions: an op's result, a cond's results, a while_loop's parameters
 // and results, a gradient's results. With a non-const statement f may rename in place.
 namespace detail {
 // f(name, role) for a name, each name of a list, or an optional name if set.
@@ -168,6 +169,8 @@ void for_each_name(S& s, F&& f) {
         } else if constexpr (std::is_same_v<T, Gradient>) {
           names(use, n.target, n.sources, n.output_gradients);
           names(def, n.results);
+        } else if constexpr (std::is_same_v<T, ApplyGradients>) {
+          names(use, n.gradients, n.variables);
         }
       },
       s.node);

@@ -143,6 +143,7 @@ CheckReport check_graph(const graph::Graph& g, eut::EngineUnderTest& engine, con
       if (!v) ++report.run.none_results;
     }
   report.run.error = run.error;
+  report.run.warnings = run.warnings;
 
   const std::uint64_t seed = options.seed;
   const eut::SemanticsProfile& semantics = engine.semantics();

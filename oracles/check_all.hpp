@@ -58,6 +58,7 @@ struct RunSummary {
   std::int64_t results = 0;         // gradient results (one per source per call)
   std::int64_t none_results = 0;
   std::optional<eut::RaisedError> error;  // the error the engine raised, if any
+  std::vector<std::string> warnings;      // the engine's warnings (a some-None optimizer step, R14)
 };
 
 // The verdict of one (gradient, source) pair. `source` is empty for a finding about a whole

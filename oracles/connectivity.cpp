@@ -1,7 +1,13 @@
 #include "oracles/connectivity.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <map>
 #include <string>
+
+#include "engine/core/format.hpp"
+#include "eut/inputs.hpp"
+#include "oracles/tolerance.hpp"
 
 namespace tc::oracles {
 
@@ -57,6 +63,117 @@ std::vector<Finding> with_predicted_cuts(const ConnectivityPrediction& pred, std
       if (s.source == f.source) f.evidence.cut = nearest_cut(s);
   }
   return findings;
+}
+
+// The first element where `after` is not before - lr * g within the rounding of the step's
+// three operations (lr rounded to the dtype, the product, the difference), or "" if none.
+// Numbers are spelled with 17 digits: the differences are a few units in the last place.
+std::string wrong_update(const eut::Value& before, const eut::Value& g, const eut::Value& after, double lr) {
+  if (after.shape != before.shape || after.dtype != before.dtype)
+    return "the variable became " + std::string(dtype_name(after.dtype)) + after.shape.str() + ", it is " +
+           std::string(dtype_name(before.dtype)) + before.shape.str();
+  if (g.data.size() != before.data.size() || after.data.size() != before.data.size())
+    return "the gradient has " + std::to_string(g.data.size()) + " elements for " +
+           std::to_string(before.data.size());
+  const double u = unit_roundoff(before.dtype);
+  for (std::size_t i = 0; i < before.data.size(); ++i) {
+    const double step = lr * g.data[i], expected = before.data[i] - step, got = after.data[i];
+    if (std::isnan(expected) ? std::isnan(got) : got == expected) continue;
+    const double allowed = kEngineSafety * 3 * u * (std::fabs(before.data[i]) + std::fabs(step));
+    if (std::isfinite(expected) && std::fabs(got - expected) <= allowed) continue;
+    return "element " + std::to_string(i) + " is " + format_number(got, 17) + ", v - learning_rate * g = " +
+           format_number(before.data[i], 17) + " - " + format_number(lr, 17) + " * " + format_number(g.data[i], 17) + " = " +
+           format_number(expected, 17);
+  }
+  return "";
+}
+
+// The optimizer steps (R14) against the engine's: one finding per predicted step.
+void check_steps(const ConnectivityPrediction& pred, const eut::RunResult& run, std::vector<Finding>& out) {
+  std::map<std::string, eut::Value> current = run.values;  // each variable's value before the next step
+  for (std::size_t j = 0; j < pred.steps.size(); ++j) {
+    const StepPrediction& p = pred.steps[j];
+    Finding f;
+    f.oracle = "connectivity";
+    f.gradient = std::max(p.after_gradient, 0);
+    f.target = "apply_gradients";
+    f.entries_checked = 1;
+    const std::string at = "the optimizer step" + where(p.loc);
+    std::string none_names;
+    for (const StepPrediction::Variable& v : p.variables)
+      if (v.none) none_names += (none_names.empty() ? "'" : ", '") + eut::bare_name(v.name) + "'";
+    auto judge = [&](Outcome o, std::string detail) {
+      f.outcome = o;
+      f.detail = at + ": " + std::move(detail);
+      if (o == Outcome::inconclusive) f.entries_checked = 0, f.entries_inconclusive = 1;
+      out.push_back(f);
+    };
+    const bool ran = j < run.steps.size();
+    const bool raised_here = !ran && run.error && run.error->kind == eut::ErrorKind::no_gradients;
+    if (!ran && !raised_here) {
+      judge(run.error ? Outcome::inconclusive : Outcome::mismatch,
+            run.error ? "the engine stopped before it with " + std::string(eut::error_kind_phrase(run.error->kind))
+                      : "the engine neither ran it nor raised an error");
+      continue;
+    }
+    if (p.raises) {
+      if (ran) {
+        judge(Outcome::mismatch, "the engine applied it, but no variable has a gradient: TF raises \"No gradients "
+                                 "provided for any variable\" (R14) — " + none_names);
+        continue;
+      }
+      std::string unnamed;
+      for (const StepPrediction::Variable& v : p.variables)
+        if (run.error->message.find("'" + eut::bare_name(v.name) + "'") == std::string::npos)
+          unnamed += (unnamed.empty() ? "'" : ", '") + eut::bare_name(v.name) + "'";
+      if (!unnamed.empty())
+        judge(Outcome::mismatch, "the engine raised \"" + run.error->message +
+                                     "\" without naming the variable(s) " + unnamed + " (R14)");
+      else
+        judge(Outcome::agree, "both raise: no variable has a gradient (R14)");
+      continue;
+    }
+    if (raised_here) {
+      judge(Outcome::mismatch, "the engine raised \"" + run.error->message + "\", but some variables have a gradient" +
+                                   (none_names.empty() ? "" : " (None only for " + none_names + ")") +
+                                   ": TF applies those (R14)");
+      continue;
+    }
+    const eut::StepResult& r = run.steps[j];
+    if (r.variables.size() != p.variables.size()) {
+      judge(Outcome::mismatch, "the engine reported " + std::to_string(r.variables.size()) + " variables for " +
+                                   std::to_string(p.variables.size()));
+      continue;
+    }
+    std::string problem;
+    for (std::size_t k = 0; k < p.variables.size() && problem.empty(); ++k) {
+      const StepPrediction::Variable& v = p.variables[k];
+      const std::string name = "'" + eut::bare_name(v.name) + "'";
+      if (v.none && r.variables[k]) {
+        problem = "the engine updated " + name + ", whose gradient is None (" + v.why + "): R14 leaves it unchanged";
+      } else if (!v.none && !r.variables[k]) {
+        problem = "the engine left " + name + " unchanged, but its gradient is a value";
+      } else if (!v.none) {
+        const auto before = current.find(v.name);
+        const auto g = run.values.find(v.gradient);
+        if (before == current.end() || g == run.values.end()) {
+          problem = "the engine did not report the value of " + name + " or of its gradient";
+          break;
+        }
+        const std::string wrong = wrong_update(before->second, g->second, *r.variables[k], p.learning_rate);
+        if (!wrong.empty()) problem = "the engine updated " + name + " wrongly: " + wrong;
+        current[v.name] = *r.variables[k];
+      }
+    }
+    if (problem.empty() && !none_names.empty() && r.warning.empty())
+      problem = "the engine gave no warning that " + none_names + " have no gradient (R14)";
+    if (!problem.empty())
+      judge(Outcome::mismatch, problem);
+    else
+      judge(Outcome::agree, none_names.empty() ? "every variable updated by v - learning_rate * g"
+                                               : "warned that " + none_names +
+                                                     " have no gradient, updated the others by v - learning_rate * g");
+  }
 }
 
 }  // namespace
@@ -185,6 +302,7 @@ std::vector<Finding> check_connectivity(const graph::Graph& g, const eut::InputV
       }
     }
   }
+  check_steps(pred, run, out);
   return with_predicted_cuts(pred, std::move(out));
 }
 

@@ -53,16 +53,34 @@ struct GradientPrediction {
 };
 
 // Where the run is predicted to stop: a second gradient() on a non-persistent tape (R9), a
-// None result used by a later statement, a tape started twice, or an error the forward
-// evaluation raises (shape, dtype, loop limit).
+// None result used by a later statement, a tape started twice, an optimizer step without any
+// gradient (R14), or an error the forward evaluation raises (shape, dtype, loop limit).
 struct PredictedError {
   eut::ErrorKind kind = eut::ErrorKind::other;
   std::string message;
   graph::Location at;
 };
 
+// One ApplyGradients statement the run reaches (R14): which variables get no gradient, and
+// why. All None: the step raises "No gradients provided for any variable" (`error` names each
+// variable and its reason); some None: it warns about those and updates the others.
+struct StepPrediction {
+  int after_gradient = -1;  // the last gradient() before it, as GradientPrediction::index
+  graph::Location loc;
+  struct Variable {
+    std::string name;      // IR name of the variable, with '%'
+    std::string gradient;  // IR name of its gradient
+    bool none = false;
+    std::string why;       // for None: the gradient's R13 explanation
+  };
+  std::vector<Variable> variables;
+  double learning_rate = 0;
+  bool raises = false;  // every gradient is None
+};
+
 struct ConnectivityPrediction {
   std::vector<GradientPrediction> gradients;
+  std::vector<StepPrediction> steps;
   std::optional<PredictedError> error;
   // Under a profile where a second gradient() of a non-persistent tape raises only if the
   // first freed what it needs (SecondGradient::raises_if_freed): the first such call. A tape
@@ -83,6 +101,12 @@ ConnectivityPrediction predict_connectivity(const graph::Graph& g, const eut::In
 // mismatches; results after an unpredicted engine error are inconclusive. An engine whose
 // capabilities say it cannot tell None from zero (exact_none = false) may return zeros for a
 // predicted None: inconclusive, not a mismatch (a non-zero value still is one).
+// Each optimizer step gives one more finding (source "", target "apply_gradients", under the
+// last gradient() before it): a mismatch if the engine raised where the step has gradients or
+// applied where it has none, updated a variable whose gradient is None or left one with a
+// gradient unchanged, did not warn about the variables it skipped, or updated a variable to
+// other than v - learning_rate * g (g the engine's own gradient, within the rounding of the
+// three operations).
 // The prediction follows the engine's semantics profile.
 std::vector<Finding> check_connectivity(const graph::Graph& g, const eut::InputValues& inputs,
                                         const eut::RunResult& run, const eut::Capabilities& engine = {},

@@ -664,6 +664,37 @@ class Model {
     out_.gradients.push_back(std::move(p));
   }
 
+  // An optimizer step reads its gradients, None ones included (that is its point), and does
+  // not read its variables in the R2 sense: it runs outside every tape. The update does not
+  // change which tapes watch a variable, so the model keeps the variable's node; its value is
+  // the one before the step (statements after a step that branch on an updated variable are
+  // not modelled).
+  void exec_node(const graph::ApplyGradients& a, const graph::Statement& stmt) {
+    if (shadow_) throw Error("apply_gradients in an untaken branch does not run");
+    if (a.gradients.size() != a.variables.size())
+      throw Error("apply_gradients: " + std::to_string(a.gradients.size()) + " gradients for " +
+                  std::to_string(a.variables.size()) + " variables");
+    StepPrediction step;
+    step.after_gradient = static_cast<int>(out_.gradients.size()) - 1;
+    step.loc = stmt.loc;
+    step.learning_rate = a.learning_rate;
+    bool all_none = !a.gradients.empty();
+    for (std::size_t k = 0; k < a.gradients.size(); ++k) {
+      const Binding& g = binding(a.gradients[k]);
+      const Binding& v = binding(a.variables[k]);
+      if (!v.variable) throw Error(a.variables[k] + " is not a variable");
+      step.variables.push_back({a.variables[k], a.gradients[k], g.none, g.none ? g.why : std::string()});
+      all_none = all_none && g.none;
+    }
+    step.raises = all_none;
+    out_.steps.push_back(step);
+    if (!all_none) return;
+    std::string message = "No gradients provided for any variable:";
+    for (const StepPrediction::Variable& v : step.variables)
+      message += "\n  '" + eut::bare_name(v.name) + "': " + v.why;
+    throw NoGradientsError(message);
+  }
+
   const graph::Graph& g_;
   const eut::SemanticsProfile& profile_;
   ConnectivityPrediction& out_;

@@ -38,6 +38,7 @@ std::string describe(const graph::Statement& s) {
     std::string operator()(const graph::Cond& c) { return join(c.results) + " = cond"; }
     std::string operator()(const graph::While& w) { return join(w.results) + " = while_loop"; }
     std::string operator()(const graph::Gradient& g) { return join(g.results) + " = gradient"; }
+    std::string operator()(const graph::ApplyGradients& a) { return "apply_gradients to " + join(a.variables); }
   } visit;
   return std::visit(visit, s.node);
 }
@@ -68,7 +69,7 @@ struct Stop {};
 // A statement with its names resolved to slots. Record and stop_recording become plain
 // blocks; watch keeps only its names (they must be defined).
 struct Node {
-  enum class Kind : std::uint8_t { op, block, watch, cond, while_loop, gradient };
+  enum class Kind : std::uint8_t { op, block, watch, cond, while_loop, gradient, step };
   Kind kind;
   const graph::Statement* src;
   const graph::OpStmt* op_stmt = nullptr;
@@ -164,6 +165,7 @@ struct Program {
     n.cap = graph::loop_cap(w);
   }
   void fill(Node& n, const graph::Gradient&) { n.kind = Node::Kind::gradient; }
+  void fill(Node& n, const graph::ApplyGradients&) { n.kind = Node::Kind::step; }
 };
 
 }  // namespace
@@ -286,6 +288,11 @@ struct Evaluator<S>::Impl {
           stopped_at = n.src->loc;
           stopped_by = &std::get<graph::Gradient>(n.src->node);
           throw Stop{};
+        case Node::Kind::step:
+          // Its gradients come from a gradient() evaluation stops at, so only a graph whose
+          // gradient statements were dropped (an objective's) gets here: a caller's error.
+          throw Error("apply_gradients: the forward evaluator does not run optimizer steps (the values "
+                      "after one depend on gradients)");
       }
     } catch (const Error&) {
       if (!error_stmt || (error_stmt->loc.line == 0 && n.src->loc.line != 0)) error_stmt = n.src;

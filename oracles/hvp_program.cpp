@@ -10,6 +10,7 @@
 #include "engine/ops/op_table.hpp"
 #include "graph/walk.hpp"
 #include "oracles/comparison.hpp"
+#include "oracles/objective.hpp"
 
 namespace tc::oracles {
 
@@ -242,6 +243,10 @@ HvpProgram make_hvp_program(const graph::Graph& g, int gradient, std::uint64_t s
     return prog;
   }
   prog.statement = *prefix.found;
+  if (std::string step = optimizer_step_in(prefix.forward); !step.empty()) {
+    prog.not_applicable = std::move(step);
+    return prog;
+  }
   const graph::Gradient& st = prog.statement;
   std::vector<graph::Input> u_inputs;
   for (const std::string& s : st.sources) {

@@ -168,6 +168,17 @@ double abs_part(const Dual& x) { return std::abs(x.d); }
 
 }  // namespace
 
+std::string optimizer_step_in(const graph::Block& before) {
+  std::string why;
+  graph::walk(before, [&](const graph::Statement& s, const graph::Place&) {
+    if (std::holds_alternative<graph::ApplyGradients>(s.node))
+      why = "an optimizer step (apply_gradients) before this gradient() updates variables with an earlier "
+            "gradient, which the forward evaluation does not compute";
+    return why.empty() ? graph::Step::next : graph::Step::stop;
+  });
+  return why;
+}
+
 int count_gradient_statements(const graph::Graph& g) {
   return static_cast<int>(collect_gradients(g.body).size());
 }
@@ -195,6 +206,10 @@ Objective make_objective(const graph::Graph& g, const eut::InputValues& inputs, 
   graph::Graph prepared = g;
   std::set<std::string> removed;
   strip(prepared.body, gradient, removed);
+  if (const std::string step = optimizer_step_in(prepared.body); !step.empty()) {
+    o.not_applicable = step;
+    return o;
+  }
   {
     std::set<std::string> uses;
     collect_uses(prepared.body, uses);

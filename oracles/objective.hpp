@@ -78,6 +78,11 @@ struct Objective {
 // which is execution order unless a gradient sits inside cond/while_loop).
 int count_gradient_statements(const graph::Graph& g);
 
+// Why the statements `before` a Gradient statement cannot be evaluated by the oracles: an
+// optimizer step (apply_gradients) among them updates variables with an earlier gradient,
+// which the forward evaluation does not compute. "" if there is none.
+std::string optimizer_step_in(const graph::Block& before);
+
 // Prepares statement `gradient` of `g` at `inputs` (unlisted inputs take their Init).
 // Never throws for a graph problem: `not_applicable` says why.
 // The values held constant are those `profile`'s rules hold constant (TF's by default).

@@ -249,6 +249,9 @@ class TapeAnalysis {
     if (&g == target_) stop_ = true;
   }
 
+  // An optimizer step runs outside every tape and defines no value: nothing is recorded.
+  void exec(const graph::ApplyGradients&) {}
+
   const graph::Gradient* target_;
   std::string tape_;
   std::map<std::string, TensorSpec> specs_;

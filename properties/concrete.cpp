@@ -242,6 +242,12 @@ class Runner {
     }
   }
 
+  // An optimizer step changes its variables' values for later statements; the engine's values
+  // after it are not given, so they are unknown from here on (ops reading them are skipped).
+  void exec(const ApplyGradients& a) {
+    for (const std::string& v : a.variables) out_.values.erase(v);
+  }
+
   const std::map<std::string, eut::Value>* known_;
   double margin_scale_;
   std::set<std::string> scalar_constants_;

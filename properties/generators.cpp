@@ -164,6 +164,8 @@ class Builder {
   }
   // The graph so far with every open record / stop_recording block closed (for an engine run
   // in the middle of generation; never called inside cond/while blocks).
+  void optimizer_step();
+
   Graph snapshot() const {
     Block cur = frames_.back().body;
     for (std::size_t i = frames_.size() - 1; i > 0; --i) {
@@ -1206,8 +1208,43 @@ Graph Builder::build() {
     emit({gradient("outer", l2_name, pick_sources(l2), std::nullopt), {}});
   }
   while (frames_.size() > 1) close_tape_frame();
+  // Drawn last, so that the rest of the graph is the one the same seed gave before steps existed.
+  if (o_.optimizer_step && !tape_error && chance(rng_, 0.15)) optimizer_step();
   g_.body = std::move(frames_.back().body);
   return std::move(g_);
+}
+
+// An optimizer step at the top level after the last gradient() (R14): that call's results for
+// its sources that are floating variables, at a learning rate of 0.01, 0.1 or 0.5. Only when the
+// reference engine gives one of them a value — an all-None step raises, and a generated graph
+// runs without an error unless a knob asks for one; some None make the warning case.
+void Builder::optimizer_step() {
+  const Gradient* last = nullptr;
+  walk(
+      frame().body,
+      [&](const Statement& s, const Place&) {
+        if (const auto* gr = std::get_if<Gradient>(&s.node)) last = gr;
+      },
+      Enter::tape_blocks);
+  if (!last) return;
+  ApplyGradients step;
+  for (std::size_t k = 0; k < last->sources.size(); ++k) {
+    const std::string& source = last->sources[k];
+    const bool variable = std::any_of(g_.inputs.begin(), g_.inputs.end(), [&](const Input& in) {
+      return in.name == source && in.kind == InputKind::variable && is_floating(in.dtype);
+    });
+    if (!variable || std::count(step.variables.begin(), step.variables.end(), source)) continue;
+    step.gradients.push_back(last->results[k]);
+    step.variables.push_back(source);
+  }
+  if (step.variables.empty()) return;
+  const eut::RunResult run = eut::make_reference_engine()->run(snapshot(), {});
+  const bool some_value = std::any_of(step.gradients.begin(), step.gradients.end(),
+                                      [&](const std::string& r) { return run.values.count(r) > 0; });
+  if (run.error || !some_value) return;
+  static constexpr double kRates[] = {0.01, 0.1, 0.5};
+  step.learning_rate = kRates[uniform_int(rng_, 0, 2)];
+  emit({std::move(step), {}});
 }
 
 }  // namespace
@@ -1248,6 +1285,8 @@ GraphFacts facts(const Graph& g) {
       f.has_cond = true;
     } else if (std::holds_alternative<While>(s.node)) {
       f.has_while = true;
+    } else if (std::holds_alternative<ApplyGradients>(s.node)) {
+      f.has_optimizer_step = true;
     } else if (const auto* gr = std::get_if<Gradient>(&s.node)) {
       ++f.gradients;
       uses_grad({gr->target});

@@ -50,6 +50,9 @@ struct GenOptions {
   bool unconnected_zero = true;
   bool persistent = true;       // persistent tapes with several gradient calls
   bool intermediate_sources = true;  // op results as gradient sources
+  // An apply_gradients step after the last gradient() with its results for the variables
+  // among the sources (R14); some of them may be None (the warning case), never all.
+  bool optimizer_step = true;
   // Operands put on their op's edge points (Edges in the table: exact zeros, ties, clip's
   // bounds, magnitudes near exp's overflow) in a fixed share of the ops that have them.
   bool edges = true;
@@ -97,6 +100,7 @@ struct GraphFacts {
   bool has_cond = false, has_while = false, has_stop_recording = false, has_watch = false;
   bool second_order = false;  // a Gradient result is used by a later statement
   bool has_output_gradients = false, has_unconnected_zero = false;
+  bool has_optimizer_step = false;  // an apply_gradients statement
   bool f32 = false, f64 = false, i32 = false;
 };
 GraphFacts facts(const graph::Graph& g);

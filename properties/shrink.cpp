@@ -129,7 +129,7 @@ bool dce_pass(Graph& g) {
 enum class EditKind {
   dce, drop_gradient, cond_then, cond_else, while_drop, unwrap, cut_source, cut_constant, bypass,
   drop_source, drop_watch, drop_og, zero_to_none, dim_shrink, init_simplify, var_to_const,
-  make_trainable, tape_plain, keepdims_off, axes_all,
+  make_trainable, tape_plain, keepdims_off, axes_all, drop_step, drop_step_variable,
 };
 
 struct Edit {
@@ -239,6 +239,7 @@ std::optional<Graph> apply(const Context& c, const Edit& e) {
   switch (e.kind) {
     case EditKind::dce: break;
     case EditKind::drop_gradient:
+    case EditKind::drop_step:
     case EditKind::drop_watch:
       stmt([&](Block& b, std::size_t i) {
         if (auto* w = std::get_if<Watch>(&b[i].node); w && w->values.size() > 1) {
@@ -304,6 +305,13 @@ std::optional<Graph> apply(const Context& c, const Edit& e) {
         Gradient& gr = std::get<Gradient>(b[i].node);
         gr.sources.erase(gr.sources.begin() + e.a);
         gr.results.erase(gr.results.begin() + e.a);
+      });
+      break;
+    case EditKind::drop_step_variable:
+      stmt([&](Block& b, std::size_t i) {
+        ApplyGradients& a = std::get<ApplyGradients>(b[i].node);
+        a.gradients.erase(a.gradients.begin() + e.a);
+        a.variables.erase(a.variables.begin() + e.a);
       });
       break;
     case EditKind::drop_og:
@@ -413,6 +421,12 @@ std::vector<Edit> enumerate(const Context& c) {
     if (const auto* w = std::get_if<Watch>(&s.node))
       for (std::size_t k = 0; k < w->values.size(); ++k)
         later.push_back({EditKind::drop_watch, id, static_cast<int>(k)});
+    if (const auto* a = std::get_if<ApplyGradients>(&s.node)) {
+      e.push_back({EditKind::drop_step, id});
+      if (a->variables.size() > 1)
+        for (std::size_t k = 0; k < a->variables.size(); ++k)
+          later.push_back({EditKind::drop_step_variable, id, static_cast<int>(k)});
+    }
   });
   e.insert(e.end(), ops.begin(), ops.end());
   e.insert(e.end(), bypasses.begin(), bypasses.end());

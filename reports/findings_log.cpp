@@ -380,6 +380,7 @@ GraphRecord graph_from_json(const json& j) {
     r.run.gradient_calls = get_int(*it, "gradient_calls", 0, false);
     r.run.results = get_int(*it, "results", 0, false);
     r.run.none_results = get_int(*it, "none_results", 0, false);
+    r.run.warnings = string_list(*it, "warnings");
   }
   if (auto it = j.find("error"); it != j.end() && !it->is_null()) {
     if (!it->is_object()) throw FieldError{"field \"error\" must be an object or null"};
@@ -500,6 +501,7 @@ json to_json(const GraphRecord& r) {
               {"gradient_calls", r.run.gradient_calls},
               {"results", r.run.results},
               {"none_results", r.run.none_results}};
+  if (!r.run.warnings.empty()) j["run"]["warnings"] = r.run.warnings;
   j["ops"] = r.ops;
   j["oracles"] = r.oracles_run;
   j["sources"] = std::move(sources);

@@ -12,6 +12,8 @@
 #include <variant>
 #include <vector>
 
+#include "graph/ir_util.hpp"
+
 #include "engine/core/dtype.hpp"
 
 namespace tc::reports {
@@ -196,6 +198,15 @@ class FlowBuilder {
       if (i < gr.sources.size()) rn.grad_source = gr.sources[i];
       edge(n, r);
     }
+  }
+
+  // An optimizer step: its gradients flow in; the variables it updates are named in its label
+  // rather than drawn as edges back to their inputs, which would close cycles in the flow.
+  void statement(const graph::ApplyGradients& a) {
+    std::string label = "apply_gradients\nlearning_rate=" + graph::format_double(a.learning_rate) + "\nupdates";
+    for (std::size_t i = 0; i < a.variables.size(); ++i) label += (i ? ", %" : " %") + a.variables[i];
+    const int n = node(label, "shape=box, style=\"rounded,filled\", fillcolor=\"#e6f4ea\"");
+    for (const std::string& g : a.gradients) edge(id(g), n, "label=\"gradient\"");
   }
 
   Flow& f_;

@@ -289,6 +289,17 @@ class Runner {
     for (std::size_t k = 0; k < w.results.size() && k < vars.size(); ++k) define(w.results[k], vars[k]);
   }
 
+  // torch.optim.SGD.step() skips every parameter whose .grad is None, silently — also when all
+  // of them are None — where TF raises for all-None and warns for some-None (R14). Running it
+  // would be judged against TF's contract it does not claim: the adapter reports the step as
+  // unsupported (the graph is skipped, not a finding). docs/libtorch.md.
+  void exec_node(const graph::ApplyGradients&) {
+    if (mode_ == Mode::forward) throw StopAtGradient{};
+    throw Unsupported("apply_gradients: torch.optim.SGD skips parameters without a gradient silently (no "
+                      "error when none has one, no warning), unlike TF's optimizers (R14); the libtorch "
+                      "adapter does not run optimizer steps");
+  }
+
   void exec_node(const graph::Gradient& g) {
     if (mode_ == Mode::forward) throw StopAtGradient{};
     if (g.results.size() != g.sources.size())

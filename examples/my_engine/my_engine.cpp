@@ -16,6 +16,11 @@ struct Unsupported : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// An optimizer step given no gradient at all (TF's "No gradients provided for any variable").
+struct NoGradients : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 // One recorded op: its inputs' node ids, and how to push an output gradient back to them.
 struct Node {
   std::vector<int> inputs;
@@ -55,6 +60,8 @@ class Runner {
       env_[o->result] = apply(*o);
     } else if (const auto* gr = std::get_if<tc::graph::Gradient>(&s.node)) {
       out.gradients.push_back(gradient(*gr));
+    } else if (const auto* a = std::get_if<tc::graph::ApplyGradients>(&s.node)) {
+      out.steps.push_back(step(*a, out.warnings));
     } else {
       throw Unsupported("control flow and stop_recording");
     }
@@ -166,6 +173,34 @@ class Runner {
     return r;
   }
 
+  // SGD: variable -= learning_rate * gradient, where the gradient is not None (a None result is
+  // never put in env_). Later statements read the new value.
+  tc::eut::StepResult step(const tc::graph::ApplyGradients& a, std::vector<std::string>& warnings) {
+    tc::eut::StepResult r;
+    std::string missing;
+    for (std::size_t k = 0; k < a.variables.size(); ++k)
+      if (!env_.count(a.gradients[k])) missing += " '" + tc::eut::bare_name(a.variables[k]) + "'";
+    bool any = false;
+    for (std::size_t k = 0; k < a.variables.size(); ++k) {
+      const auto g = env_.find(a.gradients[k]);
+      if (g == env_.end()) {
+        r.variables.emplace_back(std::nullopt);
+        continue;
+      }
+      any = true;
+      Value& v = env_.at(a.variables[k]).value;
+      for (std::size_t i = 0; i < v.data.size(); ++i)
+        v.data[i] = tc::round_to_dtype(v.data[i] - a.learning_rate * g->second.value.data[i], v.dtype);
+      r.variables.emplace_back(v);
+    }
+    if (!any) throw NoGradients("No gradients provided for any variable:" + missing);
+    if (!missing.empty()) {
+      r.warning = "Gradients do not exist for variables" + missing + " when minimizing the loss";
+      warnings.push_back(r.warning);
+    }
+    return r;
+  }
+
   const tc::graph::Graph& g_;
   std::map<std::string, Tensor> env_;
   std::vector<std::string> variables_;
@@ -185,13 +220,19 @@ tc::eut::Capabilities MyEngine::capabilities() const {
 tc::eut::RunResult MyEngine::run(const tc::graph::Graph& g, const tc::eut::InputValues& inputs) {
   tc::eut::RunResult out;
   Runner runner(g);
+  tc::eut::InputValues values;
   try {
-    runner.run(tc::eut::materialize_inputs(g, inputs), out);
+    values = tc::eut::materialize_inputs(g, inputs);
+    runner.run(values, out);
   } catch (const Unsupported& e) {
     out.error = tc::eut::RaisedError{tc::eut::ErrorKind::unsupported, std::string("my_engine does not support ") + e.what(), {}};
+  } catch (const NoGradients& e) {
+    out.error = tc::eut::RaisedError{tc::eut::ErrorKind::no_gradients, e.what(), {}};
   } catch (const std::exception& e) {
     out.error = tc::eut::RaisedError{tc::eut::ErrorKind::other, e.what(), {}};
   }
   for (const auto& [name, t] : runner.env()) out.values[name] = t.value;
+  // An input's value is the one it started with, before any optimizer step (RunResult::values).
+  for (const auto& [name, v] : values) out.values[name] = v;
   return out;
 }

@@ -154,11 +154,17 @@ TEST(Campaign, WritesLogAndReport) {
     EXPECT_TRUE(contains(html, s)) << s;
   EXPECT_FALSE(contains(html, "<script src"));  // inline only: the report fetches nothing
   EXPECT_FALSE(contains(html, "src="));
-  // Only the two files, no temporaries.
+  // Only the two files, no temporaries — and graphs/ with the graphs to replay: the S14 seed's,
+  // whose run stops with the error it is about (no_gradients), and any mismatch.
   std::vector<std::string> names;
   for (const auto& e : fs::directory_iterator(out)) names.push_back(e.path().filename().string());
   std::sort(names.begin(), names.end());
-  EXPECT_EQ(names, (std::vector<std::string>{"findings.jsonl", "report.html"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"findings.jsonl", "graphs", "report.html"}));
+  for (const auto& g : log.graphs)
+    if (!g.annotations.tcg_file.empty())
+      EXPECT_TRUE(g.verdict == tc::oracles::Verdict::mismatch ||
+                  (g.run.error && g.run.error->kind == tc::eut::ErrorKind::no_gradients))
+          << g.name << " saved as " << g.annotations.tcg_file;
 }
 
 TEST(Campaign, DeterministicForASeed) {

@@ -13,7 +13,7 @@ namespace tc::eut {
 namespace {
 
 constexpr ErrorKind kAll[] = {ErrorKind::shape, ErrorKind::dtype,        ErrorKind::tape,  ErrorKind::limit,
-                              ErrorKind::none_used, ErrorKind::other,   ErrorKind::input, ErrorKind::engine_threw,
+                              ErrorKind::none_used, ErrorKind::no_gradients, ErrorKind::other,   ErrorKind::input, ErrorKind::engine_threw,
                               ErrorKind::crash, ErrorKind::timeout};
 
 TEST(ErrorKind, NamesAreTheLogsSpellingAndReadBack) {
@@ -43,6 +43,7 @@ TEST(ErrorKind, ClassifiesTheErrorTypes) {
   EXPECT_EQ(classify_error(ShapeError("s")), ErrorKind::shape);
   EXPECT_EQ(classify_error(DTypeError("d")), ErrorKind::dtype);
   EXPECT_EQ(classify_error(TapeError("t")), ErrorKind::tape);
+  EXPECT_EQ(classify_error(NoGradientsError("n")), ErrorKind::no_gradients);
   EXPECT_EQ(classify_error(LimitError("l")), ErrorKind::limit);
   EXPECT_EQ(classify_error(NoneUsedError("n")), ErrorKind::none_used);
   EXPECT_EQ(classify_error(Error("e")), ErrorKind::other);

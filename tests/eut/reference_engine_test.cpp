@@ -55,6 +55,26 @@ TEST(ReferenceEngine, ForwardValuesAndGradientOfAnAutoWatchedVariable) {
   EXPECT_FALSE(r.values.count("%gx"));  // a None result is not a value
 }
 
+TEST(ReferenceEngine, AnOptimizerStepUpdatesVariablesForLaterStatementsAndWarnsAboutNone) {
+  graph::Graph g;
+  g.inputs = {variable("%w", Shape{2}, {1, 2}), variable("%u", Shape{}, {7})};
+  g.inputs[0].dtype = g.inputs[1].dtype = DType::f32;
+  g.tapes = {tape("t")};
+  g.body = {record("t", {op("%loss", "reduce_sum", {"%w"})}), gradient({"%gw", "%gu"}, "t", "%loss", {"%w", "%u"}),
+            {graph::ApplyGradients{{"%gw", "%gu"}, {"%w", "%u"}, 0.25}, {}}, op("%after", "neg", {"%w"})};
+  const RunResult r = run(g);
+  ASSERT_FALSE(r.error) << r.error->message;
+  expect_value(r, "%w", {1, 2});  // the value the graph read, before the step
+  expect_value(r, "%after", {-0.75, -1.75});
+  ASSERT_EQ(r.steps.size(), 1u);
+  ASSERT_TRUE(r.steps[0].variables[0]);
+  expect_data(*r.steps[0].variables[0], {0.75, 1.75}, "w after the step");
+  EXPECT_FALSE(r.steps[0].variables[1]);
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_TRUE(contains(r.warnings[0], "Gradients do not exist for variables 'u'")) << r.warnings[0];
+  EXPECT_TRUE(contains(r.warnings[0], "does not depend on 'u'")) << r.warnings[0];
+}
+
 TEST(ReferenceEngine, InputOverridesReplaceInits) {
   InputValues in;
   in["%x"] = Value{DType::f64, Shape{3}, {1, 1, 1}};

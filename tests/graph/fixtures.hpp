@@ -6,7 +6,8 @@
 
 namespace tc::graph::test {
 
-// Every statement kind, nested tapes, both branches of cond, a while loop, second order.
+// Every statement kind, nested tapes, both branches of cond, a while loop, second order, an
+// optimizer step.
 inline const char* const kFullGraph = R"(graph full
 input %a: f64[2,2] variable normal(0, 1) seed=1
 input %b: f32[3] variable trainable=false uniform(-1, 1) seed=2
@@ -52,6 +53,7 @@ record outer {
   %gs = reduce_sum %ga axes=[] keepdims=false
 }
 %h = grad outer %gs wrt %a output_gradients=%one unconnected=zero
+apply_gradients %h to %a learning_rate=0.1
 )";
 
 // Attributes of every kind, a yield of an outer value, a cond with two results, a

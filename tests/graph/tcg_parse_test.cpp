@@ -32,7 +32,11 @@ TEST(TcgParse, ReadsEveryStatementKind) {
   EXPECT_FALSE(g.tapes[1].persistent);
   EXPECT_FALSE(g.tapes[1].watch_accessed_variables);
 
-  ASSERT_EQ(g.body.size(), 2u);
+  ASSERT_EQ(g.body.size(), 3u);
+  const auto& step = std::get<ApplyGradients>(g.body[2].node);
+  EXPECT_EQ(step.gradients, std::vector<std::string>{"h"});
+  EXPECT_EQ(step.variables, std::vector<std::string>{"a"});
+  EXPECT_EQ(step.learning_rate, 0.1);
   const auto& outer = std::get<Record>(g.body[0].node);
   EXPECT_EQ(outer.tape, "outer");
   EXPECT_EQ(g.body[0].loc.line, 11);
@@ -127,9 +131,36 @@ const std::string kPrelude =
     "input %b: f64[4] variable uniform(-1, 1) seed=3\n"
     "tape t\n";
 
+// Lines 4-8 after kPrelude: a constant, and %gb = d s / d b (line 8); line 9 is the case's.
+const std::string kStepPrelude = kPrelude +
+                                 "input %c: f64[4] constant values(1, 2, 3, 4)\n"
+                                 "record t {\n"
+                                 "  %s = reduce_sum %b axes=[] keepdims=false\n"
+                                 "}\n"
+                                 "%gb = grad t %s wrt %b\n";
+
 std::vector<BadCase> bad_cases() {
-  const std::string P = kPrelude;
+  const std::string P = kPrelude, S = kStepPrelude;
   return {
+      // -- apply_gradients (R14) --
+      {"step: gradients and variables differ in number", S + "apply_gradients %gb to %b, %c\n", 9, 24,
+       "apply_gradients has 1 gradient(s) for 2 variable(s)"},
+      {"step: a constant is not a variable", S + "apply_gradients %gb to %c\n", 9, 24,
+       "%c is not a variable"},
+      {"step: an integer variable", kPrelude + "input %n: i32[] variable values(1)\n"
+                                    "record t {\n  %s = cast %n dtype=f64\n}\n"
+                                    "%gn = grad t %s wrt %n unconnected=zero\n"
+                                    "apply_gradients %gn to %n\n",
+       9, 24, "%n is i32[]: apply_gradients updates floating variables"},
+      {"step: a gradient that is not a grad result", S + "apply_gradients %s to %b\n", 9, 17,
+       "%s is not the result of a grad statement"},
+      {"step: inside a record block", S + "record t {\n  apply_gradients %gb to %b\n}\n", 10, 3,
+       "apply_gradients is only allowed at the top level"},
+      {"step: 'to' missing", S + "apply_gradients %gb %b\n", 9, 21, "expected 'to', found %b"},
+      {"step: learning rate not finite", S + "apply_gradients %gb to %b learning_rate=inf\n", 9, 27,
+       "learning_rate must be a finite number"},
+      {"step: unknown option", S + "apply_gradients %gb to %b lr=0.1\n", 9, 27,
+       "apply_gradients takes learning_rate=<number>"},
       // -- the brief's list --
       {"unknown op", P + "%y = expp %a\n", 4, 6, "unknown op 'expp' (did you mean: exp"},
       {"undeclared attr", P + "%y = exp %a axis=1\n", 4, 13, "op exp has no attribute 'axis'"},
@@ -290,6 +321,18 @@ std::vector<BadCase> bad_cases() {
       {"f32 overflow in uniform", "input %a: f32[2] variable uniform(-1, 4e38)\n", 1, 39,
        "number '4e38' is out of range for f32"},
   };
+}
+
+TEST(TcgParse, ReadsAnOptimizerStep) {
+  const Graph g = parse_tcg(kStepPrelude + "apply_gradients %gb to %b learning_rate=0.25\n");
+  const auto& step = std::get<ApplyGradients>(g.body.back().node);
+  EXPECT_EQ(step.gradients, std::vector<std::string>{"gb"});
+  EXPECT_EQ(step.variables, std::vector<std::string>{"b"});
+  EXPECT_EQ(step.learning_rate, 0.25);
+  EXPECT_NE(print_tcg(g).find("\napply_gradients %gb to %b learning_rate=0.25\n"), std::string::npos);
+  // Keras' SGD default when the rate is left out.
+  const Graph d = parse_tcg(kStepPrelude + "apply_gradients %gb to %b\n");
+  EXPECT_EQ(std::get<ApplyGradients>(d.body.back().node).learning_rate, 0.01);
 }
 
 TEST(TcgParse, MalformedInputsReportLineColumnAndMessage) {

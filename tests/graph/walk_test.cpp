@@ -26,6 +26,7 @@ std::string label(const Statement& s) {
   if (std::holds_alternative<Record>(s.node)) return "record " + std::get<Record>(s.node).tape;
   if (std::holds_alternative<StopRecording>(s.node)) return "stop " + std::get<StopRecording>(s.node).tape;
   if (std::holds_alternative<Watch>(s.node)) return "watch " + std::get<Watch>(s.node).tape;
+  if (std::holds_alternative<ApplyGradients>(s.node)) return "step";
   return "?";
 }
 
@@ -37,7 +38,7 @@ TEST(Walk, VisitsEveryStatementPreOrderInBlockOrder) {
   walk(g.body, [&](const Statement& s, const Place&) { seen.push_back(label(s)); });
   EXPECT_EQ(seen, labels({"record outer", "watch outer", "record t", "watch t", "x", "s", "stop t", "z",
                           "ssum", "zsum", "p", "r", "q", "w", "li", "c2", "li2", "la2", "kf", "loss0",
-                          "loss", "ga", "gs", "h"}));
+                          "loss", "ga", "gs", "h", "step"}));
 }
 
 TEST(Walk, TapeBlocksOnlySkipsCondAndWhileBlocks) {
@@ -46,7 +47,7 @@ TEST(Walk, TapeBlocksOnlySkipsCondAndWhileBlocks) {
   walk(
       g.body, [&](const Statement& s, const Place&) { seen.push_back(label(s)); }, Enter::tape_blocks);
   EXPECT_EQ(seen, labels({"record outer", "watch outer", "record t", "watch t", "x", "s", "stop t", "z",
-                          "ssum", "zsum", "p", "r", "li", "kf", "loss0", "loss", "ga", "gs", "h"}));
+                          "ssum", "zsum", "p", "r", "li", "kf", "loss0", "loss", "ga", "gs", "h", "step"}));
 }
 
 TEST(Walk, PlaceTellsDepthControlFlowAndTrips) {
@@ -104,7 +105,7 @@ TEST(Rewrite, HandsStatementsOverAfterTheirBlocksInRunOrder) {
   });
   EXPECT_EQ(order, labels({"watch outer", "watch t", "x", "s", "z", "stop t", "ssum", "zsum", "p", "q",
                            "w", "r", "c2", "li2", "la2", "li", "kf", "loss0", "loss", "record t", "ga",
-                           "gs", "record outer", "h"}));
+                           "gs", "record outer", "h", "step"}));
   EXPECT_TRUE(structurally_equal(g, parse_tcg(test::kFullGraph)));  // kept as it was
 }
 
@@ -117,7 +118,7 @@ TEST(Rewrite, DropsReplacesAndInlines) {
       });
       return;
     }
-    if (std::holds_alternative<Gradient>(s.node)) return;
+    if (std::holds_alternative<Gradient>(s.node) || std::holds_alternative<ApplyGradients>(s.node)) return;
     if (auto* op = std::get_if<OpStmt>(&s.node); op && op->op == "tanh") op->op = "sigmoid";
     out.push_back(std::move(s));
   });
@@ -139,7 +140,7 @@ TEST(Rewrite, TapeBlocksOnlyLeavesControlFlowAlone) {
         out.push_back(std::move(s));
       },
       Enter::tape_blocks);
-  EXPECT_EQ(seen, 19);  // all but the 5 statements inside cond and while blocks
+  EXPECT_EQ(seen, 20);  // all but the 5 statements inside cond and while blocks
 }
 
 TEST(Names, UsesAndDefsOfEveryStatementKind) {
@@ -157,6 +158,8 @@ TEST(Names, UsesAndDefsOfEveryStatementKind) {
   EXPECT_EQ(uses["h"], (std::vector<std::string>{"gs", "a", "one"}));                 // target, sources, og
   EXPECT_EQ(defs["li"], (std::vector<std::string>{"li", "la", "i", "acc"}));          // params, results
   EXPECT_EQ(defs["ga"], (std::vector<std::string>{"ga", "gc"}));
+  EXPECT_EQ(uses["step"], (std::vector<std::string>{"h", "a"}));  // gradients, variables
+  EXPECT_TRUE(defs["step"].empty());  // the variables are updated in place
   EXPECT_TRUE(uses["record t"].empty());
   EXPECT_TRUE(defs["record t"].empty());
   EXPECT_EQ(*tape_of(g.body[0]), "outer");

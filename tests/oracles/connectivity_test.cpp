@@ -1185,5 +1185,100 @@ record t {
   EXPECT_FALSE(mismatch_under_tf);  // TF predicts the error itself, one call earlier: consistent
 }
 
+
+// ---- R14: optimizer steps (apply_gradients) ----------------------------------------------------
+
+// %w reaches the loss, %u does not (its gradient is None), unless `w_cut`, which cuts %w's only
+// path with round: then every gradient is None.
+graph::Graph optimizer_step(bool w_cut) {
+  return graph::parse_tcg(std::string("input %w: f64[2] variable values(1, -2)\n"
+                                      "input %u: f64[2] variable values(5, 6)\n"
+                                      "tape t\n"
+                                      "record t {\n"
+                                      "  %sq = mul %w %w\n") +
+                          (w_cut ? "  %y = round %sq\n" : "  %y = neg %sq\n") +
+                          "  %loss = reduce_sum %y axes=[] keepdims=false\n"
+                          "}\n"
+                          "%gw, %gu = grad t %loss wrt %w, %u\n"
+                          "apply_gradients %gw, %gu to %w, %u learning_rate=0.5\n");
+}
+
+const Finding& step_finding(const std::vector<Finding>& f) {
+  for (const Finding& x : f)
+    if (x.target == "apply_gradients") return x;
+  static const Finding none;
+  ADD_FAILURE() << "no finding about the optimizer step";
+  return none;
+}
+
+TEST(ConnectivityR14, AllNoneGradientsPredictTheErrorNamingEveryVariableAndReason) {
+  const graph::Graph g = optimizer_step(true);
+  const ConnectivityPrediction p = predict_connectivity(g, {});
+  ASSERT_TRUE(p.error);
+  EXPECT_EQ(p.error->kind, eut::ErrorKind::no_gradients);
+  EXPECT_TRUE(contains(p.error->message, "No gradients provided for any variable")) << p.error->message;
+  EXPECT_TRUE(contains(p.error->message, "'w': d loss / d w is None: path cut")) << p.error->message;
+  EXPECT_TRUE(contains(p.error->message, "round")) << p.error->message;
+  EXPECT_TRUE(contains(p.error->message, "'u': d loss / d u is None: no path")) << p.error->message;
+  ASSERT_EQ(p.steps.size(), 1u);
+  EXPECT_TRUE(p.steps[0].raises);
+
+  const eut::RunResult r = eut::make_reference_engine()->run(g, {});
+  ASSERT_TRUE(r.error);
+  EXPECT_EQ(r.error->kind, eut::ErrorKind::no_gradients);
+  EXPECT_TRUE(r.steps.empty());
+  const Finding& f = step_finding(check_connectivity(g, {}, r));
+  EXPECT_EQ(f.outcome, Outcome::agree) << f.detail;
+
+  // An engine that steps anyway (as torch.optim.SGD does, silently) is caught.
+  eut::RunResult applied = r;
+  applied.error.reset();
+  applied.steps.push_back({{std::nullopt, std::nullopt}, ""});
+  const Finding& wrong = step_finding(check_connectivity(g, {}, applied));
+  EXPECT_EQ(wrong.outcome, Outcome::mismatch);
+  EXPECT_TRUE(contains(wrong.detail, "No gradients provided for any variable")) << wrong.detail;
+}
+
+TEST(ConnectivityR14, SomeNoneWarnsAndAppliesTheRest) {
+  const graph::Graph g = optimizer_step(false);
+  const ConnectivityPrediction p = predict_connectivity(g, {});
+  EXPECT_FALSE(p.error);
+  ASSERT_EQ(p.steps.size(), 1u);
+  ASSERT_EQ(p.steps[0].variables.size(), 2u);
+  EXPECT_FALSE(p.steps[0].variables[0].none);
+  EXPECT_TRUE(p.steps[0].variables[1].none);
+  EXPECT_TRUE(contains(p.steps[0].variables[1].why, "no path")) << p.steps[0].variables[1].why;
+
+  const eut::RunResult r = eut::make_reference_engine()->run(g, {});
+  ASSERT_FALSE(r.error) << r.error->message;
+  ASSERT_EQ(r.steps.size(), 1u);
+  ASSERT_TRUE(r.steps[0].variables[0]);
+  EXPECT_FALSE(r.steps[0].variables[1]);
+  // w - 0.5 * d(-w²)/dw = w + w = 2w.
+  EXPECT_EQ(r.steps[0].variables[0]->data, (std::vector<double>{2, -4}));
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_TRUE(contains(r.warnings[0], "'u'")) << r.warnings[0];
+  EXPECT_EQ(r.steps[0].warning, r.warnings[0]);
+  EXPECT_EQ(step_finding(check_connectivity(g, {}, r)).outcome, Outcome::agree);
+
+  // No warning, a None variable updated, a wrong update, an error: each a mismatch.
+  eut::RunResult silent = r;
+  silent.steps[0].warning.clear();
+  EXPECT_TRUE(contains(step_finding(check_connectivity(g, {}, silent)).detail, "no warning"));
+  EXPECT_EQ(step_finding(check_connectivity(g, {}, silent)).outcome, Outcome::mismatch);
+  eut::RunResult touched = r;
+  touched.steps[0].variables[1] = r.values.at("u");
+  EXPECT_EQ(step_finding(check_connectivity(g, {}, touched)).outcome, Outcome::mismatch);
+  eut::RunResult off = r;
+  off.steps[0].variables[0]->data[1] += 1e-6;
+  const Finding& f = step_finding(check_connectivity(g, {}, off));
+  EXPECT_EQ(f.outcome, Outcome::mismatch);
+  EXPECT_TRUE(contains(f.detail, "element 1")) << f.detail;
+  eut::RunResult raised = r;
+  raised.steps.clear();
+  raised.error = eut::RaisedError{eut::ErrorKind::no_gradients, "No gradients provided for any variable", {}};
+  EXPECT_EQ(step_finding(check_connectivity(g, {}, raised)).outcome, Outcome::mismatch);
+}
+
 }  // namespace
 }  // namespace tc::oracles

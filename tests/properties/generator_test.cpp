@@ -92,6 +92,33 @@ RC_GTEST_PROP(Generator, ShrinkCandidatesAreValidAndNotLarger, ()) {
   }
 }
 
+// Optimizer steps (R14) appear in a share of the graphs, some of them with None gradients (the
+// warning case); each runs clean and the connectivity oracle agrees with the engine on it.
+TEST(GeneratorSteps, SomeGraphsEndWithAnOptimizerStepTheOracleAgreesWith) {
+  int steps = 0, warned = 0;
+  for (std::uint64_t seed = 0; seed < 200; ++seed) {
+    const graph::Graph g = build_graph(GenOptions{}, seed, 40);
+    if (!facts(g).has_optimizer_step) continue;
+    ++steps;
+    SCOPED_TRACE(graph::print_tcg(g));
+    ASSERT_TRUE(std::holds_alternative<graph::ApplyGradients>(g.body.back().node));
+    const eut::InputValues inputs = eut::materialize_inputs(g, {});
+    const eut::RunResult run = eut::make_reference_engine()->run(g, inputs);
+    ASSERT_FALSE(run.error) << run.error->message;
+    ASSERT_EQ(run.steps.size(), 1u);
+    warned += !run.steps[0].warning.empty();
+    bool judged = false;
+    for (const oracles::Finding& f : oracles::check_connectivity(g, inputs, run))
+      if (f.target == "apply_gradients") {
+        judged = true;
+        EXPECT_EQ(f.outcome, oracles::Outcome::agree) << f.detail;
+      }
+    EXPECT_TRUE(judged);
+  }
+  EXPECT_GE(steps, 10);  // ~15 % of 200, less the graphs without a variable source
+  EXPECT_GE(warned, 1);
+}
+
 // ---- what a focused graph reaches ----------------------------------------------------------
 
 // Every op statement of a graph, nested blocks included.

@@ -26,7 +26,11 @@ TEST(CheckGraph, EveryCorpusGraphAgreesOnTheReferenceEngine) {
     auto engine = eut::make_reference_engine();
     const CheckReport r = check_graph(corpus_graph(name), *engine, {});
     EXPECT_NE(r.verdict, Verdict::mismatch);
-    EXPECT_FALSE(r.run.error.has_value());
+    // S14's run stops with the error its seed is about (an optimizer step without gradients).
+    if (name == "optimizer_no_gradients")
+      EXPECT_EQ(r.run.error ? r.run.error->kind : eut::ErrorKind::other, eut::ErrorKind::no_gradients);
+    else
+      EXPECT_FALSE(r.run.error.has_value());
     EXPECT_FALSE(r.sources.empty());
     for (const SourceVerdict& s : r.sources) EXPECT_NE(s.verdict, Verdict::mismatch) << s.source << ": " << s.detail;
     EXPECT_EQ(r.engine, engine->name());

@@ -1,7 +1,7 @@
 // The seed scenarios as .tcg graphs in corpus/graphs/: each replays as its C++ seed test says
 // (which results are None, and the engine's words for why), and every oracle agrees with the
-// reference engine on it — no result left unverified. S8 is the op host_round_trip. S14 (an
-// optimizer step given the gradients) has no .tcg statement yet: s14_* in C++ is its only test.
+// reference engine on it — no result left unverified. S8 is the op host_round_trip; S14 the
+// statement apply_gradients, whose run stops with the error the seed is about.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -27,6 +27,9 @@ struct Seed {
   const char* id;
   const char* file;
   std::vector<Result> results;
+  // The error the run must stop with ("" for none) and phrases its message must hold.
+  const char* error = "";
+  std::vector<const char*> error_says = {};
 };
 
 const std::vector<Seed>& seeds() {
@@ -44,6 +47,9 @@ const std::vector<Seed>& seeds() {
       {"S11", "while_loop", {{0, 0, ""}, {0, 1, "'loss' does not depend on 'n'"}}},
       {"S12", "cast_to_int", {{0, 0, "has dtype i32"}, {0, 1, "integer/bool dtype"}}},
       {"S13", "unconnected_zero", {{0, 0, ""}, {0, 1, ""}, {1, 0, ""}, {1, 1, "'loss' does not depend on 'unused'"}}},
+      {"S14", "optimizer_no_gradients", {{0, 0, "round has no gradient"}, {0, 1, "stop_gradient blocks"}},
+       "no_gradients",
+       {"No gradients provided for any variable", "'w': ", "round has no gradient", "'b': ", "stop_gradient blocks"}},
       {"R10", "second_order", {{0, 0, ""}, {1, 0, ""}}},
   };
   return all;
@@ -65,7 +71,14 @@ TEST_P(CorpusSeed, ReplaysAsTheSeedSaysAndEveryResultIsJudged) {
   const graph::Graph g = graph::parse_tcg(read(path));
   auto engine = eut::make_reference_engine();
   const eut::RunResult run = engine->run(g, {});
-  ASSERT_FALSE(run.error) << run.error->message;
+  if (*seed.error) {
+    ASSERT_TRUE(run.error);
+    EXPECT_EQ(run.error->kind, seed.error);
+    for (const char* phrase : seed.error_says)
+      EXPECT_NE(run.error->message.find(phrase), std::string::npos) << phrase << " in " << run.error->message;
+  } else {
+    ASSERT_FALSE(run.error) << run.error->message;
+  }
   for (const Result& r : seed.results) {
     SCOPED_TRACE("gradient " + std::to_string(r.gradient) + " source " + std::to_string(r.source));
     ASSERT_LT(static_cast<std::size_t>(r.gradient), run.gradients.size());
@@ -80,7 +93,7 @@ TEST_P(CorpusSeed, ReplaysAsTheSeedSaysAndEveryResultIsJudged) {
     }
   }
   const oracles::CheckReport report = oracles::check_graph(g, *engine, {});
-  EXPECT_EQ(report.verdict, oracles::Verdict::agree);
+  EXPECT_EQ(report.verdict, *seed.error ? oracles::Verdict::error_raised : oracles::Verdict::agree);
   for (const oracles::SourceVerdict& v : report.sources)
     EXPECT_EQ(v.verdict, oracles::Verdict::agree) << v.gradient << " " << v.source << ": " << v.detail;
 }
