@@ -15,6 +15,12 @@ bool SemanticsProfile::passes(const OpDef& row, int input) const {
   return in.differentiable() || (in.grad == InputGrad::non_differentiable && op(row).non_differentiable_gives_zeros);
 }
 
+const std::vector<VjpRead>& SemanticsProfile::vjp_reads(const OpDef& row, int input) const {
+  const OpSemantics& rules = op(row);
+  const auto k = static_cast<std::size_t>(input);
+  return k < rules.vjp_reads.size() ? rules.vjp_reads[k] : row.input(input).vjp_reads;
+}
+
 const SemanticsProfile& tf_profile() {
   static const SemanticsProfile profile = [] {
     SemanticsProfile p;
@@ -44,9 +50,25 @@ const SemanticsProfile& torch_profile() {
     OpSemantics extremum = masked;  // row 8: `at::where(self == other, grad / 2, grad)`
     extremum.ties = TieRule::split_evenly;
     for (const OpDef* row : {&op_maximum, &op_minimum}) p.ops[row] = extremum;
-    OpSemantics left;  // rows 10, 29: elu_backward tests x <= 0
-    left.kink_side = KinkSide::left;
-    for (const OpDef* row : {&op_elu, &op_selu}) p.ops[row] = left;
+    OpSemantics left;  // rows 10, 29: elu_backward tests x <= 0; row 11: threshold_backward
+    left.kink_side = KinkSide::left;  // masks result > 0, leaky_relu_backward self > 0
+    for (const OpDef* row : {&op_elu, &op_selu, &op_relu, &op_leaky_relu}) p.ops[row] = left;
+    OpSemantics mean;  // row 11: abs' = sgn(x), 0 at 0
+    mean.kink_side = KinkSide::mean;
+    p.ops[&op_abs] = mean;
+    // Row 16: what each backward saves (Functions.h) — the output for expm1 (:1351
+    // Expm1Backward0 `result_`), relu (:5162 ReluBackward0, threshold_backward(grad, result,
+    // 0)) and prod (:3334 ProdBackward0 `self_`, `result_`); the inputs only for div (:1124
+    // DivBackward0 `self_`, `other_`) and elu (:5198 EluBackward0 `self_`).
+    using reads::upstream;
+    p.ops[&op_expm1].vjp_reads = {{upstream, reads::output(Dependence::smooth)}};
+    p.ops[&op_relu].vjp_reads = {{upstream, reads::output(Dependence::piecewise)}};
+    p.ops[&op_reduce_prod].vjp_reads = {{upstream, reads::self(Dependence::smooth), reads::output(Dependence::smooth)}};
+    p.ops[&op_div].vjp_reads = {{upstream, reads::input(1, Dependence::smooth)},
+                                {upstream, reads::input(0, Dependence::linear), reads::input(1, Dependence::smooth)}};
+    p.ops[&op_elu].vjp_reads = {{upstream, reads::self(Dependence::smooth)}};
+    p.ops[&op_cumprod].exclusive_of_one_reads_nothing = true;  // row 15: cat(ones, cumprod(x[:0]))
+    p.ops[&op_hypot].nan_at_kink = true;  // row 30: derivatives.yaml `hypot`: grad * self / result
     OpSemantics to;  // row 17: Tensor.to(dtype) returns self when the dtype is already dtype
     to.same_dtype_returns_input = true;
     p.ops[&op_cast] = to;

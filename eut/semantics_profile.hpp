@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <unordered_map>
+#include <vector>
 
 #include "engine/ops/op_def.hpp"
 
@@ -56,8 +57,9 @@ enum class SecondGradient : std::uint8_t {
 // The derivative an op's rule takes at a tie (maximum/minimum with equal operands).
 enum class TieRule : std::uint8_t { first_operand, split_evenly };
 
-// The derivative an op's rule takes at a kink between two smooth pieces.
-enum class KinkSide : std::uint8_t { right, left };
+// The derivative an op's rule takes at a kink between two smooth pieces: one of the one-sided
+// derivatives there, or their mean (torch's abs'(0) = sgn(0) = 0, halfway between -1 and 1).
+enum class KinkSide : std::uint8_t { right, left, mean };
 
 // One op's rules where they differ from its op-table row (the reference's). Default: none.
 struct OpSemantics {
@@ -70,11 +72,30 @@ struct OpSemantics {
   // With a result of its one operand's dtype, the result is the operand itself, not a new
   // tensor (torch's Tensor.to: "self is returned"): outside recording it stays connected.
   bool same_dtype_returns_input = false;
-  // Kink and tie rules (the row's `kinks` text otherwise). The numerical oracles judge a
-  // derivative at a kink only for an engine whose Capabilities::table_kink_rules says it takes
-  // every row's rule; these facts say what an engine that does not takes instead.
+  // Kink and tie rules. The row's `kinks` text states the reference's rule, which the oracles'
+  // own kernels take; an engine whose Capabilities::table_kink_rules says it takes every row's
+  // rule is judged by them. For any other engine these facts are what the finite-difference
+  // oracle judges a derivative at a kink by (oracles/profile_kinks.hpp): the one-sided
+  // difference on the stated side, or the mean of both. So a profile states the side of every
+  // kink its engine documents, also where it is the row's (torch's relu'(0) = 0: left); a
+  // kink it says nothing about stays a convention no oracle judges.
   std::optional<TieRule> ties;
-  std::optional<KinkSide> kink_side;  // at the op's kink (elu, selu at 0)
+  std::optional<KinkSide> kink_side;  // at the op's kink (relu, leaky_relu, elu, selu, abs at 0)
+  // The derivative at the op's kink is NaN, a convention (torch's hypot at the origin:
+  // grad·self/result = 0/0), and the chain rule carries it into every gradient it reaches, where
+  // the exact one is zero by a zero factor or by cancellation (x − x: NaN − NaN). The numerical oracles do not judge an engine's
+  // non-finite value at a point that puts such an op on its kink.
+  bool nan_at_kink = false;
+  // An exclusive scan over an axis of one element is a constant (the product of no elements:
+  // torch's port puts the scan of nothing behind ones), so its backward reads no input and a
+  // second derivative through it is None; the reference's VJP reads the input (zeros).
+  bool exclusive_of_one_reads_nothing = false;
+  // What the engine's backward reads, per input, where it differs from the row's vjp_reads:
+  // torch's backward nodes save `result_` or `self_` (Functions.h), and a second derivative
+  // with respect to an op's output is connected exactly where the backward reads that output
+  // (expm1's grad·(result + 1); div's −grad·self/other², not the reference's −y/b). The
+  // connectivity model connects gradients through these reads instead. Empty: the row's.
+  std::vector<std::vector<VjpRead>> vjp_reads;
   // Above this input the op is computed as the identity (torch's softplus threshold = 20):
   // its derivative there is exactly 1.
   std::optional<double> linear_above;
@@ -95,11 +116,14 @@ struct SemanticsProfile {
   // Whether input `input` of `row` passes gradient under this profile: differentiable by its
   // row, or non_differentiable with non_differentiable_gives_zeros.
   bool passes(const OpDef& row, int input) const;
+  // What the backward of input `input` of `row` reads under this profile (vjp_reads above, or
+  // the row's InputDef::vjp_reads).
+  const std::vector<VjpRead>& vjp_reads(const OpDef& row, int input) const;
 };
 
 // TF GradientTape's: the reference engine's, and the default of an engine that says nothing.
 const SemanticsProfile& tf_profile();
-// PyTorch autograd's (libtorch 1.13), docs/libtorch.md rows 1–6, 8, 10, 13, 15, 21, 29, 31.
+// PyTorch autograd's (libtorch 1.13), docs/libtorch.md rows 1–6, 8, 10, 11, 13, 15, 16, 21, 29, 31.
 const SemanticsProfile& torch_profile();
 
 }  // namespace tc::eut

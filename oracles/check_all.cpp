@@ -149,7 +149,7 @@ CheckReport check_graph(const graph::Graph& g, eut::EngineUnderTest& engine, con
   const eut::SemanticsProfile& semantics = engine.semantics();
   run_oracle(report, "connectivity",
              [&] { return check_connectivity(g, inputs, run, engine.capabilities(), semantics); });
-  if (options.forward_values) run_oracle(report, "forward_values", [&] { return check_forward_values(g, inputs, run); });
+  if (options.forward_values) run_oracle(report, "forward_values", [&] { return check_forward_values(g, inputs, run, semantics); });
   if (options.finite_differences)
     run_oracle(report, "finite_difference", [&] {
       FdOptions o;

@@ -42,8 +42,10 @@ Finding summarize(const Objective& o, std::size_t source, const char* oracle,
                   const std::vector<EntryCheck>& entries, const char* what, bool flat_index);
 
 // TF lets a NaN of a where's untaken branch leak into the gradient (documented): an engine
-// value that is not finite, on a graph with a where, is no evidence of a wrong gradient. In
-// that case marks `c` inconclusive and returns true; otherwise leaves it alone.
+// value that is not finite, on a graph with a where, is no evidence of a wrong gradient; nor
+// is one at a point on a kink whose derivative the engine's profile says is NaN
+// (Objective::nan_at_kink). In those cases marks `c` inconclusive and returns true; otherwise
+// leaves it alone.
 bool excuse_nan_leaked_by_where(const Objective& o, EntryCheck& c);
 
 // --- the entries of one statement ---------------------------------------------------------
@@ -104,9 +106,20 @@ bool same_branches(const Branches& a, const Branches& b);
 
 // Whether a kink lies within `delta` of the base point along a line in one source — element
 // `index` (direction null) or `direction` — i.e. whether f at ±delta takes a different branch
-// somewhere (or fails, or is not finite). The runner is left at the base point.
+// somewhere (or fails, or is not finite); or within the engine's rounding of it in another
+// direction (kink_within_rounding, at kink_radius). The runner is left at the base point.
 bool near_kink(const Objective& o, ObjectiveRunner<double>& runner, std::size_t source,
                std::int64_t index, const std::vector<double>* direction, double delta);
+
+// Whether a kink lies within the engine's rounding of the base point in any direction: f's
+// branch signature at `draws` points with every floating input element x_i of the prepared
+// graph moved by ±radius·max(|x_i|, 1) at once (seeded random signs). The engine rounds every
+// value, not one source element at a time: a kink the line of one element does not reach
+// within `radius` (softmax's output moves little with any one input) is crossed when all of
+// its inputs' roundings add up, and the engine's derivative may then be the other side's.
+// A kink the point lies on (one that flips also when the inputs move by 16 ulp) does not count:
+// the entries whose lines cross it are inconclusive or judged by the engine's profile already.
+bool kink_within_rounding(const Objective& o, double radius, std::uint64_t seed, int draws = 8);
 
 // --- random directions -----------------------------------------------------------------------
 

@@ -258,6 +258,13 @@ class Model {
     return add_node(std::move(n));
   }
 
+  // Whether the axis `attrs.axis` of node `x` (negative: from the end) has one element.
+  static bool axis_of_one(const Node& x, const OpAttrs& attrs) {
+    const int rank = x.spec.shape.rank();
+    const std::int64_t axis = attrs.axis < 0 ? attrs.axis + rank : attrs.axis;
+    return axis >= 0 && axis < rank && x.spec.shape[static_cast<int>(axis)] == 1;
+  }
+
   // (node, how) with each node once, the strongest dependence kept (smooth over linear over
   // piecewise: a value read both through a mask and smoothly depends on it smoothly).
   static void add_read(std::vector<std::pair<NodeId, Dependence>>& reads, NodeId node, Dependence how) {
@@ -305,8 +312,10 @@ class Model {
         throw Error(std::string("the VJP of ") + op->name + " returned None for differentiable input " +
                     std::to_string(j));
       std::vector<std::pair<NodeId, Dependence>> reads;
-      for (const VjpRead& r : op->input(static_cast<int>(j)).vjp_reads) {
+      const bool constant = rules.exclusive_of_one_reads_nothing && attrs.exclusive && axis_of_one(nodes_[in[j]], attrs);
+      for (const VjpRead& r : profile_.vjp_reads(*op, static_cast<int>(j))) {
         if (r.how == Dependence::piecewise && rules.masks_are_constants) continue;  // a constant mask
+        if (constant && r.operand != VjpOperand::upstream) continue;                // reads no input
         switch (r.operand) {
           case VjpOperand::upstream: add_read(reads, up, r.how); break;
           case VjpOperand::output: add_read(reads, e, r.how); break;

@@ -189,6 +189,7 @@ struct Evaluator<S>::Impl {
   std::vector<std::int64_t> outcome;
   std::uint32_t run_id = 0;
   Branches branches;
+  std::vector<const OpDef*> branch_ops;  // one per side of `branches`
   Branches* record = nullptr;
   std::optional<graph::Location> stopped_at;
   const graph::Gradient* stopped_by = nullptr;
@@ -242,6 +243,7 @@ struct Evaluator<S>::Impl {
       run_id = 1;
     }
     branches.sides.clear();
+    branch_ops.clear();
     record = record_branches ? &branches : nullptr;
     stopped_at.reset();
     stopped_by = nullptr;
@@ -326,6 +328,7 @@ struct Evaluator<S>::Impl {
     std::vector<S>& out = aliasing ? aliased : values[static_cast<std::size_t>(node.result)];
     out.assign(static_cast<std::size_t>(out_spec.shape.numel()), S{});
     forward(attrs, op_ins.data(), n, {out.data(), out_spec}, record);
+    if (record) branch_ops.resize(branches.sides.size(), &op);
     round_non_floating(out, out_spec.dtype);
     if (aliasing) std::swap(out, values[static_cast<std::size_t>(node.result)]);
     mark(node.result, out_spec, ++next_tensor);
@@ -338,7 +341,10 @@ struct Evaluator<S>::Impl {
     if (ps.shape.numel() != 1 || ps.dtype != DType::boolean)
       throw DTypeError("cond: the predicate must be a scalar bool tensor, got " + spec_str(ps));
     const bool then_taken = real_part(values[static_cast<std::size_t>(c.pred)][0]) != 0.0;
-    if (record) record->add(then_taken ? 1 : 0);
+    if (record) {
+      record->add(then_taken ? 1 : 0);
+      branch_ops.push_back(nullptr);
+    }
     control_run[static_cast<std::size_t>(c.control)] = run_id;
     outcome[static_cast<std::size_t>(c.control)] = then_taken;
     run_block(then_taken ? c.body : c.else_body);
@@ -391,7 +397,10 @@ struct Evaluator<S>::Impl {
       }
       carry(w.yields, w.params);
     }
-    if (record) record->add(static_cast<std::int32_t>(i));
+    if (record) {
+      record->add(static_cast<std::int32_t>(i));
+      branch_ops.push_back(nullptr);
+    }
     control_run[static_cast<std::size_t>(w.control)] = run_id;
     outcome[static_cast<std::size_t>(w.control)] = i;
     for (std::size_t k = 0; k < w.results.size() && k < n; ++k) copy(w.results[k], w.params[k]);
@@ -464,6 +473,10 @@ const TensorSpec& Evaluator<S>::spec(int slot) const {
 template <class S>
 const Branches& Evaluator<S>::branches() const {
   return impl_->branches;
+}
+template <class S>
+const std::vector<const OpDef*>& Evaluator<S>::branch_ops() const {
+  return impl_->branch_ops;
 }
 template <class S>
 const std::optional<graph::Location>& Evaluator<S>::stopped_at() const {

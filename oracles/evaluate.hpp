@@ -80,6 +80,9 @@ class Evaluator {
   const std::vector<S>& value(int slot) const;  // requires defined(slot)
   const TensorSpec& spec(int slot) const;       // requires defined(slot)
   const Branches& branches() const;
+  // Which op recorded each side of branches() (nullptr: a cond or while_loop's entry): what an
+  // engine's semantics profile says about the kink that side lies on (profile_kinks.hpp).
+  const std::vector<const OpDef*>& branch_ops() const;
   const std::optional<graph::Location>& stopped_at() const;
   const graph::Gradient* stopped_by() const;
 

@@ -11,6 +11,7 @@
 
 #include "oracles/comparison.hpp"
 #include "oracles/objective.hpp"
+#include "oracles/profile_kinks.hpp"
 #include "oracles/rounding_probe.hpp"
 #include "oracles/tolerance.hpp"
 
@@ -194,21 +195,57 @@ bool steps_resolve_point(const ScalarFunction& phi, double phi0, const Derivativ
   return std::abs(*fine) <= std::abs(*coarse) / 4 + 4 * noise;
 }
 
+DerivativeEstimate ridders_one_sided(const ScalarFunction& phi, double phi0, Stencil side, const RiddersOptions& opt) {
+  int evaluations = 0;
+  for (double h = opt.h_start; h >= opt.h_floor && h > 0; h /= 2) {
+    ++evaluations;
+    if (!phi(side == Stencil::forward ? h : -h).usable) continue;
+    DerivativeEstimate e = ridders_multi_start(phi, phi0, side, h, opt);
+    e.evaluations += evaluations;
+    return e;
+  }
+  DerivativeEstimate none;
+  none.evaluations = evaluations;
+  return none;
+}
+
 // --- the oracle -----------------------------------------------------------------------------
 
 namespace {
 
 constexpr const char* kOracle = "finite_difference";
 
-// φ(t) = f(base + t·u) on one source, u = e_index (element mode) or `direction`.
+// φ(t) = f(base + t·u) on one source, u = e_index (element mode) or `direction`. A sample is
+// usable where f is finite and its branch signature is `expected`: the base point's, or for a
+// one-sided difference at a kink the signature on that side.
 class Line {
  public:
   Line(const Objective& o, ObjectiveRunner<double>& runner, std::size_t source, std::int64_t index,
        const std::vector<double>* direction)
       : o_(o), runner_(runner), x_(runner.source(source)), base_(o.base.at(o.sources[source].name)),
-        source_(source), index_(index), direction_(direction) {}
+        source_(source), index_(index), direction_(direction), expected_(&o.branches) {}
 
-  Sample operator()(double t) const {
+  // The same line, its samples usable on the side whose signature is `expected`.
+  Line on_side(const Branches& expected) const {
+    Line l = *this;
+    l.expected_ = &expected;
+    return l;
+  }
+
+  Sample operator()(double t) const { return sample(t, nullptr); }
+
+  // The branch signature at t; nullopt where f does not evaluate to a finite number.
+  std::optional<Branches> signature(double t) const {
+    Branches b;
+    if (!sample(t, &b).usable) return std::nullopt;
+    return b;
+  }
+
+  const Objective& objective() const { return o_; }
+
+ private:
+  // With `signature`: every finite sample is usable and its signature is copied there.
+  Sample sample(double t, Branches* signature) const {
     Sample s;
     if (direction_) {
       for (std::size_t i = 0; i < x_.size(); ++i) x_[i] = base_[i] + t * (*direction_)[i];
@@ -224,7 +261,8 @@ class Line {
     }
     try {
       s.value = runner_.run(true);
-      s.usable = std::isfinite(s.value) && same_branches(runner_.branches(), o_.branches);
+      s.usable = std::isfinite(s.value) && (signature || same_branches(runner_.branches(), *expected_));
+      if (signature && s.usable) *signature = runner_.branches();
     } catch (const std::exception&) {
       s.usable = false;
     }
@@ -235,7 +273,6 @@ class Line {
     return s;
   }
 
- private:
   const Objective& o_;
   ObjectiveRunner<double>& runner_;
   std::vector<double>& x_;
@@ -243,7 +280,43 @@ class Line {
   std::size_t source_;
   std::int64_t index_;
   const std::vector<double>* direction_;
+  const Branches* expected_;
 };
+
+// A point on kinks whose rules the engine's profile states: the one-sided difference (or the
+// mean of both) that stands for the engine's derivative there (profile_kinks.hpp), from the
+// signatures at the smallest steps either side. !ok() with `why` set where there is none.
+DerivativeEstimate at_profile_kinks(const Line& phi, double phi0, const eut::SemanticsProfile& profile,
+                                    const std::vector<const OpDef*>& base_ops, const RiddersOptions& ro,
+                                    const char*& why) {
+  const std::optional<Branches> plus = phi.signature(ro.h_floor), minus = phi.signature(-ro.h_floor);
+  if (!plus || !minus) {
+    why = "no stencil free of kinks: the point lies on a kink, and f is not finite beside it";
+    return {};
+  }
+  const Objective& o = phi.objective();
+  const KinkRule rule = profile_kink_rule(profile, o.branches, base_ops, *plus, *minus);
+  why = rule.why;
+  auto side = [&](Stencil s) {
+    const Line one = phi.on_side(s == Stencil::forward ? *plus : *minus);
+    return ridders_one_sided([&one](double h) { return one(h); }, phi0, s, ro);
+  };
+  switch (rule.stencil) {
+    case KinkStencil::none: return {};
+    case KinkStencil::forward: return side(Stencil::forward);
+    case KinkStencil::backward: return side(Stencil::backward);
+    case KinkStencil::mean: {
+      const DerivativeEstimate right = side(Stencil::forward), left = side(Stencil::backward);
+      if (!right.ok() || !left.ok()) return {};
+      DerivativeEstimate both = right;
+      both.value = (right.value + left.value) / 2;
+      both.error = (right.error + left.error) / 2;
+      both.evaluations += left.evaluations;
+      return both;
+    }
+  }
+  return {};
+}
 
 // Ridders' estimate of φ'(0) again, recording φ: the plain central difference at every step h
 // where both φ(h) and φ(-h) were usable, and the estimate.
@@ -292,8 +365,9 @@ std::vector<Finding> check_finite_differences(const graph::Graph& g, const eut::
   std::vector<Finding> findings;
   const bool projection = opt.mode == FdOptions::Mode::projection;
   const int n_statements = count_gradient_statements(g);
+  const eut::SemanticsProfile& semantics = opt.semantics ? *opt.semantics : eut::tf_profile();
   for (int k = 0; k < n_statements; ++k) {
-    const Objective o = make_objective(g, inputs, k, opt.semantics ? *opt.semantics : eut::tf_profile());
+    const Objective o = make_objective(g, inputs, k, semantics);
     const ToleranceContext& ctx = o.tolerance;
     const std::size_t n_sources = o.statement.sources.size();
     // Every element, or random directions with the engine's <g, u> for each.
@@ -384,8 +458,22 @@ std::vector<Finding> check_finite_differences(const graph::Graph& g, const eut::
       }
       need_ridders.push_back(t);
     }
-    // 3. Ridders' estimates, in parallel, only where needed.
+    // 3. Ridders' estimates, in parallel, only where needed. At a point on kinks whose rules
+    //    the engine's profile states, the one-sided difference on its side — where the engine
+    //    ran in f64, so that its values lie on the kinks where the oracle's do.
     const auto n_ridders = static_cast<std::int64_t>(need_ridders.size());
+    std::vector<const OpDef*> base_ops;
+    bool profile_kinks = n_ridders > 0 && states_kink_rules(semantics) && ctx.engine_unit <= unit_roundoff(DType::f64);
+    if (profile_kinks) {
+      try {
+        ObjectiveRunner<double> runner(o);
+        runner.run(true);
+        base_ops = runner.branch_ops();
+        profile_kinks = same_branches(runner.branches(), o.branches);
+      } catch (const std::exception&) {
+        profile_kinks = false;
+      }
+    }
     if (n_ridders > 0) {
 #pragma omp parallel num_threads(threads_or_default(opt.threads))
       {
@@ -397,10 +485,15 @@ std::vector<Finding> check_finite_differences(const graph::Graph& g, const eut::
           const double scale = scale_of(tasks[t]);
           const RiddersOptions ro = ridders_options(opt, scale, radius, noise);
           const Line phi = line(runner, t);
-          const DerivativeEstimate est = ridders_derivative([&phi](double h) { return phi(h); }, o.value, ro);
+          DerivativeEstimate est = ridders_derivative([&phi](double h) { return phi(h); }, o.value, ro);
+          const char* why = "no stencil free of kinks: the point lies on a kink (within the engine's rounding)";
+          if (!est.ok() && profile_kinks) {
+            est = at_profile_kinks(phi, o.value, semantics, base_ops, ro, why);
+            if (est.ok()) c.why = "at a kink: the one-sided difference on the side the engine's semantics profile states";
+          }
           if (!est.ok()) {
             c.state = EntryCheck::State::inconclusive;
-            c.why = "no stencil free of kinks: the point lies on a kink (within the engine's rounding)";
+            c.why = why;
             c.reason = "kink";
             continue;
           }
@@ -418,6 +511,7 @@ std::vector<Finding> check_finite_differences(const graph::Graph& g, const eut::
       for (std::size_t t = 0; t < tasks.size(); ++t)
         if (slots[t].pending)
           norm[tasks[t].source] = std::max(norm[tasks[t].source], std::abs(checks[t].reference));
+    std::optional<bool> rounding_kink;  // kink_within_rounding, once per objective if needed
     for (std::size_t t = 0; t < tasks.size(); ++t) {
       if (!slots[t].pending) continue;
       const EngineEntry& engine_entry = plan.engine_entries[t];
@@ -437,6 +531,17 @@ std::vector<Finding> check_finite_differences(const graph::Graph& g, const eut::
           c.state = EntryCheck::State::inconclusive;
           c.why = kUnresolved;
           c.reason = "scale";
+        }
+      }
+      // A kink within the engine's rounding of the point in another direction than this
+      // entry's line: the engine's value may be the derivative on its other side.
+      if (c.state == EntryCheck::State::mismatch && !*c.why) {
+        if (!rounding_kink) rounding_kink = kink_within_rounding(o, radius, opt.seed ^ 0x6b696e6bULL);
+        if (*rounding_kink) {
+          c.state = EntryCheck::State::inconclusive;
+          c.why = "a kink lies within the engine's rounding of the point (all inputs moved at once): its value may "
+                  "be the derivative on the kink's other side";
+          c.reason = "kink";
         }
       }
     }

@@ -88,6 +88,11 @@ DerivativeEstimate ridders_derivative(const ScalarFunction& phi, double phi0, co
 // before they report a mismatch, which a tableau that does not resolve φ cannot support.
 bool steps_resolve_point(const ScalarFunction& phi, double phi0, const DerivativeEstimate& est, double noise);
 
+// φ'(0+) (side forward) or φ'(0-) (backward): the largest usable step on that side from
+// h_start down (halving) to h_floor starts ridders_multi_start. !ok() if there is none. For a
+// point on a kink, where a central stencil has no usable step (oracles/profile_kinks.hpp).
+DerivativeEstimate ridders_one_sided(const ScalarFunction& phi, double phi0, Stencil side, const RiddersOptions& opt);
+
 // The tableaux of an oracle whose options carry ridders_step, shrink, levels and starts
 // (FdOptions, SecondOrderOptions), at a point of scale `scale` (max(|x|, 1)): steps from
 // ridders_step·scale down to the kink radius·scale, `noise` the rounding of one value of φ.

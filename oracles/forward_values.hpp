@@ -8,7 +8,10 @@
 // first gradient(), outside control flow, and not downstream of an op that jumps (round,
 // comparisons, casts to an integer dtype, argmax ...): there the engine's rounding may
 // legitimately land on another step. The allowance is the engine's rounding of the value's
-// largest ancestor (|ancestor| · u_e · (depth + offset)) plus the underflow floor
+// largest ancestor (|ancestor| · u_e · (depth + offset)) or, where larger, how far the value
+// moves when every floating input moves by its dtype's unit roundoff (the tolerance model's
+// observed rounding R: an ill-conditioned step, such as a division by a cancelled difference,
+// amplifies the engine's rounding beyond any bound on the ancestors), plus the underflow floor
 // (tolerance.hpp); a non-finite engine value where the evaluation is finite is a mismatch.
 // Only a disagreement makes a finding (about the first gradient() call, source ""): values
 // that agree add nothing a person reads, and every graph would grow a row.
@@ -21,7 +24,11 @@
 
 namespace tc::oracles {
 
+// `profile`: the engine's semantics; an engine with its own kernels (Rounding::own_kernels) is
+// allowed, on every value, the cancellation floor the gradient oracles allow it
+// (ToleranceContext::cancellation_floor): the rounding of the graph's largest value.
 std::vector<Finding> check_forward_values(const graph::Graph& g, const eut::InputValues& inputs,
-                                          const eut::RunResult& run);
+                                          const eut::RunResult& run,
+                                          const eut::SemanticsProfile& profile = eut::tf_profile());
 
 }  // namespace tc::oracles

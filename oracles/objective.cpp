@@ -179,6 +179,38 @@ std::string optimizer_step_in(const graph::Block& before) {
   return why;
 }
 
+double largest_floating_value(const std::map<std::string, std::vector<double>>& values,
+                              const std::map<std::string, TensorSpec>& specs) {
+  double largest = 0;
+  for (const auto& [name, v] : values)
+    if (auto spec = specs.find(name); spec != specs.end() && is_floating(spec->second.dtype))
+      for (double x : v)
+        if (std::isfinite(x)) largest = std::max(largest, std::abs(x));
+  return largest;
+}
+
+namespace {
+
+// Whether o's base point puts an op on its kink (the side 0 its kernel records there) whose
+// derivative the profile says is NaN.
+bool on_a_nan_kink(const Objective& o, const eut::SemanticsProfile& profile) {
+  bool any = false;
+  for (const auto& [row, rule] : profile.ops) any = any || rule.nan_at_kink;
+  if (!any) return false;
+  try {
+    ObjectiveRunner<double> runner(o);
+    runner.run(true);
+    const std::vector<std::int32_t>& sides = runner.branches().sides;
+    const std::vector<const OpDef*>& ops = runner.branch_ops();
+    for (std::size_t i = 0; i < sides.size() && i < ops.size(); ++i)
+      if (ops[i] && sides[i] == 0 && profile.op(*ops[i]).nan_at_kink) return true;
+  } catch (const std::exception&) {
+  }
+  return false;
+}
+
+}  // namespace
+
 int count_gradient_statements(const graph::Graph& g) {
   return static_cast<int>(collect_gradients(g.body).size());
 }
@@ -361,14 +393,8 @@ Objective make_objective(const graph::Graph& g, const eut::InputValues& inputs, 
   for (const auto& [name, spec] : ev.specs)
     if (is_floating(spec.dtype)) engine_unit = std::max(engine_unit, unit_roundoff(spec.dtype));
   o.tolerance.engine_unit = engine_unit;
-  if (profile.rounding == eut::Rounding::own_kernels) {
-    double largest = 0;
-    for (const auto& [name, values] : ev.values)
-      if (auto spec = ev.specs.find(name); spec != ev.specs.end() && is_floating(spec->second.dtype))
-        for (double v : values)
-          if (std::isfinite(v)) largest = std::max(largest, std::abs(v));
-    o.tolerance.cancellation_floor = rounding_bound(o.tolerance, engine_unit, largest);
-  }
+  if (profile.rounding == eut::Rounding::own_kernels)
+    o.tolerance.cancellation_floor = rounding_bound(o.tolerance, engine_unit, largest_floating_value(ev.values, ev.specs));
   o.has_where = facts.has_where;
 
   // The target and the cotangent.
@@ -412,6 +438,7 @@ Objective make_objective(const graph::Graph& g, const eut::InputValues& inputs, 
     o.not_applicable = std::string("the prepared graph does not evaluate: ") + e.what();
     return o;
   }
+  o.nan_at_kink = on_a_nan_kink(o, profile);
   if (!std::isfinite(o.value))
     o.not_applicable = "f = Σ v·" + o.statement.target + " is not finite at the base point (" +
                        format_number(o.value) + ")";
@@ -521,6 +548,11 @@ double ObjectiveRunner<S>::largest_part(bool with_inputs) const {
 template <class S>
 const Branches& ObjectiveRunner<S>::branches() const {
   return ev_.branches();
+}
+
+template <class S>
+const std::vector<const OpDef*>& ObjectiveRunner<S>::branch_ops() const {
+  return ev_.branch_ops();
 }
 
 template class ObjectiveRunner<double>;

@@ -72,6 +72,9 @@ struct Objective {
   ToleranceContext tolerance;
   std::string complex_ineligible;   // the first op without a complex extension, "" if none
   bool has_where = false;           // a where/select: NaN may leak into gradients (TF, documented)
+  // The base point puts an op on its kink where the engine's profile gives a NaN derivative
+  // (OpSemantics::nan_at_kink): NaN may reach any gradient.
+  bool nan_at_kink = false;
 };
 
 // The number of Gradient statements of `g` (pre-order through record/stop_recording blocks,
@@ -88,6 +91,12 @@ std::string optimizer_step_in(const graph::Block& before);
 // The values held constant are those `profile`'s rules hold constant (TF's by default).
 Objective make_objective(const graph::Graph& g, const eut::InputValues& inputs, int gradient,
                          const eut::SemanticsProfile& profile = eut::tf_profile());
+
+// The largest finite magnitude among the floating values of an evaluation: what an engine with
+// its own kernels (Rounding::own_kernels) may leave of its rounding in a result that cancels
+// (ToleranceContext::cancellation_floor is its rounding bound).
+double largest_floating_value(const std::map<std::string, std::vector<double>>& values,
+                              const std::map<std::string, TensorSpec>& specs);
 
 // The tolerance context of a whole graph whose objective is not applicable (a value the tape
 // holds constant where the objective cannot hold it, ...) but whose values a run computed
@@ -134,6 +143,7 @@ class ObjectiveRunner {
   double largest_part(bool with_inputs) const;  // Evaluator::largest_part() of the last run
   // The branch signature of the last run (with record_branches).
   const Branches& branches() const;
+  const std::vector<const OpDef*>& branch_ops() const;  // Evaluator::branch_ops()
 
  private:
   const Objective* o_;

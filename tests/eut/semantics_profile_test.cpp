@@ -55,6 +55,11 @@ TEST(SemanticsProfile, TorchsKinkTieAndMaskFacts) {
   EXPECT_EQ(torch.op(op_minimum).ties, TieRule::split_evenly);
   EXPECT_EQ(torch.op(op_elu).kink_side, KinkSide::left);
   EXPECT_EQ(torch.op(op_selu).kink_side, KinkSide::left);
+  // Kinks where torch takes the row's side are stated too: the oracles judge only stated sides.
+  EXPECT_EQ(torch.op(op_relu).kink_side, KinkSide::left);
+  EXPECT_EQ(torch.op(op_leaky_relu).kink_side, KinkSide::left);
+  EXPECT_EQ(torch.op(op_abs).kink_side, KinkSide::mean);
+  EXPECT_FALSE(tf_profile().op(op_elu).kink_side.has_value());
   EXPECT_EQ(torch.op(op_softplus).linear_above, 20.0);
   for (const OpDef* row : {&op_maximum, &op_minimum, &op_clip_by_value, &op_reduce_max, &op_reduce_min, &op_sign})
     EXPECT_TRUE(torch.op(*row).masks_are_constants) << row->name;

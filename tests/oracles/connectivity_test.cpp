@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/ops/op_rows.hpp"
 #include "eut/address_space_cap.hpp"
 #include "eut/engine_under_test.hpp"
 #include "graph/tcg.hpp"
@@ -1123,6 +1124,62 @@ record outer {
 )";
   EXPECT_FALSE(predicted_none(g, eut::tf_profile(), 1));  // R5: zeros, connected through the mask
   EXPECT_TRUE(predicted_none(g, eut::torch_profile(), 1));
+}
+
+// Row 16: a second derivative with respect to an op's output is connected where the backward
+// reads that output: torch's expm1 backward does (grad·(result + 1)), the reference's reads x
+// (grad·eˣ); the reference's div backward for the divisor does (−grad·y/b), torch's reads a.
+std::string second_derivative_wrt_output(const std::string& op, const std::string& wrt) {
+  return R"(graph g
+input %a: f64[2] variable values(0.5, 1.5)
+input %b: f64[2] variable values(2, 3)
+tape outer
+tape inner
+record outer {
+  record inner {
+    %y = )" + op + R"(
+    %s = reduce_sum %y axes=[] keepdims=false
+  }
+  %g = grad inner %s wrt )" + wrt + R"(
+  %gs = reduce_sum %g axes=[] keepdims=false
+}
+%h = grad outer %gs wrt %y
+)";
+}
+
+TEST(ConnectivityProfile, TorchsBackwardsReadTheOutputsTheySave) {
+  const std::string expm1 = second_derivative_wrt_output("expm1 %a", "%a");
+  EXPECT_TRUE(predicted_none(expm1, eut::tf_profile(), 1));
+  EXPECT_FALSE(predicted_none(expm1, eut::torch_profile(), 1));
+  const std::string div = second_derivative_wrt_output("div %a %b", "%b");
+  EXPECT_FALSE(predicted_none(div, eut::tf_profile(), 1));
+  EXPECT_TRUE(predicted_none(div, eut::torch_profile(), 1));
+  // The profile states reads only where torch's differ: sin's are the row's.
+  EXPECT_EQ(&eut::torch_profile().vjp_reads(op_sin, 0), &op_sin.input(0).vjp_reads);
+}
+
+// Row 15: torch's exclusive cumprod over one element is the constant 1 (ones behind the scan of
+// nothing): the second derivative through it is None; over two elements it reads x.
+TEST(ConnectivityProfile, TorchsExclusiveProductOfOneElementIsAConstant) {
+  auto graph_of = [](const std::string& n, const std::string& values) {
+    return R"(graph g
+input %x: f64[)" + n + "] variable values(" + values + R"()
+tape outer
+tape inner
+record outer {
+  record inner {
+    %y = cumprod %x axis=0 exclusive=true reverse=false
+    %s = reduce_sum %y axes=[] keepdims=false
+  }
+  %g = grad inner %s wrt %x
+  %gs = reduce_sum %g axes=[] keepdims=false
+}
+%h = grad outer %gs wrt %x
+)";
+  };
+  EXPECT_FALSE(predicted_none(graph_of("1", "2"), eut::tf_profile(), 1));
+  EXPECT_TRUE(predicted_none(graph_of("1", "2"), eut::torch_profile(), 1));
+  EXPECT_FALSE(predicted_none(graph_of("3", "2, 3, 4"), eut::torch_profile(), 1));
 }
 
 TEST(ConnectivityProfile, TorchsEdgesAreFixedWhenTheOpRuns) {

@@ -6,10 +6,14 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <optional>
 #include <string>
 
+#include "engine/ops/op_rows.hpp"
 #include "eut/engine_under_test.hpp"
+#include "eut/semantics_profile.hpp"
 #include "eut/inputs.hpp"
 #include "oracles/complex_step.hpp"
 #include "tests/eut/ir_builder.hpp"
@@ -75,6 +79,20 @@ TEST(Ridders, NearAKinkOneSidedDifferencesStayInTheRegion) {
   ASSERT_TRUE(e.ok());
   EXPECT_NEAR(e.value, -1.0, 1e-9);
   EXPECT_EQ(e.stencil, Stencil::backward);  // the side away from the kink allows big steps
+}
+
+TEST(Ridders, OneSidedDerivativesOnAKink) {
+  // |t| on its right side (t > 0) and left side: φ'(0+) = 1, φ'(0-) = -1.
+  const ScalarFunction right = [](double t) { return Sample{std::abs(t), t > 0, 0}; };
+  const ScalarFunction left = [](double t) { return Sample{std::abs(t), t < 0, 0}; };
+  RiddersOptions opt;
+  opt.noise = 1e-16;
+  const DerivativeEstimate r = ridders_one_sided(right, 0.0, Stencil::forward, opt);
+  const DerivativeEstimate l = ridders_one_sided(left, 0.0, Stencil::backward, opt);
+  ASSERT_TRUE(r.ok() && l.ok());
+  EXPECT_NEAR(r.value, 1.0, 1e-12);
+  EXPECT_NEAR(l.value, -1.0, 1e-12);
+  EXPECT_FALSE(ridders_one_sided(left, 0.0, Stencil::forward, opt).ok()) << "no usable step on that side";
 }
 
 TEST(Ridders, OneSidedTableauExtrapolatesFirstOrderErrors) {
@@ -339,6 +357,69 @@ TEST(FiniteDifferences, ExactKinksAreNeverAMismatch) {
     wrong.gradients[0].values[0]->data[away] += 0.5;
     EXPECT_EQ(check_finite_differences(k.graph, {}, wrong)[0].outcome, Outcome::mismatch) << k.name;
   }
+}
+
+// A profile stating one rule per op: what an engine without the table's kink rules declares.
+eut::SemanticsProfile kink_profile(const OpDef& row, std::optional<eut::KinkSide> side,
+                                   std::optional<eut::TieRule> ties = std::nullopt) {
+  eut::SemanticsProfile p;
+  p.name = "test";
+  p.ops[&row].kink_side = side;
+  p.ops[&row].ties = ties;
+  return p;
+}
+
+// Per kink case (relu(x)·x + relu(x) at 0: relu'(0); abs'(0); maximum at a tie: ∂/∂x) a
+// stated rule, the derivative it gives and the other side's: what an engine gets wrong.
+struct StatedRule {
+  const char* name;
+  eut::SemanticsProfile profile;
+  double derivative, other_side;
+};
+
+TEST(FiniteDifferences, AtAKinkTheSideTheProfileStatesIsJudged) {
+  using eut::KinkSide;
+  const std::vector<KinkCase> cases = kink_cases();
+  const StatedRule rules[] = {
+      {"relu at 0", kink_profile(op_relu, KinkSide::left), 0.0, 1.0},
+      {"relu at 0", kink_profile(op_relu, KinkSide::right), 1.0, 0.0},
+      {"abs at 0", kink_profile(op_abs, KinkSide::mean), 0.0, 1.0},
+      {"maximum tie", kink_profile(op_maximum, std::nullopt, eut::TieRule::split_evenly), 0.5, 1.0},
+  };
+  for (const StatedRule& rule : rules) {
+    const auto k = std::find_if(cases.begin(), cases.end(), [&](const KinkCase& c) { return c.name == rule.name; });
+    ASSERT_NE(k, cases.end()) << rule.name;
+    const auto entry = static_cast<std::size_t>(k->kink_entry);
+    eut::RunResult r = run(k->graph);
+    r.gradients[0].values[0]->data[entry] = rule.derivative;
+    FdOptions opt;
+    opt.semantics = &rule.profile;
+    const std::vector<Finding> fs = check_finite_differences(k->graph, {}, r, opt);
+    EXPECT_EQ(fs[0].outcome, Outcome::agree) << rule.name << ": " << fs[0].detail;
+    EXPECT_EQ(fs[0].entries_checked, 3) << rule.name << ": the kink entry is judged: " << fs[0].detail;
+
+    // The other side is a mismatch, at the kink entry.
+    eut::RunResult wrong = r;
+    wrong.gradients[0].values[0]->data[entry] = rule.other_side;
+    const std::vector<Finding> fw = check_finite_differences(k->graph, {}, wrong, opt);
+    EXPECT_EQ(fw[0].outcome, Outcome::mismatch) << rule.name << ": " << fw[0].detail;
+    EXPECT_EQ(fw[0].worst_entry, k->kink_entry) << rule.name;
+
+    // An engine that ran in f32 may round its kink's input off the kink: not judged there.
+    graph::Graph g32 = k->graph;
+    for (graph::Input& in : g32.inputs) in.dtype = DType::f32;
+    eut::RunResult wrong32 = run(g32);
+    wrong32.gradients[0].values[0]->data[entry] = rule.other_side;
+    const std::vector<Finding> f32 = check_finite_differences(g32, {}, wrong32, opt);
+    EXPECT_NE(f32[0].outcome, Outcome::mismatch) << rule.name << ": " << f32[0].detail;
+  }
+  // A kink whose rule the profile does not state stays inconclusive.
+  const auto where = std::find_if(cases.begin(), cases.end(), [](const KinkCase& c) { return c.name == "where flipping"; });
+  ASSERT_NE(where, cases.end());
+  const eut::SemanticsProfile relu_only = kink_profile(op_relu, eut::KinkSide::left);
+  FdOptions opt;
+  opt.semantics = &relu_only;
+  EXPECT_EQ(check_finite_differences(where->graph, {}, run(where->graph), opt)[0].entries_inconclusive, 1);
 }
 
 TEST(FiniteDifferences, KinkNearButNotAtThePointUsesTheRegionOnly) {

@@ -14,10 +14,14 @@
 #include <vector>
 
 #include "engine/core/errors.hpp"
+#include "engine/ops/op_rows.hpp"
 #include "engine/ops/op_table.hpp"
 #include "eut/engine_under_test.hpp"
 #include "eut/libtorch/libtorch_engine.hpp"
+#include "graph/tcg.hpp"
 #include "oracles/check_all.hpp"
+#include "oracles/connectivity.hpp"
+#include "oracles/finite_difference.hpp"
 #include "tests/eut/ir_builder.hpp"
 #include "tests/eut/scenarios.hpp"
 #include "tests/support/tolerances.hpp"
@@ -833,6 +837,137 @@ TEST(LibtorchEngine, KinksAndThresholdsWhereTorchDiffers) {
   // floor: zeros in torch, None in the reference (unary() reads None as NaN).
   EXPECT_EQ(unary(*torch, "floor", {0.5}).second.data[0], 0);
   EXPECT_TRUE(std::isnan(unary(*ref, "floor", {0.5}).second.data[0]));
+}
+
+// The finite-difference oracle judges torch's derivative at a kink by the side its profile
+// states (oracles/profile_kinks.hpp): f = Σ op(x)·(x + 1) with x[1] on the kink, so f's
+// derivative there is the op's derivative at the kink, and the two sides differ.
+graph::Graph kink_graph(const std::string& op_name, std::vector<double> x, std::vector<std::string> operands,
+                        OpAttrs attrs = {}) {
+  graph::Graph g;
+  const Shape s{static_cast<std::int64_t>(x.size())};
+  g.inputs = {variable("%x", s, std::move(x)), constant("%c", s, {0.5, 0, -3}), constant("%one", Shape{}, {1})};
+  g.tapes = {tape("t")};
+  g.body = {record("t", {op("%y", op_name, std::move(operands), attrs), op("%x1", "add", {"%x", "%one"}),
+                         op("%z", "mul", {"%y", "%x1"}), op("%s", "reduce_sum", {"%z"})}),
+            gradient({"%g"}, "t", "%s", {"%x"})};
+  return g;
+}
+
+TEST(LibtorchEngine, KinksAreJudgedOnTheSideTorchsProfileStates) {
+  OpAttrs alpha;
+  alpha.alpha = 0.5;
+  struct Case {
+    const char* what;
+    graph::Graph g;
+  };
+  const std::vector<double> on_kink{-1, 0, 2};
+  std::vector<Case> cases = {
+      {"relu'(0) = 0 (left)", kink_graph("relu", on_kink, {"%x"})},
+      {"leaky_relu'(0) = alpha (left)", kink_graph("leaky_relu", on_kink, {"%x"}, alpha)},
+      {"elu'(0) = alpha (left)", kink_graph("elu", on_kink, {"%x"}, alpha)},
+      {"selu'(0) = scale·alpha (left)", kink_graph("selu", on_kink, {"%x"})},
+      {"abs'(0) = 0 (the mean)", kink_graph("abs", on_kink, {"%x"})},
+      {"maximum at a tie: ½ each", kink_graph("maximum", {-1, 0, 2}, {"%x", "%c"})},
+      {"minimum at a tie: ½ each", kink_graph("minimum", {-1, 0, 2}, {"%x", "%c"})},
+      {"softplus at and above 20", kink_graph("softplus", {19.5, 20, 21}, {"%x"})},
+  };
+  const auto torch = make_libtorch_engine();
+  for (const Case& c : cases) {
+    const RunResult r = torch->run(c.g, {});
+    ASSERT_FALSE(r.error) << c.what << ": " << r.error->message;
+    oracles::FdOptions opt;
+    opt.semantics = &torch->semantics();
+    const std::vector<oracles::Finding> fs = oracles::check_finite_differences(c.g, {}, r, opt);
+    ASSERT_EQ(fs.size(), 1u) << c.what;
+    EXPECT_EQ(fs[0].outcome, oracles::Outcome::agree) << c.what << ": " << fs[0].detail;
+    EXPECT_EQ(fs[0].entries_checked, 3) << c.what << ": the kink entry is judged: " << fs[0].detail;
+  }
+  // The wrong side is a mismatch: torch judged by a profile that states the other side of
+  // elu's kink (the reference's), or no split at maximum's ties (its first operand's: not a
+  // one-sided difference, so inconclusive, never agreement by accident).
+  SemanticsProfile wrong = torch->semantics();
+  wrong.ops[&op_elu].kink_side = KinkSide::right;
+  wrong.ops[&op_relu].kink_side = KinkSide::right;
+  wrong.ops[&op_abs].kink_side = KinkSide::left;
+  for (const Case& c : {cases[0], cases[2], cases[4]}) {
+    oracles::FdOptions opt;
+    opt.semantics = &wrong;
+    const std::vector<oracles::Finding> fs = oracles::check_finite_differences(c.g, {}, torch->run(c.g, {}), opt);
+    EXPECT_EQ(fs[0].outcome, oracles::Outcome::mismatch) << c.what << " under the wrong side: " << fs[0].detail;
+    EXPECT_EQ(fs[0].worst_entry, 1) << c.what;
+  }
+  wrong.ops[&op_maximum].ties.reset();
+  oracles::FdOptions opt;
+  opt.semantics = &wrong;
+  const std::vector<oracles::Finding> fm = oracles::check_finite_differences(cases[5].g, {}, torch->run(cases[5].g, {}), opt);
+  EXPECT_EQ(fm[0].entries_inconclusive, 1) << fm[0].detail;
+}
+
+// Row 16: torch connects a second derivative with respect to an op's output where its backward
+// saves that output; the connectivity oracle predicts it from torch's profile.
+TEST(LibtorchEngine, SecondDerivativeWithRespectToAnOutputIsConnectedWhereTheBackwardReadsIt) {
+  const auto torch = make_libtorch_engine();
+  struct Case {
+    const char* op;
+    const char* wrt;
+    bool none;
+  };
+  for (const Case& c : {Case{"expm1 %a", "%a", false}, Case{"reduce_prod %a axes=[] keepdims=false", "%a", false},
+                        Case{"relu %a", "%a", false}, Case{"div %a %b", "%b", true}, Case{"elu %a alpha=1", "%a", true}}) {
+    const graph::Graph g = graph::parse_tcg(std::string(R"(graph g
+input %a: f64[2] variable values(0.5, -1.5)
+input %b: f64[2] variable values(2, 3)
+tape outer
+tape inner
+record outer {
+  record inner {
+    %y = )") + c.op + R"(
+    %s = reduce_sum %y axes=[] keepdims=false
+  }
+  %g = grad inner %s wrt )" + c.wrt + R"(
+  %gs = reduce_sum %g axes=[] keepdims=false
+}
+%h = grad outer %gs wrt %y
+)");
+    const RunResult r = torch->run(g, {});
+    ASSERT_FALSE(r.error) << c.op << ": " << r.error->message;
+    ASSERT_EQ(r.gradients.size(), 2u) << c.op;
+    EXPECT_EQ(!r.gradients[1].values[0].has_value(), c.none) << c.op;
+    for (const oracles::Finding& f : oracles::check_connectivity(g, {}, r, torch->capabilities(), torch->semantics()))
+      EXPECT_NE(f.outcome, oracles::Outcome::mismatch) << c.op << ": " << f.detail;
+  }
+}
+
+// Row 30: hypot's derivative at the origin is NaN in torch (grad·self/result = 0/0): with
+// d = a − c at a = c, hypot(d, d)'s gradient for a is NaN (the reference's is 0). A convention
+// torch's profile states, so no numerical oracle calls the NaN a mismatch.
+TEST(LibtorchEngine, HypotsNaNAtTheOriginIsAConventionNotAMismatch) {
+  graph::Graph g;
+  g.inputs = {variable("%a", Shape{2}, {0.5, 1}), constant("%c", Shape{2}, {0.5, 2})};
+  g.tapes = {tape("t")};
+  g.body = {record("t", {op("%d", "sub", {"%a", "%c"}), op("%h", "hypot", {"%d", "%d"}),
+                         op("%s", "reduce_sum", {"%h"})}),
+            gradient({"%ga"}, "t", "%s", {"%a"})};
+  const auto torch = make_libtorch_engine();
+  const RunResult r = torch->run(g, {});
+  ASSERT_FALSE(r.error) << r.error->message;
+  EXPECT_TRUE(std::isnan(r.values.at("%ga").data[0]));
+  EXPECT_EQ(run_reference(g).values.at("%ga").data[0], 0);
+  oracles::CheckOptions options;
+  options.seed = 3;
+  for (const oracles::Finding& f : oracles::check_graph(g, *torch, options).findings)
+    EXPECT_NE(f.outcome, oracles::Outcome::mismatch) << f.oracle << ": " << f.detail;
+  // Off the origin a NaN is no convention: a mismatch under torch's profile too.
+  const InputValues off{{"%c", Value{DType::f64, Shape{2}, {0.3, 2}}}};
+  RunResult nan = make_reference_engine()->run(g, off);
+  nan.values.at("%ga").data[0] = std::numeric_limits<double>::quiet_NaN();
+  nan.gradients.at(0).values[0]->data[0] = std::numeric_limits<double>::quiet_NaN();
+  oracles::FdOptions fd;
+  fd.semantics = &torch->semantics();
+  const std::vector<oracles::Finding> fs = oracles::check_finite_differences(g, off, nan, fd);
+  ASSERT_EQ(fs.size(), 1u);
+  EXPECT_EQ(fs[0].outcome, oracles::Outcome::mismatch) << fs[0].detail;
 }
 
 // docs/libtorch.md row 33: at x = 0 (y > 0) torch's xlogy has ∂/∂x = ln y, backward and

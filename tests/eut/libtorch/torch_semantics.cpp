@@ -564,21 +564,33 @@ graph::Graph copy_results(const graph::Graph& g, bool (*selected)(const OpStmt&)
   return out;
 }
 
+// Whether some input's backward reads the op's output: by the row's vjp_reads (the reference)
+// or by torch's profile (row 16).
+bool reads_output(const OpDef& row, bool torch) {
+  for (int i = 0; i < static_cast<int>(row.inputs.size()); ++i)
+    for (const VjpRead& r : torch ? eut::torch_profile().vjp_reads(row, i) : row.input(i).vjp_reads)
+      if (r.operand == VjpOperand::output) return true;
+  return false;
+}
+
 // A second derivative with respect to an op's output is connected when the op's backward
 // formula reads that output. Torch's expm1, prod and relu backwards read it (derivatives.yaml:
 // `result`); the reference's VJPs of these read the inputs. On torch's side: the output the IR
 // names is a copy no backward reads.
 graph::Graph backward_reads_no_output(const graph::Graph& g) {
   return copy_results(g, [](const OpStmt& o) {
-    static const std::set<std::string> reads_result = {"expm1", "reduce_prod", "relu"};
-    return reads_result.count(o.op) != 0;
+    const OpDef& row = get_op(o.op);
+    return reads_output(row, true) && !reads_output(row, false);
   });
 }
 
 // The converse: the reference's div and elu VJPs read the output (-y/b, min(y, 0) + alpha);
 // torch's read the inputs (-a/b², alpha·eˣ). On the reference's side: the IR's name a copy.
 graph::Graph reference_backward_reads_no_output(const graph::Graph& g) {
-  return copy_results(g, [](const OpStmt& o) { return o.op == "div" || o.op == "elu"; });
+  return copy_results(g, [](const OpStmt& o) {
+    const OpDef& row = get_op(o.op);
+    return reads_output(row, false) && !reads_output(row, true);
+  });
 }
 
 // Tensor.to(dtype) returns the tensor itself when it has that dtype already (as tf.cast does);
