@@ -45,6 +45,7 @@
 #include "bench/bench_graph.hpp"
 #include "bench/timing.hpp"
 #include "eut/engines.hpp"
+#include "eut/inputs.hpp"
 #include "oracles/finite_difference.hpp"
 
 namespace {
@@ -145,7 +146,9 @@ class TorchServer {
 // tapecheck's side: the engine's run, and a check of that run by the FD oracle.
 struct Tapecheck {
   graph::Graph g = bench::bench_ir_graph();
-  eut::InputValues inputs;  // the graph's own (seeded) inputs
+  // The graph's own seeded inputs, drawn once as check_graph() draws them (an engine handed
+  // no inputs would draw them again on every run).
+  eut::InputValues inputs = eut::materialize_inputs(g, {});
 
   // The objectives each engine's semantics needs, prepared once for the graph and reused by
   // every check (as check_graph() shares them between its oracles); Comparison::prepare times
