@@ -1,7 +1,8 @@
 // Oracle speed on ../shared/BENCH_GRAPH.md (bench/bench_graph.tcg: a, b, c f64 8×8, N = 192
 // source elements). None of these figures include the engine's own forward and backward: they
 // time the oracle judging a RunResult it is handed (bench/vs_torch_bench.cpp times the whole
-// check, engine run included, beside torch's gradcheck). Counters, each named for what it
+// check, engine run included, beside torch's gradcheck), with the objectives prepared once for
+// the graph (oracles::PreparedObjectives; BM_Oracle_MakeObjective is that cost). Counters, each named for what it
 // divides by what:
 //   check_over_2n_evaluator_forwards  FD full-Jacobian check / (2N × one run of the oracle's
 //                        compiled evaluator: oracles::Evaluator<double>::run with branch
@@ -46,6 +47,9 @@ constexpr int kSourceElements = 192;
 struct Fixture {
   graph::Graph g = bench::bench_ir_graph();
   eut::InputValues inputs;
+  // The objectives prepared once for the graph and reused by every check below, as
+  // check_graph() shares them between its oracles (BM_Oracle_MakeObjective times the preparation).
+  oracles::PreparedObjectives prepared{g, inputs};
   eut::RunResult result;
   std::map<std::string, std::vector<double>> f64_inputs;  // by name, as evaluate() takes them
   std::vector<std::vector<double>> values;                // in the graph's input order
@@ -170,7 +174,7 @@ bool every_agrees(const std::vector<oracles::Finding>& fs, benchmark::State& sta
 double fd_seconds(oracles::FdOptions::Mode mode, int threads, Clock clock = Clock::wall) {
   const Fixture& f = fixture();
   return min_seconds_per_call(
-      [&] { benchmark::DoNotOptimize(check_finite_differences(f.g, f.inputs, f.result, fd_options(mode, threads))); },
+      [&] { benchmark::DoNotOptimize(check_finite_differences(f.prepared, f.result, fd_options(mode, threads))); },
       clock);
 }
 
@@ -180,7 +184,7 @@ void BM_Oracle_FD_Full(benchmark::State& state) {
   const int threads = static_cast<int>(state.range(0));
   const auto opt = fd_options(oracles::FdOptions::Mode::full, threads);
   std::vector<oracles::Finding> fs;
-  for (auto _ : state) fs = check_finite_differences(f.g, f.inputs, f.result, opt);
+  for (auto _ : state) fs = check_finite_differences(f.prepared, f.result, opt);
   if (!every_agrees(fs, state)) return;
   const double t = fd_seconds(oracles::FdOptions::Mode::full, threads);
   state.counters["checks_per_second"] = 1.0 / t;
@@ -205,10 +209,10 @@ void BM_Oracle_FD_Full_RiddersOnly(benchmark::State& state) {
   auto opt = fd_options(oracles::FdOptions::Mode::full, 1);
   opt.screen = false;
   std::vector<oracles::Finding> fs;
-  for (auto _ : state) fs = check_finite_differences(f.g, f.inputs, f.result, opt);
+  for (auto _ : state) fs = check_finite_differences(f.prepared, f.result, opt);
   if (!every_agrees(fs, state)) return;
   const double t = min_seconds_per_call(
-      [&] { benchmark::DoNotOptimize(check_finite_differences(f.g, f.inputs, f.result, opt)); }, Clock::thread_cpu,
+      [&] { benchmark::DoNotOptimize(check_finite_differences(f.prepared, f.result, opt)); }, Clock::thread_cpu,
       0.2, 3);
   state.counters["forwards_per_entry"] = t / (kSourceElements * forward_cpu_seconds());
 }
@@ -220,7 +224,7 @@ void BM_Oracle_FD_Projection(benchmark::State& state) {
   const int threads = static_cast<int>(state.range(0));
   const auto opt = fd_options(oracles::FdOptions::Mode::projection, threads);
   std::vector<oracles::Finding> fs;
-  for (auto _ : state) fs = check_finite_differences(f.g, f.inputs, f.result, opt);
+  for (auto _ : state) fs = check_finite_differences(f.prepared, f.result, opt);
   if (!every_agrees(fs, state)) return;
   state.counters["checks_per_second"] = 1.0 / fd_seconds(oracles::FdOptions::Mode::projection, threads);
   state.counters["load_average"] = load_average();
@@ -235,10 +239,10 @@ void BM_Oracle_ComplexStep(benchmark::State& state) {
   oracles::ComplexStepOptions opt;
   opt.threads = static_cast<int>(state.range(0));
   std::vector<oracles::Finding> fs;
-  for (auto _ : state) fs = check_complex_step(f.g, f.inputs, f.result, opt);
+  for (auto _ : state) fs = check_complex_step(f.prepared, f.result, opt);
   if (!every_agrees(fs, state)) return;
   state.counters["checks_per_second"] =
-      1.0 / min_seconds_per_call([&] { benchmark::DoNotOptimize(check_complex_step(f.g, f.inputs, f.result, opt)); });
+      1.0 / min_seconds_per_call([&] { benchmark::DoNotOptimize(check_complex_step(f.prepared, f.result, opt)); });
 }
 BENCHMARK(BM_Oracle_ComplexStep)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
@@ -247,10 +251,10 @@ void BM_Oracle_ForwardMode(benchmark::State& state) {
   oracles::ForwardModeOptions opt;
   opt.threads = static_cast<int>(state.range(0));
   std::vector<oracles::Finding> fs;
-  for (auto _ : state) fs = check_forward_mode(f.g, f.inputs, f.result, opt);
+  for (auto _ : state) fs = check_forward_mode(f.prepared, f.result, opt);
   if (!every_agrees(fs, state)) return;
   state.counters["checks_per_second"] =
-      1.0 / min_seconds_per_call([&] { benchmark::DoNotOptimize(check_forward_mode(f.g, f.inputs, f.result, opt)); });
+      1.0 / min_seconds_per_call([&] { benchmark::DoNotOptimize(check_forward_mode(f.prepared, f.result, opt)); });
 }
 BENCHMARK(BM_Oracle_ForwardMode)->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond)->UseRealTime();
 

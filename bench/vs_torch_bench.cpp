@@ -13,7 +13,8 @@
 //                          + 2) and 4 backward passes (the analytical Jacobian, its reentrancy
 //                          check, the undefined-gradient check), comparing the full Jacobian.
 //   tapecheck projection   the same engine run, then the FD oracle in projection mode (2 random
-//                          directions per source, each <g, u> against a Ridders derivative).
+//                          directions per source, each <g, u> against a central difference,
+//                          Ridders' derivative where it cannot decide).
 //   gradcheck fast_mode    8 evaluations of f and 4 backward passes: v^T J u for one random pair.
 // Counters, each named for what it divides by what:
 //   gradcheck_over_tapecheck       gradcheck's seconds per check / tapecheck's full check's
@@ -24,6 +25,8 @@
 //   BM_Libtorch_*: the same full and projection checks with the libtorch adapter as the engine
 //                  under test (its run, torch's forward + autograd.grad in-process, then the FD
 //                  oracle), against gradcheck and gradcheck(fast_mode=True) on the same function
+//   prepare_objectives_us           the objectives of the graph prepared once (make_objective),
+//                                  reused by every check above and not counted in them
 //   tapecheck_ms, torch_ms, load_average
 // Without python3-torch the torch side is skipped with the reason, the tapecheck side still runs.
 #include <benchmark/benchmark.h>
@@ -42,6 +45,7 @@
 #include "bench/bench_graph.hpp"
 #include "bench/timing.hpp"
 #include "eut/engines.hpp"
+#include "eut/inputs.hpp"
 #include "oracles/finite_difference.hpp"
 
 namespace {
@@ -142,15 +146,26 @@ class TorchServer {
 // tapecheck's side: the engine's run, and a check of that run by the FD oracle.
 struct Tapecheck {
   graph::Graph g = bench::bench_ir_graph();
-  eut::InputValues inputs;  // the graph's own (seeded) inputs
+  // The graph's own seeded inputs, drawn once as check_graph() draws them (an engine handed
+  // no inputs would draw them again on every run).
+  eut::InputValues inputs = eut::materialize_inputs(g, {});
+
+  // The objectives each engine's semantics needs, prepared once for the graph and reused by
+  // every check (as check_graph() shares them between its oracles); Comparison::prepare times
+  // the preparation apart.
+  mutable std::map<const eut::SemanticsProfile*, oracles::PreparedObjectives> prepared;
 
   eut::RunResult run(eut::EngineUnderTest& engine) const { return engine.run(g, inputs); }
+  const oracles::PreparedObjectives& objectives(const eut::SemanticsProfile& semantics) const {
+    auto it = prepared.find(&semantics);
+    if (it == prepared.end()) it = prepared.emplace(&semantics, oracles::PreparedObjectives(g, inputs, semantics)).first;
+    return it->second;
+  }
   std::vector<oracles::Finding> check(eut::EngineUnderTest& engine, oracles::FdOptions::Mode mode, int threads) const {
     oracles::FdOptions o;
     o.mode = mode;
-    o.semantics = &engine.semantics();
     o.threads = threads;
-    return oracles::check_finite_differences(g, inputs, run(engine), o);
+    return oracles::check_finite_differences(objectives(engine.semantics()), run(engine), o);
   }
 };
 
@@ -176,6 +191,7 @@ struct Comparison {
   // seconds per check, by (kind, threads); kind: "full", "projection"
   std::map<std::pair<std::string, int>, double> ours, theirs;
   double engine_run = 0, torch_forward_backward = 0;
+  double prepare = 0;  // the objectives prepared once per graph (not in the checks above)
   std::optional<double> libtorch_run, libtorch_full_check, libtorch_projection_check;
 };
 
@@ -213,6 +229,12 @@ const Comparison& comparison() {
       keep_min(c.engine_run, bench::seconds_per_call([&] { benchmark::DoNotOptimize(side.run(*reference)); },
                                                      Clock::thread_cpu, kBatchSeconds));
       if (torch.available()) keep_min(c.torch_forward_backward, torch.seconds("forward_backward", 1));
+      keep_min(c.prepare, bench::seconds_per_call(
+                              [&] {
+                                benchmark::DoNotOptimize(
+                                    oracles::PreparedObjectives(side.g, side.inputs, reference->semantics()));
+                              },
+                              Clock::thread_cpu, kBatchSeconds));
       if (libtorch) {
         double run = c.libtorch_run.value_or(0), full = c.libtorch_full_check.value_or(0),
                projection = c.libtorch_projection_check.value_or(0);
@@ -273,6 +295,7 @@ void BM_EngineRun(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(tapecheck().run(*engine));
   const Comparison& c = comparison();
   state.counters["load_average"] = c.load_average;
+  state.counters["prepare_objectives_us"] = c.prepare * 1e6;
   if (c.torch_skipped.empty())
     state.counters["torch_forward_backward_over_engine_run"] = c.torch_forward_backward / c.engine_run;
 }
@@ -341,6 +364,7 @@ void print_summary() {
         std::printf("%-44s %10.3f ms %12s %10s\n", name.c_str(), ours * 1e3, "-", "-");
       }
     }
+  std::printf("%-44s %10.1f us (once per graph, outside the checks)\n", "objectives prepared", c.prepare * 1e6);
   std::printf("%-44s %10.1f us", "engine run (forward + backward)", c.engine_run * 1e6);
   if (c.torch_skipped.empty())
     std::printf(" %10.1f us %9.1fx", c.torch_forward_backward * 1e6, c.torch_forward_backward / c.engine_run);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <exception>
 #include <map>
+#include <optional>
 #include <utility>
 
 #include "eut/inputs.hpp"
@@ -150,35 +151,39 @@ CheckReport check_graph(const graph::Graph& g, eut::EngineUnderTest& engine, con
   run_oracle(report, "connectivity",
              [&] { return check_connectivity(g, inputs, run, engine.capabilities(), semantics); });
   if (options.forward_values) run_oracle(report, "forward_values", [&] { return check_forward_values(g, inputs, run, semantics); });
+  // The objectives the numerical oracles share, prepared by the first that needs them (a
+  // failure to prepare is each oracle's failure, as when each prepared its own).
+  std::optional<PreparedObjectives> prepared_once;
+  auto prepared = [&]() -> const PreparedObjectives& {
+    if (!prepared_once) prepared_once.emplace(g, inputs, semantics);
+    return *prepared_once;
+  };
   if (options.finite_differences)
     run_oracle(report, "finite_difference", [&] {
       FdOptions o;
       o.threads = options.threads;
       o.seed = mix_seed(seed ^ 0x6664ULL);
       o.probe_seed = mix_seed(seed ^ o.probe_seed);
-      o.semantics = &semantics;
       o.mode = floating_input_elements(g) <= options.fd_full_limit ? FdOptions::Mode::full
                                                                     : FdOptions::Mode::projection;
-      return check_finite_differences(g, inputs, run, o);
+      return check_finite_differences(prepared(), run, o);
     });
   if (options.complex_step)
     run_oracle(report, "complex_step", [&] {
       ComplexStepOptions o;
       o.threads = options.threads;
       o.judge_kink_rules = engine.capabilities().table_kink_rules;
-      o.semantics = &semantics;
       o.probe_seed = mix_seed(seed ^ o.probe_seed);
-      return check_complex_step(g, inputs, run, o);
+      return check_complex_step(prepared(), run, o);
     });
   if (options.forward_mode)
     run_oracle(report, "forward_mode", [&] {
       ForwardModeOptions o;
       o.threads = options.threads;
       o.judge_kink_rules = engine.capabilities().table_kink_rules;
-      o.semantics = &semantics;
       o.seed = mix_seed(seed ^ 0x666dULL);
       o.probe_seed = mix_seed(seed ^ o.probe_seed);
-      return check_forward_mode(g, inputs, run, o);
+      return check_forward_mode(prepared(), run, o);
     });
   // Second order runs the engine itself (nested and first-order programs per statement); only
   // statements the engine reached are worth it.

@@ -25,11 +25,7 @@ std::string without_complex_extension(const Objective& o) {
          ", which has no complex extension (op table: complex_step_ok = false)";
 }
 
-}  // namespace
-
-std::vector<Finding> check_complex_step(const graph::Graph& g, const eut::InputValues& inputs,
-                                        const eut::RunResult& engine_result,
-                                        const ComplexStepOptions& opt) {
+Propagation<c128> complex_step_propagation(const ComplexStepOptions& opt) {
   Propagation<c128> how;
   how.oracle = "complex_step";
   how.not_evaluated = "the complex evaluation failed or is not finite";
@@ -40,7 +36,20 @@ std::vector<Finding> check_complex_step(const graph::Graph& g, const eut::InputV
   how.derivative = &imaginary_part;
   how.judge_kink_rules = opt.judge_kink_rules;
   how.semantics = opt.semantics;
-  return check_propagated(g, inputs, engine_result, how, opt.threads, opt.probe_seed);
+  return how;
+}
+
+}  // namespace
+
+std::vector<Finding> check_complex_step(const graph::Graph& g, const eut::InputValues& inputs,
+                                        const eut::RunResult& engine_result,
+                                        const ComplexStepOptions& opt) {
+  return check_propagated(g, inputs, engine_result, complex_step_propagation(opt), opt.threads, opt.probe_seed);
+}
+
+std::vector<Finding> check_complex_step(const PreparedObjectives& prepared, const eut::RunResult& engine_result,
+                                        const ComplexStepOptions& opt) {
+  return check_propagated(prepared, engine_result, complex_step_propagation(opt), opt.threads, opt.probe_seed);
 }
 
 std::vector<std::vector<Finding>> check_complex_step(const std::vector<OracleCase>& cases, const ComplexStepOptions& options) {

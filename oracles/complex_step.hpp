@@ -34,6 +34,11 @@ std::vector<Finding> check_complex_step(const graph::Graph& g, const eut::InputV
                                         const eut::RunResult& engine_result,
                                         const ComplexStepOptions& options = {});
 
+// The same with the objectives prepared once for the graph and inputs (objective.hpp); their
+// semantics profile is the one used, options.semantics is not read.
+std::vector<Finding> check_complex_step(const PreparedObjectives& prepared, const eut::RunResult& engine_result,
+                                        const ComplexStepOptions& options = {});
+
 // Many graphs, in parallel across graphs (options.threads of them; each graph single-threaded),
 // findings in case order (objective.hpp, OracleCase).
 std::vector<std::vector<Finding>> check_complex_step(const std::vector<OracleCase>& cases,

@@ -362,12 +362,17 @@ struct Slot {
 std::vector<Finding> check_finite_differences(const graph::Graph& g, const eut::InputValues& inputs,
                                               const eut::RunResult& engine_result,
                                               const FdOptions& opt) {
+  return check_finite_differences(PreparedObjectives(g, inputs, opt.semantics ? *opt.semantics : eut::tf_profile()),
+                                  engine_result, opt);
+}
+
+std::vector<Finding> check_finite_differences(const PreparedObjectives& prepared, const eut::RunResult& engine_result,
+                                              const FdOptions& opt) {
   std::vector<Finding> findings;
   const bool projection = opt.mode == FdOptions::Mode::projection;
-  const int n_statements = count_gradient_statements(g);
   const eut::SemanticsProfile& semantics = opt.semantics ? *opt.semantics : eut::tf_profile();
-  for (int k = 0; k < n_statements; ++k) {
-    const Objective o = make_objective(g, inputs, k, semantics);
+  for (int k = 0; k < prepared.count(); ++k) {
+    const Objective& o = prepared.objective(k);
     const ToleranceContext& ctx = o.tolerance;
     const std::size_t n_sources = o.statement.sources.size();
     // Every element, or random directions with the engine's <g, u> for each.
@@ -394,6 +399,23 @@ std::vector<Finding> check_finite_differences(const graph::Graph& g, const eut::
       return Line(o, runner, tasks[t].source, tasks[t].index, projection ? &plan.directions[t] : nullptr);
     };
 
+    // The screen's step: relative to the point's scale — in projection mode shrunk to where its
+    // rounding is a quarter of what the screen may err (screen_resolution × the engine's terms
+    // T = Σ|g_i u_i|): a direction adds up the curvature of every element, and at the relative
+    // step its truncation error alone can exceed the resolution (BENCH_GRAPH: 2e-5 of <g, u>,
+    // so every direction went to Ridders). The rounding counted is f's (2·noise/h) and that of
+    // the perturbed inputs x_i + t·u_i, which moves f by up to u·Σ|g_i x_i| ≤ 2u·scale·T
+    // (|u_i| ≥ 0.5) at each point. Never inside the kink radius.
+    auto screen_step = [&](std::size_t t) {
+      const double scale = scale_of(tasks[t]);
+      const double h = opt.screen_step * scale;
+      const double terms = plan.engine_entries[t].terms;
+      if (!projection || !(terms > 0) || !std::isfinite(terms)) return h;
+      const double input_rounding = 2 * unit_roundoff(DType::f64) * scale * terms;
+      const double balanced = 4 * 2 * (noise + input_rounding) / (opt.screen_resolution * terms);
+      return std::min(h, std::max(balanced, radius * scale));
+    };
+
     const auto n_tasks = static_cast<std::int64_t>(tasks.size());
     // The engine's rounding observed on this graph; it only matters next to FD's own error
     // when the engine ran in f32.
@@ -402,15 +424,16 @@ std::vector<Finding> check_finite_differences(const graph::Graph& g, const eut::
                                   : RoundingProbe{};
     // 1. The screening central difference of every task, in parallel: each thread owns its
     //    compiled evaluator and writes only its tasks' slots.
-    if (opt.screen) {
+    if (opt.screen && n_tasks > 0) {
 #pragma omp parallel num_threads(threads_or_default(opt.threads))
       {
-        ObjectiveRunner<double> runner(o);
+        const RunnerLease<double> lease = prepared.runner<double>(k);
+        ObjectiveRunner<double>& runner = *lease;
 #pragma omp for schedule(dynamic, 1)
         for (std::int64_t t = 0; t < n_tasks; ++t) {
           Slot& slot = slots[static_cast<std::size_t>(t)];
           const Line phi = line(runner, static_cast<std::size_t>(t));
-          const double h = opt.screen_step * scale_of(tasks[static_cast<std::size_t>(t)]);
+          const double h = screen_step(static_cast<std::size_t>(t));
           const Sample p = phi(h), m = phi(-h);
           if (p.usable && m.usable) {
             slot.screened = true;
@@ -477,7 +500,8 @@ std::vector<Finding> check_finite_differences(const graph::Graph& g, const eut::
     if (n_ridders > 0) {
 #pragma omp parallel num_threads(threads_or_default(opt.threads))
       {
-        ObjectiveRunner<double> runner(o);
+        const RunnerLease<double> lease = prepared.runner<double>(k);
+        ObjectiveRunner<double>& runner = *lease;
 #pragma omp for schedule(dynamic, 1)
         for (std::int64_t k = 0; k < n_ridders; ++k) {
           const std::size_t t = need_ridders[static_cast<std::size_t>(k)];
@@ -556,8 +580,8 @@ std::vector<Finding> check_finite_differences(const graph::Graph& g, const eut::
       const std::int64_t worst = worst_entry(f.evidence.entries);
       if (worst < 0) continue;
       const std::size_t t = plan.first[s] + static_cast<std::size_t>(worst);
-      ObjectiveRunner<double> runner(o);
-      const Line phi = line(runner, t);
+      const RunnerLease<double> lease = prepared.runner<double>(k);
+      const Line phi = line(*lease, t);
       f.evidence.sweep = step_sweep(phi, o.value, ridders_options(opt, scale_of(tasks[t]), radius, noise), worst);
     }
   }

@@ -18,6 +18,7 @@
 #include "graph/ir.hpp"
 #include "oracles/finding.hpp"
 #include "oracles/comparison.hpp"
+#include "oracles/objective.hpp"
 
 namespace tc::oracles {
 
@@ -144,6 +145,11 @@ struct FdOptions {
 // findings for any thread count and rerun.
 std::vector<Finding> check_finite_differences(const graph::Graph& g, const eut::InputValues& inputs,
                                               const eut::RunResult& engine_result,
+                                              const FdOptions& options = {});
+
+// The same with the objectives prepared once for the graph and inputs (objective.hpp); their
+// semantics profile is the one used, options.semantics is not read.
+std::vector<Finding> check_finite_differences(const PreparedObjectives& prepared, const eut::RunResult& engine_result,
                                               const FdOptions& options = {});
 
 // Many graphs, in parallel across graphs (options.threads of them; each graph single-threaded),

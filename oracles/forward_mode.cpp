@@ -18,11 +18,7 @@ double set_tangent(std::vector<Dual>& x, const EntryTask& task, const std::vecto
 
 double dual_part(const Dual& v) { return v.d; }
 
-}  // namespace
-
-std::vector<Finding> check_forward_mode(const graph::Graph& g, const eut::InputValues& inputs,
-                                        const eut::RunResult& engine_result,
-                                        const ForwardModeOptions& opt) {
+Propagation<Dual> forward_mode_propagation(const ForwardModeOptions& opt) {
   Propagation<Dual> how;
   how.oracle = "forward_mode";
   how.not_evaluated = "the dual-number evaluation failed or is not finite";
@@ -32,7 +28,20 @@ std::vector<Finding> check_forward_mode(const graph::Graph& g, const eut::InputV
   how.derivative = &dual_part;
   how.judge_kink_rules = opt.judge_kink_rules;
   how.semantics = opt.semantics;
-  return check_propagated(g, inputs, engine_result, how, opt.threads, opt.probe_seed);
+  return how;
+}
+
+}  // namespace
+
+std::vector<Finding> check_forward_mode(const graph::Graph& g, const eut::InputValues& inputs,
+                                        const eut::RunResult& engine_result,
+                                        const ForwardModeOptions& opt) {
+  return check_propagated(g, inputs, engine_result, forward_mode_propagation(opt), opt.threads, opt.probe_seed);
+}
+
+std::vector<Finding> check_forward_mode(const PreparedObjectives& prepared, const eut::RunResult& engine_result,
+                                        const ForwardModeOptions& opt) {
+  return check_propagated(prepared, engine_result, forward_mode_propagation(opt), opt.threads, opt.probe_seed);
 }
 
 std::vector<std::vector<Finding>> check_forward_mode(const std::vector<OracleCase>& cases, const ForwardModeOptions& options) {

@@ -36,6 +36,11 @@ std::vector<Finding> check_forward_mode(const graph::Graph& g, const eut::InputV
                                         const eut::RunResult& engine_result,
                                         const ForwardModeOptions& options = {});
 
+// The same with the objectives prepared once for the graph and inputs (objective.hpp); their
+// semantics profile is the one used, options.semantics is not read.
+std::vector<Finding> check_forward_mode(const PreparedObjectives& prepared, const eut::RunResult& engine_result,
+                                        const ForwardModeOptions& options = {});
+
 // Many graphs, in parallel across graphs (options.threads of them; each graph single-threaded),
 // findings in case order (objective.hpp, OracleCase).
 std::vector<std::vector<Finding>> check_forward_mode(const std::vector<OracleCase>& cases,

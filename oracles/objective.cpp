@@ -559,6 +559,69 @@ template class ObjectiveRunner<double>;
 template class ObjectiveRunner<c128>;
 template class ObjectiveRunner<Dual>;
 
+template <class S>
+std::unique_ptr<ObjectiveRunner<S>> RunnerPool<S>::take() {
+  {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    if (!idle_.empty()) {
+      std::unique_ptr<ObjectiveRunner<S>> r = std::move(idle_.back());
+      idle_.pop_back();
+      return r;
+    }
+  }
+  return std::make_unique<ObjectiveRunner<S>>(o_);  // compiled outside the lock
+}
+
+template <class S>
+void RunnerPool<S>::give(std::unique_ptr<ObjectiveRunner<S>> runner) {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  idle_.push_back(std::move(runner));
+}
+
+template class RunnerPool<double>;
+template class RunnerPool<c128>;
+template class RunnerPool<Dual>;
+
+struct PreparedObjectives::Statement {
+  explicit Statement(Objective o) : objective(std::move(o)), f64(objective), complex(objective), dual(objective) {}
+  Objective objective;
+  RunnerPool<double> f64;
+  RunnerPool<c128> complex;
+  RunnerPool<Dual> dual;
+
+  template <class S>
+  RunnerPool<S>& pool() {
+    if constexpr (std::is_same_v<S, double>)
+      return f64;
+    else if constexpr (std::is_same_v<S, c128>)
+      return complex;
+    else
+      return dual;
+  }
+};
+
+PreparedObjectives::PreparedObjectives(const graph::Graph& g, const eut::InputValues& inputs,
+                                       const eut::SemanticsProfile& profile) {
+  const int n = count_gradient_statements(g);
+  for (int k = 0; k < n; ++k) statements_.push_back(std::make_unique<Statement>(make_objective(g, inputs, k, profile)));
+}
+PreparedObjectives::~PreparedObjectives() = default;
+PreparedObjectives::PreparedObjectives(PreparedObjectives&&) noexcept = default;
+PreparedObjectives& PreparedObjectives::operator=(PreparedObjectives&&) noexcept = default;
+
+const Objective& PreparedObjectives::objective(int k) const {
+  return statements_.at(static_cast<std::size_t>(k))->objective;
+}
+
+template <class S>
+RunnerLease<S> PreparedObjectives::runner(int k) const {
+  return RunnerLease<S>(statements_.at(static_cast<std::size_t>(k))->template pool<S>());
+}
+
+template RunnerLease<double> PreparedObjectives::runner(int) const;
+template RunnerLease<c128> PreparedObjectives::runner(int) const;
+template RunnerLease<Dual> PreparedObjectives::runner(int) const;
+
 ToleranceContext whole_graph_tolerance(const graph::Graph& g, const std::map<std::string, TensorSpec>& specs) {
   ToleranceContext ctx;
   for (const auto& [name, spec] : specs)

@@ -25,6 +25,8 @@
 #pragma once
 #include <cstdint>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -150,6 +152,66 @@ class ObjectiveRunner {
   Evaluator<S> ev_;
   std::vector<std::size_t> source_input_;  // source -> input index (or npos)
   int target_ = -1;
+};
+
+// Compiled runners of one objective kept for reuse: compiling the prepared graph costs a few
+// of its runs, and the oracles' parallel passes would otherwise compile one per thread per
+// pass. A runner is taken by one thread at a time and given back at the base point.
+template <class S>
+class RunnerPool {
+ public:
+  explicit RunnerPool(const Objective& o) : o_(o) {}
+  std::unique_ptr<ObjectiveRunner<S>> take();  // an idle runner, or a new one
+  void give(std::unique_ptr<ObjectiveRunner<S>> runner);
+
+ private:
+  const Objective& o_;
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<ObjectiveRunner<S>>> idle_;
+};
+
+// A runner taken from a pool for one scope (an OpenMP thread's share of a pass); the
+// destructor gives it back. Callers leave its sources at the base point (restore()).
+template <class S>
+class RunnerLease {
+ public:
+  explicit RunnerLease(RunnerPool<S>& pool) : pool_(&pool), runner_(pool.take()) {}
+  ~RunnerLease() {
+    if (runner_) pool_->give(std::move(runner_));
+  }
+  RunnerLease(RunnerLease&&) noexcept = default;
+  RunnerLease& operator=(RunnerLease&&) = delete;
+  ObjectiveRunner<S>& operator*() const { return *runner_; }
+  ObjectiveRunner<S>* operator->() const { return runner_.get(); }
+
+ private:
+  RunnerPool<S>* pool_;
+  std::unique_ptr<ObjectiveRunner<S>> runner_;
+};
+
+// Every Gradient statement's objective of one graph at one point under one semantics profile,
+// prepared once (make_objective) together with its pools of compiled runners. What the
+// numerical oracles of one check share (check_all.hpp builds one per check_graph()), and what
+// repeated checks of the same graph and inputs — other seeds, modes, thread counts — can
+// share: preparing costs a few hundred microseconds on BENCH_GRAPH, about as much as a
+// projection check's own work. Thread-safe: the objectives are read-only once built and the
+// runners are leased.
+class PreparedObjectives {
+ public:
+  PreparedObjectives(const graph::Graph& g, const eut::InputValues& inputs,
+                     const eut::SemanticsProfile& profile = eut::tf_profile());
+  ~PreparedObjectives();
+  PreparedObjectives(PreparedObjectives&&) noexcept;
+  PreparedObjectives& operator=(PreparedObjectives&&) noexcept;
+
+  int count() const { return static_cast<int>(statements_.size()); }  // count_gradient_statements
+  const Objective& objective(int k) const;                           // make_objective(g, inputs, k, profile)
+  template <class S>
+  RunnerLease<S> runner(int k) const;  // a runner of objective(k)
+
+ private:
+  struct Statement;
+  std::vector<std::unique_ptr<Statement>> statements_;
 };
 
 }  // namespace tc::oracles

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <exception>
+#include <optional>
 
 #include "oracles/tolerance.hpp"
 
@@ -94,12 +95,24 @@ template <class S>
 std::vector<Finding> check_propagated(const graph::Graph& g, const eut::InputValues& inputs,
                                       const eut::RunResult& engine_result, const Propagation<S>& how,
                                       int threads, std::uint64_t probe_seed) {
+  return check_propagated(PreparedObjectives(g, inputs, how.semantics ? *how.semantics : eut::tf_profile()),
+                          engine_result, how, threads, probe_seed);
+}
+
+template <class S>
+std::vector<Finding> check_propagated(const PreparedObjectives& prepared, const eut::RunResult& engine_result,
+                                      const Propagation<S>& how, int threads, std::uint64_t probe_seed) {
   std::vector<Finding> findings;
   const int team = threads_or_default(threads);
-  const int n_statements = count_gradient_statements(g);
-  for (int k = 0; k < n_statements; ++k) {
-    Objective o = make_objective(g, inputs, k, how.semantics ? *how.semantics : eut::tf_profile());
-    if (o.not_applicable.empty() && how.refuses) o.not_applicable = how.refuses(o);
+  for (int k = 0; k < prepared.count(); ++k) {
+    // The prepared objective, or a copy saying why this oracle refuses it (nothing runs then).
+    std::optional<Objective> refused;
+    if (const Objective& shared = prepared.objective(k); shared.not_applicable.empty() && how.refuses)
+      if (std::string why = how.refuses(shared); !why.empty()) {
+        refused = shared;
+        refused->not_applicable = std::move(why);
+      }
+    const Objective& o = refused ? *refused : prepared.objective(k);
     EntryPlan plan = plan_entries(o, engine_result, how.oracle, how.per_element, how.directions);
     const std::vector<EntryTask>& tasks = plan.tasks;
     const auto n_tasks = static_cast<std::int64_t>(tasks.size());
@@ -108,25 +121,28 @@ std::vector<Finding> check_propagated(const graph::Graph& g, const eut::InputVal
     for (double v : o.cotangent) largest_cotangent = std::max(largest_cotangent, std::abs(v));
 
     // Pass 1: f at every entry's perturbation, its derivative part and terms read off.
+    if (n_tasks > 0) {
 #pragma omp parallel num_threads(team)
-    {
-      ObjectiveRunner<S> runner(o);
+      {
+        const RunnerLease<S> lease = prepared.runner<S>(k);
+        ObjectiveRunner<S>& runner = *lease;
 #pragma omp for schedule(dynamic, 1)
-      for (std::int64_t ti = 0; ti < n_tasks; ++ti) {
-        const auto t = static_cast<std::size_t>(ti);
-        PropagatedReference& ref = references[t];
-        const double scale = how.perturb(runner.source(tasks[t].source), tasks[t],
-                                         how.per_element ? nullptr : &plan.directions[t], how.step);
-        try {
-          double magnitude = 0;
-          const S v = runner.run(false, &magnitude);
-          ref.value = how.derivative(v) / scale;
-          ref.terms = magnitude / scale;
-          ref.carried = runner.largest_part(/*with_inputs=*/true) * largest_cotangent / scale;
-          ref.evaluated = std::isfinite(ref.value) && std::isfinite(ref.terms) && std::isfinite(ref.carried);
-        } catch (const std::exception&) {
+        for (std::int64_t ti = 0; ti < n_tasks; ++ti) {
+          const auto t = static_cast<std::size_t>(ti);
+          PropagatedReference& ref = references[t];
+          const double scale = how.perturb(runner.source(tasks[t].source), tasks[t],
+                                           how.per_element ? nullptr : &plan.directions[t], how.step);
+          try {
+            double magnitude = 0;
+            const S v = runner.run(false, &magnitude);
+            ref.value = how.derivative(v) / scale;
+            ref.terms = magnitude / scale;
+            ref.carried = runner.largest_part(/*with_inputs=*/true) * largest_cotangent / scale;
+            ref.evaluated = std::isfinite(ref.value) && std::isfinite(ref.terms) && std::isfinite(ref.carried);
+          } catch (const std::exception&) {
+          }
+          runner.restore(tasks[t].source);
         }
-        runner.restore(tasks[t].source);
       }
     }
 
@@ -138,9 +154,9 @@ std::vector<Finding> check_propagated(const graph::Graph& g, const eut::InputVal
     bool kinks_judged = how.judge_kink_rules && o.not_applicable.empty() && o.tolerance.engine_unit == 0x1p-53;
     if (kinks_judged) {
       try {
-        ObjectiveRunner<S> runner(o);
-        runner.run(true);
-        kinks_judged = same_branches(runner.branches(), o.branches);
+        const RunnerLease<S> lease = prepared.runner<S>(k);
+        lease->run(true);
+        kinks_judged = same_branches(lease->branches(), o.branches);
       } catch (const std::exception&) {
         kinks_judged = false;
       }
@@ -160,5 +176,9 @@ template std::vector<Finding> check_propagated(const graph::Graph&, const eut::I
 template std::vector<Finding> check_propagated(const graph::Graph&, const eut::InputValues&,
                                                const eut::RunResult&, const Propagation<Dual>&, int,
                                                std::uint64_t);
+template std::vector<Finding> check_propagated(const PreparedObjectives&, const eut::RunResult&,
+                                               const Propagation<c128>&, int, std::uint64_t);
+template std::vector<Finding> check_propagated(const PreparedObjectives&, const eut::RunResult&,
+                                               const Propagation<Dual>&, int, std::uint64_t);
 
 }  // namespace tc::oracles

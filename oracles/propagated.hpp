@@ -82,5 +82,10 @@ template <class S>
 std::vector<Finding> check_propagated(const graph::Graph& g, const eut::InputValues& inputs,
                                       const eut::RunResult& engine_result, const Propagation<S>& how,
                                       int threads, std::uint64_t probe_seed);
+// The same with the objectives prepared once (objective.hpp): their semantics profile is the
+// one used, how.semantics is not read.
+template <class S>
+std::vector<Finding> check_propagated(const PreparedObjectives& prepared, const eut::RunResult& engine_result,
+                                      const Propagation<S>& how, int threads, std::uint64_t probe_seed);
 
 }  // namespace tc::oracles

@@ -122,5 +122,17 @@ TEST(ComplexStep, BitIdenticalForAnyThreadCount) {
   }
 }
 
+TEST(ComplexStep, PreparedObjectivesGiveTheSameFindingsAcrossChecks) {
+  const graph::Graph g = one_input_graph(kX, smooth_body());
+  eut::RunResult wrong = run(g);
+  wrong.gradients[0].values[0]->data[2] *= 1 + 1e-9;
+  const PreparedObjectives prepared(g, {});
+  for (const eut::RunResult& r : {run(g), wrong}) {
+    ComplexStepOptions opt;
+    opt.threads = 2;
+    expect_identical(check_complex_step(g, {}, r, opt), check_complex_step(prepared, r, opt));
+  }
+}
+
 }  // namespace
 }  // namespace tc::oracles

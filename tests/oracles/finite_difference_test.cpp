@@ -574,6 +574,20 @@ TEST(FiniteDifferences, BitIdenticalForAnyThreadCountAndRerun) {
   }
 }
 
+TEST(FiniteDifferences, PreparedObjectivesGiveTheSameFindingsAcrossChecks) {
+  const graph::Graph g = mixing_graph(DType::f64);
+  const eut::RunResult right = run(g), wrong = scaled(right, 1.001, 2);
+  const PreparedObjectives prepared(g, {});
+  for (FdOptions::Mode mode : {FdOptions::Mode::full, FdOptions::Mode::projection})
+    for (int threads : {1, 2})
+      for (const eut::RunResult* r : {&right, &wrong}) {
+        FdOptions opt;
+        opt.mode = mode;
+        opt.threads = threads;
+        expect_identical(check_finite_differences(g, {}, *r, opt), check_finite_differences(prepared, *r, opt));
+      }
+}
+
 TEST(FiniteDifferences, ManyGraphsInParallelGiveEachGraphsFindings) {
   std::vector<graph::Graph> graphs = {mixing_graph(DType::f64), one_input_graph({0.3, -0.7}, smooth_body()),
                                       mixing_graph(DType::f32)};

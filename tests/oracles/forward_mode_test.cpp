@@ -131,5 +131,19 @@ TEST(ForwardMode, BitIdenticalForAnyThreadCountAndSeedDependent) {
   EXPECT_NE(std::memcmp(&other_seed[0].max_abs_error, &one[0].max_abs_error, sizeof(double)), 0);
 }
 
+TEST(ForwardMode, PreparedObjectivesGiveTheSameFindingsAcrossChecksAndSeeds) {
+  const graph::Graph g = layer_graph(true);
+  eut::RunResult wrong = run(g);
+  wrong.gradients[0].values[0]->data[2] *= 1 + 1e-9;
+  const PreparedObjectives prepared(g, {});
+  for (const eut::RunResult& r : {run(g), wrong})
+    for (std::uint64_t seed : {7, 8}) {
+      ForwardModeOptions opt;
+      opt.seed = seed;
+      opt.threads = 2;
+      expect_identical(check_forward_mode(g, {}, r, opt), check_forward_mode(prepared, r, opt));
+    }
+}
+
 }  // namespace
 }  // namespace tc::oracles

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <stdexcept>
 #include <string>
 
 #include "graph/tcg.hpp"
@@ -93,6 +94,43 @@ TEST(Objective, StatementsAreNumberedInExecutionOrder) {
   EXPECT_EQ(second.gradient, 1);
   EXPECT_EQ(second.statement.target, "%z");
   EXPECT_FALSE(make_objective(g, {}, 2).not_applicable.empty());
+}
+
+TEST(PreparedObjectives, HoldEachStatementsObjectiveAndReuseTheirRunners) {
+  graph::Graph g;
+  g.inputs = {variable("%x", Shape{2}, {0.5, -1.5})};
+  g.tapes = {tape("t", /*persistent=*/true)};
+  g.body = {record("t", {op("%y", "exp", {"%x"}), op("%z", "sin", {"%x"})}), gradient({"%g1"}, "t", "%y", {"%x"}),
+            gradient({"%g2"}, "t", "%z", {"%x"})};
+  const PreparedObjectives prepared(g, {});
+  ASSERT_EQ(prepared.count(), count_gradient_statements(g));
+  for (int k = 0; k < prepared.count(); ++k) {
+    const Objective expect = make_objective(g, {}, k);
+    const Objective& o = prepared.objective(k);
+    EXPECT_EQ(o.statement.target, expect.statement.target);
+    EXPECT_EQ(o.value, expect.value);
+    EXPECT_EQ(o.base, expect.base);
+  }
+  EXPECT_THROW(prepared.objective(2), std::out_of_range);
+
+  // A runner given back is the one leased next (compiled once); moved and restored, it runs f
+  // at the base point again.
+  const ObjectiveRunner<double>* first = nullptr;
+  {
+    const RunnerLease<double> lease = prepared.runner<double>(1);
+    first = &*lease;
+    lease->source(0)[0] += 0.25;
+    EXPECT_NE(lease->run(false), prepared.objective(1).value);
+    lease->restore(0);
+  }
+  const RunnerLease<double> again = prepared.runner<double>(1);
+  EXPECT_EQ(&*again, first);
+  EXPECT_EQ(again->run(false), prepared.objective(1).value);
+  // Two leases at once are two runners; each scalar type has its own.
+  const RunnerLease<double> other = prepared.runner<double>(1);
+  EXPECT_NE(&*other, first);
+  const RunnerLease<Dual> dual = prepared.runner<Dual>(1);
+  EXPECT_EQ(dual->run(false).v, prepared.objective(1).value);
 }
 
 TEST(Objective, NotApplicableCasesSayWhy) {
