@@ -128,6 +128,7 @@ const graph::Gradient* first_gradient(const graph::Block& block) {
 double abs_part(double x) { return std::abs(x); }
 double abs_part(const c128& x) { return std::abs(x.imag()); }
 double abs_part(const Dual& x) { return std::abs(x.d); }
+double abs_part(const TermsDual& x) { return x.d; }
 
 }  // namespace
 
@@ -383,6 +384,8 @@ template ObjectiveValue<c128> evaluate_objective(const Objective&,
                                                  const std::map<std::string, std::vector<c128>>&, bool);
 template ObjectiveValue<Dual> evaluate_objective(const Objective&,
                                                  const std::map<std::string, std::vector<Dual>>&, bool);
+template ObjectiveValue<TermsDual> evaluate_objective(const Objective&,
+                                                      const std::map<std::string, std::vector<TermsDual>>&, bool);
 
 template <class S>
 std::map<std::string, std::vector<S>> lift(const Objective& o) {
@@ -394,6 +397,7 @@ std::map<std::string, std::vector<S>> lift(const Objective& o) {
 template std::map<std::string, std::vector<double>> lift(const Objective&);
 template std::map<std::string, std::vector<c128>> lift(const Objective&);
 template std::map<std::string, std::vector<Dual>> lift(const Objective&);
+template std::map<std::string, std::vector<TermsDual>> lift(const Objective&);
 
 template <class S>
 ObjectiveRunner<S>::ObjectiveRunner(const Objective& o) : o_(&o), ev_(o.graph) {
@@ -460,5 +464,6 @@ const Branches& ObjectiveRunner<S>::branches() const {
 template class ObjectiveRunner<double>;
 template class ObjectiveRunner<c128>;
 template class ObjectiveRunner<Dual>;
+template class ObjectiveRunner<TermsDual>;
 
 }  // namespace tc::oracles
