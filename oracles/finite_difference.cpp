@@ -8,7 +8,6 @@
 #include <exception>
 #include <map>
 
-#include "oracles/chain_terms.hpp"
 #include "oracles/comparison.hpp"
 #include "oracles/objective.hpp"
 #include "oracles/rounding_probe.hpp"
@@ -302,8 +301,6 @@ std::vector<Finding> check_finite_differences(const graph::Graph& g, const eut::
     const RoundingProbe rho = ctx.engine_unit > unit_roundoff(DType::f64)
                                   ? rounding_sensitivity(o, engine, opt.probe_seed, opt.threads)
                                   : RoundingProbe{};
-    // The magnitude of the chain rule's terms behind each entry (cancellation in a VJP).
-    const std::vector<double> chain = chain_terms(o, plan, opt.threads);
     // 1. The screening central difference of every task, in parallel: each thread owns its
     //    compiled evaluator and writes only its tasks' slots.
     if (opt.screen) {
@@ -343,7 +340,7 @@ std::vector<Finding> check_finite_differences(const graph::Graph& g, const eut::
         const double scale = std::max(std::abs(slot.screen_d), projection ? engine_entry.terms : norm_s);
         const double rounding = 2 * noise / slot.screen_h;
         const double err = rounding + opt.screen_resolution * scale;
-        const double terms = std::max({engine_entry.terms, std::abs(slot.screen_d), norm_s, chain[t]});
+        const double terms = std::max({engine_entry.terms, std::abs(slot.screen_d), norm_s});
         const double observed =
             rho.observed(tasks[t].source, projection ? engine_entry.rms : terms, engine_entry.direction_norm);
         const Tolerance tol = tolerance(ctx, err, terms, observed);
@@ -399,7 +396,7 @@ std::vector<Finding> check_finite_differences(const graph::Graph& g, const eut::
       const EngineEntry& engine_entry = plan.engine_entries[t];
       EntryCheck& c = checks[t];
       const double norm_s = norm[tasks[t].source];
-      const double terms = std::max({engine_entry.terms, std::abs(c.reference), norm_s, chain[t]});
+      const double terms = std::max({engine_entry.terms, std::abs(c.reference), norm_s});
       const double observed =
           rho.observed(tasks[t].source, projection ? engine_entry.rms : terms, engine_entry.direction_norm);
       const Tolerance tol = tolerance(ctx, c.error, terms, observed);

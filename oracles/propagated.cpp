@@ -6,15 +6,14 @@
 #include <cmath>
 #include <exception>
 
-#include "oracles/chain_terms.hpp"
 #include "oracles/tolerance.hpp"
 
 namespace tc::oracles {
 
 std::vector<EntryCheck> compare_propagated(const Objective& o, const EntryPlan& plan,
                                            const std::vector<PropagatedReference>& references,
-                                           const RoundingProbe& rho, const std::vector<double>& chain,
-                                           const char* not_evaluated, bool kinks_judged, int threads) {
+                                           const RoundingProbe& rho, const char* not_evaluated,
+                                           bool kinks_judged, int threads) {
   const ToleranceContext& ctx = o.tolerance;
   const std::vector<EntryTask>& tasks = plan.tasks;
   // Each source's largest reference element (a direction's value is no element's scale).
@@ -44,8 +43,7 @@ std::vector<EntryCheck> compare_propagated(const Objective& o, const EntryPlan& 
     // 1e-19, and the f64 rounding of those 1s is the error). The engine's allowance below
     // stays relative to the terms alone.
     c.error = rounding_bound(ctx, unit_roundoff(DType::f64), std::max(ref.terms, ref.carried));
-    const double terms =
-        std::max({engine.terms, std::abs(c.reference), ref.terms, norm[tasks[t].source], chain[t]});
+    const double terms = std::max({engine.terms, std::abs(c.reference), ref.terms, norm[tasks[t].source]});
     const double observed =
         rho.observed(tasks[t].source, plan.per_element ? terms : engine.rms, engine.direction_norm);
     const Tolerance tol = tolerance(ctx, c.error, terms, observed);
@@ -134,7 +132,6 @@ std::vector<Finding> check_propagated(const graph::Graph& g, const eut::InputVal
 
     // The engine's rounding observed on this graph (tolerance.hpp).
     const RoundingProbe rho = rounding_sensitivity(o, plan.engine, probe_seed, threads);
-    const std::vector<double> chain = chain_terms(o, plan, team);
 
     // Kinks are judged only where this oracle's evaluation decides every kink as the f64
     // evaluation does (its arithmetic on S may round a value to the other side of a tie).
@@ -151,7 +148,7 @@ std::vector<Finding> check_propagated(const graph::Graph& g, const eut::InputVal
 
     // Passes 2 and 3: compare; a disagreement at a point on a kink is inconclusive, or judged.
     const std::vector<EntryCheck> checks =
-        compare_propagated(o, plan, references, rho, chain, how.not_evaluated, kinks_judged, team);
+        compare_propagated(o, plan, references, rho, how.not_evaluated, kinks_judged, team);
     append_source_findings(o, plan, checks, how.oracle, findings);
   }
   return findings;

@@ -36,8 +36,7 @@ struct PropagatedReference {
 //  - one within tolerance agrees: the error is the f64 rounding of its terms, the terms at
 //    least the largest reference element of its source (an f32 backward pass errs relative
 //    to the largest terms it sums, not to each small entry), plus the engine's rounding as
-//    `rho` observed it, the terms never below chain[t], the Σ|terms| of the chain rule behind
-//    the entry (chain_terms.hpp: cancellation inside a VJP rounds relative to them);
+//    `rho` observed it;
 //  - a disagreement is inconclusive where the engine's NaN may have leaked from a where
 //    (excuse_nan_leaked_by_where) or where the point lies on a kink (near_kink within
 //    kink_radius, probed in parallel over `threads`): the derivative there is a convention —
@@ -50,8 +49,8 @@ struct PropagatedReference {
 //  - any other disagreement is a mismatch.
 std::vector<EntryCheck> compare_propagated(const Objective& o, const EntryPlan& plan,
                                            const std::vector<PropagatedReference>& references,
-                                           const RoundingProbe& rho, const std::vector<double>& chain,
-                                           const char* not_evaluated, bool kinks_judged, int threads);
+                                           const RoundingProbe& rho, const char* not_evaluated,
+                                           bool kinks_judged, int threads);
 
 // How one propagating oracle perturbs and reads. S: c128 (complex step) or Dual (forward mode).
 template <class S>
