@@ -421,6 +421,7 @@ namespace {
 double magnitude_part(double x) { return std::abs(x); }
 double magnitude_part(const c128& x) { return std::abs(x.imag()); }
 double magnitude_part(const Dual& x) { return std::abs(x.d); }
+double magnitude_part(const TermsDual& x) { return x.d; }
 }  // namespace
 
 template <class S>
@@ -511,6 +512,7 @@ Evaluation<S> evaluate(const graph::Graph& g, const std::map<std::string, std::v
 template class Evaluator<double>;
 template class Evaluator<c128>;
 template class Evaluator<Dual>;
+template class Evaluator<TermsDual>;
 
 template Evaluation<double> evaluate(const graph::Graph&,
                                      const std::map<std::string, std::vector<double>>&, bool);
@@ -518,5 +520,7 @@ template Evaluation<c128> evaluate(const graph::Graph&,
                                    const std::map<std::string, std::vector<c128>>&, bool);
 template Evaluation<Dual> evaluate(const graph::Graph&,
                                    const std::map<std::string, std::vector<Dual>>&, bool);
+template Evaluation<TermsDual> evaluate(const graph::Graph&,
+                                        const std::map<std::string, std::vector<TermsDual>>&, bool);
 
 }  // namespace tc::oracles

@@ -94,6 +94,7 @@ class Evaluator {
 extern template class Evaluator<double>;
 extern template class Evaluator<c128>;
 extern template class Evaluator<Dual>;
+extern template class Evaluator<TermsDual>;
 
 // `inputs` gives every input's values by name (numel() of them each; i32/bool rounded).
 // Values in a while_loop body or cond are those of the last iteration / the taken branch.
@@ -110,5 +111,7 @@ extern template Evaluation<c128> evaluate(const graph::Graph&,
                                           const std::map<std::string, std::vector<c128>>&, bool);
 extern template Evaluation<Dual> evaluate(const graph::Graph&,
                                           const std::map<std::string, std::vector<Dual>>&, bool);
+extern template Evaluation<TermsDual> evaluate(const graph::Graph&,
+                                               const std::map<std::string, std::vector<TermsDual>>&, bool);
 
 }  // namespace tc::oracles
