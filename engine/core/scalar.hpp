@@ -57,12 +57,12 @@ inline Dual pow(Dual a, Dual b) {
 
 // A dual number whose tangent is the sum of the magnitudes of the chain-rule terms behind the
 // derivative instead of their sum: t(a ± b) = t(a) + t(b), t(a·b) = t(a)|b| + |a|t(b),
-// t(f(a)) = |f'(a)| t(a). Seeded with t = 1 on one element (or |u| on a direction), the result's
-// t is Σ over paths of |Π partials|, which is also what any reverse pass sums for that gradient
-// entry (reverse and forward mode sum the same path products, in another order). A gradient
-// whose terms cancel (softmax's VJP y·(g - Σ g·y) near one-hot y) carries rounding relative to
-// them, not to the small result: the oracles' tolerance model scales with this
-// (oracles/chain_terms.hpp). Elementary functions reuse Dual's derivatives.
+// t(f(a)) = |f'(a)| t(a). One op's kernel run on it, with each operand's t set to its tangent's
+// magnitude, gives the Σ|terms| that op's JVP sums — what its rounding (and, transposed, its
+// VJP's) is relative to: softmax's VJP y·(g - Σ g·y) near one-hot y cancels terms ~|g| into a
+// small gradient (oracles/running_error.hpp). Propagated along a whole graph instead, t would
+// be Σ over paths of |Π partials|, which grows with the number of paths: not a rounding bound.
+// Elementary functions reuse Dual's derivatives.
 struct TermsDual {
   double v = 0, d = 0;
   constexpr TermsDual() = default;

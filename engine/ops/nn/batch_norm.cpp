@@ -7,7 +7,7 @@
 //   depend on x, so their gradient is part of it (a VJP treating μ, σ² as constants is the
 //   inference-mode bug). Smooth everywhere (ε > 0, default 1e-3 as Keras); no kink.
 // reduce_sum(batch_norm(x)) ≡ 0: its gradient is exactly 0, reached by cancellation (the
-// finite-difference false alarm that held this op back; oracles/chain_terms.hpp).
+// false alarm that held this op back: oracles/running_error.hpp bounds that rounding).
 // The math and the VJP are shared with layer_norm (standardize.hpp).
 #include "engine/ops/family_rows.hpp"
 #include "engine/ops/nn/nn.hpp"

@@ -6,7 +6,7 @@
 // including a constant group (σ² = 0: y = 0, dx = r (g - mean g)). The VJP is written with
 // engine ops and recomputes r from x, so second order comes from the tape. Σ_axes y ≡ 0 and
 // Σ_axes y² ≡ N σ²/(σ² + ε): a loss summing y has gradient exactly 0, which the VJP reaches by
-// cancelling terms of size r·|g| (oracles/chain_terms.hpp scales the tolerance with them).
+// cancelling terms of size r·|g| (oracles/running_error.hpp bounds the rounding relative to them).
 #pragma once
 #include <cmath>
 #include <optional>
