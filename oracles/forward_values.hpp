@@ -9,7 +9,9 @@
 // comparisons, casts to an integer dtype, argmax ...): there the engine's rounding may
 // legitimately land on another step. The allowance is the engine's rounding of the value's
 // largest ancestor (|ancestor| · u_e · (depth + offset)) plus the underflow floor
-// (tolerance.hpp); a non-finite engine value where the evaluation is finite is a mismatch.
+// (tolerance.hpp); where a value lies outside that, the larger of it and the value's rounding
+// bounded node by node (running_error.hpp: a value of cancelled terms whose rounding a
+// sensitivity amplifies). A non-finite engine value where the evaluation is finite is a mismatch.
 // Only a disagreement makes a finding (about the first gradient() call, source ""): values
 // that agree add nothing a person reads, and every graph would grow a row.
 #pragma once
