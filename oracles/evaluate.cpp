@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <unordered_map>
 #include <utility>
+#include <type_traits>
 #include <variant>
 
 #include "engine/core/errors.hpp"
@@ -201,6 +202,7 @@ struct Evaluator<S>::Impl {
   std::vector<std::vector<S>> carried;
   std::vector<TensorSpec> carried_specs;
   std::vector<std::uint64_t> carried_tensors;
+  OpTrace* trace = nullptr;  // double only: records every op application (and input)
 
   explicit Impl(const graph::Graph& g) {
     for (const graph::Input& in : g.inputs) {
@@ -258,6 +260,7 @@ struct Evaluator<S>::Impl {
       const int s = program.input_slots[i];
       values[static_cast<std::size_t>(s)] = inputs[i];
       mark(s, {in.dtype, in.shape}, ++next_tensor);
+      record_tensor(s);
     }
     try {
       run_block(program.body);
@@ -335,7 +338,22 @@ struct Evaluator<S>::Impl {
     if (record) branch_ops.resize(branches.sides.size(), &op);
     round_non_floating(out, out_spec.dtype);
     if (aliasing) std::swap(out, values[static_cast<std::size_t>(node.result)]);
+    if (trace) {
+      OpTrace::Application a{&op, &attrs, {}, next_tensor + 1};
+      for (int s : node.operands) a.operands.push_back(tensor[static_cast<std::size_t>(s)]);
+      trace->applications.push_back(std::move(a));
+    }
     mark(node.result, out_spec, ++next_tensor);
+    record_tensor(node.result);
+  }
+
+  void record_tensor(int s) {
+    if constexpr (std::is_same_v<S, double>) {
+      if (!trace) return;
+      const std::uint64_t t = tensor[static_cast<std::size_t>(s)];
+      trace->values[t] = values[static_cast<std::size_t>(s)];
+      trace->specs[t] = specs[static_cast<std::size_t>(s)];
+    }
   }
 
   void exec_cond(const Node& c) {
@@ -441,6 +459,7 @@ namespace {
 double magnitude_part(double x) { return std::abs(x); }
 double magnitude_part(const c128& x) { return std::abs(x.imag()); }
 double magnitude_part(const Dual& x) { return std::abs(x.d); }
+double magnitude_part(const TermsDual& x) { return x.d; }
 }  // namespace
 
 template <class S>
@@ -515,10 +534,10 @@ Evaluation<S> Evaluator<S>::evaluation() const {
   return out;
 }
 
+namespace {
+// Fills every input of `ev` from `inputs` by name (a name given with or without its '%').
 template <class S>
-Evaluation<S> evaluate(const graph::Graph& g, const std::map<std::string, std::vector<S>>& inputs,
-                       bool record_branches) {
-  Evaluator<S> ev(g);
+void fill_inputs(Evaluator<S>& ev, const graph::Graph& g, const std::map<std::string, std::vector<S>>& inputs) {
   for (std::size_t i = 0; i < g.inputs.size(); ++i) {
     const std::string& name = g.inputs[i].name;
     auto it = inputs.find(name);
@@ -528,13 +547,33 @@ Evaluation<S> evaluate(const graph::Graph& g, const std::map<std::string, std::v
     if (it == inputs.end()) throw Error("evaluate: no value given for input '" + bare(name) + "'");
     ev.input(i) = it->second;
   }
+}
+}  // namespace
+
+template <class S>
+Evaluation<S> evaluate(const graph::Graph& g, const std::map<std::string, std::vector<S>>& inputs,
+                       bool record_branches) {
+  Evaluator<S> ev(g);
+  fill_inputs(ev, g, inputs);
   ev.run(record_branches);
   return ev.evaluation();
+}
+
+OpTrace trace(const graph::Graph& g, const std::map<std::string, std::vector<double>>& inputs) {
+  Evaluator<double> ev(g);
+  fill_inputs(ev, g, inputs);
+  OpTrace t;
+  ev.impl_->trace = &t;
+  ev.run(false);
+  ev.impl_->trace = nullptr;
+  t.evaluation = ev.evaluation();
+  return t;
 }
 
 template class Evaluator<double>;
 template class Evaluator<c128>;
 template class Evaluator<Dual>;
+template class Evaluator<TermsDual>;
 
 template Evaluation<double> evaluate(const graph::Graph&,
                                      const std::map<std::string, std::vector<double>>&, bool);
@@ -542,5 +581,7 @@ template Evaluation<c128> evaluate(const graph::Graph&,
                                    const std::map<std::string, std::vector<c128>>&, bool);
 template Evaluation<Dual> evaluate(const graph::Graph&,
                                    const std::map<std::string, std::vector<Dual>>&, bool);
+template Evaluation<TermsDual> evaluate(const graph::Graph&,
+                                        const std::map<std::string, std::vector<TermsDual>>&, bool);
 
 }  // namespace tc::oracles

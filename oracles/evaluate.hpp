@@ -45,6 +45,24 @@ struct Evaluation {
   const graph::Gradient* stopped_by = nullptr;
 };
 
+// The straight-line program one f64 evaluation executed: every op application in execution
+// order — a while_loop body once per iteration, only a cond's taken branch — with the tensors
+// it read and made (numbered as Evaluation::tensors numbers them: a cond or loop result is the
+// very tensor it was given) and their values. What a sweep over the run needs that the
+// evaluation's final values cannot give: every iteration's values (running_error.hpp).
+struct OpTrace {
+  struct Application {
+    const OpDef* op = nullptr;
+    const OpAttrs* attrs = nullptr;
+    std::vector<std::uint64_t> operands;  // tensor ids
+    std::uint64_t result = 0;
+  };
+  std::vector<Application> applications;
+  std::map<std::uint64_t, std::vector<double>> values;  // every tensor's values
+  std::map<std::uint64_t, TensorSpec> specs;
+  Evaluation<double> evaluation;  // the run's final values, specs and tensors by name
+};
+
 // A graph compiled once for many evaluations (finite-difference stencils, directions): names
 // resolved to slots and ops looked up at construction, value buffers reused across runs, no
 // map built unless asked for. evaluate() below is one compile + run + evaluation(). One
@@ -90,6 +108,7 @@ class Evaluator {
   Evaluation<S> evaluation() const;
 
  private:
+  friend OpTrace trace(const graph::Graph&, const std::map<std::string, std::vector<double>>&);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
@@ -97,6 +116,10 @@ class Evaluator {
 extern template class Evaluator<double>;
 extern template class Evaluator<c128>;
 extern template class Evaluator<Dual>;
+extern template class Evaluator<TermsDual>;
+
+// evaluate<double>() that also records the trace. Throws as evaluate() does.
+OpTrace trace(const graph::Graph& g, const std::map<std::string, std::vector<double>>& inputs);
 
 // `inputs` gives every input's values by name (numel() of them each; i32/bool rounded).
 // Values in a while_loop body or cond are those of the last iteration / the taken branch.
@@ -113,5 +136,7 @@ extern template Evaluation<c128> evaluate(const graph::Graph&,
                                           const std::map<std::string, std::vector<c128>>&, bool);
 extern template Evaluation<Dual> evaluate(const graph::Graph&,
                                           const std::map<std::string, std::vector<Dual>>&, bool);
+extern template Evaluation<TermsDual> evaluate(const graph::Graph&,
+                                               const std::map<std::string, std::vector<TermsDual>>&, bool);
 
 }  // namespace tc::oracles

@@ -544,7 +544,11 @@ std::vector<Finding> check_finite_differences(const PreparedObjectives& prepared
       const double terms = std::max({engine_entry.terms, std::abs(c.reference), norm_s});
       const double observed =
           rho.observed(tasks[t].source, projection ? engine_entry.rms : terms, engine_entry.direction_norm);
-      const Tolerance tol = tolerance(ctx, c.error, terms, observed);
+      Tolerance tol = tolerance(ctx, c.error, terms, observed);
+      if (!within(c.engine, c.reference, tol))
+        tol = tolerance(ctx, c.error, terms,
+                        std::max(observed, rho.per_node(tasks[t].source, tasks[t].index,
+                                                        projection ? &plan.directions[t] : nullptr)));
       c.tolerance = tol.total();
       c.state = within(c.engine, c.reference, tol) ? EntryCheck::State::agree : EntryCheck::State::mismatch;
       if (c.state == EntryCheck::State::mismatch) {

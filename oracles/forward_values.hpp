@@ -12,7 +12,9 @@
 // moves when every floating input moves by its dtype's unit roundoff (the tolerance model's
 // observed rounding R: an ill-conditioned step, such as a division by a cancelled difference,
 // amplifies the engine's rounding beyond any bound on the ancestors), plus the underflow floor
-// (tolerance.hpp); a non-finite engine value where the evaluation is finite is a mismatch.
+// (tolerance.hpp); where a value lies outside that, the larger of it and the value's rounding
+// bounded node by node (running_error.hpp: a value of cancelled terms whose rounding a
+// sensitivity amplifies). A non-finite engine value where the evaluation is finite is a mismatch.
 // Only a disagreement makes a finding (about the first gradient() call, source ""): values
 // that agree add nothing a person reads, and every graph would grow a row.
 #pragma once

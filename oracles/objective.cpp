@@ -165,6 +165,7 @@ const graph::Gradient* first_gradient(const graph::Block& block) {
 double abs_part(double x) { return std::abs(x); }
 double abs_part(const c128& x) { return std::abs(x.imag()); }
 double abs_part(const Dual& x) { return std::abs(x.d); }
+double abs_part(const TermsDual& x) { return x.d; }
 
 }  // namespace
 
@@ -476,6 +477,8 @@ template ObjectiveValue<c128> evaluate_objective(const Objective&,
                                                  const std::map<std::string, std::vector<c128>>&, bool);
 template ObjectiveValue<Dual> evaluate_objective(const Objective&,
                                                  const std::map<std::string, std::vector<Dual>>&, bool);
+template ObjectiveValue<TermsDual> evaluate_objective(const Objective&,
+                                                      const std::map<std::string, std::vector<TermsDual>>&, bool);
 
 template <class S>
 std::map<std::string, std::vector<S>> lift(const Objective& o) {
@@ -487,6 +490,7 @@ std::map<std::string, std::vector<S>> lift(const Objective& o) {
 template std::map<std::string, std::vector<double>> lift(const Objective&);
 template std::map<std::string, std::vector<c128>> lift(const Objective&);
 template std::map<std::string, std::vector<Dual>> lift(const Objective&);
+template std::map<std::string, std::vector<TermsDual>> lift(const Objective&);
 
 template <class S>
 ObjectiveRunner<S>::ObjectiveRunner(const Objective& o) : o_(&o), ev_(o.graph) {
@@ -558,6 +562,7 @@ const std::vector<const OpDef*>& ObjectiveRunner<S>::branch_ops() const {
 template class ObjectiveRunner<double>;
 template class ObjectiveRunner<c128>;
 template class ObjectiveRunner<Dual>;
+template class ObjectiveRunner<TermsDual>;
 
 template <class S>
 std::unique_ptr<ObjectiveRunner<S>> RunnerPool<S>::take() {

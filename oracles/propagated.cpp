@@ -47,7 +47,11 @@ std::vector<EntryCheck> compare_propagated(const Objective& o, const EntryPlan& 
     const double terms = std::max({engine.terms, std::abs(c.reference), ref.terms, norm[tasks[t].source]});
     const double observed =
         rho.observed(tasks[t].source, plan.per_element ? terms : engine.rms, engine.direction_norm);
-    const Tolerance tol = tolerance(ctx, c.error, terms, observed);
+    Tolerance tol = tolerance(ctx, c.error, terms, observed);
+    if (!within(c.engine, c.reference, tol))
+      tol = tolerance(ctx, c.error, terms,
+                      std::max(observed, rho.per_node(tasks[t].source, tasks[t].index,
+                                                      plan.per_element ? nullptr : &plan.directions[t])));
     c.tolerance = tol.total();
     if (within(c.engine, c.reference, tol))
       c.state = EntryCheck::State::agree;

@@ -47,6 +47,10 @@ double RoundingProbe::observed(std::size_t source, double magnitude, double dire
   return std::max({r, a, c});
 }
 
+double RoundingProbe::per_node(std::size_t source, std::int64_t index, const std::vector<double>* direction) const {
+  return running ? kRoundingsPerNode * running->bound(source, index, direction) : 0.0;
+}
+
 RoundingProbe rounding_sensitivity(const Objective& o, const std::vector<const eut::Value*>& engine,
                                    std::uint64_t seed, int threads, int directions, int realizations) {
   const std::size_t n_sources = o.sources.size();
@@ -54,7 +58,9 @@ RoundingProbe rounding_sensitivity(const Objective& o, const std::vector<const e
                     std::vector<double>(n_sources, 0.0)};
   double largest_cotangent = 0;
   for (double v : o.cotangent) largest_cotangent = std::max(largest_cotangent, std::abs(v));
-  if (!o.not_applicable.empty() || directions <= 0 || realizations <= 0) return rho;
+  if (!o.not_applicable.empty()) return rho;
+  rho.running = std::make_shared<GradientRounding>(o);
+  if (directions <= 0 || realizations <= 0) return rho;
   // The jittered copies.
   std::map<std::string, TensorSpec> specs;
   try {

@@ -4,12 +4,14 @@
 #pragma once
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "eut/engine_under_test.hpp"
 #include "graph/ir.hpp"
 #include "oracles/objective.hpp"
+#include "oracles/running_error.hpp"
 
 namespace tc::oracles {
 
@@ -31,11 +33,19 @@ namespace tc::oracles {
 // the terms that cancelled. Its price: a derivative smaller than ~u_e·depth times the
 // graph's intermediate tangents is judged only to that absolute accuracy (docs/oracles.md).
 // Zero for sources not given. Deterministic for any thread count.
+//
+// The jitter rounds results, not the terms an op sums: a VJP that cancels terms much larger
+// than its result (softmax's y·(g − Σ g·y) near a one-hot y) rounds relative to the terms.
+// `per_node` bounds that a priori, node by node (running_error.hpp); it costs a sweep over the
+// graph, so the oracles ask for it only where an entry lies outside the observed rounding.
 struct RoundingProbe {
   std::vector<double> relative, per_unit, cancelled;
+  std::shared_ptr<const GradientRounding> running;  // null: no per-node bound
   // The rounding the engine's number for `source` may carry: `magnitude` is the entry's (or
   // direction's) magnitude, `direction_norm` ‖u‖₂ of the direction (1 for an element).
   double observed(std::size_t source, double magnitude, double direction_norm) const;
+  // kRoundingsPerNode · B(u) for element `index` of `source` (direction null) or `direction`.
+  double per_node(std::size_t source, std::int64_t index, const std::vector<double>* direction) const;
 };
 RoundingProbe rounding_sensitivity(const Objective& o, const std::vector<const eut::Value*>& engine,
                                    std::uint64_t seed, int threads, int directions = 2,

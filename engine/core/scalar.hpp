@@ -1,7 +1,8 @@
 // The scalar types every forward kernel is generic over:
 //   double               — the engine and the finite-difference oracle,
 //   std::complex<double> — the complex-step oracle (f(x + ih), derivative = Im f / h),
-//   Dual                 — forward mode: value and one tangent, for the JVP oracle.
+//   Dual                 — forward mode: value and one tangent, for the JVP oracle,
+//   TermsDual            — value and Σ|terms| of its derivative, for the tolerance model.
 // Kernels are written once against these helpers, so the three evaluations run the very
 // same op code. Branches (kinks, max ties, where) always decide on real parts.
 #pragma once
@@ -54,6 +55,65 @@ inline Dual pow(Dual a, Dual b) {
   return {p, d};
 }
 
+// A dual number whose tangent is the sum of the magnitudes of the chain-rule terms behind the
+// derivative instead of their sum: t(a ± b) = t(a) + t(b), t(a·b) = t(a)|b| + |a|t(b),
+// t(f(a)) = |f'(a)| t(a). One op's kernel run on it, with each operand's t set to its tangent's
+// magnitude, gives the Σ|terms| that op's JVP sums — what its rounding (and, transposed, its
+// VJP's) is relative to: softmax's VJP y·(g - Σ g·y) near one-hot y cancels terms ~|g| into a
+// small gradient (oracles/running_error.hpp). Propagated along a whole graph instead, t would
+// be Σ over paths of |Π partials|, which grows with the number of paths: not a rounding bound.
+// Elementary functions reuse Dual's derivatives.
+struct TermsDual {
+  double v = 0, d = 0;
+  constexpr TermsDual() = default;
+  constexpr TermsDual(double value, double terms = 0) : v(value), d(terms) {}  // NOLINT(implicit)
+};
+
+constexpr TermsDual operator+(TermsDual a, TermsDual b) { return {a.v + b.v, a.d + b.d}; }
+constexpr TermsDual operator-(TermsDual a, TermsDual b) { return {a.v - b.v, a.d + b.d}; }
+constexpr TermsDual operator-(TermsDual a) { return {-a.v, a.d}; }
+inline TermsDual operator*(TermsDual a, TermsDual b) {
+  return {a.v * b.v, (a.d != 0 ? a.d * std::abs(b.v) : 0.0) + (b.d != 0 ? std::abs(a.v) * b.d : 0.0)};
+}
+inline TermsDual operator/(TermsDual a, TermsDual b) {
+  const double q = a.v / b.v;
+  return {q, (a.d != 0 ? a.d / std::abs(b.v) : 0.0) + (b.d != 0 ? std::abs(q / b.v) * b.d : 0.0)};
+}
+inline TermsDual& operator+=(TermsDual& a, TermsDual b) { return a = a + b; }
+inline TermsDual& operator-=(TermsDual& a, TermsDual b) { return a = a - b; }
+inline TermsDual& operator*=(TermsDual& a, TermsDual b) { return a = a * b; }
+inline TermsDual& operator/=(TermsDual& a, TermsDual b) { return a = a / b; }
+
+// f(a) for an f with a Dual overload: the value, and |f'(a)| times a's terms (none if a has none:
+// f' may be infinite where the terms are 0).
+template <class F>
+TermsDual through_dual(TermsDual a, F f) {
+  const Dual r = f(Dual(a.v, 1.0));
+  return {r.v, a.d != 0 ? std::abs(r.d) * a.d : 0.0};
+}
+// f(a, b) likewise, with both partial derivatives.
+template <class F>
+TermsDual through_dual(TermsDual a, TermsDual b, F f) {
+  const Dual da = f(Dual(a.v, 1.0), Dual(b.v, 0.0)), db = f(Dual(a.v, 0.0), Dual(b.v, 1.0));
+  return {da.v, (a.d != 0 ? std::abs(da.d) * a.d : 0.0) + (b.d != 0 ? std::abs(db.d) * b.d : 0.0)};
+}
+#define TC_TERMS_DUAL_UNARY(fn) \
+  inline TermsDual fn(TermsDual a) { return through_dual(a, [](Dual x) { return fn(x); }); }
+TC_TERMS_DUAL_UNARY(exp)
+TC_TERMS_DUAL_UNARY(expm1)
+TC_TERMS_DUAL_UNARY(log)
+TC_TERMS_DUAL_UNARY(log1p)
+TC_TERMS_DUAL_UNARY(sqrt)
+TC_TERMS_DUAL_UNARY(sin)
+TC_TERMS_DUAL_UNARY(cos)
+TC_TERMS_DUAL_UNARY(tan)
+TC_TERMS_DUAL_UNARY(tanh)
+TC_TERMS_DUAL_UNARY(atan)
+TC_TERMS_DUAL_UNARY(erf)
+inline TermsDual pow(TermsDual a, TermsDual b) {
+  return through_dual(a, b, [](Dual x, Dual y) { return pow(x, y); });
+}
+
 // Complex extensions std::complex lacks, written to keep the imaginary part exact
 // (complex step needs Im f(x + ih) to full precision, not the real part of a difference).
 inline c128 expm1(c128 z) {
@@ -97,6 +157,7 @@ inline c128 quotient(c128 a, c128 b) {
 inline double real_part(double x) { return x; }
 inline double real_part(c128 x) { return x.real(); }
 inline double real_part(Dual x) { return x.v; }
+inline double real_part(TermsDual x) { return x.v; }
 
 // A constant of scalar type S.
 template <class S>

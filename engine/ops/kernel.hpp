@@ -9,7 +9,7 @@
 #include "engine/ops/op_def.hpp"
 
 // The three instantiations an OpDef needs, in the order of its forward_* fields.
-#define TC_FORWARDS(fn) &fn<double>, &fn<::tc::c128>, &fn<::tc::Dual>
+#define TC_FORWARDS(fn) &fn<double>, &fn<::tc::c128>, &fn<::tc::Dual>, &fn<::tc::TermsDual>
 
 namespace tc::kernel {
 

@@ -365,6 +365,7 @@ struct OpDef {
   ForwardFn<double> forward_f64 = nullptr;
   ForwardFn<c128> forward_c128 = nullptr;
   ForwardFn<Dual> forward_dual = nullptr;  // JVP: the forward evaluated on dual numbers
+  ForwardFn<TermsDual> forward_terms = nullptr;  // Σ|terms| of the JVP (the tolerance model)
   VjpFn vjp = nullptr;                     // null for ops with no differentiable input
   CostFn cost = nullptr;                   // optional hooks (above)
   AttrSampler sample_attrs = nullptr;
@@ -451,7 +452,7 @@ class OpRow {
   // What the engine runs: the shape/dtype rule, the forward kernels (TC_FORWARDS(fn)) and
   // the VJP (null for ops with no differentiable input).
   OpRow& rules(InferFn infer, ForwardFn<double> f64, ForwardFn<c128> c128_fn, ForwardFn<Dual> dual,
-               VjpFn vjp = nullptr);
+               ForwardFn<TermsDual> terms, VjpFn vjp = nullptr);
   operator OpDef() const { return def_; }  // NOLINT: a row is written as an OpRow
 
  private:
@@ -464,5 +465,7 @@ template <>
 inline ForwardFn<c128> OpDef::forward<c128>() const { return forward_c128; }
 template <>
 inline ForwardFn<Dual> OpDef::forward<Dual>() const { return forward_dual; }
+template <>
+inline ForwardFn<TermsDual> OpDef::forward<TermsDual>() const { return forward_terms; }
 
 }  // namespace tc

@@ -218,11 +218,12 @@ const char* dependence_name(Dependence d) {
 }
 
 OpRow& OpRow::rules(InferFn infer, ForwardFn<double> f64, ForwardFn<c128> c128_fn,
-                    ForwardFn<Dual> dual, VjpFn vjp) {
+                    ForwardFn<Dual> dual, ForwardFn<TermsDual> terms, VjpFn vjp) {
   def_.infer = infer;
   def_.forward_f64 = f64;
   def_.forward_c128 = c128_fn;
   def_.forward_dual = dual;
+  def_.forward_terms = terms;
   def_.vjp = vjp;
   return *this;
 }

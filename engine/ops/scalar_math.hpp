@@ -28,6 +28,16 @@ inline Dual asinh(Dual a) { return {std::asinh(a.v), a.d / std::sqrt(a.v * a.v +
 inline Dual acosh(Dual a) { return {std::acosh(a.v), a.d / std::sqrt(a.v * a.v - 1)}; }
 inline Dual atanh(Dual a) { return {std::atanh(a.v), a.d / (1 - a.v * a.v)}; }
 
+// ---- TermsDual overloads (the tolerance model's Σ|terms|, scalar.hpp) ------------------------
+
+TC_TERMS_DUAL_UNARY(sinh)
+TC_TERMS_DUAL_UNARY(cosh)
+TC_TERMS_DUAL_UNARY(asin)
+TC_TERMS_DUAL_UNARY(acos)
+TC_TERMS_DUAL_UNARY(asinh)
+TC_TERMS_DUAL_UNARY(acosh)
+TC_TERMS_DUAL_UNARY(atanh)
+
 // ---- two-argument functions without a complex extension -------------------------------------
 // atan2 and hypot are real functions of two real arguments; the complex-step oracle only needs
 // their first-order expansion f(x + ih·u) = f(x) + ih·f'(x)u + O(h²), which these c128
@@ -51,6 +61,12 @@ inline double hypot_of(double a, double b) { return std::hypot(a, b); }
 inline Dual hypot_of(Dual a, Dual b) {
   const double h = std::hypot(a.v, b.v);
   return {h, h > 0 ? (a.v * a.d + b.v * b.d) / h : 0.0};
+}
+inline TermsDual atan2_of(TermsDual y, TermsDual x) {
+  return through_dual(y, x, [](Dual a, Dual b) { return atan2_of(a, b); });
+}
+inline TermsDual hypot_of(TermsDual a, TermsDual b) {
+  return through_dual(a, b, [](Dual x, Dual y) { return hypot_of(x, y); });
 }
 inline c128 hypot_of(c128 a, c128 b) {
   const double h = std::hypot(a.real(), b.real());
@@ -113,6 +129,12 @@ inline double polygamma(int n, double x) {
 inline Dual lgamma(Dual a) { return {std::lgamma(a.v), digamma(a.v) * a.d}; }
 inline Dual digamma(Dual a) { return {digamma(a.v), polygamma(1, a.v) * a.d}; }
 inline Dual polygamma(int n, Dual a) { return {polygamma(n, a.v), polygamma(n + 1, a.v) * a.d}; }
+
+TC_TERMS_DUAL_UNARY(lgamma)
+TC_TERMS_DUAL_UNARY(digamma)
+inline TermsDual polygamma(int n, TermsDual a) {
+  return through_dual(a, [n](Dual x) { return polygamma(n, x); });
+}
 
 // No complex extension (see the file comment).
 inline c128 lgamma(c128 z) {

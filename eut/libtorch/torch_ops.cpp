@@ -4,6 +4,7 @@
 // where they differ from the reference (ties, kinks, thresholds, None vs zero) the entry says
 // so in a line and docs/libtorch.md gives the torch source that states it.
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 #include <optional>
 #include <string>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include <ATen/ops/arange.h>
+#include <ATen/ops/batch_norm.h>
 #include <ATen/ops/binary_cross_entropy_with_logits.h>
 #include <ATen/ops/cat.h>
 #include <ATen/ops/cross_entropy_loss.h>
@@ -24,6 +26,7 @@
 #include <ATen/ops/einsum.h>
 #include <ATen/ops/elu.h>
 #include <ATen/ops/gelu.h>
+#include <ATen/ops/layer_norm.h>
 #include <ATen/ops/leaky_relu.h>
 #include <ATen/ops/linalg_cholesky.h>
 #include <ATen/ops/linalg_det.h>
@@ -328,6 +331,34 @@ at::Tensor pool(const Operands& x, const OpAttrs& a, bool max) {
   return window_sums(input).div(window_sums(at::ones_like(input))).permute({0, 2, 3, 1});
 }
 
+// layer_norm / batch_norm: torch's native kernels where the axes are theirs — at::layer_norm
+// over the last axis, at::batch_norm (training statistics) over every axis but the channels,
+// which torch wants at dim 1 — and the formula (x - mean)/sqrt(var + eps) over other axes.
+at::Tensor standardized(const at::Tensor& x, const std::vector<std::int64_t>& dims, double epsilon) {
+  if (dims.empty()) return x.sub(x).mul(1 / std::sqrt(epsilon));  // a scalar is its own group
+  const at::Tensor mean = x.mean(dims, /*keepdim=*/true);
+  const at::Tensor var = x.var(dims, /*unbiased=*/false, /*keepdim=*/true);
+  return x.sub(mean).div(var.add(epsilon).sqrt());
+}
+
+at::Tensor layer_norm(const Operands& x, const OpAttrs& a) {
+  const std::int64_t rank = x[0].dim();
+  if (rank >= 1 && (a.axes.empty() || (a.axes.size() == 1 && wrap(a.axes[0], rank) == rank - 1)))
+    return at::layer_norm(x[0], {x[0].size(-1)}, {}, {}, a.epsilon);
+  return standardized(x[0], reduce_dims(x[0], a), a.epsilon);
+}
+
+at::Tensor batch_norm(const Operands& x, const OpAttrs& a) {
+  const std::int64_t rank = x[0].dim();
+  if (rank >= 2 && a.axes.empty()) {
+    const at::Tensor channels_at_1 = x[0].movedim(-1, 1);
+    return at::batch_norm(channels_at_1, {}, {}, {}, {}, /*training=*/true, /*momentum=*/0.1, a.epsilon,
+                          /*cudnn_enabled=*/false)
+        .movedim(1, -1);
+  }
+  return standardized(x[0], reduce_dims(x[0], a), a.epsilon);
+}
+
 using Entry = std::pair<std::string_view, TorchOpFn>;
 
 // One torch program per op-table row. Unary and binary entries are torch's namesakes unless
@@ -483,6 +514,8 @@ const std::vector<Entry>& entries() {
       // --- nn ---
       {"softmax", [](const Operands& x, const OpAttrs& a) { return x[0].softmax(a.axis); }},
       {"log_softmax", [](const Operands& x, const OpAttrs& a) { return x[0].log_softmax(a.axis); }},
+      {"layer_norm", &layer_norm},
+      {"batch_norm", &batch_norm},
       // The fixed keep-mask as a tensor: x * mask / (1 - rate), as F.dropout computes it.
       {"dropout",
        [](const Operands& x, const OpAttrs& a) {

@@ -19,6 +19,7 @@ namespace {
 double with_real(double, double r) { return r; }
 c128 with_real(c128 x, double r) { return {r, x.imag()}; }
 Dual with_real(Dual x, double r) { return {r, x.d}; }
+TermsDual with_real(TermsDual x, double r) { return {r, x.d}; }
 
 template <class S>
 void forward(const OpAttrs& a, const In<S>* in, int, const Out<S>& out, Branches* branches) {

@@ -39,6 +39,7 @@ bool same(const S& a, const S& b) {
   return a == b;
 }
 bool same(const Dual& a, const Dual& b) { return a.v == b.v && a.d == b.d; }
+bool same(const TermsDual& a, const TermsDual& b) { return a.v == b.v && a.d == b.d; }
 
 template <class S>
 void forward(const OpAttrs&, const In<S>* in, int, const Out<S>& out, Branches*) {

@@ -1,0 +1,88 @@
+// The engine's rounding bounded per node: Wilkinson's running error analysis on the program one
+// evaluation executed (OpTrace). To first order, the rounding error of a result f is
+//
+//   |δf| <= Σ_n u_n · Σ_i |∂f/∂z_n,i| · t_n,i
+//
+// over the graph's intermediate results z_n (every op application, loop iterations apart),
+// where u_n is the unit roundoff of z_n's dtype and t_n,i the magnitude of the terms op n sums
+// for element i — its own result, or the Σ|terms| inside the op where it sums (a reduction, a
+// matmul, softmax's normalisation, a VJP's y·(g − Σ g·y)). Each node's rounding is weighted by
+// the sensitivity of f to that node alone, so the bound adds once per node and never
+// multiplies along paths (a bound built from Σ over paths of |Π partials| grows with the
+// number of paths: docs/oracles.md). It sees what a tolerance relative to the result cannot: a
+// small result of cancelled terms (a forward value x − 1001.84, a gradient from softmax's VJP
+// near a one-hot output) carries rounding relative to the terms.
+//
+// The sensitivities come from a reverse sweep over the trace with local Jacobians that the op
+// table's forward kernels give on dual numbers (one tangent per operand element; one per
+// operand for an element-wise op without broadcasting) — the oracles' own arithmetic, never
+// the engine's VJPs.
+//
+// For a gradient (forward mode, complex step, finite differences) f is the projected gradient
+// uᵀ∇(vᵀT) of an entry (u an element or a direction). The engine's reverse pass rounds each
+// node's adjoint ā_n relative to the terms its VJP sums, and the sensitivity of uᵀ∇ to ā_n is
+// the forward tangent ż_n along u; by the transpose of each op's local map that is
+//
+//   B(u) = Σ_n u_n · Σ_i |ā_n,i| · t_n,i(u),
+//
+// t_n(u) the Σ|terms| of op n's JVP with its operands' tangents |ż| (TermsDual, reset at every
+// op: terms inside one op, not along paths). For a forward value y_k, f = y_k and t_n,i the
+// rounding terms of z_n itself: |z_n,i| for element-wise ops, Σ_k |∂z_n,i/∂x_k|·|x_k| over
+// the operands for ops that sum (what a backward-stable kernel's rounding is relative to),
+// 0 for ops that only move elements; f32 inputs count their own rounding |x|.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "oracles/evaluate.hpp"
+#include "oracles/objective.hpp"
+
+namespace tc::oracles {
+
+// How many roundings one node commits relative to its terms: an op's JVP/VJP evaluates a
+// product, a sum, a difference and a product per term (softmax's VJP), and the adjoint of a
+// value used several times is accumulated once more.
+inline constexpr double kRoundingsPerNode = 4.0;
+
+// The local Jacobians of every application of a trace and the sweeps over them. Building them
+// costs one dual-number kernel run per operand element (per operand where element-wise):
+// refused (valid() false) beyond a budget of work, so a huge graph keeps the other terms.
+class TraceSensitivity {
+ public:
+  explicit TraceSensitivity(const OpTrace& t);
+  ~TraceSensitivity();
+  TraceSensitivity(const TraceSensitivity&) = delete;
+  TraceSensitivity& operator=(const TraceSensitivity&) = delete;
+  bool valid() const;
+  // ∂(seedᵀ z_seed)/∂z for every tensor z upstream of tensor `seed` (by tensor id).
+  std::vector<std::vector<double>> adjoints(std::uint64_t seed, const std::vector<double>& seed_adjoint) const;
+  // Σ_n u_n Σ_i |ā_n,i| t_n,i for a forward value: `adjoint` from adjoints(), t as above.
+  double value_rounding(const std::vector<std::vector<double>>& adjoint) const;
+  // B(u) for the tangent `tangent` of input tensor `source` (the other inputs fixed), with the
+  // adjoints of f from adjoints().
+  double gradient_rounding(const std::vector<std::vector<double>>& adjoint, std::uint64_t source,
+                           const std::vector<double>& tangent) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// The per-node bound of the engine's gradient of one statement, entry by entry: the trace of
+// its objective at the base point and the adjoints of f = vᵀT, built on first use (a
+// disagreement; most entries never need it) and thread-safe after that.
+class GradientRounding {
+ public:
+  explicit GradientRounding(const Objective& o);
+  ~GradientRounding();
+  // B(u) (absolute, units included) for element `index` of source `source`, or direction
+  // `direction` of it; 0 where the sweep cannot run (not applicable, over budget, error).
+  double bound(std::size_t source, std::int64_t index, const std::vector<double>* direction) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tc::oracles

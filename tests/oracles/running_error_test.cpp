@@ -1,0 +1,138 @@
+// oracles/running_error.hpp: the engine's rounding bounded node by node — the sweeps' adjoints
+// and terms on small graphs whose numbers are known, and the false alarms it removes
+// (softmax's VJP near a one-hot output, a forward value of cancelled terms) without hiding a
+// wrong gradient.
+#include "oracles/running_error.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "eut/inputs.hpp"
+#include "oracles/complex_step.hpp"
+#include "oracles/finite_difference.hpp"
+#include "oracles/forward_mode.hpp"
+#include "oracles/forward_values.hpp"
+#include "tests/oracles/oracle_test_support.hpp"
+
+namespace tc::oracles {
+namespace {
+
+using namespace tc::test::ir;              // NOLINT
+using namespace tc::oracles::test_support;  // NOLINT
+
+std::map<std::string, std::vector<double>> values_of(const graph::Graph& g) {
+  std::map<std::string, std::vector<double>> in;
+  for (const graph::Input& i : g.inputs) in[i.name] = i.init.values;
+  return in;
+}
+
+TEST(TraceSensitivity, AdjointsAreTheDerivativesOfTheSeededValue) {
+  // %s = Σ (x·x + x·c): ∂s/∂x = 2x + c, ∂s/∂(x·x) = 1; a broadcast operand takes the sum.
+  graph::Graph g;
+  g.inputs = {constant("%x", Shape{2}, {0.5, -3}), constant("%c", Shape{}, {2})};
+  g.body = {op("%xx", "mul", {"%x", "%x"}), op("%xc", "mul", {"%x", "%c"}), op("%a", "add", {"%xx", "%xc"}),
+            op("%s", "reduce_sum", {"%a"})};
+  const OpTrace t = trace(g, values_of(g));
+  const TraceSensitivity sens(t);
+  ASSERT_TRUE(sens.valid());
+  const std::vector<std::vector<double>> adj = sens.adjoints(t.evaluation.tensors.at("%s"), {1.0});
+  // Tensors are numbered inputs first, then op results in order.
+  const std::vector<double>& dx = adj.at(0);
+  ASSERT_EQ(dx.size(), 2u);
+  EXPECT_DOUBLE_EQ(dx[0], 2 * 0.5 + 2);
+  EXPECT_DOUBLE_EQ(dx[1], 2 * -3 + 2);
+  ASSERT_EQ(adj.at(1).size(), 1u);
+  EXPECT_DOUBLE_EQ(adj.at(1)[0], 0.5 - 3);
+}
+
+TEST(TraceSensitivity, AValueOfCancelledTermsRoundsRelativeToTheTerms) {
+  // (x + 1001.84) − 1001.5 in f32 is ~0.34 + x, but the sum before it rounds relative to 1001.84:
+  // the bound weighs that node (sensitivity 1) with its magnitude, not the result's.
+  graph::Graph g;
+  g.inputs = {constant("%x", Shape{1}, {0.25}, DType::f32), constant("%a", Shape{1}, {1001.84}, DType::f64),
+              constant("%b", Shape{1}, {1001.5}, DType::f64)};
+  OpAttrs to_f32;
+  to_f32.dtype = DType::f32;
+  g.body = {op("%af", "cast", {"%a"}, to_f32), op("%bf", "cast", {"%b"}, to_f32), op("%y", "add", {"%x", "%af"}),
+            op("%z", "sub", {"%y", "%bf"})};
+  const OpTrace t = trace(g, values_of(g));
+  const TraceSensitivity sens(t);
+  ASSERT_TRUE(sens.valid());
+  const double bound = sens.value_rounding(sens.adjoints(t.evaluation.tensors.at("%z"), {1.0}));
+  // At least the rounding of %y, %af and %bf (each ~1001.5 in f32); not a multiple of paths.
+  EXPECT_GE(bound, 0x1p-24 * (1002.09 + 1001.84 + 1001.5));
+  EXPECT_LE(bound, 0x1p-24 * (1002.09 + 1001.84 + 1001.5 + 0.6 + 0.25));
+}
+
+TEST(TraceSensitivity, AForwardValueOfCancelledTermsAgreesAndAWrongOneIsStillCaught) {
+  // (x + 1001.84) − 1001.5 in f32: the engine's value carries the rounding of 1001.84 (~6e-5
+  // absolute) on a result of ~0.6, which the per-node bound allows (~16 · 3 · 6e-5); an error
+  // of 1e-2 is far above it. (The false alarms this bound removed, where a sensitivity
+  // amplifies the rounding, are in corpus/regressions: inverse_f32_cancelled_by_constant,
+  // log_abs_det_f32_cancelled_difference.)
+  graph::Graph g;
+  OpAttrs to_f32;
+  to_f32.dtype = DType::f32;
+  g.inputs = {constant("%x", Shape{1}, {0.25}, DType::f32), constant("%a", Shape{1}, {1001.84}),
+              constant("%b", Shape{1}, {1001.5})};
+  g.body = {op("%af", "cast", {"%a"}, to_f32), op("%bf", "cast", {"%b"}, to_f32), op("%y", "add", {"%x", "%af"}),
+            op("%z", "sub", {"%y", "%bf"})};
+  eut::RunResult r = run(g);
+  EXPECT_TRUE(check_forward_values(g, eut::materialize_inputs(g, {}), r).empty());
+  r.values.at("%z").data[0] += 1e-2;
+  const std::vector<Finding> wrong = check_forward_values(g, eut::materialize_inputs(g, {}), r);
+  ASSERT_EQ(wrong.size(), 1u);
+  EXPECT_EQ(wrong[0].outcome, Outcome::mismatch) << wrong[0].detail;
+}
+
+// softmax of f32 logits near exp's overflow, with a weighted upstream: the max element's
+// gradient y·(g − Σ g·y) is ~5e-5 from terms of size ~1 (corpus/regressions/
+// softmax_f32_large_logits.tcg): the engine's rounding is ~1e-3 of it.
+graph::Graph large_logits() {
+  graph::Graph g;
+  g.inputs = {variable("%x", Shape{4}, {90, 80.5, 79.75, 78}, true, DType::f32),
+              constant("%w", Shape{4}, {1.25, -0.75, 0.5, 2}, DType::f32)};
+  g.tapes = {tape("t")};
+  OpAttrs a;
+  a.axis = 0;
+  g.body = {record("t", {op("%y", "softmax", {"%x"}, a)}),
+            gradient({"%g"}, "t", "%y", {"%x"}, {}, std::string("%w"))};
+  return g;
+}
+
+std::vector<std::vector<Finding>> every_oracle(const graph::Graph& g, const eut::RunResult& r) {
+  ForwardModeOptions per_element;
+  per_element.per_element = true;
+  return {check_forward_mode(g, {}, r), check_forward_mode(g, {}, r, per_element), check_complex_step(g, {}, r),
+          check_finite_differences(g, {}, r)};
+}
+
+TEST(GradientRounding, SoftmaxOfLargeF32LogitsIsJudgedRelativeToTheTermsItsVjpCancels) {
+  const graph::Graph g = large_logits();
+  const eut::RunResult r = run(g);
+  for (const std::vector<Finding>& fs : every_oracle(g, r))
+    for (const Finding& f : fs) EXPECT_EQ(f.outcome, Outcome::agree) << f.oracle << ": " << f.detail;
+  // The bound of the max element: its VJP's terms y·|g| + y·Σ|g·y| ≈ 2.5, not the result 5e-5.
+  const Objective o = make_objective(g, {}, 0);
+  const GradientRounding b(o);
+  EXPECT_GT(b.bound(0, 0, nullptr), 0x1p-24 * 2.0);
+  EXPECT_LT(b.bound(0, 0, nullptr), 0x1p-24 * 8.0);
+}
+
+TEST(GradientRounding, AWrongSoftmaxGradientIsStillAMismatch) {
+  // The max element's gradient (~5.3e-5) off by half of it: far below the terms behind it, far
+  // above the f32 rounding of those terms.
+  const graph::Graph g = large_logits();
+  eut::RunResult r = run(g);
+  ASSERT_FALSE(r.gradients.empty());
+  ASSERT_TRUE(r.gradients[0].values[0].has_value());
+  r.gradients[0].values[0]->data[0] *= 1.5;
+  for (const std::vector<Finding>& fs : every_oracle(g, r)) {
+    ASSERT_FALSE(fs.empty());
+    for (const Finding& f : fs) EXPECT_EQ(f.outcome, Outcome::mismatch) << f.oracle << ": " << f.detail;
+  }
+}
+
+}  // namespace
+}  // namespace tc::oracles
