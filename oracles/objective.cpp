@@ -127,8 +127,14 @@ bool defined_in_line(const graph::Block& block, const std::string& name) {
         const auto at = std::find(c->results.begin(), c->results.end(), name);
         if (at == c->results.end()) return graph::Step::next;
         const std::size_t k = static_cast<std::size_t>(at - c->results.begin());
+        // A value a branch yields at two positions is one tensor behind two results: moving
+        // one of them alone is a function the engine does not compute.
+        auto yielded_once = [&](const std::vector<std::string>& yields) {
+          return std::count(yields.begin(), yields.end(), yields[k]) == 1;
+        };
         found = k < c->then_yield.size() && k < c->else_yield.size() &&
-                defined_by_op(c->then_body, c->then_yield[k]) && defined_by_op(c->else_body, c->else_yield[k]);
+                defined_by_op(c->then_body, c->then_yield[k]) && defined_by_op(c->else_body, c->else_yield[k]) &&
+                yielded_once(c->then_yield) && yielded_once(c->else_yield);
         return graph::Step::stop;
       },
       graph::Enter::tape_blocks);
@@ -281,8 +287,9 @@ Objective make_objective(const graph::Graph& g, const eut::InputValues& inputs, 
       if (auto jt = ev.specs.find(s.name); jt != ev.specs.end()) s.spec = jt->second;
       if (!defined_in_line(prepared.body, s.name) || !ev.values.count(s.name))
         s.why_not = s.name + " is an intermediate value defined inside a cond branch or a while_loop block, a "
-                             "while_loop's result or a value a cond passes through (the same tensor as its input), or "
-                             "not defined before the gradient() statement: it cannot be overridden from its statement on";
+                             "while_loop's result, a value a cond passes through (the same tensor as its input) or "
+                             "yields as two results, or not defined before the gradient() statement: it cannot be "
+                             "overridden from its statement on";
       else if (!is_floating(s.spec.dtype))
         s.why_not = s.name + " has dtype " + std::string(dtype_name(s.spec.dtype)) + ": no gradient (R3)";
       else

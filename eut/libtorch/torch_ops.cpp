@@ -335,7 +335,10 @@ at::Tensor pool(const Operands& x, const OpAttrs& a, bool max) {
 // over the last axis, at::batch_norm (training statistics) over every axis but the channels,
 // which torch wants at dim 1 — and the formula (x - mean)/sqrt(var + eps) over other axes.
 at::Tensor standardized(const at::Tensor& x, const std::vector<std::int64_t>& dims, double epsilon) {
-  if (dims.empty()) return x.sub(x).mul(1 / std::sqrt(epsilon));  // a scalar is its own group
+  // A 0-d tensor is its own group: torch's all-element mean and variance (0). Not x − x: sub's
+  // backward reads no input, so its second derivative would be None where the reference's VJP,
+  // which recomputes the statistics from x, connects it (the differential test's seed).
+  if (dims.empty()) return x.sub(x.mean()).div(x.var(/*unbiased=*/false).add(epsilon).sqrt());
   const at::Tensor mean = x.mean(dims, /*keepdim=*/true);
   const at::Tensor var = x.var(dims, /*unbiased=*/false, /*keepdim=*/true);
   return x.sub(mean).div(var.add(epsilon).sqrt());

@@ -360,5 +360,31 @@ record t {
   EXPECT_NE(o.sources[1].why_not.find("passes through"), std::string::npos) << o.sources[1].why_not;
 }
 
+// A branch that yields one value as two results (property P1, RapidCheck seed 2, reduced): r0
+// and r1 are one tensor, so d Σr0 / d r1 is 1 for the engine; moving r1 alone said 0.
+TEST(Objective, TwoResultsOfOneYieldedTensorAreNotMovedAlone) {
+  const graph::Graph g = graph::parse_tcg(R"(graph g
+input %x1: f32[1] variable values(0)
+input %v0: f32[1] constant values(0)
+input %v2: bool[] constant values(true)
+tape t
+record t {
+  %r0, %r1 = cond %v2 {
+    %v5 = asinh %x1
+    yield %v5, %v5
+  } else {
+    %v13 = tile %v0 multiples=[1]
+    yield %v13, %v13
+  }
+  %v16 = reduce_sum %r0 axes=[] keepdims=false
+}
+%g0 = grad t %v16 wrt %r1
+)");
+  const Objective o = make_objective(g, {}, 0);
+  ASSERT_TRUE(o.not_applicable.empty()) << o.not_applicable;
+  ASSERT_EQ(o.sources.size(), 1u);
+  EXPECT_NE(o.sources[0].why_not.find("yields as two results"), std::string::npos) << o.sources[0].why_not;
+}
+
 }  // namespace
 }  // namespace tc::oracles
