@@ -41,8 +41,8 @@ std::vector<Job> plan_jobs(const CampaignOptions& options) {
   // The op each generated graph focuses on: the one asked for, or every op of the table in a
   // seeded order, round after round — a rare op (one that needs shapes to line up) otherwise
   // appears in a few graphs of hundreds. Without --focus-op a graph also focuses on the ops a
-  // third and two thirds of the order further on, so each op is focused in three graphs a
-  // round instead of one (GenOptions::also_focus says why).
+  // quarter, a half and three quarters of the order further on, so each op is focused in four
+  // graphs a round instead of one (GenOptions::also_focus says why).
   std::vector<const OpDef*> order;
   if (!options.focus_op.empty()) {
     const OpDef* op = find_op(options.focus_op);
@@ -57,8 +57,8 @@ std::vector<Job> plan_jobs(const CampaignOptions& options) {
     Job j;
     const std::size_t n = order.size(), at = static_cast<std::size_t>(i) % n;
     j.focus = order[at];
-    if (options.focus_op.empty() && n >= 3)
-      j.also_focus = {order[(at + n / 3) % n], order[(at + 2 * n / 3) % n]};
+    if (options.focus_op.empty() && n >= 4)
+      j.also_focus = {order[(at + n / 4) % n], order[(at + n / 2) % n], order[(at + 3 * n / 4) % n]};
     j.generated = true;
     j.gen_index = i;
     j.gen_seed = oracles::mix_seed(options.seed * 0x9e3779b97f4a7c15ULL + static_cast<std::uint64_t>(i) + 1);
