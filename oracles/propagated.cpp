@@ -71,6 +71,12 @@ std::vector<EntryCheck> compare_propagated(const Objective& o, const EntryPlan& 
         const std::size_t t = disagree[static_cast<std::size_t>(k)];
         const EntryTask& task = tasks[t];
         EntryCheck& c = checks[t];
+        if (references[t].off_base_branches) {
+          c.state = EntryCheck::State::inconclusive;
+          c.why = "the oracle's perturbation took another branch than the point (a kink at the point)";
+          c.reason = "kink";
+          continue;
+        }
         // The probe's reach scales with the point: the element, or the source's largest one.
         const std::vector<double>& x0 = o.base.at(o.statement.sources[task.source]);
         const double scale = plan.per_element ? std::max(std::abs(x0[static_cast<std::size_t>(task.index)]), 1.0)
@@ -138,7 +144,8 @@ std::vector<Finding> check_propagated(const PreparedObjectives& prepared, const 
                                            how.per_element ? nullptr : &plan.directions[t], how.step);
           try {
             double magnitude = 0;
-            const S v = runner.run(false, &magnitude);
+            const S v = runner.run(true, &magnitude);
+            ref.off_base_branches = !same_branches(runner.branches(), o.branches);
             ref.value = how.derivative(v) / scale;
             ref.terms = magnitude / scale;
             ref.carried = runner.largest_part(/*with_inputs=*/true) * largest_cotangent / scale;

@@ -28,6 +28,10 @@ struct PropagatedReference {
   // times the largest cotangent entry: a cancellation inside an op (softmax's normalisation)
   // leaves an error relative to it, however small the reference.
   double carried = 0;
+  // The evaluation took other branches than the base point's: complex step's (x + ih)² has the
+  // real part x² − h², which a floor or a comparison at x = 0 sees on its other side. Its value
+  // is then no derivative at the point; a disagreement there is inconclusive (a kink).
+  bool off_base_branches = false;
 };
 
 // The verdict on every entry of `plan` against references[t], deterministic for any thread

@@ -109,6 +109,31 @@ TEST(ComplexStep, AKinkIsNeverAMismatch) {
   EXPECT_EQ(f.entries_checked, 2);
 }
 
+// floor_div(x², c) at x = 0 (an einsum campaign's graph, reduced by hand): the complex step
+// evaluates (0 + ih)², whose real part −h² floors to −1 where the point's 0 floors to 0, so
+// its "derivative" of x·c0·floor_div(x², c1) is c0·(−1): no derivative at the point. Before, a
+// mismatch (engine 0, complex step −1.2); now inconclusive, as the FD oracle says at this kink.
+TEST(ComplexStep, AnEvaluationThatCrossesAKinkIsInconclusive) {
+  const graph::Graph g = graph::parse_tcg(R"(graph g
+input %x0: f64[4] variable values(1.1590682232416571, -1.5865286894811632, -1.700287102647612, 0)
+input %c0: f64[4] constant uniform(-2.4, 2.4) seed=608
+input %c1: f64[4] constant uniform(0.58, 2.73) seed=593
+tape t
+record t {
+  %v0 = mul %x0 %c0
+  %w1 = square %x0
+  %v8 = floor_div %w1 %c1
+  %v9 = mul %v0 %v8
+  %v13 = reduce_sum %v9 axes=[] keepdims=false
+}
+%g2 = grad t %v13 wrt %x0
+)");
+  const std::vector<Finding> f = check_complex_step(g, {}, run(g));
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_NE(f[0].outcome, Outcome::mismatch) << f[0].detail;
+  EXPECT_EQ(f[0].entries_inconclusive, 1) << "only x0[3] = 0 sits on the kink";
+}
+
 TEST(ComplexStep, BitIdenticalForAnyThreadCount) {
   const graph::Graph g = one_input_graph(kX, smooth_body());
   eut::RunResult r = run(g);
