@@ -1284,14 +1284,14 @@ TEST(ConnectivityR14, AllNoneGradientsPredictTheErrorNamingEveryVariableAndReaso
   ASSERT_TRUE(r.error);
   EXPECT_EQ(r.error->kind, eut::ErrorKind::no_gradients);
   EXPECT_TRUE(r.steps.empty());
-  const Finding& f = step_finding(check_connectivity(g, {}, r));
+  const Finding f = step_finding(check_connectivity(g, {}, r));
   EXPECT_EQ(f.outcome, Outcome::agree) << f.detail;
 
   // An engine that steps anyway (as torch.optim.SGD does, silently) is caught.
   eut::RunResult applied = r;
   applied.error.reset();
   applied.steps.push_back({{std::nullopt, std::nullopt}, ""});
-  const Finding& wrong = step_finding(check_connectivity(g, {}, applied));
+  const Finding wrong = step_finding(check_connectivity(g, {}, applied));
   EXPECT_EQ(wrong.outcome, Outcome::mismatch);
   EXPECT_TRUE(contains(wrong.detail, "No gradients provided for any variable")) << wrong.detail;
 }
@@ -1328,7 +1328,7 @@ TEST(ConnectivityR14, SomeNoneWarnsAndAppliesTheRest) {
   EXPECT_EQ(step_finding(check_connectivity(g, {}, touched)).outcome, Outcome::mismatch);
   eut::RunResult off = r;
   off.steps[0].variables[0]->data[1] += 1e-6;
-  const Finding& f = step_finding(check_connectivity(g, {}, off));
+  const Finding f = step_finding(check_connectivity(g, {}, off));
   EXPECT_EQ(f.outcome, Outcome::mismatch);
   EXPECT_TRUE(contains(f.detail, "element 1")) << f.detail;
   eut::RunResult raised = r;
