@@ -16,6 +16,7 @@
 #include "oracles/evaluate.hpp"
 #include "oracles/finite_difference.hpp"
 #include "oracles/objective.hpp"
+#include "oracles/profile_kinks.hpp"
 #include "oracles/rounding_probe.hpp"
 #include "oracles/tolerance.hpp"
 
@@ -219,7 +220,46 @@ void widen_by_change(std::vector<std::vector<double>>& noise, const eut::Gradien
 struct Entry {
   double engine = 0, reference = 0, error = 0, tolerance = 0;
   int state = 0;  // 0 inconclusive (a kink), 1 agree, 2 mismatch, 3 inconclusive (steps too large)
+  bool one_sided = false;  // judged by the one-sided difference at kinks (one_sided_at_kinks below)
+  const char* kink_why = "a kink within the kink radius";  // state 0: why
 };
+
+// A direction whose every central stencil crosses a kink within the kink radius, with the
+// point on kinks: the side of t whose piece the engine's rules take there (profile_kinks.hpp,
+// second_order_kink_rule), where one-sided differences of φ are taken, their samples usable
+// where their signature is that side's. Stencil::none with `why` where there is none.
+struct AtKinks {
+  Stencil stencil = Stencil::none;  // forward or backward
+  Branches side;                    // the signature the samples keep
+  // A disagreement is a mismatch: the rule decides the side (SecondOrderKinkRule::decides)
+  // and the engine ran in f64, so its values lie on the kinks where the oracle's do. Otherwise
+  // (f32 rounding, a kink within rounding of the point, a profile's first-order rules) the
+  // engine may have taken another piece there, and only an agreement is a verdict.
+  bool decisive = false;
+  const char* why = "";
+};
+
+// `signature_at(t)`: the signature at x + t w (nullopt if it cannot be evaluated), read at
+// ±h_floor (the kink radius); `base_ops`: which op recorded each side of `base`.
+template <class SignatureAt>
+AtKinks side_at_kinks(const SignatureAt& signature_at, const KinkArms& arms, const Branches& base,
+                      const std::vector<const OpDef*>& base_ops, double h_floor, bool f64_engine) {
+  AtKinks out;
+  const std::optional<Branches> plus = signature_at(h_floor), minus = signature_at(-h_floor);
+  if (!plus || !minus) {
+    out.why = "a kink within the kink radius, and the program does not evaluate beside the point";
+    return out;
+  }
+  const SecondOrderKinkRule rule = second_order_kink_rule(arms, base, base_ops, *plus, *minus);
+  if (rule.stencil == KinkStencil::none) {
+    out.why = rule.why;
+    return out;
+  }
+  out.stencil = rule.stencil == KinkStencil::forward ? Stencil::forward : Stencil::backward;
+  out.side = out.stencil == Stencil::forward ? *plus : *minus;
+  out.decisive = rule.decides && f64_engine;
+  return out;
+}
 
 // The screen that settles a direction without Ridders' tableaux (~64 runs of the engine): three
 // central differences at h/2, h/4, h/8 (h Ridders' first step), two Richardson steps
@@ -230,20 +270,34 @@ struct Entry {
 // exact zeros, common on random graphs — has size ~0 and is settled by the floor): the screen is
 // then about as precise as the tableaux would be. True, and `e` agreed, when it is trusted and the
 // nested tapes agree with R'. `tol(error, size)` is the tolerance model for such a reference.
+// One-sided (`stencil` forward or backward, at kinks; `phi0` = φ(0)): differences
+// d(s) = (φ(±s) − φ(0))/(±s), whose series is in h, so R = 2·d(h/4) − d(h/2) and
+// R' = 2·d(h/8) − d(h/4), R''s rounding (5/2)·2·noise/(h/8), and the one-sided tableaux' floor
+// (twice the central one). A gradient that jumps at 0 makes R' − R grow like R' itself: never
+// trusted.
 template <class ToleranceOf>
 bool screen_agrees(const ScalarFunction& phi, const SecondOrderOptions& opt, double scale, double noise, double size,
-                   Entry& e, const ToleranceOf& tol) {
+                   Entry& e, const ToleranceOf& tol, Stencil stencil = Stencil::central, double phi0 = 0) {
+  const bool central = stencil == Stencil::central;
+  const double sign = stencil == Stencil::backward ? -1 : 1;
   const double h = opt.ridders_step * scale;
   double d[3];
   for (int i = 0; i < 3; ++i) {
     const double step = h / (2 << i);
-    const Sample p = phi(step), m = phi(-step);
-    if (!p.usable || !m.usable) return false;
-    d[i] = (p.value - m.value) / (2 * step);
+    if (central) {
+      const Sample p = phi(step), m = phi(-step);
+      if (!p.usable || !m.usable) return false;
+      d[i] = (p.value - m.value) / (2 * step);
+    } else {
+      const Sample one = phi(sign * step);
+      if (!one.usable) return false;
+      d[i] = (one.value - phi0) / (sign * step);
+    }
   }
-  const double coarse = (4 * d[1] - d[0]) / 3, fine = (4 * d[2] - d[1]) / 3;
-  const double error = std::abs(fine - coarse) + (5.0 / 3) * 2 * noise / (h / 8);
-  const double ridders_floor = 2 * noise * std::pow(opt.shrink, opt.levels - 1) / h;
+  const double k = central ? 4 : 2;  // the factor that takes out the leading term
+  const double coarse = (k * d[1] - d[0]) / (k - 1), fine = (k * d[2] - d[1]) / (k - 1);
+  const double error = std::abs(fine - coarse) + (central ? 5.0 / 3 : 5.0 / 2) * 2 * noise / (h / 8);
+  const double ridders_floor = (central ? 2 : 4) * noise * std::pow(opt.shrink, opt.levels - 1) / h;
   if (!std::isfinite(error) ||
       error > std::max(opt.screen_resolution * std::max(std::abs(fine), size), 2 * ridders_floor))
     return false;
@@ -357,10 +411,13 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
   // once (a one-shot evaluate() compiles per call, a third of the oracle's time on the small
   // graphs fuzzing makes). Throws as evaluate() does, std::out_of_range for a missing input.
   Evaluator<double> branch_probe(first_order);
-  auto same_branches_at = [&](const std::map<std::string, std::vector<double>>& at) {
+  auto branches_at = [&](const std::map<std::string, std::vector<double>>& at) -> const Branches& {
     for (std::size_t i = 0; i < first_order.inputs.size(); ++i) branch_probe.input(i) = at.at(first_order.inputs[i].name);
     branch_probe.run(true);
-    return same_branches(branch_probe.branches(), base_branches);
+    return branch_probe.branches();
+  };
+  auto same_branches_at = [&](const std::map<std::string, std::vector<double>>& at) {
+    return same_branches(branches_at(at), base_branches);
   };
   if (!phi0.ok) return all(Outcome::inconclusive, "the engine's first-order gradient at the base point is not finite or not defined");
 
@@ -441,6 +498,11 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
     for (double uk : u) unit_tangent += std::abs(uk);
   const double noise = rounding_bound(ctx64, ctx64.engine_unit, std::max(phi0.magnitude, unit_tangent));
   const double radius = kink_radius(ctx);
+  // At a point on kinks, whose rules say which side of φ the nested tapes differentiate: the
+  // op table's rows' for an engine that takes them, else those its profile states.
+  const KinkArms arms =
+      engine.capabilities().table_kink_rules ? KinkArms::of_table() : KinkArms::stated_by(engine.semantics());
+  std::optional<std::vector<const OpDef*>> base_ops;  // which op recorded each base side, once needed
 
   std::size_t checked = 0;
   for (std::size_t slot = 0; slot < n_slots; ++slot) {
@@ -470,34 +532,90 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
         terms += std::abs(hk * w[k]);
         if (k < hvp_noise[j].size()) observed += hvp_noise[j][k] * std::abs(w[k]);
       }
-      // φ(t) = <g(x + t w), u>: usable only on the base point's side of every kink.
-      auto phi = [&](double t) {
-        Sample s;
-        eut::InputValues at = base64;
+      auto moved_eval = [&](double t) {
         std::map<std::string, std::vector<double>> at_eval = base_eval;
-        std::vector<double>& xv = at.at(x).data;
+        std::vector<double>& xv = at_eval[x];
         for (std::size_t k = 0; k < xv.size(); ++k) xv[k] += t * w[k];
-        at_eval[x] = xv;
-        try {
-          if (!same_branches_at(at_eval)) return s;
-        } catch (const std::exception&) {
-          return s;
-        }
-        const Dot v = dot_with(engine.run(first_order, at), prog);
-        s.value = v.value;
-        s.usable = v.ok;
-        return s;
+        return at_eval;
       };
+      // φ(t) = <g(x + t w), u>: usable only where the branch signature is `side`'s — the base
+      // point's, or for a one-sided difference at kinks the signature on that side.
+      auto phi_on = [&](const Branches& side) -> ScalarFunction {
+        return [&, side = &side](double t) {
+          Sample s;
+          const std::map<std::string, std::vector<double>> at_eval = moved_eval(t);
+          try {
+            if (!same_branches(branches_at(at_eval), *side)) return s;
+          } catch (const std::exception&) {
+            return s;
+          }
+          eut::InputValues at = base64;
+          at.at(x).data = at_eval.at(x);
+          const Dot v = dot_with(engine.run(first_order, at), prog);
+          s.value = v.value;
+          s.usable = v.ok;
+          return s;
+        };
+      };
+      const ScalarFunction phi = phi_on(base_branches);
       const double bound = std::max(terms, std::abs(e.engine));
-      if (opt.screen && screen_agrees(phi, opt, scale, noise, bound, e, [&](double error, double size) {
-            return tolerance(ctx, error, std::max(bound, size), observed);
-          })) {
+      auto screen_tolerance = [&](double error, double size) {
+        return tolerance(ctx, error, std::max(bound, size), observed);
+      };
+      if (opt.screen && screen_agrees(phi, opt, scale, noise, bound, e, screen_tolerance)) {
         entries.push_back(e);
         continue;
       }
-      const DerivativeEstimate est = ridders_derivative(phi, phi0.value, ridders_options(opt, scale, radius, noise));
+      const RiddersOptions ro = ridders_options(opt, scale, radius, noise);
+      DerivativeEstimate est = ridders_derivative(phi, phi0.value, ro);
+      AtKinks kinks;  // where no central stencil is usable
       if (!est.ok()) {
+        auto signature_at = [&](double t) -> std::optional<Branches> {
+          try {
+            return branches_at(moved_eval(t));
+          } catch (const std::exception&) {
+            return std::nullopt;
+          }
+        };
+        if (!base_ops) {
+          try {
+            branches_at(base_eval);
+            base_ops = branch_probe.branch_ops();
+          } catch (const std::exception&) {
+            base_ops.emplace();
+          }
+        }
+        kinks = side_at_kinks(signature_at, arms, base_branches, *base_ops, ro.h_floor, !has_f32);
+        if (kinks.stencil != Stencil::none) {
+          e.one_sided = true;
+          // At a kink in f32 the observed rounding is no rounding: the probe's moves, whose
+          // signatures are checked in f64, can carry the engine's f32 values across the kink,
+          // and the change of its product there is the jump of H.
+          if (has_f32) observed = 0;
+          const ScalarFunction one_side = phi_on(kinks.side);
+          if (opt.screen &&
+              screen_agrees(one_side, opt, scale, noise, bound, e, screen_tolerance, kinks.stencil, phi0.value)) {
+            entries.push_back(e);
+            continue;
+          }
+          est = ridders_one_sided(one_side, phi0.value, kinks.stencil, ro);
+          if (!est.ok()) kinks.why = "a kink within the kink radius, and no one-sided step on the rules' side is usable";
+        }
+      }
+      if (!est.ok()) {
+        e.one_sided = false;
+        e.kink_why = kinks.why;
         entries.push_back(e);  // inconclusive: a kink within the kink radius
+        continue;
+      }
+      const ScalarFunction line = e.one_sided ? phi_on(kinks.side) : phi;
+      // A one-sided difference starts at φ(0), the engine's gradient at the point: where that is
+      // not the limit of φ on the rules' side (its value there is another piece's) the quotients
+      // grow like the jump over the step, and their garbage must not be compared.
+      if (e.one_sided && !steps_resolve_point(line, phi0.value, est, noise)) {
+        e.one_sided = false;
+        e.kink_why = "at a kink the engine's gradient is not continuous from the side whose piece the rules take";
+        entries.push_back(e);
         continue;
       }
       e.reference = est.value;
@@ -505,7 +623,12 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
       const Tolerance tol = tolerance(ctx, est.error, std::max(bound, std::abs(est.value)), observed);
       e.tolerance = tol.total();
       e.state = within(e.engine, e.reference, tol) ? 1 : 2;
-      if (e.state == 2 && !steps_resolve_point(phi, phi0.value, est, noise)) e.state = 3;
+      if (e.state == 2 && !steps_resolve_point(line, phi0.value, est, noise)) e.state = 3;
+      if (e.state == 2 && e.one_sided && !kinks.decisive) {
+        e.state = 0;
+        e.kink_why = "at a kink the engine may take another piece (its rounding, or its double backward's own "
+                     "rule): it disagrees with the one-sided difference on the side whose piece the rules take";
+      }
       entries.push_back(e);
     }
 
@@ -522,9 +645,12 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
       c.error = e.error;
       c.tolerance = e.tolerance;
       if (e.state == 0) {
-        c.why = "a kink within the kink radius";
+        c.why = e.kink_why;
         c.reason = "kink";
-      } else if (e.state == 3) {
+      } else if (e.one_sided) {
+        c.why = "at a kink: the one-sided difference on the side whose piece the engine's rules take";
+      }
+      if (e.state == 3) {
         c.why = "the differences do not resolve the gradient near the point (it varies on a scale below the smallest step)";
         c.reason = "scale";
       }
@@ -532,7 +658,7 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
     }
     f.evidence.directions = true;
     f.evidence.shape = {static_cast<std::int64_t>(entries.size())};
-    int worst = -1, mismatches = 0, unresolved = 0;
+    int worst = -1, mismatches = 0, unresolved = 0, one_sided = 0;
     double worst_ratio = -1;
     for (std::size_t i = 0; i < entries.size(); ++i) {
       const Entry& e = entries[i];
@@ -543,6 +669,7 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
       }
       ++f.entries_checked;
       mismatches += e.state == 2;
+      one_sided += e.one_sided;
       const double err = std::abs(e.engine - e.reference);
       const double ratio = e.tolerance > 0 ? err / e.tolerance : (err > 0 ? INFINITY : 0);
       f.max_abs_error = std::max(f.max_abs_error, err == err ? err : INFINITY);
@@ -560,6 +687,9 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
     if (unresolved)
       kinks += "; " + std::to_string(unresolved) +
                " direction(s) inconclusive (the gradient varies on a scale below the smallest step)";
+    if (one_sided)
+      kinks += "; " + std::to_string(one_sided) +
+               " direction(s) judged one-sided at a kink (the side whose piece the engine's rules take)";
     if (mismatches) {
       const Entry& e = entries[static_cast<std::size_t>(worst)];
       f.outcome = Outcome::mismatch;
@@ -571,7 +701,7 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
       f.outcome = entries.empty() ? Outcome::not_applicable : Outcome::inconclusive;
       f.detail = entries.empty() ? x + ": no directions requested"
                                  : unresolved == 0 ? what + ": every direction crosses a kink within the kink radius; "
-                                                            "no usable stencil"
+                                                            "no usable stencil (" + entries.front().kink_why + ")"
                                                    : what + ": no direction decided" + kinks;
     } else {
       f.detail = what + ": " + std::to_string(f.entries_checked) + " direction(s) agree (max relative error " +

@@ -10,7 +10,10 @@
 #include <string>
 #include <vector>
 
+#include "engine/ops/op_rows.hpp"
 #include "eut/engine_under_test.hpp"
+#include "eut/mutants/mutant.hpp"
+#include "eut/semantics_profile.hpp"
 #include "graph/tcg.hpp"
 #include "tests/eut/ir_builder.hpp"
 #include "tests/oracles/oracle_test_support.hpp"
@@ -138,24 +141,123 @@ TEST(SecondOrder, ALinearLossHasANoneProductThatIsZero) {
   EXPECT_NE(f[0].detail.find("None"), std::string::npos) << f[0].detail;
 }
 
-// relu(x)²: smooth away from 0 (H = 2 [x > 0]); at x = 0 every direction crosses the kink.
-graph::Graph relu_square(std::vector<double> x) {
+// op(x)·op(x) for a unary op: relu(x)² is smooth away from 0 (H = 2 [x > 0]); at x = 0 every
+// direction crosses the kink.
+graph::Graph unary_square(const char* unary, std::vector<double> x, DType dtype = DType::f64) {
   graph::Graph g;
   const auto n = static_cast<std::int64_t>(x.size());
-  g.inputs = {variable("%x", Shape{n}, std::move(x))};
+  g.inputs = {variable("%x", Shape{n}, std::move(x), true, dtype)};
   g.tapes = {tape("t")};
-  g.body = {record("t", {op("%r", "relu", {"%x"}), op("%r2", "mul", {"%r", "%r"})}),
+  g.body = {record("t", {op("%r", unary, {"%x"}), op("%r2", "mul", {"%r", "%r"})}),
             gradient({"%gx"}, "t", "%r2", {"%x"})};
   return g;
 }
+graph::Graph relu_square(std::vector<double> x, DType dtype = DType::f64) {
+  return unary_square("relu", std::move(x), dtype);
+}
 
-TEST(SecondOrder, ReluAwayFromTheKinkAgreesAtTheKinkIsInconclusive) {
+bool mentions(const Finding& f, const char* words) { return f.detail.find(words) != std::string::npos; }
+
+// The reference engine with relu's VJP passing the gradient where x >= 0 (relu'(0) = 1).
+std::unique_ptr<eut::EngineUnderTest> relu_boundary_included() {
+  const eut::Mutant* m = eut::find_mutant("relu_boundary_included");
+  return eut::make_reference_engine(eut::rules_of(*m), "mutant:relu_boundary_included");
+}
+
+// At x = 0 the table's relu'(0) = 0 takes the piece below the kink, twice in the nested tapes
+// (the VJP's mask and the outer tape's relu): 2·0·0 for that element, the derivative of φ on
+// the side of t where the element lies below 0.
+TEST(SecondOrder, ReluAwayFromTheKinkAgreesAtTheKinkIsJudgedOnItsRulesSide) {
   expect_outcomes(check(relu_square({0.5, -0.7, 1.2})), Outcome::agree, 1);
   const std::vector<Finding> f = check(relu_square({0.5, 0.0, 1.2}));
+  expect_outcomes(f, Outcome::agree, 1);
+  EXPECT_EQ(f[0].entries_checked, 2) << f[0].detail;
+  EXPECT_TRUE(mentions(f[0], "2 direction(s) judged one-sided at a kink")) << f[0].detail;
+  // Within the engine's rounding of the kink, on its piece above 0: that side.
+  const std::vector<Finding> near = check(relu_square({0.5, 1e-17, 1.2}));
+  expect_outcomes(near, Outcome::agree, 1);
+  EXPECT_TRUE(mentions(near[0], "judged one-sided")) << near[0].detail;
+}
+
+// relu_boundary_included passes the gradient where x >= 0: relu'(0) = 1, the piece above the
+// kink, so its nested tapes give 2 for the kink element where the table's side has 0. Caught
+// where the engine ran in f64; in f32 its rounding may put the point off the kink (to either
+// side), so a disagreement there is inconclusive, never a mismatch, and an agreement still one.
+TEST(SecondOrder, AtAKinkTheOtherSidesPieceIsAMismatchInF64) {
+  const std::unique_ptr<eut::EngineUnderTest> mutant = relu_boundary_included();
+  const std::vector<Finding> f = check_second_order(*mutant, relu_square({0.5, 0.0, 1.2}), {});
+  expect_outcomes(f, Outcome::mismatch, 1);
+  EXPECT_TRUE(mentions(f[0], "judged one-sided")) << f[0].detail;
+  expect_outcomes(check_second_order(*mutant, relu_square({0.5, -0.7, 1.2}), {}), Outcome::agree, 1);
+
+  const graph::Graph g32 = relu_square({0.5, 0.0, 1.2}, DType::f32);
+  expect_outcomes(check(g32), Outcome::agree, 1);
+  const std::vector<Finding> f32 = check_second_order(*mutant, g32, {});
+  expect_outcomes(f32, Outcome::inconclusive, 1);
+  EXPECT_TRUE(mentions(f32[0], "may take another piece")) << f32[0].detail;
+}
+
+// The same judged by a profile instead of the table: an engine (the reference's numbers) that
+// states relu'(0) = 0 as its rule agrees. One that states the other side disagrees, but not as
+// a mismatch: a profile states first-order sides, and an engine's double backward may take a
+// kink by its own rule (libtorch's elu at 0: the first derivative the left piece's, the
+// second the right's).
+class ProfiledReference final : public eut::EngineUnderTest {
+ public:
+  explicit ProfiledReference(eut::SemanticsProfile p) : profile_(std::move(p)) {}
+  std::string name() const override { return "profiled-reference"; }
+  const eut::SemanticsProfile& semantics() const override { return profile_; }
+  eut::RunResult run(const graph::Graph& g, const eut::InputValues& in) override { return reference_->run(g, in); }
+
+ private:
+  eut::SemanticsProfile profile_;
+  std::unique_ptr<eut::EngineUnderTest> reference_ = eut::make_reference_engine();
+};
+
+TEST(SecondOrder, AtAKinkAnEngineWithoutTheTablesRulesIsJudgedByItsProfile) {
+  const graph::Graph g = relu_square({0.5, 0.0, 1.2});
+  eut::SemanticsProfile left;
+  left.ops[&op_relu].kink_side = eut::KinkSide::left;
+  ProfiledReference stating_left(left);
+  expect_outcomes(check_second_order(stating_left, g, {}), Outcome::agree, 1);
+  eut::SemanticsProfile right = left;
+  right.ops[&op_relu].kink_side = eut::KinkSide::right;
+  ProfiledReference stating_right(right);
+  const std::vector<Finding> other = check_second_order(stating_right, g, {});
+  expect_outcomes(other, Outcome::inconclusive, 1);
+  EXPECT_TRUE(mentions(other[0], "may take another piece")) << other[0].detail;
+  // A profile that states nothing there (TF's): no rule, inconclusive as before.
+  ProfiledReference silent(eut::tf_profile());
+  const std::vector<Finding> f = check_second_order(silent, g, {});
   expect_outcomes(f, Outcome::inconclusive, 1);
-  EXPECT_EQ(f[0].entries_inconclusive, 2);
-  // Within the engine's rounding of the kink: still inconclusive, never a mismatch.
-  expect_outcomes(check(relu_square({0.5, 1e-17, 1.2})), Outcome::inconclusive, 1);
+  EXPECT_TRUE(mentions(f[0], "every direction crosses a kink")) << f[0].detail;
+}
+
+// abs(x)² at 0: both sides of φ have slope 2 for the kink element, the nested tapes give
+// 2·sign(0)² = 0 — abs'(0) = 0 is the mean of the sides' slopes, and a mean squared is no
+// side's: no one-sided difference stands for it, the kink stays inconclusive.
+TEST(SecondOrder, AtAKinkWhoseRuleIsAMeanSecondOrderStaysInconclusive) {
+  const graph::Graph g = unary_square("abs", {0.5, 0.0, 1.2});
+  expect_hvp(g, {{{2, 0, 0}, {0, 0, 0}, {0, 0, 2}}});
+  const std::vector<Finding> f = check(g);
+  expect_outcomes(f, Outcome::inconclusive, 1);
+  EXPECT_TRUE(mentions(f[0], "no one side's piece")) << f[0].detail;
+}
+
+// relu(x)·(x + 1) at 0 under relu_boundary_included: its gradient at the point is the piece
+// above the kink (1) while the table's side tends to 0. A one-sided difference from that
+// value grows like 1/h; its garbage is not compared: inconclusive, never an agreement.
+TEST(SecondOrder, AtAKinkAGradientThatJumpsOnTheRulesSideIsNotJudged) {
+  graph::Graph g;
+  g.inputs = {variable("%x", Shape{3}, {0.5, 0.0, 1.2}), constant("%one", Shape{}, {1})};
+  g.tapes = {tape("t")};
+  g.body = {record("t", {op("%r", "relu", {"%x"}), op("%x1", "add", {"%x", "%one"}), op("%y", "mul", {"%r", "%x1"})}),
+            gradient({"%gx"}, "t", "%y", {"%x"})};
+  expect_outcomes(check(g), Outcome::agree, 1);
+  const std::unique_ptr<eut::EngineUnderTest> mutant = relu_boundary_included();
+  const std::vector<Finding> f = check_second_order(*mutant, g, {});
+  expect_outcomes(f, Outcome::inconclusive, 1);
+  EXPECT_TRUE(mentions(f[0], "not continuous from the side")) << f[0].detail;
 }
 
 TEST(SecondOrder, SourcesThatAreNotFloatingInputsAreNotApplicable) {
@@ -224,6 +326,7 @@ class FaultySecondOrder final : public eut::EngineUnderTest {
 class CountingEngine final : public eut::EngineUnderTest {
  public:
   std::string name() const override { return "counting"; }
+  eut::Capabilities capabilities() const override { return reference_->capabilities(); }
   eut::RunResult run(const graph::Graph& g, const eut::InputValues& in) override {
     ++runs;
     return reference_->run(g, in);
@@ -242,7 +345,8 @@ TEST(SecondOrder, TheScreensSettleDirectionsInAFewRunsWithTheSameVerdicts) {
   linear.inputs = {variable("%x", Shape{2}, {0.5, 1}), constant("%c", Shape{2}, {3, -2})};
   linear.tapes = {tape("t")};
   linear.body = {record("t", {op("%y", "mul", {"%x", "%c"})}), gradient({"%gx"}, "t", "%y", {"%x"})};
-  for (const graph::Graph& g : {cube(), linear}) {
+  // On relu's kink the screen is one-sided: 3 runs per direction.
+  for (const graph::Graph& g : {cube(), linear, relu_square({0.5, 0.0, 1.2})}) {
     SecondOrderOptions screened, tableaux;
     tableaux.screen = false;
     CountingEngine a, b;
