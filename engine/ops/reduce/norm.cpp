@@ -13,8 +13,10 @@
 //     are recorded for p < 2 only: for p >= 2 the function is C² at x_i = 0.
 // The forward evaluates |x_i| by the sign of the real part (x_i, -x_i, or the constant 0) and
 // returns the constant 0 for a zero group, so dual numbers realise exactly these conventions.
-// The VJP is sign(x)·pow(|x|/y, p - 1) with y = 0 masked by where: recorded, so second
-// derivatives away from the kinks come from the tape.
+// The VJP is sign(x)·pow(|x|/y, p - 1) with y = 0 masked by where — both y and the group's
+// elements, so that the masked branch has a finite derivative (else NaN leaks into second
+// derivatives at a zero group): recorded, so second derivatives away from the kinks come from
+// the tape.
 #include <cmath>
 #include <string>
 
@@ -83,8 +85,12 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
   for (std::size_t i = 0; i < positive.size(); ++i) positive[i] = y.data()[i] > 0 ? 1 : 0;
   const Tensor cond = Tensor::constant(std::move(positive), y.shape(), DType::boolean);
   const Tensor safe_y = where(cond, y, scalar_like(y, 1));
-  const Tensor local = ord == 2 ? div(x, safe_y)
-                                : mul(sign(x), pow(div(abs(x), safe_y), scalar_like(x, ord - 1)));
+  // A zero group's elements are replaced by 1 as well, not only its y: the local derivative is
+  // masked to 0 there, but its own derivative is pow's at 0 (infinite for 1 < p < 2) and
+  // 0·inf = NaN would leak through the mask into second derivatives (the double-where rule).
+  const Tensor safe_x = where(cond, x, scalar_like(x, 1));
+  const Tensor local = ord == 2 ? div(safe_x, safe_y)
+                                : mul(sign(safe_x), pow(div(abs(safe_x), safe_y), scalar_like(x, ord - 1)));
   g[0] = where(cond, mul(upstream, local), scalar_like(x, 0));
 }
 
