@@ -519,6 +519,7 @@ class Builder {
     ak.integer_paths = ints_;
     ak.bool_paths = nondiff_;
     ak.other_float = o_.f32 && o_.f64;
+    ak.float_dtype = float_;
     for (int t = 0; t < attempts; ++t) {
       // All-float operands most of the time: there every VJP of the op is exercised.
       const Signature* all_float = nullptr;
