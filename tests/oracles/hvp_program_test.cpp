@@ -112,6 +112,28 @@ TEST(HvpProgram, ThroughAnEarlierGradientTheOverrideReachesItsBackwardPass) {
   EXPECT_NEAR(r.gradients[2].values[0]->data[0], 4 * c * uv + (4 * c * c - 4 * v * v) * ux, 1e-12);
 }
 
+// An earlier gradient with respect to the source itself: gv = d v²/dv = 2 v is taken with
+// respect to the moved value (its paths from v's statement on), so z = gv · v = 2 v'² and
+// g_v = 4 v', H_vv = 4.
+TEST(HvpProgram, AnEarlierGradientWithRespectToTheSourceIsTakenWithRespectToTheMovedValue) {
+  graph::Graph g;
+  g.inputs = {variable("%x", Shape{}, {kX})};
+  g.tapes = {tape("outer"), tape("t")};
+  g.body = {record("outer", {record("t", {op("%v", "sin", {"%x"}), op("%y", "mul", {"%v", "%v"})}),
+                             gradient({"%gv"}, "t", "%y", {"%v"}), op("%z", "mul", {"%gv", "%v"})}),
+            gradient({"%gzv"}, "outer", "%z", {"%v"})};
+  const HvpProgram prog = make_hvp_program(g, 1);
+  ASSERT_TRUE(prog.not_applicable.empty()) << prog.not_applicable;
+  const eut::RunResult r = eut::make_reference_engine()->run(prog.nested, {});
+  ASSERT_FALSE(r.error) << r.error->message;
+  ASSERT_EQ(r.gradients.size(), 3u);
+  ASSERT_TRUE(r.gradients[0].values[0]);
+  EXPECT_NEAR(r.gradients[0].values[0]->data[0], 2 * std::sin(kX), 1e-12);  // the graph's %gv
+  ASSERT_TRUE(r.gradients[1].values[0] && r.gradients[2].values[0]);
+  EXPECT_NEAR(r.gradients[1].values[0]->data[0], 4 * std::sin(kX), 1e-12);
+  EXPECT_NEAR(r.gradients[2].values[0]->data[0], 4 * prog.u.at("%v")[0], 1e-12);
+}
+
 // The objective's rules (intermediate_source_test.cpp has them all): a while_loop's result, a
 // value a cond passes through, and one defined only after the statement cannot be overridden;
 // an integer value has no gradient. The statement's other sources are still checked.
