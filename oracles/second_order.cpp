@@ -261,7 +261,7 @@ bool screen_agrees(const ScalarFunction& phi, const SecondOrderOptions& opt, dou
 std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const graph::Graph& g,
                                         const eut::InputValues& inputs, int gradient,
                                         const SecondOrderOptions& opt) {
-  const HvpProgram prog = make_hvp_program(g, gradient, opt.seed);
+  const HvpProgram prog = make_hvp_program(g, gradient, opt.seed, inputs);
   std::vector<Finding> out;
   const std::size_t n_slots = prog.statement.sources.size();
   auto finding = [&](std::size_t slot, Outcome o, std::string detail) {
@@ -284,10 +284,11 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
   if (!engine.capabilities().second_order)
     return all(Outcome::not_applicable, "the engine under test has no nested tapes");
 
-  // The base point, in the graph's dtypes and promoted to f64.
+  // The base point, in the graph's dtypes and promoted to f64: g's inputs and the inputs that
+  // override intermediate sources (zero), which the first-order program holds both of.
   eut::InputValues base;
   try {
-    base = eut::materialize_inputs(g, inputs);
+    base = eut::materialize_inputs(prog.first_order_native, inputs);
   } catch (const std::exception& e) {
     return all(Outcome::not_applicable, std::string("inputs: ") + e.what());
   }
