@@ -314,6 +314,7 @@ class Model {
       std::vector<std::pair<NodeId, Dependence>> reads;
       const bool constant = rules.exclusive_of_one_reads_nothing && attrs.exclusive && axis_of_one(nodes_[in[j]], attrs);
       for (const VjpRead& r : profile_.vjp_reads(*op, static_cast<int>(j))) {
+        if (!r.applies(attrs)) continue;                                            // not for these attributes
         if (r.how == Dependence::piecewise && rules.masks_are_constants) continue;  // a constant mask
         if (constant && r.operand != VjpOperand::upstream) continue;                // reads no input
         switch (r.operand) {

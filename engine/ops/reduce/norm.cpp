@@ -32,6 +32,10 @@
 namespace tc {
 namespace {
 
+// ord = 1: the VJP is sign(x)·g (TF's reduce_sum(abs(x))), which reads no output; every other
+// ord divides by it.
+bool divides_by_the_norm(const OpAttrs& a) { return a.ord != 1; }
+
 void check_ord(double p) {
   if (!(p >= 1) || !std::isfinite(p))
     throw ShapeError("norm: ord " + std::to_string(p) + " is not a finite p >= 1");
@@ -101,7 +105,7 @@ extern const OpDef op_norm = reduction_row("norm").edges(Edges::zero).attrs(Attr
            "x_i = 0 for ord < 2: sign(0) = 0 (ord = 1), infinite second derivative (1 < ord < 2)")
     .math("y = (sum_axes |x|^p)^(1/p), p = ord >= 1; dy/dx_i = sign(x_i) (|x_i|/y)^(p-1), 0 where y = 0")
     .complex_step_ok()
-    .vjp_reads(0, {reads::upstream, reads::output(Dependence::smooth), reads::self(Dependence::linear)})
+    .vjp_reads(0, {reads::upstream, reads::output_when(Dependence::smooth, &divides_by_the_norm), reads::self(Dependence::linear)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor norm(const Tensor& x, double ord, std::vector<std::int64_t> axes, bool keepdims) {
