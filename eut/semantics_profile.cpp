@@ -73,6 +73,11 @@ const SemanticsProfile& torch_profile() {
     p.ops[&op_div].vjp_reads = {{upstream, reads::input(1, Dependence::smooth)},
                                 {upstream, reads::input(0, Dependence::linear), reads::input(1, Dependence::smooth)}};
     p.ops[&op_elu].vjp_reads = {{upstream, reads::self(Dependence::smooth)}};
+    // batch_norm, layer_norm: the native kernels' backward nodes save the input and the batch
+    // statistics, not the output (:2872 NativeBatchNormBackward0, :2922 NativeLayerNormBackward0
+    // `input_`, `result1_`, `result2_`); the port's (x − mean)/sqrt(var + eps) on other axes reads
+    // x − mean and the root. The reference's VJP reads its output.
+    for (const OpDef* row : {&op_batch_norm, &op_layer_norm}) p.ops[row].vjp_reads = {{upstream, reads::self(Dependence::smooth)}};
     p.ops[&op_cumprod].scan_of_one_reads_nothing = true;  // row 15: cumprod_backward, the port's shift
     p.ops[&op_hypot].nan_at_kink = true;  // row 30: derivatives.yaml `hypot`: grad * self / result
     OpSemantics to;  // row 17: Tensor.to(dtype) returns self when the dtype is already dtype

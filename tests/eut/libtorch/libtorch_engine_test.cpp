@@ -915,7 +915,9 @@ TEST(LibtorchEngine, SecondDerivativeWithRespectToAnOutputIsConnectedWhereTheBac
   };
   for (const Case& c : {Case{"expm1 %a", "%a", false}, Case{"reduce_prod %a axes=[] keepdims=false", "%a", false},
                         Case{"relu %a", "%a", false}, Case{"logsumexp %a axes=[] keepdims=false", "%a", false},
-                        Case{"div %a %b", "%b", true}, Case{"elu %a alpha=1", "%a", true}}) {
+                        Case{"div %a %b", "%b", true}, Case{"elu %a alpha=1", "%a", true},
+                        Case{"layer_norm %a axes=[] epsilon=0.001", "%a", true},
+                        Case{"batch_norm %a axes=[0] epsilon=0.001", "%a", true}}) {
     const graph::Graph g = graph::parse_tcg(std::string(R"(graph g
 input %a: f64[2] variable values(0.5, -1.5)
 input %b: f64[2] variable values(2, 3)
