@@ -371,20 +371,6 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
     return same_branches(branch_probe.branches(), base_branches);
   };
   if (!phi0.ok) return all(Outcome::inconclusive, "the engine's first-order gradient at the base point is not finite or not defined");
-  // Whether the base point puts an op on a kink (a side 0 its kernel records). There the op's
-  // second derivative is a convention or infinite (norm's |x_i|^p for 1 < p < 2 at x_i = 0),
-  // and the chain rule's inf·0 makes a nested tape's product NaN even along directions that do
-  // not move the kink's input (an exclusive cumsum's leading 0): the restricted function is
-  // smooth and its differences finite. A non-finite product there is inconclusive.
-  bool on_a_kink = false;
-  try {
-    for (std::size_t i = 0; i < first_order.inputs.size(); ++i) branch_probe.input(i) = base_eval.at(first_order.inputs[i].name);
-    branch_probe.run(true);
-    const std::vector<std::int32_t>& sides = branch_probe.branches().sides;
-    const std::vector<const OpDef*>& ops = branch_probe.branch_ops();
-    for (std::size_t i = 0; i < sides.size() && i < ops.size(); ++i) on_a_kink = on_a_kink || (ops[i] && sides[i] == 0);
-  } catch (const std::exception&) {
-  }
 
 
   // The engine's rounding in its Hessian-vector products, observed. Where a second derivative
@@ -505,10 +491,6 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
         e.engine += hk * w[k];
         terms += std::abs(hk * w[k]);
         if (k < hvp_noise[j].size()) observed += hvp_noise[j][k] * std::abs(w[k]);
-      }
-      if (!std::isfinite(e.engine) && on_a_kink) {
-        entries.push_back(e);  // inconclusive: a kink's second derivative (above)
-        continue;
       }
       // φ(t) = <g(x + t w), u>: usable only on the base point's side of every kink.
       auto phi = [&](double t) {
