@@ -48,9 +48,9 @@ int run_graph_job(const Job& job, std::size_t index, const CampaignOptions& opti
                   const std::string& dir, bool verbose) {
   const Clock::time_point t0 = Clock::now();
   inject_test_fault(index);
-  const graph::Graph g = job_graph(job);
-  reports::write_file_atomically(dir + "/" + kGraphFile, graph::print_tcg(g), false);
   const std::unique_ptr<eut::EngineUnderTest> engine = make_engine();
+  const graph::Graph g = job_graph(job, engine->capabilities());
+  reports::write_file_atomically(dir + "/" + kGraphFile, graph::print_tcg(g), false);
   oracles::CheckOptions check;
   check.seed = options.seed;
   check.threads = 1;  // parallel across graphs, not inside one

@@ -81,9 +81,13 @@ std::vector<Job> plan_jobs(const CampaignOptions& options) {
   return shard;
 }
 
-graph::Graph job_graph(const Job& job) {
+graph::Graph job_graph(const Job& job, const eut::Capabilities& engine) {
   if (!job.generated) return job.graph;
   properties::GenOptions gen;
+  gen.second_order = engine.second_order;
+  gen.cond = gen.while_loop = engine.control_flow;
+  gen.f32 = engine.f32;
+  gen.optimizer_step = engine.optimizer_step;
   gen.focus_op = job.focus;
   gen.also_focus = job.also_focus;
   graph::Graph g = properties::build_graph(gen, job.gen_seed, job.gen_size);

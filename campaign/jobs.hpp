@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "campaign/options.hpp"
+#include "eut/engine_under_test.hpp"
 #include "graph/ir.hpp"
 
 namespace tc::campaign {
@@ -29,8 +30,10 @@ struct Job {
 // corpus directory or a bad corpus file.
 std::vector<Job> plan_jobs(const CampaignOptions& options);
 
-// The job's graph: the corpus graph, or properties::build_graph for a generated one.
-graph::Graph job_graph(const Job& job);
+// The job's graph: the corpus graph, or properties::build_graph for a generated one, with
+// only the features the engine under test has (`engine`: its capabilities): a campaign on an
+// engine without optimizer steps would otherwise spend a share of its graphs on `unsupported`.
+graph::Graph job_graph(const Job& job, const eut::Capabilities& engine = {});
 
 // corpus/graphs below the working directory, else above the executable; "" if neither.
 std::string default_corpus();

@@ -66,6 +66,7 @@ struct Capabilities {
   bool control_flow = true;   // cond / while_loop (R11)
   bool f32 = true;
   bool exact_none = true;     // distinguishes None from zero (torch's allow_unused may not)
+  bool optimizer_step = true;  // runs apply_gradients (R14); else it reports `unsupported` there
   // Takes, at every kink and tie, the derivative the op table's rows state (relu'(0) = 0, ties
   // to maximum's first operand, clip's closed interval ...: TF's rules). Then a derivative at a
   // kink is part of the semantics and is judged exactly; otherwise it is a convention the

@@ -44,9 +44,9 @@ const SemanticsProfile& torch_profile() {
     OpSemantics zeros;  // rows 6, 31: derivatives.yaml `zeros_like(grad)` / `grad.new_zeros`
     zeros.non_differentiable_gives_zeros = true;
     for (const OpDef* row : {&op_floor, &op_ceil, &op_round, &op_floor_div}) p.ops[row] = zeros;
-    OpSemantics masked;  // row 15: the masks are comparisons (`self <= other`, clamp_backward)
-    masked.masks_are_constants = true;
-    for (const OpDef* row : {&op_clip_by_value, &op_reduce_max, &op_reduce_min, &op_sign}) p.ops[row] = masked;
+    OpSemantics masked;  // row 15: the masks are comparisons (`self <= other`, clamp_backward,
+    masked.masks_are_constants = true;  // xlogy's masked_fill((self == 0.) & (other <= 0.), 0.))
+    for (const OpDef* row : {&op_clip_by_value, &op_reduce_max, &op_reduce_min, &op_sign, &op_xlogy}) p.ops[row] = masked;
     OpSemantics extremum = masked;  // row 8: `at::where(self == other, grad / 2, grad)`
     extremum.ties = TieRule::split_evenly;
     for (const OpDef* row : {&op_maximum, &op_minimum}) p.ops[row] = extremum;
@@ -58,16 +58,27 @@ const SemanticsProfile& torch_profile() {
     p.ops[&op_abs] = mean;
     // Row 16: what each backward saves (Functions.h) — the output for expm1 (:1351
     // Expm1Backward0 `result_`), relu (:5162 ReluBackward0, threshold_backward(grad, result,
-    // 0)) and prod (:3334 ProdBackward0 `self_`, `result_`); the inputs only for div (:1124
-    // DivBackward0 `self_`, `other_`) and elu (:5198 EluBackward0 `self_`).
+    // 0)), prod (:3334 ProdBackward0 `self_`, `result_`) and logsumexp (:2355
+    // LogsumexpBackward0 `self_`, `result_`: grad·exp(self − result)); the inputs only for div
+    // (:1124 DivBackward0 `self_`, `other_`) and elu (:5198 EluBackward0 `self_`); and the
+    // input of avg_pool2d (:6093 AvgPool2DBackward0 `self_`), although its backward depends on
+    // it only through its shape: derivatives.yaml `avg_pool2d_backward`: `self:
+    // zeros_like(self)`, a connected zero, as through a mask.
     using reads::upstream;
     p.ops[&op_expm1].vjp_reads = {{upstream, reads::output(Dependence::smooth)}};
     p.ops[&op_relu].vjp_reads = {{upstream, reads::output(Dependence::piecewise)}};
     p.ops[&op_reduce_prod].vjp_reads = {{upstream, reads::self(Dependence::smooth), reads::output(Dependence::smooth)}};
+    p.ops[&op_logsumexp].vjp_reads = {{upstream, reads::self(Dependence::smooth), reads::output(Dependence::smooth)}};
+    p.ops[&op_avg_pool2d].vjp_reads = {{upstream, reads::self(Dependence::piecewise)}};
     p.ops[&op_div].vjp_reads = {{upstream, reads::input(1, Dependence::smooth)},
                                 {upstream, reads::input(0, Dependence::linear), reads::input(1, Dependence::smooth)}};
     p.ops[&op_elu].vjp_reads = {{upstream, reads::self(Dependence::smooth)}};
-    p.ops[&op_cumprod].exclusive_of_one_reads_nothing = true;  // row 15: cat(ones, cumprod(x[:0]))
+    // batch_norm, layer_norm: the native kernels' backward nodes save the input and the batch
+    // statistics, not the output (:2872 NativeBatchNormBackward0, :2922 NativeLayerNormBackward0
+    // `input_`, `result1_`, `result2_`); the port's (x − mean)/sqrt(var + eps) on other axes reads
+    // x − mean and the root. The reference's VJP reads its output.
+    for (const OpDef* row : {&op_batch_norm, &op_layer_norm}) p.ops[row].vjp_reads = {{upstream, reads::self(Dependence::smooth)}};
+    p.ops[&op_cumprod].scan_of_one_reads_nothing = true;  // row 15: cumprod_backward, the port's shift
     p.ops[&op_hypot].nan_at_kink = true;  // row 30: derivatives.yaml `hypot`: grad * self / result
     OpSemantics to;  // row 17: Tensor.to(dtype) returns self when the dtype is already dtype
     to.same_dtype_returns_input = true;

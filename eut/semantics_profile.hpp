@@ -86,10 +86,13 @@ struct OpSemantics {
   // the exact one is zero by a zero factor or by cancellation (x − x: NaN − NaN). The numerical oracles do not judge an engine's
   // non-finite value at a point that puts such an op on its kink.
   bool nan_at_kink = false;
-  // An exclusive scan over an axis of one element is a constant (the product of no elements:
-  // torch's port puts the scan of nothing behind ones), so its backward reads no input and a
-  // second derivative through it is None; the reference's VJP reads the input (zeros).
-  bool exclusive_of_one_reads_nothing = false;
+  // A scan each of whose elements combines at most one input element (an axis of one element;
+  // of two for an exclusive scan) reads no input in its backward, so a second derivative
+  // through it is None; the reference's VJP reads the input (zeros). Torch: cumprod_backward
+  // returns the upstream gradient as it is for an axis of one element (FunctionsManual.cpp:
+  // `input.size(dim) == 1`), and an exclusive cumprod is a port's ones behind the cumprod of
+  // all but the last element: over two elements, (1, x₀), over one, (1).
+  bool scan_of_one_reads_nothing = false;
   // What the engine's backward reads, per input, where it differs from the row's vjp_reads:
   // torch's backward nodes save `result_` or `self_` (Functions.h), and a second derivative
   // with respect to an op's output is connected exactly where the backward reads that output
@@ -123,7 +126,7 @@ struct SemanticsProfile {
 
 // TF GradientTape's: the reference engine's, and the default of an engine that says nothing.
 const SemanticsProfile& tf_profile();
-// PyTorch autograd's (libtorch 1.13), docs/libtorch.md rows 1–6, 8, 10, 11, 13, 15, 16, 21, 29, 31.
+// PyTorch autograd's (libtorch 1.13), docs/libtorch.md rows 1–6, 8, 10, 11, 13, 15, 16, 21, 28–31.
 const SemanticsProfile& torch_profile();
 
 }  // namespace tc::eut

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <string>
 
@@ -76,10 +77,15 @@ std::string wrong_update(const eut::Value& before, const eut::Value& g, const eu
     return "the gradient has " + std::to_string(g.data.size()) + " elements for " +
            std::to_string(before.data.size());
   const double u = unit_roundoff(before.dtype);
+  // Below the smallest normal number a result keeps fewer significant bits: its rounding is up
+  // to half the spacing of subnormals, absolute (0 - 0.01 * 2.7e-40 in f32 is -2.7269e-42, not
+  // the exact -2.7276e-42).
+  const double subnormal_spacing = before.dtype == DType::f32 ? std::numeric_limits<float>::denorm_min()
+                                                              : std::numeric_limits<double>::denorm_min();
   for (std::size_t i = 0; i < before.data.size(); ++i) {
     const double step = lr * g.data[i], expected = before.data[i] - step, got = after.data[i];
     if (std::isnan(expected) ? std::isnan(got) : got == expected) continue;
-    const double allowed = kEngineSafety * 3 * u * (std::fabs(before.data[i]) + std::fabs(step));
+    const double allowed = kEngineSafety * 3 * (u * (std::fabs(before.data[i]) + std::fabs(step)) + subnormal_spacing);
     if (std::isfinite(expected) && std::fabs(got - expected) <= allowed) continue;
     return "element " + std::to_string(i) + " is " + format_number(got, 17) + ", v - learning_rate * g = " +
            format_number(before.data[i], 17) + " - " + format_number(lr, 17) + " * " + format_number(g.data[i], 17) + " = " +

@@ -258,11 +258,12 @@ class Model {
     return add_node(std::move(n));
   }
 
-  // Whether the axis `attrs.axis` of node `x` (negative: from the end) has one element.
-  static bool axis_of_one(const Node& x, const OpAttrs& attrs) {
+  // Whether each element of a scan of node `x` along `attrs.axis` (negative: from the end)
+  // combines at most one element of x: an axis of one element, or of two for an exclusive scan.
+  static bool scans_at_most_one(const Node& x, const OpAttrs& attrs) {
     const int rank = x.spec.shape.rank();
     const std::int64_t axis = attrs.axis < 0 ? attrs.axis + rank : attrs.axis;
-    return axis >= 0 && axis < rank && x.spec.shape[static_cast<int>(axis)] == 1;
+    return axis >= 0 && axis < rank && x.spec.shape[static_cast<int>(axis)] - (attrs.exclusive ? 1 : 0) <= 1;
   }
 
   // (node, how) with each node once, the strongest dependence kept (smooth over linear over
@@ -312,8 +313,9 @@ class Model {
         throw Error(std::string("the VJP of ") + op->name + " returned None for differentiable input " +
                     std::to_string(j));
       std::vector<std::pair<NodeId, Dependence>> reads;
-      const bool constant = rules.exclusive_of_one_reads_nothing && attrs.exclusive && axis_of_one(nodes_[in[j]], attrs);
+      const bool constant = rules.scan_of_one_reads_nothing && scans_at_most_one(nodes_[in[j]], attrs);
       for (const VjpRead& r : profile_.vjp_reads(*op, static_cast<int>(j))) {
+        if (!r.applies(attrs)) continue;                                            // not for these attributes
         if (r.how == Dependence::piecewise && rules.masks_are_constants) continue;  // a constant mask
         if (constant && r.operand != VjpOperand::upstream) continue;                // reads no input
         switch (r.operand) {

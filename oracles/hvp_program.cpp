@@ -1,6 +1,8 @@
 #include "oracles/hvp_program.hpp"
 
 #include <algorithm>
+#include <exception>
+#include <optional>
 #include <set>
 #include <utility>
 #include <variant>
@@ -8,8 +10,11 @@
 #include "engine/core/random_streams.hpp"
 #include "engine/ops/op_rows.hpp"
 #include "engine/ops/op_table.hpp"
+#include "eut/inputs.hpp"
 #include "graph/walk.hpp"
 #include "oracles/comparison.hpp"
+#include "oracles/evaluate.hpp"
+#include "oracles/intermediate_source.hpp"
 #include "oracles/objective.hpp"
 
 namespace tc::oracles {
@@ -148,18 +153,34 @@ std::vector<graph::TapeDecl> tapes(const graph::Graph& g, const Prefix& prefix, 
   return all;
 }
 
-// The forward part and the scalar loss L = sum(v · T), inside the innermost record block.
+// The forward part and the scalar loss L = sum(v · T), inside the innermost record block,
+// with every intermediate source overridden from its statement on (the loss reads a target
+// that is one as moved); the watch, first, names the sources' inputs.
 graph::Block loss_block(const Prefix& prefix, const graph::Gradient& st, const std::string& tape,
-                        const std::vector<std::string>& xs, bool promote_f32) {
-  graph::Block b{{graph::Watch{tape, xs}, {}}};
-  for (graph::Statement& s : forward_part(prefix, promote_f32)) b.push_back(std::move(s));
+                        const std::vector<std::string>& xs, const std::vector<graph::Input>& overrides,
+                        bool promote_f32) {
+  graph::Block b = forward_part(prefix, promote_f32);
   if (st.output_gradients) {
     b.push_back(op(kWeighted, op_mul, {st.target, *st.output_gradients}));
     b.push_back(op(kLoss, op_reduce_sum, {kWeighted}));
   } else {
     b.push_back(op(kLoss, op_reduce_sum, {st.target}));
   }
+  for (const graph::Input& v : overrides) override_from_definition(b, v.name);
+  b.insert(b.begin(), {graph::Watch{tape, xs}, {}});
   return b;
+}
+
+// g's inputs, the overridden sources' and `more`, f32 ones typed f64 if `promote_f32`.
+std::vector<graph::Input> program_inputs(const graph::Graph& g, const std::vector<graph::Input>& overrides,
+                                         const std::vector<graph::Input>& more, bool promote_f32) {
+  std::vector<graph::Input> all = g.inputs;
+  all.insert(all.end(), overrides.begin(), overrides.end());
+  all.insert(all.end(), more.begin(), more.end());
+  if (promote_f32)
+    for (graph::Input& in : all)
+      if (in.dtype == DType::f32) in.dtype = DType::f64;
+  return all;
 }
 
 graph::Gradient gradient_of(std::vector<std::string> results, const std::string& tape, const std::string& target,
@@ -180,32 +201,26 @@ std::vector<std::string> names(const char* what, std::size_t n) {
 }
 
 graph::Graph first_order_program(const graph::Graph& g, const Prefix& forward, const graph::Gradient& st,
-                                 const std::vector<std::string>& xs, bool promote_f32) {
+                                 const std::vector<std::string>& xs, const std::vector<graph::Input>& overrides,
+                                 bool promote_f32) {
   graph::Graph p;
   p.name = g.name;
-  p.inputs = g.inputs;
-  if (promote_f32)
-    for (graph::Input& in : p.inputs)
-      if (in.dtype == DType::f32) in.dtype = DType::f64;
+  p.inputs = program_inputs(g, overrides, {}, promote_f32);
   p.tapes = tapes(g, forward, {tape(kTape)});
-  p.body.push_back({graph::Record{kTape, loss_block(forward, st, kTape, xs, promote_f32)}, {}});
+  p.body.push_back({graph::Record{kTape, loss_block(forward, st, kTape, xs, overrides, promote_f32)}, {}});
   p.body.push_back({gradient_of(names("g", xs.size()), kTape, kLoss, xs, graph::Unconnected::zero), {}});
   return p;
 }
 
 graph::Graph nested_program(const graph::Graph& g, const Prefix& forward, const graph::Gradient& st,
-                            const std::vector<std::string>& xs, const std::vector<graph::Input>& u_inputs,
-                            bool promote_f32) {
+                            const std::vector<std::string>& xs, const std::vector<graph::Input>& overrides,
+                            const std::vector<graph::Input>& u_inputs, bool promote_f32) {
   graph::Graph p;
   p.name = g.name;
-  p.inputs = g.inputs;
-  for (const graph::Input& u : u_inputs) p.inputs.push_back(u);
-  if (promote_f32)
-    for (graph::Input& in : p.inputs)
-      if (in.dtype == DType::f32) in.dtype = DType::f64;
+  p.inputs = program_inputs(g, overrides, u_inputs, promote_f32);
   p.tapes = tapes(g, forward, {tape(kOuter), tape(kInner)});
   graph::Block outer{{graph::Watch{kOuter, xs}, {}},
-                     {graph::Record{kInner, loss_block(forward, st, kInner, xs, promote_f32)}, {}},
+                     {graph::Record{kInner, loss_block(forward, st, kInner, xs, overrides, promote_f32)}, {}},
                      {gradient_of(names("g", xs.size()), kInner, kLoss, xs, graph::Unconnected::zero), {}}};
   // p = Σ_i sum(g_i · u_i), each term in f64 (sources may differ in dtype; no implicit promotion).
   std::string dot;
@@ -233,7 +248,7 @@ std::uint64_t second_order_stream(std::uint64_t seed, std::uint64_t salt, std::u
   return mix_seed(seed) ^ mix_seed(salt + (a << 20) + b);
 }
 
-HvpProgram make_hvp_program(const graph::Graph& g, int gradient, std::uint64_t seed) {
+HvpProgram make_hvp_program(const graph::Graph& g, int gradient, std::uint64_t seed, const eut::InputValues& inputs) {
   HvpProgram prog;
   prog.gradient = gradient;
   const Prefix prefix(g.body, gradient);
@@ -249,34 +264,56 @@ HvpProgram make_hvp_program(const graph::Graph& g, int gradient, std::uint64_t s
   }
   const graph::Gradient& st = prog.statement;
   std::vector<graph::Input> u_inputs;
+  // The spec of an intermediate source the programs can override from its statement on, or why
+  // there is none: the oracle's evaluator gives the specs of the values before the graph's
+  // first gradient() (where it stops), evaluated once, when the first such source is met.
+  std::optional<std::map<std::string, TensorSpec>> specs;
+  std::string unknown = ": it is defined after an earlier gradient(), where the oracle's evaluator stops";
+  auto intermediate_spec = [&](const std::string& s, std::string& why) -> std::optional<TensorSpec> {
+    if (!defined_in_line(prefix.forward, s)) {
+      why = not_overridable(s);
+      return std::nullopt;
+    }
+    if (!specs) try {
+        std::map<std::string, std::vector<double>> at;
+        for (const auto& [n, v] : eut::materialize_inputs(g, inputs)) at[n] = v.data;
+        specs = evaluate<double>(g, at, false).specs;
+      } catch (const std::exception& e) {
+        specs.emplace();
+        unknown = std::string(": the graph does not evaluate (") + e.what() + ")";
+      }
+    if (auto it = specs->find(s); it != specs->end()) return it->second;
+    why = s + " is an intermediate value of unknown dtype and shape" + unknown;
+    return std::nullopt;
+  };
   for (const std::string& s : st.sources) {
-    const graph::Input* in = nullptr;
-    for (const graph::Input& i : g.inputs)
-      if (i.name == s) in = &i;
+    const auto in = std::find_if(g.inputs.begin(), g.inputs.end(), [&](const graph::Input& i) { return i.name == s; });
+    const bool intermediate = in == g.inputs.end();
     std::string why;
-    if (!in)
-      why = s + " is not a graph input (the oracle perturbs inputs)";
-    else if (!is_floating(in->dtype))
-      why = s + " is " + std::string(dtype_name(in->dtype)) + ": no gradient (R3)";
-    else if (std::find(prog.sources.begin(), prog.sources.end(), s) != prog.sources.end())
+    const std::optional<TensorSpec> spec = intermediate ? intermediate_spec(s, why) : TensorSpec{in->dtype, in->shape};
+    if (spec && !is_floating(spec->dtype))
+      why = s + " is " + std::string(dtype_name(spec->dtype)) + ": no gradient (R3)";
+    else if (spec && std::find(prog.sources.begin(), prog.sources.end(), s) != prog.sources.end())
       why = s + " is listed twice; checked at its first slot";
     prog.why_not.push_back(why);
     if (!why.empty()) continue;
     const std::size_t i = prog.sources.size();
     prog.sources.push_back(s);
+    if (intermediate) prog.overrides.push_back(override_input(s, *spec));
     graph::Input u;
     u.name = name("u", i);
-    u.dtype = in->dtype;
-    u.shape = in->shape;
+    u.dtype = spec->dtype;
+    u.shape = spec->shape;
     u.kind = graph::InputKind::constant;
     u.init.kind = graph::Init::Kind::values;
-    u.init.values = random_direction(static_cast<std::size_t>(in->shape.numel()), second_order_stream(seed, 0x75, i));
-    for (double& x : u.init.values) x = round_to_dtype(x, in->dtype);
+    u.init.values = random_direction(static_cast<std::size_t>(spec->shape.numel()), second_order_stream(seed, 0x75, i));
+    for (double& x : u.init.values) x = round_to_dtype(x, spec->dtype);
     prog.u[s] = u.init.values;
     u_inputs.push_back(std::move(u));
   }
   if (prog.sources.empty()) {
-    prog.not_applicable = "no source of the statement is a floating graph input";
+    prog.not_applicable = "no source of the statement is a floating graph input or an intermediate value that "
+                          "can be overridden";
     return prog;
   }
   prog.through_earlier_gradient = prefix.reads_earlier_gradient;
@@ -293,10 +330,10 @@ HvpProgram make_hvp_program(const graph::Graph& g, int gradient, std::uint64_t s
     }
     prog.earlier_gradients = gradient;
   }
-  prog.nested = nested_program(g, prefix, st, prog.sources, u_inputs, false);
-  prog.nested_f64 = nested_program(g, prefix, st, prog.sources, u_inputs, true);
-  prog.first_order = first_order_program(g, prefix, st, prog.sources, true);
-  prog.first_order_native = first_order_program(g, prefix, st, prog.sources, false);
+  prog.nested = nested_program(g, prefix, st, prog.sources, prog.overrides, u_inputs, false);
+  prog.nested_f64 = nested_program(g, prefix, st, prog.sources, prog.overrides, u_inputs, true);
+  prog.first_order = first_order_program(g, prefix, st, prog.sources, prog.overrides, true);
+  prog.first_order_native = first_order_program(g, prefix, st, prog.sources, prog.overrides, false);
   return prog;
 }
 

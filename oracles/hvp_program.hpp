@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "eut/engine_under_test.hpp"
 #include "graph/ir.hpp"
 
 namespace tc::oracles {
@@ -18,7 +19,12 @@ struct HvpProgram {
   int gradient = 0;
   graph::Gradient statement;           // a copy of the graph's statement
   std::vector<std::string> why_not;    // per statement source: "" if checked, else why not
-  std::vector<std::string> sources;    // the checked sources x_1..x_m (graph inputs)
+  // The checked sources x_1..x_m: graph inputs, and intermediate values overridden from their
+  // statement on (intermediate_source.hpp) — in both programs an input of that name, zero at
+  // the base point, moves the value from its statement on, its own inputs fixed, as TF's
+  // gradient with respect to an intermediate tensor does.
+  std::vector<std::string> sources;
+  std::vector<graph::Input> overrides;  // those inputs, one per intermediate checked source
   std::map<std::string, std::vector<double>> u;  // the direction u_i per checked source
   // The target reads an earlier gradient's result (the statement is itself second or higher
   // order): the programs keep the graph's tapes, watches and earlier gradients before the
@@ -35,8 +41,12 @@ struct HvpProgram {
 };
 
 // Builds the programs for statement `gradient` (execution order through record and
-// stop_recording blocks, as count_gradient_statements in objective.hpp).
-HvpProgram make_hvp_program(const graph::Graph& g, int gradient, std::uint64_t seed = 0);
+// stop_recording blocks, as count_gradient_statements in objective.hpp). The programs'
+// inputs are g's and `overrides` (whose Init is the base point), then the directions u.
+// `inputs` (unlisted ones take their Init) is where the oracle's evaluator learns the dtypes
+// and shapes of intermediate sources.
+HvpProgram make_hvp_program(const graph::Graph& g, int gradient, std::uint64_t seed = 0,
+                            const eut::InputValues& inputs = {});
 
 // The second-order oracle's seeded streams: one per (salt, a, b) — salt the purpose (u, w,
 // moves), a the source, b a run or direction number.

@@ -11,12 +11,12 @@
 
 #include "engine/core/errors.hpp"
 #include "engine/core/format.hpp"
-#include "engine/ops/op_rows.hpp"
 #include "engine/ops/op_table.hpp"
 #include "eut/inputs.hpp"
 #include "graph/walk.hpp"
 #include "oracles/connectivity.hpp"
 #include "oracles/evaluate.hpp"
+#include "oracles/intermediate_source.hpp"
 #include "oracles/tape_analysis.hpp"
 
 namespace tc::oracles {
@@ -82,63 +82,6 @@ void without(graph::Block& block, const std::set<std::string>& names) {
         out.push_back(std::move(s));
       },
       graph::Enter::tape_blocks);
-}
-
-// Whether an op statement at top level or inside record blocks defines `name` (what
-// without() can remove).
-bool defined_by_op(const graph::Block& block, const std::string& name) {
-  bool found = false;
-  graph::walk(
-      block,
-      [&](const graph::Statement& s, const graph::Place&) {
-        const auto* o = std::get_if<graph::OpStmt>(&s.node);
-        found = o && o->result == name;
-        return found ? graph::Step::stop : graph::Step::next;
-      },
-      graph::Enter::tape_blocks);
-  return found;
-}
-
-// The results of a cond or while_loop statement, which an intermediate source may be one of
-// (null for any other statement).
-template <class S>
-auto* control_flow_results(S& s) {
-  using Results = std::conditional_t<std::is_const_v<S>, const std::vector<std::string>, std::vector<std::string>>;
-  if (auto* c = std::get_if<graph::Cond>(&s.node)) return static_cast<Results*>(&c->results);
-  if (auto* w = std::get_if<graph::While>(&s.node)) return static_cast<Results*>(&w->results);
-  return static_cast<Results*>(nullptr);
-}
-
-// Whether a statement at top level or inside record blocks defines `name` as a new value: an
-// op, or a cond whose branches both yield a value computed inside them (once, in straight-line
-// order: its value can be overridden right after it). Not a cond result that is an outer value
-// passed through, nor a while_loop's: the engine hands back the very tensor it was given (a
-// loop of zero iterations, a loop variable the body yields unchanged), so d/d result reaches
-// whatever else reads that tensor, and overriding the result alone would differentiate another
-// function (a false mismatch on `while ... yield %p1`, seed 0 graph 250).
-bool defined_in_line(const graph::Block& block, const std::string& name) {
-  if (defined_by_op(block, name)) return true;
-  bool found = false;
-  graph::walk(
-      block,
-      [&](const graph::Statement& s, const graph::Place&) {
-        const auto* c = std::get_if<graph::Cond>(&s.node);
-        if (!c) return graph::Step::next;
-        const auto at = std::find(c->results.begin(), c->results.end(), name);
-        if (at == c->results.end()) return graph::Step::next;
-        const std::size_t k = static_cast<std::size_t>(at - c->results.begin());
-        // A value a branch yields at two positions is one tensor behind two results: moving
-        // one of them alone is a function the engine does not compute.
-        auto yielded_once = [&](const std::vector<std::string>& yields) {
-          return std::count(yields.begin(), yields.end(), yields[k]) == 1;
-        };
-        found = k < c->then_yield.size() && k < c->else_yield.size() &&
-                defined_by_op(c->then_body, c->then_yield[k]) && defined_by_op(c->else_body, c->else_yield[k]) &&
-                yielded_once(c->then_yield) && yielded_once(c->else_yield);
-        return graph::Step::stop;
-      },
-      graph::Enter::tape_blocks);
-  return found;
 }
 
 // Static facts about the ops up to the target statement, for the tolerance model.
@@ -286,10 +229,7 @@ Objective make_objective(const graph::Graph& g, const eut::InputValues& inputs, 
     if (it == g.inputs.end()) {
       if (auto jt = ev.specs.find(s.name); jt != ev.specs.end()) s.spec = jt->second;
       if (!defined_in_line(prepared.body, s.name) || !ev.values.count(s.name))
-        s.why_not = s.name + " is an intermediate value defined inside a cond branch or a while_loop block, a "
-                             "while_loop's result, a value a cond passes through (the same tensor as its input) or "
-                             "yields as two results, or not defined before the gradient() statement: it cannot be "
-                             "overridden from its statement on";
+        s.why_not = not_overridable(s.name);
       else if (!is_floating(s.spec.dtype))
         s.why_not = s.name + " has dtype " + std::string(dtype_name(s.spec.dtype)) + ": no gradient (R3)";
       else
@@ -354,39 +294,12 @@ Objective make_objective(const graph::Graph& g, const eut::InputValues& inputs, 
   }
 
   // Intermediate sources: d f / d v holds v's own inputs fixed (TF's gradient with respect to
-  // an intermediate tensor counts only the paths from v to the target). v's statement is kept
-  // under another name and every later use reads it plus an input named v, zero at the base
-  // point: perturbing that input moves v from its statement on, and leaves the function of
-  // every other source as it was.
+  // an intermediate tensor counts only the paths from v to the target), and f of every other
+  // source is as it was (intermediate_source.hpp).
   for (const std::string& v : overridden) {
-    const std::string computed = "%~computed." + v, moved = "%~moved." + v;
-    graph::rewrite(
-        prepared.body,
-        [&](graph::Statement&& s, graph::Block& out, const graph::Place&) {
-          // The statement itself stays (evaluation stops there); the target is read as target_value.
-          if (std::holds_alternative<graph::Gradient>(s.node)) return out.push_back(std::move(s));
-          graph::for_each_use(s, [&](std::string& n) {
-            if (n == v) n = moved;
-          });
-          if (auto* o = std::get_if<graph::OpStmt>(&s.node); o && o->result == v) {
-            o->result = computed;
-          } else if (auto* r = control_flow_results(s); r && std::find(r->begin(), r->end(), v) != r->end()) {
-            *std::find(r->begin(), r->end(), v) = computed;
-          } else {
-            return out.push_back(std::move(s));
-          }
-          out.push_back(std::move(s));
-          out.push_back({graph::OpStmt{moved, op_add.name, {computed, v}, {}}, {}});
-        },
-        graph::Enter::all);
-    graph::Input in;
-    in.name = v;
-    in.dtype = ev.specs.at(v).dtype;
-    in.shape = ev.specs.at(v).shape;
-    in.kind = graph::InputKind::constant;
-    in.init.kind = graph::Init::Kind::values;
-    in.init.values.assign(ev.values.at(v).size(), 0.0);
-    if (v == o.statement.target) o.target_value = moved;
+    override_from_definition(prepared.body, v);
+    graph::Input in = override_input(v, ev.specs.at(v));
+    if (v == o.statement.target) o.target_value = moved_name(v);
     base[v] = in.init.values;
     prepared.inputs.push_back(std::move(in));
   }

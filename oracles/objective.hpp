@@ -15,13 +15,13 @@
 //     differentiable operands the tape tracks, and of stop_gradient — are held at their base
 //     values ("frozen"): the statement is removed and the value becomes an input of the
 //     prepared graph. A frozen value inside cond/while_loop cannot be hoisted: not_applicable;
-//   - a source that is an intermediate value v (the result of an op, cond or while_loop
-//     statement outside cond/while_loop blocks) is overridden from its statement on: every
-//     later use reads v's computed value plus an input named v, zero at the base point, so f
-//     varies v with v's own inputs fixed — TF's gradient with respect to an intermediate
-//     tensor counts only the paths from v to the target. Uses of v the tape does not record
-//     are held like any other constant (tape_analysis.hpp). One defined inside a cond branch
-//     or a while_loop block is not_applicable.
+//   - a source that is an intermediate value v (the result of an op or cond statement
+//     outside cond/while_loop blocks) is overridden from its statement on: every later use
+//     reads v's computed value plus an input named v, zero at the base point, so f varies v
+//     with v's own inputs fixed — TF's gradient with respect to an intermediate tensor counts
+//     only the paths from v to the target (intermediate_source.hpp, which also says which
+//     values cannot be overridden: not_applicable). Uses of v the tape does not record are
+//     held like any other constant (tape_analysis.hpp).
 #pragma once
 #include <cstdint>
 #include <map>

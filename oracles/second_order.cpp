@@ -315,7 +315,7 @@ bool screen_agrees(const ScalarFunction& phi, const SecondOrderOptions& opt, dou
 std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const graph::Graph& g,
                                         const eut::InputValues& inputs, int gradient,
                                         const SecondOrderOptions& opt) {
-  const HvpProgram prog = make_hvp_program(g, gradient, opt.seed);
+  const HvpProgram prog = make_hvp_program(g, gradient, opt.seed, inputs);
   std::vector<Finding> out;
   const std::size_t n_slots = prog.statement.sources.size();
   auto finding = [&](std::size_t slot, Outcome o, std::string detail) {
@@ -338,10 +338,11 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
   if (!engine.capabilities().second_order)
     return all(Outcome::not_applicable, "the engine under test has no nested tapes");
 
-  // The base point, in the graph's dtypes and promoted to f64.
+  // The base point, in the graph's dtypes and promoted to f64: g's inputs and the inputs that
+  // override intermediate sources (zero), which the first-order program holds both of.
   eut::InputValues base;
   try {
-    base = eut::materialize_inputs(g, inputs);
+    base = eut::materialize_inputs(prog.first_order_native, inputs);
   } catch (const std::exception& e) {
     return all(Outcome::not_applicable, std::string("inputs: ") + e.what());
   }
@@ -380,6 +381,13 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
       for (const auto& [n, v] : engine.run(prog.first_order_native, base).values) specs[n] = {v.dtype, v.shape};
       ctx = whole_graph_tolerance(prog.through_earlier_gradient ? g : prog.first_order_native, specs);
     }
+    // Through an earlier gradient the first statement's context misses what runs after that
+    // gradient and before this statement: a cast of its results to f32 and back rounds this
+    // statement's gradient (and its Hessian) to f32 although the first statement is all f64.
+    // The least precise dtype any value of the first-order program has is the engine's unit.
+    if (prog.through_earlier_gradient)
+      for (const auto& [n, v] : engine.run(prog.first_order_native, base).values)
+        if (is_floating(v.dtype)) ctx.engine_unit = std::max(ctx.engine_unit, unit_roundoff(v.dtype));
     ctx.depth = 2 * ctx.depth + 2;
     if (prog.through_earlier_gradient) ctx.depth = 2 * ctx.depth + 2;
   }
@@ -442,21 +450,35 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
   const bool have64 = nested64 && !nested64->error && nested64->gradients.size() > hvp_at;
   for (int run = 0; run < (has_f32 && have64 ? 4 : 2); ++run) {
     const bool large = run >= 2;  // runs 2 and 3: the f32 probe
-    eut::InputValues moved = base;
-    std::map<std::string, std::vector<double>> moved_eval = base_eval;
-    for (std::size_t j = 0; j < prog.sources.size(); ++j) {
-      eut::Value& xv = moved.at(prog.sources[j]);
-      const std::vector<double> r = random_direction(xv.data.size(), second_order_stream(opt.seed, 0x6e, j, static_cast<std::uint64_t>(run)));
-      const double step = large ? 0x1p-10 : 4 * unit_roundoff(xv.dtype);
-      for (std::size_t k = 0; k < xv.data.size(); ++k)
-        xv.data[k] = round_to_dtype(xv.data[k] + step * std::max(std::abs(xv.data[k]), 1.0) * r[k], xv.dtype);
-      moved_eval[prog.sources[j]] = xv.data;
+    // Each element moved at random; where that changes the branch signature (a tie, an exact
+    // zero or another kink at the base point: edge inputs put them there on purpose) the
+    // sources are scaled instead, by 1 ± step each — a move along the ray keeps ties, zeros and
+    // signs, and still changes every element's rounding.
+    eut::InputValues moved;
+    std::map<std::string, std::vector<double>> moved_eval;
+    bool usable = false;
+    for (const bool radial : {false, true}) {
+      moved = base;
+      moved_eval = base_eval;
+      for (std::size_t j = 0; j < prog.sources.size(); ++j) {
+        eut::Value& xv = moved.at(prog.sources[j]);
+        const std::vector<double> r = random_direction(xv.data.size(), second_order_stream(opt.seed, 0x6e, j, static_cast<std::uint64_t>(run)));
+        const double step = large ? 0x1p-10 : 4 * unit_roundoff(xv.dtype);
+        const double factor = 1 + step * (r.empty() || r[0] >= 0 ? 1 : -1);
+        for (std::size_t k = 0; k < xv.data.size(); ++k)
+          xv.data[k] = round_to_dtype(radial ? xv.data[k] * factor
+                                             : xv.data[k] + step * std::max(std::abs(xv.data[k]), 1.0) * r[k],
+                                      xv.dtype);
+        moved_eval[prog.sources[j]] = xv.data;
+      }
+      try {
+        usable = same_branches_at(moved_eval);
+      } catch (const std::exception&) {
+        usable = false;
+      }
+      if (usable) break;
     }
-    try {
-      if (!same_branches_at(moved_eval)) continue;
-    } catch (const std::exception&) {
-      continue;
-    }
+    if (!usable) continue;
     const eut::RunResult again = engine.run(prog.nested, moved);
     if (again.error || again.gradients.size() <= hvp_at) continue;
     if (!large) {

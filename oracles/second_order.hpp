@@ -2,7 +2,8 @@
 // differences of the engine's own first-order gradient.
 //
 // For Gradient statement k of a graph — loss L = Σ v·T (v = output_gradients, ones if absent,
-// R8) and sources x_1..x_m that are floating graph inputs — it builds two programs:
+// R8) and floating sources x_1..x_m — graph inputs, or intermediate values overridden from
+// their statement on (hvp_program.hpp, intermediate_source.hpp) — it builds two programs:
 //   nested:      record outer { watch xs; record inner { watch xs; <forward>; L }
 //                               g = inner.gradient(L, xs, unconnected=zero);
 //                               p = Σ_i sum(g_i · u_i) }

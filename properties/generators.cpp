@@ -423,6 +423,7 @@ class Builder {
       focus_done_ = true;
       focus_value_ = r;
     }
+    if (is_focus(op)) focus_values_.push_back(r);
     const bool floating = is_floating(result.spec.dtype);
     return add_to_pool(r, std::move(result), tracked && floating, floating ? anc : std::set<std::string>{});
   }
@@ -519,6 +520,7 @@ class Builder {
     ak.integer_paths = ints_;
     ak.bool_paths = nondiff_;
     ak.other_float = o_.f32 && o_.f64;
+    ak.float_dtype = float_;
     for (int t = 0; t < attempts; ++t) {
       // All-float operands most of the time: there every VJP of the op is exercised.
       const Signature* all_float = nullptr;
@@ -616,14 +618,16 @@ class Builder {
     std::vector<std::string> sources;
     bool focus = false;
     std::string focus_value;
+    std::vector<std::string> focus_values;
   };
-  State save() const { return {g_.inputs.size(), counter_, sources_, focus_done_, focus_value_}; }
+  State save() const { return {g_.inputs.size(), counter_, sources_, focus_done_, focus_value_, focus_values_}; }
   void restore(const State& s) {
     g_.inputs.resize(s.inputs);
     counter_ = s.counter;
     sources_ = s.sources;
     focus_done_ = s.focus;
     focus_value_ = s.focus_value;
+    focus_values_ = s.focus_values;
   }
 
   // ---- steps ----
@@ -967,7 +971,8 @@ class Builder {
     std::stable_sort(cands.begin(), cands.end(), [&](int a, int b) {
       const Val& x = pool_[static_cast<std::size_t>(a)];
       const Val& y = pool_[static_cast<std::size_t>(b)];
-      const int kx = (x.uses == 0) * 2 + x.tracked, ky = (y.uses == 0) * 2 + y.tracked;
+      const int kx = (x.uses == 0) * (2 + 4 * from_focus(x)) + x.tracked,
+                ky = (y.uses == 0) * (2 + 4 * from_focus(y)) + y.tracked;
       if (kx != ky) return kx > ky;
       return x.born > y.born;
     });
@@ -1018,12 +1023,23 @@ class Builder {
         if (pool_[i].c.spec.dtype == float_ && pool_[i].tracked &&
             (!prefer || std::find(prefer->begin(), prefer->end(), static_cast<int>(i)) != prefer->end()))
           cands.push_back(static_cast<int>(i));
-      // The focus op's value reaches the target when some candidate descends from it: the
-      // focus is there to be differentiated through.
-      std::vector<int> after_focus;
-      for (int c : cands)
-        if (!focus_value_.empty() && pool_[static_cast<std::size_t>(c)].anc.count(focus_value_)) after_focus.push_back(c);
-      if (!after_focus.empty()) cands = after_focus;
+      // The focus ops' values reach the target when some candidate descends from them: the
+      // focus ops are there to be differentiated through. The main one first, then as many
+      // of the others as one candidate reaches (a value of an also-focus op that no target
+      // reads checks nothing about it: a cube transposed by a rotation, the one case where
+      // a VJP that forgets to invert the permutation shows, went unread in every graph).
+      auto reached = [&](int c) {
+        const std::set<std::string>& anc = pool_[static_cast<std::size_t>(c)].anc;
+        int score = !focus_value_.empty() && anc.count(focus_value_) ? 1000 : 0;
+        for (const std::string& f : focus_values_) score += static_cast<int>(anc.count(f));
+        return score;
+      };
+      int best = 0;
+      for (int c : cands) best = std::max(best, reached(c));
+      if (best > 0) cands.erase(std::remove_if(cands.begin(), cands.end(), [&](int c) { return reached(c) < best; }), cands.end());
+      // No one value reaches every focus op: a scalar loss sums several (scalar_loss puts
+      // values that descend from a focus op first).
+      if (best % 1000 < static_cast<int>(tracked_focus_values())) cands.clear();
       if (!cands.empty()) {
         const int t = cands.back();
         const Shape s = pool_[static_cast<std::size_t>(t)].c.spec.shape;
@@ -1097,11 +1113,22 @@ class Builder {
   ShapeFamily family_;
   DType float_ = DType::f64;
   int born_ = 0;
+  // A value a focus op computed, or one computed from it.
+  bool from_focus(const Val& v) const {
+    return std::any_of(focus_values_.begin(), focus_values_.end(), [&](const std::string& f) { return v.anc.count(f) > 0; });
+  }
+  std::size_t tracked_focus_values() const {
+    std::size_t n = 0;
+    for (const Val& v : pool_)
+      n += v.tracked && std::find(focus_values_.begin(), focus_values_.end(), v.name) != focus_values_.end();
+    return n;
+  }
   bool is_focus(const OpDef& op) const {
     return &op == o_.focus_op || std::find(o_.also_focus.begin(), o_.also_focus.end(), &op) != o_.also_focus.end();
   }
 
   std::string focus_value_;  // the focus op's first result ("" before it is emitted)
+  std::vector<std::string> focus_values_;  // every focus and also-focus op's result
   bool focus_done_ = false, has_cond_ = false, has_while_ = false;
 };
 

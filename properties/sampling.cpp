@@ -252,7 +252,11 @@ OpAttrs sample_attrs(Rng& rng, const OpDef& op, const std::vector<TensorSpec>& i
                      const ShapeFamily& f) {
   if (op.sample_attrs) {
     RngDraw draw(rng);
-    return op.sample_attrs(in.data(), static_cast<int>(in.size()), draw);
+    OpAttrs a = op.sample_attrs(in.data(), static_cast<int>(in.size()), draw);
+    // A row's hook knows its op, not the graph: one_hot draws f32 or f64 for its result, and a
+    // graph generated without one of them (an engine without f32) must not get it that way.
+    if (op.attrs.has(Attr::dtype) && is_floating(a.dtype) && !k.other_float) a.dtype = k.float_dtype;
+    return a;
   }
   return propose_attrs(rng, op, in, k, f);
 }

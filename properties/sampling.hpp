@@ -92,6 +92,8 @@ struct AttrKnobs {
   bool integer_paths = true;   // cast to i32
   bool bool_paths = true;      // cast to bool
   bool other_float = true;     // cast between f32 and f64
+  DType float_dtype = DType::f64;  // the graph's floating dtype: a dtype attribute's only float
+                                   // when other_float is off
 };
 
 // Attributes for `op` on operands `in`: the row's sample_attrs hook if it has one, else a

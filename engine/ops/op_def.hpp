@@ -148,15 +148,21 @@ enum class Dependence : std::uint8_t {
 };
 const char* vjp_operand_name(VjpOperand);
 const char* dependence_name(Dependence);
+struct OpAttrs;
 struct VjpRead {
   VjpOperand operand = VjpOperand::upstream;
   int input = -1;  // VjpOperand::input: which
   Dependence how = Dependence::linear;
+  // For which attributes the VJP reads it (null: always): norm's VJP for ord = 1 is sign(x)·g
+  // and reads no output, for every other ord it divides by the output.
+  bool (*when)(const OpAttrs&) = nullptr;
+  bool applies(const OpAttrs& a) const { return !when || when(a); }
 };
 // The spellings rows use: .vjp_reads(0, {reads::upstream, reads::output(Dependence::smooth)}).
 namespace reads {
 inline constexpr VjpRead upstream{VjpOperand::upstream, -1, Dependence::linear};
 constexpr VjpRead output(Dependence how) { return {VjpOperand::output, -1, how}; }
+constexpr VjpRead output_when(Dependence how, bool (*when)(const OpAttrs&)) { return {VjpOperand::output, -1, how, when}; }
 constexpr VjpRead self(Dependence how) { return {VjpOperand::self, -1, how}; }
 constexpr VjpRead input(int k, Dependence how) { return {VjpOperand::input, k, how}; }
 }  // namespace reads

@@ -406,6 +406,11 @@ class LibtorchEngine final : public EngineUnderTest {
 
   std::string name() const override { return "libtorch"; }
   const SemanticsProfile& semantics() const override { return torch_profile(); }
+  Capabilities capabilities() const override {
+    Capabilities c;
+    c.optimizer_step = false;  // exec_node(ApplyGradients): unsupported
+    return c;
+  }
 
   RunResult run(const graph::Graph& g, const InputValues& inputs) override {
     RunResult result;

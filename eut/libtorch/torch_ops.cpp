@@ -232,7 +232,8 @@ at::Tensor pad(const at::Tensor& x, const OpAttrs& a) {
     return at::constant_pad_nd(x, last_first, 0);
   }
   if (a.mode != "reflect") throw ShapeError("pad: unknown mode " + a.mode);
-  if (rank == 0) return x.alias();  // a new tensor, as every op's result is (see slice)
+  if (rank == 0) return x.clone();  // a copy, as constant_pad_nd's result is (not a view: a view
+                                    // made under no_grad would be a ghost, finding 3)
   at::Tensor y = x;
   for (std::size_t d = 0; d < rank; ++d) {
     const std::int64_t n = x.size(static_cast<std::int64_t>(d)), before = a.paddings[2 * d];
@@ -249,7 +250,9 @@ at::Tensor pad(const at::Tensor& x, const OpAttrs& a) {
 
 // tf.roll(shift, axis) is torch.roll(shifts, dims); torch requires at least one shift.
 at::Tensor roll(const at::Tensor& x, const OpAttrs& a) {
-  if (a.axes.empty() && a.shift.empty()) return x.alias();
+  // torch.roll refuses empty shifts; a copy, as roll's result is otherwise (not a view: a view
+  // made under no_grad would be a ghost, docs/libtorch.md finding 3).
+  if (a.axes.empty() && a.shift.empty()) return x.clone();
   return x.roll(a.shift, a.axes);
 }
 

@@ -68,6 +68,25 @@ TEST(Jobs, AGeneratedGraphIsBuiltTheSameEveryTime) {
   graph::parse_tcg(graph::print_tcg(a));  // valid
 }
 
+TEST(Jobs, GeneratedGraphsHaveOnlyWhatTheEngineRuns) {
+  // Among 400 generated graphs some end with an optimizer step, some nest tapes, some branch
+  // and some compute in f32; for an engine without those capabilities none does.
+  CampaignOptions o;
+  o.graphs = 400;
+  const std::vector<Job> jobs = plan_jobs(o);
+  eut::Capabilities none;
+  none.optimizer_step = none.second_order = none.control_flow = none.f32 = false;
+  auto count = [&](const eut::Capabilities& caps, const std::string& what) {
+    int n = 0;
+    for (const Job& j : jobs) n += graph::print_tcg(job_graph(j, caps)).find(what) != std::string::npos;
+    return n;
+  };
+  for (const std::string what : {"apply_gradients", "tape outer", "cond ", "f32"}) {
+    EXPECT_GT(count({}, what), 0) << what;
+    EXPECT_EQ(count(none, what), 0) << what;
+  }
+}
+
 TEST(Jobs, ABadCorpusStopsThePlanWithItsPlace) {
   test::TempDir dir;
   std::ofstream(dir.file("a.tcg")) << "input %x: f64[2] variable values(1, 2)\ntape t\nrecord t {\n  %y = exp %x\n}\n"

@@ -10,7 +10,10 @@
 #include <string>
 #include <vector>
 
+#include "engine/api.hpp"
+#include "engine/ops/grad_util.hpp"
 #include "engine/ops/op_rows.hpp"
+#include "engine/rules.hpp"
 #include "eut/engine_under_test.hpp"
 #include "eut/mutants/mutant.hpp"
 #include "eut/semantics_profile.hpp"
@@ -260,7 +263,9 @@ TEST(SecondOrder, AtAKinkAGradientThatJumpsOnTheRulesSideIsNotJudged) {
   EXPECT_TRUE(mentions(f[0], "not continuous from the side")) << f[0].detail;
 }
 
-TEST(SecondOrder, SourcesThatAreNotFloatingInputsAreNotApplicable) {
+// An integer source is not applicable; an intermediate one (%e) is overridden from its
+// statement on and checked (below: SecondOrderIntermediateSources).
+TEST(SecondOrder, IntegerSourcesAreNotApplicableIntermediateOnesAreChecked) {
   graph::Graph g;
   g.inputs = {variable("%x", Shape{}, {0.5}), constant("%k", Shape{}, {2}, DType::i32)};
   g.tapes = {tape("t")};
@@ -268,7 +273,7 @@ TEST(SecondOrder, SourcesThatAreNotFloatingInputsAreNotApplicable) {
             gradient({"%ge", "%gk", "%gx"}, "t", "%y", {"%e", "%k", "%x"})};
   const std::vector<Finding> f = check(g);
   ASSERT_EQ(f.size(), 3u);
-  EXPECT_EQ(f[0].outcome, Outcome::not_applicable);
+  EXPECT_EQ(f[0].outcome, Outcome::agree) << f[0].detail;
   EXPECT_EQ(f[1].outcome, Outcome::not_applicable);
   EXPECT_EQ(f[2].outcome, Outcome::agree) << f[2].detail;
 }
@@ -644,6 +649,139 @@ TEST(SecondOrder, APeakNarrowerThanEveryStepIsNeverAMismatch) {
     for (const EntryCheck& c : f[0].evidence.entries) unresolved += std::string(c.reason) == "scale";
   }
   EXPECT_GT(unresolved, 0) << "the directions the differences cannot resolve say why";
+}
+
+}  // namespace
+}  // namespace tc::oracles
+
+// Intermediate sources (oracles/intermediate_source.hpp): overridden from their statement on in
+// both programs, they are checked like inputs — and an engine whose gradients are off is caught
+// on them.
+
+namespace tc::oracles {
+namespace {
+
+// A mutant engine whose every gradient() starts its backward pass from 1.01 times its seed
+// (TapeRules::seed): every gradient is 1.01 times TF's, the nested tapes' product 1.01² times,
+// 1 % away from the differences of the engine's own first-order gradient.
+Tensor seed_times_1_01(const Tensor& target, const std::optional<Tensor>& output_gradients) {
+  return mul(RuleSet().tape.seed(target, output_gradients), scalar_like(target, 1.01));
+}
+
+std::unique_ptr<eut::EngineUnderTest> gradients_scaled_by_1_01() {
+  RuleSet rules;
+  rules.tape.seed = &seed_times_1_01;
+  return eut::make_reference_engine(std::move(rules), "gradients_scaled_by_1.01");
+}
+
+// Campaign seed 0, graph 153 (gen_138): statement 1 reads %g0, so neither the finite
+// differences nor complex step nor forward mode apply to it, and its source %v1 = acos(...) is
+// an intermediate value inside both tapes' blocks; its Hessian is not zero (%g0 goes through
+// asin(asin(v1 + k1))). Before, no oracle compared the engine's d v30/d v1.
+const char* const kCampaignGraph153 = R"(graph gen_138
+input %x0: f64[1,4] variable uniform(0.79, 2.29) seed=549
+input %x1: f64[] variable uniform(-2.4, 2.4) seed=266
+input %k0: f64[] constant values(-1.52)
+input %i4: i32[1,1] constant values(1)
+input %x3: f64[1,3] variable uniform(-2.4, 2.4) seed=236
+input %i5: i32[2,1] constant values(0, 0)
+input %c0: f64[2,2,2] constant uniform(-0.19, 1.19) seed=136
+input %i6: i32[2,1] constant values(0, 1)
+input %c1: f64[2] constant uniform(-2.4, 2.4) seed=865
+input %k1: f64[] constant values(-1.57)
+input %x6: f32[4] variable uniform(-2.4, 2.4) seed=487
+input %k2: f32[] constant values(0.24)
+input %k3: f32[] constant values(-1.83)
+input %w0: f64[1,4] constant uniform(-1.82, -0.38) seed=86
+input %k4: f64[] constant values(9.78)
+input %w1: f64[2,3] constant uniform(0.38, 1.82) seed=307
+input %w2: f64[] constant uniform(-1.82, -0.38) seed=856
+input %w3: f64[1,4] constant uniform(0.53, 1.79) seed=747
+input %k5: f64[] constant values(-7.3)
+tape outer
+tape t persistent
+record outer {
+  record t {
+    %v0 = add %x0 %k0
+    %v1 = acos %v0
+    %v2 = scatter_nd %i4 %x3 shape=[2,3]
+    %v3 = scatter_nd %i5 %c0 shape=[3,2,2]
+    %v4 = scatter_nd %i6 %c1 shape=[3]
+    %v5 = add %v1 %k1
+    %v6 = asin %v5
+    %v7 = asin %v6
+    %v8 = cumprod %x6 axis=-1 exclusive=false reverse=true
+    watch t %c0
+    %v9 = mul %v8 %k2
+    %v10 = add %v9 %k3
+    %v11 = cast %v10 dtype=f64
+    %v12 = reduce_sum %v11 axes=[] keepdims=false
+    %v13 = mul %v7 %w0
+    %v14 = reduce_sum %v13 axes=[] keepdims=false
+    %v15 = add %v12 %k4
+    %v16 = add %v15 %v14
+    %v17 = reduce_sum %v2 axes=[] keepdims=false
+    %v18 = add %v16 %v17
+    %v19 = reduce_sum %x1 axes=[] keepdims=false
+    %v20 = add %v18 %v19
+  }
+  %g0 = grad t %v20 wrt %x0 unconnected=zero
+  %v21 = reduce_variance %x1 axes=[] keepdims=false
+  %v22 = roll %v2 axes=[-2,-1] shift=[-1,-2]
+  %v23 = mul %v22 %w1
+  %v24 = reduce_sum %v23 axes=[] keepdims=false
+  %v25 = mul %v21 %w2
+  %v26 = add %v24 %v25
+  %v27 = mul %g0 %w3
+  %v28 = reduce_sum %v27 axes=[] keepdims=false
+  %v29 = add %v28 %k5
+  %v30 = add %v26 %v29
+}
+%g1, %g2 = grad outer %v30 wrt %v1, %x0
+apply_gradients %g2 to %x0 learning_rate=0.5
+)";
+
+TEST(SecondOrderIntermediateSources, AnIntermediateSourceThroughAnEarlierGradientIsCompared) {
+  const graph::Graph g = graph::parse_tcg(kCampaignGraph153);
+  const std::vector<Finding> s1 = check_second_order(*eut::make_reference_engine(), g, {}, 1);
+  ASSERT_EQ(s1.size(), 2u);
+  EXPECT_EQ(s1[0].source, "v1");
+  for (const Finding& x : s1) {
+    EXPECT_EQ(x.outcome, Outcome::agree) << x.source << ": " << x.detail;
+    EXPECT_GT(x.entries_checked, 0) << x.source;
+  }
+  EXPECT_EQ(s1[0].detail.find("None"), std::string::npos) << "a non-zero product: " << s1[0].detail;
+  for (const EntryCheck& e : s1[0].evidence.entries) EXPECT_GT(std::abs(e.reference), 1e-3);
+}
+
+TEST(SecondOrderIntermediateSources, GradientsScaledBy1_01AreAMismatchOnAnIntermediateSource) {
+  const graph::Graph g = graph::parse_tcg(kCampaignGraph153);
+  const auto mutant = gradients_scaled_by_1_01();
+  const std::vector<Finding> f = check_second_order(*mutant, g, {}, 1);
+  ASSERT_EQ(f.size(), 2u);
+  EXPECT_EQ(f[0].source, "v1");
+  EXPECT_EQ(f[0].outcome, Outcome::mismatch) << f[0].detail;
+  ASSERT_FALSE(f[0].evidence.entries.empty());
+  for (const EntryCheck& e : f[0].evidence.entries)
+    EXPECT_NEAR(e.engine, 1.01 * e.reference, 1e-6 * std::abs(e.reference)) << "1.01² against 1.01";
+}
+
+// A first-order statement with an intermediate source and a cond result as another: each is
+// compared, and the mutant caught on each.
+TEST(SecondOrderIntermediateSources, OpAndCondResultsAreComparedInAFirstOrderStatement) {
+  graph::Graph g;
+  g.inputs = {variable("%x", Shape{2}, {0.3, -1.2}), constant("%p", Shape{}, {1}, DType::boolean)};
+  g.tapes = {tape("t")};
+  g.body = {record("t", {op("%h", "sin", {"%x"}),
+                         cond({"%r"}, "%p", {op("%a", "exp", {"%h"})}, {"%a"}, {op("%b", "cos", {"%h"})}, {"%b"}),
+                         op("%hr", "mul", {"%h", "%r"}), op("%y", "mul", {"%hr", "%r"}),
+                         op("%loss", "reduce_sum", {"%y"}, axes({}))}),
+            gradient({"%gh", "%gr", "%gx"}, "t", "%loss", {"%h", "%r", "%x"})};
+  const std::vector<Finding> f = check(g);
+  expect_outcomes(f, Outcome::agree, 3);
+  for (const Finding& x : f) EXPECT_GT(x.entries_checked, 0) << x.source;
+  const std::vector<Finding> caught = check_second_order(*gradients_scaled_by_1_01(), g, {});
+  expect_outcomes(caught, Outcome::mismatch, 3);
 }
 
 }  // namespace

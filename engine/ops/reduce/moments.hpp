@@ -39,23 +39,21 @@ Moments<S> moments(const In<S>& x, const ReducePlan& p) {
   return m;
 }
 
-// Whether each group's elements are all equal (on real parts, so that every scalar type
-// decides alike: a complex step's imaginary parts do not make a constant group vary).
+// Whether each group's spread is zero in double: its elements all equal, or their deviations
+// so small (below ~1e-162) that their squares underflow and the variance is exactly 0. Decided
+// on real parts, so that every scalar type decides alike: a complex step's imaginary parts do
+// not make a constant group vary. Where the elements differ but the variance underflowed,
+// √variance is 0 as at a constant group, and (x - μ)/(N·√variance) would be infinite: the
+// group is at the cone point to double precision, and is treated as one.
 template <class S>
-std::vector<bool> constant_groups(const S* x, const Shape& shape, const ReducePlan& p) {
+std::vector<bool> zero_spread_groups(const S* x, const Shape& shape, const ReducePlan& p) {
   const auto groups = static_cast<std::size_t>(p.kept.numel());
-  std::vector<bool> constant(groups, true), seen(groups, false);
-  std::vector<double> first(groups, 0.0);
-  for_each_reduced(shape, p, [&](std::int64_t i, std::int64_t o) {
-    const double v = real_part(x[i]);
-    if (!seen[o]) {
-      seen[o] = true;
-      first[o] = v;
-    } else if (!(v == first[o])) {
-      constant[o] = false;
-    }
-  });
-  return constant;
+  std::vector<double> real(static_cast<std::size_t>(shape.numel()));
+  for (std::size_t i = 0; i < real.size(); ++i) real[i] = real_part(x[i]);
+  const Moments<double> m = moments(In<double>{real.data(), TensorSpec{DType::f64, shape}}, p);
+  std::vector<bool> zero(groups);
+  for (std::size_t o = 0; o < groups; ++o) zero[o] = m.variance[o] == 0;
+  return zero;
 }
 
 }  // namespace tc::kernel

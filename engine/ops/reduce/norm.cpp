@@ -13,8 +13,10 @@
 //     are recorded for p < 2 only: for p >= 2 the function is C² at x_i = 0.
 // The forward evaluates |x_i| by the sign of the real part (x_i, -x_i, or the constant 0) and
 // returns the constant 0 for a zero group, so dual numbers realise exactly these conventions.
-// The VJP is sign(x)·pow(|x|/y, p - 1) with y = 0 masked by where: recorded, so second
-// derivatives away from the kinks come from the tape.
+// The VJP is sign(x)·pow(|x|/y, p - 1) with y = 0 masked by where — both y and the group's
+// elements, so that the masked branch has a finite derivative (else NaN leaks into second
+// derivatives at a zero group): recorded, so second derivatives away from the kinks come from
+// the tape.
 #include <cmath>
 #include <string>
 
@@ -29,6 +31,10 @@
 
 namespace tc {
 namespace {
+
+// ord = 1: the VJP is sign(x)·g (TF's reduce_sum(abs(x))), which reads no output; every other
+// ord divides by it.
+bool divides_by_the_norm(const OpAttrs& a) { return a.ord != 1; }
 
 void check_ord(double p) {
   if (!(p >= 1) || !std::isfinite(p))
@@ -83,8 +89,12 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
   for (std::size_t i = 0; i < positive.size(); ++i) positive[i] = y.data()[i] > 0 ? 1 : 0;
   const Tensor cond = Tensor::constant(std::move(positive), y.shape(), DType::boolean);
   const Tensor safe_y = where(cond, y, scalar_like(y, 1));
-  const Tensor local = ord == 2 ? div(x, safe_y)
-                                : mul(sign(x), pow(div(abs(x), safe_y), scalar_like(x, ord - 1)));
+  // A zero group's elements are replaced by 1 as well, not only its y: the local derivative is
+  // masked to 0 there, but its own derivative is pow's at 0 (infinite for 1 < p < 2) and
+  // 0·inf = NaN would leak through the mask into second derivatives (the double-where rule).
+  const Tensor safe_x = where(cond, x, scalar_like(x, 1));
+  const Tensor local = ord == 2 ? div(safe_x, safe_y)
+                                : mul(sign(safe_x), pow(div(abs(safe_x), safe_y), scalar_like(x, ord - 1)));
   g[0] = where(cond, mul(upstream, local), scalar_like(x, 0));
 }
 
@@ -95,7 +105,7 @@ extern const OpDef op_norm = reduction_row("norm").edges(Edges::zero).attrs(Attr
            "x_i = 0 for ord < 2: sign(0) = 0 (ord = 1), infinite second derivative (1 < ord < 2)")
     .math("y = (sum_axes |x|^p)^(1/p), p = ord >= 1; dy/dx_i = sign(x_i) (|x_i|/y)^(p-1), 0 where y = 0")
     .complex_step_ok()
-    .vjp_reads(0, {reads::upstream, reads::output(Dependence::smooth), reads::self(Dependence::linear)})
+    .vjp_reads(0, {reads::upstream, reads::output_when(Dependence::smooth, &divides_by_the_norm), reads::self(Dependence::linear)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor norm(const Tensor& x, double ord, std::vector<std::int64_t> axes, bool keepdims) {

@@ -5,9 +5,11 @@
 // the norm of the deviations over √N, a cone point there. TF differentiates sqrt at 0 and
 // gets 0·inf = NaN; the reference takes 0 — the minimum-norm subgradient, and norm's choice
 // at 0 (reduce/norm.cpp) — and its dual-number forward returns the tangent 0 there too.
-// Constancy is decided on the elements' real parts (not on y, which a complex step's
-// imaginary parts would move off 0), and each group records it in Branches, so no
-// difference stencil crosses the cone point.
+// A group whose deviations are so small that the variance underflows to 0 is at the cone point
+// to double precision and is treated as one (else (x - μ)/(N·0) is infinite, and 0·inf = NaN
+// reaches every gradient downstream; norm's zero group underflows the same way). Decided on
+// the elements' real parts (not on y, which a complex step's imaginary parts would move off
+// 0), and each group records it in Branches, so no difference stencil crosses the cone point.
 #include "engine/ops/binary/binary.hpp"
 #include "engine/ops/family_rows.hpp"
 #include "engine/ops/grad_util.hpp"
@@ -24,7 +26,7 @@ void forward(const OpAttrs& a, const In<S>* in, int, const Out<S>& out, Branches
   using std::sqrt;
   const auto p = kernel::plan_reduce("reduce_std", in[0].spec.shape, a.axes, a.keepdims);
   const auto m = kernel::moments(in[0], p);
-  const std::vector<bool> constant = kernel::constant_groups(in[0].data, in[0].spec.shape, p);
+  const std::vector<bool> constant = kernel::zero_spread_groups(in[0].data, in[0].spec.shape, p);
   for (std::size_t o = 0; o < m.variance.size(); ++o) {
     if (branches) branches->add(constant[o] ? 0 : 1);
     out.data[o] = constant[o] ? S(0) : sqrt(m.variance[o]);
@@ -39,7 +41,7 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
   const Tensor& x = a.inputs[0];
   const auto p = kernel::plan_reduce("reduce_std", x.shape(), a.attrs.axes, a.attrs.keepdims);
   const Tensor y = reshape(a.output, p.kept.to_vector());
-  const std::vector<bool> constant = kernel::constant_groups(x.data(), x.shape(), p);
+  const std::vector<bool> constant = kernel::zero_spread_groups(x.data(), x.shape(), p);
   std::vector<double> varies(constant.size());
   for (std::size_t i = 0; i < varies.size(); ++i) varies[i] = constant[i] ? 0 : 1;
   const Tensor cond = Tensor::constant(std::move(varies), y.shape(), DType::boolean);

@@ -144,10 +144,11 @@ TEST(VjpReads, EveryDifferentiableInputDeclaresWhatItsVjpReads) {
 // What one candidate D is to the gradient of input j: its declared dependence, if any (the
 // strongest, smooth over linear over piecewise, if it is declared twice — pow's ln a is smooth
 // in a and masked by a > 0).
-std::optional<Dependence> declared(const OpDef& op, int j, const std::string& candidate, int k) {
+std::optional<Dependence> declared(const OpDef& op, int j, const std::string& candidate, int k, const OpAttrs& attrs) {
   auto rank = [](Dependence d) { return d == Dependence::smooth ? 2 : d == Dependence::linear ? 1 : 0; };
   std::optional<Dependence> d;
   for (const VjpRead& r : op.input(j).vjp_reads) {
+    if (!r.applies(attrs)) continue;
     const bool match = (candidate == "upstream" && r.operand == VjpOperand::upstream) ||
                        (candidate == "output" && r.operand == VjpOperand::output) ||
                        (candidate == "input" && ((r.operand == VjpOperand::self && k == j) ||
@@ -205,7 +206,7 @@ TEST(VjpReads, EachRowsFactsAreWhatItsVjpRecords) {
         const Candidate& cand = candidates[c];
         const std::string name = cand.what + (cand.k >= 0 ? " " + std::to_string(cand.k) : "");
         SCOPED_TRACE("the gradient of input " + std::to_string(j) + " with respect to the " + name);
-        const std::optional<Dependence> d = declared(*op, j, cand.what, cand.k);
+        const std::optional<Dependence> d = declared(*op, j, cand.what, cand.k, attrs);
         if (!d) {
           EXPECT_FALSE(d1[c]) << "the VJP reads it, the row does not declare it";
           continue;
@@ -251,6 +252,42 @@ TEST(VjpReads, MasksGiveZerosAtEveryOrder) {
   }
   ASSERT_TRUE(g3) << "the third derivative of relu is zeros, not None";
   EXPECT_TRUE(all_zero(*g3));
+}
+
+}  // namespace
+}  // namespace tc
+
+namespace tc {
+namespace {
+
+TEST(VjpReads, NormReadsItsOutputExceptForOrdOne) {
+  // norm's VJP is sign(x)·g for ord = 1 (TF's reduce_sum(abs(x))) and divides by the output
+  // for every other ord: the row's fact says so per attribute, and the VJP does as it says.
+  const OpDef& op = get_op("norm");
+  const Tensor x = Tensor::constant({0.5, -1.5, 2.0}, Shape({3}), DType::f64);
+  for (const double ord : {1.0, 1.5, 2.0}) {
+    SCOPED_TRACE(ord);
+    OpAttrs a;
+    a.ord = ord;
+    const Tensor y = Tensor::constant(apply_op(op, &x, 1, a).values(), Shape(std::vector<std::int64_t>{}), DType::f64);
+    const Tensor g = Tensor::constant({1.0}, Shape(std::vector<std::int64_t>{}), DType::f64);
+    GradientTape tape(/*persistent=*/false, /*watch_accessed_variables=*/false);
+    Tensor r;
+    {
+      auto rec = tape.recording();
+      tape.watch(y);
+      std::optional<Tensor> gin[1];
+      op.vjp({a, &x, 1, y, g}, gin);
+      ASSERT_TRUE(gin[0]);
+      r = reduce_sum(*gin[0]);
+    }
+    const bool reads = tape.gradient(r, y).has_value();
+    bool declared_output = false;
+    for (const VjpRead& read : op.input(0).vjp_reads)
+      declared_output = declared_output || (read.operand == VjpOperand::output && read.applies(a));
+    EXPECT_EQ(reads, ord != 1);
+    EXPECT_EQ(declared_output, reads);
+  }
 }
 
 }  // namespace

@@ -238,8 +238,10 @@ void rename_uses(Block& block, const std::string& from, const std::string& to) {
 // every view made under no_grad (`all`: every view), an over-approximation used only to
 // explain a disagreement whose numbers it must then reproduce.
 graph::Graph views_become_ghosts(const graph::Graph& g, bool all) {
-  static const std::set<std::string> views = {"reshape", "expand_dims", "squeeze", "slice", "transpose",
-                                              "broadcast_to"};
+  // The ops whose torch program returns a view (torch_ops.cpp): reshape, unsqueeze, squeeze,
+  // narrow, permute, expand, chunk, unbind, diagonal.
+  static const std::set<std::string> views = {"reshape",      "expand_dims", "squeeze", "slice",    "transpose",
+                                              "broadcast_to", "split",       "unstack", "diag_part"};
   graph::Graph out = g;
   Names names(g);
   std::vector<std::pair<std::string, std::string>> renames;  // (view, its ghost)

@@ -49,6 +49,13 @@ TEST(Norm, EuclideanSecondDerivative) {
   expect_second_derivative("norm", {3, 4}, std::vector<double>{(1 - 21.0 / 25) / 5, (1 - 28.0 / 25) / 5});
 }
 
+TEST(Norm, FractionalPSecondDerivativeAtAZeroGroupIsFinite) {
+  // At a zero group the first derivative is masked to 0; its own derivative must not be
+  // pow's at 0 (infinite for 1 < p < 2) times that mask's 0 = NaN. The gradient is 0 in a
+  // neighbourhood along the zero group's masked branch, so the second derivative is 0.
+  expect_second_derivative("norm", {0, 0}, std::vector<double>{0, 0}, ord(1.5));
+}
+
 TEST(Norm, RecordsZeroGroupsAndForPBelowTwoTheSigns) {
   Branches two, one;
   run_kernel<double>("norm", {t64({0, 0}, {2})}, ord(2), &two);

@@ -31,4 +31,16 @@ TEST(ReduceStd, ThreeEqualValuesAreExactlyConstant) {
   EXPECT_EQ(b.sides, (std::vector<std::int32_t>{0}));
 }
 
+TEST(ReduceStd, DeviationsWhoseVarianceUnderflowsAreTheConePoint) {
+  // x = {-a, a}, a = 1e-170: a² underflows, the variance is exactly 0 although the elements
+  // differ. y = 0 and the gradient the cone point's 0, not (x - μ)/(N·0) = ±inf; the branch
+  // records the cone point, so no stencil takes a difference across it.
+  const double a = 1e-170;
+  Branches b;
+  const auto y = run_kernel<double>("reduce_std", {t64({-a, a}, {2})}, {}, &b);
+  EXPECT_EQ(y[0], 0.0);
+  EXPECT_EQ(b.sides, (std::vector<std::int32_t>{0}));
+  expect_ad({"reduce_std", {t64({-a, a}, {2})}, {}, {0}, {{{0, 0}}}});
+}
+
 }  // namespace tc::test
