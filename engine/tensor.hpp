@@ -7,6 +7,7 @@
 #include <initializer_list>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/core/pool.hpp"
@@ -151,10 +152,17 @@ class OperandRef {
 // Runs one op eagerly: infers the result, computes it, records it on every recording tape
 // that tracks an input (R1, R6). Throws ShapeError/DTypeError at the op (R15).
 Tensor apply_op(const OpDef& op, const OperandRef* inputs, int n_inputs, const OpAttrs& attrs);
-Tensor apply_op(const OpDef& op, const Tensor* inputs, int n_inputs, const OpAttrs& attrs = {});
+Tensor apply_op(const OpDef& op, const Tensor* inputs, int n_inputs, const OpAttrs& attrs = no_attrs());
 inline Tensor apply_op(const OpDef& op, std::initializer_list<OperandRef> inputs,
-                       const OpAttrs& attrs = {}) {
+                       const OpAttrs& attrs = no_attrs()) {
   return apply_op(op, inputs.begin(), static_cast<int>(inputs.size()), attrs);
+}
+// The same with attributes the caller hands over: provenance keeps them without a copy (a
+// copy of an OpAttrs copies its vectors, an allocation each: transpose's perm, reduce_sum's
+// axes, in every VJP of matmul and reduce_sum).
+Tensor apply_op(const OpDef& op, const OperandRef* inputs, int n_inputs, OpAttrs&& attrs);
+inline Tensor apply_op(const OpDef& op, std::initializer_list<OperandRef> inputs, OpAttrs&& attrs) {
+  return apply_op(op, inputs.begin(), static_cast<int>(inputs.size()), std::move(attrs));
 }
 
 std::string to_string(const Tensor& t);
