@@ -50,6 +50,12 @@ template <class S>
 void forward(const OpAttrs& a, const In<S>* in, int, const Out<S>& out, Branches*) {
   const Shape& xs = in[0].spec.shape;
   const Perm p = resolve(a.perm, xs);
+  if (xs.rank() == 2 && p[0] == 1) {  // a matrix (every matmul's VJP): y[i, j] = x[j, i], no odometer
+    const std::int64_t rows = xs[0], cols = xs[1];
+    for (std::int64_t i = 0; i < cols; ++i)
+      for (std::int64_t j = 0; j < rows; ++j) out.data[i * rows + j] = in[0].data[j * cols + i];
+    return;
+  }
   const kernel::Strides xst = kernel::row_major_strides(xs);
   kernel::Strides st{};  // x's stride for each axis of y
   for (int d = 0; d < xs.rank(); ++d) st[d] = xst[p[d]];
@@ -86,7 +92,7 @@ extern const OpDef op_transpose = layout_row("transpose", "linalg", "axes permut
 Tensor transpose(const Tensor& x, std::vector<std::int64_t> perm) {
   OpAttrs a;
   a.perm = std::move(perm);
-  return apply_op(op_transpose, {x}, a);
+  return apply_op(op_transpose, {x}, std::move(a));
 }
 
 Tensor matrix_transpose(const Tensor& x) {
