@@ -52,8 +52,7 @@ void GradientTape::start() {
   if (recording_) throw TapeError("GradientTape.start(): the tape is already recording");
   recording_ = true;
   // Room for a small graph's ops from the start: growing the id map rehashes every id it
-  // holds, and growing the entries moves every one (measured: twice each for BENCH_GRAPH's
-  // 86 ops, a third of what recording it cost).
+  // holds, and growing the entries moves every one (twice each for BENCH_GRAPH's 86 ops).
   constexpr std::size_t kFirstOps = 128;
   tracked_.reserve(kFirstOps);
   if (entries_.capacity() < kFirstOps) entries_.reserve(kFirstOps);

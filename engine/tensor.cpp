@@ -152,8 +152,10 @@ Tensor apply_op(const OpDef& op, const Tensor* inputs, int n, const OpAttrs& att
 }
 
 namespace {
-// apply_op: `owned` is `attrs` when the caller handed them over (moved into provenance), else null.
-Tensor run_op(const OpDef& op, const OperandRef* inputs, int n, const OpAttrs& attrs, OpAttrs* owned) {
+// apply_op. How provenance keeps `attrs`: `shared` if given (`attrs` is *shared), else moved
+// from `owned` if given (the caller handed them over; `attrs` is *owned), else a copy.
+Tensor run_op(const OpDef& op, const OperandRef* inputs, int n, const OpAttrs& attrs, OpAttrs* owned,
+              const std::shared_ptr<const OpAttrs>* shared) {
   // The row of the active rules computes; the table's row is what provenance records.
   const OpDef& rule = active_rules().row(op);
   if (op.arity >= 0 && n != op.arity)
@@ -209,9 +211,14 @@ Tensor run_op(const OpDef& op, const OperandRef* inputs, int n, const OpAttrs& a
   }
   impl.kind = LeafKind::op_output;
   impl.op = &op;
-  if (!op.attrs.empty())
-    impl.attrs = owned ? std::allocate_shared<const OpAttrs>(pool::Allocator<OpAttrs>{}, std::move(*owned))
-                       : std::allocate_shared<const OpAttrs>(pool::Allocator<OpAttrs>{}, attrs);
+  if (!op.attrs.empty()) {
+    if (shared)
+      impl.attrs = *shared;
+    else if (owned)
+      impl.attrs = std::allocate_shared<const OpAttrs>(pool::Allocator<OpAttrs>{}, std::move(*owned));
+    else
+      impl.attrs = std::allocate_shared<const OpAttrs>(pool::Allocator<OpAttrs>{}, attrs);
+  }
   impl.inputs.reserve(static_cast<std::size_t>(n));
   for (int i = 0; i < n; ++i) impl.inputs.push_back(inputs[i].get().impl_ptr());
   impl.id = next_tensor_id();
@@ -221,11 +228,16 @@ Tensor run_op(const OpDef& op, const OperandRef* inputs, int n, const OpAttrs& a
 }  // namespace
 
 Tensor apply_op(const OpDef& op, const OperandRef* inputs, int n, const OpAttrs& attrs) {
-  return run_op(op, inputs, n, attrs, nullptr);
+  return run_op(op, inputs, n, attrs, nullptr, nullptr);
 }
 
 Tensor apply_op(const OpDef& op, const OperandRef* inputs, int n, OpAttrs&& attrs) {
-  return run_op(op, inputs, n, attrs, &attrs);
+  return run_op(op, inputs, n, attrs, &attrs, nullptr);
+}
+
+Tensor apply_op(const OpDef& op, std::initializer_list<OperandRef> inputs,
+                const std::shared_ptr<const OpAttrs>& attrs) {
+  return run_op(op, inputs.begin(), static_cast<int>(inputs.size()), *attrs, nullptr, &attrs);
 }
 
 std::string to_string(const Tensor& t) {

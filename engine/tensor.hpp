@@ -45,7 +45,7 @@ class InputList {
     ++n_;
   }
   void clear() {
-    for (auto& p : inline_) p.reset();
+    for (std::size_t i = 0; i < n_ && i < kInline; ++i) inline_[i].reset();
     more_.reset();
     n_ = 0;
   }
@@ -164,6 +164,10 @@ Tensor apply_op(const OpDef& op, const OperandRef* inputs, int n_inputs, OpAttrs
 inline Tensor apply_op(const OpDef& op, std::initializer_list<OperandRef> inputs, OpAttrs&& attrs) {
   return apply_op(op, inputs.begin(), static_cast<int>(inputs.size()), std::move(attrs));
 }
+// The same with attributes made once and shared (a VJP's fixed ones, as matrix_transpose's
+// permutation): provenance shares them, nothing is built, copied or allocated per op.
+Tensor apply_op(const OpDef& op, std::initializer_list<OperandRef> inputs,
+                const std::shared_ptr<const OpAttrs>& attrs);
 
 std::string to_string(const Tensor& t);
 std::string label_of(const TensorImpl& t);  // what Tensor::label() returns  // "f64[2,3] {1, 2, ...}"

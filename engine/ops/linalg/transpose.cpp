@@ -2,6 +2,7 @@
 // y.shape[d] = x.shape[perm[d]]; an empty perm reverses the axes (TF's default).
 // Linear: the VJP transposes g back with the inverse permutation, inv[perm[d]] = d.
 #include <array>
+#include <memory>
 #include <string>
 #include <utility>
 
@@ -97,10 +98,21 @@ Tensor transpose(const Tensor& x, std::vector<std::int64_t> perm) {
 
 Tensor matrix_transpose(const Tensor& x) {
   const int r = x.shape().rank();
-  std::vector<std::int64_t> perm(static_cast<std::size_t>(r));
-  for (int d = 0; d < r; ++d) perm[static_cast<std::size_t>(d)] = d;
-  std::swap(perm[static_cast<std::size_t>(r - 2)], perm[static_cast<std::size_t>(r - 1)]);
-  return transpose(x, std::move(perm));
+  if (r < 2) throw ShapeError("matrix_transpose: needs rank >= 2, got shape " + x.shape().str());
+  // One permutation per rank, made once: every matmul's VJP transposes twice, and building,
+  // moving and freeing an OpAttrs with its perm vector each time cost more than the
+  // transpose of an 8×8 matrix.
+  static const auto kSwapLastTwo = [] {
+    std::array<std::shared_ptr<const OpAttrs>, limits::kMaxRank + 1> by_rank;
+    for (int rank = 2; rank <= limits::kMaxRank; ++rank) {
+      OpAttrs a;
+      for (int d = 0; d < rank; ++d) a.perm.push_back(d);
+      std::swap(a.perm[static_cast<std::size_t>(rank - 2)], a.perm[static_cast<std::size_t>(rank - 1)]);
+      by_rank[static_cast<std::size_t>(rank)] = std::make_shared<const OpAttrs>(std::move(a));
+    }
+    return by_rank;
+  }();
+  return apply_op(op_transpose, {x}, kSwapLastTwo[static_cast<std::size_t>(r)]);
 }
 
 }  // namespace tc
