@@ -12,7 +12,17 @@
 //   per_op                               seconds per op of a chain of one-element adds: the
 //                                        engine's bookkeeping without kernel work
 //   load_average                         1-minute load average when measured
+//
+// `engine_bench --run <unit> N` runs one unit of work N times and exits, without timing: for
+// callgrind, whose instruction counts no other process on the machine can change
+// (bench/BENCHMARKS.md). Units: fused (the fused-Eigen forward), forward, forward_under_tape,
+// forward_backward, per_op_chain (BM_PerOpOverhead's 64 adds).
 #include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <string>
 
 #include "bench/bench_graph.hpp"
 #include "bench/fused_eigen.hpp"
@@ -56,14 +66,16 @@ void BM_BenchGraph_Forward(benchmark::State& state) {
 }
 BENCHMARK(BM_BenchGraph_Forward);
 
+void forward_under_tape_once(const tc::bench::BenchInputs& in) {
+  tc::GradientTape tape;
+  auto rec = tape.recording();
+  for (const auto& t : {in.a, in.b, in.c}) tape.watch(t);
+  benchmark::DoNotOptimize(tc::bench::bench_graph_loss(in.a, in.b, in.c));
+}
+
 void BM_BenchGraph_ForwardUnderTape(benchmark::State& state) {
   const auto in = tc::bench::BenchInputs::make();
-  for (auto _ : state) {
-    tc::GradientTape tape;
-    auto rec = tape.recording();
-    for (const auto& t : {in.a, in.b, in.c}) tape.watch(t);
-    benchmark::DoNotOptimize(tc::bench::bench_graph_loss(in.a, in.b, in.c));
-  }
+  for (auto _ : state) forward_under_tape_once(in);
 }
 BENCHMARK(BM_BenchGraph_ForwardUnderTape);
 
@@ -90,14 +102,16 @@ BENCHMARK(BM_BenchGraph_ForwardBackward);
 // Per-op dispatch and allocation: a chain of 64 adds on one-element tensors, so that the
 // kernel is a single addition and the time is the engine's bookkeeping (infer, allocate,
 // provenance, tape hooks, release). Reported per op (goal ≤ ~0.1 µs).
+constexpr int kChain = 64;
+void per_op_chain_once(const tc::Tensor& one) {
+  tc::Tensor x = one;
+  for (int i = 0; i < kChain; ++i) x = x + one;
+  benchmark::DoNotOptimize(x.item());
+}
+
 void BM_PerOpOverhead(benchmark::State& state) {
   const tc::Tensor one = tc::Tensor::scalar(1.0);
-  constexpr int kChain = 64;
-  for (auto _ : state) {
-    tc::Tensor x = one;
-    for (int i = 0; i < kChain; ++i) x = x + one;
-    benchmark::DoNotOptimize(x.item());
-  }
+  for (auto _ : state) per_op_chain_once(one);
   // Seconds per op, printed with an SI prefix ("95n" = 95 ns).
   state.counters["per_op"] = benchmark::Counter(static_cast<double>(state.iterations()) * kChain,
                                                 benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
@@ -133,6 +147,33 @@ void BM_Big50_ForwardBackward(benchmark::State& state) {
 }
 BENCHMARK(BM_Big50_ForwardBackward)->Unit(benchmark::kMillisecond);
 
+// engine_bench --run <unit> N (see the top of the file).
+int run_unit(const std::string& unit, long n) {
+  const auto in = tc::bench::BenchInputs::make();
+  const Mat a = to_mat(in.a), b = to_mat(in.b), c = to_mat(in.c);
+  const tc::Tensor one = tc::Tensor::scalar(1.0);
+  std::function<void()> once;
+  if (unit == "fused") once = [&] { benchmark::DoNotOptimize(fused_eigen_loss(a, b, c)); };
+  if (unit == "forward") once = [&] { benchmark::DoNotOptimize(tc::bench::bench_graph_loss(in.a, in.b, in.c)); };
+  if (unit == "forward_under_tape") once = [&] { forward_under_tape_once(in); };
+  if (unit == "forward_backward") once = [&] { forward_backward_once(in); };
+  if (unit == "per_op_chain") once = [&] { per_op_chain_once(one); };
+  if (!once) {
+    std::fprintf(stderr, "engine_bench --run: unknown unit '%s' (fused, forward, forward_under_tape, "
+                 "forward_backward, per_op_chain)\n", unit.c_str());
+    return 2;
+  }
+  for (long i = 0; i < n; ++i) once();
+  return 0;
+}
+
 }  // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  if (argc == 4 && std::string(argv[1]) == "--run") return run_unit(argv[2], std::atol(argv[3]));
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

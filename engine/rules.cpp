@@ -43,11 +43,6 @@ const TapeRules kReferenceTape{&accumulate, &records, &auto_watches, &carries_gr
 
 namespace detail {
 thread_local const RuleSet* t_active_rules = nullptr;
-
-const RuleSet& reference_rules() {
-  static const RuleSet rules;
-  return rules;
-}
 }  // namespace detail
 
 RuleSet::RuleSet() : tape(kReferenceTape) {}

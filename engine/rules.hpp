@@ -75,7 +75,11 @@ class RuleSet {
 
 namespace detail {
 extern thread_local const RuleSet* t_active_rules;  // null: the reference rules
-const RuleSet& reference_rules();
+// Inline, like active_rules(): the call into rules.cpp was as long as the lookup.
+inline const RuleSet& reference_rules() {
+  static const RuleSet rules;
+  return rules;
+}
 }  // namespace detail
 
 // The rules of this thread's current run: the reference rules unless a RuleSet::Use is alive.

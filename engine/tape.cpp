@@ -51,6 +51,11 @@ GradientTape::~GradientTape() {
 void GradientTape::start() {
   if (recording_) throw TapeError("GradientTape.start(): the tape is already recording");
   recording_ = true;
+  // Room for a small graph's ops from the start: growing the id map rehashes every id it
+  // holds, and growing the entries moves every one (twice each for BENCH_GRAPH's 86 ops).
+  constexpr std::size_t kFirstOps = 128;
+  tracked_.reserve(kFirstOps);
+  if (entries_.capacity() < kFirstOps) entries_.reserve(kFirstOps);
   recording_spans_.emplace_back(id_now(), INT64_MAX);
   t_active.push_back(this);
   detail::t_tape_hooks.active_tapes = static_cast<int>(t_active.size());
@@ -85,8 +90,8 @@ void GradientTape::watch(const Tensor& t) {
 bool GradientTape::is_recording() const { return active_rules().tape.records(recording_, pause_depth_); }
 
 void GradientTape::offer(const Tensor& out) {
-  if (!is_recording()) return;
   const RuleSet& rules = active_rules();
+  if (!rules.tape.records(recording_, pause_depth_)) return;  // is_recording(), rules looked up once
   const TensorImpl& n = *out.impl();
   if (!rules.tape.carries_gradient(n.spec.dtype)) return;  // an integer/bool output carries no gradient (R3)
   const OpDef& op = rules.row(*n.op);
@@ -133,6 +138,16 @@ Gradients GradientTape::gradient(const Tensor& target, const std::vector<Source>
 
   IdMap<Tensor> grads;  // the gradient reached so far, by id
   grads.reserve(entries_.size() + 1);
+  // A node's gradient is needed only for its own VJP — its inputs are older than it, so no
+  // node visited later reads it — unless it is a source. Other nodes' gradients are released
+  // as soon as their VJP has run: their storage goes back to the pool while still in cache,
+  // for the next VJP's results, instead of the backward pass's working set growing with the
+  // graph.
+  std::vector<std::int64_t> source_ids;
+  source_ids.reserve(sources.size());
+  for (const Source& s : sources)
+    if (s.tensor().defined()) source_ids.push_back(s.tensor().id());
+  std::sort(source_ids.begin(), source_ids.end());
   const RuleSet& rules = active_rules();
   if (rules.tape.carries_gradient(target.dtype()) && tracked_.contains(target.id())) {
     grads.try_emplace(target.id(), rules.tape.seed(target, options.output_gradients));  // R8
@@ -140,8 +155,11 @@ Gradients GradientTape::gradient(const Tensor& target, const std::vector<Source>
     for (auto it = entries_.rbegin(); it != entries_.rend(); ++it) {
       const TensorImpl& node = **it;
       if (node.id > target.id()) continue;
-      const Tensor* g = grads.find(node.id);
+      Tensor* g = grads.find(node.id);
       if (g == nullptr) continue;
+      // Moved out of the map (inserting below may move its slots anyway), or copied for a source.
+      const Tensor upstream =
+          std::binary_search(source_ids.begin(), source_ids.end(), node.id) ? *g : std::move(*g);
       const int n = static_cast<int>(node.inputs.size());
       // Inputs and their gradients: inline for up to four inputs (no allocation per node).
       constexpr int kInline = 4;
@@ -159,10 +177,8 @@ Gradients GradientTape::gradient(const Tensor& target, const std::vector<Source>
       }
       for (int j = 0; j < n; ++j) inputs[j] = Tensor(node.inputs[static_cast<std::size_t>(j)]);
       const Tensor out(*it);
-      const Tensor upstream = *g;  // a copy: inserting below may move the map's slots
-      static const OpAttrs kNoAttrs;
       const OpDef& op = rules.row(*node.op);
-      op.vjp({node.attrs ? *node.attrs : kNoAttrs, inputs, n, out, upstream}, gin);
+      op.vjp({node.attrs ? *node.attrs : no_attrs(), inputs, n, out, upstream}, gin);
       for (int j = 0; j < n; ++j) {
         const Tensor& in = inputs[j];
         if (!op.input(j).differentiable() || !rules.tape.carries_gradient(in.dtype()) ||
@@ -171,8 +187,10 @@ Gradients GradientTape::gradient(const Tensor& target, const std::vector<Source>
         if (!gin[j])
           throw Error(std::string("internal: VJP of ") + node.op->name +
                       " returned None for differentiable input " + std::to_string(j));
-        auto [slot, fresh] = grads.try_emplace(in.id(), *gin[j]);
-        if (!fresh) *slot = rules.tape.accumulate(*slot, *gin[j]);
+        if (Tensor* sum = grads.find(in.id()))
+          *sum = rules.tape.accumulate(*sum, *gin[j]);
+        else
+          grads.try_emplace(in.id(), std::move(*gin[j]));
       }
     }
   }

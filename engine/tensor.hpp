@@ -7,6 +7,7 @@
 #include <initializer_list>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/core/pool.hpp"
@@ -44,7 +45,7 @@ class InputList {
     ++n_;
   }
   void clear() {
-    for (auto& p : inline_) p.reset();
+    for (std::size_t i = 0; i < n_ && i < kInline; ++i) inline_[i].reset();
     more_.reset();
     n_ = 0;
   }
@@ -151,11 +152,22 @@ class OperandRef {
 // Runs one op eagerly: infers the result, computes it, records it on every recording tape
 // that tracks an input (R1, R6). Throws ShapeError/DTypeError at the op (R15).
 Tensor apply_op(const OpDef& op, const OperandRef* inputs, int n_inputs, const OpAttrs& attrs);
-Tensor apply_op(const OpDef& op, const Tensor* inputs, int n_inputs, const OpAttrs& attrs = {});
+Tensor apply_op(const OpDef& op, const Tensor* inputs, int n_inputs, const OpAttrs& attrs = no_attrs());
 inline Tensor apply_op(const OpDef& op, std::initializer_list<OperandRef> inputs,
-                       const OpAttrs& attrs = {}) {
+                       const OpAttrs& attrs = no_attrs()) {
   return apply_op(op, inputs.begin(), static_cast<int>(inputs.size()), attrs);
 }
+// The same with attributes the caller hands over: provenance keeps them without a copy (a
+// copy of an OpAttrs copies its vectors, an allocation each: transpose's perm, reduce_sum's
+// axes, in every VJP of matmul and reduce_sum).
+Tensor apply_op(const OpDef& op, const OperandRef* inputs, int n_inputs, OpAttrs&& attrs);
+inline Tensor apply_op(const OpDef& op, std::initializer_list<OperandRef> inputs, OpAttrs&& attrs) {
+  return apply_op(op, inputs.begin(), static_cast<int>(inputs.size()), std::move(attrs));
+}
+// The same with attributes made once and shared (a VJP's fixed ones, as matrix_transpose's
+// permutation): provenance shares them, nothing is built, copied or allocated per op.
+Tensor apply_op(const OpDef& op, std::initializer_list<OperandRef> inputs,
+                const std::shared_ptr<const OpAttrs>& attrs);
 
 std::string to_string(const Tensor& t);
 std::string label_of(const TensorImpl& t);  // what Tensor::label() returns  // "f64[2,3] {1, 2, ...}"

@@ -66,15 +66,44 @@ void binary(const In<S>& a, const In<S>& b, const Out<S>& out, F f) {
   }
 }
 
-// Shape/dtype rules shared by many ops. Each throws naming `op`.
-TensorSpec infer_unary_float(const char* op, const TensorSpec* in, int n);
-TensorSpec infer_binary_float(const char* op, const TensorSpec* in, int n);
-// Two operands of one (any) dtype broadcast together; result dtype `out` (bool for compares).
-TensorSpec infer_binary_same_dtype(const char* op, const TensorSpec* in, int n, DType out);
-void expect_arity(const char* op, int n, int expected);
-void expect_floating(const char* op, const TensorSpec& s, int input);
+// Shape/dtype rules shared by many ops. Each throws naming `op`. The checks are inline and
+// only the throws out of line: every op runs one of these, and the calls into kernel.cpp for
+// checks that pass were a sixth of an add's bookkeeping.
+namespace detail {
+[[noreturn]] void throw_arity(const char* op, int n, int expected);
+[[noreturn]] void throw_not_floating(const char* op, const TensorSpec& s, int input);
+[[noreturn]] void throw_dtypes_differ(const char* op, const TensorSpec* in, int a, int b);
+}  // namespace detail
+inline void expect_arity(const char* op, int n, int expected) {
+  if (n != expected) detail::throw_arity(op, n, expected);
+}
+inline void expect_floating(const char* op, const TensorSpec& s, int input) {
+  if (!is_floating(s.dtype)) detail::throw_not_floating(op, s, input);
+}
 // Inputs a and b of one dtype (no implicit promotion); expect_same_floating: floating too.
-void expect_same_dtype(const char* op, const TensorSpec* in, int a, int b);
-void expect_same_floating(const char* op, const TensorSpec* in, int a, int b);
+inline void expect_same_dtype(const char* op, const TensorSpec* in, int a, int b) {
+  if (in[a].dtype != in[b].dtype) detail::throw_dtypes_differ(op, in, a, b);
+}
+inline void expect_same_floating(const char* op, const TensorSpec* in, int a, int b) {
+  expect_floating(op, in[a], a);
+  expect_floating(op, in[b], b);
+  expect_same_dtype(op, in, a, b);
+}
+inline TensorSpec infer_unary_float(const char* op, const TensorSpec* in, int n) {
+  expect_arity(op, n, 1);
+  expect_floating(op, in[0], 0);
+  return in[0];
+}
+// Two operands of one (any) dtype broadcast together; result dtype `out` (bool for compares).
+inline TensorSpec infer_binary_same_dtype(const char* op, const TensorSpec* in, int n, DType out) {
+  expect_arity(op, n, 2);
+  expect_same_dtype(op, in, 0, 1);
+  return {out, broadcast_shapes(in[0].shape, in[1].shape, op)};
+}
+inline TensorSpec infer_binary_float(const char* op, const TensorSpec* in, int n) {
+  expect_arity(op, n, 2);
+  expect_same_floating(op, in, 0, 1);
+  return infer_binary_same_dtype(op, in, n, in[0].dtype);
+}
 
 }  // namespace tc::kernel

@@ -1,6 +1,7 @@
 // engine/tape.cpp: a tape pauses itself while it runs its own backward pass (R10) and the
 // pause ends however gradient() ends — a VJP that throws included — so ops computed later are
-// explained for what they are (outside the recording), not as paused.
+// explained for what they are (outside the recording), not as paused; the gradients gradient()
+// releases on its way never include a source's.
 #include "engine/tape.hpp"
 
 #include <gtest/gtest.h>
@@ -61,6 +62,29 @@ TEST(Tape, AGradientInsideStopRecordingEndsBothPausesInOrder) {
   }
   const Tensor late = mul(x, x);
   EXPECT_EQ(cut_of_late_op(tape, x, late), CutRule::outside_recording);
+}
+
+// gradient() lets go of a node's gradient once the node's VJP has run, except for sources:
+// an op output asked for as a source, also an input of later ops, and the target itself keep
+// theirs. h = x·x, y = h·h: dy/dh = 2h, dy/dx = 4x³, dy/dy = 1. A persistent tape's second call
+// walks again from scratch and gives the same values.
+TEST(Tape, SourcesThatAreOpOutputsOrTheTargetKeepTheirGradients) {
+  const Tensor x = Tensor::scalar(1.5);
+  GradientTape tape(/*persistent=*/true);
+  Tensor h, y;
+  {
+    auto recording = tape.recording();
+    tape.watch(x);
+    h = mul(x, x);
+    y = mul(h, h);
+  }
+  for (int call = 0; call < 2; ++call) {
+    const Gradients g = tape.gradient(y, {h, x, y});
+    ASSERT_TRUE(g[0] && g[1] && g[2]) << "call " << call;
+    EXPECT_DOUBLE_EQ(g[0]->item(), 2 * 2.25) << "call " << call;
+    EXPECT_DOUBLE_EQ(g[1]->item(), 4 * 1.5 * 1.5 * 1.5) << "call " << call;
+    EXPECT_DOUBLE_EQ(g[2]->item(), 1.0) << "call " << call;
+  }
 }
 
 }  // namespace

@@ -75,7 +75,7 @@ Tensor cumprod(const Tensor& x, std::int64_t axis, bool exclusive, bool reverse)
   a.axis = axis;
   a.exclusive = exclusive;
   a.reverse = reverse;
-  return apply_op(op_cumprod, {x}, a);
+  return apply_op(op_cumprod, {x}, std::move(a));
 }
 
 }  // namespace tc

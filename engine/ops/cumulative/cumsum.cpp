@@ -39,7 +39,7 @@ Tensor cumsum(const Tensor& x, std::int64_t axis, bool exclusive, bool reverse) 
   a.axis = axis;
   a.exclusive = exclusive;
   a.reverse = reverse;
-  return apply_op(op_cumsum, {x}, a);
+  return apply_op(op_cumsum, {x}, std::move(a));
 }
 
 }  // namespace tc

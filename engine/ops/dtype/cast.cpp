@@ -63,7 +63,7 @@ extern const OpDef op_cast = OpRow("cast", "dtype")
 Tensor cast(const Tensor& x, DType dtype) {
   OpAttrs a;
   a.dtype = dtype;
-  return apply_op(op_cast, {x}, a);
+  return apply_op(op_cast, {x}, std::move(a));
 }
 
 }  // namespace tc

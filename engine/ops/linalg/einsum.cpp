@@ -294,7 +294,7 @@ extern const OpDef op_einsum = OpRow("einsum", "linalg")
 Tensor einsum(const Tensor& a, const Tensor& b, std::string equation) {
   OpAttrs attrs;
   attrs.equation = std::move(equation);
-  return apply_op(op_einsum, {a, b}, attrs);
+  return apply_op(op_einsum, {a, b}, std::move(attrs));
 }
 
 }  // namespace tc

@@ -2,6 +2,7 @@
 // y.shape[d] = x.shape[perm[d]]; an empty perm reverses the axes (TF's default).
 // Linear: the VJP transposes g back with the inverse permutation, inv[perm[d]] = d.
 #include <array>
+#include <memory>
 #include <string>
 #include <utility>
 
@@ -50,6 +51,12 @@ template <class S>
 void forward(const OpAttrs& a, const In<S>* in, int, const Out<S>& out, Branches*) {
   const Shape& xs = in[0].spec.shape;
   const Perm p = resolve(a.perm, xs);
+  if (xs.rank() == 2 && p[0] == 1) {  // a matrix (every matmul's VJP): y[i, j] = x[j, i], no odometer
+    const std::int64_t rows = xs[0], cols = xs[1];
+    for (std::int64_t i = 0; i < cols; ++i)
+      for (std::int64_t j = 0; j < rows; ++j) out.data[i * rows + j] = in[0].data[j * cols + i];
+    return;
+  }
   const kernel::Strides xst = kernel::row_major_strides(xs);
   kernel::Strides st{};  // x's stride for each axis of y
   for (int d = 0; d < xs.rank(); ++d) st[d] = xst[p[d]];
@@ -86,15 +93,26 @@ extern const OpDef op_transpose = layout_row("transpose", "linalg", "axes permut
 Tensor transpose(const Tensor& x, std::vector<std::int64_t> perm) {
   OpAttrs a;
   a.perm = std::move(perm);
-  return apply_op(op_transpose, {x}, a);
+  return apply_op(op_transpose, {x}, std::move(a));
 }
 
 Tensor matrix_transpose(const Tensor& x) {
   const int r = x.shape().rank();
-  std::vector<std::int64_t> perm(static_cast<std::size_t>(r));
-  for (int d = 0; d < r; ++d) perm[static_cast<std::size_t>(d)] = d;
-  std::swap(perm[static_cast<std::size_t>(r - 2)], perm[static_cast<std::size_t>(r - 1)]);
-  return transpose(x, std::move(perm));
+  if (r < 2) throw ShapeError("matrix_transpose: needs rank >= 2, got shape " + x.shape().str());
+  // One permutation per rank, made once: every matmul's VJP transposes twice, and building,
+  // moving and freeing an OpAttrs with its perm vector each time cost more than the
+  // transpose of an 8×8 matrix.
+  static const auto kSwapLastTwo = [] {
+    std::array<std::shared_ptr<const OpAttrs>, limits::kMaxRank + 1> by_rank;
+    for (int rank = 2; rank <= limits::kMaxRank; ++rank) {
+      OpAttrs a;
+      for (int d = 0; d < rank; ++d) a.perm.push_back(d);
+      std::swap(a.perm[static_cast<std::size_t>(rank - 2)], a.perm[static_cast<std::size_t>(rank - 1)]);
+      by_rank[static_cast<std::size_t>(rank)] = std::make_shared<const OpAttrs>(std::move(a));
+    }
+    return by_rank;
+  }();
+  return apply_op(op_transpose, {x}, kSwapLastTwo[static_cast<std::size_t>(r)]);
 }
 
 }  // namespace tc

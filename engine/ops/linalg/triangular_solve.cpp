@@ -75,7 +75,7 @@ extern const OpDef op_triangular_solve = OpRow("triangular_solve", "linalg")
 Tensor triangular_solve(const Tensor& a, const Tensor& b, bool lower) {
   OpAttrs attrs;
   attrs.lower = lower;
-  return apply_op(op_triangular_solve, {a, b}, attrs);
+  return apply_op(op_triangular_solve, {a, b}, std::move(attrs));
 }
 
 }  // namespace tc

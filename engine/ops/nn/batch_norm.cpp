@@ -46,7 +46,7 @@ Tensor batch_norm(const Tensor& x, std::vector<std::int64_t> axes, double epsilo
   OpAttrs a;
   a.axes = std::move(axes);
   a.epsilon = epsilon;
-  return apply_op(op_batch_norm, {x}, a);
+  return apply_op(op_batch_norm, {x}, std::move(a));
 }
 
 }  // namespace tc

@@ -64,7 +64,7 @@ Tensor dropout(const Tensor& x, double rate, std::vector<std::int64_t> mask) {
   OpAttrs a;
   a.rate = rate;
   a.mask = std::move(mask);
-  return apply_op(op_dropout, {x}, a);
+  return apply_op(op_dropout, {x}, std::move(a));
 }
 
 }  // namespace tc

@@ -42,7 +42,7 @@ Tensor layer_norm(const Tensor& x, std::vector<std::int64_t> axes, double epsilo
   OpAttrs a;
   a.axes = std::move(axes);
   a.epsilon = epsilon;
-  return apply_op(op_layer_norm, {x}, a);
+  return apply_op(op_layer_norm, {x}, std::move(a));
 }
 
 }  // namespace tc

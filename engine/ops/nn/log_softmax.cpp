@@ -54,7 +54,7 @@ extern const OpDef op_log_softmax = normalization_row("log_softmax").edges(Edges
 Tensor log_softmax(const Tensor& x, std::int64_t axis) {
   OpAttrs a;
   a.axis = axis;
-  return apply_op(op_log_softmax, {x}, a);
+  return apply_op(op_log_softmax, {x}, std::move(a));
 }
 
 }  // namespace tc

@@ -55,7 +55,7 @@ Tensor one_hot(const Tensor& indices, std::int64_t depth, DType dtype) {
   OpAttrs a;
   a.depth = depth;
   a.dtype = dtype;
-  return apply_op(op_one_hot, {indices}, a);
+  return apply_op(op_one_hot, {indices}, std::move(a));
 }
 
 }  // namespace tc

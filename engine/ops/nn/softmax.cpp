@@ -54,7 +54,7 @@ extern const OpDef op_softmax = normalization_row("softmax").edges(Edges::large)
 Tensor softmax(const Tensor& x, std::int64_t axis) {
   OpAttrs a;
   a.axis = axis;
-  return apply_op(op_softmax, {x}, a);
+  return apply_op(op_softmax, {x}, std::move(a));
 }
 
 }  // namespace tc

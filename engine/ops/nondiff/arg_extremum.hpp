@@ -25,7 +25,7 @@ struct ArgExtremum {
   static Tensor apply(const OpDef& op, const Tensor& x, std::int64_t axis) {
     OpAttrs a;
     a.axis = axis;
-    return apply_op(op, {x}, a);
+    return apply_op(op, {x}, std::move(a));
   }
 };
 

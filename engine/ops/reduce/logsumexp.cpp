@@ -56,7 +56,7 @@ Tensor logsumexp(const Tensor& x, std::vector<std::int64_t> axes, bool keepdims)
   OpAttrs a;
   a.axes = std::move(axes);
   a.keepdims = keepdims;
-  return apply_op(op_logsumexp, {x}, a);
+  return apply_op(op_logsumexp, {x}, std::move(a));
 }
 
 }  // namespace tc

@@ -113,7 +113,7 @@ Tensor norm(const Tensor& x, double ord, std::vector<std::int64_t> axes, bool ke
   a.ord = ord;
   a.axes = std::move(axes);
   a.keepdims = keepdims;
-  return apply_op(op_norm, {x}, a);
+  return apply_op(op_norm, {x}, std::move(a));
 }
 
 }  // namespace tc

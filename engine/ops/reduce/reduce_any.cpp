@@ -25,7 +25,7 @@ Tensor reduce_any(const Tensor& x, std::vector<std::int64_t> axes, bool keepdims
   OpAttrs a;
   a.axes = std::move(axes);
   a.keepdims = keepdims;
-  return apply_op(op_reduce_any, {x}, a);
+  return apply_op(op_reduce_any, {x}, std::move(a));
 }
 
 }  // namespace tc

@@ -37,7 +37,7 @@ Tensor reduce_max(const Tensor& x, std::vector<std::int64_t> axes, bool keepdims
   OpAttrs a;
   a.axes = std::move(axes);
   a.keepdims = keepdims;
-  return apply_op(op_reduce_max, {x}, a);
+  return apply_op(op_reduce_max, {x}, std::move(a));
 }
 
 }  // namespace tc

@@ -44,7 +44,7 @@ Tensor reduce_mean(const Tensor& x, std::vector<std::int64_t> axes, bool keepdim
   OpAttrs a;
   a.axes = std::move(axes);
   a.keepdims = keepdims;
-  return apply_op(op_reduce_mean, {x}, a);
+  return apply_op(op_reduce_mean, {x}, std::move(a));
 }
 
 }  // namespace tc

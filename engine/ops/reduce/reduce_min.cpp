@@ -37,7 +37,7 @@ Tensor reduce_min(const Tensor& x, std::vector<std::int64_t> axes, bool keepdims
   OpAttrs a;
   a.axes = std::move(axes);
   a.keepdims = keepdims;
-  return apply_op(op_reduce_min, {x}, a);
+  return apply_op(op_reduce_min, {x}, std::move(a));
 }
 
 }  // namespace tc

@@ -87,7 +87,7 @@ Tensor reduce_prod(const Tensor& x, std::vector<std::int64_t> axes, bool keepdim
   OpAttrs a;
   a.axes = std::move(axes);
   a.keepdims = keepdims;
-  return apply_op(op_reduce_prod, {x}, a);
+  return apply_op(op_reduce_prod, {x}, std::move(a));
 }
 
 }  // namespace tc

@@ -65,7 +65,7 @@ Tensor reduce_std(const Tensor& x, std::vector<std::int64_t> axes, bool keepdims
   OpAttrs a;
   a.axes = std::move(axes);
   a.keepdims = keepdims;
-  return apply_op(op_reduce_std, {x}, a);
+  return apply_op(op_reduce_std, {x}, std::move(a));
 }
 
 }  // namespace tc

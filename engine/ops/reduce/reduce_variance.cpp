@@ -44,7 +44,7 @@ Tensor reduce_variance(const Tensor& x, std::vector<std::int64_t> axes, bool kee
   OpAttrs a;
   a.axes = std::move(axes);
   a.keepdims = keepdims;
-  return apply_op(op_reduce_variance, {x}, a);
+  return apply_op(op_reduce_variance, {x}, std::move(a));
 }
 
 }  // namespace tc

@@ -54,7 +54,7 @@ Tensor clip_by_value(const Tensor& x, double lo, double hi) {
   OpAttrs a;
   a.lo = lo;
   a.hi = hi;
-  return apply_op(op_clip_by_value, {x}, a);
+  return apply_op(op_clip_by_value, {x}, std::move(a));
 }
 
 }  // namespace tc

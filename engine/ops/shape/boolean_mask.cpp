@@ -53,7 +53,7 @@ Tensor boolean_mask(const Tensor& x, std::vector<std::int64_t> mask, std::int64_
   OpAttrs a;
   a.mask = std::move(mask);
   a.axis = axis;
-  return apply_op(op_boolean_mask, {x}, a);
+  return apply_op(op_boolean_mask, {x}, std::move(a));
 }
 
 }  // namespace tc

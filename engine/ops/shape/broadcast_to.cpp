@@ -40,7 +40,7 @@ extern const OpDef op_broadcast_to = layout_row("broadcast_to", "shape", "the sh
 Tensor broadcast_to(const Tensor& x, std::vector<std::int64_t> shape) {
   OpAttrs a;
   a.shape = std::move(shape);
-  return apply_op(op_broadcast_to, {x}, a);
+  return apply_op(op_broadcast_to, {x}, std::move(a));
 }
 
 }  // namespace tc

@@ -43,7 +43,7 @@ extern const OpDef op_expand_dims = layout_row("expand_dims", "shape", "a size-1
 Tensor expand_dims(const Tensor& x, std::int64_t axis) {
   OpAttrs a;
   a.axis = axis;
-  return apply_op(op_expand_dims, {x}, a);
+  return apply_op(op_expand_dims, {x}, std::move(a));
 }
 
 }  // namespace tc

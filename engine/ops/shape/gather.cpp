@@ -52,7 +52,7 @@ extern const OpDef op_gather = OpRow("gather", "shape").input(OpInput("params").
 Tensor gather(const Tensor& params, const Tensor& indices, std::int64_t axis) {
   OpAttrs a;
   a.axis = axis;
-  return apply_op(op_gather, {params, indices}, a);
+  return apply_op(op_gather, {params, indices}, std::move(a));
 }
 
 }  // namespace tc

@@ -75,7 +75,7 @@ Tensor pad(const Tensor& x, std::vector<std::int64_t> paddings, std::string mode
   OpAttrs a;
   a.paddings = std::move(paddings);
   a.mode = std::move(mode);
-  return apply_op(op_pad, {x}, a);
+  return apply_op(op_pad, {x}, std::move(a));
 }
 
 }  // namespace tc

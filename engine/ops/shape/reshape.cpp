@@ -57,7 +57,7 @@ extern const OpDef op_reshape = layout_row("reshape", "shape", "the shape attrib
 Tensor reshape(const Tensor& x, std::vector<std::int64_t> shape) {
   OpAttrs a;
   a.shape = std::move(shape);
-  return apply_op(op_reshape, {x}, a);
+  return apply_op(op_reshape, {x}, std::move(a));
 }
 
 }  // namespace tc

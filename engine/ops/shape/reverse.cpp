@@ -39,7 +39,7 @@ extern const OpDef op_reverse = element_map_rules<&reverse_map>(
 Tensor reverse(const Tensor& x, std::vector<std::int64_t> axes) {
   OpAttrs a;
   a.axes = std::move(axes);
-  return apply_op(op_reverse, {x}, a);
+  return apply_op(op_reverse, {x}, std::move(a));
 }
 
 }  // namespace tc

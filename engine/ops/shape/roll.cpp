@@ -52,7 +52,7 @@ Tensor roll(const Tensor& x, std::vector<std::int64_t> shift, std::vector<std::i
   OpAttrs a;
   a.shift = std::move(shift);
   a.axes = std::move(axes);
-  return apply_op(op_roll, {x}, a);
+  return apply_op(op_roll, {x}, std::move(a));
 }
 
 }  // namespace tc

@@ -60,7 +60,7 @@ Tensor scatter_add(const Tensor& updates, const Tensor& indices, std::int64_t ax
   OpAttrs a;
   a.axis = axis;
   a.shape = std::move(shape);
-  return apply_op(op_scatter_add, {updates, indices}, a);
+  return apply_op(op_scatter_add, {updates, indices}, std::move(a));
 }
 
 }  // namespace tc

@@ -82,7 +82,7 @@ extern const OpDef op_scatter_nd = OpRow("scatter_nd", "shape")
 Tensor scatter_nd(const Tensor& indices, const Tensor& updates, std::vector<std::int64_t> shape) {
   OpAttrs a;
   a.shape = std::move(shape);
-  return apply_op(op_scatter_nd, {indices, updates}, a);
+  return apply_op(op_scatter_nd, {indices, updates}, std::move(a));
 }
 
 }  // namespace tc

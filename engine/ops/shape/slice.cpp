@@ -86,7 +86,7 @@ Tensor slice(const Tensor& x, std::vector<std::int64_t> begin, std::vector<std::
   OpAttrs a;
   a.begin = std::move(begin);
   a.size = std::move(size);
-  return apply_op(op_slice, {x}, a);
+  return apply_op(op_slice, {x}, std::move(a));
 }
 
 }  // namespace tc

@@ -52,7 +52,7 @@ Tensor split(const Tensor& x, std::int64_t num, std::int64_t index, std::int64_t
   a.num = num;
   a.index = index;
   a.axis = axis;
-  return apply_op(op_split, {x}, a);
+  return apply_op(op_split, {x}, std::move(a));
 }
 
 }  // namespace tc

@@ -52,7 +52,7 @@ extern const OpDef op_squeeze = layout_row("squeeze", "shape", "size-1 axes remo
 Tensor squeeze(const Tensor& x, std::vector<std::int64_t> axes) {
   OpAttrs a;
   a.axes = std::move(axes);
-  return apply_op(op_squeeze, {x}, a);
+  return apply_op(op_squeeze, {x}, std::move(a));
 }
 
 }  // namespace tc

@@ -49,7 +49,7 @@ extern const OpDef op_tile = element_map_rules<&tile_map>(
 Tensor tile(const Tensor& x, std::vector<std::int64_t> multiples) {
   OpAttrs a;
   a.multiples = std::move(multiples);
-  return apply_op(op_tile, {x}, a);
+  return apply_op(op_tile, {x}, std::move(a));
 }
 
 }  // namespace tc

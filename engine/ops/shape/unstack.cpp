@@ -40,7 +40,7 @@ Tensor unstack(const Tensor& x, std::int64_t index, std::int64_t axis) {
   OpAttrs a;
   a.index = index;
   a.axis = axis;
-  return apply_op(op_unstack, {x}, a);
+  return apply_op(op_unstack, {x}, std::move(a));
 }
 
 }  // namespace tc

@@ -38,7 +38,7 @@ Tensor argsort(const Tensor& x, std::int64_t axis, bool descending) {
   OpAttrs a;
   a.axis = axis;
   a.descending = descending;
-  return apply_op(op_argsort, {x}, a);
+  return apply_op(op_argsort, {x}, std::move(a));
 }
 
 }  // namespace tc

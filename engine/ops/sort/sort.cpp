@@ -48,7 +48,7 @@ Tensor sort(const Tensor& x, std::int64_t axis, bool descending) {
   OpAttrs a;
   a.axis = axis;
   a.descending = descending;
-  return apply_op(op_sort, {x}, a);
+  return apply_op(op_sort, {x}, std::move(a));
 }
 
 }  // namespace tc

@@ -60,7 +60,7 @@ extern const OpDef op_top_k = OpRow("top_k", "sort").input(OpInput("x").edges(Ed
 Tensor top_k(const Tensor& x, std::int64_t k) {
   OpAttrs a;
   a.k = k;
-  return apply_op(op_top_k, {x}, a);
+  return apply_op(op_top_k, {x}, std::move(a));
 }
 
 }  // namespace tc

@@ -57,7 +57,7 @@ extern const OpDef op_elu = unary_float_row("elu").attrs(Attr::alpha).edges(Edge
 Tensor elu(const Tensor& x, double alpha) {
   OpAttrs attrs;
   attrs.alpha = alpha;
-  return apply_op(op_elu, {x}, attrs);
+  return apply_op(op_elu, {x}, std::move(attrs));
 }
 
 }  // namespace tc

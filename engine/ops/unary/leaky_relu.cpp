@@ -44,7 +44,7 @@ extern const OpDef op_leaky_relu = kink_at_zero_row("leaky_relu", "x = 0: leaky_
 Tensor leaky_relu(const Tensor& x, double alpha) {
   OpAttrs attrs;
   attrs.alpha = alpha;
-  return apply_op(op_leaky_relu, {x}, attrs);
+  return apply_op(op_leaky_relu, {x}, std::move(attrs));
 }
 
 }  // namespace tc

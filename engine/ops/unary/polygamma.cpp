@@ -51,7 +51,7 @@ extern const OpDef op_polygamma = unary_float_row("polygamma", {0.5, 6}).attrs(A
 Tensor polygamma(const Tensor& x, std::int64_t order) {
   OpAttrs a;
   a.order = order;
-  return apply_op(op_polygamma, {x}, a);
+  return apply_op(op_polygamma, {x}, std::move(a));
 }
 
 }  // namespace tc

@@ -57,4 +57,28 @@ TEST(Transpose, BadPermNamesPermAndShape) {
                                   {"[0,2]", "[2,3]"});
 }
 
+// matrix_transpose (what every matmul VJP runs) shares one permutation per rank: the values,
+// the shape and the permutation provenance records are those of transpose with the last two
+// axes swapped, at rank 2 and with a batch axis.
+TEST(MatrixTranspose, SwapsTheLastTwoAxesAndRecordsThatPermutation) {
+  const Tensor m = matrix_transpose(t64({1, 2, 3, 4, 5, 6}, {2, 3}));
+  EXPECT_EQ(m.shape(), (Shape{3, 2}));
+  EXPECT_EQ(m.values(), (std::vector<double>{1, 4, 2, 5, 3, 6}));
+  ASSERT_NE(m.impl()->attrs, nullptr);
+  EXPECT_EQ(m.impl()->attrs->perm, (std::vector<std::int64_t>{1, 0}));
+
+  std::vector<double> x(12);
+  for (int i = 0; i < 12; ++i) x[i] = i;
+  const Tensor b = matrix_transpose(t64(x, {2, 2, 3}));
+  EXPECT_EQ(b.shape(), (Shape{2, 3, 2}));
+  EXPECT_EQ(b.values(), transpose(t64(x, {2, 2, 3}), {0, 2, 1}).values());
+  ASSERT_NE(b.impl()->attrs, nullptr);
+  EXPECT_EQ(b.impl()->attrs->perm, (std::vector<std::int64_t>{0, 2, 1}));
+}
+
+TEST(MatrixTranspose, BelowRankTwoIsAShapeErrorNamingTheShape) {
+  expect_error_naming<ShapeError>([] { matrix_transpose(t64({1, 2, 3}, {3})); },
+                                  {"matrix_transpose", "[3]"});
+}
+
 }  // namespace tc::test
