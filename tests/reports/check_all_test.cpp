@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
+
 #include "test_util.hpp"
 
 namespace tc::oracles {
@@ -103,6 +106,36 @@ TEST(CheckGraph, AWrongGradientIsAMismatch) {
   EXPECT_NE(v->detail.find("disagree"), std::string::npos);
   // %frozen is None on both sides: scaling changes nothing there.
   EXPECT_EQ(find(r, 0, "%frozen")->verdict, Verdict::agree);
+}
+
+// Issue #8's target: gradients 1 % off are caught on every corpus graph that has a gradient
+// with a nonzero entry (zeros scale to themselves), the second-order seed included, and by a
+// numerical oracle: connectivity cannot see a value.
+TEST(CheckGraph, GradientsScaledByOnePercentAreCaughtOnEveryCorpusGraphWithAGradient) {
+  std::vector<std::string> judged;
+  for (const std::string& name : test::corpus_names()) {
+    SCOPED_TRACE(name);
+    const graph::Graph g = corpus_graph(name);
+    const eut::RunResult reference = eut::make_reference_engine()->run(g, {});
+    bool has_nonzero_gradient = false;
+    for (const auto& grad : reference.gradients)
+      for (const auto& v : grad.values)
+        if (v)
+          for (double x : v->data) has_nonzero_gradient |= std::isfinite(x) && x != 0;
+    if (!has_nonzero_gradient) continue;
+    judged.push_back(name);
+    test::ScaledEngine scaled(1.01);
+    const CheckReport r = check_graph(g, scaled, {});
+    EXPECT_EQ(r.verdict, Verdict::mismatch);
+    bool numerical_mismatch = false;
+    for (const SourceVerdict& s : r.sources)
+      numerical_mismatch |= s.verdict == Verdict::mismatch && s.oracle != "connectivity";
+    EXPECT_TRUE(numerical_mismatch);
+  }
+  // Not vacuous: 11 of the 15 corpus graphs have one (in the rest every gradient is None or
+  // zero), the second-order seed among them.
+  EXPECT_GE(judged.size(), 11u);
+  EXPECT_NE(std::find(judged.begin(), judged.end(), "second_order"), judged.end());
 }
 
 TEST(CheckGraph, AMissingGradientIsAConnectivityMismatch) {
