@@ -453,28 +453,50 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
     // Each element moved at random; where that changes the branch signature (a tie, an exact
     // zero or another kink at the base point: edge inputs put them there on purpose) the
     // sources are scaled instead, by 1 ± step each — a move along the ray keeps ties, zeros and
-    // signs, and still changes every element's rounding.
+    // signs, and still changes every element's rounding. Where that changes it too (a source
+    // sits exactly on a clip bound: any move leaves it) the sources are moved one at a time,
+    // each kept only if the signature holds, so that one source on a kink does not hide every
+    // other source's rounding (hypot(x, x) in f32 beside a clip at its bound: soak graph 419).
     eut::InputValues moved;
     std::map<std::string, std::vector<double>> moved_eval;
+    auto move_source = [&](std::size_t j, bool radial) {
+      eut::Value& xv = moved.at(prog.sources[j]);
+      const std::vector<double> r = random_direction(xv.data.size(), second_order_stream(opt.seed, 0x6e, j, static_cast<std::uint64_t>(run)));
+      const double step = large ? 0x1p-10 : 4 * unit_roundoff(xv.dtype);
+      const double factor = 1 + step * (r.empty() || r[0] >= 0 ? 1 : -1);
+      for (std::size_t k = 0; k < xv.data.size(); ++k)
+        xv.data[k] = round_to_dtype(radial ? xv.data[k] * factor
+                                           : xv.data[k] + step * std::max(std::abs(xv.data[k]), 1.0) * r[k],
+                                    xv.dtype);
+      moved_eval[prog.sources[j]] = xv.data;
+    };
+    auto keeps_branches = [&] {
+      try {
+        return same_branches_at(moved_eval);
+      } catch (const std::exception&) {
+        return false;
+      }
+    };
+    enum class Move { every_source_at_random, every_source_radially, one_source_at_a_time };
     bool usable = false;
-    for (const bool radial : {false, true}) {
+    for (const Move how : {Move::every_source_at_random, Move::every_source_radially, Move::one_source_at_a_time}) {
       moved = base;
       moved_eval = base_eval;
-      for (std::size_t j = 0; j < prog.sources.size(); ++j) {
-        eut::Value& xv = moved.at(prog.sources[j]);
-        const std::vector<double> r = random_direction(xv.data.size(), second_order_stream(opt.seed, 0x6e, j, static_cast<std::uint64_t>(run)));
-        const double step = large ? 0x1p-10 : 4 * unit_roundoff(xv.dtype);
-        const double factor = 1 + step * (r.empty() || r[0] >= 0 ? 1 : -1);
-        for (std::size_t k = 0; k < xv.data.size(); ++k)
-          xv.data[k] = round_to_dtype(radial ? xv.data[k] * factor
-                                             : xv.data[k] + step * std::max(std::abs(xv.data[k]), 1.0) * r[k],
-                                      xv.dtype);
-        moved_eval[prog.sources[j]] = xv.data;
-      }
-      try {
-        usable = same_branches_at(moved_eval);
-      } catch (const std::exception&) {
-        usable = false;
+      if (how != Move::one_source_at_a_time) {
+        for (std::size_t j = 0; j < prog.sources.size(); ++j) move_source(j, how == Move::every_source_radially);
+        usable = keeps_branches();
+      } else {
+        for (std::size_t j = 0; j < prog.sources.size(); ++j) {
+          const std::string& x = prog.sources[j];
+          const eut::Value held = moved.at(x);
+          move_source(j, false);
+          if (keeps_branches()) {
+            usable = true;
+          } else {
+            moved.at(x) = held;
+            moved_eval[x] = held.data;
+          }
+        }
       }
       if (usable) break;
     }
