@@ -7,7 +7,9 @@
 //   - y = 0 (the whole group is 0), a cone point: the gradient is 0, the minimum-norm
 //     subgradient (as torch.linalg.norm's backward, which masks y = 0). TF differentiates
 //     sqrt(Σx²) and gets 0·inf = NaN at 0 — a by-product of composing sqrt and sum rather than
-//     a chosen value; a checker must not require NaN there.
+//     a chosen value; a checker must not require NaN there. Recorded for every p: beside it
+//     a group has one element not 0 and is |x_j| along it (a one-element group is |x|), so
+//     that element's sign is the side, 0 the point itself.
 //   - x_i = 0 for p < 2: for p = 1 the derivative jumps (sign(0) = 0, as abs'(0) = 0); for
 //     1 < p < 2 the first derivative is continuous but the second is infinite. Element signs
 //     are recorded for p < 2 only: for p >= 2 the function is C² at x_i = 0.
@@ -55,17 +57,27 @@ void forward(const OpAttrs& a, const In<S>* in, int, const Out<S>& out, Branches
   const double ord = a.ord;
   const std::int64_t groups = out.spec.shape.numel();
   std::vector<S> sum(static_cast<std::size_t>(groups), S(0));
+  // Per group: how many elements are not 0, and the sign of the last of them.
+  std::vector<std::pair<std::int64_t, std::int32_t>> nonzero(branches ? static_cast<std::size_t>(groups) : 0);
   kernel::for_each_reduced(in[0].spec.shape, p, [&](std::int64_t i, std::int64_t o) {
     const S m = magnitude(in[0].data[i]);
-    if (branches && ord < 2) {
+    if (branches) {
       const double r = real_part(in[0].data[i]);
-      branches->add(r > 0 ? 1 : r < 0 ? -1 : 0);
+      const std::int32_t sign = r > 0 ? 1 : r < 0 ? -1 : 0;
+      if (ord < 2) branches->add(sign);
+      if (sign != 0) nonzero[static_cast<std::size_t>(o)] = {nonzero[static_cast<std::size_t>(o)].first + 1, sign};
     }
     sum[o] += ord == 1 ? m : ord == 2 ? m * m : pow(m, ord);
   });
   for (std::int64_t o = 0; o < groups; ++o) {
     const bool zero = real_part(sum[o]) == 0;
-    if (branches) branches->add(zero ? 2 : 3);
+    // A group with one element not 0 is |x_j| times a constant along x_j: the zero group's
+    // cone point is a kink on that line (a one-element group: norm = |x|), so its side is
+    // x_j's sign, 0 on it; with two or more the norm is smooth in each (3).
+    if (branches) {
+      const auto [count, sign] = nonzero[static_cast<std::size_t>(o)];
+      branches->add(zero ? 0 : count == 1 ? sign : 3);
+    }
     out.data[o] = zero ? S(0) : ord == 1 ? sum[o] : ord == 2 ? sqrt(sum[o]) : pow(sum[o], 1 / ord);
   }
 }
