@@ -62,7 +62,8 @@ bool holds_constant(const graph::OpStmt& s) {
 
 // The first-order program with every such value held at its base value (an input), as the
 // nested tapes see it: the finite differences must differentiate the function the tape
-// differentiates. Empty `why` on success.
+// differentiates. So too every value computed inside stop_recording where the engine's
+// stop_recording pauses every tape (Recording::one_graph). Empty `why` on success.
 struct Frozen {
   graph::Graph program;
   std::map<std::string, std::vector<double>> values;  // the frozen inputs
@@ -80,11 +81,12 @@ void collect_defined(const graph::Statement& s, std::set<std::string>& out) {
 // any operand that moves, except a held op's (it is held at its base value); a cond's results
 // may come from either branch, a while_loop's every value from any iteration, and an earlier
 // gradient's results are the engine's: all three are taken to move.
-std::set<std::string> moving_values(const graph::Block& block, const std::vector<std::string>& sources) {
+std::set<std::string> moving_values(const graph::Block& block, const std::vector<std::string>& sources,
+                                    const std::set<std::string>& unrecorded) {
   std::set<std::string> moving(sources.begin(), sources.end());
   graph::walk(block, [&](const graph::Statement& s, const graph::Place&) {
     if (const auto* o = std::get_if<graph::OpStmt>(&s.node)) {
-      if (holds_constant(*o)) return;
+      if (holds_constant(*o) || unrecorded.count(o->result)) return;
       for (const std::string& x : o->operands)
         if (moving.count(x)) return void(moving.insert(o->result));
     } else if (std::holds_alternative<graph::While>(s.node)) {
@@ -94,6 +96,18 @@ std::set<std::string> moving_values(const graph::Block& block, const std::vector
     }
   });
   return moving;
+}
+
+// The values computed inside a stop_recording block, where the engine's recording pauses every
+// tape, not only the one the block names (Recording::one_graph: torch's no_grad): constants
+// to the outer tape as a stop_gradient result is, while they move with the sources.
+std::set<std::string> unrecorded_by_every_tape(const graph::Block& block, const eut::SemanticsProfile& semantics) {
+  std::set<std::string> out;
+  if (semantics.recording != eut::Recording::one_graph) return out;
+  graph::walk(block, [&](const graph::Statement& s, const graph::Place&) {
+    if (std::holds_alternative<graph::StopRecording>(s.node)) collect_defined(s, out);
+  });
+  return out;
 }
 
 // A value defined inside a while_loop runs once per iteration: it has no one base value.
@@ -132,11 +146,12 @@ graph::Input held_input(const std::string& name, DType dtype, const Shape& shape
 // does not move with the checked sources may still move with an inner tape's own sources.
 Frozen freeze(const graph::Graph& first_order, const Evaluation<double>& base,
               const std::map<std::string, eut::Value>& native, const std::map<std::string, eut::Value>& executed,
-              const std::vector<std::string>& sources) {
+              const std::vector<std::string>& sources, const eut::SemanticsProfile& semantics) {
   Frozen f;
   f.program = first_order;
   auto& record = std::get<graph::Record>(f.program.body.at(0).node);
-  const std::set<std::string> moving = moving_values(record.body, sources);
+  const std::set<std::string> unrecorded = unrecorded_by_every_tape(record.body, semantics);
+  const std::set<std::string> moving = moving_values(record.body, sources, unrecorded);
   const std::set<std::string> in_loops = defined_in_loops(record.body);
   std::vector<graph::Input> held;
   graph::rewrite(record.body, [&](graph::Statement&& s, graph::Block& out, const graph::Place& place) {
@@ -150,7 +165,7 @@ Frozen freeze(const graph::Graph& first_order, const Evaluation<double>& base,
       held.push_back(held_input(o->result, DType::f64, nv->second.shape, nv->second.data));
       return;
     }
-    if (!holds_constant(*o) || !moves) return out.push_back(std::move(s));
+    if (!(holds_constant(*o) || unrecorded.count(o->result)) || !moves) return out.push_back(std::move(s));
     const auto spec = base.specs.find(o->result);
     const auto ran = executed.find(o->result);
     const DType dtype = spec != base.specs.end() ? spec->second.dtype
@@ -406,7 +421,7 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
     // After an earlier gradient() the evaluator stops: the engine's forward values go on.
     const eut::RunResult executed = engine.run(prog.first_order, base64);
     frozen = freeze(prog.first_order, evaluate<double>(prog.first_order, base_eval, false), native.values,
-                    executed.values, prog.sources);
+                    executed.values, prog.sources, engine.semantics());
     for (const auto& [n, v] : frozen.values) base_eval[n] = v;
     base_branches = evaluate<double>(frozen.program, base_eval, true).branches;
   } catch (const std::exception& e) {

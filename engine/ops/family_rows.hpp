@@ -53,7 +53,7 @@ inline OpRow index_reduction_row(const char* name) {
 // `x`'s domain keeps a margin from.
 inline OpRow rounding_row(const char* name, Domain x) {
   return OpRow(name, "nondiff").input(OpInput("x").grad(InputGrad::non_differentiable).domain(std::move(x)))
-      .result(ResultDType::of_input(0)).shape_rule("same").traits(Trait::elementwise);
+      .result(ResultDType::of_input(0)).shape_rule("same").traits(Trait::elementwise | Trait::discontinuous);
 }
 
 // a, b: one dtype (any) -> bool, broadcast; `kind` is Trait::order_comparison or

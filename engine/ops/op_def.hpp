@@ -243,6 +243,10 @@ enum class Trait : std::uint16_t {
   order_comparison = 1 << 6,     // <, <=, >, >=: a bool that jumps where the operands cross
   equality_comparison = 1 << 7,  // ==, !=
   logical = 1 << 8,              // bool algebra
+  // Its floating result jumps where a floating operand crosses points it records in Branches
+  // (floor_mod where a/b is an integer, round at half-integers, sign at 0): a value within
+  // rounding of such a point may lie on either side of the jump in a correct engine.
+  discontinuous = 1 << 9,
 };
 class Traits {
  public:
@@ -261,7 +265,7 @@ inline constexpr Trait kAllTraits[] = {Trait::elementwise,      Trait::broadcast
                                        Trait::reduction,        Trait::normalization,
                                        Trait::linalg,           Trait::shape,
                                        Trait::order_comparison, Trait::equality_comparison,
-                                       Trait::logical};
+                                       Trait::logical,          Trait::discontinuous};
 const char* trait_name(Trait);  // "elementwise", "order_comparison", ...
 
 // Dtype and shape of a value: what shape/dtype inference and the IR validator work on.
@@ -450,6 +454,8 @@ class OpRow {
   OpRow& shape_rule(const char* s) { return def_.shape_rule = s, *this; }
   OpRow& attrs(AttrSet a) { return def_.attrs = a, *this; }
   OpRow& traits(Traits t) { return def_.traits = t, *this; }
+  // One more trait beside those a family's row sets (floor_mod: a binary row that jumps).
+  OpRow& with_trait(Trait t) { return def_.traits = def_.traits | t, *this; }
   // A kink: a point where the derivative is a convention, and which one (for people).
   OpRow& kinks(const char* where) { return def_.has_kinks = true, def_.kinks = where, *this; }
   OpRow& math(const char* m) { return def_.math = m, *this; }

@@ -125,6 +125,7 @@ const char* trait_name(Trait t) {
     case Trait::order_comparison: return "order_comparison";
     case Trait::equality_comparison: return "equality_comparison";
     case Trait::logical: return "logical";
+    case Trait::discontinuous: return "discontinuous";
   }
   return "?";
 }

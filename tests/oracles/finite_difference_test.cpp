@@ -434,6 +434,31 @@ TEST(FiniteDifferences, KinkNearButNotAtThePointUsesTheRegionOnly) {
   EXPECT_EQ(fs[0].entries_checked, 3) << fs[0].detail;
 }
 
+TEST(FiniteDifferences, ANormOfOneElementNearZeroIsNotDifferencedAcrossItsKink) {
+  // l = −1.3·‖x − 3‖ + acosh(x) + f32(z) at x = 3.0001 in f32 (soak graph 2212, reduced):
+  // the norm of one element is |x − 3|, whose kink lies 1e-4 away, and the cast to f32 makes
+  // the differences' noise that of f32, so the large steps that cross the kink looked the
+  // most precise (0.35 against the engine's right −0.946) until norm recorded that side.
+  OpAttrs scalar, all;
+  scalar.shape = {};
+  graph::Graph g;
+  g.inputs = {variable("%x", Shape{1}, {3.0001}, true, DType::f32), constant("%k", Shape{}, {-3}, DType::f32),
+              constant("%w", Shape{}, {-1.3}, DType::f32), variable("%z", Shape{}, {0.5}, true, DType::f64)};
+  OpAttrs to_f32;
+  to_f32.dtype = DType::f32;
+  g.tapes = {tape("t")};
+  g.body = {record("t", {op("%s", "add", {"%x", "%k"}), op("%r", "reshape", {"%s"}, scalar),
+                         op("%n", "norm", {"%r"}, all), op("%m", "mul", {"%n", "%w"}), op("%e", "acosh", {"%x"}),
+                         op("%q", "reduce_sum", {"%e"}, all), op("%sum", "add", {"%m", "%q"}),
+                         op("%zc", "cast", {"%z"}, to_f32), op("%loss", "add", {"%sum", "%zc"})}),
+            gradient({"%g", "%gz"}, "t", "%loss", {"%x", "%z"})};
+  const std::vector<Finding> fs = check_finite_differences(g, {}, run(g));
+  const auto x = std::find_if(fs.begin(), fs.end(), [](const Finding& f) { return f.source == "%x"; });
+  ASSERT_NE(x, fs.end());
+  EXPECT_EQ(x->outcome, Outcome::agree) << x->detail;
+  EXPECT_EQ(x->entries_checked, 1) << x->detail;
+}
+
 // --- what the tape treats as constant ---------------------------------------------------------
 
 // The narrow peak on a graph (a gradient_check fuzz input, reduced): the engine's gradient is

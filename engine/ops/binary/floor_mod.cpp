@@ -42,6 +42,7 @@ void vjp(const VjpArgs& v, std::optional<Tensor>* g) {
 }  // namespace
 
 extern const OpDef op_floor_mod = binary_float_row("floor_mod", {-3, 3}, {-3, 3, {0}, 0.3})
+    .with_trait(Trait::discontinuous)
     .kinks("a/b an integer: the result jumps by b (the integer floor(a/b) is recorded); between "
            "jumps da = 1, db = -floor(a/b), as TF")
     .math("y = a - floor(a/b) b; dy/da = 1, dy/db = -floor(a/b)")

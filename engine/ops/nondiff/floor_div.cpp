@@ -39,7 +39,8 @@ TensorSpec infer(const OpAttrs&, const TensorSpec* in, int n) {
 extern const OpDef op_floor_div = OpRow("floor_div", "nondiff")
     .input(OpInput("a").dtypes(DTypes::floating | DTypes::integer).grad(InputGrad::non_differentiable))
     .input(OpInput("b").same_dtype_as(0).grad(InputGrad::non_differentiable).domain({-3, 3, {0}, 0.3}))
-    .result(ResultDType::of_input(0)).shape_rule("broadcast").traits(Trait::elementwise | Trait::broadcasts)
+    .result(ResultDType::of_input(0)).shape_rule("broadcast")
+    .traits(Trait::elementwise | Trait::broadcasts | Trait::discontinuous)
     .kinks("a/b an integer: jumps by 1; the gradient is None everywhere (TF: FloorDiv is not differentiable)")
     .math("y = floor(a/b); gradient None")
     .rules(&infer, TC_FORWARDS(forward));

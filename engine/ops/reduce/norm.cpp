@@ -7,7 +7,8 @@
 //   - y = 0 (the whole group is 0), a cone point: the gradient is 0, the minimum-norm
 //     subgradient (as torch.linalg.norm's backward, which masks y = 0). TF differentiates
 //     sqrt(Σx²) and gets 0·inf = NaN at 0 — a by-product of composing sqrt and sum rather than
-//     a chosen value; a checker must not require NaN there.
+//     a chosen value; a checker must not require NaN there. Recorded for every p: a group
+//     of one element is |x|, whose side is the element's sign (0 on the point).
 //   - x_i = 0 for p < 2: for p = 1 the derivative jumps (sign(0) = 0, as abs'(0) = 0); for
 //     1 < p < 2 the first derivative is continuous but the second is infinite. Element signs
 //     are recorded for p < 2 only: for p >= 2 the function is C² at x_i = 0.
@@ -55,17 +56,29 @@ void forward(const OpAttrs& a, const In<S>* in, int, const Out<S>& out, Branches
   const double ord = a.ord;
   const std::int64_t groups = out.spec.shape.numel();
   std::vector<S> sum(static_cast<std::size_t>(groups), S(0));
+  // Per group: its number of elements and the sign of its last one.
+  std::vector<std::pair<std::int64_t, std::int32_t>> members(branches ? static_cast<std::size_t>(groups) : 0);
   kernel::for_each_reduced(in[0].spec.shape, p, [&](std::int64_t i, std::int64_t o) {
     const S m = magnitude(in[0].data[i]);
-    if (branches && ord < 2) {
+    if (branches) {
       const double r = real_part(in[0].data[i]);
-      branches->add(r > 0 ? 1 : r < 0 ? -1 : 0);
+      const std::int32_t sign = r > 0 ? 1 : r < 0 ? -1 : 0;
+      if (ord < 2) branches->add(sign);
+      members[static_cast<std::size_t>(o)] = {members[static_cast<std::size_t>(o)].first + 1, sign};
     }
     sum[o] += ord == 1 ? m : ord == 2 ? m * m : pow(m, ord);
   });
   for (std::int64_t o = 0; o < groups; ++o) {
     const bool zero = real_part(sum[o]) == 0;
-    if (branches) branches->add(zero ? 2 : 3);
+    // A group of one element is |x|: its zero is a kink on every line through it, so the
+    // element's sign is the side (0 on it). A larger group's zero is crossed only along lines
+    // on which its other elements stay exactly 0, and that is not recorded: a record of "one
+    // element not 0" would change where a zero element moves off 0 beside a nonzero one, where
+    // the norm is smooth (ord >= 2), and read as a kink there.
+    if (branches) {
+      const auto [size, sign] = members[static_cast<std::size_t>(o)];
+      branches->add(zero ? 0 : size == 1 ? sign : 3);
+    }
     out.data[o] = zero ? S(0) : ord == 1 ? sum[o] : ord == 2 ? sqrt(sum[o]) : pow(sum[o], 1 / ord);
   }
 }

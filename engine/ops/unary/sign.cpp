@@ -33,6 +33,7 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 }  // namespace
 
 extern const OpDef op_sign = unary_float_row("sign")
+    .with_trait(Trait::discontinuous)
     .kinks("x = 0: jump from -1 to 1; sign' = 0 everywhere (a zero gradient, not None)")
     .math("y = sign(x); dy/dx = 0")
     .vjp_reads(0, {reads::self(Dependence::piecewise)})

@@ -60,8 +60,24 @@ TEST(Norm, RecordsZeroGroupsAndForPBelowTwoTheSigns) {
   Branches two, one;
   run_kernel<double>("norm", {t64({0, 0}, {2})}, ord(2), &two);
   run_kernel<double>("norm", {t64({0, -1}, {2})}, ord(1), &one);
-  EXPECT_EQ(two.sides, (std::vector<std::int32_t>{2}));  // a zero group
-  EXPECT_EQ(one.sides, (std::vector<std::int32_t>{0, -1, 3}));
+  EXPECT_EQ(two.sides, (std::vector<std::int32_t>{0}));  // a zero group
+  EXPECT_EQ(one.sides, (std::vector<std::int32_t>{0, -1, 3}));  // the elements' signs, then the group
+}
+
+// norm of one element is |x| for every p: the finite-difference oracle must see x's sign
+// change (soak graph 2212: a Euclidean norm of a scalar 1e-4 from 0, differenced across).
+TEST(Norm, AGroupOfOneElementRecordsItsSign) {
+  Branches left, right, both;
+  run_kernel<double>("norm", {t64({-1e-4}, {1})}, ord(2), &left);
+  run_kernel<double>("norm", {t64({1e-4}, {1})}, ord(2), &right);
+  run_kernel<double>("norm", {t64({1e-4, -2}, {2})}, ord(2), &both);
+  EXPECT_EQ(left.sides, (std::vector<std::int32_t>{-1}));
+  EXPECT_EQ(right.sides, (std::vector<std::int32_t>{1}));
+  // Two elements: smooth in each away from the zero group, however many are 0.
+  EXPECT_EQ(both.sides, (std::vector<std::int32_t>{3}));
+  Branches one_zero;
+  run_kernel<double>("norm", {t64({0, -2}, {2})}, ord(2), &one_zero);
+  EXPECT_EQ(one_zero.sides, both.sides);
 }
 
 TEST(Norm, OrdBelowOneRaises) { EXPECT_THROW(norm(t64({1, 2}, {2}), 0.5), ShapeError); }
