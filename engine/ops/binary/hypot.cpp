@@ -31,14 +31,18 @@ void vjp(const VjpArgs& v, std::optional<Tensor>* g) {
   const Tensor& a = v.inputs[0];
   const Tensor& b = v.inputs[1];
   const Tensor& h = v.output;
-  // 1/h where h > 0, 0 at the origin, through where: away from the origin it is recorded.
+  // g·(a/h) where h > 0, 0 at the origin, through where: away from the origin it is recorded.
+  // The origin's h is replaced by 1 (not only its result masked), so that the masked branch's
+  // own derivative is finite there (the double-where rule). The quotients a/h and b/h lie in
+  // [-1, 1]; g/h is never formed: where h is subnormal in f32 (h < 2.9e-39) 1/h overflows, and
+  // inf·a gave an infinite first derivative and NaN second derivatives.
   std::vector<double> positive(static_cast<std::size_t>(h.numel()));
   for (std::size_t i = 0; i < positive.size(); ++i) positive[i] = h.data()[i] > 0 ? 1 : 0;
   const Tensor cond = Tensor::constant(std::move(positive), h.shape(), DType::boolean);
   const Tensor safe_h = where(cond, h, scalar_like(h, 1));
-  const Tensor scale = where(cond, div(v.grad, safe_h), scalar_like(h, 0));
-  g[0] = unbroadcast(mul(scale, a), a.shape());
-  g[1] = unbroadcast(mul(scale, b), b.shape());
+  const Tensor upstream = where(cond, v.grad, scalar_like(h, 0));
+  g[0] = unbroadcast(mul(upstream, div(a, safe_h)), a.shape());
+  g[1] = unbroadcast(mul(upstream, div(b, safe_h)), b.shape());
 }
 
 }  // namespace

@@ -46,10 +46,15 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
   for (std::size_t i = 0; i < varies.size(); ++i) varies[i] = constant[i] ? 0 : 1;
   const Tensor cond = Tensor::constant(std::move(varies), y.shape(), DType::boolean);
   const Tensor safe_y = where(cond, y, scalar_like(y, 1));
-  const Tensor scale = where(cond, div(reshape(a.grad, p.kept.to_vector()),
-                                       mul(safe_y, scalar_like(y, static_cast<double>(p.group)))),
-                             scalar_like(y, 0));
-  g[0] = mul(scale, sub(x, reduce_mean(x, a.attrs.axes, /*keepdims=*/true)));
+  // (g/N)·((x - μ)/y): each deviation over y is at most √N in magnitude. g/(N·y) is never
+  // formed: it overflows in f32 where N·y < 2.9e-39 (a subnormal spread, as log_sigmoid's
+  // values near x = 90 have), and inf·(x - μ) made the first derivative infinite and second
+  // derivatives NaN. A constant group's y is replaced by 1 and its upstream by 0 (the
+  // double-where rule: the masked branch's own derivative stays finite).
+  const Tensor upstream = where(cond, div(reshape(a.grad, p.kept.to_vector()),
+                                          scalar_like(y, static_cast<double>(p.group))),
+                                scalar_like(y, 0));
+  g[0] = mul(upstream, div(sub(x, reduce_mean(x, a.attrs.axes, /*keepdims=*/true)), safe_y));
 }
 
 }  // namespace

@@ -809,6 +809,25 @@ TEST(LibtorchEngine, KinksWhereTorchAndTheReferenceAgree) {
   expect_data(unary(*torch, "reduce_max", {3, 1, 3}, all).second, {0.5, 0, 0.5}, "amax splits ties");
 }
 
+// clamp on an f32 tensor compares with its bounds in f32, as TF's clip_by_value: 0.1f is at
+// hi = 0.1 and -0.3f at lo = -0.3 (corpus/regressions/libtorch/clip_by_value_at_an_f32_rounded_bound).
+TEST(LibtorchEngine, ClipByValueBoundsAreRoundedToTheDtypeOfX) {
+  const graph::Graph g = graph::parse_tcg(R"(graph g
+input %x: f32[2] variable values(0.1, -0.3)
+tape t
+record t {
+  %y = clip_by_value %x lo=-0.3 hi=0.1
+  %s = reduce_sum %y axes=[] keepdims=false
+}
+%g = grad t %s wrt %x
+)");
+  const RunResult torch = run_torch(g), ref = run_reference(g);
+  ASSERT_FALSE(torch.error) << torch.error->message;
+  ASSERT_FALSE(ref.error) << ref.error->message;
+  expect_data(torch.values.at("g"), {1, 1}, "torch: at the bounds, inside");
+  expect_data(ref.values.at("g"), {1, 1}, "reference: at the bounds, inside");
+}
+
 TEST(LibtorchEngine, KinksAndThresholdsWhereTorchDiffers) {
   auto torch = make_libtorch_engine();
   auto ref = make_reference_engine();

@@ -44,6 +44,43 @@ TEST(Hypot, SecondDerivative) {
   expect_values_near(*outer.gradient(*g, a), {16.0 / 125}, DType::f64, "hypot''");
 }
 
+TEST(Hypot, SubnormalF32OperandsKeepBoundedDerivatives) {
+  // h = 5·2^-132 ≈ 9.2e-40 is subnormal in f32, where 1/h overflows (> 3.4e38); the
+  // derivatives a/h = 3/5 and b/h = 4/5 do not, and the f32 VJP must not pass through 1/h.
+  const double s = std::ldexp(1.0, -132);
+  expect_ad({"hypot", {t64({3 * s}, {1}), t64({4 * s}, {1})}, {}, {5 * s}, {{{0.6}}, {{0.8}}}});
+}
+
+TEST(Hypot, SecondDerivativeAlongARayThroughSubnormalF32Values) {
+  // h(t·a, t·b) = t·h(a, b) for t > 0: first derivative h(a, b) = 5·2^-132, second 0. The outer
+  // tape differentiates the VJP with the tiny cotangents a and b; g/h would be inf and inf·a
+  // NaN there (soak graph 19346: hypot of log_sigmoid's values near -1e-39).
+  const double s = std::ldexp(1.0, -132);
+  const Tensor t = Tensor::constant({1}, Shape{1}, DType::f32);
+  const Tensor a = Tensor::constant({3 * s}, Shape{1}, DType::f32);
+  const Tensor b = Tensor::constant({4 * s}, Shape{1}, DType::f32);
+  GradientTape outer;
+  std::optional<Tensor> g;
+  {
+    auto ro = outer.recording();
+    outer.watch(t);
+    GradientTape inner;
+    Tensor h;
+    {
+      auto ri = inner.recording();
+      inner.watch(t);
+      h = hypot(mul(t, a), mul(t, b));
+    }
+    g = inner.gradient(h, t);
+  }
+  // Relative: the f32 tolerance's absolute part would accept anything of size s.
+  EXPECT_NEAR(g->values()[0] / (5 * s), 1, 1e-5) << "d/dt hypot(t a, t b) = " << g->values()[0];
+  const std::optional<Tensor> second = outer.gradient(*g, t);
+  ASSERT_TRUE(second.has_value());
+  EXPECT_TRUE(std::isfinite(second->values()[0])) << "d²/dt² hypot(t a, t b) = " << second->values()[0];
+  expect_values_near(*second, {0}, DType::f32, "d²/dt² hypot(t a, t b)");
+}
+
 TEST(Hypot, RecordsTheOrigin) {
   Branches b;
   run_kernel<double>("hypot", {t64({0, 1e-300}, {2}), t64({0, 0}, {2})}, {}, &b);

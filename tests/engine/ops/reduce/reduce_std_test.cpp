@@ -2,7 +2,9 @@
 
 #include <cmath>
 
+#include "engine/ops/binary/binary.hpp"
 #include "engine/ops/reduce/reduce.hpp"
+#include "engine/tape.hpp"
 #include "tests/engine/ops/nondiff/kernel_probe.hpp"
 #include "tests/engine/ops/unary/unary_checks.hpp"
 
@@ -41,6 +43,43 @@ TEST(ReduceStd, DeviationsWhoseVarianceUnderflowsAreTheConePoint) {
   EXPECT_EQ(y[0], 0.0);
   EXPECT_EQ(b.sides, (std::vector<std::int32_t>{0}));
   expect_ad({"reduce_std", {t64({-a, a}, {2})}, {}, {0}, {{{0, 0}}}});
+}
+
+TEST(ReduceStd, SubnormalSpreadInF32KeepsBoundedDerivatives) {
+  // x = {-s, s}, s = 2^-132 ≈ 1.8e-40: y = s, a subnormal f32 whose N·y is below 2.9e-39, so
+  // g/(N·y) overflows f32; the derivatives (x - μ)/(N·y) = ∓1/2 do not. The variance s² is 0
+  // in f32 but not in double, where the group is not constant.
+  const double s = std::ldexp(1.0, -132);
+  expect_ad({"reduce_std", {t64({-s, s}, {2})}, {}, {s}, {{{-0.5, 0.5}}}});
+}
+
+TEST(ReduceStd, SecondDerivativeAlongARayThroughASubnormalF32Spread) {
+  // std(t·x) = t·std(x) for t > 0, x = {-s, s}: first derivative std(x) = s, second 0; the
+  // outer tape differentiates the VJP with cotangents of size s (soak graph 8946: reduce_std
+  // of log_sigmoid's values near -1e-39 gave NaN second derivatives).
+  const double s = std::ldexp(1.0, -132);
+  const Tensor t = Tensor::constant({1}, Shape{}, DType::f32);
+  const Tensor x = Tensor::constant({-s, s}, Shape{2}, DType::f32);
+  GradientTape outer;
+  std::optional<Tensor> g;
+  {
+    auto ro = outer.recording();
+    outer.watch(t);
+    GradientTape inner;
+    Tensor y;
+    {
+      auto ri = inner.recording();
+      inner.watch(t);
+      y = reduce_std(mul(t, x), {}, false);
+    }
+    g = inner.gradient(y, t);
+  }
+  // Relative: the f32 tolerance's absolute part would accept anything of size s.
+  EXPECT_NEAR(g->values()[0] / s, 1, 1e-5) << "d/dt std(t x) = " << g->values()[0];
+  const std::optional<Tensor> second = outer.gradient(*g, t);
+  ASSERT_TRUE(second.has_value());
+  EXPECT_TRUE(std::isfinite(second->values()[0])) << "d²/dt² std(t x) = " << second->values()[0];
+  expect_values_near(*second, {0}, DType::f32, "d²/dt² std(t x)");
 }
 
 }  // namespace tc::test

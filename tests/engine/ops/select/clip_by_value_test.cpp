@@ -34,6 +34,23 @@ TEST(ClipByValue, DegenerateIntervalPassesOnlyAtThePoint) {
              {{{0, 1, 0}}}});
 }
 
+TEST(ClipByValue, F32BoundsAreRoundedToF32) {
+  // x = 0.1f lies above the double 0.1 and -0.3f below -0.3, but TF and torch round the
+  // bounds to x's dtype: both are at a bound, inside (gradient 1), not clipped (0). In f64
+  // they are at the bounds exactly.
+  expect_ad({"clip_by_value", {t64({0.1, -0.3}, {2})}, bounds(-0.3, 0.1), {0.1, -0.3}, {{{1, 1}}}});
+  // The forward's branches decide alike, on the same rounded bounds.
+  const OpDef& op = get_op("clip_by_value");
+  const std::vector<double> x{static_cast<float>(0.1), static_cast<float>(-0.3)};
+  const TensorSpec s{DType::f32, Shape{2}};
+  const In<double> in[1] = {{x.data(), s}};
+  std::vector<double> y(2);
+  Branches br;
+  op.forward_f64(bounds(-0.3, 0.1), in, 1, {y.data(), s}, &br);
+  EXPECT_EQ(br.sides, (std::vector<std::int32_t>{0, 0}));
+  EXPECT_EQ(y, x);
+}
+
 TEST(ClipByValue, BranchesAreMinusOneZeroPlusOne) {
   const OpDef& op = get_op("clip_by_value");
   const std::vector<double> x{-3, -1, 0.5, 2, 5};
