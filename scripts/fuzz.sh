@@ -43,14 +43,8 @@ while [ $# -gt 0 ]; do
     *) targets+=("$1"); shift ;;
   esac
 done
-# Every fuzz/<target>_fuzzer.cpp is a target (fuzz/CMakeLists.txt adds each).
-mapfile -t all_targets < <(cd fuzz && ls -- *_fuzzer.cpp | sed 's/_fuzzer[.]cpp$//')
-[ ${#targets[@]} -gt 0 ] || targets=("${all_targets[@]}")
-for t in "${targets[@]}"; do
-  if ! printf '%s\n' "${all_targets[@]}" | grep -qxF "$t"; then
-    echo "fuzz.sh: unknown target $t (${all_targets[*]})" >&2; exit 2
-  fi
-done
+. scripts/fuzz_targets.sh
+select_fuzz_targets fuzz.sh ${targets[@]+"${targets[@]}"}
 engine="${TAPECHECK_ENGINE:-reference}"
 export TAPECHECK_ENGINE="$engine"
 
