@@ -10,8 +10,10 @@
 //     a chosen value; a checker must not require NaN there. Recorded for every p: a group
 //     of one element is |x|, whose side is the element's sign (0 on the point).
 //   - x_i = 0 for p < 2: for p = 1 the derivative jumps (sign(0) = 0, as abs'(0) = 0); for
-//     1 < p < 2 the first derivative is continuous but the second is infinite. Element signs
-//     are recorded for p < 2 only: for p >= 2 the function is C² at x_i = 0.
+//     1 < p < 2 the first derivative is continuous but the second is infinite: the VJP takes
+//     it as 0 (masking the element as a zero group is masked), which makes Hessian-vector
+//     products exact along every direction that keeps x_i at 0 (TF: 0·inf = NaN). Element
+//     signs are recorded for p < 2 only: for p >= 2 the function is C² at x_i = 0.
 // The forward evaluates |x_i| by the sign of the real part (x_i, -x_i, or the constant 0) and
 // returns the constant 0 for a zero group, so dual numbers realise exactly these conventions.
 // The VJP is sign(x)·pow(|x|/y, p - 1) with y = 0 masked by where — both y and the group's
@@ -105,17 +107,32 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
   // A zero group's elements are replaced by 1 as well, not only its y: the local derivative is
   // masked to 0 there, but its own derivative is pow's at 0 (infinite for 1 < p < 2) and
   // 0·inf = NaN would leak through the mask into second derivatives (the double-where rule).
-  const Tensor safe_x = where(cond, x, scalar_like(x, 1));
+  // For 1 < p < 2 every zero element is masked alike: its local derivative is 0, but pow's
+  // derivative at 0 is infinite, and the nested tapes multiplied it by the zero cotangent of an
+  // element that does not move (an exclusive scan's leading 0): 0·inf = NaN, where the
+  // Hessian-vector product along every direction that keeps the element at 0 is finite. Its
+  // second derivative is taken as 0 (the true one is +inf: a direction that moves the element
+  // crosses the kink its sign 0 records).
+  Tensor mask = cond;
+  if (ord < 2) {
+    std::vector<double> live(static_cast<std::size_t>(x.numel()));
+    kernel::for_each_reduced(x.shape(), p, [&](std::int64_t i, std::int64_t o) {
+      live[static_cast<std::size_t>(i)] = y.data()[o] > 0 && x.data()[i] != 0 ? 1 : 0;
+    });
+    mask = Tensor::constant(std::move(live), x.shape(), DType::boolean);
+  }
+  const Tensor safe_x = where(mask, x, scalar_like(x, 1));
   const Tensor local = ord == 2 ? div(safe_x, safe_y)
                                 : mul(sign(safe_x), pow(div(abs(safe_x), safe_y), scalar_like(x, ord - 1)));
-  g[0] = where(cond, mul(upstream, local), scalar_like(x, 0));
+  g[0] = where(mask, mul(upstream, local), scalar_like(x, 0));
 }
 
 }  // namespace
 
 extern const OpDef op_norm = reduction_row("norm").edges(Edges::zero).attrs(Attr::axes | Attr::keepdims | Attr::ord)
     .kinks("a zero group (y = 0): gradient 0 (minimum-norm subgradient, as torch; TF's sqrt gives NaN); "
-           "x_i = 0 for ord < 2: sign(0) = 0 (ord = 1), infinite second derivative (1 < ord < 2)")
+           "x_i = 0 for ord < 2: sign(0) = 0 (ord = 1); the second derivative, +inf, taken as 0 (1 < ord < 2; "
+           "TF: NaN)")
     .math("y = (sum_axes |x|^p)^(1/p), p = ord >= 1; dy/dx_i = sign(x_i) (|x_i|/y)^(p-1), 0 where y = 0")
     .complex_step_ok()
     .vjp_reads(0, {reads::upstream, reads::output_when(Dependence::smooth, &divides_by_the_norm), reads::self(Dependence::linear)})

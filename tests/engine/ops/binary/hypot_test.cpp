@@ -5,6 +5,7 @@
 #include "engine/ops/binary/binary.hpp"
 #include "engine/tape.hpp"
 #include "tests/engine/ops/nondiff/kernel_probe.hpp"
+#include "tests/engine/ops/shape/shape_test_util.hpp"
 #include "tests/support/expect_ad.hpp"
 
 namespace tc::test {
@@ -59,23 +60,9 @@ TEST(Hypot, SecondDerivativeAlongARayThroughSubnormalF32Values) {
   const Tensor t = Tensor::constant({1}, Shape{1}, DType::f32);
   const Tensor a = Tensor::constant({3 * s}, Shape{1}, DType::f32);
   const Tensor b = Tensor::constant({4 * s}, Shape{1}, DType::f32);
-  GradientTape outer;
-  std::optional<Tensor> g;
-  {
-    auto ro = outer.recording();
-    outer.watch(t);
-    GradientTape inner;
-    Tensor h;
-    {
-      auto ri = inner.recording();
-      inner.watch(t);
-      h = hypot(mul(t, a), mul(t, b));
-    }
-    g = inner.gradient(h, t);
-  }
+  const auto [g, second] = second_order(t, [&](const Tensor& x) { return hypot(mul(x, a), mul(x, b)); });
   // Relative: the f32 tolerance's absolute part would accept anything of size s.
-  EXPECT_NEAR(g->values()[0] / (5 * s), 1, 1e-5) << "d/dt hypot(t a, t b) = " << g->values()[0];
-  const std::optional<Tensor> second = outer.gradient(*g, t);
+  EXPECT_NEAR(g.values()[0] / (5 * s), 1, 1e-5) << "d/dt hypot(t a, t b) = " << g.values()[0];
   ASSERT_TRUE(second.has_value());
   EXPECT_TRUE(std::isfinite(second->values()[0])) << "d²/dt² hypot(t a, t b) = " << second->values()[0];
   expect_values_near(*second, {0}, DType::f32, "d²/dt² hypot(t a, t b)");

@@ -3,8 +3,10 @@
 #include <cmath>
 
 #include "engine/core/errors.hpp"
+#include "engine/ops/binary/binary.hpp"
 #include "engine/ops/reduce/reduce.hpp"
 #include "tests/engine/ops/nondiff/kernel_probe.hpp"
+#include "tests/engine/ops/shape/shape_test_util.hpp"
 #include "tests/engine/ops/unary/unary_checks.hpp"
 
 namespace tc::test {
@@ -54,6 +56,20 @@ TEST(Norm, FractionalPSecondDerivativeAtAZeroGroupIsFinite) {
   // pow's at 0 (infinite for 1 < p < 2) times that mask's 0 = NaN. The gradient is 0 in a
   // neighbourhood along the zero group's masked branch, so the second derivative is 0.
   expect_second_derivative("norm", {0, 0}, std::vector<double>{0, 0}, ord(1.5));
+}
+
+TEST(Norm, FractionalPSecondDerivativeWithAnElementThatStaysZero) {
+  // ‖t·c‖_1.5 = t·‖c‖_1.5 for t > 0, c = (0, 3, 4): second derivative 0. c's zero element does
+  // not move with t, so the infinite curvature of |x_0|^1.5 at 0 meets a zero tangent; the VJP
+  // takes that element's second derivative as 0, where 0·inf = NaN leaked into the result
+  // (soak graph 6363: an exclusive cumsum's leading 0).
+  const Tensor t = t64({1}, {});
+  const Tensor c = t64({0, 3, 4}, {3});
+  const auto [g, second] = second_order(t, [&](const Tensor& r) { return norm(mul(r, c), 1.5); });
+  const double norm_c = std::pow(std::pow(3.0, 1.5) + std::pow(4.0, 1.5), 1 / 1.5);
+  expect_values_near(g, {norm_c}, DType::f64, "d/dt ‖t c‖");
+  ASSERT_TRUE(second.has_value());
+  expect_values_near(*second, {0}, DType::f64, "d²/dt² ‖t c‖");
 }
 
 TEST(Norm, RecordsZeroGroupsAndForPBelowTwoTheSigns) {

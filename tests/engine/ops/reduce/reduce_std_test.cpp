@@ -4,8 +4,8 @@
 
 #include "engine/ops/binary/binary.hpp"
 #include "engine/ops/reduce/reduce.hpp"
-#include "engine/tape.hpp"
 #include "tests/engine/ops/nondiff/kernel_probe.hpp"
+#include "tests/engine/ops/shape/shape_test_util.hpp"
 #include "tests/engine/ops/unary/unary_checks.hpp"
 
 namespace tc::test {
@@ -60,23 +60,9 @@ TEST(ReduceStd, SecondDerivativeAlongARayThroughASubnormalF32Spread) {
   const double s = std::ldexp(1.0, -132);
   const Tensor t = Tensor::constant({1}, Shape{}, DType::f32);
   const Tensor x = Tensor::constant({-s, s}, Shape{2}, DType::f32);
-  GradientTape outer;
-  std::optional<Tensor> g;
-  {
-    auto ro = outer.recording();
-    outer.watch(t);
-    GradientTape inner;
-    Tensor y;
-    {
-      auto ri = inner.recording();
-      inner.watch(t);
-      y = reduce_std(mul(t, x), {}, false);
-    }
-    g = inner.gradient(y, t);
-  }
+  const auto [g, second] = second_order(t, [&](const Tensor& r) { return reduce_std(mul(r, x), {}, false); });
   // Relative: the f32 tolerance's absolute part would accept anything of size s.
-  EXPECT_NEAR(g->values()[0] / s, 1, 1e-5) << "d/dt std(t x) = " << g->values()[0];
-  const std::optional<Tensor> second = outer.gradient(*g, t);
+  EXPECT_NEAR(g.values()[0] / s, 1, 1e-5) << "d/dt std(t x) = " << g.values()[0];
   ASSERT_TRUE(second.has_value());
   EXPECT_TRUE(std::isfinite(second->values()[0])) << "d²/dt² std(t x) = " << second->values()[0];
   expect_values_near(*second, {0}, DType::f32, "d²/dt² std(t x)");

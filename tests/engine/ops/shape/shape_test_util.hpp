@@ -1,5 +1,6 @@
-// Small helpers shared by the shape, linalg and select op tests: error-message checks,
-// integer/bool tensors and a nested-tape second derivative.
+// Small helpers shared by the op tests (shape, linalg, select; binary and reduce for the
+// nested-tape second derivative): error-message checks, integer/bool tensors and a nested-tape
+// second derivative.
 #pragma once
 #include <gtest/gtest.h>
 
