@@ -11,6 +11,7 @@
 #include "engine/core/format.hpp"
 #include "engine/ops/op_table.hpp"
 #include "eut/inputs.hpp"
+#include "graph/ir_util.hpp"
 #include "graph/walk.hpp"
 #include "oracles/comparison.hpp"
 #include "oracles/evaluate.hpp"
@@ -563,6 +564,26 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
       engine.capabilities().table_kink_rules ? KinkArms::of_table() : KinkArms::stated_by(engine.semantics());
   std::optional<std::vector<const OpDef*>> base_ops;  // which op recorded each base side, once needed
 
+  // Where the product itself leaves f32's range — an entry of the f64-promoted nested
+  // program's Hessian-vector product beyond FLT_MAX for a source whose product the engine
+  // computes in f32 (the row of an intermediate of magnitude ~1e-39 under reduce_std is ~1e38)
+  // — no f32 engine can give it, and the rows computed from it in reverse mode are inf·0 = NaN.
+  // A non-finite product is then no evidence either way: inconclusive, with the entry named.
+  std::string beyond_f32_range;
+  if (has_f32 && have64) {
+    const eut::GradientResult& wide = nested64->gradients[hvp_at];
+    for (std::size_t i = 0; i < hvp.values.size() && i < wide.values.size() && beyond_f32_range.empty(); ++i) {
+      if (!hvp.values[i] || hvp.values[i]->dtype != DType::f32 || !wide.values[i]) continue;
+      for (double v : wide.values[i]->data)
+        if (graph::overflows_f32(v)) {
+          beyond_f32_range = "the Hessian-vector product for " + prog.sources[i] + " has an entry " + format_number(v) +
+                             " (the engine's f64-promoted nested tapes), beyond f32's range: an f32 engine cannot "
+                             "represent it, and what reverse mode computes from it is not finite";
+          break;
+        }
+    }
+  }
+
   std::size_t checked = 0;
   for (std::size_t slot = 0; slot < n_slots; ++slot) {
     if (!prog.why_not[slot].empty()) {
@@ -577,6 +598,11 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
       out.push_back(finding(slot, Outcome::mismatch,
                             "the Hessian-vector product for " + x + " has shape " + h->shape.str() +
                                 ", not the source's"));
+      continue;
+    }
+    if (h && !beyond_f32_range.empty() &&
+        std::any_of(h->data.begin(), h->data.end(), [](double v) { return !std::isfinite(v); })) {
+      out.push_back(finding(slot, Outcome::inconclusive, beyond_f32_range));
       continue;
     }
     const double scale = point_scale(x0);
