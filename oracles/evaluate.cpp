@@ -165,7 +165,10 @@ struct Program {
     n.results = slots_of(w.results);
     n.cap = graph::loop_cap(w);
   }
-  void fill(Node& n, const graph::Gradient&) { n.kind = Node::Kind::gradient; }
+  void fill(Node& n, const graph::Gradient& g) {
+    n.kind = Node::Kind::gradient;
+    n.results = slots_of(g.results);
+  }
   void fill(Node& n, const graph::ApplyGradients&) { n.kind = Node::Kind::step; }
 };
 
@@ -195,6 +198,7 @@ struct Evaluator<S>::Impl {
   std::optional<graph::Location> stopped_at;
   const graph::Gradient* stopped_by = nullptr;
   const graph::Statement* error_stmt = nullptr;
+  const GradientValues* given = nullptr;  // set: go on past Gradient statements
   // Scratch, reused across ops and iterations.
   std::vector<TensorSpec> op_specs;
   std::vector<In<S>> op_ins;
@@ -236,6 +240,21 @@ struct Evaluator<S>::Impl {
     require(from);
     if (to != from) values[static_cast<std::size_t>(to)] = values[static_cast<std::size_t>(from)];
     mark(to, specs[static_cast<std::size_t>(from)], tensor[static_cast<std::size_t>(from)]);
+  }
+
+  // The results of a Gradient statement, from `given` (run with GradientValues).
+  void define_given(const Node& n) {
+    const auto& names = std::get<graph::Gradient>(n.src->node).results;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      const auto v = given->values.find(names[i]);
+      const auto spec = given->specs.find(names[i]);
+      if (v == given->values.end() || spec == given->specs.end()) continue;  // None
+      const int s = n.results[i];
+      std::vector<S>& out = values[static_cast<std::size_t>(s)];
+      out.assign(v->second.begin(), v->second.end());
+      mark(s, spec->second, ++next_tensor);
+      record_tensor(s);
+    }
   }
 
   void run(bool record_branches) {
@@ -290,6 +309,7 @@ struct Evaluator<S>::Impl {
         case Node::Kind::cond: return exec_cond(n);
         case Node::Kind::while_loop: return exec_while(n);
         case Node::Kind::gradient:
+          if (given) return define_given(n);
           stopped_at = n.src->loc;
           stopped_by = &std::get<graph::Gradient>(n.src->node);
           throw Stop{};
@@ -448,7 +468,19 @@ std::size_t Evaluator<S>::input_count() const {
 }
 template <class S>
 void Evaluator<S>::run(bool record_branches) {
+  impl_->given = nullptr;
   impl_->run(record_branches);
+}
+template <class S>
+void Evaluator<S>::run(bool record_branches, const GradientValues& gradients) {
+  impl_->given = &gradients;
+  try {
+    impl_->run(record_branches);
+  } catch (...) {
+    impl_->given = nullptr;
+    throw;
+  }
+  impl_->given = nullptr;
 }
 template <class S>
 int Evaluator<S>::slot(const std::string& name) const {

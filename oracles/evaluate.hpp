@@ -63,6 +63,12 @@ struct OpTrace {
   Evaluation<double> evaluation;  // the run's final values, specs and tensors by name
 };
 
+// Values for Gradient statements' results, by name: an engine's, with their specs.
+struct GradientValues {
+  std::map<std::string, std::vector<double>> values;
+  std::map<std::string, TensorSpec> specs;
+};
+
 // A graph compiled once for many evaluations (finite-difference stencils, directions): names
 // resolved to slots and ops looked up at construction, value buffers reused across runs, no
 // map built unless asked for. evaluate() below is one compile + run + evaluation(). One
@@ -85,6 +91,12 @@ class Evaluator {
   // Evaluates the graph (see evaluate()); throws as evaluate() does. Values of an earlier run
   // are replaced.
   void run(bool record_branches);
+  // The same, going on past each Gradient statement with its results' values taken from
+  // `gradients` (by name; a result not listed — a None — stays undefined) instead of stopping
+  // there: what an engine computed for them at the same point. The ops after an earlier
+  // gradient then record their kink sides too (second order through an earlier gradient:
+  // softsign of a value computed after one, soak graph 18514).
+  void run(bool record_branches, const GradientValues& gradients);
 
   // The largest magnitude among the op results of the last run (inputs excluded): |x| for
   // double, |Im x| for c128, the tangent |x.d| for Dual. 0 if none.

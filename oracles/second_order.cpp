@@ -435,11 +435,49 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
   // once (a one-shot evaluate() compiles per call, a third of the oracle's time on the small
   // graphs fuzzing makes). Throws as evaluate() does, std::out_of_range for a missing input.
   Evaluator<double> branch_probe(first_order);
-  auto branches_at = [&](const std::map<std::string, std::vector<double>>& at) -> const Branches& {
+  // Through an earlier gradient the evaluator would stop at it and the ops after it would
+  // record no sides (softsign of a value computed after one: soak graph 18514, whose
+  // differences crossed its kink). The engine's values of that gradient at the same point carry
+  // the probe on past it: the kinks of the program the engine differentiates, at its values.
+  std::set<std::string> gradient_results;
+  if (prog.through_earlier_gradient)
+    graph::walk(first_order.body, [&](const graph::Statement& s, const graph::Place&) {
+      if (const auto* gs = std::get_if<graph::Gradient>(&s.node)) gradient_results.insert(gs->results.begin(), gs->results.end());
+    });
+  GradientValues engine_gradients;
+  auto branches_at = [&](const std::map<std::string, std::vector<double>>& at,
+                         const eut::RunResult* engine_at = nullptr) -> const Branches& {
     for (std::size_t i = 0; i < first_order.inputs.size(); ++i) branch_probe.input(i) = at.at(first_order.inputs[i].name);
-    branch_probe.run(true);
+    if (gradient_results.empty()) {
+      branch_probe.run(true);
+      return branch_probe.branches();
+    }
+    eut::RunResult own;
+    if (!engine_at) {
+      eut::InputValues inputs64 = base64;
+      for (auto& [name, v] : inputs64)
+        if (const auto moved = at.find(name); moved != at.end()) v.data = moved->second;
+      own = engine.run(first_order, inputs64);
+      engine_at = &own;
+    }
+    if (engine_at->error) throw Error("the engine's first-order program fails at this point: " + engine_at->error->message);
+    engine_gradients.values.clear();
+    engine_gradients.specs.clear();
+    for (const std::string& r : gradient_results)
+      if (const auto v = engine_at->values.find(r); v != engine_at->values.end()) {
+        engine_gradients.values[r] = v->second.data;
+        engine_gradients.specs[r] = {v->second.dtype, v->second.shape};
+      }
+    branch_probe.run(true, engine_gradients);
     return branch_probe.branches();
   };
+  if (!gradient_results.empty()) {
+    try {
+      base_branches = branches_at(base_eval);
+    } catch (const std::exception& e) {
+      return all(Outcome::not_applicable, std::string("the forward evaluation fails: ") + e.what());
+    }
+  }
   auto same_branches_at = [&](const std::map<std::string, std::vector<double>>& at) {
     return same_branches(branches_at(at), base_branches);
   };
@@ -629,14 +667,18 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
         return [&, side = &side](double t) {
           Sample s;
           const std::map<std::string, std::vector<double>> at_eval = moved_eval(t);
+          eut::InputValues at = base64;
+          at.at(x).data = at_eval.at(x);
+          // Run first where the signature needs the engine's earlier gradient at this point.
+          std::optional<eut::RunResult> run;
+          if (!gradient_results.empty()) run = engine.run(first_order, at);
           try {
-            if (!same_branches(branches_at(at_eval), *side)) return s;
+            if (!same_branches(branches_at(at_eval, run ? &*run : nullptr), *side)) return s;
           } catch (const std::exception&) {
             return s;
           }
-          eut::InputValues at = base64;
-          at.at(x).data = at_eval.at(x);
-          const Dot v = dot_with(engine.run(first_order, at), prog);
+          if (!run) run = engine.run(first_order, at);
+          const Dot v = dot_with(*run, prog);
           s.value = v.value;
           s.usable = v.ok;
           return s;

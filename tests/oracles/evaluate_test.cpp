@@ -173,6 +173,42 @@ TEST(Evaluate, StopsAtTheFirstGradientStatement) {
   EXPECT_EQ(f.stopped_by, nullptr);
 }
 
+TEST(Evaluator, GoesOnPastAGradientWithTheValuesGivenForItsResults) {
+  graph::Graph g = mixed_graph();
+  g.body.push_back(op("%rg", "relu", {"%gw"}));  // a kink after the gradient
+  const auto in = lift<double>(eut::materialize_inputs(g, {}));
+  Evaluator<double> ev(g);
+  for (std::size_t i = 0; i < g.inputs.size(); ++i) ev.input(i) = in.at(g.inputs[i].name);
+  ev.run(true);
+  ASSERT_TRUE(ev.stopped_at());
+  EXPECT_FALSE(ev.defined(ev.slot("%rg")));
+  const std::size_t sides_before = ev.branches().sides.size();
+
+  // %gw given, %gx a None (not listed): the run goes on; relu records its four sides.
+  GradientValues given;
+  given.values["%gw"] = {1.5, -2, 0.25, -0.5};
+  given.specs["%gw"] = {DType::f64, Shape{2, 2}};
+  ev.run(true, given);
+  EXPECT_FALSE(ev.stopped_at());
+  EXPECT_EQ(ev.value(ev.slot("%rg")), (std::vector<double>{1.5, 0, 0.25, 0}));
+  EXPECT_TRUE(ev.defined(ev.slot("%after")));
+  EXPECT_FALSE(ev.defined(ev.slot("%gx")));
+  EXPECT_EQ(ev.branches().sides.size(), sides_before + 4);
+  given.values["%gw"][1] = 2;  // across relu's kink: another signature
+  const Branches first = ev.branches();
+  ev.run(true, given);
+  EXPECT_NE(ev.branches().sides, first.sides);
+
+  // Reading the None result is the error reading it in the engine is; a plain run stops again.
+  graph::Graph reads_none = g;
+  reads_none.body.push_back(op("%rx", "relu", {"%gx"}));
+  Evaluator<double> ev2(reads_none);
+  for (std::size_t i = 0; i < g.inputs.size(); ++i) ev2.input(i) = in.at(g.inputs[i].name);
+  EXPECT_THROW(ev2.run(false, given), Error);
+  ev.run(false);
+  EXPECT_TRUE(ev.stopped_at());
+}
+
 TEST(Evaluate, ErrorsKeepTheirTypeAndNameTheStatement) {
   graph::Graph g;
   g.inputs = {constant("%a", Shape{2, 3}, {1, 2, 3, 4, 5, 6}), constant("%b", Shape{4}, {1, 2, 3, 4})};
