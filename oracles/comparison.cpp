@@ -17,25 +17,27 @@ namespace tc::oracles {
 
 bool same_branches(const Branches& a, const Branches& b) { return a.sides == b.sides; }
 
-bool near_kink(const Objective& o, ObjectiveRunner<double>& runner, std::size_t source,
-               std::int64_t index, const std::vector<double>* direction, double delta) {
+NearKink near_kink(const Objective& o, ObjectiveRunner<double>& runner, std::size_t source,
+                   std::int64_t index, const std::vector<double>* direction, double delta) {
   std::vector<double>& x = runner.source(source);
   const std::vector<double>& base = o.base.at(o.sources[source].name);
-  bool kink = false;
+  bool branch = false, edge = false;
   for (const double t : {delta, -delta}) {
     if (direction)
       for (std::size_t i = 0; i < x.size(); ++i) x[i] = base[i] + t * (*direction)[i];
     else
       x[static_cast<std::size_t>(index)] = base[static_cast<std::size_t>(index)] + t;
-    bool same = false;
     try {
-      same = std::isfinite(runner.run(true)) && same_branches(runner.branches(), o.branches);
+      const bool finite = std::isfinite(runner.run(true));
+      if (!same_branches(runner.branches(), o.branches)) branch = true;
+      else if (!finite) edge = true;
     } catch (const std::exception&) {
+      edge = true;
     }
     runner.restore(source);
-    if (!same) kink = true;
   }
-  return kink || kink_within_rounding(o, kink_radius(o.tolerance), 0x6b696e6bULL);
+  if (branch || kink_within_rounding(o, kink_radius(o.tolerance), 0x6b696e6bULL)) return NearKink::branch;
+  return edge ? NearKink::edge : NearKink::none;
 }
 
 bool kink_within_rounding(const Objective& o, double radius, std::uint64_t seed, int draws) {

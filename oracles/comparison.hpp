@@ -104,12 +104,17 @@ int threads_or_default(int requested);
 
 bool same_branches(const Branches& a, const Branches& b);
 
-// Whether a kink lies within `delta` of the base point along a line in one source — element
-// `index` (direction null) or `direction` — i.e. whether f at ±delta takes a different branch
-// somewhere (or fails, or is not finite); or within the engine's rounding of it in another
-// direction (kink_within_rounding, at kink_radius). The runner is left at the base point.
-bool near_kink(const Objective& o, ObjectiveRunner<double>& runner, std::size_t source,
-               std::int64_t index, const std::vector<double>* direction, double delta);
+// What lies within `delta` of the base point along a line in one source — element `index`
+// (direction null) or `direction`: `branch` where f at ±delta takes a different branch
+// somewhere, or where one lies within the engine's rounding of the point in another direction
+// (kink_within_rounding, at kink_radius) — a kink the op table records, whose rule an engine
+// may declare; `edge` where f only fails or is not finite on a side (the edge of an op's
+// domain: pow(a, 1.5) at a = 0, NaN below it), where no row states a rule and the complex
+// step (a^1.5 is not analytic at 0) and one-sided slopes may both be off; `none` otherwise.
+// The runner is left at the base point.
+enum class NearKink { none, branch, edge };
+NearKink near_kink(const Objective& o, ObjectiveRunner<double>& runner, std::size_t source,
+                   std::int64_t index, const std::vector<double>* direction, double delta);
 
 // Whether a kink lies within the engine's rounding of the base point in any direction: f's
 // branch signature at `draws` points with every floating input element x_i of the prepared

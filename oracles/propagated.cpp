@@ -81,16 +81,21 @@ std::vector<EntryCheck> compare_propagated(const Objective& o, const EntryPlan& 
         const std::vector<double>& x0 = o.base.at(o.statement.sources[task.source]);
         const double scale = plan.per_element ? std::max(std::abs(x0[static_cast<std::size_t>(task.index)]), 1.0)
                                               : point_scale(x0);
-        const bool kink = plan.per_element
-                              ? near_kink(o, runner, task.source, task.index, nullptr, radius * scale)
-                              : near_kink(o, runner, task.source, 0, &plan.directions[t], radius * scale);
-        if (kink && kinks_judged) {
+        const NearKink kink = plan.per_element
+                                  ? near_kink(o, runner, task.source, task.index, nullptr, radius * scale)
+                                  : near_kink(o, runner, task.source, 0, &plan.directions[t], radius * scale);
+        if (kink == NearKink::branch && kinks_judged) {
           c.state = EntryCheck::State::mismatch;
           c.why = "at a kink, where the engine declares the op table's rule (docs/engine.md, \"Kinks\"): "
                   "its derivative is not the one the rule gives";
-        } else if (kink) {
+        } else if (kink == NearKink::branch) {
           c.state = EntryCheck::State::inconclusive;
           c.why = "the point lies on a kink, where the derivative is a convention";
+          c.reason = "kink";
+        } else if (kink == NearKink::edge) {
+          c.state = EntryCheck::State::inconclusive;
+          c.why = "the point lies at the edge of an op's domain (the function is not finite on one side), where "
+                  "no rule states the derivative and the oracle's own step is not exact";
           c.reason = "kink";
         } else {
           c.state = EntryCheck::State::mismatch;

@@ -92,9 +92,9 @@ TEST(Comparison, KinksAreFoundWithinReachOnly) {
   const Objective o = make_objective(relu_graph({-1e-3, 0.5, 2}), {}, 0);
   ASSERT_TRUE(o.not_applicable.empty()) << o.not_applicable;
   ObjectiveRunner<double> runner(o);
-  EXPECT_TRUE(near_kink(o, runner, 0, 0, nullptr, 1e-2));   // relu's kink at 0 is 1e-3 away
-  EXPECT_FALSE(near_kink(o, runner, 0, 0, nullptr, 1e-4));
-  EXPECT_FALSE(near_kink(o, runner, 0, 1, nullptr, 0.1));
+  EXPECT_EQ(near_kink(o, runner, 0, 0, nullptr, 1e-2), NearKink::branch);  // relu's kink at 0 is 1e-3 away
+  EXPECT_EQ(near_kink(o, runner, 0, 0, nullptr, 1e-4), NearKink::none);
+  EXPECT_EQ(near_kink(o, runner, 0, 1, nullptr, 0.1), NearKink::none);
   EXPECT_EQ(runner.source(0), o.base.at("%x"));  // left at the base point
 }
 
