@@ -293,6 +293,25 @@ Objective make_objective(const graph::Graph& g, const eut::InputValues& inputs, 
     }
   }
 
+  // Uses the tape holds for one op only (edges fixed when the op runs): that operand reads a
+  // constant copy of the value, at its base value, and the value moves for every other op.
+  for (const HeldUse& h : constants.held_uses) {
+    const std::string held = "%~held." + h.value + ".in." + h.result;
+    graph::walk(prepared.body, [&](graph::Statement& st, const auto&) {
+      if (auto* op = std::get_if<graph::OpStmt>(&st.node); op && op->result == h.result && h.operand < op->operands.size())
+        op->operands[h.operand] = held;
+    });
+    graph::Input in;
+    in.name = held;
+    in.dtype = ev.specs.at(h.value).dtype;
+    in.shape = ev.specs.at(h.value).shape;
+    in.kind = graph::InputKind::constant;
+    in.init.kind = graph::Init::Kind::values;
+    in.init.values = base.count(h.value) ? base.at(h.value) : ev.values.at(h.value);
+    base[held] = in.init.values;
+    prepared.inputs.push_back(std::move(in));
+  }
+
   // Intermediate sources: d f / d v holds v's own inputs fixed (TF's gradient with respect to
   // an intermediate tensor counts only the paths from v to the target), and f of every other
   // source is as it was (intermediate_source.hpp).

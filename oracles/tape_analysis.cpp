@@ -33,6 +33,7 @@ class TapeAnalysis {
   void run(const graph::Block& block) { walk(block); }
 
   std::vector<std::string> frozen;
+  std::vector<HeldUse> held_uses;
   std::string problem;            // non-empty: a value to freeze sits inside control flow
   std::string complex_ineligible; // first op without complex extension the derivative flows through
 
@@ -129,6 +130,20 @@ class TapeAnalysis {
       if (recorded) tracked_.insert(s.result);
       return;
     }
+    // Edges fixed when the op runs (row 4): a moving operand no tape tracks yet is a constant
+    // to this op, though a later watch makes it a source for the ops after it.
+    if (recorded && profile_.edges == eut::EdgeBinding::at_creation)
+      for (std::size_t i = 0; i < s.operands.size(); ++i) {
+        const std::string& o = s.operands[i];
+        if (dep(o) != Dep::smooth || tracked(o) || !profile_.passes(op, static_cast<int>(i)) || !floating(o)) continue;
+        if (!inputs_.count(o) && control_depth_ > 0) {
+          if (problem.empty())
+            problem = s.result + " = " + s.op + " reads " + o + " before any tape tracks it (its edges are fixed "
+                      "when it runs), inside cond/while_loop where that use cannot be held fixed";
+          continue;
+        }
+        held_uses.push_back({s.result, i, o});
+      }
     if (smooth_in && !op.complex_step_ok && complex_ineligible.empty()) complex_ineligible = s.op;
     const bool smooth = out_floating && (smooth_in || smooth_held);
     if (smooth && (!recorded || holds_constant)) {
@@ -278,7 +293,7 @@ TapeConstants tape_constants(const graph::Graph& prepared, const graph::Gradient
                              const Evaluation<double>& base, const eut::SemanticsProfile& profile) {
   TapeAnalysis analysis(prepared, target, base, profile);
   analysis.run(prepared.body);
-  return {analysis.frozen, analysis.problem, analysis.complex_ineligible};
+  return {analysis.frozen, analysis.held_uses, analysis.problem, analysis.complex_ineligible};
 }
 
 }  // namespace tc::oracles

@@ -18,8 +18,18 @@
 
 namespace tc::oracles {
 
+// One operand of one op that the tape holds constant for that op only: under a profile whose
+// edges are fixed when an op runs (torch, row 4), an op that read a value before the value was
+// tracked (a variable watched after a matmul used it) has no edge to it, while later ops do.
+struct HeldUse {
+  std::string result;       // the op statement's result (names the statement)
+  std::size_t operand = 0;  // which of its operands
+  std::string value;        // the operand's name
+};
+
 struct TapeConstants {
   std::vector<std::string> frozen;  // values to hold at their base values, in execution order
+  std::vector<HeldUse> held_uses;   // uses to hold at their base values (top level: a graph input)
   std::string problem;              // non-empty: such a value sits inside cond/while_loop (why)
   std::string complex_ineligible;   // the first op without a complex extension the derivative
                                     // flows through, "" if none

@@ -104,5 +104,31 @@ record t {
   EXPECT_TRUE(analyse_tcg(g, eut::torch_profile()).frozen.empty());
 }
 
+// Row 4: torch fixes an op's edges when it runs. %a read %x before the watch: no edge, so %x
+// is a constant to %a alone (a held use), while %b, after the watch, differentiates through
+// it. TF's tape (edges read at gradient time) holds nothing.
+TEST(TapeAnalysis, AnOpThatReadAValueBeforeItWasWatchedHoldsItUnderTorchsProfile) {
+  const std::string g = R"(graph g
+input %w: f64[2] variable values(0.5, -1.5)
+input %x: f64[2] variable trainable=false values(0.3, 0.6)
+tape t
+record t {
+  %a = mul %w %x
+  watch t %x
+  %b = mul %w %x
+  %s = add %a %b
+  %l = reduce_sum %s axes=[] keepdims=false
+}
+%gw, %gx = grad t %l wrt %w, %x
+)";
+  EXPECT_TRUE(analyse_tcg(g, eut::tf_profile()).held_uses.empty());
+  const TapeConstants torch = analyse_tcg(g, eut::torch_profile());
+  ASSERT_EQ(torch.held_uses.size(), 1u);
+  EXPECT_EQ(torch.held_uses[0].result, "a");
+  EXPECT_EQ(torch.held_uses[0].operand, 1u);
+  EXPECT_EQ(torch.held_uses[0].value, "x");
+  EXPECT_TRUE(torch.frozen.empty());
+}
+
 }  // namespace
 }  // namespace tc::oracles
