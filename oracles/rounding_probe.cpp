@@ -40,6 +40,42 @@ void jitter_block(graph::Block& block, const std::map<std::string, TensorSpec>& 
   });
 }
 
+namespace {
+
+// Backward stability, the other half of the rounding model: a kernel that rounds on its
+// operands' own scale (f32 batch_norm's mean before x − mean: at x ≈ 100 ± 0.01 a relative
+// 2^-24 of x is 4e-4 of x − mean) computes its exact result at operands moved by a relative
+// u. Op results already reach the next op jittered; the graph's floating inputs are jittered
+// here: input %x becomes %x~raw, and a first statement %x = mul(%x~raw, %~jit%x) feeds every
+// use. Sources keep their buffers (the objective's sources are renamed to the raw inputs).
+void jitter_inputs(Objective& j, double unit, std::uint64_t seed) {
+  graph::Block head;
+  std::vector<graph::Input> extra;
+  for (graph::Input& in : j.graph.inputs) {
+    if (!is_floating(in.dtype)) continue;
+    const std::string name = in.name, raw = name + "~raw", jit = "%~jit" + name;
+    in.name = raw;
+    j.base[raw] = j.base.at(name);
+    for (ObjectiveSource& src : j.sources)
+      if (src.name == name) src.name = raw;
+    graph::Input factor;
+    factor.name = jit;
+    factor.dtype = in.dtype;
+    factor.shape = in.shape;
+    factor.init.kind = graph::Init::Kind::values;
+    factor.init.values.resize(static_cast<std::size_t>(in.shape.numel()));
+    std::uint64_t state = mix_seed(seed ^ fnv1a(raw));
+    for (double& v : factor.init.values) v = 1 + unit * (2 * next_unit(state) - 1);
+    j.base[jit] = factor.init.values;
+    extra.push_back(std::move(factor));
+    head.push_back({graph::OpStmt{name, op_mul.name, {raw, jit}, {}}, {}});
+  }
+  for (graph::Input& in : extra) j.graph.inputs.push_back(std::move(in));
+  j.graph.body.insert(j.graph.body.begin(), std::make_move_iterator(head.begin()), std::make_move_iterator(head.end()));
+}
+
+}  // namespace
+
 double RoundingProbe::observed(std::size_t source, double magnitude, double direction_norm) const {
   const double r = source < relative.size() ? relative[source] * magnitude : 0.0;
   const double a = source < per_unit.size() ? per_unit[source] * direction_norm : 0.0;
@@ -83,6 +119,7 @@ RoundingProbe rounding_sensitivity(const Objective& o, const std::vector<const e
       j.base[in.name] = in.init.values;
       j.graph.inputs.push_back(std::move(in));
     }
+    jitter_inputs(j, kappa, mix_seed(seed + static_cast<std::uint64_t>(r)) ^ 0x696e707574ULL);
   }
   struct Task {
     std::size_t source;

@@ -19,7 +19,8 @@ namespace tc::oracles {
 // directions u of each source, f's JVP on dual numbers is evaluated on the prepared graph and
 // on `realizations` copies in which every floating op result is multiplied by its own
 // (1 + δ), δ uniform in [-u_e, u_e] per element (u_e: the engine's unit roundoff) — rounding
-// of every intermediate value, primal and tangent, at the engine's precision. Per source, with
+// of every intermediate value, primal and tangent, at the engine's precision — and so is
+// every floating graph input (backward stability: a kernel rounding on its operands' scale). Per source, with
 // Δ = max |JVP_jittered - JVP| over directions and realizations, two scales of it:
 //   relative[s] = Δ / max(sqrt(Σ_i (g_i u_i)²), |JVP| / sqrt(n))   (g: the engine's gradient;
 //                 null: the JVP alone) — times an entry's magnitude, its rounding;

@@ -69,5 +69,34 @@ TEST(RoundingProbe, F32GraphsShowRoundingF64GraphsLittle) {
   EXPECT_EQ(f32.observed(3, 1.0, 1.0), 0.0);  // a source not probed
 }
 
+// Backward stability: an f32 batch_norm rounds its mean on the scale of x, so at x ≈ 100 ±
+// 0.01 a relative 2^-24 of x is 4e-4 of x − mean, and a correct engine's gradient may be off
+// by that much (torch's is: libtorch regression batch_norm_f32_mean_rounded_on_the_inputs_scale).
+// The probe jitters the graph's inputs as well as op results, so it sees the operands' scale:
+// the same deviations around 100 show ~100 times the rounding they show around 0 (where the
+// rounding of y and w·y dominates; without the inputs' jitter both are the same, batch_norm
+// being shift-invariant).
+TEST(RoundingProbe, InputsAreJitteredSoAnOpThatCancelsItsOperandsScaleShowsIt) {
+  auto probe = [](double offset) {
+    graph::Graph g;
+    std::vector<double> x = {0.013, 0.021, -0.006, 0.0007};
+    for (double& v : x) v = static_cast<float>(v + offset);
+    g.inputs = {variable("%x", Shape{4}, x, true, DType::f32), constant("%w", Shape{4}, {0.7, -1.3, 0.4, 1.1}, DType::f32)};
+    g.tapes = {tape("t")};
+    OpAttrs bn;
+    bn.axes = {0};
+    bn.epsilon = 0.001;
+    g.body = {record("t", {op("%y", "batch_norm", {"%x"}, bn), op("%p", "mul", {"%y", "%w"}),
+                           op("%l", "reduce_sum", {"%p"})}),
+              gradient({"%g"}, "t", "%l", {"%x"})};
+    const Objective o = make_objective(g, {}, 0);
+    EXPECT_TRUE(o.not_applicable.empty()) << o.not_applicable;
+    return rounding_sensitivity(o, {nullptr}, 7, 1).per_unit.at(0);
+  };
+  const double centred = probe(0), offset = probe(100);
+  EXPECT_GT(centred, 0);
+  EXPECT_GT(offset, 30 * centred) << centred << " vs " << offset;
+}
+
 }  // namespace
 }  // namespace tc::oracles
