@@ -20,10 +20,13 @@ namespace tc::oracles {
 // on `realizations` copies in which every floating op result is multiplied by its own
 // (1 + δ), δ uniform in [-u_e, u_e] per element (u_e: the engine's unit roundoff) — rounding
 // of every intermediate value, primal and tangent, at the engine's precision — and so is
-// every floating graph input (backward stability: a kernel rounding on its operands' scale). Per source, with
-// Δ = max |JVP_jittered - JVP| over directions and realizations, two scales of it:
-//   relative[s] = Δ / max(sqrt(Σ_i (g_i u_i)²), |JVP| / sqrt(n))   (g: the engine's gradient;
-//                 null: the JVP alone) — times an entry's magnitude, its rounding;
+// every floating graph input (backward stability: a kernel rounding on its operands' scale;
+// where that changes the branch signature, the results-only copy is used). Per source, with
+// Δ = max |JVP_jittered - JVP| over directions and realizations, S = sqrt(Σ_i (g_i u_i)²)
+// (g: the engine's gradient), three scales of it:
+//   relative[s] = Δ / max(min(S, |JVP|), S / sqrt(n))   (errors independent per element, or
+//                 one shared error, whichever is larger; without g: Δ / (|JVP| / sqrt(n)))
+//                 — times an entry's magnitude, its rounding;
 //   per_unit[s] = Δ / ‖u‖₂ — times a direction's norm (1 for one element), its rounding;
 //   cancelled[s] = rounding_bound(u_e, T / ‖u‖₂), T the largest intermediate tangent (op
 //                 results, Evaluator::largest_result) times the largest cotangent entry.
