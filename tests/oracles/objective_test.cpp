@@ -130,9 +130,7 @@ TEST(PreparedObjectives, HoldEachStatementsObjectiveAndReuseTheirRunners) {
   const RunnerLease<double> other = prepared.runner<double>(1);
   EXPECT_NE(&*other, first);
   const RunnerLease<Dual> dual = prepared.runner<Dual>(1);
-  // The same f: for double, sin runs glibc's vector version (engine/ops/vector_math.hpp,
-  // within 3 ulp of libm), for duals libm's, so the values agree to rounding, not bit for bit.
-  EXPECT_NEAR(dual->run(false).v, prepared.objective(1).value, 1e-15);
+  EXPECT_EQ(dual->run(false).v, prepared.objective(1).value);
 }
 
 TEST(Objective, NotApplicableCasesSayWhy) {
