@@ -4,6 +4,9 @@
 // interleaved rounds (bench/timing.hpp), in thread CPU time. Counters, each named for what it
 // divides by what:
 //   forward_over_fused_forward           engine forward / fused-Eigen forward (goal <= 1.2)
+//   forward_over_fused_vector_math_forward  engine forward / the fused forward with the
+//                                        engine's vector sin, tanh, log1p (fused_eigen.hpp):
+//                                        the same floor with the same math as the engine
 //   backward_over_forward                (forward+backward - forward) / forward: the backward
 //                                        pass's cost in forwards (goal <= 2.0)
 //   forward_backward_over_fused_forward  engine forward+backward / fused-Eigen forward: what a
@@ -35,7 +38,7 @@ Mat to_mat(const tc::Tensor& t) { return tc::bench::to_fused_mat(t); }
 
 // fused, engine forward, engine forward + backward: measured once per process, together.
 struct Ratios {
-  double fused = 0, forward = 0, forward_backward = 0;
+  double fused = 0, forward = 0, forward_backward = 0, fused_vector_math = 0;
 };
 void forward_backward_once(const tc::bench::BenchInputs& in);
 const Ratios& ratios() {
@@ -45,8 +48,9 @@ const Ratios& ratios() {
     const auto t = tc::bench::interleaved_minimum(
         7, tc::bench::Clock::thread_cpu, [&] { benchmark::DoNotOptimize(fused_eigen_loss(a, b, c)); },
         [&] { benchmark::DoNotOptimize(tc::bench::bench_graph_loss(in.a, in.b, in.c)); },
-        [&] { forward_backward_once(in); });
-    return Ratios{t[0], t[1], t[2]};
+        [&] { forward_backward_once(in); },
+        [&] { benchmark::DoNotOptimize(tc::bench::fused_vector_math_loss(a, b, c)); });
+    return Ratios{t[0], t[1], t[2], t[3]};
   }();
   return r;
 }
@@ -58,10 +62,18 @@ void BM_BenchGraph_FusedEigen(benchmark::State& state) {
 }
 BENCHMARK(BM_BenchGraph_FusedEigen);
 
+void BM_BenchGraph_FusedVectorMath(benchmark::State& state) {
+  const auto in = tc::bench::BenchInputs::make();
+  const Mat a = to_mat(in.a), b = to_mat(in.b), c = to_mat(in.c);
+  for (auto _ : state) benchmark::DoNotOptimize(tc::bench::fused_vector_math_loss(a, b, c));
+}
+BENCHMARK(BM_BenchGraph_FusedVectorMath);
+
 void BM_BenchGraph_Forward(benchmark::State& state) {
   const auto in = tc::bench::BenchInputs::make();
   for (auto _ : state) benchmark::DoNotOptimize(tc::bench::bench_graph_loss(in.a, in.b, in.c));
   state.counters["forward_over_fused_forward"] = ratios().forward / ratios().fused;
+  state.counters["forward_over_fused_vector_math_forward"] = ratios().forward / ratios().fused_vector_math;
   state.counters["load_average"] = tc::bench::load_average();
 }
 BENCHMARK(BM_BenchGraph_Forward);

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -46,9 +47,11 @@ struct Slot {
 };
 
 // Names in scope. A cond's untaken branch is traced in a child scope that is thrown away, so
-// its values never become part of the run.
+// its values never become part of the run. Hashed, not ordered: every op looks up its operands
+// and defines its result here, and an ordered map's string comparisons were a tenth of a run
+// (BENCH_GRAPH); nothing reads the names in order.
 struct Scope {
-  std::map<std::string, Slot> own;
+  std::unordered_map<std::string, Slot> own;
   const Scope* parent = nullptr;
   const Slot* find(const std::string& name) const {
     for (const Scope* s = this; s; s = s->parent) {
@@ -135,7 +138,7 @@ class Runner {
     if (t.name().empty()) t.named(bare_name(name));
     Slot s;
     s.tensor = t;
-    scope_->own[name] = std::move(s);
+    scope_->own.insert_or_assign(name, std::move(s));
   }
 
   void define_none(const std::string& name, std::string why, std::optional<Explanation> explanation) {
@@ -143,7 +146,7 @@ class Runner {
     s.none = true;
     s.why = std::move(why);
     s.explanation = std::move(explanation);
-    scope_->own[name] = std::move(s);
+    scope_->own.insert_or_assign(name, std::move(s));
   }
 
   GradientTape& tape(const std::string& name) {

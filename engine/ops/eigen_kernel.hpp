@@ -1,5 +1,5 @@
 // Vectorised element-wise kernels: for S = double the op runs an Eigen array expression
-// (SIMD exp/log/log1p/expm1/sqrt), for complex and dual numbers the scalar form. Both are
+// (SIMD exp and log; log1p, expm1 and sqrt as Eigen writes them), for complex and dual numbers the scalar form. Both are
 // the same function; Eigen's double versions are within a few ulps of libm. Included only
 // by the op files that use it, to keep Eigen out of other translation units.
 #pragma once

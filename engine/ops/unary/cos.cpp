@@ -3,6 +3,7 @@
 #include "engine/ops/family_rows.hpp"
 #include "engine/ops/kernel.hpp"
 #include "engine/ops/unary/unary.hpp"
+#include "engine/ops/vector_math.hpp"
 
 namespace tc {
 namespace {
@@ -10,7 +11,7 @@ namespace {
 template <class S>
 void forward(const OpAttrs&, const In<S>* in, int, const Out<S>& out, Branches*) {
   using std::cos;
-  kernel::unary(in[0], out, [](S x) { return cos(x); });
+  kernel::unary_array(in[0], out, [](S x) { return cos(x); }, &vector_math::cos);
 }
 
 TensorSpec infer(const OpAttrs&, const TensorSpec* in, int n) {

@@ -2,10 +2,10 @@
 // log1p(-1) = -inf and log1p(x < -1) = NaN, as in TF; the sampling domain (-0.9, 3) keeps a
 // margin from the pole at -1.
 #include "engine/ops/binary/binary.hpp"
-#include "engine/ops/eigen_kernel.hpp"
 #include "engine/ops/family_rows.hpp"
 #include "engine/ops/grad_util.hpp"
 #include "engine/ops/unary/unary.hpp"
+#include "engine/ops/vector_math.hpp"
 
 namespace tc {
 namespace {
@@ -14,8 +14,7 @@ template <class S>
 void forward(const OpAttrs&, const In<S>* in, int, const Out<S>& out, Branches*) {
   using std::log1p;
   using tc::log1p;  // the c128 overload (ADL on std::complex would not find it)
-  kernel::unary_vectorised(in[0], out, [](S x) { return log1p(x); },
-                           [](const auto& a) { return a.log1p(); });
+  kernel::unary_array(in[0], out, [](S x) { return log1p(x); }, &vector_math::log1p);
 }
 
 TensorSpec infer(const OpAttrs&, const TensorSpec* in, int n) {

@@ -5,6 +5,7 @@
 #include "engine/ops/grad_util.hpp"
 #include "engine/ops/kernel.hpp"
 #include "engine/ops/unary/unary.hpp"
+#include "engine/ops/vector_math.hpp"
 
 namespace tc {
 namespace {
@@ -12,7 +13,7 @@ namespace {
 template <class S>
 void forward(const OpAttrs&, const In<S>* in, int, const Out<S>& out, Branches*) {
   using std::tanh;
-  kernel::unary(in[0], out, [](S x) { return tanh(x); });
+  kernel::unary_array(in[0], out, [](S x) { return tanh(x); }, &vector_math::tanh);
 }
 
 TensorSpec infer(const OpAttrs&, const TensorSpec* in, int n) {
