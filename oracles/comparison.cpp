@@ -40,17 +40,18 @@ NearKink near_kink(const Objective& o, ObjectiveRunner<double>& runner, std::siz
   return edge ? NearKink::edge : NearKink::none;
 }
 
-bool kink_within_rounding(const Objective& o, double radius, std::uint64_t seed, int draws) {
-  Evaluator<double> ev(o.graph);
+bool kink_within_rounding(const graph::Graph& g, const std::map<std::string, std::vector<double>>& at,
+                          const Branches& branches, double radius, std::uint64_t seed, int draws) {
+  Evaluator<double> ev(g);
   std::mt19937_64 random(seed);
-  std::vector<std::vector<bool>> signs(o.graph.inputs.size());
+  std::vector<std::vector<bool>> signs(g.inputs.size());
   // The signature with every floating input moved by ±r·max(|x|, 1) (this draw's signs).
   auto signature = [&](double r) -> std::optional<Branches> {
-    for (std::size_t i = 0; i < o.graph.inputs.size(); ++i) {
-      const std::vector<double>& base = o.base.at(o.graph.inputs[i].name);
+    for (std::size_t i = 0; i < g.inputs.size(); ++i) {
+      const std::vector<double>& base = at.at(g.inputs[i].name);
       std::vector<double>& x = ev.input(i);
       x = base;
-      if (!is_floating(o.graph.inputs[i].dtype)) continue;
+      if (!is_floating(g.inputs[i].dtype)) continue;
       for (std::size_t k = 0; k < x.size(); ++k) x[k] += (signs[i][k] ? r : -r) * std::max(std::abs(x[k]), 1.0);
     }
     try {
@@ -61,8 +62,8 @@ bool kink_within_rounding(const Objective& o, double radius, std::uint64_t seed,
     }
   };
   for (int d = 0; d < draws; ++d) {
-    for (std::size_t i = 0; i < o.graph.inputs.size(); ++i) {
-      signs[i].resize(o.base.at(o.graph.inputs[i].name).size());
+    for (std::size_t i = 0; i < g.inputs.size(); ++i) {
+      signs[i].resize(at.at(g.inputs[i].name).size());
       for (std::size_t k = 0; k < signs[i].size(); ++k) signs[i][k] = (random() & 1) != 0;
     }
     // A kink the point lies on (within the f64 evaluation's own rounding: 16 ulp) flips at both
@@ -72,12 +73,16 @@ bool kink_within_rounding(const Objective& o, double radius, std::uint64_t seed,
       if (on) return true;
       continue;
     }
-    if (!on || on->sides.size() != o.branches.sides.size()) continue;
-    if (near->sides.size() != o.branches.sides.size()) return true;
+    if (!on || on->sides.size() != branches.sides.size()) continue;
+    if (near->sides.size() != branches.sides.size()) return true;
     for (std::size_t k = 0; k < near->sides.size(); ++k)
-      if (near->sides[k] != o.branches.sides[k] && on->sides[k] == o.branches.sides[k]) return true;
+      if (near->sides[k] != branches.sides[k] && on->sides[k] == branches.sides[k]) return true;
   }
   return false;
+}
+
+bool kink_within_rounding(const Objective& o, double radius, std::uint64_t seed, int draws) {
+  return kink_within_rounding(o.graph, o.base, o.branches, radius, seed, draws);
 }
 
 Finding make_finding(const Objective& o, std::size_t source, const char* oracle, Outcome outcome,

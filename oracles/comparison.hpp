@@ -125,6 +125,9 @@ NearKink near_kink(const Objective& o, ObjectiveRunner<double>& runner, std::siz
 // A kink the point lies on (one that flips also when the inputs move by 16 ulp) does not count:
 // the entries whose lines cross it are inconclusive or judged by the engine's profile already.
 bool kink_within_rounding(const Objective& o, double radius, std::uint64_t seed, int draws = 8);
+// The same for any graph evaluated `at` (every input), whose signature there is `branches`.
+bool kink_within_rounding(const graph::Graph& g, const std::map<std::string, std::vector<double>>& at,
+                          const Branches& branches, double radius, std::uint64_t seed, int draws = 8);
 
 // --- random directions -----------------------------------------------------------------------
 
