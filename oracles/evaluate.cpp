@@ -62,9 +62,6 @@ void round_non_floating(std::vector<S>& v, DType d) {
   for (S& x : v) x = S(round_to_dtype(real_part(x), d));
 }
 
-// Thrown at the first Gradient statement; not a tc::Error.
-struct Stop {};
-
 // --- the compiled program ------------------------------------------------------------------
 
 // A statement with its names resolved to slots. Record and stop_recording become plain
@@ -264,7 +261,6 @@ struct Evaluator<S>::Impl {
     }
     try {
       run_block(program.body);
-    } catch (const Stop&) {
     } catch (const Error& e) {
       std::string where = "evaluate";
       if (const graph::Statement* s = error_stmt)
@@ -275,8 +271,14 @@ struct Evaluator<S>::Impl {
     }
   }
 
+  // Evaluation stops at the first Gradient statement (stopped_by set): every block returns
+  // at once. A flag, not an exception: most graphs stop so, and unwinding costs more than the
+  // small graphs' whole evaluation.
   void run_block(const std::vector<Node>& block) {
-    for (const Node& n : block) exec(n);
+    for (const Node& n : block) {
+      exec(n);
+      if (stopped_by) return;
+    }
   }
 
   void exec(const Node& n) {
@@ -292,7 +294,7 @@ struct Evaluator<S>::Impl {
         case Node::Kind::gradient:
           stopped_at = n.src->loc;
           stopped_by = &std::get<graph::Gradient>(n.src->node);
-          throw Stop{};
+          return;
         case Node::Kind::step:
           // Its gradients come from a gradient() evaluation stops at, so only a graph whose
           // gradient statements were dropped (an objective's) gets here: a caller's error.
@@ -370,6 +372,7 @@ struct Evaluator<S>::Impl {
     control_run[static_cast<std::size_t>(c.control)] = run_id;
     outcome[static_cast<std::size_t>(c.control)] = then_taken;
     run_block(then_taken ? c.body : c.else_body);
+    if (stopped_by) return;
     const std::vector<int>& yields = then_taken ? c.yields : c.else_yields;
     carry(yields, c.results);
   }
@@ -403,6 +406,7 @@ struct Evaluator<S>::Impl {
     std::int64_t i = 0;
     for (;; ++i) {
       run_block(w.cond_body);
+      if (stopped_by) return;
       require(w.pred);
       const TensorSpec& cs = specs[static_cast<std::size_t>(w.pred)];
       if (cs.shape.numel() != 1 || cs.dtype != DType::boolean)
@@ -410,6 +414,7 @@ struct Evaluator<S>::Impl {
       if (real_part(values[static_cast<std::size_t>(w.pred)][0]) == 0.0) break;
       if (i >= w.cap) throw LimitError("while_loop: more than " + std::to_string(w.cap) + " iterations");
       run_block(w.body);
+      if (stopped_by) return;
       for (std::size_t k = 0; k < n; ++k) {
         require(w.yields[k]);
         const TensorSpec& ns = specs[static_cast<std::size_t>(w.yields[k])];
