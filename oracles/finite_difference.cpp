@@ -419,9 +419,10 @@ std::vector<Finding> check_finite_differences(const PreparedObjectives& prepared
     const auto n_tasks = static_cast<std::int64_t>(tasks.size());
     // The engine's rounding observed on this graph; it only matters next to FD's own error
     // when the engine ran in f32.
-    const RoundingProbe rho = ctx.engine_unit > unit_roundoff(DType::f64)
-                                  ? rounding_sensitivity(o, engine, opt.probe_seed, opt.threads)
-                                  : RoundingProbe{};
+    const RoundingProbe no_probe;
+    const RoundingProbe& rho = ctx.engine_unit > unit_roundoff(DType::f64)
+                                   ? prepared.rounding_probe(k, engine, opt.probe_seed, opt.threads)
+                                   : no_probe;
     // 1. The screening central difference of every task, in parallel: each thread owns its
     //    compiled evaluator and writes only its tasks' slots.
     if (opt.screen && n_tasks > 0) {

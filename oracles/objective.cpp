@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstring>
 #include <exception>
+#include <mutex>
+#include <optional>
 #include <set>
 #include <type_traits>
 #include <utility>
@@ -17,6 +20,7 @@
 #include "oracles/connectivity.hpp"
 #include "oracles/evaluate.hpp"
 #include "oracles/intermediate_source.hpp"
+#include "oracles/rounding_probe.hpp"
 #include "oracles/tape_analysis.hpp"
 
 namespace tc::oracles {
@@ -532,6 +536,14 @@ struct PreparedObjectives::Statement {
   RunnerPool<double> f64;
   RunnerPool<c128> complex;
   RunnerPool<Dual> dual;
+  // The rounding probes computed so far, by seed and the engine's values they were scaled by.
+  struct Probe {
+    std::uint64_t seed = 0;
+    std::vector<std::optional<eut::Value>> engine;
+    std::unique_ptr<const RoundingProbe> probe;
+  };
+  std::mutex probes_mutex;
+  std::vector<Probe> probes;
 
   template <class S>
   RunnerPool<S>& pool() {
@@ -555,6 +567,26 @@ PreparedObjectives& PreparedObjectives::operator=(PreparedObjectives&&) noexcept
 
 const Objective& PreparedObjectives::objective(int k) const {
   return statements_.at(static_cast<std::size_t>(k))->objective;
+}
+
+const RoundingProbe& PreparedObjectives::rounding_probe(int k, const std::vector<const eut::Value*>& engine,
+                                                        std::uint64_t seed, int threads) const {
+  Statement& st = *statements_.at(static_cast<std::size_t>(k));
+  std::vector<std::optional<eut::Value>> values;
+  for (const eut::Value* v : engine) values.push_back(v ? std::optional<eut::Value>(*v) : std::nullopt);
+  // Bit for bit: a NaN entry is the same entry.
+  auto same = [](const std::optional<eut::Value>& a, const std::optional<eut::Value>& b) {
+    if (!a || !b) return !a && !b;
+    return a->dtype == b->dtype && a->shape == b->shape && a->data.size() == b->data.size() &&
+           std::memcmp(a->data.data(), b->data.data(), a->data.size() * sizeof(double)) == 0;
+  };
+  const std::lock_guard<std::mutex> lock(st.probes_mutex);
+  for (const Statement::Probe& p : st.probes)
+    if (p.seed == seed && std::equal(p.engine.begin(), p.engine.end(), values.begin(), values.end(), same))
+      return *p.probe;
+  auto probe = std::make_unique<const RoundingProbe>(rounding_sensitivity(st.objective, engine, seed, threads));
+  st.probes.push_back({seed, std::move(values), std::move(probe)});
+  return *st.probes.back().probe;
 }
 
 template <class S>

@@ -46,6 +46,8 @@ namespace tc::oracles {
 // engine/core/random_streams.hpp with the other seeded-stream helpers).
 using tc::mix_seed;
 
+struct RoundingProbe;  // rounding_probe.hpp
+
 struct ObjectiveSource {
   std::string name;       // IR name, as in the Gradient statement
   TensorSpec spec;        // of the input
@@ -208,6 +210,13 @@ class PreparedObjectives {
   const Objective& objective(int k) const;                           // make_objective(g, inputs, k, profile)
   template <class S>
   RunnerLease<S> runner(int k) const;  // a runner of objective(k)
+  // rounding_sensitivity(objective(k), engine, seed, threads) (rounding_probe.hpp, default
+  // directions and realizations), computed once per seed and engine values: the numerical
+  // oracles of one check each probe the same objective against the same run with the same
+  // seed, and one probe costs about as much as the rest of a small graph's check. The probe
+  // is deterministic for any thread count, so `threads` only says how to compute it.
+  const RoundingProbe& rounding_probe(int k, const std::vector<const eut::Value*>& engine, std::uint64_t seed,
+                                      int threads) const;
 
  private:
   struct Statement;

@@ -163,7 +163,9 @@ std::vector<Finding> check_propagated(const PreparedObjectives& prepared, const 
     }
 
     // The engine's rounding observed on this graph (tolerance.hpp).
-    const RoundingProbe rho = rounding_sensitivity(o, plan.engine, probe_seed, threads);
+    // Shared with the other oracles of the check where the objective is the prepared one.
+    const RoundingProbe& rho = refused ? rounding_sensitivity(o, plan.engine, probe_seed, threads)
+                                       : prepared.rounding_probe(k, plan.engine, probe_seed, threads);
 
     // Kinks are judged only where this oracle's evaluation decides every kink as the f64
     // evaluation does (its arithmetic on S may round a value to the other side of a tie).

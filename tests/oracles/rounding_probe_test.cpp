@@ -98,5 +98,23 @@ TEST(RoundingProbe, InputsAreJitteredSoAnOpThatCancelsItsOperandsScaleShowsIt) {
   EXPECT_GT(offset, 30 * centred) << centred << " vs " << offset;
 }
 
+// The oracles of one check share the probe: one per seed and engine gradient, the very probe
+// rounding_sensitivity computes, whatever the thread count.
+TEST(RoundingProbe, PreparedObjectivesProbeOncePerSeedAndEngineGradient) {
+  const PreparedObjectives prepared(chain(DType::f32), {});
+  const eut::Value gradient{DType::f32, Shape{4}, {0.9, -0.4, 0.2, 1.3}};
+  const eut::Value same = gradient;
+  const eut::Value other{DType::f32, Shape{4}, {0.9, -0.4, 0.2, 1.4}};
+  const RoundingProbe& shared = prepared.rounding_probe(0, {&gradient}, 7, 1);
+  const RoundingProbe direct = rounding_sensitivity(prepared.objective(0), {&gradient}, 7, 1);
+  EXPECT_EQ(shared.relative, direct.relative);
+  EXPECT_EQ(shared.per_unit, direct.per_unit);
+  EXPECT_EQ(shared.cancelled, direct.cancelled);
+  EXPECT_GT(shared.relative.at(0), 0.0);
+  EXPECT_EQ(&prepared.rounding_probe(0, {&same}, 7, 2), &shared);
+  EXPECT_NE(&prepared.rounding_probe(0, {&other}, 7, 1), &shared);
+  EXPECT_NE(&prepared.rounding_probe(0, {&gradient}, 8, 1), &shared);
+}
+
 }  // namespace
 }  // namespace tc::oracles
