@@ -383,6 +383,11 @@ Objective make_objective(const graph::Graph& g, const eut::InputValues& inputs, 
     return o;
   }
   o.nan_at_kink = on_a_nan_kink(o, profile);
+  for (const auto& [name, spec] : ev.specs)
+    if (spec.dtype == DType::f32)
+      if (const auto v = ev.values.find(name); v != ev.values.end())
+        for (double x : v->second)
+          if (x != 0 && std::abs(x) < 0x1p-126) o.f32_subnormal = true;
   if (!std::isfinite(o.value))
     o.not_applicable = "f = Σ v·" + o.statement.target + " is not finite at the base point (" +
                        format_number(o.value) + ")";

@@ -639,7 +639,19 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
     if (beyond_f32_range_once) return *beyond_f32_range_once;
     std::string& beyond = beyond_f32_range_once.emplace();
     run_nested64();
-    if (!(has_f32 && have64)) return beyond;
+    // An f32 value of the first-order program that is subnormal: its reciprocal (solve(A, A)
+    // with A ~ -1e-40, whose derivative is 0) overflows inside any f32 backward pass.
+    if (has_f32)
+      for (const auto& [name, v] : native_values->values) {
+        if (v.dtype != DType::f32 || !beyond.empty()) continue;
+        for (double q : v.data)
+          if (q != 0 && std::abs(q) < 0x1p-126) {
+            beyond = name + " = " + format_number(q) + " is subnormal in f32: a reciprocal of it is beyond f32's "
+                     "range inside the engine's backward passes, and what they compute from it need not be finite";
+            break;
+          }
+      }
+    if (!beyond.empty() || !(has_f32 && have64)) return beyond;
     const eut::GradientResult& wide = nested64->gradients[hvp_at];
     for (std::size_t i = 0; i < hvp.values.size() && i < wide.values.size() && beyond.empty(); ++i) {
       if (!hvp.values[i] || hvp.values[i]->dtype != DType::f32 || !wide.values[i]) continue;
