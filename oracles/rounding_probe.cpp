@@ -15,6 +15,23 @@
 
 namespace tc::oracles {
 
+namespace {
+
+// An input `name` of `spec` holding 1 + δ per element, δ uniform in [-unit, unit], drawn from
+// the stream `state` seeds: the factors one jitter multiplies a value by.
+graph::Input jitter_factors(const std::string& name, const TensorSpec& spec, double unit, std::uint64_t state) {
+  graph::Input in;
+  in.name = name;
+  in.dtype = spec.dtype;
+  in.shape = spec.shape;
+  in.init.kind = graph::Init::Kind::values;
+  in.init.values.resize(static_cast<std::size_t>(in.shape.numel()));
+  for (double& v : in.init.values) v = 1 + unit * (2 * next_unit(state) - 1);
+  return in;
+}
+
+}  // namespace
+
 void jitter_block(graph::Block& block, const std::map<std::string, TensorSpec>& specs, double unit,
                   std::uint64_t seed, std::vector<graph::Input>& inputs) {
   graph::rewrite(block, [&](graph::Statement&& s, graph::Block& out, const graph::Place&) {
@@ -27,15 +44,7 @@ void jitter_block(graph::Block& block, const std::map<std::string, TensorSpec>& 
     const std::string result = o->result, raw = result + "~raw", jit = "%~jit" + result;
     o->result = raw;
     out.push_back(std::move(s));
-    graph::Input in;
-    in.name = jit;
-    in.dtype = it->second.dtype;
-    in.shape = it->second.shape;
-    in.init.kind = graph::Init::Kind::values;
-    in.init.values.resize(static_cast<std::size_t>(in.shape.numel()));
-    std::uint64_t state = mix_seed(seed ^ fnv1a(result));
-    for (double& v : in.init.values) v = 1 + unit * (2 * next_unit(state) - 1);
-    inputs.push_back(std::move(in));
+    inputs.push_back(jitter_factors(jit, it->second, unit, mix_seed(seed ^ fnv1a(result))));
     out.push_back({graph::OpStmt{result, op_mul.name, {raw, jit}, {}}, {}});
   });
 }
@@ -58,14 +67,7 @@ void jitter_inputs(Objective& j, double unit, std::uint64_t seed) {
     j.base[raw] = j.base.at(name);
     for (ObjectiveSource& src : j.sources)
       if (src.name == name) src.name = raw;
-    graph::Input factor;
-    factor.name = jit;
-    factor.dtype = in.dtype;
-    factor.shape = in.shape;
-    factor.init.kind = graph::Init::Kind::values;
-    factor.init.values.resize(static_cast<std::size_t>(in.shape.numel()));
-    std::uint64_t state = mix_seed(seed ^ fnv1a(raw));
-    for (double& v : factor.init.values) v = 1 + unit * (2 * next_unit(state) - 1);
+    graph::Input factor = jitter_factors(jit, {in.dtype, in.shape}, unit, mix_seed(seed ^ fnv1a(raw)));
     j.base[jit] = factor.init.values;
     extra.push_back(std::move(factor));
     head.push_back({graph::OpStmt{name, op_mul.name, {raw, jit}, {}}, {}});
