@@ -35,17 +35,25 @@ graph::Input jitter_factors(const std::string& name, const TensorSpec& spec, dou
 void jitter_block(graph::Block& block, const std::map<std::string, TensorSpec>& specs, double unit,
                   std::uint64_t seed, std::vector<graph::Input>& inputs) {
   graph::rewrite(block, [&](graph::Statement&& s, graph::Block& out, const graph::Place&) {
-    auto* o = std::get_if<graph::OpStmt>(&s.node);
-    const auto it = o ? specs.find(o->result) : specs.end();
-    if (it == specs.end() || !is_floating(it->second.dtype)) {
-      out.push_back(std::move(s));
-      return;
+    // The results to jitter: an op's, or a gradient() call's (a gradient is a value the engine
+    // rounds too, and what a later tape differentiates).
+    std::vector<std::string*> results;
+    if (auto* o = std::get_if<graph::OpStmt>(&s.node)) results.push_back(&o->result);
+    if (auto* gs = std::get_if<graph::Gradient>(&s.node))
+      for (std::string& r : gs->results) results.push_back(&r);
+    std::vector<std::pair<std::string, const TensorSpec*>> jittered;
+    for (std::string* r : results) {
+      const auto it = specs.find(*r);
+      if (it == specs.end() || !is_floating(it->second.dtype)) continue;
+      jittered.emplace_back(*r, &it->second);
+      *r += "~raw";
     }
-    const std::string result = o->result, raw = result + "~raw", jit = "%~jit" + result;
-    o->result = raw;
     out.push_back(std::move(s));
-    inputs.push_back(jitter_factors(jit, it->second, unit, mix_seed(seed ^ fnv1a(result))));
-    out.push_back({graph::OpStmt{result, op_mul.name, {raw, jit}, {}}, {}});
+    for (const auto& [result, spec] : jittered) {
+      const std::string raw = result + "~raw", jit = "%~jit" + result;
+      inputs.push_back(jitter_factors(jit, *spec, unit, mix_seed(seed ^ fnv1a(result))));
+      out.push_back({graph::OpStmt{result, op_mul.name, {raw, jit}, {}}, {}});
+    }
   });
 }
 

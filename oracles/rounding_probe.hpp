@@ -55,7 +55,7 @@ RoundingProbe rounding_sensitivity(const Objective& o, const std::vector<const e
                                    std::uint64_t seed, int threads, int directions = 2,
                                    int realizations = 2);
 
-// Rounding jitter: every floating op result %y named in `specs` becomes
+// Rounding jitter: every floating op or gradient() result %y named in `specs` becomes
 // %y = mul(%y~raw, %~jit%y), with %~jit%y a new input (appended to `inputs`, of the spec's
 // dtype and shape) of values 1 + δ, δ uniform in [-unit, unit] per element, drawn from `seed`
 // and the name. Recurses into record, stop_recording, cond and while_loop bodies.

@@ -212,12 +212,20 @@ double TraceSensitivity::value_rounding(const std::vector<std::vector<double>>& 
 
 double TraceSensitivity::gradient_rounding(const std::vector<std::vector<double>>& adjoint, std::uint64_t source,
                                            const std::vector<double>& tangent) const {
+  double bound = 0;
+  for (double t : gradient_rounding_terms(adjoint, source, tangent)) bound += t;
+  return std::isfinite(bound) ? bound : 0.0;
+}
+
+std::vector<double> TraceSensitivity::gradient_rounding_terms(const std::vector<std::vector<double>>& adjoint,
+                                                              std::uint64_t source,
+                                                              const std::vector<double>& tangent) const {
   const Impl& m = *impl_;
+  std::vector<double> terms_out;
   const auto at = m.index.find(source);
-  if (at == m.index.end()) return 0;
+  if (at == m.index.end()) return terms_out;
   std::vector<std::vector<double>> dot(m.values.size());
   dot[at->second] = tangent;
-  double bound = 0;
   for (const Node& n : m.nodes) {
     bool moves = false;
     for (std::size_t k : n.operands) moves = moves || !dot[k].empty();
@@ -249,13 +257,19 @@ double TraceSensitivity::gradient_rounding(const std::vector<std::vector<double>
     }
     try {
       const std::vector<TermsDual> t = run_kernel(*n.application, terms, in_specs, *m.specs[n.result]);
-      std::vector<double> td;
-      for (const TermsDual& ti : t) td.push_back(std::isfinite(ti.d) ? ti.d : 0.0);
-      bound += unit_roundoff(m.specs[n.result]->dtype) * sum_abs_products(adjoint[n.result], td);
+      const double u = unit_roundoff(m.specs[n.result]->dtype);
+      const std::vector<double>& a = adjoint[n.result];
+      for (std::size_t i = 0; i < t.size(); ++i) {
+        const double c = i < a.size() && std::isfinite(t[i].d) ? u * std::abs(a[i]) * t[i].d : 0.0;
+        terms_out.push_back(std::isfinite(c) ? c : 0.0);
+      }
     } catch (const std::exception&) {
+      // A node whose terms cannot be computed still holds its place, so that the terms of two
+      // traces of one program line up element by element.
+      terms_out.resize(terms_out.size() + m.values[n.result]->size(), 0.0);
     }
   }
-  return bound;
+  return terms_out;
 }
 
 struct GradientRounding::Impl {
@@ -305,6 +319,44 @@ double GradientRounding::bound(std::size_t source, std::int64_t index, const std
     tangent[static_cast<std::size_t>(index)] = 1.0;
   }
   return m.sensitivity->gradient_rounding(m.adjoint, m.source_tensor[source], tangent);
+}
+
+std::vector<double> GradientRounding::bound_terms(std::size_t source, const std::vector<double>& direction) const {
+  Impl& m = *impl_;
+  std::call_once(m.once, [&m] { m.build(); });
+  if (!m.ok || source >= m.source_tensor.size() || m.source_tensor[source] == 0) return {};
+  return m.sensitivity->gradient_rounding_terms(m.adjoint, m.source_tensor[source], direction);
+}
+
+double first_order_rounding_slope(const Objective& o, const std::string& moved, const std::vector<double>& w,
+                                  double h, bool plus_side, bool minus_side,
+                                  const std::map<std::string, std::vector<double>>& directions) {
+  if (!o.not_applicable.empty() || h <= 0 || (!plus_side && !minus_side)) return 0;
+  const auto x = o.base.find(moved);
+  if (x == o.base.end() || x->second.size() != w.size()) return 0;
+  // Every source's terms at x + t·w, t = ±h or 0.
+  auto terms_at = [&](double t) {
+    Objective at = o;
+    std::vector<double>& v = at.base.at(moved);
+    for (std::size_t k = 0; k < v.size(); ++k) v[k] += t * w[k];
+    const GradientRounding rounding(at);
+    std::vector<std::vector<double>> terms;
+    for (std::size_t s = 0; s < o.sources.size(); ++s) {
+      const auto u = directions.find(o.sources[s].name);
+      terms.push_back(u == directions.end() ? std::vector<double>{} : rounding.bound_terms(s, u->second));
+    }
+    return terms;
+  };
+  const double lo = minus_side ? -h : 0.0;
+  const double hi = plus_side ? h : 0.0;
+  const std::vector<std::vector<double>> a = terms_at(lo), b = terms_at(hi);
+  double slope = 0;
+  for (std::size_t s = 0; s < a.size() && s < b.size(); ++s) {
+    if (a[s].size() != b[s].size()) return 0;  // not one program: nothing to difference
+    for (std::size_t k = 0; k < a[s].size(); ++k) slope += std::abs(b[s][k] - a[s][k]);
+  }
+  slope /= hi - lo;
+  return std::isfinite(slope) ? slope : 0.0;
 }
 
 }  // namespace tc::oracles

@@ -32,7 +32,9 @@
 // 0 for ops that only move elements; f32 inputs count their own rounding |x|.
 #pragma once
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "oracles/evaluate.hpp"
@@ -63,6 +65,10 @@ class TraceSensitivity {
   // adjoints of f from adjoints().
   double gradient_rounding(const std::vector<std::vector<double>>& adjoint, std::uint64_t source,
                            const std::vector<double>& tangent) const;
+  // B(u)'s terms u_n |ā_n,i| t_n,i(u), node by node in trace order: two traces of one program
+  // (the same branches) give them element for element, so their change can be taken.
+  std::vector<double> gradient_rounding_terms(const std::vector<std::vector<double>>& adjoint, std::uint64_t source,
+                                              const std::vector<double>& tangent) const;
 
  private:
   struct Impl;
@@ -79,10 +85,31 @@ class GradientRounding {
   // B(u) (absolute, units included) for element `index` of source `source`, or direction
   // `direction` of it; 0 where the sweep cannot run (not applicable, over budget, error).
   double bound(std::size_t source, std::int64_t index, const std::vector<double>* direction) const;
+  // B(direction)'s terms (TraceSensitivity::gradient_rounding_terms); empty where bound() is 0.
+  std::vector<double> bound_terms(std::size_t source, const std::vector<double>& direction) const;
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// The second-order part of the engine's first-order rounding. Nested tapes differentiate the
+// engine's first-order pass as it ran, roundings included: a rounding committed relative to
+// terms that change with the point (batch_norm's VJP rounds mean(w) of a constant upstream w,
+// then multiplies by 1/σ(x)) is a smooth error of the gradient, and its derivative is an error
+// of the Hessian-vector product that no rounding of the product's own terms shows — where the
+// product is ~0 (Σ batch_norm'(x)·w ≡ 0 under a shift) it is all there is. To first order the
+// error of d/dt φ(x + t w), φ = Σ_s u_sᵀ g_s, is bounded by
+//
+//   Σ_s Σ_n,i |d/dt (u_n |ā_n,i| t_n,i(u_s))|,
+//
+// each term of B(u_s) differentiated on its own (never their sum, whose changes may cancel).
+// The derivative is a central difference over ±h·w in `moved` (one-sided where `sides` says
+// only one side keeps the base point's branches; 0 with neither), each side a trace of the
+// first-order objective `o` with that source moved — the oracles' arithmetic, not the engine's.
+// `directions` holds u_s per source name of `o`; a source not in it carries no tangent.
+double first_order_rounding_slope(const Objective& o, const std::string& moved, const std::vector<double>& w,
+                                  double h, bool plus_side, bool minus_side,
+                                  const std::map<std::string, std::vector<double>>& directions);
 
 }  // namespace tc::oracles

@@ -134,5 +134,62 @@ TEST(GradientRounding, AWrongSoftmaxGradientIsStillAMismatch) {
   }
 }
 
+// s = Σ x·x in f32 with the gradient of s: the nodes' terms |ā|·|2x·u| (mul) and |ā|·Σ|ż|
+// (reduce_sum).
+graph::Graph f32_sum_of_squares(std::vector<double> x) {
+  graph::Graph g;
+  g.inputs = {variable("%x", Shape{2}, std::move(x), true, DType::f32)};
+  g.tapes = {tape("t")};
+  g.body = {record("t", {op("%q", "mul", {"%x", "%x"}), op("%s", "reduce_sum", {"%q"})}),
+            gradient({"%g"}, "t", "%s", {"%x"})};
+  return g;
+}
+
+// B(u) of o with source 0 moved by t·w.
+double bound_at(const Objective& o, const std::vector<double>& w, double t, const std::vector<double>& u) {
+  Objective at = o;
+  std::vector<double>& x = at.base.at("%x");
+  for (std::size_t k = 0; k < x.size(); ++k) x[k] += t * w[k];
+  return GradientRounding(at).bound(0, -1, &u);
+}
+
+TEST(FirstOrderRoundingSlope, IsTheChangeOfTheBoundWhereEveryTermMovesOneWay) {
+  // x > 0 moved along w > 0: every term |2x·u| grows, so the sum of the terms' changes is the
+  // change of their sum.
+  const Objective o = make_objective(f32_sum_of_squares({0.75, 1.5}), {}, 0);
+  const std::vector<double> u{0.6, 0.8}, w{0.8, 0.6};
+  const double h = 1e-3;
+  const double slope = first_order_rounding_slope(o, "%x", w, h, true, true, {{"%x", u}});
+  const double change = (bound_at(o, w, h, u) - bound_at(o, w, -h, u)) / (2 * h);
+  EXPECT_GT(change, 0);
+  EXPECT_NEAR(slope, change, 1e-9 * change);
+  // One side only: the same slope here (the terms are linear in x).
+  EXPECT_NEAR(first_order_rounding_slope(o, "%x", w, h, true, false, {{"%x", u}}), change, 1e-6 * change);
+  // Neither side keeps the branches, or no source carries a tangent: nothing.
+  EXPECT_EQ(first_order_rounding_slope(o, "%x", w, h, false, false, {{"%x", u}}), 0.0);
+  EXPECT_EQ(first_order_rounding_slope(o, "%x", w, h, true, true, {}), 0.0);
+}
+
+TEST(FirstOrderRoundingSlope, TakesEachTermsChangeNotTheChangeOfTheirSum) {
+  // x = (1, -1) moved along (1, 1): |2x_0·u_0| grows as fast as |2x_1·u_1| shrinks, so the
+  // bound does not change while each term does.
+  const Objective o = make_objective(f32_sum_of_squares({1.0, -1.0}), {}, 0);
+  const std::vector<double> u{1.0, 1.0}, w{1.0, 1.0};
+  const double h = 1e-3;
+  EXPECT_NEAR(bound_at(o, w, h, u), bound_at(o, w, -h, u), 1e-15);
+  EXPECT_GT(first_order_rounding_slope(o, "%x", w, h, true, true, {{"%x", u}}), 0x1p-24);
+}
+
+TEST(FirstOrderRoundingSlope, IsZeroWhereTheTermsDoNotDependOnThePoint) {
+  // Σ c·x: the terms |c·u| are the same at every x.
+  graph::Graph g;
+  g.inputs = {variable("%x", Shape{2}, {0.3, -2.0}, true, DType::f32), constant("%c", Shape{2}, {1.7, -0.2})};
+  g.tapes = {tape("t")};
+  g.body = {record("t", {op("%q", "mul", {"%x", "%c"}), op("%s", "reduce_sum", {"%q"})}),
+            gradient({"%g"}, "t", "%s", {"%x"})};
+  const Objective o = make_objective(g, {}, 0);
+  EXPECT_EQ(first_order_rounding_slope(o, "%x", {0.6, 0.8}, 1e-3, true, true, {{"%x", {0.8, -0.6}}}), 0.0);
+}
+
 }  // namespace
 }  // namespace tc::oracles

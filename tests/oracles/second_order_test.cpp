@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <string>
@@ -564,6 +565,77 @@ TEST(SecondOrder, AFaultThroughAnEarlierGradientIsAMismatch) {
   const std::vector<Finding> f = check_second_order(engine, gradient_of_a_gradient(), {}, 1);
   ASSERT_EQ(f.size(), 1u);
   EXPECT_EQ(f[0].outcome, Outcome::mismatch) << f[0].detail;
+}
+
+// gradient_of_a_gradient() in f32.
+graph::Graph f32_gradient_of_a_gradient() {
+  graph::Graph g = gradient_of_a_gradient();
+  g.inputs[0].dtype = DType::f32;
+  return g;
+}
+
+// The reference engine with the products of a nested program through an earlier gradient
+// scaled by `factor` where the program computes in f32 only: its f64-promoted copy is right.
+class FaultyF32ThirdOrder final : public eut::EngineUnderTest {
+ public:
+  explicit FaultyF32ThirdOrder(double factor) : factor_(factor) {}
+  std::string name() const override { return "faulty-f32-third-order"; }
+  eut::RunResult run(const graph::Graph& g, const eut::InputValues& in) override {
+    eut::RunResult r = eut::make_reference_engine()->run(g, in);
+    const bool f32 = std::any_of(g.inputs.begin(), g.inputs.end(), [](const graph::Input& i) { return i.dtype == DType::f32; });
+    if (g.tapes.size() == 4 && f32 && !r.gradients.empty())
+      for (auto& v : r.gradients.back().values)
+        if (v)
+          for (double& x : v->data) x *= factor_;
+    return r;
+  }
+
+ private:
+  double factor_;
+};
+
+TEST(SecondOrder, ThroughAnEarlierGradientInF32TheProductIsJudgedInItsF64CopyAndAgainstIt) {
+  // Correct: agrees. Every fault that does not depend on the dtype shows in the f64-promoted
+  // nested tapes, judged against the differences: 1.001 is a mismatch.
+  const graph::Graph g = f32_gradient_of_a_gradient();
+  const std::vector<Finding> ok = check(g);
+  ASSERT_EQ(ok.size(), 1u);
+  EXPECT_EQ(ok[0].outcome, Outcome::agree) << ok[0].detail;
+  FaultyThirdOrder both;
+  EXPECT_EQ(check_second_order(both, g, {}, 1).at(0).outcome, Outcome::mismatch);
+  // An f32-only fault is judged against the f64 product within the rounding of the largest
+  // value the nested program holds (~1e-5 here): 1% is a mismatch; 1e-7 is within rounding.
+  FaultyF32ThirdOrder f32_only(1.01);
+  EXPECT_EQ(check_second_order(f32_only, g, {}, 1).at(0).outcome, Outcome::mismatch);
+  FaultyF32ThirdOrder rounding(1 + 1e-7);
+  EXPECT_EQ(check_second_order(rounding, g, {}, 1).at(0).outcome, Outcome::agree);
+}
+
+// batch_norm over 2 f32 elements, loss Σ w·y, then the outer tape on Σ g: Σ g ≡ 0 (batch_norm
+// is shift invariant), so the product is exactly 0, and the engine's f32 nested tapes carry
+// the rounding of the cancellation inside batch_norm's VJP, differentiated
+// (corpus/regressions/batch_norm_f32_shift_invariant_second_order.tcg). No seed of the
+// oracle's directions calls it a mismatch (seeds 1 and 2 did).
+TEST(SecondOrder, TheF32ResidueOfACancellationInsideAnEarlierGradientIsNotAMismatch) {
+  OpAttrs bn;
+  bn.axes = {0};
+  bn.epsilon = 0.001;
+  graph::Graph g;
+  g.inputs = {variable("%x", Shape{2}, {0.4567, 1.447}, true, DType::f32),
+              constant("%w", Shape{2}, {-0.6061, -1.819}, DType::f32)};
+  g.tapes = {tape("outer"), tape("t")};
+  g.body = {record("outer", {record("t", {op("%y", "batch_norm", {"%x"}, bn), op("%l", "mul", {"%y", "%w"}),
+                                          op("%s", "reduce_sum", {"%l"}, axes({}))}),
+                             gradient({"%g"}, "t", "%s", {"%x"}), op("%gs", "reduce_sum", {"%g"}, axes({}))}),
+            gradient({"%h"}, "outer", "%gs", {"%x"})};
+  auto engine = eut::make_reference_engine();
+  for (std::uint64_t seed = 0; seed < 4; ++seed) {
+    SecondOrderOptions o;
+    o.seed = seed;
+    for (int statement = 0; statement < 2; ++statement)
+      for (const Finding& f : check_second_order(*engine, g, {}, statement, o))
+        EXPECT_NE(f.outcome, Outcome::mismatch) << "seed " << seed << ", statement " << statement << ": " << f.detail;
+  }
 }
 
 // Each direction's numbers side by side: the nested tapes' wᵀ(H u) (scaled by 1.001 here)
