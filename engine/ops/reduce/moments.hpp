@@ -56,4 +56,24 @@ std::vector<bool> zero_spread_groups(const S* x, const Shape& shape, const Reduc
   return zero;
 }
 
+// For a group of exactly two elements, which of them is the larger: 1 where the first is, 2
+// where the second is (0 where they are equal). The standard deviation of two elements is
+// |x₀ - x₁|/2, whose cone point is a hyperplane: a line may cross it, and a side recorded in
+// Branches keeps a difference stencil from stepping over it (two f32 values 2 ulps apart: the
+// differences average the slopes ±1/2 of both sides to ~0). Groups of other sizes: 0 (their
+// cone point has codimension N - 1 ≥ 2 and no side). Decided on real parts.
+template <class S>
+std::vector<int> larger_of_two(const S* x, const Shape& shape, const ReducePlan& p) {
+  const auto groups = static_cast<std::size_t>(p.kept.numel());
+  std::vector<int> side(groups, 0);
+  if (p.group != 2) return side;
+  std::vector<double> first(groups), second(groups);
+  std::vector<int> seen(groups, 0);
+  for_each_reduced(shape, p, [&](std::int64_t i, std::int64_t o) {
+    (seen[o]++ == 0 ? first : second)[o] = real_part(x[i]);
+  });
+  for (std::size_t o = 0; o < groups; ++o) side[o] = first[o] > second[o] ? 1 : first[o] < second[o] ? 2 : 0;
+  return side;
+}
+
 }  // namespace tc::kernel

@@ -2,7 +2,8 @@
 // (tf.math.reduce_std).
 //   ∂y/∂x_i = (x_i - μ)/(N·y).
 // Kink where a group is constant (all its elements equal, y = 0): the standard deviation is
-// the norm of the deviations over √N, a cone point there. TF differentiates sqrt at 0 and
+// the norm of the deviations over √N, a cone point there. A group of two is |x₀ - x₁|/2, whose
+// cone is a hyperplane with two sides: it records which element is the larger too. TF differentiates sqrt at 0 and
 // gets 0·inf = NaN; the reference takes 0 — the minimum-norm subgradient, and norm's choice
 // at 0 (reduce/norm.cpp) — and its dual-number forward returns the tangent 0 there too.
 // A group whose deviations are so small that the variance underflows to 0 is at the cone point
@@ -27,8 +28,9 @@ void forward(const OpAttrs& a, const In<S>* in, int, const Out<S>& out, Branches
   const auto p = kernel::plan_reduce("reduce_std", in[0].spec.shape, a.axes, a.keepdims);
   const auto m = kernel::moments(in[0], p);
   const std::vector<bool> constant = kernel::zero_spread_groups(in[0].data, in[0].spec.shape, p);
+  const std::vector<int> larger = kernel::larger_of_two(in[0].data, in[0].spec.shape, p);
   for (std::size_t o = 0; o < m.variance.size(); ++o) {
-    if (branches) branches->add(constant[o] ? 0 : 1);
+    if (branches) branches->add(constant[o] ? 0 : 1 + larger[o]);
     out.data[o] = constant[o] ? S(0) : sqrt(m.variance[o]);
   }
 }
@@ -60,7 +62,8 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
 }  // namespace
 
 extern const OpDef op_reduce_std = reduction_row("reduce_std")
-    .kinks("a constant group (y = 0): the gradient is taken as 0 (the minimum-norm subgradient; TF: NaN)")
+    .kinks("a constant group (y = 0): the gradient is taken as 0 (the minimum-norm subgradient; TF: NaN); "
+           "a group of two, |x0 - x1|/2, has a side: which element is the larger")
     .math("y = sqrt(reduce_variance x); dy/dx_i = (x_i - mean)/(N y), 0 where y = 0")
     .complex_step_ok()
     .vjp_reads(0, {reads::upstream, reads::output(Dependence::smooth), reads::self(Dependence::linear)})

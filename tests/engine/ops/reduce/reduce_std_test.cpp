@@ -33,6 +33,20 @@ TEST(ReduceStd, ThreeEqualValuesAreExactlyConstant) {
   EXPECT_EQ(b.sides, (std::vector<std::int32_t>{0}));
 }
 
+TEST(ReduceStd, AGroupOfTwoRecordsWhichElementIsTheLarger) {
+  // y = |x0 - x1|/2: the cone point is the hyperplane x0 = x1, with a side. A varying group
+  // records 1 + which is larger (1: the first, 2: the second): rows {1, 1 + 2^-50} and {3, 2}
+  // record 3 and 2, a constant row 0. A group of three has no side: 1.
+  OpAttrs a;
+  a.axes = {1};
+  Branches b;
+  run_kernel<double>("reduce_std", {t64({1, 1 + 0x1p-50, 3, 2, 5, 5}, {3, 2})}, a, &b);
+  EXPECT_EQ(b.sides, (std::vector<std::int32_t>{3, 2, 0}));
+  Branches three;
+  run_kernel<double>("reduce_std", {t64({1, 2, 4}, {3})}, {}, &three);
+  EXPECT_EQ(three.sides, (std::vector<std::int32_t>{1}));
+}
+
 TEST(ReduceStd, DeviationsWhoseVarianceUnderflowsAreTheConePoint) {
   // x = {-a, a}, a = 1e-170: a² underflows, the variance is exactly 0 although the elements
   // differ. y = 0 and the gradient the cone point's 0, not (x - μ)/(N·0) = ±inf; the branch
