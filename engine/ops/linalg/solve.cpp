@@ -42,13 +42,14 @@ bool same(const Dual& a, const Dual& b) { return a.v == b.v && a.d == b.d; }
 bool same(const TermsDual& a, const TermsDual& b) { return a.v == b.v && a.d == b.d; }
 
 template <class S>
-void forward(const OpAttrs&, const In<S>* in, int, const Out<S>& out, Branches*) {
+void forward(const OpAttrs&, const In<S>* in, int, const Out<S>& out, Branches* branches) {
   const Plan p = plan(in[0].spec.shape, in[1].spec.shape);
   const std::int64_t n = p.n, k = p.k;
   kernel::for_each_lu(kernel::SquareBatch{p.batch, n}, in[0].data,
-                      [&](std::int64_t b, const std::vector<S>& lu, const std::vector<std::int64_t>& perm, int,
+                      [&](std::int64_t b, const std::vector<S>& lu, const std::vector<std::int64_t>& perm, int parity,
                           bool factored) {
                         if (!factored) throw Error("solve: matrix " + std::to_string(b) + " of the batch is singular");
+                        if (branches) branches->add(kernel::det_sign(lu, n, parity));
                         const S* a = in[0].data + b * n * n;
                         const S* rhs = in[1].data + b * n * k;
                         S* x = out.data + b * n * k;

@@ -2,6 +2,7 @@
 
 #include "engine/core/errors.hpp"
 #include "engine/ops/linalg/linalg.hpp"
+#include "tests/engine/ops/nondiff/kernel_probe.hpp"
 #include "tests/engine/ops/shape/shape_test_util.hpp"
 
 namespace tc::test {
@@ -31,6 +32,17 @@ TEST(Solve, SolvingAMatrixAgainstItselfIsTheIdentityExactly) {
   const auto [d1, d2] = second_order(a, [](const Tensor& m) { return solve(m, m); });
   expect_values_near(d1, {0, 0, 0, 0}, DType::f64, "first");
   for (double v : d1.values()) EXPECT_EQ(v, 0);
+}
+
+TEST(Solve, RecordsTheSignOfEachDeterminantSoThatNoDifferenceCrossesItsPole) {
+  // A batch of three 1×1 matrices — 0.00135 (det > 0, a pole 0.00135 away), -2 and 5 — then
+  // the 2×2 swap [[0, 1], [1, 0]], whose det is -1 through the pivoting's parity.
+  Branches b;
+  run_kernel<double>("solve", {t64({0.00135, -2, 5}, {3, 1, 1}), t64({1, 1, 1}, {3, 1, 1})}, {}, &b);
+  EXPECT_EQ(b.sides, (std::vector<std::int32_t>{1, -1, 1}));
+  Branches swap;
+  run_kernel<double>("solve", {t64({0, 1, 1, 0}, {2, 2}), t64({1, 2}, {2, 1})}, {}, &swap);
+  EXPECT_EQ(swap.sides, (std::vector<std::int32_t>{-1}));
 }
 
 TEST(Solve, SingularAndMismatchedShapesRaise) {
