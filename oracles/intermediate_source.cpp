@@ -27,6 +27,20 @@ bool defined_by_op(const graph::Block& block, const std::string& name) {
   return found;
 }
 
+// Whether a statement of `body` uses `name` (its yield aside). A cond result is the very
+// tensor its branch yields (TF eager: `r0 = v6` in a Python if), so the gradient with respect to
+// r0 counts v6's other uses in the branch too — hypot(v6, v0) beside `yield v6` (soak run 4,
+// graph 56442: the engine -0.573, a move of r0 alone 0.741). Moving r0 alone is then a
+// function the engine does not compute.
+bool used_in(const graph::Block& body, const std::string& name) {
+  bool used = false;
+  graph::walk(body, [&](const graph::Statement& s, const graph::Place&) {
+    graph::for_each_use(s, [&](const std::string& n) { used = used || n == name; });
+    return used ? graph::Step::stop : graph::Step::next;
+  });
+  return used;
+}
+
 }  // namespace
 
 bool defined_in_line(const graph::Block& block, const std::string& name) {
@@ -47,7 +61,8 @@ bool defined_in_line(const graph::Block& block, const std::string& name) {
         };
         found = k < c->then_yield.size() && k < c->else_yield.size() &&
                 defined_by_op(c->then_body, c->then_yield[k]) && defined_by_op(c->else_body, c->else_yield[k]) &&
-                yielded_once(c->then_yield) && yielded_once(c->else_yield);
+                yielded_once(c->then_yield) && yielded_once(c->else_yield) &&
+                !used_in(c->then_body, c->then_yield[k]) && !used_in(c->else_body, c->else_yield[k]);
         return graph::Step::stop;
       },
       graph::Enter::tape_blocks);
@@ -56,8 +71,9 @@ bool defined_in_line(const graph::Block& block, const std::string& name) {
 
 std::string not_overridable(const std::string& name) {
   return name + " is an intermediate value defined inside a cond branch or a while_loop block, a while_loop's "
-                "result, a value a cond passes through (the same tensor as its input) or yields as two results, "
-                "or not defined before the gradient() statement: it cannot be overridden from its statement on";
+                "result, a value a cond passes through (the same tensor as its input), yields as two results or "
+                "uses in its branch besides yielding it, or not defined before the gradient() statement: it "
+                "cannot be overridden from its statement on";
 }
 
 std::string moved_name(const std::string& v) { return "%~moved." + v; }
