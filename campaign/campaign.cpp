@@ -1,6 +1,8 @@
 #include "campaign/campaign.hpp"
 
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <unistd.h>
 #ifdef __GLIBC__
 #include <malloc.h>  // malloc_trim
@@ -39,6 +41,27 @@ void give_back_freed_memory() {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
+
+// One campaign writes an output directory at a time: a second one — a --resume started while
+// the first is still stopping (writing its report from a large log can take minutes) — would
+// append the same graphs to the same log. An exclusive flock on the directory, held while the
+// campaign runs; the forked workers share the descriptor and end before it is closed.
+class OutputLock {
+ public:
+  explicit OutputLock(const std::string& dir) : fd_(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) {
+    if (fd_ < 0) throw InputError("cannot open output directory " + dir + ": " + std::strerror(errno));
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      ::close(fd_);
+      throw InputError(dir + ": another campaign is writing this directory (wait until it has stopped)");
+    }
+  }
+  ~OutputLock() { ::close(fd_); }
+  OutputLock(const OutputLock&) = delete;
+  OutputLock& operator=(const OutputLock&) = delete;
+
+ private:
+  int fd_;
+};
 
 void make_output_dir(const std::string& dir) {
   std::error_code ec;
@@ -294,6 +317,7 @@ CampaignResult run_campaign(const CampaignOptions& options, const EngineFactory&
                             const RunSettings& settings, const ProgressFn& progress) {
   const std::vector<Job> jobs = plan_jobs(options);
   make_output_dir(settings.out_dir);
+  const OutputLock lock(settings.out_dir);
   CampaignResult r = fresh_result(options, jobs, settings);
   reports::LogAppender log =
       reports::LogAppender::create(r.log_path, to_json(options, jobs.size()), mutants_run(options.engine));
@@ -319,6 +343,7 @@ CampaignOptions recorded_options(const std::string& dir) {
 CampaignResult resume_campaign(const CampaignOptions& options, const EngineFactory& make_engine,
                                const RunSettings& settings, const ProgressFn& progress) {
   const std::vector<Job> jobs = plan_jobs(options);
+  const OutputLock lock(settings.out_dir);
   CampaignResult r = fresh_result(options, jobs, settings);
   reports::FindingsLog existing;
   reports::LogAppender log = reports::LogAppender::resume(r.log_path, existing);

@@ -4,7 +4,9 @@
 // the bytes of an uninterrupted run.
 #include "campaign/campaign.hpp"
 
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -235,6 +237,27 @@ TEST(Campaign, AnInterruptedCampaignResumesToTheUninterruptedLog) {
   EXPECT_EQ(again.stop, Stop::complete);
   EXPECT_EQ(again.resumed_from, 8u);
   EXPECT_EQ(untimed_log(slurp(again.log_path)), untimed_log(slurp(whole.log_path)));
+}
+
+TEST(Campaign, ACampaignWritingADirectoryKeepsASecondOneOut) {
+  // A --resume started while the first campaign is still stopping would append to its log.
+  Fixture f;
+  const CampaignResult first = run_campaign(f.options, reference(), f.settings("out", 2));
+  const std::string dir = f.dir.file("out");
+  const int held = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+  ASSERT_GE(held, 0);
+  ASSERT_EQ(::flock(held, LOCK_EX | LOCK_NB), 0);  // as the running campaign holds it
+  const std::string before = slurp(first.log_path);
+  try {
+    resume_campaign(recorded_options(dir), reference(), f.settings("out", 1));
+    ADD_FAILURE() << "resumed a directory another campaign holds";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("another campaign is writing"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(run_campaign(f.options, reference(), f.settings("out", 1)), InputError);
+  EXPECT_EQ(slurp(first.log_path), before);  // untouched
+  ::close(held);
+  EXPECT_EQ(resume_campaign(recorded_options(dir), reference(), f.settings("out", 1)).stop, Stop::complete);
 }
 
 TEST(Campaign, TheTimeLimitStopsNewGraphsAndResumeFinishes) {
