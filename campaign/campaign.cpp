@@ -342,8 +342,8 @@ CampaignOptions recorded_options(const std::string& dir) {
 
 CampaignResult resume_campaign(const CampaignOptions& options, const EngineFactory& make_engine,
                                const RunSettings& settings, const ProgressFn& progress) {
+  const OutputLock lock(settings.out_dir);  // first: a second --resume fails before planning
   const std::vector<Job> jobs = plan_jobs(options);
-  const OutputLock lock(settings.out_dir);
   CampaignResult r = fresh_result(options, jobs, settings);
   reports::FindingsLog existing;
   reports::LogAppender log = reports::LogAppender::resume(r.log_path, existing);
