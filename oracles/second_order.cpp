@@ -624,9 +624,9 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
       // And the gradients the engine computes in f32 (the graph's earlier ones, the nested
       // program's inner g, named as in the first-order program): their rounding relative to
       // each element, differentiated by the outer tape, is no rounding of the product's own
-      // terms. Σ g ≡ 0 under batch_norm's shift invariance makes the product exactly 0 while
-      // each g_i moves with x; the engine's f32 rounding of the g_i leaves ~u·|∇g_i| in it
-      // (soak graphs 12034, 14439; corpus/regressions/batch_norm_f32_shift_invariant_second_order.tcg).
+      // terms (where Σ g ≡ 0 the product is 0 while each g_i moves with x). A cancellation
+      // inside a VJP is below the g_i and not seen here: first_order_rounding_slope and the
+      // through-an-earlier-gradient split below are for that.
       {
         std::size_t k = 0;
         graph::walk(prog.first_order_native.body, [&](const graph::Statement& st, const graph::Place&) {
