@@ -192,6 +192,7 @@ struct Evaluator<S>::Impl {
   std::uint32_t run_id = 0;
   Branches branches;
   std::vector<const OpDef*> branch_ops;  // one per side of `branches`
+  std::vector<const std::string*> branch_values;  // one per side: the op's result, a cond's predicate
   Branches* record = nullptr;
   std::optional<graph::Location> stopped_at;
   const graph::Gradient* stopped_by = nullptr;
@@ -266,6 +267,7 @@ struct Evaluator<S>::Impl {
     }
     branches.sides.clear();
     branch_ops.clear();
+    branch_values.clear();
     record = record_branches ? &branches : nullptr;
     stopped_at.reset();
     stopped_by = nullptr;
@@ -360,7 +362,10 @@ struct Evaluator<S>::Impl {
     std::vector<S>& out = aliasing ? aliased : values[static_cast<std::size_t>(node.result)];
     out.assign(static_cast<std::size_t>(out_spec.shape.numel()), S{});
     forward(attrs, op_ins.data(), n, {out.data(), out_spec}, record);
-    if (record) branch_ops.resize(branches.sides.size(), &op);
+    if (record) {
+      branch_ops.resize(branches.sides.size(), &op);
+      branch_values.resize(branches.sides.size(), &node.op_stmt->result);
+    }
     round_non_floating(out, out_spec.dtype);
     if (aliasing) std::swap(out, values[static_cast<std::size_t>(node.result)]);
     if (trace) {
@@ -391,6 +396,7 @@ struct Evaluator<S>::Impl {
     if (record) {
       record->add(then_taken ? 1 : 0);
       branch_ops.push_back(nullptr);
+      branch_values.push_back(&program.names[static_cast<std::size_t>(c.pred)]);
     }
     control_run[static_cast<std::size_t>(c.control)] = run_id;
     outcome[static_cast<std::size_t>(c.control)] = then_taken;
@@ -450,6 +456,7 @@ struct Evaluator<S>::Impl {
     if (record) {
       record->add(static_cast<std::int32_t>(i));
       branch_ops.push_back(nullptr);
+      branch_values.push_back(nullptr);
     }
     control_run[static_cast<std::size_t>(w.control)] = run_id;
     outcome[static_cast<std::size_t>(w.control)] = i;
@@ -540,6 +547,11 @@ const Branches& Evaluator<S>::branches() const {
 template <class S>
 const std::vector<const OpDef*>& Evaluator<S>::branch_ops() const {
   return impl_->branch_ops;
+}
+
+template <class S>
+const std::vector<const std::string*>& Evaluator<S>::branch_values() const {
+  return impl_->branch_values;
 }
 template <class S>
 const std::optional<graph::Location>& Evaluator<S>::stopped_at() const {

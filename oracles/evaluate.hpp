@@ -113,6 +113,9 @@ class Evaluator {
   // Which op recorded each side of branches() (nullptr: a cond or while_loop's entry): what an
   // engine's semantics profile says about the kink that side lies on (profile_kinks.hpp).
   const std::vector<const OpDef*>& branch_ops() const;
+  // Which value each side of branches() is about: the op's result (its operands sit at the
+  // kink), a cond's predicate, nullptr for a while_loop's trip count. Names of the graph.
+  const std::vector<const std::string*>& branch_values() const;
   const std::optional<graph::Location>& stopped_at() const;
   const graph::Gradient* stopped_by() const;
 

@@ -507,6 +507,11 @@ const std::vector<const OpDef*>& ObjectiveRunner<S>::branch_ops() const {
   return ev_.branch_ops();
 }
 
+template <class S>
+const std::vector<const std::string*>& ObjectiveRunner<S>::branch_values() const {
+  return ev_.branch_values();
+}
+
 template class ObjectiveRunner<double>;
 template class ObjectiveRunner<c128>;
 template class ObjectiveRunner<Dual>;

@@ -153,6 +153,7 @@ class ObjectiveRunner {
   // The branch signature of the last run (with record_branches).
   const Branches& branches() const;
   const std::vector<const OpDef*>& branch_ops() const;  // Evaluator::branch_ops()
+  const std::vector<const std::string*>& branch_values() const;  // Evaluator::branch_values()
 
  private:
   const Objective* o_;

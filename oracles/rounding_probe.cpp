@@ -6,6 +6,8 @@
 #include <cmath>
 #include <exception>
 #include <limits>
+#include <optional>
+#include <set>
 
 #include "engine/core/random_streams.hpp"
 #include "engine/ops/op_rows.hpp"
@@ -84,6 +86,29 @@ void jitter_inputs(Objective& j, double unit, std::uint64_t seed) {
   j.graph.body.insert(j.graph.body.begin(), std::make_move_iterator(head.begin()), std::make_move_iterator(head.end()));
 }
 
+// Every name the values `names` are computed from, themselves included: what a jitter must
+// leave alone for those values to stay where they are.
+std::set<std::string> upstream_of(const graph::Block& body, std::vector<std::string> names) {
+  std::map<std::string, std::vector<std::string>> reads;  // a definition -> the names its statement reads
+  graph::walk(body, [&](const graph::Statement& s, const graph::Place&) {
+    std::vector<std::string> uses;
+    graph::for_each_use(s, [&](const std::string& n) { uses.push_back(n); });
+    graph::for_each_def(s, [&](const std::string& d) {
+      std::vector<std::string>& r = reads[d];
+      r.insert(r.end(), uses.begin(), uses.end());
+    });
+  });
+  std::set<std::string> seen;
+  while (!names.empty()) {
+    std::string n = std::move(names.back());
+    names.pop_back();
+    if (!seen.insert(n).second) continue;
+    const auto it = reads.find(n);
+    if (it != reads.end()) names.insert(names.end(), it->second.begin(), it->second.end());
+  }
+  return seen;
+}
+
 }  // namespace
 
 double RoundingProbe::observed(std::size_t source, double magnitude, double direction_norm) const {
@@ -138,6 +163,37 @@ RoundingProbe rounding_sensitivity(const Objective& o, const std::vector<const e
   for (int r = 0; r < realizations; ++r)
     jitter_inputs(jittered[static_cast<std::size_t>(r)], kappa,
                   mix_seed(seed + static_cast<std::uint64_t>(r)) ^ 0x696e707574ULL);
+  // Where jittering op results moves values across a kink too — a value the edge inputs put
+  // exactly on one (selu(cholesky(A) − c) at 0, beside a pole elsewhere: soak graph 74378) —
+  // a third copy leaves every value that kink's sides depend on unjittered and jitters the
+  // rest: the rounding of the paths away from the kink is still measured. Built once per
+  // realization, from the sides the results-only copy moved (they depend on primal values
+  // only, not on the direction).
+  std::vector<std::optional<Objective>> kinks_kept(static_cast<std::size_t>(realizations));
+  std::vector<bool> kinks_kept_built(static_cast<std::size_t>(realizations), false);
+  auto keep_kinks = [&](std::size_t r, const ObjectiveRunner<Dual>& base, const ObjectiveRunner<Dual>& moved) {
+    std::vector<std::string> at_kinks;
+    const std::vector<std::int32_t>& a = base.branches().sides;
+    const std::vector<std::int32_t>& b = moved.branches().sides;
+    const std::vector<const std::string*>& about = base.branch_values();
+    if (a.size() != b.size()) return;  // another path through control flow: nothing to keep
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      if (a[i] == b[i]) continue;
+      if (i >= about.size() || !about[i]) return;  // a loop's trip count: not kept
+      at_kinks.push_back(*about[i]);
+    }
+    const std::set<std::string> kept = upstream_of(o.graph.body, at_kinks);
+    std::map<std::string, TensorSpec> rest;
+    for (const auto& [name, spec] : specs)
+      if (!kept.count(name)) rest.emplace(name, spec);
+    Objective& j = kinks_kept[r].emplace(o);
+    std::vector<graph::Input> extra;
+    jitter_block(j.graph.body, rest, kappa, mix_seed(seed + static_cast<std::uint64_t>(r)), extra);
+    for (graph::Input& in : extra) {
+      j.base[in.name] = in.init.values;
+      j.graph.inputs.push_back(std::move(in));
+    }
+  };
   struct Task {
     std::size_t source;
     int direction;
@@ -155,6 +211,7 @@ RoundingProbe rounding_sensitivity(const Objective& o, const std::vector<const e
     runners.emplace_back(o);
     for (const Objective& j : jittered) runners.emplace_back(j);
     std::vector<std::unique_ptr<ObjectiveRunner<Dual>>> fallback(jittered.size());  // compiled when needed
+    std::vector<std::unique_ptr<ObjectiveRunner<Dual>>> away_from_kinks(jittered.size());  // likewise
 #pragma omp for schedule(dynamic, 1)
     for (std::int64_t ti = 0; ti < n_tasks; ++ti) {
       const Task& t = tasks[static_cast<std::size_t>(ti)];
@@ -182,6 +239,20 @@ RoundingProbe rounding_sensitivity(const Objective& o, const std::vector<const e
           if (!fallback[r]) fallback[r] = std::make_unique<ObjectiveRunner<Dual>>(results_only[r]);
           runner = fallback[r].get();
           d = jvp(*runner);
+        }
+        if (!same_branches(runner->branches(), runners[0].branches())) {
+          if (!away_from_kinks[r]) {
+#pragma omp critical(tc_probe_kinks_kept)
+            {
+              if (!kinks_kept_built[r]) keep_kinks(r, runners[0], *runner);
+              kinks_kept_built[r] = true;
+            }
+            if (kinks_kept[r]) away_from_kinks[r] = std::make_unique<ObjectiveRunner<Dual>>(*kinks_kept[r]);
+          }
+          if (away_from_kinks[r]) {
+            runner = away_from_kinks[r].get();
+            d = jvp(*runner);
+          }
         }
         // A jitter that crossed a kink measures the kink, not rounding: not counted.
         if (!same_branches(runner->branches(), runners[0].branches())) continue;

@@ -210,6 +210,20 @@ double TraceSensitivity::value_rounding(const std::vector<std::vector<double>>& 
   return bound;
 }
 
+double TraceSensitivity::f32_conversion_rounding(const std::vector<std::vector<double>>& adjoint) const {
+  const Impl& m = *impl_;
+  double bound = 0;
+  for (const Node& n : m.nodes) {
+    const OpTrace::Application& a = *n.application;
+    if (n.result >= adjoint.size() || adjoint[n.result].empty() || !a.op->result.converts_to(DType::f32, *a.attrs))
+      continue;
+    std::vector<double> magnitude;
+    for (double v : *m.values[n.result]) magnitude.push_back(std::isfinite(v) ? std::abs(v) : 0.0);
+    bound += unit_roundoff(DType::f32) * sum_abs_products(adjoint[n.result], magnitude);
+  }
+  return bound;
+}
+
 double TraceSensitivity::gradient_rounding(const std::vector<std::vector<double>>& adjoint, std::uint64_t source,
                                            const std::vector<double>& tangent) const {
   double bound = 0;
@@ -319,6 +333,12 @@ double GradientRounding::bound(std::size_t source, std::int64_t index, const std
     tangent[static_cast<std::size_t>(index)] = 1.0;
   }
   return m.sensitivity->gradient_rounding(m.adjoint, m.source_tensor[source], tangent);
+}
+
+double GradientRounding::f32_conversion_rounding() const {
+  Impl& m = *impl_;
+  std::call_once(m.once, [&m] { m.build(); });
+  return m.ok ? m.sensitivity->f32_conversion_rounding(m.adjoint) : 0.0;
 }
 
 std::vector<double> GradientRounding::bound_terms(std::size_t source, const std::vector<double>& direction) const {

@@ -61,6 +61,9 @@ class TraceSensitivity {
   std::vector<std::vector<double>> adjoints(std::uint64_t seed, const std::vector<double>& seed_adjoint) const;
   // Σ_n u_n Σ_i |ā_n,i| t_n,i for a forward value: `adjoint` from adjoints(), t as above.
   double value_rounding(const std::vector<std::vector<double>>& adjoint) const;
+  // Σ_n u_f32 Σ_i |ā_n,i| |z_n,i| over the nodes whose op converts to f32 (a cast): the
+  // rounding of the oracles' own evaluation, which runs in f64 and rounds only there.
+  double f32_conversion_rounding(const std::vector<std::vector<double>>& adjoint) const;
   // B(u) for the tangent `tangent` of input tensor `source` (the other inputs fixed), with the
   // adjoints of f from adjoints().
   double gradient_rounding(const std::vector<std::vector<double>>& adjoint, std::uint64_t source,
@@ -87,6 +90,10 @@ class GradientRounding {
   double bound(std::size_t source, std::int64_t index, const std::vector<double>* direction) const;
   // B(direction)'s terms (TraceSensitivity::gradient_rounding_terms); empty where bound() is 0.
   std::vector<double> bound_terms(std::size_t source, const std::vector<double>& direction) const;
+  // How far the oracles' own f = vᵀT may be from its f64 value where the graph converts to
+  // f32 (TraceSensitivity::f32_conversion_rounding): along a line f is then a staircase whose
+  // steps a difference quotient divides by its step. 0 where the sweep cannot run.
+  double f32_conversion_rounding() const;
 
  private:
   struct Impl;

@@ -98,6 +98,33 @@ TEST(RoundingProbe, InputsAreJitteredSoAnOpThatCancelsItsOperandsScaleShowsIt) {
   EXPECT_GT(offset, 30 * centred) << centred << " vs " << offset;
 }
 
+// A value exactly on a kink somewhere else in the graph (relu of a − b with a·1 == b, as the
+// edge inputs place them) must not blind the probe: every jitter of op results moves it across,
+// and without a copy that leaves the kink's inputs alone the probe discarded every realization
+// and measured nothing for any source (soak graph 74378: a pole's rounding, tolerance 55 for an
+// error of 3000). The source's path, 1/(Σx + c) beside its pole in f32, is still measured.
+TEST(RoundingProbe, AValueOnAKinkElsewhereKeepsTheRestMeasured) {
+  auto probe = [](double at_kink) {
+    graph::Graph g;
+    g.inputs = {variable("%x", Shape{3}, {-2.25, -3.5, -3.1599}, true, DType::f32),
+                constant("%c", Shape{}, {8.91}, DType::f32), constant("%a", Shape{}, {0.75}),
+                constant("%one", Shape{}, {1}), constant("%b", Shape{}, {at_kink})};
+    g.tapes = {tape("t")};
+    g.body = {record("t", {op("%s", "reduce_sum", {"%x"}), op("%d", "add", {"%s", "%c"}),
+                           op("%p", "reciprocal", {"%d"}), op("%a1", "mul", {"%a", "%one"}),
+                           op("%z", "sub", {"%a1", "%b"}), op("%r", "relu", {"%z"}),
+                           op("%rf", "cast", {"%r"}, [] { OpAttrs a; a.dtype = DType::f32; return a; }()),
+                           op("%l", "add", {"%p", "%rf"})}),
+              gradient({"%g"}, "t", "%l", {"%x"})};
+    const Objective o = make_objective(g, {}, 0);
+    EXPECT_TRUE(o.not_applicable.empty()) << o.not_applicable;
+    return rounding_sensitivity(o, {nullptr}, 7, 1).relative.at(0);
+  };
+  const double away = probe(0.5), on = probe(0.75);  // relu's operand 0.25, or exactly 0
+  EXPECT_GT(away, 1e-5);  // |Σx + c| = 1e-4: a relative 2^-24 of 9 is ~5e-3 of it
+  EXPECT_GT(on, away / 4) << away << " vs " << on;
+}
+
 // The oracles of one check share the probe: one per seed and engine gradient, the very probe
 // rounding_sensitivity computes, whatever the thread count.
 TEST(RoundingProbe, PreparedObjectivesProbeOncePerSeedAndEngineGradient) {

@@ -65,6 +65,29 @@ TEST(TraceSensitivity, AValueOfCancelledTermsRoundsRelativeToTheTerms) {
   EXPECT_LE(bound, 0x1p-24 * (1002.09 + 1001.84 + 1001.5 + 0.6 + 0.25));
 }
 
+TEST(TraceSensitivity, TheOraclesOwnRoundingIsTheCastsToF32WeightedByTheirSensitivity) {
+  // s = 3·Σ cast_f32(x·2) with x f64: the oracles' evaluation rounds only at the cast, each
+  // element relative to its own value (|2x|), times ∂s/∂cast = 3. The f32 sum after the cast
+  // is no conversion: the oracle computes it in f64.
+  graph::Graph g;
+  g.inputs = {constant("%x", Shape{2}, {0.5, -3}), constant("%c", Shape{}, {2}),
+              constant("%k", Shape{}, {3}, DType::f32)};
+  OpAttrs to_f32;
+  to_f32.dtype = DType::f32;
+  g.body = {op("%y", "mul", {"%x", "%c"}), op("%yf", "cast", {"%y"}, to_f32), op("%s", "reduce_sum", {"%yf"}),
+            op("%t", "mul", {"%s", "%k"})};
+  const OpTrace t = trace(g, values_of(g));
+  const TraceSensitivity sens(t);
+  ASSERT_TRUE(sens.valid());
+  const auto adj = sens.adjoints(t.evaluation.tensors.at("%t"), {1.0});
+  EXPECT_DOUBLE_EQ(sens.f32_conversion_rounding(adj), unit_roundoff(DType::f32) * 3 * (1.0 + 6.0));
+  // Without the cast nothing rounds to f32.
+  g.body = {op("%y", "mul", {"%x", "%c"}), op("%s", "reduce_sum", {"%y"})};
+  const OpTrace plain = trace(g, values_of(g));
+  const TraceSensitivity none(plain);
+  EXPECT_EQ(none.f32_conversion_rounding(none.adjoints(plain.evaluation.tensors.at("%s"), {1.0})), 0.0);
+}
+
 TEST(TraceSensitivity, AForwardValueOfCancelledTermsAgreesAndAWrongOneIsStillCaught) {
   // (x + 1001.84) − 1001.5 in f32: the engine's value carries the rounding of 1001.84 (~6e-5
   // absolute) on a result of ~0.6, which the per-node bound allows (~16 · 3 · 6e-5); an error
