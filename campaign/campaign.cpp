@@ -38,7 +38,6 @@ void give_back_freed_memory() {
 #endif
 }
 
-
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 

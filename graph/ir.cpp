@@ -272,6 +272,8 @@ bool overflows_f32(double v) {
   return std::isfinite(v) && std::fabs(v) > static_cast<double>(std::numeric_limits<float>::max());
 }
 
+bool subnormal_f32(double v) { return v != 0 && std::fabs(v) < static_cast<double>(std::numeric_limits<float>::min()); }
+
 bool overflows_f64(std::string_view text, double v) {
   return std::isinf(v) && text != "inf" && text != "-inf";
 }

@@ -66,6 +66,9 @@ std::string format_double(double v);
 std::optional<double> parse_double(std::string_view s);
 // A finite value beyond f32's range (|v| > FLT_MAX): as an f32 literal it would become inf.
 bool overflows_f32(double v);
+// A nonzero value below f32's smallest normal (|v| < FLT_MIN = 2^-126): subnormal as an f32, and
+// its reciprocal is beyond f32's range.
+bool subnormal_f32(double v);
 // True when `text`, which parse_double read as `v`, spells a finite number too large for a
 // double ("1e999"; parse_double gives inf for it), as opposed to "inf" itself.
 bool overflows_f64(std::string_view text, double v);

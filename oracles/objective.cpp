@@ -16,6 +16,7 @@
 #include "engine/core/format.hpp"
 #include "engine/ops/op_table.hpp"
 #include "eut/inputs.hpp"
+#include "graph/ir_util.hpp"
 #include "graph/walk.hpp"
 #include "oracles/connectivity.hpp"
 #include "oracles/evaluate.hpp"
@@ -387,7 +388,7 @@ Objective make_objective(const graph::Graph& g, const eut::InputValues& inputs, 
     if (spec.dtype == DType::f32)
       if (const auto v = ev.values.find(name); v != ev.values.end())
         for (double x : v->second)
-          if (x != 0 && std::abs(x) < 0x1p-126) o.f32_subnormal = true;
+          if (graph::subnormal_f32(x)) o.f32_subnormal = true;
   if (!std::isfinite(o.value))
     o.not_applicable = "f = Σ v·" + o.statement.target + " is not finite at the base point (" +
                        format_number(o.value) + ")";

@@ -410,9 +410,8 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
     // Through an earlier gradient: the first statement's context (its forward part is this
     // one's innermost), with two more backward passes on top.
     const eut::SemanticsProfile& semantics = engine.semantics();
-    const Objective o = prog.through_earlier_gradient ? make_objective(g, inputs, 0, semantics)
-                                                      : make_objective(prog.first_order_native, inputs, 0, semantics);
-    if (!prog.through_earlier_gradient && o.not_applicable.empty()) first_order_objective = o;
+    Objective o = prog.through_earlier_gradient ? make_objective(g, inputs, 0, semantics)
+                                                : make_objective(prog.first_order_native, inputs, 0, semantics);
     if (o.not_applicable.empty()) {
       ctx = o.tolerance;
     } else {
@@ -432,6 +431,7 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
         if (is_floating(v.dtype)) ctx.engine_unit = std::max(ctx.engine_unit, unit_roundoff(v.dtype));
     ctx.depth = 2 * ctx.depth + 2;
     if (prog.through_earlier_gradient) ctx.depth = 2 * ctx.depth + 2;
+    if (!prog.through_earlier_gradient && o.not_applicable.empty()) first_order_objective = std::move(o);
   }
   ToleranceContext ctx64 = ctx;
   ctx64.engine_unit = ctx64.oracle_unit = unit_roundoff(DType::f64);
@@ -684,7 +684,7 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
       for (const auto& [name, v] : native_values->values) {
         if (v.dtype != DType::f32 || !beyond.empty()) continue;
         for (double q : v.data)
-          if (q != 0 && std::abs(q) < 0x1p-126) {
+          if (graph::subnormal_f32(q)) {
             beyond = name + " = " + format_number(q) + " is subnormal in f32: a reciprocal of it is beyond f32's "
                      "range inside the engine's backward passes, and what they compute from it need not be finite";
             break;
