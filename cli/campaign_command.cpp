@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -237,6 +238,10 @@ void register_campaign(CLI::App& app) {
   cmd->callback([a] {
     guarded([&] {
       if (a->resume.empty() && a->options.corpus.empty()) a->options.corpus = campaign::default_corpus();
+      // The log's header keeps the corpus for --resume, which may run from another directory
+      // (a soak resumed from its own directory met "corpus/graphs: no such corpus directory").
+      if (a->resume.empty() && !a->options.corpus.empty())
+        a->options.corpus = std::filesystem::absolute(a->options.corpus).lexically_normal().string();
       return run(*a);
     });
   });

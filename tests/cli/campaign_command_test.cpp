@@ -213,6 +213,26 @@ TEST(CampaignOutput, QuietSaysNothingButTheExitCode) {
   EXPECT_TRUE(tc::reports::read_findings_log(dir.file("o/findings.jsonl")).complete);
 }
 
+// The header keeps the corpus as an absolute path: a campaign started with a relative corpus
+// resumes from any directory (a soak resumed from its own directory once could not find
+// "corpus/graphs").
+TEST(CampaignOutput, ResumeFromAnotherDirectoryFindsARelativeCorpus) {
+  TempDir dir;
+  fs::create_directories(dir.file("started_here/c"));
+  for (const auto& e : fs::directory_iterator(TAPECHECK_CORPUS_DIR))
+    if (e.path().extension() == ".tcg" && !fs::exists(dir.file("started_here/c/one.tcg")))
+      fs::copy_file(e.path(), dir.file("started_here/c/one.tcg"));
+  const std::string start = "cd '" + dir.file("started_here") + "' && '" + TAPECHECK_BIN +
+                            "' campaign --corpus c --graphs 3 --seed 2 --out o --time-limit 0.000001 --quiet";
+  ASSERT_EQ(std::system(start.c_str()), 0);
+  const std::string log = slurp(dir.file("started_here/o/findings.jsonl"));
+  const nlohmann::json header = nlohmann::json::parse(log.substr(0, log.find('\n')));
+  EXPECT_EQ(header["campaign"]["corpus"], dir.file("started_here/c")) << header.dump();
+  const Result r = tapecheck("campaign --resume '" + dir.file("started_here/o") + "' --quiet", dir);
+  EXPECT_LE(r.code, 1) << r.err;
+  EXPECT_TRUE(tc::reports::read_findings_log(dir.file("started_here/o/findings.jsonl")).complete);
+}
+
 TEST(CampaignOutput, ResumeTakesOnlyHowToRun) {
   TempDir dir;
   Result r = tapecheck("campaign --resume '" + dir.file("none") + "'", dir);
