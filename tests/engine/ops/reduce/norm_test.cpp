@@ -72,12 +72,17 @@ TEST(Norm, FractionalPSecondDerivativeWithAnElementThatStaysZero) {
   expect_values_near(*second, {0}, DType::f64, "d²/dt² ‖t c‖");
 }
 
-TEST(Norm, RecordsZeroGroupsAndForPBelowTwoTheSigns) {
-  Branches two, one;
+TEST(Norm, RecordsZeroGroupsAndTheSignsWhereAnElementsZeroIsAKink) {
+  Branches two, one, four, three;
   run_kernel<double>("norm", {t64({0, 0}, {2})}, ord(2), &two);
   run_kernel<double>("norm", {t64({0, -1}, {2})}, ord(1), &one);
+  run_kernel<double>("norm", {t64({0, -1}, {2})}, ord(4), &four);
+  run_kernel<double>("norm", {t64({0, -1}, {2})}, ord(3), &three);
   EXPECT_EQ(two.sides, (std::vector<std::int32_t>{0}));  // a zero group
   EXPECT_EQ(one.sides, (std::vector<std::int32_t>{0, -1, 3}));  // the elements' signs, then the group
+  EXPECT_EQ(four.sides, (std::vector<std::int32_t>{3}));  // x⁴: smooth at an element's zero
+  // |x|³: its Hessian 6|x| has a kink at an element's zero (soak graph 120893).
+  EXPECT_EQ(three.sides, (std::vector<std::int32_t>{0, -1, 3}));
 }
 
 // norm of one element is |x| for every p: the finite-difference oracle must see x's sign
