@@ -611,6 +611,41 @@ TEST(SecondOrder, ThroughAnEarlierGradientInF32TheProductIsJudgedInItsF64CopyAnd
   EXPECT_EQ(check_second_order(rounding, g, {}, 1).at(0).outcome, Outcome::agree);
 }
 
+// The reference engine with the products of a plain nested program (two tapes) scaled by
+// `factor` where it computes in f32, and by `everywhere` in either dtype.
+class FaultyF32SecondOrder final : public eut::EngineUnderTest {
+ public:
+  FaultyF32SecondOrder(double factor, double everywhere) : factor_(factor), everywhere_(everywhere) {}
+  std::string name() const override { return "faulty-f32-second-order"; }
+  eut::RunResult run(const graph::Graph& g, const eut::InputValues& in) override {
+    eut::RunResult r = eut::make_reference_engine()->run(g, in);
+    const bool f32 = std::any_of(g.inputs.begin(), g.inputs.end(), [](const graph::Input& i) { return i.dtype == DType::f32; });
+    if (g.tapes.size() == 2 && r.gradients.size() == 2)
+      for (auto& v : r.gradients.back().values)
+        if (v)
+          for (double& x : v->data) x *= everywhere_ * (f32 ? factor_ : 1.0);
+    return r;
+  }
+
+ private:
+  double factor_, everywhere_;
+};
+
+// In f32 a plain product is judged in the same two parts (soak graphs 104718, 115451: the
+// engine's double backward cancels or absorbs in f32 where the oracle cannot trace it).
+TEST(SecondOrder, InF32TheProductIsJudgedInItsF64CopyAndAgainstIt) {
+  const graph::Graph g = unary_square("tanh", {0.3, -1.2}, DType::f32);
+  const std::vector<Finding> ok = check(g);
+  ASSERT_EQ(ok.size(), 1u);
+  EXPECT_EQ(ok[0].outcome, Outcome::agree) << ok[0].detail;
+  FaultyF32SecondOrder both(1.0, 1.001);  // a fault in either dtype: the f64 copy shows it
+  EXPECT_EQ(check_second_order(both, g, {}).at(0).outcome, Outcome::mismatch);
+  FaultyF32SecondOrder f32_only(1.01, 1.0);  // far above the f32 rounding of values ~1
+  EXPECT_EQ(check_second_order(f32_only, g, {}).at(0).outcome, Outcome::mismatch);
+  FaultyF32SecondOrder rounding(1 + 1e-7, 1.0);
+  EXPECT_EQ(check_second_order(rounding, g, {}).at(0).outcome, Outcome::agree);
+}
+
 // batch_norm over 2 f32 elements, loss Σ w·y, then the outer tape on Σ g: Σ g ≡ 0 (batch_norm
 // is shift invariant), so the product is exactly 0, and the engine's f32 nested tapes carry
 // the rounding of the cancellation inside batch_norm's VJP, differentiated
