@@ -63,21 +63,36 @@ inline Dual pow(Dual a, Dual b) {
 // small gradient (oracles/running_error.hpp). Propagated along a whole graph instead, t would
 // be Σ over paths of |Π partials|, which grows with the number of paths: not a rounding bound.
 // Elementary functions reuse Dual's derivatives.
+//
+// One value's rounding reaches into the derivative beyond its own magnitude: a deviation x − μ
+// from a statistic the op computed (reduce_std, reduce_variance, batch_norm, layer_norm:
+// kernel::deviation). μ rounds relative to |μ|, so x − μ carries an error ~u·|μ| however small
+// it is, and a derivative formula that multiplies by it — (x − μ)/(N·σ) — errs relative to |μ|
+// (reduce_std of two f32 values 4.6e-4 apart at magnitude 1: 2.6e-4 relative, where terms
+// relative to |x − μ| allowed 1e-7). `vt` holds that |μ|; products and quotients take such a
+// value at |v| + vt, and it is not carried further (0 in every other result). Only the
+// deviation sets it: a general running error here (every sum's, every function's) was tried
+// and made softmax's bound 6 times larger, hiding a 1.5× wrong gradient.
 struct TermsDual {
-  double v = 0, d = 0;
+  double v = 0, d = 0, vt = 0;
   constexpr TermsDual() = default;
   constexpr TermsDual(double value, double terms = 0) : v(value), d(terms) {}  // NOLINT(implicit)
 };
+
+// |a|, widened by the rounding its value carries from a statistic: what a derivative formula
+// multiplies by.
+inline double reach(const TermsDual& a) { return std::abs(a.v) + a.vt; }
 
 constexpr TermsDual operator+(TermsDual a, TermsDual b) { return {a.v + b.v, a.d + b.d}; }
 constexpr TermsDual operator-(TermsDual a, TermsDual b) { return {a.v - b.v, a.d + b.d}; }
 constexpr TermsDual operator-(TermsDual a) { return {-a.v, a.d}; }
 inline TermsDual operator*(TermsDual a, TermsDual b) {
-  return {a.v * b.v, (a.d != 0 ? a.d * std::abs(b.v) : 0.0) + (b.d != 0 ? std::abs(a.v) * b.d : 0.0)};
+  return {a.v * b.v, (a.d != 0 ? a.d * reach(b) : 0.0) + (b.d != 0 ? reach(a) * b.d : 0.0)};
 }
 inline TermsDual operator/(TermsDual a, TermsDual b) {
-  const double q = a.v / b.v;
-  return {q, (a.d != 0 ? a.d / std::abs(b.v) : 0.0) + (b.d != 0 ? std::abs(q / b.v) * b.d : 0.0)};
+  const double q = a.v / b.v, ab = std::abs(b.v);
+  const double widen = b.vt != 0 ? reach(b) / ab : 1.0;  // 1/b at b off by its statistic's rounding
+  return {q, ((a.d != 0 ? a.d / ab : 0.0) + (b.d != 0 ? reach(a) / ab / ab * b.d : 0.0)) * widen};
 }
 inline TermsDual& operator+=(TermsDual& a, TermsDual b) { return a = a + b; }
 inline TermsDual& operator-=(TermsDual& a, TermsDual b) { return a = a - b; }

@@ -157,6 +157,54 @@ TEST(GradientRounding, AWrongSoftmaxGradientIsStillAMismatch) {
   }
 }
 
+// reduce_std of f32 pairs 4.6e-4 apart at magnitude ~1 (corpus/regressions/
+// reduce_std_of_f32_pairs_close_together.tcg): the engine's VJP computes x − μ with μ rounded
+// relative to |μ|, so its gradient (x − μ)/(N·σ) is off ~u·|μ|/|x − μ| relative.
+graph::Graph close_f32_pairs() {
+  graph::Graph g;
+  g.inputs = {variable("%x", Shape{2, 2}, {-0.99912428855896, 0.9998133778572083, -0.9986574649810791, 0.9997605085372925},
+                       true, DType::f32),
+              constant("%w", Shape{2}, {1.25, -0.75})};
+  g.tapes = {tape("t")};
+  OpAttrs a;
+  a.axes = {0};
+  OpAttrs to_f64;
+  to_f64.dtype = DType::f64;
+  g.body = {record("t", {op("%s", "reduce_std", {"%x"}, a), op("%s64", "cast", {"%s"}, to_f64),
+                         op("%p", "mul", {"%s64", "%w"}), op("%l", "reduce_sum", {"%p"})}),
+            gradient({"%g"}, "t", "%l", {"%x"})};
+  return g;
+}
+
+TEST(GradientRounding, ADeviationFromARoundedMeanRoundsRelativeToTheMean) {
+  const graph::Graph g = close_f32_pairs();
+  const eut::RunResult r = run(g);
+  for (const std::vector<Finding>& fs : every_oracle(g, r))
+    for (const Finding& f : fs) EXPECT_EQ(f.outcome, Outcome::agree) << f.oracle << ": " << f.detail;
+  // The first element's bound: relative to |μ| ≈ 1 over N·σ ≈ 4.6e-4, not to its gradient 1/2.
+  const Objective o = make_objective(g, {}, 0);
+  const GradientRounding b(o);
+  EXPECT_GT(b.bound(0, 0, nullptr), 0x1p-24 * 1.25 / 4.6e-4);
+}
+
+TEST(GradientRounding, AWrongGradientOfADeviationIsStillAMismatch) {
+  // Doubled: every oracle. Off by a fifth: finite differences and complex step (element by
+  // element); forward mode's directions add the bound of every element and allow more.
+  const graph::Graph g = close_f32_pairs();
+  for (const double factor : {2.0, 1.2}) {
+    eut::RunResult r = run(g);
+    ASSERT_TRUE(!r.gradients.empty() && r.gradients[0].values[0].has_value());
+    for (double& v : r.gradients[0].values[0]->data) v *= factor;
+    const std::vector<std::vector<Finding>> all = every_oracle(g, r);
+    for (std::size_t k = 0; k < all.size(); ++k) {
+      ASSERT_FALSE(all[k].empty());
+      const bool element_wise = k >= 1;  // forward mode per element, complex step, FD
+      if (factor == 2.0 || element_wise)
+        for (const Finding& f : all[k]) EXPECT_EQ(f.outcome, Outcome::mismatch) << factor << ", " << f.oracle << ": " << f.detail;
+    }
+  }
+}
+
 // s = Σ x·x in f32 with the gradient of s: the nodes' terms |ā|·|2x·u| (mul) and |ā|·Σ|ż|
 // (reduce_sum).
 graph::Graph f32_sum_of_squares(std::vector<double> x) {

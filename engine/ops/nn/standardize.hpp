@@ -34,7 +34,7 @@ void standardize(const char* op, const OpAttrs& a, const In<S>& x, const Out<S>&
   std::vector<S> scale(m.variance.size());
   for (std::size_t o = 0; o < scale.size(); ++o) scale[o] = quotient(S(1), sqrt(m.variance[o] + S(a.epsilon)));
   for_each_reduced(x.spec.shape, p, [&](std::int64_t i, std::int64_t o) {
-    y.data[i] = (x.data[i] - m.mean[o]) * scale[o];
+    y.data[i] = deviation(x.data[i], m.mean[o]) * scale[o];
   });
 }
 

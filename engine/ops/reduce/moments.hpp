@@ -5,8 +5,10 @@
 // equal values has exactly μ = x₀ and variance exactly 0 (a plain Σx/N of three equal
 // values can miss by an ulp, and reduce_std's kink at constant groups must be seen).
 #pragma once
+#include <cmath>
 #include <vector>
 
+#include "engine/core/scalar.hpp"
 #include "engine/ops/reduce/reduce_plan.hpp"
 
 namespace tc::kernel {
@@ -15,6 +17,19 @@ template <class S>
 struct Moments {
   std::vector<S> mean, variance;  // one per group (output element of the plan)
 };
+
+// x − μ, μ a statistic of x's group the kernel computed. On TermsDual it carries μ's rounding
+// (|μ|) into the derivatives computed from it (scalar.hpp): the deviation of two f32 values
+// 4.6e-4 apart at magnitude 1 is off by ~u·|μ|, 2.6e-4 of itself.
+template <class S>
+S deviation(const S& x, const S& mean) {
+  return x - mean;
+}
+inline TermsDual deviation(const TermsDual& x, const TermsDual& mean) {
+  TermsDual d = x - mean;
+  d.vt = std::abs(mean.v);
+  return d;
+}
 
 template <class S>
 Moments<S> moments(const In<S>& x, const ReducePlan& p) {
@@ -32,7 +47,7 @@ Moments<S> moments(const In<S>& x, const ReducePlan& p) {
   });
   for (std::size_t o = 0; o < groups; ++o) m.mean[o] = first[o] + quotient(m.mean[o], count);
   for_each_reduced(x.spec.shape, p, [&](std::int64_t i, std::int64_t o) {
-    const S d = x.data[i] - m.mean[o];
+    const S d = deviation(x.data[i], m.mean[o]);
     m.variance[o] += d * d;
   });
   for (S& v : m.variance) v = quotient(v, count);

@@ -36,3 +36,29 @@ TEST(Quotient, OutsideTheComplexStepRegimeIsOrdinaryComplexDivision) {
 
 }  // namespace
 }  // namespace tc
+
+namespace tc {
+namespace {
+
+// TermsDual: the terms behind a derivative; a deviation from a statistic reaches further.
+TEST(TermsDual, ATermIsTheMagnitudeOfItsFactors) {
+  const TermsDual x(2.0, 1.0), y(-3.0, 1.0);
+  EXPECT_EQ((x * y).d, 3.0 + 2.0);  // |ẋ||y| + |x||ẏ|
+  EXPECT_EQ((x - y).d, 2.0);
+  EXPECT_EQ((x / y).d, 1.0 / 3.0 + 2.0 / 9.0);
+  EXPECT_EQ((x * y).vt, 0.0);  // no rounding carried beyond the value
+}
+
+TEST(TermsDual, AProductOfADeviationTakesItAtTheRoundingOfItsStatistic) {
+  TermsDual dev(5e-5, 1.0);
+  const TermsDual w(2.0, 0.0);
+  EXPECT_EQ((dev * w).d, 2.0);  // the tangent's term: unchanged
+  dev.vt = 1.0;                 // x − μ with |μ| = 1: off by ~u·1
+  const TermsDual s(1.0, 1.0);
+  EXPECT_EQ((s * dev).d, reach(dev) + 1.0);
+  EXPECT_DOUBLE_EQ(reach(dev), 1.00005);
+  EXPECT_EQ((s * dev).vt, 0.0);  // carried no further
+}
+
+}  // namespace
+}  // namespace tc
