@@ -31,6 +31,7 @@ Propagation<c128> complex_step_propagation(const ComplexStepOptions& opt) {
   how.not_evaluated = "the complex evaluation failed or is not finite";
   how.per_element = true;
   how.step = opt.step;
+  how.step_can_be_too_large = true;
   how.refuses = &without_complex_extension;
   how.perturb = &step_imaginary;
   how.derivative = &imaginary_part;

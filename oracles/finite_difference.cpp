@@ -555,13 +555,14 @@ std::vector<Finding> check_finite_differences(const PreparedObjectives& prepared
       c.tolerance = tol.total();
       c.state = within(c.engine, c.reference, tol) ? EntryCheck::State::agree : EntryCheck::State::mismatch;
       double f_noise = noise;
-      // Where the graph converts to f32 the oracles' f is a staircase: each cast rounds relative
-      // to its own values, which a cancelling target (Σ ≈ 4e-5 of terms ~2.5: soak graph 64092)
-      // does not show, and two stencil points on one step agree by chance, so Ridders' error
-      // estimate missed the steps (-0.369167 ± 2.5e-6 against the true -0.368982). Judged
-      // again with f's noise taken from the casts' values: rare, so serial.
-      if (c.state == EntryCheck::State::mismatch && ctx.oracle_unit > unit_roundoff(DType::f64) && rho.running) {
-        const double steps = rho.running->f32_conversion_rounding();
+      // f's noise above is relative to f, but f rounds relative to the terms behind it: where the
+      // graph converts to f32 f is a staircase (each cast rounds relative to its own values,
+      // which a cancelling target — Σ ≈ 4e-5 of terms ~2.5: soak graph 64092 — does not show;
+      // two stencil points on one step agreed by chance: -0.369167 ± 2.5e-6 against the true
+      // -0.368982), and f64 absorbs (a cross-entropy of logits 52 apart is 0 in f64, its
+      // gradient 2.6e-23: 145485). Judged again with f's noise from its terms: rare, so serial.
+      if (c.state == EntryCheck::State::mismatch && rho.running) {
+        const double steps = rho.running->oracle_rounding();
         if (steps > noise) {
           f_noise = steps;
           if (!confirm_runner) confirm_runner.emplace(o);

@@ -64,6 +64,9 @@ struct Propagation {
   bool per_element = true;         // entries are elements; else random directions (`directions`)
   DirectionDraw directions;
   double step = 0;                 // handed to `perturb`
+  // The step may be too large for f's scale (a complex step); a mismatch is taken again with
+  // smaller ones (check_propagated). Duals have no step.
+  bool step_can_be_too_large = false;
   // Why the oracle does not apply to an objective that is otherwise checkable ("" if it does).
   std::string (*refuses)(const Objective& o) = nullptr;
   // Moves source buffer `x` (at the base point) along entry `task` — its element, or

@@ -210,16 +210,19 @@ double TraceSensitivity::value_rounding(const std::vector<std::vector<double>>& 
   return bound;
 }
 
-double TraceSensitivity::f32_conversion_rounding(const std::vector<std::vector<double>>& adjoint) const {
+double TraceSensitivity::oracle_rounding(const std::vector<std::vector<double>>& adjoint) const {
   const Impl& m = *impl_;
   double bound = 0;
   for (const Node& n : m.nodes) {
     const OpTrace::Application& a = *n.application;
-    if (n.result >= adjoint.size() || adjoint[n.result].empty() || !a.op->result.converts_to(DType::f32, *a.attrs))
-      continue;
-    std::vector<double> magnitude;
-    for (double v : *m.values[n.result]) magnitude.push_back(std::isfinite(v) ? std::abs(v) : 0.0);
-    bound += unit_roundoff(DType::f32) * sum_abs_products(adjoint[n.result], magnitude);
+    if (n.result >= adjoint.size() || adjoint[n.result].empty()) continue;
+    if (a.op->result.converts_to(DType::f32, *a.attrs)) {
+      std::vector<double> magnitude;
+      for (double v : *m.values[n.result]) magnitude.push_back(std::isfinite(v) ? std::abs(v) : 0.0);
+      bound += unit_roundoff(DType::f32) * sum_abs_products(adjoint[n.result], magnitude);
+    } else {
+      bound += unit_roundoff(DType::f64) * sum_abs_products(adjoint[n.result], n.value_terms);
+    }
   }
   return bound;
 }
@@ -335,10 +338,10 @@ double GradientRounding::bound(std::size_t source, std::int64_t index, const std
   return m.sensitivity->gradient_rounding(m.adjoint, m.source_tensor[source], tangent);
 }
 
-double GradientRounding::f32_conversion_rounding() const {
+double GradientRounding::oracle_rounding() const {
   Impl& m = *impl_;
   std::call_once(m.once, [&m] { m.build(); });
-  return m.ok ? m.sensitivity->f32_conversion_rounding(m.adjoint) : 0.0;
+  return m.ok ? m.sensitivity->oracle_rounding(m.adjoint) : 0.0;
 }
 
 std::vector<double> GradientRounding::bound_terms(std::size_t source, const std::vector<double>& direction) const {

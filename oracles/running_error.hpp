@@ -61,9 +61,10 @@ class TraceSensitivity {
   std::vector<std::vector<double>> adjoints(std::uint64_t seed, const std::vector<double>& seed_adjoint) const;
   // Σ_n u_n Σ_i |ā_n,i| t_n,i for a forward value: `adjoint` from adjoints(), t as above.
   double value_rounding(const std::vector<std::vector<double>>& adjoint) const;
-  // Σ_n u_f32 Σ_i |ā_n,i| |z_n,i| over the nodes whose op converts to f32 (a cast): the
-  // rounding of the oracles' own evaluation, which runs in f64 and rounds only there.
-  double f32_conversion_rounding(const std::vector<std::vector<double>>& adjoint) const;
+  // The rounding of the oracles' own evaluation of the seeded value, which runs in f64 and
+  // rounds to f32 only where an op converts to it (a cast): Σ_n u_n Σ_i |ā_n,i| t_n,i with
+  // u_n = u_f32 for those nodes (t = |z|) and u_f64 for every other.
+  double oracle_rounding(const std::vector<std::vector<double>>& adjoint) const;
   // B(u) for the tangent `tangent` of input tensor `source` (the other inputs fixed), with the
   // adjoints of f from adjoints().
   double gradient_rounding(const std::vector<std::vector<double>>& adjoint, std::uint64_t source,
@@ -90,10 +91,11 @@ class GradientRounding {
   double bound(std::size_t source, std::int64_t index, const std::vector<double>* direction) const;
   // B(direction)'s terms (TraceSensitivity::gradient_rounding_terms); empty where bound() is 0.
   std::vector<double> bound_terms(std::size_t source, const std::vector<double>& direction) const;
-  // How far the oracles' own f = vᵀT may be from its f64 value where the graph converts to
-  // f32 (TraceSensitivity::f32_conversion_rounding): along a line f is then a staircase whose
-  // steps a difference quotient divides by its step. 0 where the sweep cannot run.
-  double f32_conversion_rounding() const;
+  // How far the oracles' own f = vᵀT may be off (TraceSensitivity::oracle_rounding): relative
+  // to the terms behind it, not to f, which may cancel or absorb them (a cross-entropy of
+  // logits 52 apart is 744.2 + 2.6e-23 − 744.2 = 0 in f64; a cast to f32 makes f a staircase).
+  // A difference quotient divides it by its step. 0 where the sweep cannot run.
+  double oracle_rounding() const;
 
  private:
   struct Impl;

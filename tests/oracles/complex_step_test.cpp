@@ -60,6 +60,24 @@ TEST(ComplexStep, F32EngineAgreesWithinItsRounding) {
   EXPECT_EQ(check_complex_step(g, {}, wrong)[0].outcome, Outcome::mismatch);
 }
 
+// reduce_std of f32 subnormals whose spread is 2.4e-39 (soak graph 152076): a step of 1e-20 is
+// no derivative there (Im f/h = 0.314 for a derivative of 0.0469); a mismatch is taken again
+// with steps 2^-100 and 2^-200 times smaller, and a wrong gradient still disagrees with them.
+TEST(ComplexStep, AStepLargerThanTheScaleFVariesOnIsTakenAgainSmaller) {
+  graph::Graph g;
+  g.inputs = {variable("%x", Shape{3},
+                       {-7.206492644944845e-39, -2.789704982777846e-40, -8.316131853397416e-40}, true, DType::f32)};
+  g.tapes = {tape("t")};
+  g.body = {record("t", {op("%s", "reduce_std", {"%x"}, axes({})), op("%l", "reduce_sum", {"%s"}, axes({}))}),
+            gradient({"%g"}, "t", "%l", {"%x"})};
+  eut::RunResult r = run(g);
+  const std::vector<Finding> ok = check_complex_step(g, {}, r);
+  ASSERT_EQ(ok.size(), 1u);
+  EXPECT_EQ(ok[0].outcome, Outcome::agree) << ok[0].detail;
+  r.gradients[0].values[0]->data[2] *= 1.01;
+  EXPECT_EQ(check_complex_step(g, {}, r)[0].outcome, Outcome::mismatch);
+}
+
 TEST(ComplexStep, ADerivativeThatCancelsInsideADivisionIsZero) {
   // d/dx (x / x) = 0. Complex division by Smith's algorithm left -4.3e-16 with an error
   // estimate of 1e-31 at x = 0.51... (P3 on seed 46, docs/properties.md item 6).

@@ -65,10 +65,11 @@ TEST(TraceSensitivity, AValueOfCancelledTermsRoundsRelativeToTheTerms) {
   EXPECT_LE(bound, 0x1p-24 * (1002.09 + 1001.84 + 1001.5 + 0.6 + 0.25));
 }
 
-TEST(TraceSensitivity, TheOraclesOwnRoundingIsTheCastsToF32WeightedByTheirSensitivity) {
-  // s = 3·Σ cast_f32(x·2) with x f64: the oracles' evaluation rounds only at the cast, each
-  // element relative to its own value (|2x|), times ∂s/∂cast = 3. The f32 sum after the cast
-  // is no conversion: the oracle computes it in f64.
+TEST(TraceSensitivity, TheOraclesOwnRoundingIsRelativeToTermsAndAtACastToF32) {
+  // t = 3·Σ cast_f32(x·2) with x f64: the oracles' evaluation rounds to f32 only at the cast,
+  // each element relative to its own value (|2x| = 1, 6), times ∂t/∂cast = 3; every other node
+  // rounds in f64 relative to its terms: x·2 (7, times 3), the sum (7, times 3), the product (|t| = 15).
+  // The f32 sum after the cast is no conversion: the oracle computes it in f64.
   graph::Graph g;
   g.inputs = {constant("%x", Shape{2}, {0.5, -3}), constant("%c", Shape{}, {2}),
               constant("%k", Shape{}, {3}, DType::f32)};
@@ -80,12 +81,14 @@ TEST(TraceSensitivity, TheOraclesOwnRoundingIsTheCastsToF32WeightedByTheirSensit
   const TraceSensitivity sens(t);
   ASSERT_TRUE(sens.valid());
   const auto adj = sens.adjoints(t.evaluation.tensors.at("%t"), {1.0});
-  EXPECT_DOUBLE_EQ(sens.f32_conversion_rounding(adj), unit_roundoff(DType::f32) * 3 * (1.0 + 6.0));
-  // Without the cast nothing rounds to f32.
+  EXPECT_DOUBLE_EQ(sens.oracle_rounding(adj),
+                   unit_roundoff(DType::f32) * 3 * (1.0 + 6.0) + unit_roundoff(DType::f64) * (21 + 21 + 15));
+  // Without the cast: f64's rounding of the terms alone, 7 + 7.
   g.body = {op("%y", "mul", {"%x", "%c"}), op("%s", "reduce_sum", {"%y"})};
   const OpTrace plain = trace(g, values_of(g));
   const TraceSensitivity none(plain);
-  EXPECT_EQ(none.f32_conversion_rounding(none.adjoints(plain.evaluation.tensors.at("%s"), {1.0})), 0.0);
+  EXPECT_DOUBLE_EQ(none.oracle_rounding(none.adjoints(plain.evaluation.tensors.at("%s"), {1.0})),
+                   unit_roundoff(DType::f64) * 14);
 }
 
 TEST(TraceSensitivity, AForwardValueOfCancelledTermsAgreesAndAWrongOneIsStillCaught) {
