@@ -134,11 +134,15 @@ std::vector<std::vector<Finding>> every_oracle(const graph::Graph& g, const eut:
           check_finite_differences(g, {}, r)};
 }
 
-TEST(GradientRounding, SoftmaxOfLargeF32LogitsIsJudgedRelativeToTheTermsItsVjpCancels) {
-  const graph::Graph g = large_logits();
+void expect_every_oracle_agrees(const graph::Graph& g) {
   const eut::RunResult r = run(g);
   for (const std::vector<Finding>& fs : every_oracle(g, r))
     for (const Finding& f : fs) EXPECT_EQ(f.outcome, Outcome::agree) << f.oracle << ": " << f.detail;
+}
+
+TEST(GradientRounding, SoftmaxOfLargeF32LogitsIsJudgedRelativeToTheTermsItsVjpCancels) {
+  const graph::Graph g = large_logits();
+  expect_every_oracle_agrees(g);
   // The bound of the max element: its VJP's terms y·|g| + y·Σ|g·y| ≈ 2.5, not the result 5e-5.
   const Objective o = make_objective(g, {}, 0);
   const GradientRounding b(o);
@@ -181,9 +185,7 @@ graph::Graph close_f32_pairs() {
 
 TEST(GradientRounding, ADeviationFromARoundedMeanRoundsRelativeToTheMean) {
   const graph::Graph g = close_f32_pairs();
-  const eut::RunResult r = run(g);
-  for (const std::vector<Finding>& fs : every_oracle(g, r))
-    for (const Finding& f : fs) EXPECT_EQ(f.outcome, Outcome::agree) << f.oracle << ": " << f.detail;
+  expect_every_oracle_agrees(g);
   // The first element's bound: relative to |μ| ≈ 1 over N·σ ≈ 4.6e-4, not to its gradient 1/2.
   const Objective o = make_objective(g, {}, 0);
   const GradientRounding b(o);
