@@ -539,21 +539,27 @@ std::vector<Finding> check_finite_differences(const PreparedObjectives& prepared
       for (std::size_t t = 0; t < tasks.size(); ++t)
         if (slots[t].pending)
           norm[tasks[t].source] = std::max(norm[tasks[t].source], std::abs(checks[t].reference));
-    std::optional<bool> rounding_kink;  // kink_within_rounding, once per objective if needed
-    for (std::size_t t = 0; t < tasks.size(); ++t) {
-      if (!slots[t].pending) continue;
+    // An entry's verdict against its reference (c.reference ± c.error): the tolerance from the
+    // terms behind it and the rounding observed in the engine, widened by the per-node bound
+    // only where that decides.
+    const auto judge = [&](std::size_t t, EntryCheck& c) {
       const EngineEntry& engine_entry = plan.engine_entries[t];
-      EntryCheck& c = checks[t];
-      const double norm_s = norm[tasks[t].source];
-      const double terms = std::max({engine_entry.terms, std::abs(c.reference), norm_s});
+      const double terms = std::max({engine_entry.terms, std::abs(c.reference), norm[tasks[t].source]});
       const double observed =
           rho.observed(tasks[t].source, projection ? engine_entry.rms : terms, engine_entry.direction_norm);
       Tolerance tol = tolerance(ctx, c.error, terms, observed);
-      const std::vector<double>* direction = projection ? &plan.directions[t] : nullptr;
-      if (!within(c.engine, c.reference, tol))
+      if (!within(c.engine, c.reference, tol)) {
+        const std::vector<double>* direction = projection ? &plan.directions[t] : nullptr;
         tol = tolerance(ctx, c.error, terms, std::max(observed, rho.per_node(tasks[t].source, tasks[t].index, direction)));
+      }
       c.tolerance = tol.total();
       c.state = within(c.engine, c.reference, tol) ? EntryCheck::State::agree : EntryCheck::State::mismatch;
+    };
+    std::optional<bool> rounding_kink;  // kink_within_rounding, once per objective if needed
+    for (std::size_t t = 0; t < tasks.size(); ++t) {
+      if (!slots[t].pending) continue;
+      EntryCheck& c = checks[t];
+      judge(t, c);
       double f_noise = noise;
       // f's noise above is relative to f, but f rounds relative to the terms behind it: where the
       // graph converts to f32 f is a staircase (each cast rounds relative to its own values,
@@ -573,13 +579,7 @@ std::vector<Finding> check_finite_differences(const PreparedObjectives& prepared
             slots[t].ridders = est;
             c.reference = est.value;
             c.error = est.error;
-            const double wider = std::max({engine_entry.terms, std::abs(c.reference), norm_s});
-            tol = tolerance(ctx, c.error, wider,
-                            std::max(rho.observed(tasks[t].source, projection ? engine_entry.rms : wider,
-                                                  engine_entry.direction_norm),
-                                     rho.per_node(tasks[t].source, tasks[t].index, direction)));
-            c.tolerance = tol.total();
-            c.state = within(c.engine, c.reference, tol) ? EntryCheck::State::agree : EntryCheck::State::mismatch;
+            judge(t, c);
           }
         }
       }

@@ -17,10 +17,10 @@
 namespace tc {
 namespace {
 
-// The tap of window (n, o, c) that takes the gradient, and whether another tap ties with it.
+// The tap of window (n, o, c) that takes the gradient, and how many taps share its value.
 struct Winner {
   std::int64_t tap = -1;
-  bool tie = false;
+  std::int64_t tied = 1;
 };
 
 template <class S>
@@ -32,10 +32,10 @@ Winner winner(const kernel::WindowPlan& p, const S* x, std::int64_t n, std::int6
     if (src == p.in_count) continue;  // padding
     const double v = real_part(x[(n * p.in_count + src) * p.channels + c]);
     if (w.tap < 0 || (!std::isnan(best) && (std::isnan(v) || v > best))) {
-      w = {t, false};
+      w = {t, 1};
       best = v;
     } else if (v == best) {
-      w.tie = true;
+      ++w.tied;
     }
   }
   return w;
@@ -50,7 +50,7 @@ void forward(const OpAttrs& a, const In<S>* in, int, const Out<S>& out, Branches
         const Winner w = winner(p, in[0].data, n, o, c);
         const std::int64_t src = p.source[static_cast<std::size_t>(o * p.taps + w.tap)];
         out.data[(n * p.out_count + o) * p.channels + c] = in[0].data[(n * p.in_count + src) * p.channels + c];
-        if (branches) branches->add(w.tie ? kernel::kTie : static_cast<std::int32_t>(w.tap));
+        if (branches) branches->add(w.tied > 1 ? kernel::tie_side(w.tied) : static_cast<std::int32_t>(w.tap));
       }
 }
 

@@ -34,10 +34,9 @@ Extremes find_extremes(const double* re, const Shape& in, const ReducePlan& p, b
       if (e.count[o] == 0) {
         e.first[o] = i;
         e.side[o] = position[o];
-      } else {
-        e.side[o] = kTie;
       }
       ++e.count[o];
+      if (e.count[o] > 1) e.side[o] = tie_side(e.count[o]);
       e.selected[i] = 1;
     }
     ++position[o];

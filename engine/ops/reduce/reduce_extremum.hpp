@@ -13,13 +13,17 @@
 
 namespace tc::kernel {
 
-// Branches side of a group whose extreme is tied between two or more elements.
-constexpr std::int32_t kTie = -1;
+// Branches side of a group (or window) whose extreme is tied between k >= 2 elements: -k.
+// Not one mark for every tie: a step that moves several tied elements (one element of x read
+// by several overlapping windows, a random direction) can end on a smaller tie on one side
+// and a larger one on the other, and a mark that stays "tie" hides that kink from a difference
+// stencil. For a small enough step the tied set can only shrink, so its size tells it apart.
+constexpr std::int32_t tie_side(std::int64_t k) { return -static_cast<std::int32_t>(k); }
 
 struct Extremes {
   std::vector<std::int64_t> first;  // per output slot: input index of the first extreme (-1: empty group)
   std::vector<std::int64_t> count;  // per output slot: how many elements tie for the extreme
-  std::vector<std::int32_t> side;   // per output slot: group position of the winner, or kTie
+  std::vector<std::int32_t> side;   // per output slot: group position of the winner, or tie_side(k)
   std::vector<char> selected;       // per input element: one of its slot's extremes
 };
 

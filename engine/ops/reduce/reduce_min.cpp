@@ -3,7 +3,7 @@
 // Kink where two or more elements tie for the minimum: the gradient is split evenly among
 // the k tied elements (1/k each), as TF's _MinOrMaxGrad does; the forward realises the same
 // derivative on dual/complex numbers (reduce_extremum.hpp). An empty group gives +inf.
-// Branches: per output element, the position of the winner within its group, or -1 for a tie.
+// Branches: per output element, the position of the winner within its group, or -k for a k-way tie.
 #include "engine/ops/family_rows.hpp"
 #include "engine/ops/reduce/reduce.hpp"
 #include "engine/ops/reduce/reduce_extremum.hpp"

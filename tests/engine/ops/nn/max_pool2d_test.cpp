@@ -4,6 +4,7 @@
 #include "engine/ops/nn/conv.hpp"
 #include "engine/ops/op_table.hpp"
 #include "tests/engine/ops/nn/window_attrs.hpp"
+#include "tests/engine/ops/nondiff/kernel_probe.hpp"
 #include "tests/engine/ops/shape/shape_test_util.hpp"
 
 namespace tc::test {
@@ -15,6 +16,20 @@ TEST(MaxPool2d, TheMaximumTakesTheGradient) {
 TEST(MaxPool2d, ATieGoesToTheFirstMaximumInWindowOrder) {
   // 2 at taps 0 and 2: TF's MaxPoolGrad (and torch) route it all to tap 0.
   expect_ad({"max_pool2d", {t64({2, 1, 2, 0}, {1, 2, 2, 1})}, pool_attrs({2, 2}, {}, "valid"), {2}, {{{1, 0, 0, 0}}}});
+}
+
+TEST(MaxPool2d, RecordsTheWinningTapOrTheSizeOfATie) {
+  // Windows of a 1x4 row, 1x3 wide, stride 1, "valid": [5, 5, 1] and [5, 1, 5] tie two ways,
+  // [5, 5, 5] three ways, [2, 5, 1] has its maximum at tap 1. A tie of k records -k, so a
+  // step that shrinks a three-way tie to two is seen as a kink.
+  const auto sides = [](std::vector<double> row) {
+    Branches b;
+    run_kernel<double>("max_pool2d", {t64(std::move(row), {1, 1, 4, 1})}, pool_attrs({1, 3}, {}, "valid"), &b);
+    return b.sides;
+  };
+  EXPECT_EQ(sides({5, 5, 1, 5}), (std::vector<std::int32_t>{-2, -2}));
+  EXPECT_EQ(sides({5, 5, 5, 1}), (std::vector<std::int32_t>{-3, -2}));
+  EXPECT_EQ(sides({2, 5, 1, 0}), (std::vector<std::int32_t>{1, 0}));
 }
 
 TEST(MaxPool2d, OverlappingWindowsAddAndSamePaddingIsIgnored) {

@@ -22,7 +22,7 @@ TEST(ReduceMin, TiesSplitTheGradientEvenly) {
   expect_ad(c);
 }
 
-TEST(ReduceMin, RecordsTheWinnerOrATie) {
+TEST(ReduceMin, RecordsTheWinnerOrTheSizeOfATie) {
   const OpDef& op = get_op("reduce_min");
   const std::vector<double> x{4, 2, 7, 2};
   const In<double> in{x.data(), {DType::f64, Shape{4}}};
@@ -30,7 +30,7 @@ TEST(ReduceMin, RecordsTheWinnerOrATie) {
   Branches br;
   op.forward_f64({}, &in, 1, {&y, {DType::f64, Shape{}}}, &br);
   EXPECT_EQ(y, 2);
-  EXPECT_EQ(br.sides, (std::vector<std::int32_t>{-1}));
+  EXPECT_EQ(br.sides, (std::vector<std::int32_t>{-2}));
   const std::vector<double> x2{4, 2, 7, 3};
   const In<double> in2{x2.data(), {DType::f64, Shape{4}}};
   Branches br2;
