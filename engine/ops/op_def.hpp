@@ -291,7 +291,9 @@ struct Out {
 
 // Records which side of every kink an element fell on (relu's sign, max's winner, floor's
 // integer, where's condition ...). The finite-difference oracle compares the signatures of
-// stencil points to the base point's and never differences across a kink.
+// stencil points to the base point's and never differences across a kink. A row whose kink is
+// a point (relu's 0, hypot's origin) records 0 for an element on it: a semantics profile's
+// nan_at_kink reads that code.
 struct Branches {
   std::vector<std::int32_t> sides;
   void add(std::int32_t side) { sides.push_back(side); }

@@ -4,12 +4,12 @@
 // Kink at the origin (a = b = 0), a cone point: the derivative is a convention. We take 0 for
 // both — the minimum-norm subgradient, and norm's choice at 0 (reduce/norm.cpp) — where torch's
 // hypot_backward computes a/h = 0/0 = NaN. The forward on dual numbers and complex step
-// returns the tangent 0 there too. Branches: the quadrant of (a, b), the origin apart. The
-// derivative (a, b)/h turns around the origin, so a line through it — hypot(x, x) = √2|x|
-// at x = 0 — is a cone's tip a difference stencil must not straddle; recording the origin
-// alone left such a line unseen (crossed, never landed on: f32 subnormals, soak graph 147331).
-// An axis crossed away from the origin is smooth; marking it only keeps a stencil on the
-// point's side of it.
+// returns the tangent 0 there too. Branches: 0 at the origin (on the kink, op_def.hpp),
+// else 1 + the quadrant of (a, b). The derivative (a, b)/h turns
+// around the origin, so a line through it — hypot(x, x) = √2|x| at x = 0 — is a cone's tip a
+// difference stencil must not straddle; recording the origin alone left such a line unseen
+// (crossed, never landed on: f32 subnormals, soak graph 147331). An axis crossed away from the
+// origin is smooth; marking it only keeps a stencil on the point's side of it.
 #include "engine/ops/binary/binary.hpp"
 #include "engine/ops/family_rows.hpp"
 #include "engine/ops/grad_util.hpp"
@@ -25,7 +25,7 @@ void forward(const OpAttrs&, const In<S>* in, int, const Out<S>& out, Branches* 
   kernel::binary(in[0], in[1], out, [branches](S a, S b) {
     if (branches) {
       const double ra = real_part(a), rb = real_part(b);
-      branches->add(ra == 0 && rb == 0 ? 4 : (ra < 0 ? 1 : 0) + (rb < 0 ? 2 : 0));
+      branches->add(ra == 0 && rb == 0 ? 0 : 1 + (ra < 0 ? 1 : 0) + (rb < 0 ? 2 : 0));  // 0: on the kink
     }
     return hypot_of(a, b);
   });
