@@ -24,7 +24,7 @@ struct EntryCheck {
   double error = 0;                  // the oracle's error estimate for `reference`
   double tolerance = 0;              // the allowance used
   const char* why = "";              // for inconclusive entries, and mismatches at a kink: a short reason
-  const char* reason = "";           // the same as a code a report groups by: "kink", "non_finite", "scale"
+  const char* reason = "";           // the same as a code a report groups by: "kink", "non_finite", "scale", "rounding"
 };
 
 // What an outcome rests on, for a person to look at (the HTML report draws it; the findings
@@ -54,7 +54,7 @@ struct Evidence {
     std::string rule;  // the vocabulary's words: "stop_gradient", "not watched", ...
   };
   std::optional<Cut> cut;
-  std::string reason;  // an inconclusive finding's reason as a code ("kink", "non_finite", "scale")
+  std::string reason;  // an inconclusive finding's reason as a code ("kink", "non_finite", "scale", "rounding")
 };
 
 struct Finding {

@@ -239,9 +239,16 @@ void widen_by_change(std::vector<std::vector<double>>& noise, const eut::Gradien
 
 // One direction w: wᵀ(H u) from the nested tapes (engine) against the differences of the
 // engine's gradient (reference ± error), and the verdict.
+// Why an f32 product that departs from its f64-promoted copy beyond the floor is left open.
+constexpr const char* kUnresolvedF32Departure =
+    "the f32 product departs from the f64 one by less than the differences of the engine's own f32 gradient "
+    "resolve: rounding inside its f32 backward passes or an f32-only error, undecided";
+
 struct Entry {
   double engine = 0, reference = 0, error = 0, tolerance = 0;
-  int state = 0;  // 0 inconclusive (a kink), 1 agree, 2 mismatch, 3 inconclusive (steps too large)
+  // 0 inconclusive (a kink), 1 agree, 2 mismatch, 3 inconclusive (steps too large),
+  // 4 inconclusive (an f32 departure below what the engine's f32 gradient resolves)
+  int state = 0;
   bool one_sided = false;  // judged by the one-sided difference at kinks (one_sided_at_kinks below)
   const char* kink_why = "a kink within the kink radius";  // state 0: why
 };
@@ -726,6 +733,64 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
     return *f32_floor_once;
   };
 
+  // How far the slope along w of <g, u> computed from the engine's own f32 gradient departs
+  // from the same slope of its f64-promoted gradient φ: central differences of both at the
+  // same steps h and h/2, so that their truncation cancels and
+  // what is left is the derivative of the f32 gradient's own error. x moves in its dtype (the
+  // offset actually taken along w is what the f32 difference divides by); every point must
+  // keep the base point's branches. Its error: the change from h to h/2 and the f32 rounding
+  // of φ over the step. nullopt where a point is not usable.
+  struct Drift {
+    double value = 0, error = 0;
+  };
+  auto f32_gradient_drift = [&](const std::string& x, const std::vector<double>& w, double scale,
+                                const ScalarFunction& phi64) -> std::optional<Drift> {
+    double ww = 0;
+    for (double wk : w) ww += wk * wk;
+    if (!(ww > 0)) return std::nullopt;
+    auto phi32 = [&](double t) {
+      Sample sample;
+      eut::InputValues at = base;
+      eut::Value& xv = at.at(x);
+      std::map<std::string, std::vector<double>> at_eval = base_eval;
+      std::vector<double>& xe = at_eval[x];
+      double along = 0;
+      for (std::size_t k = 0; k < xv.data.size() && k < w.size(); ++k) {
+        const double moved = round_to_dtype(xv.data[k] + t * w[k], xv.dtype);
+        along += (moved - xv.data[k]) * w[k];
+        xv.data[k] = moved;
+        xe[k] = moved;
+      }
+      try {
+        if (!same_branches_at(at_eval)) return sample;
+      } catch (const std::exception&) {
+        return sample;
+      }
+      const Dot v = dot_with(engine.run(prog.first_order_native, at), prog);
+      sample.value = v.value;
+      sample.usable = v.ok && std::isfinite(v.value);
+      sample.offset = along / ww;
+      return sample;
+    };
+    // The largest steps that cross no kink, from four times the tableaux' first (f32's
+    // rounding of φ over the step is then 4× smaller) down as the tableaux' starts go.
+    for (const double factor : {4.0, 1.0, 1.0 / 8, 1.0 / 64, 1.0 / 512}) {
+      const double h = factor * opt.ridders_step * scale;
+      double drift[2] = {0, 0};
+      bool usable = true;
+      for (int i = 0; i < 2 && usable; ++i) {
+        const double step = i == 0 ? h : h / 2;
+        const Sample p32 = phi32(step), m32 = phi32(-step), p64 = phi64(step), m64 = phi64(-step);
+        usable = p32.usable && m32.usable && p64.usable && m64.usable && p32.offset > m32.offset;
+        if (usable) drift[i] = (p32.value - m32.value) / (p32.offset - m32.offset) - (p64.value - m64.value) / (2 * step);
+      }
+      if (!usable) continue;
+      const double rounding = 2 * ctx.engine_unit * std::max(phi0.magnitude, unit_tangent) / (h / 2);
+      return Drift{drift[1], std::abs(drift[0] - drift[1]) + rounding};
+    }
+    return std::nullopt;
+  };
+
   std::optional<bool> kink_near;  // computed once, for the first disagreement in an f32 graph
   auto kink_within_engine_rounding = [&] {
     if (!kink_near) kink_near = kink_within_rounding(first_order, base_eval, base_branches, radius, 0x6b696e6bULL);
@@ -912,6 +977,27 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
         if (sized && within(e64, e.reference, tol) && std::abs(e.engine - e64) <= floor) {
           e.state = 1;
           e.tolerance = tol.total() + floor;  // what |engine − reference| was allowed, in all
+        } else if (sized && !e.one_sided && within(e64, e.reference, tol)) {
+          // Beyond the floor, the f32 product is judged as what it is: the derivative of the
+          // engine's own f32 gradient. Rounding inside that gradient's VJPs is a smooth function
+          // of x wherever the branches hold — batch_norm's r·(g − mean g − …) rounds mean g
+          // once, and differentiated twice more (σ² + ε)^-½ makes it ~1e-3 (soak 86186); two
+          // f32 cancellations (solve, +1.24, solve, −333.12) do the same to 1e-3 relative
+          // (167671) — so the engine's f32 product departs from the f64 one by that function's
+          // derivative, which the differences of its f32 gradient show too. An error of the
+          // f32 double backward alone is no derivative of the f32 gradient and stays visible;
+          // an error in the f32 gradient itself is the first-order oracles' to catch.
+          const std::optional<Drift> own = f32_gradient_drift(x, w, scale, phi);
+          if (own) {
+            const double departure = e.engine - e64;
+            const Tolerance tol32 = tolerance(ctx, own->error, std::max(bound, std::abs(e64)), observed);
+            if (std::abs(departure) <= tol32.total()) {
+              e.state = 4;  // as far as the drift is uncertain: no evidence either way
+            } else if (within(departure, own->value, tol32)) {
+              e.state = 1;
+              e.tolerance = tol32.total();
+            }
+          }
         }
       }
       if (e.state == 2 && !steps_resolve_point(line, phi0.value, est, noise)) e.state = 3;
@@ -955,17 +1041,22 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
         c.why = "the differences do not resolve the gradient near the point (it varies on a scale below the smallest step)";
         c.reason = "scale";
       }
+      if (e.state == 4) {
+        c.why = kUnresolvedF32Departure;
+        c.reason = "rounding";
+      }
       f.evidence.entries.push_back(c);
     }
     f.evidence.directions = true;
     f.evidence.shape = {static_cast<std::int64_t>(entries.size())};
-    int worst = -1, mismatches = 0, unresolved = 0, one_sided = 0;
+    int worst = -1, mismatches = 0, unresolved = 0, f32_unresolved = 0, one_sided = 0;
     double worst_ratio = -1;
     for (std::size_t i = 0; i < entries.size(); ++i) {
       const Entry& e = entries[i];
-      if (e.state == 0 || e.state == 3) {
+      if (e.state == 0 || e.state == 3 || e.state == 4) {
         ++f.entries_inconclusive;
         unresolved += e.state == 3;
+        f32_unresolved += e.state == 4;
         continue;
       }
       ++f.entries_checked;
@@ -982,12 +1073,14 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
       }
     }
     const std::string what = "wᵀ(H u) for " + x + (h ? "" : " (the engine's product is None: zeros)");
-    const int at_kinks = f.entries_inconclusive - unresolved;
+    const int at_kinks = f.entries_inconclusive - unresolved - f32_unresolved;
     std::string kinks;
     if (at_kinks) kinks += "; " + std::to_string(at_kinks) + " direction(s) inconclusive (a kink within the kink radius)";
     if (unresolved)
       kinks += "; " + std::to_string(unresolved) +
                " direction(s) inconclusive (the gradient varies on a scale below the smallest step)";
+    if (f32_unresolved)
+      kinks += "; " + std::to_string(f32_unresolved) + " direction(s) inconclusive (" + kUnresolvedF32Departure + ")";
     if (one_sided)
       kinks += "; " + std::to_string(one_sided) +
                " direction(s) judged one-sided at a kink (the side whose piece the engine's rules take)";
@@ -1001,7 +1094,7 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
     } else if (f.entries_checked == 0) {
       f.outcome = entries.empty() ? Outcome::not_applicable : Outcome::inconclusive;
       f.detail = entries.empty() ? x + ": no directions requested"
-                                 : unresolved == 0 ? what + ": every direction crosses a kink within the kink radius; "
+                                 : unresolved + f32_unresolved == 0 ? what + ": every direction crosses a kink within the kink radius; "
                                                             "no usable stencil (" + entries.front().kink_why + ")"
                                                    : what + ": no direction decided" + kinks;
     } else {

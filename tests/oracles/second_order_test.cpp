@@ -646,6 +646,48 @@ TEST(SecondOrder, InF32TheProductIsJudgedInItsF64CopyAndAgainstIt) {
   EXPECT_EQ(check_second_order(rounding, g, {}).at(0).outcome, Outcome::agree);
 }
 
+// The reference engine with every gradient it computes in f32 scaled by `factor`: the
+// first-order gradient and the nested program's g and product alike, as a smooth rounding
+// inside the f32 VJPs would move them (soak graphs 86186, 167671).
+class SmoothF32Drift final : public eut::EngineUnderTest {
+ public:
+  explicit SmoothF32Drift(double factor) : factor_(factor) {}
+  std::string name() const override { return "smooth-f32-drift"; }
+  eut::RunResult run(const graph::Graph& g, const eut::InputValues& in) override {
+    eut::RunResult r = eut::make_reference_engine()->run(g, in);
+    for (eut::GradientResult& gradient : r.gradients)
+      for (auto& v : gradient.values)
+        if (v && v->dtype == DType::f32)
+          for (double& x : v->data) x *= factor_;
+    return r;
+  }
+
+ private:
+  double factor_;
+};
+
+// Beyond the f32 floor the product is judged against the differences of the engine's own f32
+// gradient, taken beside the same differences of its f64-promoted gradient: a departure its
+// f32 gradient's slope shows too agrees (the first-order oracles judge that gradient); one it
+// does not show is a mismatch; one smaller than those differences resolve is inconclusive.
+TEST(SecondOrder, AnF32ProductBeyondTheFloorIsJudgedAgainstTheEnginesOwnF32Gradient) {
+  const graph::Graph g = unary_square("tanh", {0.3, -1.2}, DType::f32);
+  SmoothF32Drift drift(1.001);
+  const std::vector<Finding> f = check_second_order(drift, g, {});
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].outcome, Outcome::agree) << f[0].detail;
+  EXPECT_EQ(f[0].entries_checked, 2) << f[0].detail;
+  FaultyF32SecondOrder product_only(1.001, 1.0);
+  EXPECT_EQ(check_second_order(product_only, g, {}).at(0).outcome, Outcome::mismatch);
+  // 2e-5: one direction within the floor, the other beyond it and below what the
+  // differences resolve.
+  FaultyF32SecondOrder unresolved(1 + 2e-5, 1.0);
+  const Finding open = check_second_order(unresolved, g, {}).at(0);
+  EXPECT_NE(open.outcome, Outcome::mismatch) << open.detail;
+  EXPECT_EQ(open.entries_inconclusive, 1) << open.detail;
+  EXPECT_NE(open.detail.find("departs from the f64 one"), std::string::npos) << open.detail;
+}
+
 // batch_norm over 2 f32 elements, loss Σ w·y, then the outer tape on Σ g: Σ g ≡ 0 (batch_norm
 // is shift invariant), so the product is exactly 0, and the engine's f32 nested tapes carry
 // the rounding of the cancellation inside batch_norm's VJP, differentiated
