@@ -192,7 +192,7 @@ bool steps_resolve_point(const ScalarFunction& phi, double phi0, const Derivativ
   };
   const std::optional<double> coarse = second_difference(est.h), fine = second_difference(est.h / 8);
   if (!coarse || !fine || !std::isfinite(*coarse) || !std::isfinite(*fine)) return true;
-  return std::abs(*fine) <= std::abs(*coarse) / 4 + 4 * noise;
+  return std::abs(*fine) <= std::abs(*coarse) / 16 + 4 * noise;
 }
 
 DerivativeEstimate ridders_one_sided(const ScalarFunction& phi, double phi0, Stencil side, const RiddersOptions& opt) {

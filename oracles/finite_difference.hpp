@@ -84,9 +84,13 @@ DerivativeEstimate ridders_derivative(const ScalarFunction& phi, double phi0, co
 // smallest step, every sample beside it underflows to 0, and two tableaux confirm each other's
 // 0 ± 0. In the Taylor regime the second difference S(h) = φ(h) + φ(−h) − 2φ(0) (one-sided:
 // φ(±2h) − 2φ(±h) + φ(0)) is f''h² + O(h⁴) and shrinks 64-fold from the estimate's first step h
-// to h/8; beside a narrow peak it is −2φ(0) at both. Resolved: |S(h/8)| ≤ |S(h)|/4 + 4·noise, or
-// a sample there unusable (no evidence either way). Four evaluations of φ: the oracles ask only
-// before they report a mismatch, which a tableau that does not resolve φ cannot support.
+// to h/8; beside a narrow peak it is −2φ(0) at both; beside a cone's tip closer than every step
+// (reduce_std of f32 subnormals 2.4e-39 apart: soak graph 152076) φ is ~c·|t| over the steps and
+// S shrinks only 8-fold, while the central differences give 0 for a slope ±c. Resolved:
+// |S(h/8)| ≤ |S(h)|/16 + 4·noise — between the 64-fold shrink of the Taylor regime and the
+// 8-fold of a cone — or a sample there unusable (no evidence either way). Four evaluations of
+// φ: the oracles ask only before they report a mismatch, which a tableau that does not resolve
+// φ cannot support.
 bool steps_resolve_point(const ScalarFunction& phi, double phi0, const DerivativeEstimate& est, double noise);
 
 // φ'(0+) (side forward) or φ'(0-) (backward): the largest usable step on that side from
