@@ -204,8 +204,9 @@ TEST(GradientRounding, AWrongGradientOfADeviationIsStillAMismatch) {
     for (std::size_t k = 0; k < all.size(); ++k) {
       ASSERT_FALSE(all[k].empty());
       const bool element_wise = k >= 1;  // forward mode per element, complex step, FD
-      if (factor == 2.0 || element_wise)
+      if (factor == 2.0 || element_wise) {
         for (const Finding& f : all[k]) EXPECT_EQ(f.outcome, Outcome::mismatch) << factor << ", " << f.oracle << ": " << f.detail;
+      }
     }
   }
 }
