@@ -688,6 +688,24 @@ TEST(SecondOrder, AnF32ProductBeyondTheFloorIsJudgedAgainstTheEnginesOwnF32Gradi
   EXPECT_NE(open.detail.find("departs from the f64 one"), std::string::npos) << open.detail;
 }
 
+// reduce_std of three f32 values ~1e-39 (soak graph 152076): the Hessian's rows are ~1e38 at
+// that spread, the differences' steps ~1e-2 see the cone from afar, and the probes' observed
+// rounding makes a tolerance above the product itself. Such an agreement compared no number;
+// where the differences do not resolve the point it is inconclusive, never agree.
+TEST(SecondOrder, AnAgreementWhoseToleranceAdmitsTheProductNeedsDifferencesThatResolveThePoint) {
+  OpAttrs all;
+  all.axes = {};
+  graph::Graph g;
+  g.inputs = {variable("%x", Shape{3}, {-7.206492644944845e-39, -2.789704982777846e-40, -3.217881537641544e-39}, true,
+                       DType::f32)};
+  g.tapes = {tape("t")};
+  g.body = {record("t", {op("%s", "reduce_std", {"%x"}, all)}), gradient({"%g"}, "t", "%s", {"%x"})};
+  const std::vector<Finding> f = check(g);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_NE(f[0].outcome, Outcome::agree) << f[0].detail;
+  EXPECT_NE(f[0].outcome, Outcome::mismatch) << f[0].detail;
+}
+
 // batch_norm over 2 f32 elements, loss Σ w·y, then the outer tape on Σ g: Σ g ≡ 0 (batch_norm
 // is shift invariant), so the product is exactly 0, and the engine's f32 nested tapes carry
 // the rounding of the cancellation inside batch_norm's VJP, differentiated
