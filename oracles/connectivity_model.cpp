@@ -460,7 +460,12 @@ class Model {
   }
 
   // Values come from the generic evaluator, one statement at a time: the model needs them for
-  // cond predicates and loop conditions at every execution, including every iteration.
+  // cond predicates and loop conditions at every execution, including every iteration. Each
+  // result is rounded to its dtype, as the engine stores it: the evaluator keeps floating
+  // values in full double precision (what the numerical oracles difference), and an f32 value
+  // the engine rounds to exactly 0 — reduce_std(c) + k with k put on elu's kink by an edge
+  // input, then det of it, whose VJP raises at a singular matrix (soak graph 367928) — was
+  // nonzero here, so the engine's error was taken for one the graph does not raise.
   void exec_node(const graph::OpStmt& s, const graph::Statement& stmt) {
     std::vector<NodeId> operands;
     for (const std::string& o : s.operands) operands.push_back(use(o));
@@ -482,6 +487,7 @@ class Model {
     n.kind = Node::Kind::op;
     n.spec = e.specs.at(s.result);
     n.value = std::move(e.values.at(s.result));
+    for (double& v : n.value) v = round_to_dtype(v, n.spec.dtype);
     n.op = &get_op(s.op);
     n.attrs = s.attrs;
     n.inputs = std::move(operands);

@@ -1339,3 +1339,36 @@ TEST(ConnectivityR14, SomeNoneWarnsAndAppliesTheRest) {
 
 }  // namespace
 }  // namespace tc::oracles
+
+namespace tc::oracles {
+namespace {
+
+// The model's values are the engine's: each result rounded to its dtype. 0.1f·0.1f is
+// 0.0100000002980232 in double and 0.0100000007078052 in f32, so in f32 m + k with k = −f32(m)
+// is exactly 0 and det's VJP (g·det·A⁻ᵀ) raises at the singular 1×1 matrix; in double it is
+// −4.1e-10 (soak graph 367928: the model predicted no error, and the engine's was a mismatch).
+TEST(Connectivity, ThePredictionSeesValuesRoundedToTheirDtypeAsTheEngineDoes) {
+  const char* tcg = R"(graph g
+input %a: DT[1,1] variable values(0.10000000149011612)
+input %k: DT[1,1] constant values(-0.010000000707805157)
+tape t
+record t {
+  %m = mul %a %a
+  %s = add %m %k
+  %d = det %s
+}
+%g = grad t %d wrt %a
+)";
+  const auto with = [&](const char* dtype) {
+    std::string text = tcg;
+    for (std::size_t at; (at = text.find("DT")) != std::string::npos;) text.replace(at, 2, dtype);
+    return predict_connectivity(graph::parse_tcg(text), {}, eut::tf_profile());
+  };
+  const ConnectivityPrediction f32 = with("f32");
+  ASSERT_TRUE(f32.error) << "in f32 the matrix is exactly singular";
+  EXPECT_NE(f32.error->message.find("singular"), std::string::npos) << f32.error->message;
+  EXPECT_FALSE(with("f64").error) << "in f64 it is not";
+}
+
+}  // namespace
+}  // namespace tc::oracles
