@@ -237,13 +237,13 @@ void widen_by_change(std::vector<std::vector<double>>& noise, const eut::Gradien
   }
 }
 
-// One direction w: wᵀ(H u) from the nested tapes (engine) against the differences of the
-// engine's gradient (reference ± error), and the verdict.
 // Why an f32 product that departs from its f64-promoted copy beyond the floor is left open.
 constexpr const char* kUnresolvedF32Departure =
     "the f32 product departs from the f64 one by less than the differences of the engine's own f32 gradient "
     "resolve: rounding inside its f32 backward passes or an f32-only error, undecided";
 
+// One direction w: wᵀ(H u) from the nested tapes (engine) against the differences of the
+// engine's gradient (reference ± error), and the verdict.
 struct Entry {
   double engine = 0, reference = 0, error = 0, tolerance = 0;
   // An agreement of the screen: the first step of its differences and their stencil.
@@ -740,8 +740,8 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
 
   // How far the slope along w of <g, u> computed from the engine's own f32 gradient departs
   // from the same slope of its f64-promoted gradient φ: central differences of both at the
-  // same steps h and h/2, so that their truncation cancels and
-  // what is left is the derivative of the f32 gradient's own error. x moves in its dtype (the
+  // same steps h and h/2, so that their truncation cancels and what is left is the derivative
+  // of the f32 gradient's own error. x moves in its dtype (the
   // offset actually taken along w is what the f32 difference divides by); every point must
   // keep the base point's branches. Its error: the change from h to h/2 and the f32 rounding
   // of φ over the step. nullopt where a point is not usable.
