@@ -119,10 +119,21 @@ DerivativeEstimate ridders_multi_start(const ScalarFunction& phi, double phi0, S
   for (std::size_t k = 0; k + 1 < t.size(); ++k) {
     if (!t[k].ok() || !t[k + 1].ok()) continue;
     const double e = std::max({t[k].error, t[k + 1].error, std::abs(t[k].value - t[k + 1].value)});
+    const double value = t[k].error <= t[k + 1].error ? t[k].value : t[k + 1].value;
+    // A finer tableau that is sure of a value the pair excludes: the pair's agreement is a
+    // plateau of the function far from the point, not its slope. Smaller steps carry less
+    // truncation error; the finer pairs compete instead.
+    bool contradicted = false;
+    for (std::size_t m = k + 2; m < t.size() && !contradicted; ++m)
+      contradicted = t[m].ok() && std::abs(t[m].value - value) > 2 * (e + t[m].error);
+    if (contradicted) continue;
     if (e < best_err) {
       best_err = e;
       best = t[k].error <= t[k + 1].error ? t[k] : t[k + 1];
       best.error = e;
+      // Unsettled: the two disagree beyond their own errors and their distance exceeds the
+      // value — neither its size nor its sign is known.
+      best.settled = std::abs(t[k].value - t[k + 1].value) <= t[k].error + t[k + 1].error || e < std::abs(best.value);
     }
   }
   if (!best.ok()) {  // no confirmed pair: a lone usable tableau, if there is exactly one
@@ -177,6 +188,7 @@ DerivativeEstimate ridders_derivative(const ScalarFunction& phi, double phi0, co
 }
 
 bool steps_resolve_point(const ScalarFunction& phi, double phi0, const DerivativeEstimate& est, double noise) {
+  if (est.ok() && !est.settled) return false;
   if (!est.ok() || est.stencil == Stencil::screen || !(est.h > 0)) return true;
   // S(h), or nullopt where a sample is unusable.
   auto second_difference = [&](double h) -> std::optional<double> {

@@ -52,6 +52,10 @@ struct DerivativeEstimate {
   Stencil stencil = Stencil::none;  // none: no usable stencil (a kink within h_floor)
   double h = 0;                     // the first step of the tableau the value came from
   int evaluations = 0;              // calls of φ
+  // False where the two tableaux the value came from contradict each other — their distance
+  // beyond the sum of their own errors and beyond the value itself, so that neither its size
+  // nor its sign is known: the steps do not resolve φ at 0 (steps_resolve_point).
+  bool settled = true;
   bool ok() const { return stencil != Stencil::none; }
 };
 
@@ -68,6 +72,9 @@ DerivativeEstimate ridders_tableau(const ScalarFunction& phi, double phi0, Stenc
 // extrapolations may agree by chance — so the estimate must be confirmed by the next start:
 // of each two consecutive usable tableaux the error is max(their errors, their distance), and
 // the pair with the smallest such error gives the value (its member with the smaller error).
+// A pair that a finer tableau contradicts (their distance beyond twice their errors) does not
+// compete: two coarse tableaux can agree on a plateau the function reaches far from the point
+// (soak graph 408170: φ(t) ~ t·exp(-t²), flat 0 at steps ~15, slope 2.24 at steps ~0.2).
 // A lone usable tableau gives its own.
 DerivativeEstimate ridders_multi_start(const ScalarFunction& phi, double phi0, Stencil stencil, double h,
                                        const RiddersOptions& opt);
@@ -90,7 +97,10 @@ DerivativeEstimate ridders_derivative(const ScalarFunction& phi, double phi0, co
 // |S(h/8)| ≤ |S(h)|/16 + 4·noise — between the 64-fold shrink of the Taylor regime and the
 // 8-fold of a cone — or a sample there unusable (no evidence either way). Four evaluations of
 // φ: the oracles ask only before they report a mismatch, which a tableau that does not resolve
-// φ cannot support.
+// φ cannot support. Nor can two tableaux that contradict each other (!est.settled): beside a
+// pole, cos(1/v + 210.25) at v = −0.0048 turns a radian every 2.3e-5 while the f32 kink radius
+// keeps the steps above ~1e-4, and tableaux from 0.005 and 0.000625 gave −2.3e7 ± 1.3e7 and
+// 2.8e7 ± 1.6e7 for a true −8.7e8 (soak graph 479193): not resolved, without evaluating S.
 bool steps_resolve_point(const ScalarFunction& phi, double phi0, const DerivativeEstimate& est, double noise);
 
 // φ'(0+) (side forward) or φ'(0-) (backward): the largest usable step on that side from

@@ -123,6 +123,42 @@ TEST(Ridders, ANarrowPeakFoolsTheTableauxButNotTheResolutionCheck) {
   EXPECT_FALSE(steps_resolve_point(phi, phi0, e, opt.noise));
 }
 
+// Soak graph 408170: the derivative of φ(t) = A·t·exp(-B·t²) (erf's curvature through a
+// cancellation at 746.5) from a first step of 15, scaled to the 746.5. The two coarsest
+// tableaux see the flat tails (0 and 0.26, errors 1e-13 and 0.23) and used to win as the
+// closest pair; the third, from 0.23, is sure of A. A pair a finer tableau contradicts does
+// not compete.
+TEST(Ridders, TwoCoarseTableauxAgreeingOnAFlatTailDoNotOutvoteAFinerOne) {
+  const double a = 5.97, b = 2.27;
+  const ScalarFunction phi = [&](double t) { return Sample{a * t * std::exp(-b * t * t), true, 0}; };
+  RiddersOptions opt;
+  opt.noise = 1e-16;
+  opt.starts = 3;  // the fourth start fell below the oracle's floor there
+  const DerivativeEstimate e = ridders_multi_start(phi, 0.0, Stencil::central, 14.93, opt);
+  ASSERT_TRUE(e.ok());
+  EXPECT_NEAR(e.value, a, 1e-6 * a) << e.value << " ± " << e.error;
+}
+
+// Two tableaux that contradict each other — their distance beyond their own errors and beyond
+// the value — do not determine it: φ(t) = t·cos(K·ln|t|) has slope cos(K·ln h) at scale h,
+// opposite at the two starts h and h/8 (K·ln 8 = π). Soak graph 479193 met it as
+// sin(1/v + 210.25)/v² at v = -0.0048, turning a radian every 2.3e-5 while the f32 kink
+// radius kept the steps above ~1e-4: tableaux from 0.005 and 0.000625 gave -2.3e7 ± 1.3e7 and
+// 2.8e7 ± 1.6e7 for a true -8.7e8, and the second-difference test passed by chance.
+TEST(Ridders, TwoTableauxThatContradictEachOtherDoNotResolveThePoint) {
+  const double k = M_PI / std::log(8.0);
+  const ScalarFunction phi = [&](double t) {
+    return Sample{t == 0 ? 0.0 : t * std::cos(k * std::log(std::abs(t))), true, 0};
+  };
+  RiddersOptions opt;
+  opt.noise = 1e-16;
+  opt.starts = 2;
+  const DerivativeEstimate e = ridders_multi_start(phi, 0.0, Stencil::central, 0.01, opt);
+  ASSERT_TRUE(e.ok());
+  EXPECT_FALSE(e.settled) << e.value << " ± " << e.error;
+  EXPECT_FALSE(steps_resolve_point(phi, 0.0, e, opt.noise));
+}
+
 TEST(Ridders, SmoothFunctionsKinksAsideAreResolved) {
   for (double x0 : {-1.5, 0.0, 0.7, 2.0}) {
     const auto f = [](double x) { return std::sin(3 * x) + x * x * x; };
