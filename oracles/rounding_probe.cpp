@@ -87,8 +87,9 @@ void jitter_inputs(Objective& j, double unit, std::uint64_t seed) {
 }
 
 // Every name the values `names` are computed from, themselves included: what a jitter must
-// leave alone for those values to stay where they are.
-std::set<std::string> upstream_of(const graph::Block& body, std::vector<std::string> names) {
+// leave alone for those values to stay where they are. `levels` statements back (the values
+// themselves and their operands: 1), or all the way (-1).
+std::set<std::string> upstream_of(const graph::Block& body, std::vector<std::string> names, int levels) {
   std::map<std::string, std::vector<std::string>> reads;  // a definition -> the names its statement reads
   graph::walk(body, [&](const graph::Statement& s, const graph::Place&) {
     std::vector<std::string> uses;
@@ -99,12 +100,14 @@ std::set<std::string> upstream_of(const graph::Block& body, std::vector<std::str
     });
   });
   std::set<std::string> seen;
-  while (!names.empty()) {
-    std::string n = std::move(names.back());
-    names.pop_back();
-    if (!seen.insert(n).second) continue;
-    const auto it = reads.find(n);
-    if (it != reads.end()) names.insert(names.end(), it->second.begin(), it->second.end());
+  for (int level = 0; !names.empty() && (levels < 0 || level <= levels); ++level) {
+    std::vector<std::string> next;
+    for (const std::string& n : names) {
+      if (!seen.insert(n).second) continue;
+      const auto it = reads.find(n);
+      if (it != reads.end()) next.insert(next.end(), it->second.begin(), it->second.end());
+    }
+    names = std::move(next);
   }
   return seen;
 }
@@ -163,15 +166,26 @@ RoundingProbe rounding_sensitivity(const Objective& o, const std::vector<const e
   for (int r = 0; r < realizations; ++r)
     jitter_inputs(jittered[static_cast<std::size_t>(r)], kappa,
                   mix_seed(seed + static_cast<std::uint64_t>(r)) ^ 0x696e707574ULL);
-  // Where jittering op results moves values across a kink too — a value the edge inputs put
-  // exactly on one (selu(cholesky(A) − c) at 0, beside a pole elsewhere: soak graph 74378) —
-  // a third copy leaves every value that kink's sides depend on unjittered and jitters the
-  // rest: the rounding of the paths away from the kink is still measured. Built once per
-  // realization, from the sides the results-only copy moved (they depend on primal values
-  // only, not on the direction).
-  std::vector<std::optional<Objective>> kinks_kept(static_cast<std::size_t>(realizations));
-  std::vector<bool> kinks_kept_built(static_cast<std::size_t>(realizations), false);
-  auto keep_kinks = [&](std::size_t r, const ObjectiveRunner<Dual>& base, const ObjectiveRunner<Dual>& moved) {
+  // Where jittering op results moves values across a kink too, a third copy leaves the values
+  // that kink's sides depend on unjittered and jitters the rest: the rounding of the paths away
+  // from the kink is still measured. First only the values the kinks compare (the ops that
+  // recorded them and their operands): equal values computed twice — not_equal(v1 + k, v1 + k)
+  // — round alike in the engine but not under independent jitter, while the v1 they share may
+  // carry the graph's dominant rounding (an f32 cross-entropy of 95.594 minus 95.59, soak graph
+  // 438375: keeping v1 unjittered left an allowance of 1e-7 for an error of 1e-6). Where that
+  // still moves a kink — a value the edge inputs put exactly on one, selu(cholesky(A) − c) at 0
+  // beside a pole (soak graph 74378) — a fourth copy keeps everything upstream of it. Built
+  // once per realization, from the sides the results-only copy moved (they depend on primal
+  // values only, not on the direction).
+  enum Kept { kCompared, kUpstream, kKeptCopies };
+  std::vector<std::optional<Objective>> kinks_kept[kKeptCopies];
+  std::vector<bool> kinks_kept_built[kKeptCopies];
+  for (int k = 0; k < kKeptCopies; ++k) {
+    kinks_kept[k].resize(static_cast<std::size_t>(realizations));
+    kinks_kept_built[k].assign(static_cast<std::size_t>(realizations), false);
+  }
+  auto keep_kinks = [&](Kept level, std::size_t r, const ObjectiveRunner<Dual>& base,
+                        const ObjectiveRunner<Dual>& moved) {
     std::vector<std::string> at_kinks;
     const std::vector<std::int32_t>& a = base.branches().sides;
     const std::vector<std::int32_t>& b = moved.branches().sides;
@@ -182,11 +196,11 @@ RoundingProbe rounding_sensitivity(const Objective& o, const std::vector<const e
       if (i >= about.size() || !about[i]) return;  // a loop's trip count: not kept
       at_kinks.push_back(*about[i]);
     }
-    const std::set<std::string> kept = upstream_of(o.graph.body, at_kinks);
+    const std::set<std::string> kept = upstream_of(o.graph.body, at_kinks, level == kCompared ? 1 : -1);
     std::map<std::string, TensorSpec> rest;
     for (const auto& [name, spec] : specs)
       if (!kept.count(name)) rest.emplace(name, spec);
-    Objective& j = kinks_kept[r].emplace(o);
+    Objective& j = kinks_kept[level][r].emplace(o);
     std::vector<graph::Input> extra;
     jitter_block(j.graph.body, rest, kappa, mix_seed(seed + static_cast<std::uint64_t>(r)), extra);
     for (graph::Input& in : extra) {
@@ -211,7 +225,8 @@ RoundingProbe rounding_sensitivity(const Objective& o, const std::vector<const e
     runners.emplace_back(o);
     for (const Objective& j : jittered) runners.emplace_back(j);
     std::vector<std::unique_ptr<ObjectiveRunner<Dual>>> fallback(jittered.size());  // compiled when needed
-    std::vector<std::unique_ptr<ObjectiveRunner<Dual>>> away_from_kinks(jittered.size());  // likewise
+    std::vector<std::unique_ptr<ObjectiveRunner<Dual>>> away_from_kinks[kKeptCopies];  // likewise
+    for (auto& a : away_from_kinks) a.resize(jittered.size());
 #pragma omp for schedule(dynamic, 1)
     for (std::int64_t ti = 0; ti < n_tasks; ++ti) {
       const Task& t = tasks[static_cast<std::size_t>(ti)];
@@ -240,19 +255,23 @@ RoundingProbe rounding_sensitivity(const Objective& o, const std::vector<const e
           runner = fallback[r].get();
           d = jvp(*runner);
         }
-        if (!same_branches(runner->branches(), runners[0].branches())) {
-          if (!away_from_kinks[r]) {
+        // Both copies keep the kinks the results-only jitter moved (not only those the first
+        // copy still moves: the second jitters what the first kept).
+        const ObjectiveRunner<Dual>* results_moved = runner;
+        for (const Kept level : {kCompared, kUpstream}) {
+          if (same_branches(runner->branches(), runners[0].branches())) break;
+          std::unique_ptr<ObjectiveRunner<Dual>>& away = away_from_kinks[level][r];
+          if (!away) {
 #pragma omp critical(tc_probe_kinks_kept)
             {
-              if (!kinks_kept_built[r]) keep_kinks(r, runners[0], *runner);
-              kinks_kept_built[r] = true;
+              if (!kinks_kept_built[level][r]) keep_kinks(level, r, runners[0], *results_moved);
+              kinks_kept_built[level][r] = true;
             }
-            if (kinks_kept[r]) away_from_kinks[r] = std::make_unique<ObjectiveRunner<Dual>>(*kinks_kept[r]);
+            if (kinks_kept[level][r]) away = std::make_unique<ObjectiveRunner<Dual>>(*kinks_kept[level][r]);
           }
-          if (away_from_kinks[r]) {
-            runner = away_from_kinks[r].get();
-            d = jvp(*runner);
-          }
+          if (!away) break;
+          runner = away.get();
+          d = jvp(*runner);
         }
         // A jitter that crossed a kink measures the kink, not rounding: not counted.
         if (!same_branches(runner->branches(), runners[0].branches())) continue;

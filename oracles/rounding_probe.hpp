@@ -53,7 +53,7 @@ struct RoundingProbe {
 };
 RoundingProbe rounding_sensitivity(const Objective& o, const std::vector<const eut::Value*>& engine,
                                    std::uint64_t seed, int threads, int directions = 2,
-                                   int realizations = 2);
+                                   int realizations = 4);
 
 // Rounding jitter: every floating op or gradient() result %y named in `specs` becomes
 // %y = mul(%y~raw, %~jit%y), with %~jit%y a new input (appended to `inputs`, of the spec's

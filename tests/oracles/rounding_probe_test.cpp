@@ -125,6 +125,35 @@ TEST(RoundingProbe, AValueOnAKinkElsewhereKeepsTheRestMeasured) {
   EXPECT_GT(on, away / 4) << away << " vs " << on;
 }
 
+// Equal values computed twice and compared — not_equal(v + k, v + k'), k == k' — round alike in
+// the engine, but independent jitter makes them unequal: a kink the probe must step around
+// without leaving v unjittered, when v carries the graph's dominant rounding. Soak graph 438375:
+// the source's gradient is v − 95.59 with v ≈ 95.594 in f32 (one rounding of v moves it 1e-3
+// relative); keeping everything upstream of the comparison unjittered measured only the
+// rounding of the difference itself and allowed 1e-7 for the engine's correct 1e-6.
+TEST(RoundingProbe, EqualValuesComparedKeepOnlyTheComparedValuesUnjittered) {
+  auto probe = [](bool compared) {
+    graph::Graph g;
+    g.inputs = {variable("%x", Shape{3}, {0.5, -1.25, 2.0}, true, DType::f32),
+                constant("%y", Shape{}, {static_cast<float>(95.594)}, DType::f32),
+                constant("%one", Shape{}, {1}, DType::f32), constant("%k", Shape{}, {static_cast<float>(-95.59)}, DType::f32),
+                constant("%k2", Shape{}, {static_cast<float>(-95.59)}, DType::f32)};
+    g.tapes = {tape("t")};
+    graph::Block body = {op("%v", "mul", {"%y", "%one"}), op("%d", "add", {"%v", "%k"}),
+                         op("%p", "mul", {"%x", "%d"}), op("%l", "reduce_sum", {"%p"})};
+    if (compared)
+      body.insert(body.begin() + 1, {op("%a", "add", {"%v", "%k"}), op("%b", "add", {"%v", "%k2"}),
+                                     op("%ne", "not_equal", {"%a", "%b"})});
+    g.body = {record("t", body), gradient({"%g"}, "t", "%l", {"%x"})};
+    const Objective o = make_objective(g, {}, 0);
+    EXPECT_TRUE(o.not_applicable.empty()) << o.not_applicable;
+    return rounding_sensitivity(o, {nullptr}, 7, 1).per_unit.at(0);
+  };
+  const double plain = probe(false), compared = probe(true);
+  EXPECT_GT(plain, 1e-6);  // a relative 2^-24 of 95.6 is 5.7e-6 of a gradient ~0.004
+  EXPECT_GT(compared, plain / 4) << plain << " vs " << compared;
+}
+
 // The oracles of one check share the probe: one per seed and engine gradient, the very probe
 // rounding_sensitivity computes, whatever the thread count.
 TEST(RoundingProbe, PreparedObjectivesProbeOncePerSeedAndEngineGradient) {
