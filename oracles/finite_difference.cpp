@@ -207,6 +207,20 @@ bool steps_resolve_point(const ScalarFunction& phi, double phi0, const Derivativ
   return std::abs(*fine) <= std::abs(*coarse) / 16 + 4 * noise;
 }
 
+bool finer_steps_side_with(const ScalarFunction& phi, const DerivativeEstimate& est, double engine, double noise) {
+  if (!est.ok() || !(est.h > 0)) return false;
+  const double gap = std::abs(engine - est.value);
+  for (const double h : {std::ldexp(est.h, -12), std::ldexp(est.h, -16)}) {
+    // Only a difference whose rounding cannot carry it across half the gap is evidence.
+    if (!(2 * noise / h < gap / 2)) continue;
+    const Sample p = phi(h), m = phi(-h);
+    if (!p.usable || !m.usable) continue;
+    const double d = (p.value - m.value) / (2 * h);
+    if (std::isfinite(d) && std::abs(d - engine) < std::abs(d - est.value)) return true;
+  }
+  return false;
+}
+
 DerivativeEstimate ridders_one_sided(const ScalarFunction& phi, double phi0, Stencil side, const RiddersOptions& opt) {
   int evaluations = 0;
   for (double h = opt.h_start; h >= opt.h_floor && h > 0; h /= 2) {

@@ -103,6 +103,16 @@ DerivativeEstimate ridders_derivative(const ScalarFunction& phi, double phi0, co
 // 2.8e7 ± 1.6e7 for a true −8.7e8 (soak graph 479193): not resolved, without evaluating S.
 bool steps_resolve_point(const ScalarFunction& phi, double phi0, const DerivativeEstimate& est, double noise);
 
+// Whether central differences below the tableaux' floor — steps 2^-12 and 2^-16 of the
+// estimate's first step, each only where its rounding 2·noise/h is below half the gap between
+// `engine` and the estimate — lie nearer `engine` than the estimate: then the tableaux did not
+// resolve φ (the kink radius keeps f32 steps above ~1e-4 of the scale). The gradient of
+// cos(1/v + 210.25) at v = -0.0048 turns a radian every 2.3e-5, and tableaux from 0.005 gave
+// 1.4e5 ± 3.9e6 where the nested tapes' 1.7e11 is right (soak graph 479193). Where φ is smooth
+// the finer differences find the estimate and a wrong engine keeps its mismatch. Asked only
+// before a mismatch, as steps_resolve_point.
+bool finer_steps_side_with(const ScalarFunction& phi, const DerivativeEstimate& est, double engine, double noise);
+
 // φ'(0+) (side forward) or φ'(0-) (backward): the largest usable step on that side from
 // h_start down (halving) to h_floor starts ridders_multi_start. !ok() if there is none. For a
 // point on a kink, where a central stencil has no usable step (oracles/profile_kinks.hpp).

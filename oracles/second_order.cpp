@@ -293,24 +293,6 @@ AtKinks side_at_kinks(const SignatureAt& signature_at, const KinkArms& arms, con
   return out;
 }
 
-// Before a mismatch: central differences at steps 2^-12 and 2^-16 of the estimate's first step,
-// below the tableaux' floor (the kink radius, which in f32 keeps steps above ~1e-4 of the
-// scale). Where either usable one lies nearer the engine's product than the estimate, the
-// tableaux did not resolve φ: the gradient of cos(1/v + 210.25) at v = -0.0048 turns a radian
-// every 2.3e-5, and tableaux from 0.005 gave 1.4e5 ± 3.9e6 where the nested tapes' 1.7e11 is
-// right (soak graph 479193). Where φ is smooth the finer differences find the estimate, and a
-// wrong engine stays a mismatch.
-bool finer_steps_side_with_the_engine(const ScalarFunction& phi, const DerivativeEstimate& est, double engine) {
-  if (!est.ok() || !(est.h > 0)) return false;
-  for (const double h : {std::ldexp(est.h, -12), std::ldexp(est.h, -16)}) {
-    const Sample p = phi(h), m = phi(-h);
-    if (!p.usable || !m.usable) continue;
-    const double d = (p.value - m.value) / (2 * h);
-    if (std::isfinite(d) && std::abs(d - engine) < std::abs(d - est.value)) return true;
-  }
-  return false;
-}
-
 // The screen that settles a direction without Ridders' tableaux (~64 runs of the engine): three
 // central differences at h/2, h/4, h/8 (h Ridders' first step), two Richardson steps
 // R = (4·d(h/4) − d(h/2))/3 and R' = (4·d(h/8) − d(h/4))/3 — the h² term out, as the tableaux'
@@ -1044,7 +1026,7 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
       }
       if (says_nothing(line, est)) e.state = 3;
       if (e.state == 2 && !steps_resolve_point(line, phi0.value, est, noise)) e.state = 3;
-      if (e.state == 2 && !e.one_sided && finer_steps_side_with_the_engine(line, est, e.engine)) e.state = 3;
+      if (e.state == 2 && !e.one_sided && finer_steps_side_with(line, est, e.engine, noise)) e.state = 3;
       if (e.state == 2 && e.one_sided && !kinks.decisive) {
         e.state = 0;
         e.kink_why = "at a kink the engine may take another piece (its rounding, or its double backward's own "

@@ -159,6 +159,33 @@ TEST(Ridders, TwoTableauxThatContradictEachOtherDoNotResolveThePoint) {
   EXPECT_FALSE(steps_resolve_point(phi, 0.0, e, opt.noise));
 }
 
+// Below the tableaux' floor: where φ is smooth the finer differences find the estimate and a
+// wrong engine keeps its mismatch; beside soak graph 479193's pole (the gradient of
+// cos(1/v + 210.25) turns a radian every 2.3e-5) they side with the engine's true value
+// against an estimate the tableaux made from steps ~1e-3.
+TEST(Ridders, FinerStepsSideWithTheEngineOnlyWhereTheTableauxMissedTheScale) {
+  const ScalarFunction smooth_phi = [](double t) { return Sample{std::sin(3 * t), true, 0}; };
+  DerivativeEstimate at_smooth;
+  at_smooth.value = 3;
+  at_smooth.error = 1e-10;
+  at_smooth.h = 0.02;
+  at_smooth.stencil = Stencil::central;
+  EXPECT_FALSE(finer_steps_side_with(smooth_phi, at_smooth, 3 * (1 + 1e-4), 1e-16));
+
+  const double v = -0.0047561186365783215, c = 210.25;
+  const ScalarFunction pole_phi = [&](double t) {
+    const double x = v + t;
+    return Sample{std::sin(1 / x + c) / (x * x), x < 0, 0};
+  };
+  const double truth = -std::cos(1 / v + c) / std::pow(v, 4) - 2 * std::sin(1 / v + c) / std::pow(v, 3);
+  DerivativeEstimate fooled;
+  fooled.value = 1.4e5;
+  fooled.error = 3.9e6;
+  fooled.h = 0.005;
+  fooled.stencil = Stencil::central;
+  EXPECT_TRUE(finer_steps_side_with(pole_phi, fooled, truth, 1e-16 * std::abs(pole_phi(0).value)));
+}
+
 TEST(Ridders, SmoothFunctionsKinksAsideAreResolved) {
   for (double x0 : {-1.5, 0.0, 0.7, 2.0}) {
     const auto f = [](double x) { return std::sin(3 * x) + x * x * x; };
