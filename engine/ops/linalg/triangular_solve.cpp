@@ -7,7 +7,10 @@
 // constant 0/1 mask), so an outer tape records it.
 // Edge: a zero diagonal entry makes T singular (division by 0, inf/NaN as TF); the domain
 // keeps both triangles far from singular (linalg/factor.hpp: the op's triangle is an
-// attribute the check cannot see).
+// attribute the check cannot see). det T's sign is recorded in Branches (0 when singular), as
+// solve and matrix_inverse record theirs: a value the f64 oracles put at 1e-8 can be exactly
+// 0 in an f32 engine (soak graph 957996: norm(x) + (−norm(x) rounded to f32) on the diagonal),
+// and the kink probe then sees the singular point within rounding of the base point.
 #include <string>
 
 #include "engine/ops/binary/binary.hpp"
@@ -31,10 +34,18 @@ Plan plan(const Shape& a, const Shape& b) {
 }
 
 template <class S>
-void forward(const OpAttrs& a, const In<S>* in, int, const Out<S>& out, Branches*) {
+void forward(const OpAttrs& a, const In<S>* in, int, const Out<S>& out, Branches* branches) {
   const Plan p = plan(in[0].spec.shape, in[1].spec.shape);
   const std::int64_t n = p.n, k = p.k;
   for (std::int64_t b = 0; b < p.batch; ++b) {
+    if (branches) {
+      int sign = 1;
+      for (std::int64_t i = 0; i < n; ++i) {
+        const double d = real_part(in[0].data[b * n * n + i * n + i]);
+        sign = d > 0 ? sign : d < 0 ? -sign : 0;
+      }
+      branches->add(sign);
+    }
     S* x = out.data + b * n * k;
     std::copy(in[1].data + b * n * k, in[1].data + (b + 1) * n * k, x);
     kernel::triangular_solve_in_place(in[0].data + b * n * n, n, a.lower, x, k);

@@ -2,6 +2,7 @@
 
 #include "engine/core/errors.hpp"
 #include "engine/ops/linalg/linalg.hpp"
+#include "tests/engine/ops/nondiff/kernel_probe.hpp"
 #include "tests/engine/ops/shape/shape_test_util.hpp"
 
 namespace tc::test {
@@ -30,6 +31,17 @@ TEST(TriangularSolve, UpperIgnoresTheLowerTriangle) {
 TEST(TriangularSolve, MismatchedShapesRaise) {
   expect_error_naming<ShapeError>([] { triangular_solve(t64({1, 0, 0, 1}, {2, 2}), t64({1}, {1, 1})); },
                                   {"triangular_solve", "[1,1]", "[2,2]"});
+}
+
+// det T's sign per matrix, 0 when a diagonal entry is 0 (singular), as solve records: an f32
+// engine's exact 0 where the f64 oracles see 1e-8 is then seen as a point within rounding of
+// the singular one (soak graph 957996).
+TEST(TriangularSolve, RecordsTheSignOfEachTrianglesDeterminant) {
+  Branches b;
+  run_kernel<double>("triangular_solve",
+                     {t64({2, 0, 1, 4, -2, 0, 1, 4, 0, 0, 1, 4}, {3, 2, 2}), t64({1, 1, 1, 1, 1, 1}, {3, 2, 1})},
+                     triangle(true), &b);
+  EXPECT_EQ(b.sides, (std::vector<std::int32_t>{1, -1, 0}));
 }
 
 }  // namespace tc::test
