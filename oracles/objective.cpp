@@ -282,6 +282,8 @@ Objective make_objective(const graph::Graph& g, const eut::InputValues& inputs, 
       s.why_not = s.name + " is an intermediate value the tape treats as a constant";
       overridden.erase(s.name);
     }
+  if (!o.frozen.empty() || !constants.held_uses.empty())
+    o.hoisted_from = std::make_shared<const graph::Graph>(prepared);
   if (!o.frozen.empty()) {
     const std::set<std::string> names(o.frozen.begin(), o.frozen.end());
     without(prepared.body, names);
@@ -294,6 +296,7 @@ Objective make_objective(const graph::Graph& g, const eut::InputValues& inputs, 
       in.init.kind = graph::Init::Kind::values;
       in.init.values = ev.values.at(n);
       base[n] = ev.values.at(n);
+      o.hoisted.emplace_back(n, n);
       prepared.inputs.push_back(std::move(in));
     }
   }
@@ -314,6 +317,7 @@ Objective make_objective(const graph::Graph& g, const eut::InputValues& inputs, 
     in.init.kind = graph::Init::Kind::values;
     in.init.values = base.count(h.value) ? base.at(h.value) : ev.values.at(h.value);
     base[held] = in.init.values;
+    o.hoisted.emplace_back(held, h.value);
     prepared.inputs.push_back(std::move(in));
   }
 

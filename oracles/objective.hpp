@@ -29,6 +29,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/core/random_streams.hpp"
@@ -65,6 +66,14 @@ struct Objective {
   std::string target_value;
   std::map<std::string, std::vector<double>> base;  // every input of `graph`, f64
   std::vector<std::string> frozen;  // names of the values held at their base values
+  // The values the preparation hoisted into inputs of `graph` (frozen values, and held uses'
+  // copies), each input's name with the name of the value it holds in `hoisted_from`: the
+  // graph they were computed by (earlier gradients dropped, nothing hoisted yet), which reads
+  // only the original inputs in `base`. The engine computed those values with its own rounding,
+  // through cancellations `graph` no longer sees; the rounding probe evaluates this graph
+  // jittered to see it. Null when nothing was hoisted.
+  std::vector<std::pair<std::string, std::string>> hoisted;
+  std::shared_ptr<const graph::Graph> hoisted_from;
   std::vector<ObjectiveSource> sources;
   std::vector<double> cotangent;    // v, one per target element
   TensorSpec target_spec;

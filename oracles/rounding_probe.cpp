@@ -86,6 +86,40 @@ void jitter_inputs(Objective& j, double unit, std::uint64_t seed) {
   j.graph.body.insert(j.graph.body.begin(), std::make_move_iterator(head.begin()), std::make_move_iterator(head.end()));
 }
 
+// The hoisted values (Objective::hoisted) as the engine may have computed them: one
+// realization's jittered evaluation of the graph they were hoisted from (op results, and with
+// `inputs_too` its inputs), so that a hoisted value carries its whole computation's rounding,
+// not one rounding of its own: an f32 logsumexp of 92.9 minus 92.2, held constant because
+// nothing the tape tracks flows into it, is off by 1e-6 where jittering the hoisted 0.69 alone
+// allowed 4e-8 (soak graph 998338). Empty where nothing was hoisted, where the jitter moves a
+// kink of that computation (`branches`: its base point's; a jump is no rounding), or where it
+// does not evaluate.
+std::map<std::string, std::vector<double>> hoisted_values(const Objective& o,
+                                                          const std::map<std::string, TensorSpec>& specs,
+                                                          const Branches& branches, double unit,
+                                                          std::uint64_t seed, bool inputs_too) {
+  std::map<std::string, std::vector<double>> out;
+  if (!o.hoisted_from) return out;
+  Objective c;
+  c.graph = *o.hoisted_from;
+  c.base = o.base;
+  std::vector<graph::Input> extra;
+  jitter_block(c.graph.body, specs, unit, seed, extra);
+  for (graph::Input& in : extra) {
+    c.base[in.name] = in.init.values;
+    c.graph.inputs.push_back(std::move(in));
+  }
+  if (inputs_too) jitter_inputs(c, unit, seed ^ 0x696e707574ULL);
+  try {
+    const Evaluation<double> ev = evaluate<double>(c.graph, c.base, true);
+    if (!same_branches(ev.branches, branches)) return out;
+    for (const auto& [input, value] : o.hoisted) out[input] = ev.values.at(value);
+  } catch (const std::exception&) {
+    out.clear();
+  }
+  return out;
+}
+
 // Every name the values `names` are computed from, themselves included: what a jitter must
 // leave alone for those values to stay where they are. `levels` statements back (the values
 // themselves and their operands: 1), or all the way (-1).
@@ -162,10 +196,27 @@ RoundingProbe rounding_sensitivity(const Objective& o, const std::vector<const e
       j.graph.inputs.push_back(std::move(in));
     }
   }
-  std::vector<Objective> jittered = results_only;
+  // The hoisted values, each copy at its realization's (hoisted_values).
+  std::map<std::string, TensorSpec> hoisted_specs;
+  Branches hoisted_branches;
+  if (o.hoisted_from) try {
+      Evaluation<double> ev = evaluate<double>(*o.hoisted_from, o.base, true);
+      hoisted_specs = std::move(ev.specs);
+      hoisted_branches = std::move(ev.branches);
+    } catch (const std::exception&) {
+    }
+  auto hoisted_seed = [&](int r) { return mix_seed(seed + static_cast<std::uint64_t>(r)) ^ 0x686f6973746564ULL; };
   for (int r = 0; r < realizations; ++r)
-    jitter_inputs(jittered[static_cast<std::size_t>(r)], kappa,
-                  mix_seed(seed + static_cast<std::uint64_t>(r)) ^ 0x696e707574ULL);
+    for (auto& [name, values] :
+         hoisted_values(o, hoisted_specs, hoisted_branches, kappa, hoisted_seed(r), false))
+      results_only[static_cast<std::size_t>(r)].base[name] = std::move(values);
+  std::vector<Objective> jittered = results_only;
+  for (int r = 0; r < realizations; ++r) {
+    Objective& j = jittered[static_cast<std::size_t>(r)];
+    jitter_inputs(j, kappa, mix_seed(seed + static_cast<std::uint64_t>(r)) ^ 0x696e707574ULL);
+    for (auto& [name, values] : hoisted_values(o, hoisted_specs, hoisted_branches, kappa, hoisted_seed(r), true))
+      j.base[j.base.count(name + "~raw") ? name + "~raw" : name] = std::move(values);
+  }
   // Where jittering op results moves values across a kink too, a third copy leaves the values
   // that kink's sides depend on unjittered and jitters the rest: the rounding of the paths away
   // from the kink is still measured. First only the values the kinks compare (the ops that

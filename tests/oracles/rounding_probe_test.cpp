@@ -7,6 +7,7 @@
 #include <cmath>
 #include <string>
 
+#include "graph/tcg.hpp"
 #include "oracles/evaluate.hpp"
 #include "tests/eut/ir_builder.hpp"
 
@@ -152,6 +153,34 @@ TEST(RoundingProbe, EqualValuesComparedKeepOnlyTheComparedValuesUnjittered) {
   const double plain = probe(false), compared = probe(true);
   EXPECT_GT(plain, 1e-6);  // a relative 2^-24 of 95.6 is 5.7e-6 of a gradient ~0.004
   EXPECT_GT(compared, plain / 4) << plain << " vs " << compared;
+}
+
+// A value the preparation hoists into a constant input carries its whole computation's
+// rounding, not one rounding of its own. Soak graph 998338: f = x · Σv with v = logsumexp([92.2,
+// 92.2]) − 92.2 = log 2 also a source, one the tape never tracks, so Σv moves with a source
+// but is held constant (hoisted); the f32 engine's Σv is off by one rounding of 92.89
+// (1.4e-6), where jittering the hoisted 0.693 alone allowed 1e-7 per unit of x's direction.
+TEST(RoundingProbe, HoistedValuesCarryTheRoundingOfTheirComputation) {
+  const graph::Graph g = graph::parse_tcg(R"(graph hoisted
+input %x: f32[] variable values(0.8)
+input %k: f32[] constant values(-92.19999694824219)
+input %c: f32[2] constant values(92.19999694824219, 92.19999694824219)
+tape t
+record t {
+  %lse = logsumexp %c axes=[] keepdims=false
+  %v = add %lse %k
+  %s = reduce_sum %v axes=[] keepdims=false
+  %f = einsum %s %x equation=",->"
+}
+%gv, %gx = grad t %f wrt %v, %x
+)");
+  const Objective o = make_objective(g, {}, 0);
+  ASSERT_TRUE(o.not_applicable.empty()) << o.not_applicable;
+  ASSERT_EQ(o.hoisted.size(), 1u);
+  EXPECT_EQ(o.hoisted[0].second, "s");
+  const double per_unit = rounding_sensitivity(o, {nullptr, nullptr}, 7, 1).per_unit.at(1);
+  EXPECT_GT(per_unit, 1e-6);  // 2^-24 of 92.89 is 5.5e-6
+  EXPECT_LT(per_unit, 1e-4);
 }
 
 // The oracles of one check share the probe: one per seed and engine gradient, the very probe
