@@ -14,6 +14,7 @@
 #include <cstring>
 #include <deque>
 #include <filesystem>
+#include <new>
 #include <thread>
 
 #include "campaign/graph_file.hpp"
@@ -137,14 +138,18 @@ struct Tally {
 
 void write_report(CampaignResult& r, const RunSettings& settings) {
   try {
-    const reports::FindingsLog log = reports::read_findings_log(r.log_path);
     reports::HtmlOptions html;
     html.title = "tapecheck campaign report";
     html.source = "findings.jsonl";  // next to the report; no absolute path, so the report is relocatable
     html.dot_command = settings.dot;
+    const reports::FindingsLog log =
+        reports::read_findings_log_for_report(r.log_path, static_cast<std::size_t>(html.max_listed));
     reports::write_html_report(r.report_path, log, html);
   } catch (const tc::Error& e) {
     r.report_error = e.what();
+  } catch (const std::bad_alloc&) {
+    // The log is whole and says everything; the campaign's summary must still be printed.
+    r.report_error = "out of memory while writing the report (tapecheck report " + r.log_path + " writes it later)";
   }
 }
 

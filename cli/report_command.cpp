@@ -53,11 +53,12 @@ void register_report(CLI::App& app) {
   auto* no_drawings = cmd->add_flag("--no-drawings", "Do not draw graphs with Graphviz");
   cmd->callback([=] {
     guarded([&] {
+      reports::HtmlOptions options;
       std::vector<reports::LogPart> parts;
       for (const std::string& path : *log_paths)
-        parts.push_back({reports::read_findings_log(path), graphs_dir(path, *out_path)});
+        parts.push_back({reports::read_findings_log_for_report(path, static_cast<std::size_t>(options.max_listed)),
+                         graphs_dir(path, *out_path)});
       const reports::FindingsLog log = reports::merge_logs(std::move(parts));
-      reports::HtmlOptions options;
       for (const std::string& path : *log_paths) options.source += (options.source.empty() ? "" : ", ") + path;
       options.dot_command = *dot;
       options.draw_graphs = !*no_drawings;
@@ -65,7 +66,7 @@ void register_report(CLI::App& app) {
       int mismatches = 0;
       for (const reports::GraphRecord& g : log.graphs) mismatches += g.verdict == oracles::Verdict::mismatch;
       const std::size_t groups = reports::group_findings(log).size();
-      std::cout << "wrote " << *out_path << " (" << log.graphs.size() << " graphs, " << log.findings.size()
+      std::cout << "wrote " << *out_path << " (" << log.graphs.size() << " graphs, " << log.finding_count()
                 << " findings, " << mismatches << " with a mismatch, " << groups << " finding group"
                 << (groups == 1 ? "" : "s") << ")\n";
       if (log_paths->size() > 1)

@@ -73,12 +73,17 @@ void write_file_atomically(const std::string& path, std::string_view content, bo
   }
 }
 
-std::string read_file(const std::string& path) {
+std::ifstream open_for_reading(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) throw ReportError("cannot read " + path + ": " + reason(errno));
   if (S_ISDIR(st.st_mode)) throw ReportError("cannot read " + path + ": it is a directory");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ReportError("cannot read " + path + ": " + reason(errno));
+  return in;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in = open_for_reading(path);
   std::ostringstream s;
   s << in.rdbuf();
   if (in.bad()) throw ReportError("cannot read " + path + ": read error");

@@ -3,6 +3,7 @@
 // atomic replace on POSIX file systems). On any error the temporary file is removed and the
 // target is left as it was.
 #pragma once
+#include <fstream>
 #include <string>
 #include <string_view>
 
@@ -22,5 +23,8 @@ void write_file_atomically(const std::string& path, std::string_view content, bo
 
 // The whole file; ReportError("cannot read <path>: <reason>").
 std::string read_file(const std::string& path);
+
+// The file opened for reading (binary), to read in parts; the same errors as read_file.
+std::ifstream open_for_reading(const std::string& path);
 
 }  // namespace tc::reports

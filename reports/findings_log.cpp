@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
+#include <fstream>
+#include <optional>
 #include <set>
 #include <utility>
 #include <variant>
@@ -603,7 +605,8 @@ namespace {
 
 struct ParsedLog {
   FindingsLog log;
-  std::size_t whole_bytes = 0;  // the text's prefix holding the header and whole graphs
+  std::uint64_t whole_bytes = 0;  // the text's prefix holding the header and whole graphs
+  std::uint64_t total_bytes = 0;  // the text's size
 };
 
 // What to do with a log whose end was torn by a write that stopped half-way (a killed
@@ -617,26 +620,79 @@ ReportError torn_end_error(const std::string& name, int line, const std::string&
                      "`tapecheck campaign --resume DIR` cuts the torn end off and continues");
 }
 
-ParsedLog parse_log(std::string_view text, const std::string& name, TornEnd torn) {
+// Lines of a text in memory, or of a file read a buffer at a time (a soak's log is larger than
+// memory allows twice): next(line, terminated) gives the next line, without its '\n' and with
+// whether it had one; false at the end.
+class TextLines {
+ public:
+  explicit TextLines(std::string_view text) : text_(text) {}
+  bool next(std::string_view& line, bool& terminated) {
+    if (pos_ >= text_.size()) return false;
+    std::size_t end = text_.find('\n', pos_);
+    terminated = end != std::string_view::npos;
+    if (!terminated) end = text_.size();
+    line = text_.substr(pos_, end - pos_);
+    pos_ = end + 1;
+    return true;
+  }
+
+ private:
+  std::string_view text_;
+  std::size_t pos_ = 0;
+};
+
+class FileLines {
+ public:
+  explicit FileLines(const std::string& path) : in_(open_for_reading(path)), path_(path) {}
+  bool next(std::string_view& line, bool& terminated) {
+    if (!std::getline(in_, buffer_)) {
+      if (in_.bad()) throw ReportError("cannot read " + path_ + ": read error");
+      return false;
+    }
+    terminated = !in_.eof();  // getline stops at the end of the file before a last '\n'
+    line = buffer_;
+    return true;
+  }
+
+ private:
+  std::ifstream in_;
+  std::string path_;
+  std::string buffer_;
+};
+
+// What a report keeps of an agreeing graph it does not list (read_findings_log_for_report).
+void condense(GraphRecord& g) {
+  g.tcg.clear();
+  g.minimal_tcg.clear();
+  g.annotations = GraphAnnotations{};
+  for (oracles::SourceVerdict& s : g.sources)
+    if (s.verdict == oracles::Verdict::agree) s.detail.clear();
+}
+
+// `condense_from`: graphs from that id on whose verdict is agree are condensed, and their
+// agree and not_applicable findings counted in log.omitted instead of kept.
+template <class Lines>
+ParsedLog parse_log(Lines lines, const std::string& name, TornEnd torn,
+                    std::optional<std::size_t> condense_from = std::nullopt) {
   ParsedLog out;
   FindingsLog& log = out.log;
   log.complete = false;
-  std::size_t pos = 0;
+  std::uint64_t pos = 0;
   int line_no = 0;
   int version = 1;  // a log without a header is read as version 1
   bool header_seen = false, trailer_seen = false;
   // The last graph: where its lines start, its findings promised (finding_count) and read.
-  std::size_t graph_start = 0, graph_findings_start = 0;
+  std::uint64_t graph_start = 0;
+  std::size_t graph_findings_start = 0;
   std::int64_t promised = -1;  // -1: no finding_count (version 1)
   std::int64_t read = 0;
+  bool condensed = false;  // the last graph is condensed
   auto graph_whole = [&] { return promised < 0 || read == promised; };
-  while (pos < text.size()) {
-    const std::size_t line_start = pos;
-    std::size_t end = text.find('\n', pos);
-    const bool terminated = end != std::string_view::npos;
-    if (!terminated) end = text.size();
-    std::string_view line = text.substr(pos, end - pos);
-    pos = end + 1;
+  std::string_view line;
+  bool terminated = false;
+  while (lines.next(line, terminated)) {
+    const std::uint64_t line_start = pos;
+    pos += line.size() + (terminated ? 1 : 0);
     ++line_no;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
@@ -689,6 +745,9 @@ ParsedLog parse_log(std::string_view text, const std::string& name, TornEnd torn
         graph_findings_start = log.findings.size();
         promised = -1;
         read = 0;
+        condensed = condense_from && r.id >= static_cast<std::int64_t>(*condense_from) &&
+                    r.verdict == oracles::Verdict::agree;
+        if (condensed) condense(r);
         if (j.contains("finding_count")) {
           promised = get_int(j, "finding_count", 0, true);
           if (promised < 0) throw FieldError{"field \"finding_count\" must not be negative"};
@@ -701,7 +760,14 @@ ParsedLog parse_log(std::string_view text, const std::string& name, TornEnd torn
         if (r.graph != static_cast<int>(log.graphs.size()) - 1 || (promised >= 0 && read >= promised))
           throw fail("finding of graph " + std::to_string(r.graph) + " beyond its graph's finding_count");
         ++read;
-        log.findings.push_back(std::move(r));
+        const oracles::Outcome outcome = r.finding.outcome;
+        if (condensed && (outcome == oracles::Outcome::agree || outcome == oracles::Outcome::not_applicable)) {
+          ++log.omitted.per_oracle[r.finding.oracle][outcome];
+          ++log.omitted.count;
+          ++log.graphs.back().omitted_findings;
+        } else {
+          log.findings.push_back(std::move(r));
+        }
       } else if (type == "trailer") {
         if (!graph_whole())
           throw fail("the trailer comes before graph " + std::to_string(log.graphs.size() - 1) +
@@ -709,10 +775,10 @@ ParsedLog parse_log(std::string_view text, const std::string& name, TornEnd torn
         const std::int64_t graphs = get_int(j, "graphs", 0, true);
         const std::int64_t findings = get_int(j, "findings", 0, true);
         if (graphs != static_cast<std::int64_t>(log.graphs.size()) ||
-            findings != static_cast<std::int64_t>(log.findings.size()))
+            findings != static_cast<std::int64_t>(log.finding_count()))
           throw fail("the trailer counts " + std::to_string(graphs) + " graphs and " + std::to_string(findings) +
                      " findings; the log holds " + std::to_string(log.graphs.size()) + " and " +
-                     std::to_string(log.findings.size()));
+                     std::to_string(log.finding_count()));
         log.campaign_info.runs = runs_from_json(j);
         for (const CampaignRun& run : log.campaign_info.runs)
           if (run.first_graph + run.graphs > graphs)
@@ -729,8 +795,9 @@ ParsedLog parse_log(std::string_view text, const std::string& name, TornEnd torn
     } catch (const json::exception& e) {
       throw fail(e.what());
     }
-    if (graph_whole()) out.whole_bytes = terminated ? pos : text.size();
+    if (graph_whole()) out.whole_bytes = pos;
   }
+  out.total_bytes = pos;
   if (!trailer_seen) {
     if (!graph_whole()) {
       if (torn == TornEnd::error)
@@ -743,7 +810,7 @@ ParsedLog parse_log(std::string_view text, const std::string& name, TornEnd torn
       out.whole_bytes = graph_start;
     }
     // Version 1 had no trailer: such logs were written whole, at the end of a campaign.
-    log.complete = version < 2 && out.whole_bytes == text.size();
+    log.complete = version < 2 && out.whole_bytes == out.total_bytes;
   }
   return out;
 }
@@ -751,11 +818,15 @@ ParsedLog parse_log(std::string_view text, const std::string& name, TornEnd torn
 }  // namespace
 
 FindingsLog parse_findings_log(std::string_view text, const std::string& name) {
-  return parse_log(text, name, TornEnd::error).log;
+  return parse_log(TextLines(text), name, TornEnd::error).log;
 }
 
 FindingsLog read_findings_log(const std::string& path) {
-  return parse_findings_log(read_file(path), path);
+  return parse_log(FileLines(path), path, TornEnd::error).log;
+}
+
+FindingsLog read_findings_log_for_report(const std::string& path, std::size_t whole_graphs) {
+  return parse_log(FileLines(path), path, TornEnd::error, whole_graphs).log;
 }
 
 // --- LogAppender ------------------------------------------------------------------------------
@@ -796,14 +867,13 @@ LogAppender LogAppender::create(const std::string& path, const nlohmann::json& c
 }
 
 LogAppender LogAppender::resume(const std::string& path, FindingsLog& log) {
-  const std::string text = read_file(path);
-  ParsedLog parsed = parse_log(text, path, TornEnd::drop);
+  ParsedLog parsed = parse_log(FileLines(path), path, TornEnd::drop);
   log = std::move(parsed.log);
   const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
   if (fd < 0) write_failed(path, errno);
   LogAppender a(path, fd, parsed.whole_bytes, static_cast<int>(log.graphs.size()), log.findings.size(),
                 log.complete);
-  if (!log.complete && parsed.whole_bytes < text.size() &&
+  if (!log.complete && parsed.whole_bytes < parsed.total_bytes &&
       ::ftruncate(fd, static_cast<off_t>(parsed.whole_bytes)) != 0)
     write_failed(path, errno);
   return a;

@@ -6,6 +6,7 @@
 // always prints to the same bytes.
 #pragma once
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -42,6 +43,7 @@ struct GraphRecord {
   std::vector<std::string> oracles_run;
   std::vector<oracles::SourceVerdict> sources;
   GraphAnnotations annotations;  // optional, for the HTML report (reports/report_data.hpp)
+  int omitted_findings = 0;      // its findings a log read for a report left out (counted there)
 };
 
 struct FindingRecord {
@@ -50,9 +52,18 @@ struct FindingRecord {
   FindingEvidence evidence;  // optional, for the HTML report (reports/report_data.hpp)
 };
 
+// The findings a log read for a report left out (read_findings_log_for_report), counted.
+struct OmittedFindings {
+  std::map<std::string, std::map<oracles::Outcome, std::int64_t>> per_oracle;
+  std::int64_t count = 0;
+};
+
 struct FindingsLog {
   std::vector<GraphRecord> graphs;       // by id
   std::vector<FindingRecord> findings;   // grouped by graph, in the order written
+  OmittedFindings omitted;               // none unless read for a report
+  // Every finding of the log: those kept and those omitted.
+  std::size_t finding_count() const { return findings.size() + static_cast<std::size_t>(omitted.count); }
   // The header's "campaign" object: what a campaign was started with, so that it can be
   // resumed (campaign/options.hpp reads it); null for logs not written by a campaign.
   nlohmann::json campaign;
@@ -97,8 +108,16 @@ void write_findings_log(const std::string& path, const FindingsLog& log);
 // (LogAppender::resume drops the torn graph instead).
 FindingsLog parse_findings_log(std::string_view text, const std::string& name);
 
-// Reads and parses a file.
+// Reads and parses a file, a line at a time.
 FindingsLog read_findings_log(const std::string& path);
+
+// Reads a log for the HTML report, in memory that grows with what the report shows rather than
+// with the log (a 10^6-graph soak's log is 9.4 GB; read whole it took more than 20 GB and the
+// campaign died writing its report): a graph from id `whole_graphs` on whose verdict is agree
+// keeps its record without its .tcg texts, annotations and the details of its agreeing
+// results, and its agree and not_applicable findings are counted in `omitted`, not kept.
+// Everything else is read as read_findings_log reads it, with the same errors.
+FindingsLog read_findings_log_for_report(const std::string& path, std::size_t whole_graphs);
 
 // A findings log written while a campaign runs: the header at creation, each graph's lines in
 // one write when it is appended, the trailer at finish(). A write that fails (a full disk, a

@@ -53,6 +53,8 @@ struct Page {
       }
     }
     for (const FindingRecord& f : log.findings) ++per_oracle[f.finding.oracle][f.finding.outcome];
+    for (const auto& [oracle, outcomes] : log.omitted.per_oracle)
+      for (const auto& [outcome, count] : outcomes) per_oracle[oracle][outcome] += static_cast<int>(count);
   }
   int verdict_count(Verdict v) const {
     auto it = verdicts.find(v);
@@ -107,7 +109,7 @@ void header(std::ostream& h, const Page& p) {
     << (engine_list.empty() ? std::string() : " on " + std::string(engines.size() == 1 ? "engine " : "engines ") + engine_list)
     << ": " << p.verdict_count(Verdict::agree) << " agree, " << p.verdict_count(Verdict::mismatch) << " mismatch, "
     << p.verdict_count(Verdict::unverified) << " unverified, " << p.verdict_count(Verdict::inconclusive)
-    << " inconclusive, " << p.verdict_count(Verdict::error_raised) << " raised an error. " << plural(static_cast<long>(log.findings.size()), "finding") << " from "
+    << " inconclusive, " << p.verdict_count(Verdict::error_raised) << " raised an error. " << plural(static_cast<long>(log.finding_count()), "finding") << " from "
     << plural(static_cast<long>(p.oracles.size()), "oracle") << ".</p>\n";
   long mismatches = 0;
   for (const FindingGroup& g : p.groups) mismatches += static_cast<long>(g.members.size());
@@ -144,7 +146,9 @@ void campaign_table(std::ostream& h, const Page& p) {
   for (const CampaignRun& r : runs) {
     long checks = 0;
     for (int id = r.first_graph; id < r.first_graph + r.graphs && id < static_cast<int>(p.log.graphs.size()); ++id)
-      if (id >= 0) checks += static_cast<long>(p.index.findings_of[static_cast<std::size_t>(id)].size());
+      if (id >= 0)
+        checks += static_cast<long>(p.index.findings_of[static_cast<std::size_t>(id)].size()) +
+                  p.log.graphs[static_cast<std::size_t>(id)].omitted_findings;
     const bool has_time = r.duration_s && *r.duration_s > 0;
     timed = timed || has_time;
     std::set<std::string> engines;
@@ -238,7 +242,7 @@ void summary_section(std::ostream& h, const Page& p) {
   for (Verdict v : oracles::kAllVerdicts)
     h << "<div class=\"card v-" << oracles::verdict_name(v) << "\"><div class=\"n\">" << p.verdict_count(v)
       << "</div><div class=\"l\">" << oracles::verdict_name(v) << "</div></div>\n";
-  h << "<div class=\"card\"><div class=\"n\">" << p.log.findings.size() << "</div><div class=\"l\">oracle checks</div></div>\n"
+  h << "<div class=\"card\"><div class=\"n\">" << p.log.finding_count() << "</div><div class=\"l\">oracle checks</div></div>\n"
     << "<div class=\"card" << (p.groups.empty() ? "" : " v-mismatch") << "\"><div class=\"n\">" << p.groups.size()
     << "</div><div class=\"l\">finding groups</div></div>\n</div>\n";
   if (!p.log.complete)
@@ -255,7 +259,7 @@ void summary_section(std::ostream& h, const Page& p) {
   }
   h << "</div>\n<p>Inconclusive: <b>" << p.inconclusive_results << "</b> of " << p.results << " gradient results ("
     << percent(p.inconclusive_results, p.results) << "%) were judged by no oracle; "
-    << plural(inconclusive_checks, "oracle check") << " could not judge (" << percent(inconclusive_checks, static_cast<double>(p.log.findings.size()))
+    << plural(inconclusive_checks, "oracle check") << " could not judge (" << percent(inconclusive_checks, static_cast<double>(p.log.finding_count()))
     << "% of all checks): <a href=\"#inconclusive\">why</a>. Unverified: <b>" << p.unverified_results << "</b> of "
     << p.value_results << " values (" << percent(p.unverified_results, p.value_results)
     << "%) agreed with the connectivity oracle only — a value is due — but no numerical oracle checked their "

@@ -33,6 +33,9 @@ FindingsLog merge_logs(std::vector<LogPart> parts) {
       f.graph += offset;
       out.findings.push_back(std::move(f));
     }
+    for (const auto& [oracle, outcomes] : log.omitted.per_oracle)
+      for (const auto& [outcome, count] : outcomes) out.omitted.per_oracle[oracle][outcome] += count;
+    out.omitted.count += log.omitted.count;
     out.complete = out.complete && log.complete;
   }
   if (parts.size() == 1) out.campaign = std::move(parts.front().log.campaign);

@@ -238,6 +238,7 @@ std::vector<FindingGroup> group_findings(const FindingsLog& log) {
 std::vector<std::string> oracle_order(const FindingsLog& log) {
   std::set<std::string> seen;
   for (const FindingRecord& f : log.findings) seen.insert(f.finding.oracle);
+  for (const auto& [oracle, outcomes] : log.omitted.per_oracle) seen.insert(oracle);
   for (const GraphRecord& g : log.graphs) seen.insert(g.oracles_run.begin(), g.oracles_run.end());
   std::vector<std::string> out;
   for (const std::string& o : known_oracles())
