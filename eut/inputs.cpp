@@ -88,33 +88,46 @@ Value materialize_input(const graph::Input& input) {
 
 InputValues materialize_inputs(const graph::Graph& g, const InputValues& overrides) {
   InputValues out;
-  std::set<std::string> used;
+  // Every override must name an input. Inputs' names are distinct, so overrides matched by
+  // their exact names are distinct too: counting them is enough unless a bare name matched
+  // (the oracles' hot loops pass every input by its exact name, each run).
+  std::size_t exact = 0;
+  bool by_bare_name = false;
   for (const graph::Input& input : g.inputs) {
     auto it = overrides.find(input.name);
     if (it == overrides.end()) {
       for (auto o = overrides.begin(); o != overrides.end() && it == overrides.end(); ++o)
         if (bare_name(o->first) == bare_name(input.name)) it = o;
+      by_bare_name = by_bare_name || it != overrides.end();
+    } else {
+      ++exact;
     }
     if (it == overrides.end()) {
-      out[input.name] = materialize_input(input);
+      out.emplace_hint(out.end(), input.name, materialize_input(input));
       continue;
     }
-    used.insert(it->first);
     const Value& given = it->second;
-    const std::string who = "input '" + bare_name(input.name) + "'";
     if (given.dtype != input.dtype || given.shape != input.shape)
-      throw Error(who + ": the value given is " + describe(given) + ", the graph declares " +
-                  describe(input));
+      throw Error("input '" + bare_name(input.name) + "': the value given is " + describe(given) +
+                  ", the graph declares " + describe(input));
     if (given.data.size() != static_cast<std::size_t>(input.shape.numel()))
-      throw Error(who + ": " + std::to_string(given.data.size()) + " values given for shape " +
-                  input.shape.str() + " (" + std::to_string(input.shape.numel()) + " elements)");
-    Value v = given;
-    for (double& x : v.data) x = round_to_dtype(x, v.dtype);
-    out[input.name] = std::move(v);
+      throw Error("input '" + bare_name(input.name) + "': " + std::to_string(given.data.size()) +
+                  " values given for shape " + input.shape.str() + " (" + std::to_string(input.shape.numel()) +
+                  " elements)");
+    Value& v = out[input.name] = given;
+    if (v.dtype != DType::f64)
+      for (double& x : v.data) x = round_to_dtype(x, v.dtype);
+  }
+  if (exact == overrides.size() && !by_bare_name) return out;
+  std::set<std::string> used;
+  for (const graph::Input& input : g.inputs) {
+    auto it = overrides.find(input.name);
+    for (auto o = overrides.begin(); o != overrides.end() && it == overrides.end(); ++o)
+      if (bare_name(o->first) == bare_name(input.name)) it = o;
+    if (it != overrides.end()) used.insert(it->first);
   }
   for (const auto& [name, value] : overrides)
-    if (!used.count(name))
-      throw Error("input '" + bare_name(name) + "': the graph has no input of that name");
+    if (!used.count(name)) throw Error("input '" + bare_name(name) + "': the graph has no input of that name");
   return out;
 }
 

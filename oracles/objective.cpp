@@ -466,6 +466,11 @@ std::vector<S>& ObjectiveRunner<S>::source(std::size_t source) {
 }
 
 template <class S>
+std::vector<S>& ObjectiveRunner<S>::input(std::size_t i) {
+  return ev_.input(i);
+}
+
+template <class S>
 void ObjectiveRunner<S>::restore(std::size_t source) {
   const std::vector<double>& b = o_->base.at(o_->sources[source].name);
   std::vector<S>& x = ev_.input(source_input_.at(source));

@@ -154,6 +154,9 @@ class ObjectiveRunner {
   std::vector<S>& source(std::size_t source);
   // Puts source `source` back to the base point.
   void restore(std::size_t source);
+  // The buffer of input `i` of the prepared graph (Objective::graph.inputs' order), for a
+  // caller that varies more than the sources (the rounding probe refills its jitter factors).
+  std::vector<S>& input(std::size_t i);
   // f and the magnitude of its terms (as ObjectiveValue); throws tc::Error as evaluate().
   S run(bool record_branches, double* magnitude = nullptr);
   // Evaluator::largest_result() of the last run.

@@ -19,8 +19,13 @@ namespace tc::oracles {
 
 namespace {
 
-// An input `name` of `spec` holding 1 + δ per element, δ uniform in [-unit, unit], drawn from
-// the stream `state` seeds: the factors one jitter multiplies a value by.
+// The factors one jitter multiplies a value by: 1 + δ per element, δ uniform in [-unit, unit],
+// drawn from the stream `state` seeds.
+void fill_jitter_factors(std::vector<double>& factors, double unit, std::uint64_t state) {
+  for (double& v : factors) v = 1 + unit * (2 * next_unit(state) - 1);
+}
+
+// An input `name` of `spec` holding such factors.
 graph::Input jitter_factors(const std::string& name, const TensorSpec& spec, double unit, std::uint64_t state) {
   graph::Input in;
   in.name = name;
@@ -28,7 +33,7 @@ graph::Input jitter_factors(const std::string& name, const TensorSpec& spec, dou
   in.shape = spec.shape;
   in.init.kind = graph::Init::Kind::values;
   in.init.values.resize(static_cast<std::size_t>(in.shape.numel()));
-  for (double& v : in.init.values) v = 1 + unit * (2 * next_unit(state) - 1);
+  fill_jitter_factors(in.init.values, unit, state);
   return in;
 }
 
@@ -91,34 +96,75 @@ void jitter_inputs(Objective& j, double unit, std::uint64_t seed) {
 // `inputs_too` its inputs), so that a hoisted value carries its whole computation's rounding,
 // not one rounding of its own: an f32 logsumexp of 92.9 minus 92.2, held constant because
 // nothing the tape tracks flows into it, is off by 1e-6 where jittering the hoisted 0.69 alone
-// allowed 4e-8 (soak graph 998338). Empty where nothing was hoisted, where the jitter moves a
-// kink of that computation (`branches`: its base point's; a jump is no rounding), or where it
-// does not evaluate.
-std::map<std::string, std::vector<double>> hoisted_values(const Objective& o,
-                                                          const std::map<std::string, TensorSpec>& specs,
-                                                          const Branches& branches, double unit,
-                                                          std::uint64_t seed, bool inputs_too) {
-  std::map<std::string, std::vector<double>> out;
-  if (!o.hoisted_from) return out;
-  Objective c;
-  c.graph = *o.hoisted_from;
-  c.base = o.base;
-  std::vector<graph::Input> extra;
-  jitter_block(c.graph.body, specs, unit, seed, extra);
-  for (graph::Input& in : extra) {
-    c.base[in.name] = in.init.values;
-    c.graph.inputs.push_back(std::move(in));
+// allowed 4e-8 (soak graph 998338). That graph is jittered and compiled once; a realization
+// only refills its factors (the inputs' set to 1 for the results-only copy).
+class HoistedRounding {
+ public:
+  HoistedRounding(const Objective& o, double unit) : unit_(unit) {
+    if (!o.hoisted_from) return;
+    try {
+      Evaluation<double> base = evaluate<double>(*o.hoisted_from, o.base, true);
+      branches_ = std::move(base.branches);
+      Objective c;
+      c.graph = *o.hoisted_from;
+      c.base = o.base;
+      std::vector<graph::Input> extra;
+      jitter_block(c.graph.body, base.specs, unit, 0, extra);
+      for (graph::Input& in : extra) {
+        c.base[in.name] = in.init.values;
+        c.graph.inputs.push_back(std::move(in));
+      }
+      const std::size_t input_factors_from = c.graph.inputs.size();  // jitter_inputs appends its own
+      jitter_inputs(c, unit, 0);
+      graph_ = std::make_unique<const graph::Graph>(std::move(c.graph));
+      ev_ = std::make_unique<Evaluator<double>>(*graph_);
+      for (std::size_t i = 0; i < graph_->inputs.size(); ++i) {
+        const std::string& name = graph_->inputs[i].name;
+        ev_->input(i) = c.base.at(name);
+        if (name.rfind("%~jit", 0) == 0) factors_.push_back({i, fnv1a(name), i >= input_factors_from});
+      }
+      for (const auto& [input, value] : o.hoisted) hoisted_.emplace_back(input, ev_->slot(value));
+    } catch (const std::exception&) {
+      ev_.reset();
+    }
   }
-  if (inputs_too) jitter_inputs(c, unit, seed ^ 0x696e707574ULL);
-  try {
-    const Evaluation<double> ev = evaluate<double>(c.graph, c.base, true);
-    if (!same_branches(ev.branches, branches)) return out;
-    for (const auto& [input, value] : o.hoisted) out[input] = ev.values.at(value);
-  } catch (const std::exception&) {
-    out.clear();
+
+  // Empty where nothing was hoisted, where the jitter moves a kink of the hoisting graph (a
+  // jump is no rounding), or where it does not evaluate.
+  std::map<std::string, std::vector<double>> values(std::uint64_t seed, bool inputs_too) {
+    std::map<std::string, std::vector<double>> out;
+    if (!ev_) return out;
+    for (const Factor& f : factors_) {
+      std::vector<double>& x = ev_->input(f.input);
+      if (f.of_an_input && !inputs_too) std::fill(x.begin(), x.end(), 1.0);
+      else fill_jitter_factors(x, unit_, mix_seed(seed ^ f.name_hash));
+    }
+    try {
+      ev_->run(true);
+      if (!same_branches(ev_->branches(), branches_)) return out;
+      for (const auto& [input, slot] : hoisted_) {
+        if (slot < 0 || !ev_->defined(slot)) return {};
+        out[input] = ev_->value(slot);
+      }
+    } catch (const std::exception&) {
+      out.clear();
+    }
+    return out;
   }
-  return out;
-}
+
+ private:
+  struct Factor {
+    std::size_t input;
+    std::uint64_t name_hash;
+    bool of_an_input;  // a graph input's factor, not an op result's
+  };
+  double unit_;
+  Branches branches_;  // the hoisting graph's at the base point
+  std::unique_ptr<const graph::Graph> graph_;
+  std::unique_ptr<Evaluator<double>> ev_;
+  std::vector<Factor> factors_;
+  std::vector<std::pair<std::string, int>> hoisted_;  // the input of `o.graph`, its slot here
+};
 
 // Every name the values `names` are computed from, themselves included: what a jitter must
 // leave alone for those values to stay where they are. `levels` statements back (the values
@@ -182,41 +228,80 @@ RoundingProbe rounding_sensitivity(const Objective& o, const std::vector<const e
   // exactly where the engine's real roundings do not (two equal softmax outputs).
   const double unit = o.tolerance.engine_unit;
   const double kappa = std::max(unit, 0x1p-30);
-  // Each realization twice: op results only, and inputs too. The second is the model; but
-  // where moving an input changes the branch signature (edge inputs put sources exactly on
-  // kinks, and an op's result jittered there stays 0 where its input moved does not) it
-  // measures the kink, and the results-only copy measures the rounding instead.
-  std::vector<Objective> results_only(static_cast<std::size_t>(realizations), o);
-  for (int r = 0; r < realizations; ++r) {
-    Objective& j = results_only[static_cast<std::size_t>(r)];
+  // Each realization twice: op results only, and inputs too (realize(), below). Every
+  // realization has the same structure — each floating op result and input multiplied
+  // by a factor input — so one jittered graph is built and compiled (per thread) and each
+  // realization only refills its factors: the inputs' with 1 in the results-only copy.
+  Objective jittered = o;
+  std::set<std::string> result_factors;
+  {
     std::vector<graph::Input> extra;
-    jitter_block(j.graph.body, specs, kappa, mix_seed(seed + static_cast<std::uint64_t>(r)), extra);
+    jitter_block(jittered.graph.body, specs, kappa, 0, extra);
     for (graph::Input& in : extra) {
-      j.base[in.name] = in.init.values;
-      j.graph.inputs.push_back(std::move(in));
+      result_factors.insert(in.name);
+      jittered.base[in.name] = in.init.values;
+      jittered.graph.inputs.push_back(std::move(in));
     }
+    jitter_inputs(jittered, kappa, 0);
   }
-  // The hoisted values, each copy at its realization's (hoisted_values).
-  std::map<std::string, TensorSpec> hoisted_specs;
-  Branches hoisted_branches;
-  if (o.hoisted_from) try {
-      Evaluation<double> ev = evaluate<double>(*o.hoisted_from, o.base, true);
-      hoisted_specs = std::move(ev.specs);
-      hoisted_branches = std::move(ev.branches);
-    } catch (const std::exception&) {
+  struct Factor {
+    std::size_t input;
+    std::uint64_t name_hash;  // of the name its stream is drawn for
+    bool of_an_input;
+  };
+  std::vector<Factor> factors;
+  std::map<std::string, std::size_t> input_index;
+  for (std::size_t i = 0; i < jittered.graph.inputs.size(); ++i) {
+    const std::string& name = jittered.graph.inputs[i].name;
+    input_index[name] = i;
+    if (name.rfind("%~jit", 0) != 0) continue;
+    // A result's factor is a floating input too, so jitter_inputs renamed it (…~raw) and gave
+    // it a factor of its own ("%~jit" + its name), as it did every input's.
+    const std::string unrenamed = name.size() > 4 && name.compare(name.size() - 4, 4, "~raw") == 0
+                                      ? name.substr(0, name.size() - 4) : name;
+    if (result_factors.count(unrenamed)) factors.push_back({i, fnv1a(unrenamed.substr(5)), false});
+    else factors.push_back({i, fnv1a(name.substr(5) + "~raw"), true});
+  }
+  // The hoisted values of each realization, both copies (HoistedRounding), by input index.
+  HoistedRounding hoisted(o, kappa);
+  std::vector<std::vector<std::pair<std::size_t, std::vector<double>>>> hoisted_at[2];
+  for (int inputs_too = 0; inputs_too < 2; ++inputs_too)
+    for (int r = 0; r < realizations; ++r) {
+      auto& at = hoisted_at[inputs_too].emplace_back();
+      const std::uint64_t s = mix_seed(seed + static_cast<std::uint64_t>(r)) ^ 0x686f6973746564ULL;
+      for (auto& [name, values] : hoisted.values(s, inputs_too != 0)) {
+        auto it = input_index.find(name + "~raw");
+        if (it == input_index.end()) it = input_index.find(name);
+        if (it != input_index.end()) at.emplace_back(it->second, std::move(values));
+      }
     }
-  auto hoisted_seed = [&](int r) { return mix_seed(seed + static_cast<std::uint64_t>(r)) ^ 0x686f6973746564ULL; };
-  for (int r = 0; r < realizations; ++r)
-    for (auto& [name, values] :
-         hoisted_values(o, hoisted_specs, hoisted_branches, kappa, hoisted_seed(r), false))
-      results_only[static_cast<std::size_t>(r)].base[name] = std::move(values);
-  std::vector<Objective> jittered = results_only;
-  for (int r = 0; r < realizations; ++r) {
-    Objective& j = jittered[static_cast<std::size_t>(r)];
-    jitter_inputs(j, kappa, mix_seed(seed + static_cast<std::uint64_t>(r)) ^ 0x696e707574ULL);
-    for (auto& [name, values] : hoisted_values(o, hoisted_specs, hoisted_branches, kappa, hoisted_seed(r), true))
-      j.base[j.base.count(name + "~raw") ? name + "~raw" : name] = std::move(values);
-  }
+  // Realization r on a runner of `jittered`: op results jittered, and the inputs with
+  // `inputs_too` (the model; where moving an input changes the branch signature — edge inputs
+  // put sources exactly on kinks, and an op's result jittered there stays 0 where its input
+  // moved does not — it measures the kink, and the results-only copy measures the rounding).
+  auto realize = [&](ObjectiveRunner<Dual>& runner, int r, bool inputs_too) {
+    const std::uint64_t results = mix_seed(seed + static_cast<std::uint64_t>(r));
+    const std::uint64_t inputs = results ^ 0x696e707574ULL;
+    std::vector<double> f;
+    for (const Factor& k : factors) {
+      std::vector<Dual>& x = runner.input(k.input);
+      f.assign(x.size(), 1.0);
+      if (!k.of_an_input || inputs_too) fill_jitter_factors(f, kappa, mix_seed((k.of_an_input ? inputs : results) ^ k.name_hash));
+      for (std::size_t i = 0; i < x.size(); ++i) x[i] = Dual(f[i]);
+    }
+    // The hoisted values: this copy's; the base point's where only the other copy has some.
+    const auto& mine = hoisted_at[inputs_too ? 1 : 0][static_cast<std::size_t>(r)];
+    const auto& other = hoisted_at[inputs_too ? 0 : 1][static_cast<std::size_t>(r)];
+    for (const auto& [index, values] : other) {
+      std::vector<Dual>& x = runner.input(index);
+      const std::vector<double>& b = jittered.base.at(jittered.graph.inputs[index].name);
+      for (std::size_t i = 0; i < x.size(); ++i) x[i] = Dual(b[i]);
+    }
+    for (const auto& [index, values] : mine) {
+      std::vector<Dual>& x = runner.input(index);
+      for (std::size_t i = 0; i < x.size() && i < values.size(); ++i) x[i] = Dual(values[i]);
+    }
+  };
   // Where jittering op results moves values across a kink too, a third copy leaves the values
   // that kink's sides depend on unjittered and jitters the rest: the rounding of the paths away
   // from the kink is still measured. First only the values the kinks compare (the ops that
@@ -272,12 +357,9 @@ RoundingProbe rounding_sensitivity(const Objective& o, const std::vector<const e
   const auto n_tasks = static_cast<std::int64_t>(tasks.size());
 #pragma omp parallel num_threads(threads > 0 ? threads : omp_get_max_threads())
   {
-    std::vector<ObjectiveRunner<Dual>> runners;
-    runners.emplace_back(o);
-    for (const Objective& j : jittered) runners.emplace_back(j);
-    std::vector<std::unique_ptr<ObjectiveRunner<Dual>>> fallback(jittered.size());  // compiled when needed
-    std::vector<std::unique_ptr<ObjectiveRunner<Dual>>> away_from_kinks[kKeptCopies];  // likewise
-    for (auto& a : away_from_kinks) a.resize(jittered.size());
+    ObjectiveRunner<Dual> base(o), jitter(jittered);
+    std::vector<std::unique_ptr<ObjectiveRunner<Dual>>> away_from_kinks[kKeptCopies];  // compiled when needed
+    for (auto& a : away_from_kinks) a.resize(static_cast<std::size_t>(realizations));
 #pragma omp for schedule(dynamic, 1)
     for (std::int64_t ti = 0; ti < n_tasks; ++ti) {
       const Task& t = tasks[static_cast<std::size_t>(ti)];
@@ -295,27 +377,27 @@ RoundingProbe rounding_sensitivity(const Objective& o, const std::vector<const e
         runner.restore(t.source);
         return d;
       };
-      const double plain = jvp(runners[0]);
-      const double intermediate = runners[0].largest_result() * largest_cotangent;
+      const double plain = jvp(base);
+      const double intermediate = base.largest_result() * largest_cotangent;
       double delta = 0;
-      for (std::size_t r = 0; r < jittered.size(); ++r) {
-        ObjectiveRunner<Dual>* runner = &runners[r + 1];
-        double d = jvp(*runner);
-        if (!same_branches(runner->branches(), runners[0].branches())) {
-          if (!fallback[r]) fallback[r] = std::make_unique<ObjectiveRunner<Dual>>(results_only[r]);
-          runner = fallback[r].get();
-          d = jvp(*runner);
+      for (std::size_t r = 0; r < static_cast<std::size_t>(realizations); ++r) {
+        ObjectiveRunner<Dual>* runner = &jitter;
+        realize(jitter, static_cast<int>(r), true);
+        double d = jvp(jitter);
+        if (!same_branches(jitter.branches(), base.branches())) {
+          realize(jitter, static_cast<int>(r), false);
+          d = jvp(jitter);
         }
         // Both copies keep the kinks the results-only jitter moved (not only those the first
         // copy still moves: the second jitters what the first kept).
         const ObjectiveRunner<Dual>* results_moved = runner;
         for (const Kept level : {kCompared, kUpstream}) {
-          if (same_branches(runner->branches(), runners[0].branches())) break;
+          if (same_branches(runner->branches(), base.branches())) break;
           std::unique_ptr<ObjectiveRunner<Dual>>& away = away_from_kinks[level][r];
           if (!away) {
 #pragma omp critical(tc_probe_kinks_kept)
             {
-              if (!kinks_kept_built[level][r]) keep_kinks(level, r, runners[0], *results_moved);
+              if (!kinks_kept_built[level][r]) keep_kinks(level, r, base, *results_moved);
               kinks_kept_built[level][r] = true;
             }
             if (kinks_kept[level][r]) away = std::make_unique<ObjectiveRunner<Dual>>(*kinks_kept[level][r]);
@@ -325,7 +407,7 @@ RoundingProbe rounding_sensitivity(const Objective& o, const std::vector<const e
           d = jvp(*runner);
         }
         // A jitter that crossed a kink measures the kink, not rounding: not counted.
-        if (!same_branches(runner->branches(), runners[0].branches())) continue;
+        if (!same_branches(runner->branches(), base.branches())) continue;
         delta = std::max(delta, std::abs(d - plain) * (unit / kappa));
       }
       double t2 = 0;
