@@ -91,6 +91,74 @@ void jitter_inputs(Objective& j, double unit, std::uint64_t seed) {
   j.graph.body.insert(j.graph.body.begin(), std::make_move_iterator(head.begin()), std::make_move_iterator(head.end()));
 }
 
+// A copy of an objective in which every floating op result and graph input is multiplied by
+// a factor input (jitter_block, then jitter_inputs), built once: every realization of the
+// jitter has that structure, so a realization only refills the factors (an evaluator compiled
+// once, not one per realization). Factor draws: a result's from the stream `results` and its
+// name, an input's from `inputs` and its raw name — jitter_block's and jitter_inputs' own.
+class JitteredCopy {
+ public:
+  JitteredCopy(Objective o, const std::map<std::string, TensorSpec>& specs, double unit)
+      : objective_(std::move(o)), unit_(unit) {
+    std::set<std::string> result_factors;
+    std::vector<graph::Input> extra;
+    jitter_block(objective_.graph.body, specs, unit, 0, extra);
+    for (graph::Input& in : extra) {
+      result_factors.insert(in.name);
+      objective_.base[in.name] = in.init.values;
+      objective_.graph.inputs.push_back(std::move(in));
+    }
+    jitter_inputs(objective_, unit, 0);
+    for (std::size_t i = 0; i < objective_.graph.inputs.size(); ++i) {
+      const std::string& name = objective_.graph.inputs[i].name;
+      if (name.rfind("%~jit", 0) != 0) continue;
+      // A result's factor is a floating input too, so jitter_inputs renamed it (…~raw) and
+      // gave it a factor of its own ("%~jit" + its name), as it did every input's.
+      const bool renamed = name.size() > 4 && name.compare(name.size() - 4, 4, "~raw") == 0;
+      const std::string unrenamed = renamed ? name.substr(0, name.size() - 4) : name;
+      if (result_factors.count(unrenamed)) factors_.push_back({i, fnv1a(unrenamed.substr(5)), false});
+      else factors_.push_back({i, fnv1a(name.substr(5) + "~raw"), true});
+    }
+  }
+
+  const Objective& objective() const { return objective_; }
+  // The index of the input holding `name`'s value (its raw input where jitter_inputs renamed
+  // it), or npos.
+  std::size_t input_of(const std::string& name) const {
+    std::size_t found = static_cast<std::size_t>(-1);
+    for (std::size_t i = 0; i < objective_.graph.inputs.size(); ++i) {
+      const std::string& n = objective_.graph.inputs[i].name;
+      if (n == name + "~raw") return i;
+      if (n == name) found = i;
+    }
+    return found;
+  }
+
+  // Refills the factors in `input(i)` (a std::vector<S>&): the results' from `results`, the
+  // inputs' from `inputs` with `inputs_too`, else 1 (x · 1 is exactly x: the results-only copy).
+  template <class S, class Input>
+  void realize(Input&& input, std::uint64_t results, std::uint64_t inputs, bool inputs_too) const {
+    std::vector<double> f;
+    for (const Factor& k : factors_) {
+      std::vector<S>& x = input(k.input);
+      f.assign(x.size(), 1.0);
+      if (!k.of_an_input || inputs_too)
+        fill_jitter_factors(f, unit_, mix_seed((k.of_an_input ? inputs : results) ^ k.name_hash));
+      for (std::size_t i = 0; i < x.size(); ++i) x[i] = S(f[i]);
+    }
+  }
+
+ private:
+  struct Factor {
+    std::size_t input;
+    std::uint64_t name_hash;  // of the name its stream is drawn for
+    bool of_an_input;         // a graph input's factor, not an op result's
+  };
+  Objective objective_;
+  double unit_;
+  std::vector<Factor> factors_;
+};
+
 // The hoisted values (Objective::hoisted) as the engine may have computed them: one
 // realization's jittered evaluation of the graph they were hoisted from (op results, and with
 // `inputs_too` its inputs), so that a hoisted value carries its whole computation's rounding,
@@ -100,29 +168,18 @@ void jitter_inputs(Objective& j, double unit, std::uint64_t seed) {
 // only refills its factors (the inputs' set to 1 for the results-only copy).
 class HoistedRounding {
  public:
-  HoistedRounding(const Objective& o, double unit) : unit_(unit) {
+  HoistedRounding(const Objective& o, double unit) {
     if (!o.hoisted_from) return;
     try {
       Evaluation<double> base = evaluate<double>(*o.hoisted_from, o.base, true);
       branches_ = std::move(base.branches);
-      Objective c;
-      c.graph = *o.hoisted_from;
-      c.base = o.base;
-      std::vector<graph::Input> extra;
-      jitter_block(c.graph.body, base.specs, unit, 0, extra);
-      for (graph::Input& in : extra) {
-        c.base[in.name] = in.init.values;
-        c.graph.inputs.push_back(std::move(in));
-      }
-      const std::size_t input_factors_from = c.graph.inputs.size();  // jitter_inputs appends its own
-      jitter_inputs(c, unit, 0);
-      graph_ = std::make_unique<const graph::Graph>(std::move(c.graph));
-      ev_ = std::make_unique<Evaluator<double>>(*graph_);
-      for (std::size_t i = 0; i < graph_->inputs.size(); ++i) {
-        const std::string& name = graph_->inputs[i].name;
-        ev_->input(i) = c.base.at(name);
-        if (name.rfind("%~jit", 0) == 0) factors_.push_back({i, fnv1a(name), i >= input_factors_from});
-      }
+      Objective hoisting;
+      hoisting.graph = *o.hoisted_from;
+      hoisting.base = o.base;
+      copy_ = std::make_unique<const JitteredCopy>(std::move(hoisting), base.specs, unit);
+      const graph::Graph& g = copy_->objective().graph;
+      ev_ = std::make_unique<Evaluator<double>>(g);
+      for (std::size_t i = 0; i < g.inputs.size(); ++i) ev_->input(i) = copy_->objective().base.at(g.inputs[i].name);
       for (const auto& [input, value] : o.hoisted) hoisted_.emplace_back(input, ev_->slot(value));
     } catch (const std::exception&) {
       ev_.reset();
@@ -134,11 +191,8 @@ class HoistedRounding {
   std::map<std::string, std::vector<double>> values(std::uint64_t seed, bool inputs_too) {
     std::map<std::string, std::vector<double>> out;
     if (!ev_) return out;
-    for (const Factor& f : factors_) {
-      std::vector<double>& x = ev_->input(f.input);
-      if (f.of_an_input && !inputs_too) std::fill(x.begin(), x.end(), 1.0);
-      else fill_jitter_factors(x, unit_, mix_seed(seed ^ f.name_hash));
-    }
+    copy_->realize<double>([&](std::size_t i) -> std::vector<double>& { return ev_->input(i); }, seed,
+                           seed ^ 0x696e707574ULL, inputs_too);
     try {
       ev_->run(true);
       if (!same_branches(ev_->branches(), branches_)) return out;
@@ -153,16 +207,9 @@ class HoistedRounding {
   }
 
  private:
-  struct Factor {
-    std::size_t input;
-    std::uint64_t name_hash;
-    bool of_an_input;  // a graph input's factor, not an op result's
-  };
-  double unit_;
   Branches branches_;  // the hoisting graph's at the base point
-  std::unique_ptr<const graph::Graph> graph_;
+  std::unique_ptr<const JitteredCopy> copy_;
   std::unique_ptr<Evaluator<double>> ev_;
-  std::vector<Factor> factors_;
   std::vector<std::pair<std::string, int>> hoisted_;  // the input of `o.graph`, its slot here
 };
 
@@ -232,36 +279,7 @@ RoundingProbe rounding_sensitivity(const Objective& o, const std::vector<const e
   // realization has the same structure — each floating op result and input multiplied
   // by a factor input — so one jittered graph is built and compiled (per thread) and each
   // realization only refills its factors: the inputs' with 1 in the results-only copy.
-  Objective jittered = o;
-  std::set<std::string> result_factors;
-  {
-    std::vector<graph::Input> extra;
-    jitter_block(jittered.graph.body, specs, kappa, 0, extra);
-    for (graph::Input& in : extra) {
-      result_factors.insert(in.name);
-      jittered.base[in.name] = in.init.values;
-      jittered.graph.inputs.push_back(std::move(in));
-    }
-    jitter_inputs(jittered, kappa, 0);
-  }
-  struct Factor {
-    std::size_t input;
-    std::uint64_t name_hash;  // of the name its stream is drawn for
-    bool of_an_input;
-  };
-  std::vector<Factor> factors;
-  std::map<std::string, std::size_t> input_index;
-  for (std::size_t i = 0; i < jittered.graph.inputs.size(); ++i) {
-    const std::string& name = jittered.graph.inputs[i].name;
-    input_index[name] = i;
-    if (name.rfind("%~jit", 0) != 0) continue;
-    // A result's factor is a floating input too, so jitter_inputs renamed it (…~raw) and gave
-    // it a factor of its own ("%~jit" + its name), as it did every input's.
-    const std::string unrenamed = name.size() > 4 && name.compare(name.size() - 4, 4, "~raw") == 0
-                                      ? name.substr(0, name.size() - 4) : name;
-    if (result_factors.count(unrenamed)) factors.push_back({i, fnv1a(unrenamed.substr(5)), false});
-    else factors.push_back({i, fnv1a(name.substr(5) + "~raw"), true});
-  }
+  const JitteredCopy jittered(o, specs, kappa);
   // The hoisted values of each realization, both copies (HoistedRounding), by input index.
   HoistedRounding hoisted(o, kappa);
   std::vector<std::vector<std::pair<std::size_t, std::vector<double>>>> hoisted_at[2];
@@ -269,11 +287,9 @@ RoundingProbe rounding_sensitivity(const Objective& o, const std::vector<const e
     for (int r = 0; r < realizations; ++r) {
       auto& at = hoisted_at[inputs_too].emplace_back();
       const std::uint64_t s = mix_seed(seed + static_cast<std::uint64_t>(r)) ^ 0x686f6973746564ULL;
-      for (auto& [name, values] : hoisted.values(s, inputs_too != 0)) {
-        auto it = input_index.find(name + "~raw");
-        if (it == input_index.end()) it = input_index.find(name);
-        if (it != input_index.end()) at.emplace_back(it->second, std::move(values));
-      }
+      for (auto& [name, values] : hoisted.values(s, inputs_too != 0))
+        if (const std::size_t index = jittered.input_of(name); index != static_cast<std::size_t>(-1))
+          at.emplace_back(index, std::move(values));
     }
   // Realization r on a runner of `jittered`: op results jittered, and the inputs with
   // `inputs_too` (the model; where moving an input changes the branch signature — edge inputs
@@ -281,20 +297,14 @@ RoundingProbe rounding_sensitivity(const Objective& o, const std::vector<const e
   // moved does not — it measures the kink, and the results-only copy measures the rounding).
   auto realize = [&](ObjectiveRunner<Dual>& runner, int r, bool inputs_too) {
     const std::uint64_t results = mix_seed(seed + static_cast<std::uint64_t>(r));
-    const std::uint64_t inputs = results ^ 0x696e707574ULL;
-    std::vector<double> f;
-    for (const Factor& k : factors) {
-      std::vector<Dual>& x = runner.input(k.input);
-      f.assign(x.size(), 1.0);
-      if (!k.of_an_input || inputs_too) fill_jitter_factors(f, kappa, mix_seed((k.of_an_input ? inputs : results) ^ k.name_hash));
-      for (std::size_t i = 0; i < x.size(); ++i) x[i] = Dual(f[i]);
-    }
+    jittered.realize<Dual>([&](std::size_t i) -> std::vector<Dual>& { return runner.input(i); }, results,
+                           results ^ 0x696e707574ULL, inputs_too);
     // The hoisted values: this copy's; the base point's where only the other copy has some.
     const auto& mine = hoisted_at[inputs_too ? 1 : 0][static_cast<std::size_t>(r)];
     const auto& other = hoisted_at[inputs_too ? 0 : 1][static_cast<std::size_t>(r)];
     for (const auto& [index, values] : other) {
       std::vector<Dual>& x = runner.input(index);
-      const std::vector<double>& b = jittered.base.at(jittered.graph.inputs[index].name);
+      const std::vector<double>& b = jittered.objective().base.at(jittered.objective().graph.inputs[index].name);
       for (std::size_t i = 0; i < x.size(); ++i) x[i] = Dual(b[i]);
     }
     for (const auto& [index, values] : mine) {
@@ -357,7 +367,7 @@ RoundingProbe rounding_sensitivity(const Objective& o, const std::vector<const e
   const auto n_tasks = static_cast<std::int64_t>(tasks.size());
 #pragma omp parallel num_threads(threads > 0 ? threads : omp_get_max_threads())
   {
-    ObjectiveRunner<Dual> base(o), jitter(jittered);
+    ObjectiveRunner<Dual> base(o), jitter(jittered.objective());
     std::vector<std::unique_ptr<ObjectiveRunner<Dual>>> away_from_kinks[kKeptCopies];  // compiled when needed
     for (auto& a : away_from_kinks) a.resize(static_cast<std::size_t>(realizations));
 #pragma omp for schedule(dynamic, 1)
