@@ -332,16 +332,18 @@ CampaignResult run_campaign(const CampaignOptions& options, const EngineFactory&
 
 CampaignOptions recorded_options(const std::string& dir) {
   const std::string path = log_path(dir);
-  reports::FindingsLog log;
+  // The header alone: the graphs are read once, by the resume itself (a 10^6-graph log read
+  // whole here took more than 20 GB; and a torn end, which the resume cuts off, is no error).
+  nlohmann::json campaign;
   try {
-    log = reports::read_findings_log(path);
+    campaign = reports::read_log_campaign(path);
   } catch (const reports::ReportError& e) {
     throw InputError(std::string(e.what()) + " (--resume takes the output directory of a campaign)");
   }
-  if (log.campaign.is_null())
+  if (campaign.is_null())
     throw InputError(path + ": the log records no campaign options (it was not written by a campaign of this "
                             "version); it cannot be resumed");
-  return options_from_json(log.campaign, path);
+  return options_from_json(campaign, path);
 }
 
 CampaignResult resume_campaign(const CampaignOptions& options, const EngineFactory& make_engine,
@@ -349,8 +351,13 @@ CampaignResult resume_campaign(const CampaignOptions& options, const EngineFacto
   const OutputLock lock(settings.out_dir);  // first: a second --resume fails before planning
   const std::vector<Job> jobs = plan_jobs(options);
   CampaignResult r = fresh_result(options, jobs, settings);
+  // Read back condensed after the corpus graphs (which come first, and whose .tcg is checked
+  // below): the tally needs every graph's verdicts but only counts of its agreeing findings,
+  // and a 10^6-graph log read whole does not fit in memory.
+  std::size_t corpus_graphs = 0;
+  while (corpus_graphs < jobs.size() && !jobs[corpus_graphs].generated) ++corpus_graphs;
   reports::FindingsLog existing;
-  reports::LogAppender log = reports::LogAppender::resume(r.log_path, existing);
+  reports::LogAppender log = reports::LogAppender::resume(r.log_path, existing, corpus_graphs);
   // The graphs on disk must be the ones this campaign plans, or the log would mix two campaigns.
   if (existing.campaign != to_json(options, jobs.size())) {
     const auto planned = existing.campaign.is_object() ? existing.campaign.find("planned") : existing.campaign.end();
@@ -374,9 +381,14 @@ CampaignResult resume_campaign(const CampaignOptions& options, const EngineFacto
     for (reports::FindingRecord& f : existing.findings) by_graph[static_cast<std::size_t>(f.graph)].push_back(f);
     for (const reports::GraphRecord& g : existing.graphs)
       tally.add(g, by_graph[static_cast<std::size_t>(g.id)], jobs[static_cast<std::size_t>(g.id)].generated);
+    for (const auto& [oracle, outcomes] : existing.omitted.per_oracle)
+      for (const auto& [outcome, count] : outcomes) r.per_oracle[oracle][static_cast<int>(outcome)] += static_cast<int>(count);
+    r.findings += static_cast<std::size_t>(existing.omitted.count);
     mix = std::move(tally.mix);
   }
   if (existing.complete) {
+    existing = reports::FindingsLog{};  // the report reads the log again
+    give_back_freed_memory();
     write_report(r, settings);
     return r;
   }

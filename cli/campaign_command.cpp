@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <array>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -99,12 +100,17 @@ void print_table(std::ostream& out, const CampaignResult& r) {
     auto cell = [](const std::string& s, std::size_t width) {
       return std::string(width > s.size() ? width - s.size() : 0, ' ') + s;
     };
-    out << "    " << "oracle" << std::string(w - 6, ' ') << cell("agree", 8) << cell("mismatch", 10)
-        << cell("inconclusive", 14) << cell("n/a", 6) << "\n";
+    // Each column wide enough for its header and its largest count, two spaces apart (a soak's
+    // counts run to seven digits).
+    std::array<std::size_t, 4> width{8, 10, 14, 6};
     for (const auto& [oracle, c] : r.per_oracle)
-      out << "    " << oracle << std::string(w - oracle.size(), ' ') << cell(std::to_string(c[0]), 8)
-          << cell(std::to_string(c[1]), 10) << cell(std::to_string(c[2]), 14) << cell(std::to_string(c[3]), 6)
-          << "\n";
+      for (std::size_t k = 0; k < width.size(); ++k) width[k] = std::max(width[k], std::to_string(c[k]).size() + 2);
+    out << "    " << "oracle" << std::string(w - 6, ' ') << cell("agree", width[0]) << cell("mismatch", width[1])
+        << cell("inconclusive", width[2]) << cell("n/a", width[3]) << "\n";
+    for (const auto& [oracle, c] : r.per_oracle)
+      out << "    " << oracle << std::string(w - oracle.size(), ' ') << cell(std::to_string(c[0]), width[0])
+          << cell(std::to_string(c[1]), width[1]) << cell(std::to_string(c[2]), width[2])
+          << cell(std::to_string(c[3]), width[3]) << "\n";
   }
   out << "  log        " << r.log_path << (r.stop == Stop::complete ? "" : " (valid; no trailer: interrupted)") << "\n";
   out << "  report     " << (r.report_error.empty() ? r.report_path : "not written: " + r.report_error) << "\n";

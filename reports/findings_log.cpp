@@ -660,6 +660,21 @@ class FileLines {
   std::string buffer_;
 };
 
+// The first record of a file, nothing after it: a log's header without reading its graphs.
+class FirstRecord {
+ public:
+  explicit FirstRecord(const std::string& path) : lines_(path) {}
+  bool next(std::string_view& line, bool& terminated) {
+    while (!done_ && lines_.next(line, terminated))
+      if (line.find_first_not_of(" \t\r") != std::string_view::npos) return done_ = true;
+    return false;
+  }
+
+ private:
+  FileLines lines_;
+  bool done_ = false;
+};
+
 // What a report keeps of an agreeing graph it does not list (read_findings_log_for_report).
 void condense(GraphRecord& g) {
   g.tcg.clear();
@@ -687,6 +702,15 @@ ParsedLog parse_log(Lines lines, const std::string& name, TornEnd torn,
   std::int64_t promised = -1;  // -1: no finding_count (version 1)
   std::int64_t read = 0;
   bool condensed = false;  // the last graph is condensed
+  // The last graph's omitted findings, counted into log.omitted once the graph is whole (a torn
+  // last graph is dropped with them).
+  OmittedFindings last_omitted;
+  auto count_last_omitted = [&] {
+    for (const auto& [oracle, outcomes] : last_omitted.per_oracle)
+      for (const auto& [outcome, count] : outcomes) log.omitted.per_oracle[oracle][outcome] += count;
+    log.omitted.count += last_omitted.count;
+    last_omitted = OmittedFindings{};
+  };
   auto graph_whole = [&] { return promised < 0 || read == promised; };
   std::string_view line;
   bool terminated = false;
@@ -737,6 +761,7 @@ ParsedLog parse_log(Lines lines, const std::string& name, TornEnd torn,
           throw fail("graph " + std::to_string(log.graphs.size()) + " comes before graph " +
                      std::to_string(log.graphs.size() - 1) + "'s " + std::to_string(promised) +
                      " findings (finding_count); " + std::to_string(read) + " were read");
+        count_last_omitted();
         GraphRecord r = graph_from_json(j);
         if (r.id != static_cast<int>(log.graphs.size()))
           throw fail("graph " + std::to_string(r.id) + " out of order: expected graph " +
@@ -762,8 +787,8 @@ ParsedLog parse_log(Lines lines, const std::string& name, TornEnd torn,
         ++read;
         const oracles::Outcome outcome = r.finding.outcome;
         if (condensed && (outcome == oracles::Outcome::agree || outcome == oracles::Outcome::not_applicable)) {
-          ++log.omitted.per_oracle[r.finding.oracle][outcome];
-          ++log.omitted.count;
+          ++last_omitted.per_oracle[r.finding.oracle][outcome];
+          ++last_omitted.count;
           ++log.graphs.back().omitted_findings;
         } else {
           log.findings.push_back(std::move(r));
@@ -772,6 +797,7 @@ ParsedLog parse_log(Lines lines, const std::string& name, TornEnd torn,
         if (!graph_whole())
           throw fail("the trailer comes before graph " + std::to_string(log.graphs.size() - 1) +
                      "'s findings end");
+        count_last_omitted();
         const std::int64_t graphs = get_int(j, "graphs", 0, true);
         const std::int64_t findings = get_int(j, "findings", 0, true);
         if (graphs != static_cast<std::int64_t>(log.graphs.size()) ||
@@ -807,11 +833,13 @@ ParsedLog parse_log(Lines lines, const std::string& name, TornEnd torn,
       // The last graph lost some of its findings to the interruption: drop it whole.
       log.graphs.pop_back();
       log.findings.resize(graph_findings_start);
+      last_omitted = OmittedFindings{};
       out.whole_bytes = graph_start;
     }
     // Version 1 had no trailer: such logs were written whole, at the end of a campaign.
     log.complete = version < 2 && out.whole_bytes == out.total_bytes;
   }
+  count_last_omitted();
   return out;
 }
 
@@ -823,6 +851,10 @@ FindingsLog parse_findings_log(std::string_view text, const std::string& name) {
 
 FindingsLog read_findings_log(const std::string& path) {
   return parse_log(FileLines(path), path, TornEnd::error).log;
+}
+
+nlohmann::json read_log_campaign(const std::string& path) {
+  return parse_log(FirstRecord(path), path, TornEnd::drop).log.campaign;
 }
 
 FindingsLog read_findings_log_for_report(const std::string& path, std::size_t whole_graphs) {
@@ -866,12 +898,12 @@ LogAppender LogAppender::create(const std::string& path, const nlohmann::json& c
   return a;
 }
 
-LogAppender LogAppender::resume(const std::string& path, FindingsLog& log) {
-  ParsedLog parsed = parse_log(FileLines(path), path, TornEnd::drop);
+LogAppender LogAppender::resume(const std::string& path, FindingsLog& log, std::optional<std::size_t> condense_from) {
+  ParsedLog parsed = parse_log(FileLines(path), path, TornEnd::drop, condense_from);
   log = std::move(parsed.log);
   const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
   if (fd < 0) write_failed(path, errno);
-  LogAppender a(path, fd, parsed.whole_bytes, static_cast<int>(log.graphs.size()), log.findings.size(),
+  LogAppender a(path, fd, parsed.whole_bytes, static_cast<int>(log.graphs.size()), log.finding_count(),
                 log.complete);
   if (!log.complete && parsed.whole_bytes < parsed.total_bytes &&
       ::ftruncate(fd, static_cast<off_t>(parsed.whole_bytes)) != 0)

@@ -111,6 +111,11 @@ FindingsLog parse_findings_log(std::string_view text, const std::string& name);
 // Reads and parses a file, a line at a time.
 FindingsLog read_findings_log(const std::string& path);
 
+// The header's "campaign" object (null if it has none), from the log's first line alone: what
+// `campaign --resume` needs before it reads the graphs. ReportError as read_findings_log for a
+// file that is not a findings log.
+nlohmann::json read_log_campaign(const std::string& path);
+
 // Reads a log for the HTML report, in memory that grows with what the report shows rather than
 // with the log (a 10^6-graph soak's log is 9.4 GB; read whole it took more than 20 GB and the
 // campaign died writing its report): a graph from id `whole_graphs` on whose verdict is agree
@@ -131,8 +136,11 @@ class LogAppender {
   static LogAppender create(const std::string& path, const nlohmann::json& campaign,
                             const std::vector<MutantInfo>& mutants = {});
   // Opens the log at `path` to continue it: reads it into `log`, cuts its torn end off the file.
-  // A complete log is left as it is (log.complete; append() and finish() then throw).
-  static LogAppender resume(const std::string& path, FindingsLog& log);
+  // A complete log is left as it is (log.complete; append() and finish() then throw). With
+  // `condense_from`, `log` is condensed from that graph on as read_findings_log_for_report's
+  // (a long campaign's log does not fit in memory whole).
+  static LogAppender resume(const std::string& path, FindingsLog& log,
+                            std::optional<std::size_t> condense_from = std::nullopt);
 
   LogAppender(LogAppender&& other) noexcept;
   LogAppender& operator=(LogAppender&&) = delete;

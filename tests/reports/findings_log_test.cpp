@@ -395,6 +395,36 @@ TEST(LogAppender, ResumeCutsTheTornEndAndContinues) {
   EXPECT_EQ(read_file(path), whole);
 }
 
+// A long campaign resumes its log condensed (a 10^6-graph log does not fit in memory whole):
+// the agreeing graphs' agree and not_applicable findings are counted, not kept — those of the
+// torn graph dropped with it — and the trailer still counts every finding in the file.
+TEST(LogAppender, ResumeCondensedCountsWhatItOmitsAndTheTrailerEverything) {
+  test::TempDir dir;
+  FindingsLog log = corpus_log();
+  ASSERT_EQ(log.graphs[0].verdict, oracles::Verdict::agree);
+  const std::string path = dir.file("findings.jsonl");
+  const std::string whole = to_jsonl(log);
+  const std::string open = without_trailer(log);
+  std::ofstream(path, std::ios::binary) << open.substr(0, open.rfind('\n') - 5);
+  FindingsLog read;
+  {
+    LogAppender out = LogAppender::resume(path, read, 0);
+    ASSERT_EQ(read.graphs.size(), 1u);
+    std::size_t first = 0;
+    for (const FindingRecord& f : log.findings) first += f.graph == 0;
+    EXPECT_EQ(read.finding_count(), first);
+    EXPECT_GT(read.omitted.count, 0);
+    EXPECT_TRUE(read.graphs[0].tcg.empty());
+    std::vector<FindingRecord> second;
+    for (const FindingRecord& f : log.findings)
+      if (f.graph == 1) second.push_back(f);
+    out.append(log.graphs[1], second, false);
+    out.finish();
+  }
+  EXPECT_EQ(read_file(path), whole);
+  EXPECT_EQ(read_findings_log(path).findings.size(), log.findings.size());
+}
+
 TEST(LogAppender, AFullDiskLeavesAValidLogUpToTheLastGraph) {
   test::TempDir dir;
   const FindingsLog log = corpus_log();
