@@ -31,6 +31,13 @@ FindingsLog corpus_log() {
   return log;
 }
 
+std::vector<FindingRecord> findings_of(const FindingsLog& log, int graph) {
+  std::vector<FindingRecord> out;
+  for (const FindingRecord& f : log.findings)
+    if (f.graph == graph) out.push_back(f);
+  return out;
+}
+
 std::string expect_parse_error(const std::string& text) {
   try {
     parse_findings_log(text, "log.jsonl");
@@ -380,10 +387,7 @@ TEST(LogAppender, ResumeCutsTheTornEndAndContinues) {
     LogAppender out = LogAppender::resume(path, read);
     ASSERT_EQ(read.graphs.size(), 1u);
     EXPECT_EQ(out.next_id(), 1);
-    std::vector<FindingRecord> second;
-    for (const FindingRecord& f : log.findings)
-      if (f.graph == 1) second.push_back(f);
-    out.append(log.graphs[1], second, false);
+    out.append(log.graphs[1], findings_of(log, 1), false);
     out.finish();
   }
   EXPECT_EQ(read_file(path), whole);
@@ -410,15 +414,10 @@ TEST(LogAppender, ResumeCondensedCountsWhatItOmitsAndTheTrailerEverything) {
   {
     LogAppender out = LogAppender::resume(path, read, 0);
     ASSERT_EQ(read.graphs.size(), 1u);
-    std::size_t first = 0;
-    for (const FindingRecord& f : log.findings) first += f.graph == 0;
-    EXPECT_EQ(read.finding_count(), first);
+    EXPECT_EQ(read.finding_count(), findings_of(log, 0).size());
     EXPECT_GT(read.omitted.count, 0);
     EXPECT_TRUE(read.graphs[0].tcg.empty());
-    std::vector<FindingRecord> second;
-    for (const FindingRecord& f : log.findings)
-      if (f.graph == 1) second.push_back(f);
-    out.append(log.graphs[1], second, false);
+    out.append(log.graphs[1], findings_of(log, 1), false);
     out.finish();
   }
   EXPECT_EQ(read_file(path), whole);
