@@ -47,15 +47,16 @@ bool lu_factor(S* a, std::int64_t n, std::vector<std::int64_t>& perm, int& parit
   return true;
 }
 
-// The sign of det A from lu_factor's result (parity · Π sign U_ii, on real parts), 0 where a
-// pivot is 0. Solve, matrix_inverse and log_abs_det record it in Branches: det = 0 is a pole,
-// and a difference stencil that crosses it (a 1×1 matrix 0.00135 from 0, steps of 0.002)
-// differences across the pole.
+// The sign of a triangular n×n matrix's determinant times `parity` (parity · Π sign t_ii, on
+// real parts), 0 where a diagonal entry is 0: det A from lu_factor's U and its row swaps, or
+// triangular_solve's T (parity 1). Solve, matrix_inverse, log_abs_det and triangular_solve
+// record it in Branches: det = 0 is a pole, and a difference stencil that crosses it (a 1×1
+// matrix 0.00135 from 0, steps of 0.002) differences across the pole.
 template <class S>
-int det_sign(const std::vector<S>& lu, std::int64_t n, int parity) {
+int det_sign(const S* triangular, std::int64_t n, int parity) {
   int sign = parity;
   for (std::int64_t i = 0; i < n; ++i) {
-    const double u = real_part(lu[static_cast<std::size_t>(i * n + i)]);
+    const double u = real_part(triangular[i * n + i]);
     sign = u > 0 ? sign : u < 0 ? -sign : 0;
   }
   return sign;

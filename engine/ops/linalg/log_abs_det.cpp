@@ -21,7 +21,7 @@ void forward(const OpAttrs&, const In<S>* in, int, const Out<S>& out, Branches* 
   const auto p = kernel::plan_square("log_abs_det", in[0].spec.shape);
   kernel::for_each_lu(p, in[0].data, [&](std::int64_t b, const std::vector<S>& lu, const std::vector<std::int64_t>&,
                                          int parity, bool factored) {
-    if (branches) branches->add(factored ? kernel::det_sign(lu, p.n, parity) : 0);
+    if (branches) branches->add(factored ? kernel::det_sign(lu.data(), p.n, parity) : 0);
     S sum(factored ? 0 : -INFINITY);
     for (std::int64_t i = 0; factored && i < p.n; ++i) {
       const S u = lu[static_cast<std::size_t>(i * p.n + i)];

@@ -23,7 +23,7 @@ void forward(const OpAttrs&, const In<S>* in, int, const Out<S>& out, Branches* 
   kernel::for_each_lu(p, in[0].data, [&](std::int64_t b, const std::vector<S>& lu,
                                          const std::vector<std::int64_t>& perm, int parity, bool factored) {
     if (!factored) throw Error("matrix_inverse: matrix " + std::to_string(b) + " of the batch is singular");
-    if (branches) branches->add(kernel::det_sign(lu, n, parity));
+    if (branches) branches->add(kernel::det_sign(lu.data(), n, parity));
     S* y = out.data + b * n * n;
     for (std::int64_t i = 0; i < n * n; ++i) y[i] = S(i / n == i % n ? 1 : 0);
     kernel::lu_solve(lu.data(), perm, n, y, n);

@@ -49,7 +49,7 @@ void forward(const OpAttrs&, const In<S>* in, int, const Out<S>& out, Branches* 
                       [&](std::int64_t b, const std::vector<S>& lu, const std::vector<std::int64_t>& perm, int parity,
                           bool factored) {
                         if (!factored) throw Error("solve: matrix " + std::to_string(b) + " of the batch is singular");
-                        if (branches) branches->add(kernel::det_sign(lu, n, parity));
+                        if (branches) branches->add(kernel::det_sign(lu.data(), n, parity));
                         const S* a = in[0].data + b * n * n;
                         const S* rhs = in[1].data + b * n * k;
                         S* x = out.data + b * n * k;

@@ -38,14 +38,7 @@ void forward(const OpAttrs& a, const In<S>* in, int, const Out<S>& out, Branches
   const Plan p = plan(in[0].spec.shape, in[1].spec.shape);
   const std::int64_t n = p.n, k = p.k;
   for (std::int64_t b = 0; b < p.batch; ++b) {
-    if (branches) {
-      int sign = 1;
-      for (std::int64_t i = 0; i < n; ++i) {
-        const double d = real_part(in[0].data[b * n * n + i * n + i]);
-        sign = d > 0 ? sign : d < 0 ? -sign : 0;
-      }
-      branches->add(sign);
-    }
+    if (branches) branches->add(kernel::det_sign(in[0].data + b * n * n, n, 1));
     S* x = out.data + b * n * k;
     std::copy(in[1].data + b * n * k, in[1].data + (b + 1) * n * k, x);
     kernel::triangular_solve_in_place(in[0].data + b * n * n, n, a.lower, x, k);
