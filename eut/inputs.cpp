@@ -91,21 +91,22 @@ InputValues materialize_inputs(const graph::Graph& g, const InputValues& overrid
   // Every override must name an input. Inputs' names are distinct, so overrides matched by
   // their exact names are distinct too: counting them is enough unless a bare name matched
   // (the oracles' hot loops pass every input by its exact name, each run).
+  auto override_of = [&](const graph::Input& input) {  // by its exact name, else its bare one
+    auto it = overrides.find(input.name);
+    for (auto o = overrides.begin(); o != overrides.end() && it == overrides.end(); ++o)
+      if (bare_name(o->first) == bare_name(input.name)) it = o;
+    return it;
+  };
   std::size_t exact = 0;
   bool by_bare_name = false;
   for (const graph::Input& input : g.inputs) {
-    auto it = overrides.find(input.name);
-    if (it == overrides.end()) {
-      for (auto o = overrides.begin(); o != overrides.end() && it == overrides.end(); ++o)
-        if (bare_name(o->first) == bare_name(input.name)) it = o;
-      by_bare_name = by_bare_name || it != overrides.end();
-    } else {
-      ++exact;
-    }
+    const auto it = override_of(input);
     if (it == overrides.end()) {
       out.emplace_hint(out.end(), input.name, materialize_input(input));
       continue;
     }
+    if (it->first == input.name) ++exact;
+    else by_bare_name = true;
     const Value& given = it->second;
     if (given.dtype != input.dtype || given.shape != input.shape)
       throw Error("input '" + bare_name(input.name) + "': the value given is " + describe(given) +
@@ -120,12 +121,8 @@ InputValues materialize_inputs(const graph::Graph& g, const InputValues& overrid
   }
   if (exact == overrides.size() && !by_bare_name) return out;
   std::set<std::string> used;
-  for (const graph::Input& input : g.inputs) {
-    auto it = overrides.find(input.name);
-    for (auto o = overrides.begin(); o != overrides.end() && it == overrides.end(); ++o)
-      if (bare_name(o->first) == bare_name(input.name)) it = o;
-    if (it != overrides.end()) used.insert(it->first);
-  }
+  for (const graph::Input& input : g.inputs)
+    if (const auto it = override_of(input); it != overrides.end()) used.insert(it->first);
   for (const auto& [name, value] : overrides)
     if (!used.count(name)) throw Error("input '" + bare_name(name) + "': the graph has no input of that name");
   return out;
