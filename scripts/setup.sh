@@ -12,7 +12,7 @@ shift || true
 targets=("$@")
 
 packages=(cmake ninja-build g++ ccache libeigen3-dev librapidcheck-dev libgtest-dev libgmock-dev
-          libbenchmark-dev nlohmann-json3-dev libcli11-dev libomp-14-dev graphviz)
+          libbenchmark-dev nlohmann-json3-dev libcli11-dev libomp-14-dev graphviz libtcmalloc-minimal4)
 if [ ${#targets[@]} -eq 0 ]; then
   packages+=(libtorch-dev chromium libpng-dev clang-14 libfuzzer-14-dev libclang-rt-14-dev)
 fi
