@@ -86,8 +86,8 @@ Value materialize_input(const graph::Input& input) {
   return v;
 }
 
-InputValues materialize_inputs(const graph::Graph& g, const InputValues& overrides) {
-  InputValues out;
+void for_each_input_value(const graph::Graph& g, const InputValues& overrides,
+                          const std::function<void(const graph::Input&, const Value&)>& visit) {
   // Every override must name an input. Inputs' names are distinct, so overrides matched by
   // their exact names are distinct too: counting them is enough unless a bare name matched
   // (the oracles' hot loops pass every input by its exact name, each run).
@@ -102,7 +102,7 @@ InputValues materialize_inputs(const graph::Graph& g, const InputValues& overrid
   for (const graph::Input& input : g.inputs) {
     const auto it = override_of(input);
     if (it == overrides.end()) {
-      out.emplace_hint(out.end(), input.name, materialize_input(input));
+      visit(input, materialize_input(input));
       continue;
     }
     if (it->first == input.name) ++exact;
@@ -115,16 +115,23 @@ InputValues materialize_inputs(const graph::Graph& g, const InputValues& overrid
       throw Error("input '" + bare_name(input.name) + "': " + std::to_string(given.data.size()) +
                   " values given for shape " + input.shape.str() + " (" + std::to_string(input.shape.numel()) +
                   " elements)");
-    Value& v = out[input.name] = given;
-    if (v.dtype != DType::f64)
-      for (double& x : v.data) x = round_to_dtype(x, v.dtype);
+    visit(input, given);
   }
-  if (exact == overrides.size() && !by_bare_name) return out;
+  if (exact == overrides.size() && !by_bare_name) return;
   std::set<std::string> used;
   for (const graph::Input& input : g.inputs)
     if (const auto it = override_of(input); it != overrides.end()) used.insert(it->first);
   for (const auto& [name, value] : overrides)
     if (!used.count(name)) throw Error("input '" + bare_name(name) + "': the graph has no input of that name");
+}
+
+InputValues materialize_inputs(const graph::Graph& g, const InputValues& overrides) {
+  InputValues out;
+  for_each_input_value(g, overrides, [&](const graph::Input& input, const Value& value) {
+    Value& v = out.emplace_hint(out.end(), input.name, value)->second;
+    if (v.dtype != DType::f64)
+      for (double& x : v.data) x = round_to_dtype(x, v.dtype);
+  });
   return out;
 }
 

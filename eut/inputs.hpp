@@ -6,6 +6,7 @@
 // distributions (whose algorithms are unspecified). Every value is rounded to the dtype as
 // the engine rounds a constant (round_to_dtype).
 #pragma once
+#include <functional>
 #include <string>
 
 #include "eut/engine_under_test.hpp"
@@ -22,6 +23,14 @@ Value materialize_input(const graph::Input& input);
 // name an input with or without its leading '%'. tc::Error naming the input for a wrong
 // dtype, shape or value count, and for an override that names no input.
 InputValues materialize_inputs(const graph::Graph& g, const InputValues& overrides);
+
+// materialize_inputs without the map, for a caller that copies each value into its own store
+// anyway (an engine's setup, once per run of every oracle's hot loop): `visit(input, value)`
+// for each input of `g` in order, `value` the override as given — checked, *not yet rounded*
+// to the dtype — or the Init's values (rounded). Throws as materialize_inputs does; an
+// override naming no input is found after every input was visited.
+void for_each_input_value(const graph::Graph& g, const InputValues& overrides,
+                          const std::function<void(const graph::Input&, const Value&)>& visit);
 
 // A tangent for every input of `g` (forward mode): the one given in `tangents` (checked like an
 // override), zeros otherwise.
