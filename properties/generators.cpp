@@ -14,6 +14,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -55,7 +56,7 @@ DType representative(Cat c) { return c == kFloat ? DType::f64 : c == kInt ? DTyp
 
 // Every combination of categories the table's input dtypes admit (OpDef::accepts_dtypes),
 // slot 0 varying fastest.
-std::vector<Signature> signatures(const OpDef& op) {
+std::vector<Signature> signatures_of(const OpDef& op) {
   const int n = op.arity < 0 ? 1 : op.arity;
   int combos = 1;
   for (int i = 0; i < n; ++i) combos *= 3;
@@ -70,6 +71,17 @@ std::vector<Signature> signatures(const OpDef& op) {
     if (op.accepts_dtypes(dtypes.data(), n)) out.push_back(std::move(sig));
   }
   return out;
+}
+
+// signatures_of each row of the table, worked out once: every graph built asked for every
+// row's (130 rows, a twentieth of a fuzz input's whole check).
+const std::vector<Signature>& signatures(const OpDef& op) {
+  static const std::unordered_map<const OpDef*, std::vector<Signature>> of_row = [] {
+    std::unordered_map<const OpDef*, std::vector<Signature>> m;
+    for (const OpDef* row : op_table()) m.emplace(row, signatures_of(*row));
+    return m;
+  }();
+  return of_row.at(&op);
 }
 
 // Analytic everywhere it is defined and no cut: the complex step applies (P5).
