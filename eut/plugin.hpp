@@ -10,7 +10,7 @@
 #pragma once
 #include "eut/engine_under_test.hpp"
 
-#define TAPECHECK_PLUGIN_ABI 2
+#define TAPECHECK_PLUGIN_ABI 3  // 3: EngineUnderTest::run_for_gradients
 
 #define TAPECHECK_DEFINE_PLUGIN(EngineClass)                                                    \
   extern "C" int tapecheck_plugin_abi() { return TAPECHECK_PLUGIN_ABI; }                         \

@@ -431,7 +431,12 @@ class ReferenceEngine final : public EngineUnderTest {
     return c;
   }
 
-  RunResult run(const graph::Graph& g, const InputValues& inputs) override {
+  RunResult run(const graph::Graph& g, const InputValues& inputs) override { return run(g, inputs, true); }
+  RunResult run_for_gradients(const graph::Graph& g, const InputValues& inputs) override {
+    return run(g, inputs, false);
+  }
+
+  RunResult run(const graph::Graph& g, const InputValues& inputs, bool whole_result) {
     const RuleSet::Use use(rules_);
     RunResult result;
     take_warnings();  // a previous run's on this thread are not this run's
@@ -444,8 +449,9 @@ class ReferenceEngine final : public EngineUnderTest {
     } catch (...) {
       result.error = RaisedError{ErrorKind::other, "unknown exception", runner.error_at().value_or(graph::Location{})};
     }
-    collect(runner.scope(), result.values);
     result.gradients = std::move(runner.gradients());
+    if (!whole_result) return result;
+    collect(runner.scope(), result.values);
     result.steps = std::move(runner.steps());
     result.warnings = std::move(runner.warnings());
     return result;

@@ -471,7 +471,7 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
   if (!frozen.why.empty()) return all(Outcome::inconclusive, frozen.why);
   const graph::Graph& first_order = frozen.program;
   // With nothing held, the program is prog.first_order itself, already run at the base point.
-  const Dot phi0 = dot_with(frozen.values.empty() ? executed : engine.run(first_order, base64), prog);
+  const Dot phi0 = dot_with(frozen.values.empty() ? executed : engine.run_for_gradients(first_order, base64), prog);
   // Whether the first-order program takes the base point's branches at moved inputs: compiled
   // once (a one-shot evaluate() compiles per call, a third of the oracle's time on the small
   // graphs fuzzing makes). Throws as evaluate() does, std::out_of_range for a missing input.
@@ -611,13 +611,13 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
         if (usable) break;
       }
       if (!usable) continue;
-      const eut::RunResult again = engine.run(prog.nested, moved);
+      const eut::RunResult again = engine.run_for_gradients(prog.nested, moved);
       if (again.error || again.gradients.size() <= hvp_at) continue;
       if (!large) {
         widen_by_change(hvp_noise, hvp, again.gradients[hvp_at]);
         continue;
       }
-      const eut::RunResult again64 = engine.run(prog.nested_f64, promoted(moved));
+      const eut::RunResult again64 = engine.run_for_gradients(prog.nested_f64, promoted(moved));
       if (again64.error || again64.gradients.size() <= hvp_at) continue;
       widen_by_change(hvp_noise, hvp, again.gradients[hvp_at], &nested64->gradients[hvp_at], &again64.gradients[hvp_at]);
     }
@@ -658,7 +658,7 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
         std::vector<graph::Input> extra;
         jitter_block(jittered.body, f32_values, unit_roundoff(DType::f32), second_order_stream(opt.seed, 0x6a, r), extra);
         for (graph::Input& in : extra) jittered.inputs.push_back(std::move(in));
-        const eut::RunResult moved = engine.run(jittered, base64);
+        const eut::RunResult moved = engine.run_for_gradients(jittered, base64);
         if (moved.error || moved.gradients.size() <= hvp_at) continue;
         widen_by_change(hvp_noise, nested64->gradients[hvp_at], moved.gradients[hvp_at]);
       }
@@ -771,7 +771,7 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
       } catch (const std::exception&) {
         return sample;
       }
-      const Dot v = dot_with(engine.run(prog.first_order_native, at), prog);
+      const Dot v = dot_with(engine.run_for_gradients(prog.first_order_native, at), prog);
       sample.value = v.value;
       sample.usable = v.ok && std::isfinite(v.value);
       sample.offset = along / ww;
@@ -876,7 +876,7 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
           } catch (const std::exception&) {
             return s;
           }
-          if (!run) run = engine.run(first_order, at);
+          if (!run) run = engine.run_for_gradients(first_order, at);
           const Dot v = dot_with(*run, prog);
           s.value = v.value;
           s.usable = v.ok;

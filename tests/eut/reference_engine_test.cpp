@@ -55,6 +55,30 @@ TEST(ReferenceEngine, ForwardValuesAndGradientOfAnAutoWatchedVariable) {
   EXPECT_FALSE(r.values.count("%gx"));  // a None result is not a value
 }
 
+// run_for_gradients: the gradients (values, None and why) and the error of run(), nothing else.
+TEST(ReferenceEngine, RunForGradientsGivesRunsGradientsAndErrorOnly) {
+  const auto engine = make_reference_engine();
+  const RunResult whole = engine->run(weighted_sum(), {});
+  const RunResult lean = engine->run_for_gradients(weighted_sum(), {});
+  ASSERT_FALSE(lean.error);
+  EXPECT_TRUE(lean.values.empty());
+  EXPECT_FALSE(whole.values.empty());
+  ASSERT_EQ(lean.gradients.size(), whole.gradients.size());
+  for (std::size_t k = 0; k < whole.gradients.size(); ++k) {
+    EXPECT_EQ(lean.gradients[k].why_none, whole.gradients[k].why_none);
+    ASSERT_EQ(lean.gradients[k].values.size(), whole.gradients[k].values.size());
+    for (std::size_t i = 0; i < whole.gradients[k].values.size(); ++i) {
+      ASSERT_EQ(lean.gradients[k].values[i].has_value(), whole.gradients[k].values[i].has_value());
+      if (whole.gradients[k].values[i]) EXPECT_EQ(lean.gradients[k].values[i]->data, whole.gradients[k].values[i]->data);
+    }
+  }
+  graph::Graph broken = weighted_sum();
+  broken.body.insert(broken.body.begin(), op("%bad", "add", {"%undefined", "%w"}));
+  const RunResult failed = engine->run_for_gradients(broken, {});
+  ASSERT_TRUE(failed.error);
+  EXPECT_EQ(failed.error->message, engine->run(broken, {}).error->message);
+}
+
 TEST(ReferenceEngine, AnOptimizerStepUpdatesVariablesForLaterStatementsAndWarnsAboutNone) {
   graph::Graph g;
   g.inputs = {variable("%w", Shape{2}, {1, 2}), variable("%u", Shape{}, {7})};
