@@ -8,19 +8,20 @@
 # address-space caps and its report writer rely on to turn a huge graph into a clear error.
 # tcmalloc throws, as glibc's operator new does.
 #
-# TAPECHECK_FAST_MALLOC: AUTO (the default: tcmalloc when the library is found and the build is
-# not sanitized), ON (required), OFF (glibc).
+# TAPECHECK_FAST_MALLOC: AUTO (the default: tcmalloc when the library is found and no sanitizer
+# with its own allocator is on), ON (required), OFF (glibc).
 set(TAPECHECK_FAST_MALLOC AUTO CACHE STRING "Link tcmalloc into the CLI and fuzz drivers: AUTO, ON or OFF")
 set_property(CACHE TAPECHECK_FAST_MALLOC PROPERTY STRINGS AUTO ON OFF)
 
 set(TAPECHECK_TCMALLOC "")
 if(NOT TAPECHECK_FAST_MALLOC STREQUAL "OFF")
-  string(FIND "${CMAKE_CXX_FLAGS} ${CMAKE_EXE_LINKER_FLAGS}" "-fsanitize" sanitized)
+  # ASan, MSan and TSan replace malloc themselves (UBSan and libFuzzer alone do not).
+  string(REGEX MATCH "-fsanitize=[^ ]*(address|memory|thread)" sanitized "${CMAKE_CXX_FLAGS} ${CMAKE_EXE_LINKER_FLAGS}")
   # The runtime package's library: the -dev package (libgoogle-perftools-dev) would pull in
   # libunwind-dev, which conflicts with clang-14's libunwind.
   find_library(TAPECHECK_TCMALLOC_LIBRARY NAMES tcmalloc_minimal libtcmalloc_minimal.so.4)
-  if(NOT sanitized EQUAL -1)
-    message(STATUS "tcmalloc: not linked (a sanitized build brings its own allocator)")
+  if(sanitized)
+    message(STATUS "tcmalloc: not linked (${sanitized} brings its own allocator)")
   elseif(TAPECHECK_TCMALLOC_LIBRARY)
     set(TAPECHECK_TCMALLOC ${TAPECHECK_TCMALLOC_LIBRARY})
     message(STATUS "tcmalloc: ${TAPECHECK_TCMALLOC}")
