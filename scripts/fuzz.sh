@@ -220,6 +220,10 @@ for t in "${targets[@]}"; do
         -artifact_prefix="$root/$artifacts/" -print_final_stats=1)
   # gradient_check's bytes are the generator's choices: the grammar's words do not help it.
   [ "$t" = gradient_check ] || args+=(-dict="$root/$dict")
+  # Nor does the entropic schedule: at its ~10^5 features per input, libFuzzer 14's entropic
+  # bookkeeping was 78 % of the CPU (docs/fuzzing.md); without it, 3x the inputs and more
+  # coverage in the same time.
+  [ "$t" = gradient_check ] && args+=(-entropic=0)
   dirs=("$root/$work" "$root/corpus/fuzz/$t")
   [ "$t" = gradient_check ] || dirs+=("$root/corpus/graphs")
   run_stoppable "$build/fuzz-logs/$t" "$root/$fuzzer" "${args[@]}" "${dirs[@]}" \
