@@ -91,6 +91,18 @@ class Runner {
       tapes_[d.name] = std::make_unique<GradientTape>(d.persistent, d.watch_accessed_variables);
   }
 
+  void run_block(const graph::Block& block) {
+    for (const graph::Statement& s : block) exec(s);
+  }
+
+  // Where the error being raised came from: the innermost statement with a known location.
+  const std::optional<graph::Location>& error_at() const { return error_at_; }
+  const Scope& scope() const { return *scope_; }
+  const std::vector<std::string>& inputs() const { return inputs_; }
+  std::vector<GradientResult>& gradients() { return gradients_; }
+  std::vector<StepResult>& steps() { return steps_; }
+
+ private:
   void bind_inputs(const graph::Graph& g, const InputValues& overrides) {
     for_each_input_value(g, overrides, [&](const graph::Input& in, const Value& value) {
       error_at_ = in.loc;
@@ -109,18 +121,6 @@ class Runner {
     });
   }
 
-  void run_block(const graph::Block& block) {
-    for (const graph::Statement& s : block) exec(s);
-  }
-
-  // Where the error being raised came from: the innermost statement with a known location.
-  const std::optional<graph::Location>& error_at() const { return error_at_; }
-  const Scope& scope() const { return *scope_; }
-  const std::vector<std::string>& inputs() const { return inputs_; }
-  std::vector<GradientResult>& gradients() { return gradients_; }
-  std::vector<StepResult>& steps() { return steps_; }
-
- private:
   void exec(const graph::Statement& s) {
     try {
       std::visit([&](const auto& node) { exec_node(node); }, s.node);
@@ -431,30 +431,9 @@ class ReferenceEngine final : public EngineUnderTest {
     return c;
   }
 
-  RunResult run(const graph::Graph& g, const InputValues& inputs) override { return run(g, inputs, true); }
+  RunResult run(const graph::Graph& g, const InputValues& inputs) override { return run_graph(g, inputs, true); }
   RunResult run_for_gradients(const graph::Graph& g, const InputValues& inputs) override {
-    return run(g, inputs, false);
-  }
-
-  RunResult run(const graph::Graph& g, const InputValues& inputs, bool whole_result) {
-    const RuleSet::Use use(rules_);
-    RunResult result;
-    take_warnings();  // a previous run's on this thread are not this run's
-    Runner runner(Mode::run);
-    try {
-      runner.setup(g, inputs);
-      runner.run_block(g.body);
-    } catch (const std::exception& e) {
-      result.error = RaisedError{classify_error(e), e.what(), runner.error_at().value_or(graph::Location{})};
-    } catch (...) {
-      result.error = RaisedError{ErrorKind::other, "unknown exception", runner.error_at().value_or(graph::Location{})};
-    }
-    result.gradients = std::move(runner.gradients());
-    if (!whole_result) return result;
-    collect(runner.scope(), result.values);
-    result.steps = std::move(runner.steps());
-    result.warnings = std::move(runner.warnings());
-    return result;
+    return run_graph(g, inputs, false);
   }
 
   // Tangents of every floating value defined before the first Gradient statement (or before
@@ -496,6 +475,28 @@ class ReferenceEngine final : public EngineUnderTest {
  private:
   RuleSet rules_;
   std::string name_;
+
+  // Everything run() gives, or (whole_result false) the gradients and the error only.
+  RunResult run_graph(const graph::Graph& g, const InputValues& inputs, bool whole_result) {
+    const RuleSet::Use use(rules_);
+    RunResult result;
+    take_warnings();  // a previous run's on this thread are not this run's
+    Runner runner(Mode::run);
+    try {
+      runner.setup(g, inputs);
+      runner.run_block(g.body);
+    } catch (const std::exception& e) {
+      result.error = RaisedError{classify_error(e), e.what(), runner.error_at().value_or(graph::Location{})};
+    } catch (...) {
+      result.error = RaisedError{ErrorKind::other, "unknown exception", runner.error_at().value_or(graph::Location{})};
+    }
+    result.gradients = std::move(runner.gradients());
+    if (!whole_result) return result;
+    collect(runner.scope(), result.values);
+    result.steps = std::move(runner.steps());
+    result.warnings = std::move(runner.warnings());
+    return result;
+  }
 
   static void collect(const Scope& scope, std::map<std::string, Value>& values) {
     for (const auto& [name, slot] : scope.own)
