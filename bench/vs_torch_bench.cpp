@@ -5,7 +5,8 @@
 //
 // What one check computes on each side (bench/BENCHMARKS.md says it at length):
 //   tapecheck full check   the reference engine runs the graph through the engine-under-test
-//                          interface (forward + backward, gradients of all 3 sources), then the
+//                          interface (run_for_gradients: forward + backward, the gradients of
+//                          all 3 sources, no copy of every value), on tcmalloc as the CLI, then the
 //                          finite-difference oracle checks every element of every source: a
 //                          screen of central differences (2N = 384 forwards of its compiled
 //                          evaluator) and Ridders' extrapolation where the screen cannot decide.
@@ -155,7 +156,9 @@ struct Tapecheck {
   // the preparation apart.
   mutable std::map<const eut::SemanticsProfile*, oracles::PreparedObjectives> prepared;
 
-  eut::RunResult run(eut::EngineUnderTest& engine) const { return engine.run(g, inputs); }
+  // The FD oracle reads the run's gradients and error only: the run an engine gives such a
+  // caller (run_for_gradients: no copy of every value into the result).
+  eut::RunResult run(eut::EngineUnderTest& engine) const { return engine.run_for_gradients(g, inputs); }
   const oracles::PreparedObjectives& objectives(const eut::SemanticsProfile& semantics) const {
     auto it = prepared.find(&semantics);
     if (it == prepared.end()) it = prepared.emplace(&semantics, oracles::PreparedObjectives(g, inputs, semantics)).first;

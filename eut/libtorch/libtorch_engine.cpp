@@ -412,7 +412,13 @@ class LibtorchEngine final : public EngineUnderTest {
     return c;
   }
 
-  RunResult run(const graph::Graph& g, const InputValues& inputs) override {
+  RunResult run(const graph::Graph& g, const InputValues& inputs) override { return run_graph(g, inputs, true); }
+  RunResult run_for_gradients(const graph::Graph& g, const InputValues& inputs) override {
+    return run_graph(g, inputs, false);
+  }
+
+  // Everything run() gives, or (whole_result false) the gradients and the error only.
+  RunResult run_graph(const graph::Graph& g, const InputValues& inputs, bool whole_result) {
     RunResult result;
     Runner runner(Mode::run, std::nullopt);
     run_guarded(result, runner, [&] {
@@ -420,6 +426,10 @@ class LibtorchEngine final : public EngineUnderTest {
       runner.setup(g, inputs, nullptr);
       runner.run_block(g.body);
     });
+    if (!whole_result) {
+      result.gradients = std::move(runner.gradients());
+      return result;
+    }
     // Every value the run defined, also when it stopped with an error (that error stands).
     RunResult read;
     run_guarded(read, runner, [&] {

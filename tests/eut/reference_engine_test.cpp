@@ -8,6 +8,7 @@
 #include "eut/engine_under_test.hpp"
 #include "tests/eut/ir_builder.hpp"
 #include "tests/eut/scenarios.hpp"
+#include "tests/support/run_for_gradients.hpp"
 #include "tests/support/tolerances.hpp"
 
 namespace tc::eut {
@@ -58,25 +59,11 @@ TEST(ReferenceEngine, ForwardValuesAndGradientOfAnAutoWatchedVariable) {
 // run_for_gradients: the gradients (values, None and why) and the error of run(), nothing else.
 TEST(ReferenceEngine, RunForGradientsGivesRunsGradientsAndErrorOnly) {
   const auto engine = make_reference_engine();
-  const RunResult whole = engine->run(weighted_sum(), {});
-  const RunResult lean = engine->run_for_gradients(weighted_sum(), {});
-  ASSERT_FALSE(lean.error);
-  EXPECT_TRUE(lean.values.empty());
-  EXPECT_FALSE(whole.values.empty());
-  ASSERT_EQ(lean.gradients.size(), whole.gradients.size());
-  for (std::size_t k = 0; k < whole.gradients.size(); ++k) {
-    EXPECT_EQ(lean.gradients[k].why_none, whole.gradients[k].why_none);
-    ASSERT_EQ(lean.gradients[k].values.size(), whole.gradients[k].values.size());
-    for (std::size_t i = 0; i < whole.gradients[k].values.size(); ++i) {
-      ASSERT_EQ(lean.gradients[k].values[i].has_value(), whole.gradients[k].values[i].has_value());
-      if (whole.gradients[k].values[i]) EXPECT_EQ(lean.gradients[k].values[i]->data, whole.gradients[k].values[i]->data);
-    }
-  }
+  test::expect_run_for_gradients_is_runs_gradients(*engine, weighted_sum());
   graph::Graph broken = weighted_sum();
   broken.body.insert(broken.body.begin(), op("%bad", "add", {"%undefined", "%w"}));
-  const RunResult failed = engine->run_for_gradients(broken, {});
-  ASSERT_TRUE(failed.error);
-  EXPECT_EQ(failed.error->message, engine->run(broken, {}).error->message);
+  ASSERT_TRUE(engine->run(broken, {}).error);
+  test::expect_run_for_gradients_is_runs_gradients(*engine, broken);
 }
 
 TEST(ReferenceEngine, AnOptimizerStepUpdatesVariablesForLaterStatementsAndWarnsAboutNone) {

@@ -24,6 +24,7 @@
 #include "oracles/finite_difference.hpp"
 #include "tests/eut/ir_builder.hpp"
 #include "tests/eut/scenarios.hpp"
+#include "tests/support/run_for_gradients.hpp"
 #include "tests/support/tolerances.hpp"
 
 namespace tc::eut {
@@ -379,6 +380,16 @@ std::vector<OpCase> op_cases() {
   cases.push_back({"einsum", {m23, v3}, equation("ij,j->"), "summed in one operand"});
   cases.push_back({"einsum", {v3, Operand{DType::f64, Shape{2}, {}}}, equation("i,j->ji"), "outer"});
   return cases;
+}
+
+// run_for_gradients: the gradients (values, None and why) and the error of run(), nothing else.
+TEST(LibtorchEngine, RunForGradientsGivesRunsGradientsAndErrorOnly) {
+  const auto engine = make_libtorch_engine();
+  test::expect_run_for_gradients_is_runs_gradients(*engine, weighted_sum());
+  graph::Graph broken = weighted_sum();
+  broken.body.insert(broken.body.begin(), op("%bad", "add", {"%undefined", "%w"}));
+  ASSERT_TRUE(engine->run(broken, {}).error);
+  test::expect_run_for_gradients_is_runs_gradients(*engine, broken);
 }
 
 TEST(LibtorchEngine, TheAdapterRunsEveryOpOfTheTable) {
