@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include "eut/engine_under_test.hpp"
+#include "tests/eut/ir_builder.hpp"
+#include "tests/eut/scenarios.hpp"
 
 namespace tc::test {
 
@@ -27,6 +29,15 @@ inline void expect_run_for_gradients_is_runs_gradients(eut::EngineUnderTest& eng
       if (whole.gradients[k].values[i]) EXPECT_EQ(lean.gradients[k].values[i]->data, whole.gradients[k].values[i]->data);
     }
   }
+}
+
+// On a graph that runs (two sources, one None) and on one that raises.
+inline void expect_run_for_gradients_is_runs_gradients(eut::EngineUnderTest& engine) {
+  expect_run_for_gradients_is_runs_gradients(engine, scenarios::weighted_sum());
+  graph::Graph broken = scenarios::weighted_sum();
+  broken.body.insert(broken.body.begin(), ir::op("%bad", "add", {"%undefined", "%w"}));
+  ASSERT_TRUE(engine.run(broken, {}).error);
+  expect_run_for_gradients_is_runs_gradients(engine, broken);
 }
 
 }  // namespace tc::test
