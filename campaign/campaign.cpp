@@ -14,6 +14,7 @@
 #include <cstring>
 #include <deque>
 #include <filesystem>
+#include <map>
 #include <new>
 #include <thread>
 
@@ -230,6 +231,22 @@ CampaignResult drive(const CampaignOptions& options, const std::vector<Job>& job
     p.op_mix_graphs = tally.mix.graphs();
     progress(p);
   };
+  auto start_job = [&](std::size_t i) {
+    return pool.start(i, [&, i](const std::string& dir) {
+      return run_graph_job(jobs[i], i, options, make_engine, dir, settings.verbose);
+    });
+  };
+  // A worker killed by SIGINT, SIGTERM or SIGHUP was stopped from outside — a `kill` aimed at
+  // the campaign that reached a worker (they are forks with its command line: `pgrep -f`
+  // finds them too), a job runner stopping a whole process tree — not crashed by its graph. Its
+  // graph is checked again in a new worker (at most kRestarts times), or, if the campaign is
+  // stopping too, left to --resume; it is not recorded as a crash. (Soak run 5 recorded one
+  // such "crash".)
+  constexpr int kRestarts = 2;
+  std::map<std::size_t, int> restarts;
+  auto stopped_from_outside = [](const WorkerOutcome& o) {
+    return o.end == WorkerOutcome::End::signaled && (o.signal == SIGINT || o.signal == SIGTERM || o.signal == SIGHUP);
+  };
   // Keeps every worker busy; called again as soon as workers end, before their results are
   // written, so that the parent's own work never keeps a core idle.
   auto refill = [&] {
@@ -239,11 +256,7 @@ CampaignResult drive(const CampaignOptions& options, const std::vector<Job>& job
         r.stop = Stop::time_limit;
         break;
       }
-      const std::size_t i = next_start;
-      const bool started = pool.start(i, [&, i](const std::string& dir) {
-        return run_graph_job(jobs[i], i, options, make_engine, dir, settings.verbose);
-      });
-      if (!started) {
+      if (!start_job(next_start)) {
         // Out of processes or memory: finish what runs, leave the rest for --resume.
         starting = false;
         r.stop = Stop::out_of_processes;
@@ -262,7 +275,14 @@ CampaignResult drive(const CampaignOptions& options, const std::vector<Job>& job
     }
     refill();
     if (pool.running() == 0 && (next_start == jobs.size() || !starting)) break;
-    for (WorkerOutcome& o : pool.wait(std::chrono::milliseconds(250))) finished.emplace(o.task, std::move(o));
+    for (WorkerOutcome& o : pool.wait(std::chrono::milliseconds(250))) {
+      if (stopped_from_outside(o) && restarts[o.task] < kRestarts) {
+        if (StopSignals::received()) continue;  // the campaign stops too: --resume checks it
+        ++restarts[o.task];
+        if (start_job(o.task)) continue;
+      }
+      finished.emplace(o.task, std::move(o));
+    }
     if (!StopSignals::received()) refill();
     try {
       for (auto it = finished.find(next_write); it != finished.end(); it = finished.find(next_write)) {

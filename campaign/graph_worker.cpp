@@ -3,12 +3,14 @@
 #include "campaign/annotations.hpp"
 #include "campaign/minimize.hpp"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <set>
 #include <sstream>
@@ -36,6 +38,18 @@ void inject_test_fault(std::size_t index) {
   std::istringstream faults(env);
   for (std::string f; std::getline(faults, f, ',');) {
     if (f == "crash:" + std::to_string(index)) ::raise(SIGSEGV);
+    // Killed from outside on its first attempt only: a marker per campaign (the parent's pid)
+    // and graph, made by the attempt that dies.
+    if (f == "stopped-once:" + std::to_string(index)) {
+      const std::string marker = (std::filesystem::temp_directory_path() /
+                                  ("tapecheck-stopped-once-" + std::to_string(::getppid()) + "-" + std::to_string(index)))
+                                     .string();
+      const int fd = ::open(marker.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+      if (fd >= 0) {
+        ::close(fd);
+        ::raise(SIGTERM);
+      }
+    }
     if (f == "hang:" + std::to_string(index))
       for (;;) ::pause();
     if (f.rfind("slow:", 0) == 0) std::this_thread::sleep_for(std::chrono::milliseconds(std::atoi(f.c_str() + 5)));

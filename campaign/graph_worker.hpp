@@ -25,7 +25,9 @@ inline constexpr const char* kMinimalFile = "minimal.tcg";   // the shrunk graph
 // Checks job `index` and writes the files above into `dir`; returns the worker's exit code.
 // Test hook (tests/cli, tests/campaign): TAPECHECK_TEST_WORKER_FAULT, a comma-separated list of
 // "crash:<index>" (dies of SIGSEGV), "hang:<index>" (never finishes) and "slow:<ms>" (every
-// graph sleeps that long first), as a broken or slow engine would.
+// graph sleeps that long first), as a broken or slow engine would; "stopped-once:<index>"
+// (dies of SIGTERM on its first attempt: marker /tmp/tapecheck-stopped-once-<campaign pid>-<index>),
+// as a worker killed from outside.
 int run_graph_job(const Job& job, std::size_t index, const CampaignOptions& options, const EngineFactory& make_engine,
                   const std::string& dir, bool verbose);
 

@@ -164,6 +164,27 @@ TEST(Campaign, CrashingAndHangingGraphsAreFindingsAndKeepTheirPlace) {
   for (std::size_t i : {0u, 3u, 4u, 5u, 6u, 7u}) EXPECT_FALSE(log.graphs[i].run.error.has_value()) << i;
 }
 
+// A worker killed by SIGTERM from outside (soak run 5: a SIGINT meant for the campaign reached
+// a worker) is not a crash of its graph: the graph is checked again, and the log is the one
+// an undisturbed campaign writes.
+TEST(Campaign, AWorkerKilledFromOutsideIsCheckedAgainNotACrash) {
+  Fixture f;
+  const CampaignResult calm = run_campaign(f.options, reference(), f.settings("calm", 2));
+  CampaignResult disturbed;
+  {
+    WorkerFault fault("stopped-once:3");
+    disturbed = run_campaign(f.options, reference(), f.settings("disturbed", 2));
+  }
+  const std::filesystem::path marker =
+      std::filesystem::temp_directory_path() / ("tapecheck-stopped-once-" + std::to_string(::getpid()) + "-3");
+  EXPECT_TRUE(std::filesystem::exists(marker)) << "the fault did not fire";
+  std::filesystem::remove(marker);
+  EXPECT_EQ(disturbed.stop, Stop::complete);
+  EXPECT_EQ(disturbed.crashed, 0);
+  EXPECT_EQ(disturbed.done, calm.done);
+  EXPECT_EQ(untimed_log(slurp(disturbed.log_path)), untimed_log(slurp(calm.log_path)));
+}
+
 // The reference engine under another name: what the factory makes is what the workers run.
 class Renamed : public eut::EngineUnderTest {
  public:
