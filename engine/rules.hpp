@@ -7,7 +7,7 @@
 // oracles, which read the op table directly, stay independent of whatever an engine does.
 //
 // Nothing in the engine asks "am I a mutant?": every decision that a rule set may replace is
-// made by calling the rule (active_rules().row(op).vjp, active_rules().tape.accumulate, ...).
+// made by calling the rule (active_rules().row(op).vjp, active_rules().tape.aggregate, ...).
 #pragma once
 #include <deque>
 #include <optional>
@@ -23,8 +23,9 @@ struct VariableInfo;
 // Tape behaviours a rule set may replace. Each default is the reference semantics
 // (../shared/SEMANTICS.md) and lives in engine/rules.cpp next to why it is right.
 struct TapeRules {
-  // The gradient of a value reached along one more path (fan-out): sum + more (R6).
-  Tensor (*accumulate)(const Tensor& sum, const Tensor& more);
+  // The gradient of a value reached along n >= 2 paths (fan-out) from the n gradients, in the
+  // order the backward pass reached them: their sum (R6).
+  Tensor (*aggregate)(const Tensor* parts, int n);
   // Whether a tape that started recording and is paused `pause_depth` times records (R1).
   bool (*records)(bool started, int pause_depth);
   // Whether reading `variable` while a tape records watches it (R2).

@@ -136,7 +136,24 @@ Gradients GradientTape::gradient(const Tensor& target, const std::vector<Source>
   std::optional<Pause> own_backward_pass;
   if (recording_) own_backward_pass.emplace(*this);
 
-  IdMap<Tensor> grads;  // the gradient reached so far, by id
+  // The gradients reaching each value so far, one per path, by id: summed by the rules'
+  // aggregate (one add_n) when the value's own VJP needs them, or at the end for a source —
+  // TF's aggregation. A value with very many paths is summed on the way, every kMaxParts
+  // gradients, so that waiting gradients never hold more than that many tensors per value.
+  struct Reached {
+    Tensor first;
+    std::vector<Tensor> more;  // the later paths' gradients (allocated only on fan-out)
+  };
+  constexpr std::size_t kMaxParts = 64;
+  const RuleSet& rules = active_rules();
+  auto sum_of = [&](Reached& r) -> const Tensor& {
+    if (r.more.empty()) return r.first;
+    r.more.insert(r.more.begin(), std::move(r.first));  // the parts in arrival order, in place
+    r.first = rules.tape.aggregate(r.more.data(), static_cast<int>(r.more.size()));
+    r.more.clear();
+    return r.first;
+  };
+  IdMap<Reached> grads;
   grads.reserve(entries_.size() + 1);
   // A node's gradient is needed only for its own VJP — its inputs are older than it, so no
   // node visited later reads it — unless it is a source. Other nodes' gradients are released
@@ -148,18 +165,20 @@ Gradients GradientTape::gradient(const Tensor& target, const std::vector<Source>
   for (const Source& s : sources)
     if (s.tensor().defined()) source_ids.push_back(s.tensor().id());
   std::sort(source_ids.begin(), source_ids.end());
-  const RuleSet& rules = active_rules();
   if (rules.tape.carries_gradient(target.dtype()) && tracked_.contains(target.id())) {
-    grads.try_emplace(target.id(), rules.tape.seed(target, options.output_gradients));  // R8
+    grads.try_emplace(target.id(), Reached{rules.tape.seed(target, options.output_gradients), {}});  // R8
     // Walk recorded ops newest first; everything recorded after the target is irrelevant.
     for (auto it = entries_.rbegin(); it != entries_.rend(); ++it) {
       const TensorImpl& node = **it;
       if (node.id > target.id()) continue;
-      Tensor* g = grads.find(node.id);
-      if (g == nullptr) continue;
-      // Moved out of the map (inserting below may move its slots anyway), or copied for a source.
-      const Tensor upstream =
-          std::binary_search(source_ids.begin(), source_ids.end(), node.id) ? *g : std::move(*g);
+      Reached* reached = grads.find(node.id);
+      if (reached == nullptr) continue;
+      // Every path to the node has been walked (they all start at newer nodes). Its gradient is
+      // moved out of the map (inserting below may move its slots anyway), or kept for a source.
+      sum_of(*reached);
+      const Tensor upstream = std::binary_search(source_ids.begin(), source_ids.end(), node.id)
+                                  ? reached->first
+                                  : std::move(reached->first);
       const int n = static_cast<int>(node.inputs.size());
       // Inputs and their gradients: inline for up to four inputs (no allocation per node).
       constexpr int kInline = 4;
@@ -187,10 +206,13 @@ Gradients GradientTape::gradient(const Tensor& target, const std::vector<Source>
         if (!gin[j])
           throw Error(std::string("internal: VJP of ") + node.op->name +
                       " returned None for differentiable input " + std::to_string(j));
-        if (Tensor* sum = grads.find(in.id()))
-          *sum = rules.tape.accumulate(*sum, *gin[j]);
-        else
-          grads.try_emplace(in.id(), std::move(*gin[j]));
+        if (Reached* r = grads.find(in.id())) {
+          if (r->more.size() + 1 == kMaxParts) sum_of(*r);
+          if (r->more.capacity() == 0) r->more.reserve(4);  // room to put `first` in front, too
+          r->more.push_back(std::move(*gin[j]));
+        } else {
+          grads.try_emplace(in.id(), Reached{std::move(*gin[j]), {}});
+        }
       }
     }
   }
@@ -199,9 +221,9 @@ Gradients GradientTape::gradient(const Tensor& target, const std::vector<Source>
   for (const Source& s : sources) {
     const Tensor& src = s.tensor();
     if (!src.defined()) throw TapeError("GradientTape.gradient(): empty source");
-    const Tensor* g = grads.find(src.id());
+    Reached* g = grads.find(src.id());
     std::optional<Tensor> reached;
-    if (g && rules.tape.carries_gradient(src.dtype())) reached = *g;
+    if (g && rules.tape.carries_gradient(src.dtype())) reached = sum_of(*g);
     std::optional<Tensor> value = rules.tape.result(reached, src, options.unconnected == Unconnected::zero);
     // A None, or zeros standing for one (R7), is explained.
     result.why.emplace_back(reached ? std::nullopt : std::optional<Explanation>(explain(target, s)));

@@ -416,6 +416,13 @@ const std::vector<Entry>& entries() {
       {"polygamma", [](const Operands& x, const OpAttrs& a) { return x[0].polygamma(a.order); }},
       // --- binary (torch promotes mixed dtypes where TF raises) ---
       {"add", [](const Operands& x, const OpAttrs&) { return x[0].add(x[1]); }},
+      // torch has no add_n (its autograd sums fan-out itself): a chain of adds, left to right.
+      {"add_n", [](const Operands& x, const OpAttrs&) {
+         if (x.size() == 1) return x[0].clone();  // a new tensor, as every op's result is
+         at::Tensor sum = x[0].add(x[1]);
+         for (std::size_t k = 2; k < x.size(); ++k) sum = sum.add(x[k]);
+         return sum;
+       }},
       {"mul", [](const Operands& x, const OpAttrs&) { return x[0].mul(x[1]); }},
       {"sub", [](const Operands& x, const OpAttrs&) { return x[0].sub(x[1]); }},
       {"div", [](const Operands& x, const OpAttrs&) { return x[0].div(x[1]); }},

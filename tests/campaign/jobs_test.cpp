@@ -5,8 +5,10 @@
 #include <filesystem>
 #include <fstream>
 #include <gtest/gtest.h>
+#include <map>
 
 #include "campaign/graph_file.hpp"
+#include "engine/ops/op_table.hpp"
 #include "graph/tcg.hpp"
 #include "support.hpp"
 
@@ -57,6 +59,20 @@ TEST(Jobs, AJobDependsOnlyOnTheOptionsAndItsIndex) {
   CampaignOptions no_corpus;
   no_corpus.graphs = 2;
   EXPECT_EQ(plan_jobs(no_corpus).size(), 2u);
+}
+
+TEST(Jobs, EachRoundFocusesAnOpWithKinksTwiceAndASmoothOpOnce) {
+  std::size_t round = 0;
+  for (const OpDef* op : op_table()) round += op->has_kinks ? 2 : 1;
+  CampaignOptions o;
+  o.graphs = static_cast<int>(2 * round);
+  const std::vector<Job> jobs = plan_jobs(o);
+  for (std::size_t start : {std::size_t{0}, round}) {
+    std::map<const OpDef*, int> focused;
+    for (std::size_t i = start; i < start + round; ++i) ++focused[jobs[i].focus];
+    ASSERT_EQ(focused.size(), op_table().size());
+    for (const OpDef* op : op_table()) EXPECT_EQ(focused[op], op->has_kinks ? 2 : 1) << op->name;
+  }
 }
 
 TEST(Jobs, AGeneratedGraphIsBuiltTheSameEveryTime) {

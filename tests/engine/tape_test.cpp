@@ -2,6 +2,8 @@
 // pause ends however gradient() ends — a VJP that throws included — so ops computed later are
 // explained for what they are (outside the recording), not as paused; the gradients gradient()
 // releases on its way never include a source's.
+// A value reached along several paths gets one add_n of their gradients (summed on the way
+// past 64 paths), and second order runs through it.
 #include "engine/tape.hpp"
 
 #include <gtest/gtest.h>
@@ -9,6 +11,7 @@
 #include "engine/core/errors.hpp"
 #include "engine/ops/binary/binary.hpp"
 #include "engine/ops/kernel.hpp"
+#include "engine/ops/op_rows.hpp"
 #include "engine/tensor.hpp"
 
 namespace tc {
@@ -85,6 +88,73 @@ TEST(Tape, SourcesThatAreOpOutputsOrTheTargetKeepTheirGradients) {
     EXPECT_DOUBLE_EQ(g[1]->item(), 4 * 1.5 * 1.5 * 1.5) << "call " << call;
     EXPECT_DOUBLE_EQ(g[2]->item(), 1.0) << "call " << call;
   }
+}
+
+// y = Σ_k c_k · x for `paths` constants c_k = k + 1: x is reached along `paths` paths.
+Tensor fan_out(const Tensor& x, int paths) {
+  Tensor y = mul(x, Tensor::scalar(1));
+  for (int k = 1; k < paths; ++k) y = add(y, mul(x, Tensor::scalar(k + 1)));
+  return y;
+}
+
+TEST(Tape, AValuesFanOutIsSummedByOneAddNInTheOrderItsPathsWereReached) {
+  const Tensor x = Tensor::scalar(0.5);
+  GradientTape tape;
+  Tensor y;
+  {
+    auto recording = tape.recording();
+    tape.watch(x);
+    y = fan_out(x, 3);
+  }
+  const Gradients g = tape.gradient(y, {x});
+  ASSERT_TRUE(g[0]);
+  EXPECT_DOUBLE_EQ(g[0]->item(), 1 + 2 + 3);
+  const TensorImpl& sum = *g[0]->impl();
+  EXPECT_EQ(sum.op, &op_add_n);  // one op for three paths, not two adds
+  ASSERT_EQ(sum.inputs.size(), 3u);
+  // Newest path first: the backward pass walks the tape from its end.
+  EXPECT_DOUBLE_EQ(sum.inputs[0]->data[0], 3);
+  EXPECT_DOUBLE_EQ(sum.inputs[2]->data[0], 1);
+}
+
+TEST(Tape, AValueReachedAlongVeryManyPathsIsSummedOnTheWay) {
+  const Tensor x = Tensor::scalar(1);
+  GradientTape tape;
+  Tensor y;
+  {
+    auto recording = tape.recording();
+    tape.watch(x);
+    y = fan_out(x, 150);
+  }
+  const Gradients g = tape.gradient(y, {x});
+  ASSERT_TRUE(g[0]);
+  EXPECT_DOUBLE_EQ(g[0]->item(), 150.0 * 151 / 2);
+  // 150 = 64 + 63 + 23: two partial sums of 64 parts on the way, each the next one's first.
+  const TensorImpl& sum = *g[0]->impl();
+  EXPECT_EQ(sum.op, &op_add_n);
+  EXPECT_EQ(sum.inputs.size(), 24u);
+  EXPECT_EQ(sum.inputs[0]->op, &op_add_n);
+  EXPECT_EQ(sum.inputs[0]->inputs.size(), 64u);
+}
+
+TEST(Tape, SecondOrderRunsThroughTheAggregation) {
+  const Tensor x = Tensor::scalar(0.5);
+  GradientTape outer, inner;
+  Tensor dy;
+  {
+    auto outer_recording = outer.recording();
+    outer.watch(x);
+    {
+      auto inner_recording = inner.recording();
+      inner.watch(x);
+      const Tensor y = add(mul(x, x), mul(x, mul(x, x)));  // x² + x³, x reached along 5 paths
+      dy = *inner.gradient(y, {x})[0];                   // 2x + 3x²
+    }
+  }
+  EXPECT_DOUBLE_EQ(dy.item(), 2 * 0.5 + 3 * 0.25);
+  const Gradients d2 = outer.gradient(dy, {x});  // 2 + 6x
+  ASSERT_TRUE(d2[0]);
+  EXPECT_DOUBLE_EQ(d2[0]->item(), 2 + 6 * 0.5);
 }
 
 }  // namespace

@@ -26,7 +26,9 @@ inline void expect_run_for_gradients_is_runs_gradients(eut::EngineUnderTest& eng
     ASSERT_EQ(lean.gradients[k].values.size(), whole.gradients[k].values.size());
     for (std::size_t i = 0; i < whole.gradients[k].values.size(); ++i) {
       ASSERT_EQ(lean.gradients[k].values[i].has_value(), whole.gradients[k].values[i].has_value());
-      if (whole.gradients[k].values[i]) EXPECT_EQ(lean.gradients[k].values[i]->data, whole.gradients[k].values[i]->data);
+      if (whole.gradients[k].values[i]) {
+        EXPECT_EQ(lean.gradients[k].values[i]->data, whole.gradients[k].values[i]->data);
+      }
     }
   }
 }

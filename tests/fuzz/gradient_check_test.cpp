@@ -63,9 +63,19 @@ TEST(GradientCheckInput, AnEmptyInputGivesASmallGraph) {
 TEST(GradientCheckInput, ProgramsStayWithinEightSteps) {
   std::mt19937 rng(4);
   int most = 0;
-  for (int i = 0; i < 40; ++i) most = std::max(most, properties::facts(from(random_bytes(rng, 2000))).ops);
+  std::string largest;
+  for (int i = 0; i < 40; ++i) {
+    const graph::Graph g = from(random_bytes(rng, 2000));
+    if (properties::facts(g).ops > most) {
+      most = properties::facts(g).ops;
+      largest = graph::print_tcg(g);
+    }
+  }
   EXPECT_GT(most, 4);   // long inputs do make larger graphs ...
-  EXPECT_LE(most, 48);  // ... of a few ops per step at most (cond and while bodies included)
+  // ... of a few ops per step: an op step is one op and its operands' adapters; a cond step two
+  // branches of one to three op steps and the ops tried for their yields. The forty inputs'
+  // largest: 56 ops (two conds and a while_loop in 8 steps; 47 before add_n joined the table).
+  EXPECT_LE(most, 64) << largest;
 }
 
 constexpr const char* kPaths = R"(graph paths

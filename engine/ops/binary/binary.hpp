@@ -15,6 +15,9 @@ Tensor atan2(const Tensor& y, const Tensor& x);      // the angle of (x, y)
 Tensor hypot(const Tensor& a, const Tensor& b);      // gradient 0 at the origin
 Tensor floor_mod(const Tensor& a, const Tensor& b);  // a - floor(a/b) b (tf.math.floormod)
 Tensor xlogy(const Tensor& x, const Tensor& y);      // x ln y, 0 where x = 0
+// x_1 + ... + x_n of one shape and dtype (TF's AddN; no broadcasting).
+Tensor add_n(const Tensor* xs, int n);
+inline Tensor add_n(const std::vector<Tensor>& xs) { return add_n(xs.data(), static_cast<int>(xs.size())); }
 
 inline Tensor operator+(const Tensor& a, const Tensor& b) { return add(a, b); }
 inline Tensor operator-(const Tensor& a, const Tensor& b) { return sub(a, b); }
