@@ -97,19 +97,24 @@ Tensor fan_out(const Tensor& x, int paths) {
   return y;
 }
 
-TEST(Tape, AValuesFanOutIsSummedByOneAddNInTheOrderItsPathsWereReached) {
-  const Tensor x = Tensor::scalar(0.5);
+// d fan_out(x, paths) / dx at x0, by a tape.
+std::optional<Tensor> fan_out_gradient(double x0, int paths) {
+  const Tensor x = Tensor::scalar(x0);
   GradientTape tape;
   Tensor y;
   {
     auto recording = tape.recording();
     tape.watch(x);
-    y = fan_out(x, 3);
+    y = fan_out(x, paths);
   }
-  const Gradients g = tape.gradient(y, {x});
-  ASSERT_TRUE(g[0]);
-  EXPECT_DOUBLE_EQ(g[0]->item(), 1 + 2 + 3);
-  const TensorImpl& sum = *g[0]->impl();
+  return tape.gradient(y, {x})[0];
+}
+
+TEST(Tape, AValuesFanOutIsSummedByOneAddNInTheOrderItsPathsWereReached) {
+  const std::optional<Tensor> g = fan_out_gradient(0.5, 3);
+  ASSERT_TRUE(g);
+  EXPECT_DOUBLE_EQ(g->item(), 1 + 2 + 3);
+  const TensorImpl& sum = *g->impl();
   EXPECT_EQ(sum.op, &op_add_n);  // one op for three paths, not two adds
   ASSERT_EQ(sum.inputs.size(), 3u);
   // Newest path first: the backward pass walks the tape from its end.
@@ -118,19 +123,11 @@ TEST(Tape, AValuesFanOutIsSummedByOneAddNInTheOrderItsPathsWereReached) {
 }
 
 TEST(Tape, AValueReachedAlongVeryManyPathsIsSummedOnTheWay) {
-  const Tensor x = Tensor::scalar(1);
-  GradientTape tape;
-  Tensor y;
-  {
-    auto recording = tape.recording();
-    tape.watch(x);
-    y = fan_out(x, 150);
-  }
-  const Gradients g = tape.gradient(y, {x});
-  ASSERT_TRUE(g[0]);
-  EXPECT_DOUBLE_EQ(g[0]->item(), 150.0 * 151 / 2);
+  const std::optional<Tensor> g = fan_out_gradient(1, 150);
+  ASSERT_TRUE(g);
+  EXPECT_DOUBLE_EQ(g->item(), 150.0 * 151 / 2);
   // 150 = 64 + 63 + 23: two partial sums of 64 parts on the way, each the next one's first.
-  const TensorImpl& sum = *g[0]->impl();
+  const TensorImpl& sum = *g->impl();
   EXPECT_EQ(sum.op, &op_add_n);
   EXPECT_EQ(sum.inputs.size(), 24u);
   EXPECT_EQ(sum.inputs[0]->op, &op_add_n);
