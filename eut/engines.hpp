@@ -1,7 +1,8 @@
 // Engines under test by name, for every command and target that runs one:
 //   reference         the reference engine (engine/)
 //   mutant:<name>     the reference engine with one rule replaced (eut/mutants/)
-//   libtorch          PyTorch's autograd through libtorch, when tapecheck was built with it
+//   libtorch          PyTorch's autograd through libtorch, when tapecheck was built with it: a
+//                     module loaded on first use (libtapecheck_libtorch.so, eut/libtorch/)
 //   plugin:<path.so>  a user's engine in a shared library (eut/plugin.hpp), loaded with dlopen
 #pragma once
 #include <functional>

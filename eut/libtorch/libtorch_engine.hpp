@@ -1,6 +1,7 @@
 // PyTorch's autograd (libtorch, the C++ API) behind the EngineUnderTest interface. Built only
-// when CMake finds Torch (TAPECHECK_LIBTORCH); linking the target tapecheck_libtorch defines
-// TAPECHECK_WITH_LIBTORCH. No torch header is reachable from here: consumers compile fast.
+// when CMake finds Torch (TAPECHECK_LIBTORCH), as the library tapecheck_libtorch and as the
+// module `--engine libtorch` loads (libtorch_module.cpp). No torch header is reachable from
+// here: consumers compile fast.
 // docs/libtorch.md: how TF's tapes map onto torch, and every semantic difference found.
 #pragma once
 #include <memory>

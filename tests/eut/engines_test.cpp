@@ -4,8 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <set>
+#include <sstream>
 
 #include "engine/core/errors.hpp"
 #include "eut/mutants/mutant.hpp"
@@ -78,6 +81,64 @@ TEST(Engines, APluginThatIsNotThereOrNotAPluginIsRefusedByName) {
     FAIL() << "no error";
   } catch (const Error& e) {
     EXPECT_TRUE(contains(e.what(), "cannot load it")) << e.what();
+  }
+}
+
+bool libtorch_listed() {
+  for (const EngineListing& e : list_engines())
+    if (e.name == "libtorch") return true;
+  return false;
+}
+
+bool maps_libtorch() {
+  std::ifstream maps("/proc/self/maps");
+  std::stringstream all;
+  all << maps.rdbuf();
+  return contains(all.str(), "libtorch");
+}
+
+// The libtorch adapter is a module loaded on `--engine libtorch`: a process that maps libtorch
+// forks ~2.7 ms slower, and a campaign on any other engine forks per graph for nothing.
+TEST(Engines, LibtorchIsMappedOnlyOnceTheLibtorchEngineIsAskedFor) {
+  if (!libtorch_listed()) GTEST_SKIP() << "this build has no libtorch adapter (TAPECHECK_LIBTORCH)";
+  // (The first test that makes every listed engine may have run before this one in the process.)
+  if (!maps_libtorch()) {
+    const auto reference = make_engine("reference");
+    EXPECT_FALSE(maps_libtorch()) << "making the reference engine mapped libtorch";
+  }
+  const auto torch = make_engine("libtorch");
+  EXPECT_EQ(torch->name(), "libtorch");
+  EXPECT_TRUE(maps_libtorch());
+}
+
+// A plugin (the libtorch module is one) carries its own copy of the op table; the facts its
+// profile states must be found by this process's rows, or every oracle judges it by TF's rules.
+TEST(Engines, APluginsSemanticsProfileIsReadThroughThisProcesssOpRows) {
+  if (!libtorch_listed()) GTEST_SKIP() << "this build has no libtorch adapter (TAPECHECK_LIBTORCH)";
+  const auto torch = make_engine("libtorch");
+  const SemanticsProfile& loaded = torch->semantics();
+  const SemanticsProfile& expected = torch_profile();  // this process's copy, keyed by its rows
+  EXPECT_STREQ(loaded.name, "torch");
+  ASSERT_EQ(loaded.ops.size(), expected.ops.size());
+  for (const auto& [row, rules] : expected.ops) {
+    ASSERT_EQ(loaded.ops.count(row), 1u) << row->name << " is not keyed by this process's row";
+    EXPECT_EQ(loaded.op(*row).kink_side, rules.kink_side) << row->name;
+    EXPECT_EQ(loaded.op(*row).scan_of_one_reads_nothing, rules.scan_of_one_reads_nothing) << row->name;
+  }
+}
+
+TEST(Engines, AMissingLibtorchModuleIsAnErrorNamingItsPath) {
+  if (!libtorch_listed()) GTEST_SKIP() << "this build has no libtorch adapter (TAPECHECK_LIBTORCH)";
+  ::setenv("TAPECHECK_LIBTORCH_MODULE", "/nonexistent/libtapecheck_libtorch.so", 1);
+  try {
+    make_engine("libtorch");
+    ::unsetenv("TAPECHECK_LIBTORCH_MODULE");
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    ::unsetenv("TAPECHECK_LIBTORCH_MODULE");
+    EXPECT_TRUE(contains(e.what(), "--engine libtorch")) << e.what();
+    EXPECT_TRUE(contains(e.what(), "/nonexistent/libtapecheck_libtorch.so")) << e.what();
+    EXPECT_TRUE(contains(e.what(), "no such file")) << e.what();
   }
 }
 
