@@ -1,6 +1,7 @@
 #include "campaign/jobs.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <random>
 #include <sstream>
@@ -29,6 +30,12 @@ std::vector<std::string> corpus_files(const std::string& dir) {
 
 }  // namespace
 
+int focus_places(const OpDef& op) {
+  bool rare = op.has_kinks || op.attrs.has(Attr::perm);
+  for (const InputDef& in : op.inputs) rare = rare || in.edges != Edges::none;
+  return rare ? 2 : 1;
+}
+
 std::vector<Job> plan_jobs(const CampaignOptions& options) {
   std::vector<Job> jobs;
   if (!options.corpus.empty())
@@ -43,27 +50,34 @@ std::vector<Job> plan_jobs(const CampaignOptions& options) {
   // appears in a few graphs of hundreds. Without --focus-op a graph also focuses on the ops a
   // quarter, a half and three quarters of the order further on, so each op is focused in four
   // graphs a round instead of one (GenOptions::also_focus says why).
-  // An op with kinks (OpDef::has_kinks) takes two places in a round: its bugs (a boundary's
-  // >= for >, a tie's gradient sent to every tied element) show only on an operand exactly at a
-  // kink or tie, which about one focused graph in 5–10 draws, where a smooth op's bugs show on
-  // almost any operand. With one place each, three such mutants survived 1000 graphs on each of
-  // seeds 0, 1 and 2 once the table had 131 ops.
-  std::vector<const OpDef*> order;
+  // An op whose bugs need a rare configuration takes two places in a round (focus_places):
+  // a boundary's >= for >, or a tie's gradient sent to every tied element, shows only on an
+  // operand exactly at a kink or tie, which about one focused graph in 5–10 draws, where a
+  // smooth op's bugs show on almost any operand. With one place each, three such mutants
+  // survived 1000 graphs on each of seeds 0, 1 and 2 once the table had 131 ops; the
+  // uninverted transpose took 600–900 graphs on four of five seeds, and survived one.
+  // Each round is shuffled anew: with one order for every round an op met the same three
+  // companions in every round, and where they left its value out of the loss (comparisons and
+  // ceil beside reduce_max on seed 1), none of its graphs could judge it.
+  std::vector<const OpDef*> places, order;
   if (!options.focus_op.empty()) {
     const OpDef* op = find_op(options.focus_op);
     if (!op) throw InputError("--focus-op: no op called '" + options.focus_op + "' (tapecheck ops lists them)");
-    order = {op};
+    places = {op};
   } else {
-    for (const OpDef* op : op_table()) {
-      order.push_back(op);
-      if (op->has_kinks) order.push_back(op);
-    }
-    std::mt19937_64 shuffle(oracles::mix_seed(options.seed ^ 0x666f637573ULL));
-    std::shuffle(order.begin(), order.end(), shuffle);
+    for (const OpDef* op : op_table())
+      for (int place = 0; place < focus_places(*op); ++place) places.push_back(op);
   }
+  std::size_t shuffled_round = SIZE_MAX;
   for (int i = 0; i < options.graphs; ++i) {
     Job j;
-    const std::size_t n = order.size(), at = static_cast<std::size_t>(i) % n;
+    const std::size_t n = places.size(), at = static_cast<std::size_t>(i) % n, round = static_cast<std::size_t>(i) / n;
+    if (round != shuffled_round) {
+      order = places;
+      std::mt19937_64 shuffle(oracles::mix_seed((options.seed ^ 0x666f637573ULL) + round));
+      std::shuffle(order.begin(), order.end(), shuffle);
+      shuffled_round = round;
+    }
     j.focus = order[at];
     if (options.focus_op.empty() && n >= 4)
       j.also_focus = {order[(at + n / 4) % n], order[(at + n / 2) % n], order[(at + 3 * n / 4) % n]};

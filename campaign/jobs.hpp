@@ -30,6 +30,13 @@ struct Job {
 // corpus directory or a bad corpus file.
 std::vector<Job> plan_jobs(const CampaignOptions& options);
 
+// The places `op` takes in a focus round (plan_jobs): 2 for an op whose bugs show only on a
+// configuration of operands that few graphs draw, from its row's facts — an operand exactly at
+// a kink or edge point (OpDef::has_kinks, InputDef::edges: relu's 0, a max's tie, a product
+// through zero), or a permutation of three axes of equal extent (Attr::perm: a transpose VJP
+// that forgets to invert its permutation is right on any other operand); 1 for any other op.
+int focus_places(const OpDef& op);
+
 // The job's graph: the corpus graph, or properties::build_graph for a generated one, with
 // only the features the engine under test has (`engine`: its capabilities): a campaign on an
 // engine without optimizer steps would otherwise spend a share of its graphs on `unsupported`.

@@ -52,8 +52,8 @@ Shape random_shape(Rng& rng, const ShapeFamily& f) {
   return Shape({pick(rng, f.dims)});
 }
 
-Shape equal_extents_shape(Rng& rng, const ShapeFamily& f) {
-  const int rank = uniform_int(rng, 2, 3);
+Shape equal_extents_shape(Rng& rng, const ShapeFamily& f, int min_rank) {
+  const int rank = uniform_int(rng, min_rank, 3);
   std::int64_t d = std::max<std::int64_t>(2, pick(rng, f.dims));
   while (d > 2 && numel(std::vector<std::int64_t>(static_cast<std::size_t>(rank), d)) > f.max_elements) --d;
   return Shape(std::vector<std::int64_t>(static_cast<std::size_t>(rank), d));
@@ -330,10 +330,12 @@ bool place_edges(Rng& rng, const InputDef& in, const OpAttrs& attrs, DType dtype
           values[i] = (*partner)[i];
         }
       } else if (n > 1) {
-        // The largest or the smallest element repeated: a tie for a max or a min.
-        const double v = chance(rng, 0.5) ? *std::max_element(values.begin(), values.end())
-                                          : *std::min_element(values.begin(), values.end());
-        for (int k = some(); k > 0; --k) values[any_index()] = v;
+        // The largest and the smallest element repeated: a tie for a max and for a min (a
+        // reduction of either kind reads the operand; one tie of the other kind is no tie).
+        const double hi = *std::max_element(values.begin(), values.end());
+        const double lo = *std::min_element(values.begin(), values.end());
+        for (int k = some(); k > 0; --k) values[any_index()] = hi;
+        for (int k = some(); k > 0; --k) values[any_index()] = lo;
       }
       break;
     case Edges::large: {

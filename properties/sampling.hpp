@@ -78,9 +78,9 @@ struct ShapeFamily {
 };
 
 Shape random_shape(Rng& rng, const ShapeFamily& f);
-// A rank-2 or rank-3 shape whose extents are all equal ([3, 3], [2, 2, 2]) within
+// A shape of rank min_rank (2 or 3) to 3 whose extents are all equal ([3, 3], [2, 2, 2]) within
 // f.max_elements: where an axis mix-up keeps the shape.
-Shape equal_extents_shape(Rng& rng, const ShapeFamily& f);
+Shape equal_extents_shape(Rng& rng, const ShapeFamily& f, int min_rank = 2);
 // A shape for a second operand, related to the first one's so that broadcasting, matmul,
 // concat or an index operand may line up; infer() decides.
 Shape related_shape(Rng& rng, const Shape& s0, const ShapeFamily& f, bool broadcasting);

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -137,28 +138,55 @@ bool own_inverse(const std::vector<std::int64_t>& perm) {
   return true;
 }
 
+// Of n graphs focused on `op` (25 ops, seeds from first_seed), how many run one of op's
+// statements on operands for which `reaches(statement, operand shapes)` holds.
+int focused_graphs_reaching(const char* op, std::uint64_t first_seed, int n,
+                            const std::function<bool(const graph::OpStmt&, const std::vector<Shape>&)>& reaches) {
+  GenOptions o;
+  o.focus_op = &get_op(op);
+  int reached = 0;
+  for (int i = 0; i < n; ++i) {
+    const graph::Graph g = build_graph(o, first_seed + static_cast<std::uint64_t>(i), 25);
+    const eut::RunResult run = eut::make_reference_engine()->run(g, eut::materialize_inputs(g, {}));
+    bool hit = false;
+    for (const graph::OpStmt* s : op_statements(g)) {
+      if (s->op != op) continue;
+      std::vector<Shape> shapes;
+      for (const std::string& v : s->operands)
+        if (run.values.count(v)) shapes.push_back(run.values.at(v).shape);
+      hit = hit || (shapes.size() == s->operands.size() && reaches(*s, shapes));
+    }
+    reached += hit;
+  }
+  return reached;
+}
+
 // An op that names axes is where an axis mix-up hides: on an operand whose extents are all
 // equal a transpose VJP that forgets to invert its permutation keeps every shape. A fair share
 // of graphs focused on transpose must reach that case (a 3-cycle on [n, n, n]).
 TEST(GeneratorFocus, TransposeReachesCubesWithPermutationsThatAreNotTheirOwnInverse) {
-  GenOptions o;
-  o.focus_op = &get_op("transpose");
-  int reached = 0;
   const int n = 60;
-  for (int seed = 0; seed < n; ++seed) {
-    const graph::Graph g = build_graph(o, 1000 + static_cast<std::uint64_t>(seed), 25);
-    const eut::RunResult run = eut::make_reference_engine()->run(g, eut::materialize_inputs(g, {}));
-    bool hit = false;
-    for (const graph::OpStmt* s : op_statements(g)) {
-      if (s->op != "transpose" || !run.values.count(s->operands[0])) continue;
-      const Shape& x = run.values.at(s->operands[0]).shape;
-      bool cube = x.rank() == 3;
-      for (int d = 0; cube && d < 3; ++d) cube = x[d] == x[0] && x[0] > 1;
-      hit = hit || (cube && s->attrs.perm.size() == 3 && !own_inverse(s->attrs.perm));
-    }
-    reached += hit;
-  }
-  EXPECT_GE(reached, n / 10) << reached << " of " << n;
+  const int reached = focused_graphs_reaching("transpose", 1000, n, [](const graph::OpStmt& s, const std::vector<Shape>& in) {
+    const Shape& x = in[0];
+    bool cube = x.rank() == 3;
+    for (int d = 0; cube && d < 3; ++d) cube = x[d] == x[0] && x[0] > 1;
+    return cube && s.attrs.perm.size() == 3 && !own_inverse(s.attrs.perm);
+  });
+  EXPECT_GE(reached, n / 5) << reached << " of " << n;
+}
+
+// matmul's batch dimensions broadcast: where one operand has a batch the other lacks (or has
+// as 1), a VJP that forgets to sum that operand's gradient over the batch is wrong, and blind
+// shapes rarely line up that way. A fair share of graphs focused on matmul must reach it
+// (matmul's sample_shape hook).
+TEST(GeneratorFocus, MatmulBroadcastsAnOperandOverTheOthersBatch) {
+  const int n = 60;
+  const int reached = focused_graphs_reaching("matmul", 3000, n, [](const graph::OpStmt&, const std::vector<Shape>& in) {
+    const Shape& a = in[0];
+    const Shape& b = in[1];
+    return a.rank() >= 2 && b.rank() >= 2 && a.prefix(a.rank() - 2) != b.prefix(b.rank() - 2);
+  });
+  EXPECT_GE(reached, n / 4) << reached << " of " << n;
 }
 
 // The focus op is differentiated through: in most focused graphs some gradient statement asks

@@ -169,6 +169,24 @@ TEST(SamplingEdges, TieEdgesRepeatAnExtremeOrThePartnersValue) {
   }
 }
 
+// Without a partner (a reduction's operand) the largest element and the smallest are both
+// repeated: a tie for reduce_max and for reduce_min in the same draw.
+TEST(SamplingEdges, TieEdgesWithoutAPartnerTieTheMaximumAndTheMinimum) {
+  Rng rng(14);
+  const InputDef& x = op_reduce_max.input(0);
+  ASSERT_TRUE(has(x.edges, Edges::ties));
+  int both = 0, placed = 0;
+  for (int t = 0; t < 40; ++t) {
+    std::vector<double> v = {0.5, -1.5, 2.25, 0.75, -0.25, 1.0};
+    if (!place_edges(rng, x, OpAttrs{}, DType::f64, v, nullptr)) continue;
+    ++placed;
+    const double hi = *std::max_element(v.begin(), v.end()), lo = *std::min_element(v.begin(), v.end());
+    both += std::count(v.begin(), v.end(), hi) >= 2 && std::count(v.begin(), v.end(), lo) >= 2;
+  }
+  ASSERT_GT(placed, 0);
+  EXPECT_GE(both, placed / 2) << both << " of " << placed;
+}
+
 TEST(SamplingEdges, LargeEdgesReachExpsOverflowInTheDtypeAndStayFinite) {
   Rng rng(10);
   const InputDef& x = op_logsumexp.input(0);
@@ -206,6 +224,21 @@ TEST(SamplingEdges, EqualExtentShapesHaveRankTwoOrThreeAndFitTheFamily) {
     for (int d = 1; d < s.rank(); ++d) EXPECT_EQ(s[d], s[0]);
     EXPECT_GE(s[0], 2);
     EXPECT_LE(s.numel(), 12);
+  }
+}
+
+// For a permutation (transpose's perm) only a rank-3 cube keeps its shape under a mix-up.
+TEST(SamplingEdges, EqualExtentShapesOfAtLeastRankThreeAreCubes) {
+  Rng rng(13);
+  ShapeFamily f;
+  f.dims = {3, 4};
+  f.max_elements = 12;
+  for (int t = 0; t < 30; ++t) {
+    const Shape s = equal_extents_shape(rng, f, 3);
+    ASSERT_EQ(s.rank(), 3);
+    EXPECT_EQ(s[1], s[0]);
+    EXPECT_EQ(s[2], s[0]);
+    EXPECT_EQ(s.numel(), 8);  // 3^3 and 4^3 exceed 12 elements: 2 x 2 x 2
   }
 }
 

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <string>
 #include <type_traits>
+#include <vector>
 
 #include "engine/ops/binary/binary.hpp"
 #include "engine/ops/kernel.hpp"
@@ -118,13 +119,40 @@ std::int64_t cost(const TensorSpec* in, int n, const TensorSpec& out) {
   return elements_moved(in, n, out) * std::max<std::int64_t>(inner, 1);
 }
 
+// Fresh operands, so that a fair share of graphs broadcast one operand over the other's batch:
+// there a VJP that forgets to sum the broadcast operand's gradient over the batch shows, and
+// blind shapes rarely line up that way. a: [m, k], or [B, m, k] half the time. b: a's k, and
+// a third of the time each: no batch ([k, n]: broadcast over a's batch), a batch of its own
+// (a's operand broadcast over it, or b's batch of one broadcast over a's), or a's batch.
+Shape sample_shape(int slot, const TensorSpec* earlier, int n_earlier, std::int64_t max_elements, Draw& draw) {
+  auto extent = [&] { return draw.integer(1, 3); };
+  std::vector<std::int64_t> dims;
+  if (slot == 0 || n_earlier == 0 || earlier[0].shape.rank() < 2) {
+    if (draw.integer(0, 1) == 1) dims.push_back(draw.integer(2, 3));
+    dims.push_back(extent());
+    dims.push_back(extent());
+  } else {
+    const Shape& a = earlier[0].shape;
+    const Shape a_batch = a.prefix(a.rank() - 2);
+    switch (draw.integer(0, 2)) {
+      case 0: break;
+      case 1: dims.push_back(a_batch.rank() > 0 ? 1 : draw.integer(2, 3)); break;
+      default: dims = a_batch.to_vector(); break;
+    }
+    dims.push_back(a[a.rank() - 1]);
+    dims.push_back(extent());
+  }
+  while (Shape(dims).numel() > max_elements && dims.size() > 2) dims.erase(dims.begin());
+  return Shape(dims);
+}
+
 }  // namespace
 
 extern const OpDef op_matmul = OpRow("matmul", "linalg")
     .input(OpInput("a")).input(OpInput("b").same_dtype_as(0)).result(ResultDType::of_input(0))
     .shape_rule("[..., m, k] @ [..., k, n] -> [..., m, n], batch dims broadcast").traits(Trait::linalg)
     .math("y = a @ b; da = g @ b^T, db = a^T @ g (summed over broadcast batch dims)")
-    .complex_step_ok().cost(&cost)
+    .complex_step_ok().cost(&cost).sample_shape(&sample_shape)
     .vjp_reads(0, {reads::upstream, reads::input(1, Dependence::linear)})
     .vjp_reads(1, {reads::upstream, reads::input(0, Dependence::linear)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
