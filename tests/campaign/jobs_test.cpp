@@ -71,12 +71,18 @@ TEST(Jobs, OpsWhoseBugsNeedARareConfigurationTakeTwoPlacesInAFocusRound) {
   EXPECT_EQ(focus_places(op_matmul), 1);
 }
 
-TEST(Jobs, EachRoundFocusesEveryOpAsOftenAsItsPlacesSay) {
-  std::size_t round = 0;
+// The jobs of a campaign's first two focus rounds (default options).
+std::vector<Job> two_rounds(std::size_t& round) {
+  round = 0;
   for (const OpDef* op : op_table()) round += static_cast<std::size_t>(focus_places(*op));
   CampaignOptions o;
   o.graphs = static_cast<int>(2 * round);
-  const std::vector<Job> jobs = plan_jobs(o);
+  return plan_jobs(o);
+}
+
+TEST(Jobs, EachRoundFocusesEveryOpAsOftenAsItsPlacesSay) {
+  std::size_t round = 0;
+  const std::vector<Job> jobs = two_rounds(round);
   for (std::size_t start : {std::size_t{0}, round}) {
     std::map<const OpDef*, int> focused;
     for (std::size_t i = start; i < start + round; ++i) ++focused[jobs[i].focus];
@@ -89,10 +95,7 @@ TEST(Jobs, EachRoundFocusesEveryOpAsOftenAsItsPlacesSay) {
 // round meets others in the next.
 TEST(Jobs, AFocusOpMeetsOtherCompanionsInTheNextRound) {
   std::size_t round = 0;
-  for (const OpDef* op : op_table()) round += static_cast<std::size_t>(focus_places(*op));
-  CampaignOptions o;
-  o.graphs = static_cast<int>(2 * round);
-  const std::vector<Job> jobs = plan_jobs(o);
+  const std::vector<Job> jobs = two_rounds(round);
   std::map<const OpDef*, std::set<std::vector<const OpDef*>>> first, second;
   for (std::size_t i = 0; i < round; ++i) first[jobs[i].focus].insert(jobs[i].also_focus);
   for (std::size_t i = round; i < 2 * round; ++i) second[jobs[i].focus].insert(jobs[i].also_focus);
