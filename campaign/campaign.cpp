@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <map>
 #include <new>
+#include <set>
 #include <thread>
 
 #include "campaign/graph_file.hpp"
@@ -23,6 +24,8 @@
 #include "campaign/jobs.hpp"
 #include "campaign/process_pool.hpp"
 #include "campaign/stop_signals.hpp"
+#include "engine/tensor.hpp"
+#include "eut/engines.hpp"
 #include "eut/mutants/mutant.hpp"
 #include "graph/tcg.hpp"
 #include "reports/findings_log.hpp"
@@ -49,6 +52,11 @@ void give_back_freed_memory() {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
+
+// Graphs one worker checks at most. Enough that a worker's start-up is paid for by its graphs;
+// few enough that a batch of typical graphs (tens of ms each) returns its results within a
+// second, and that a campaign's last batches end close together.
+constexpr std::size_t kGraphsPerWorker = 16;
 
 // One campaign writes an output directory at a time: a second one — a --resume started while
 // the first is still stopping (writing its report from a large log can take minutes) — would
@@ -238,10 +246,41 @@ CampaignResult drive(const CampaignOptions& options, const std::vector<Job>& job
     p.op_mix_graphs = tally.mix.graphs();
     progress(p);
   };
-  auto start_job = [&](std::size_t i) {
-    return pool.start(i, [&, i](const std::string& dir) {
-      return run_graph_job(jobs[i], i, options, make_engine, dir, settings.verbose);
-    });
+  // Each worker checks a batch of graphs, one after another, each on a fresh engine with the
+  // tensor ids restarted, as a process of its own would: forking a worker and its first touch
+  // of memory cost about as much as checking a small graph (bench/BENCHMARKS.md, "Several
+  // graphs per worker"). An engine with a copy of the engine library of its own (a module, a
+  // plugin) keeps ids this process cannot restart: one graph per worker. A graph whose worker
+  // died on it is recorded so (a crash, a timeout) only if it was its worker's first; otherwise
+  // it is checked again first in a new worker, so that no record depends on which graphs shared
+  // a worker.
+  const std::size_t graphs_per_worker = eut::runs_on_this_processs_engine(options.engine) ? kGraphsPerWorker : 1;
+  std::set<std::size_t> again;  // graphs whose worker ended before their turn: started before new ones
+  std::set<std::size_t> alone;  // graphs to check first in a new worker
+  auto check_graph = [&](std::size_t i, const std::string& dir) {
+    restart_tensor_ids();
+    return run_graph_job(jobs[i], i, options, make_engine, dir, settings.verbose);
+  };
+  auto have_work = [&] {
+    return !alone.empty() || !again.empty() || (next_start < jobs.size() && next_start < next_write + window);
+  };
+  // A share of what is left per worker, so that the last batches end together.
+  auto next_batch = [&] {
+    const std::size_t left = jobs.size() - next_start + again.size() + alone.size();
+    const std::size_t size =
+        std::clamp<std::size_t>(left / static_cast<std::size_t>(threads), 1, graphs_per_worker);
+    std::vector<std::size_t> batch;
+    if (!alone.empty()) {
+      batch.push_back(*alone.begin());
+      alone.erase(alone.begin());
+    }
+    while (batch.size() < size && !again.empty()) {
+      batch.push_back(*again.begin());
+      again.erase(again.begin());
+    }
+    while (batch.size() < size && next_start < jobs.size() && next_start < next_write + window)
+      batch.push_back(next_start++);
+    return batch;
   };
   // A worker killed by SIGINT, SIGTERM or SIGHUP was stopped from outside — a `kill` aimed at
   // the campaign that reached a worker (they are forks with its command line: `pgrep -f`
@@ -254,43 +293,29 @@ CampaignResult drive(const CampaignOptions& options, const std::vector<Job>& job
   auto stopped_from_outside = [](const WorkerOutcome& o) {
     return o.end == WorkerOutcome::End::signaled && (o.signal == SIGINT || o.signal == SIGTERM || o.signal == SIGHUP);
   };
+  auto died_on_it = [](const WorkerOutcome& o) {
+    return o.end != WorkerOutcome::End::exited || o.exit_code != 0;
+  };
   // Keeps every worker busy; called again as soon as workers end, before their results are
   // written, so that the parent's own work never keeps a core idle.
   auto refill = [&] {
-    while (starting && pool.has_room() && next_start < jobs.size() && next_start < next_write + window) {
+    while (starting && pool.has_room() && have_work()) {
       if (Clock::now() >= deadline) {
         starting = false;
         r.stop = Stop::time_limit;
         break;
       }
-      if (!start_job(next_start)) {
+      if (!pool.start_batch(next_batch(), check_graph, deadline)) {
         // Out of processes or memory: finish what runs, leave the rest for --resume.
         starting = false;
         r.stop = Stop::out_of_processes;
         r.error = std::string("cannot start a worker process: ") + std::strerror(errno);
         break;
       }
-      ++next_start;
     }
   };
-  report_progress();
-  for (;;) {
-    if (const int s = StopSignals::received()) {
-      r.stop = Stop::interrupted;
-      r.signal = s;
-      break;
-    }
-    refill();
-    if (pool.running() == 0 && (next_start == jobs.size() || !starting)) break;
-    for (WorkerOutcome& o : pool.wait(std::chrono::milliseconds(250))) {
-      if (stopped_from_outside(o) && restarts[o.task] < kRestarts) {
-        if (StopSignals::received()) continue;  // the campaign stops too: --resume checks it
-        ++restarts[o.task];
-        if (start_job(o.task)) continue;
-      }
-      finished.emplace(o.task, std::move(o));
-    }
-    if (!StopSignals::received()) refill();
+  // Appends the finished graphs that are next in order; false if the log cannot be written.
+  auto write_ready = [&] {
     try {
       for (auto it = finished.find(next_write); it != finished.end(); it = finished.find(next_write)) {
         GraphResult g = graph_result(jobs[next_write], next_write, it->second, options);
@@ -304,14 +329,54 @@ CampaignResult drive(const CampaignOptions& options, const std::vector<Job>& job
         tally.add(g.record, g.findings, jobs[next_write].generated);
         ++next_write;
       }
+      return true;
     } catch (const reports::ReportError& e) {
       r.stop = Stop::write_failed;
       r.error = e.what();
+      return false;
+    }
+  };
+  report_progress();
+  for (;;) {
+    if (const int s = StopSignals::received()) {
+      r.stop = Stop::interrupted;
+      r.signal = s;
       break;
     }
+    refill();
+    if (pool.running() == 0 && (!have_work() || !starting)) break;
+    for (WorkerOutcome& o : pool.wait(std::chrono::milliseconds(250))) {
+      // Not checked, or to be checked again: left to --resume when the campaign stops.
+      const bool stopping = !starting || StopSignals::received();
+      if (o.end == WorkerOutcome::End::not_run) {
+        if (!stopping) again.insert(o.task);
+        continue;
+      }
+      if (stopped_from_outside(o) && restarts[o.task] < kRestarts) {
+        if (stopping) continue;
+        ++restarts[o.task];
+        alone.insert(o.task);
+        continue;
+      }
+      if (died_on_it(o) && !o.first_in_worker) {
+        if (!stopping) alone.insert(o.task);
+        continue;
+      }
+      finished.emplace(o.task, std::move(o));
+    }
+    if (!StopSignals::received()) refill();
+    if (!write_ready()) break;
     report_progress();
   }
-  pool.stop_all();  // interrupted or unable to write: what runs is lost; --resume redoes it
+  // Interrupted, out of time or unable to write: the graphs the stopped workers had finished
+  // are still written, in order (a worker's batch holds up to 16 of them); the graph each was
+  // checking is lost, and --resume checks it.
+  for (WorkerOutcome& o : pool.stop_all())
+    if (!died_on_it(o)) finished.emplace(o.task, std::move(o));
+  if (r.stop != Stop::write_failed) {
+    write_ready();
+    report_progress();
+  }
   if (r.stop == Stop::complete && r.done == jobs.size()) {
     try {
       CriticalSection no_exit_mid_write;

@@ -41,6 +41,9 @@ eut::RaisedError worker_failure(const WorkerOutcome& o, const CampaignOptions& o
                                                      std::to_string(options.memory_limit_mb) + " MB (--memory-limit)"
                                                : std::string());
       break;
+    case WorkerOutcome::End::not_run:  // the campaign checks such a graph again; never recorded
+      e.message = "the worker ended before checking this graph";
+      break;
     case WorkerOutcome::End::exited:
       e.message = "the worker checking this graph failed (exit status " + std::to_string(o.exit_code) + ")" +
                   (have_graph ? "" : "; the graph could not be built");

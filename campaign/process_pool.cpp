@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -49,8 +51,24 @@ int open_pidfd(pid_t pid) {
 #endif
 }
 
-// In the worker, before its body: its own process group, death with the parent, default
-// signal handling, its own timer and memory cap.
+std::int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count();
+}
+
+// The worker's own timer, set again as each task starts: SIGALRM's default action ends the
+// process, so that the limit holds without the parent.
+void arm_own_timer(double wall_seconds) {
+  if (wall_seconds <= 0) return;
+  itimerval t{};
+  const double whole = std::floor(wall_seconds);
+  t.it_value.tv_sec = static_cast<time_t>(whole);
+  t.it_value.tv_usec = static_cast<suseconds_t>((wall_seconds - whole) * 1e6);
+  if (t.it_value.tv_sec == 0 && t.it_value.tv_usec == 0) t.it_value.tv_usec = 1;
+  ::setitimer(ITIMER_REAL, &t, nullptr);
+}
+
+// In the worker, before its first task: its own process group, death with the parent, default
+// signal handling, its memory cap.
 void become_worker(pid_t parent, const WorkerLimits& limits) {
   ::setpgid(0, 0);
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -59,15 +77,7 @@ void become_worker(pid_t parent, const WorkerLimits& limits) {
   sigset_t none;
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
-  if (limits.wall_seconds > 0) {
-    // SIGALRM's default action ends the process: the limit holds without the parent.
-    itimerval t{};
-    const double whole = std::floor(limits.wall_seconds);
-    t.it_value.tv_sec = static_cast<time_t>(whole);
-    t.it_value.tv_usec = static_cast<suseconds_t>((limits.wall_seconds - whole) * 1e6);
-    if (t.it_value.tv_sec == 0 && t.it_value.tv_usec == 0) t.it_value.tv_usec = 1;
-    ::setitimer(ITIMER_REAL, &t, nullptr);
-  }
+  arm_own_timer(limits.wall_seconds);
   if (limits.memory_bytes > 0) eut::cap_address_space(limits.memory_bytes);
 }
 
@@ -86,6 +96,17 @@ std::map<std::string, std::string> read_results(const std::string& dir) {
 
 }  // namespace
 
+// Written by the worker as it goes through its batch, read by the parent: which task runs and
+// since when (for its time limit), which ended well (for their outcomes after the worker ends).
+// In a MAP_SHARED page of its own; lock-free atomics work across processes.
+struct ProcessPool::BatchProgress {
+  std::atomic<std::uint32_t> started{0};   // tasks begun
+  std::atomic<std::uint32_t> finished{0};  // tasks whose body returned 0
+  std::atomic<std::int64_t> started_at[kMaxBatch];  // steady clock, ns
+  std::atomic<std::int64_t> ended_at[kMaxBatch];
+  static_assert(std::atomic<std::int64_t>::is_always_lock_free && std::atomic<std::uint32_t>::is_always_lock_free);
+};
+
 ProcessPool::ProcessPool(int capacity, WorkerLimits limits) : capacity_(std::max(1, capacity)), limits_(limits) {
   std::string tmpl = (fs::temp_directory_path() / "tapecheck-workers-XXXXXX").string();
   if (!::mkdtemp(tmpl.data()))
@@ -102,60 +123,126 @@ ProcessPool::~ProcessPool() {
 std::string ProcessPool::task_dir(std::size_t task) const { return scratch_ + "/" + std::to_string(task); }
 
 bool ProcessPool::start(std::size_t task, const Body& body) {
-  const std::string dir = task_dir(task);
-  std::error_code ec;
-  fs::remove_all(dir, ec);
-  if (::mkdir(dir.c_str(), 0700) != 0) return false;
+  return start_batch({task}, [&body](std::size_t, const std::string& dir) { return body(dir); });
+}
+
+bool ProcessPool::start_batch(const std::vector<std::size_t>& tasks, const BatchBody& body,
+                              Clock::time_point no_start_after) {
+  if (tasks.empty() || tasks.size() > kMaxBatch) throw tc::Error("ProcessPool: a batch has 1 to 64 tasks");
+  for (std::size_t task : tasks) {
+    const std::string dir = task_dir(task);
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+    if (::mkdir(dir.c_str(), 0700) != 0) return false;
+  }
+  void* shared = ::mmap(nullptr, sizeof(BatchProgress), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (shared == MAP_FAILED) return false;
+  auto* progress = new (shared) BatchProgress;
+  progress->started_at[0] = now_ns();  // the first task's time counts from the fork
   // Unflushed output would be written twice, by the parent and by the worker.
   std::cout.flush();
   std::cerr.flush();
   std::fflush(nullptr);
   const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
-  if (pid < 0) return false;
+  if (pid < 0) {
+    ::munmap(shared, sizeof(BatchProgress));
+    return false;
+  }
   if (pid == 0) {
     become_worker(parent, limits_);
-    int code = kWorkerThrew;
-    try {
-      code = body(dir);
-    } catch (const std::exception& e) {
-      std::cerr << "warning: worker " << task << ": " << e.what() << "\n";
-    } catch (...) {
-      std::cerr << "warning: worker " << task << ": unknown exception\n";
+    for (std::uint32_t k = 0; k < tasks.size(); ++k) {
+      if (k > 0) {
+        if (Clock::now() >= no_start_after) break;
+        progress->started_at[k] = now_ns();
+        arm_own_timer(limits_.wall_seconds);
+      }
+      progress->started = k + 1;
+      int code = kWorkerThrew;
+      try {
+        code = body(tasks[k], task_dir(tasks[k]));
+      } catch (const std::exception& e) {
+        std::cerr << "warning: worker " << tasks[k] << ": " << e.what() << "\n";
+      } catch (...) {
+        std::cerr << "warning: worker " << tasks[k] << ": unknown exception\n";
+      }
+      std::cout.flush();
+      std::cerr.flush();
+      if (code != 0) ::_exit(code);
+      progress->ended_at[k] = now_ns();
+      progress->finished = k + 1;
     }
-    std::cout.flush();
-    std::cerr.flush();
-    ::_exit(code);
+    ::_exit(0);
   }
   ::setpgid(pid, pid);  // also here: whichever runs first, the group exists before any kill
   track_worker(pid);
-  running_.push_back({pid, open_pidfd(pid), task, Clock::now(), false});
+  running_.push_back({pid, open_pidfd(pid), tasks, progress, false});
   return true;
 }
 
-WorkerOutcome ProcessPool::reap(const Running& r, int status, bool stopped) {
-  untrack_worker(r.pid);
-  if (r.pidfd >= 0) ::close(r.pidfd);
+Clock::time_point ProcessPool::current_task_started(const Running& r) const {
+  const std::uint32_t started = r.progress->started;
+  return Clock::time_point(std::chrono::nanoseconds(r.progress->started_at[started > 0 ? started - 1 : 0]));
+}
+
+// Task k of the batch, which the worker finished: its files, read and removed.
+WorkerOutcome ProcessPool::finished_task(const Running& r, std::size_t k) const {
   WorkerOutcome o;
-  o.task = r.task;
-  o.seconds = std::chrono::duration<double>(Clock::now() - r.started).count();
-  if (WIFEXITED(status)) {
-    o.end = WorkerOutcome::End::exited;
-    o.exit_code = WEXITSTATUS(status);
-  } else if (WIFSIGNALED(status)) {
-    o.signal = WTERMSIG(status);
-    if (stopped)
-      o.end = WorkerOutcome::End::stopped;
-    else if (r.killed_for_time || (limits_.wall_seconds > 0 && o.signal == SIGALRM))
-      o.end = WorkerOutcome::End::timed_out;
-    else
-      o.end = WorkerOutcome::End::signaled;
-  }
-  const std::string dir = task_dir(r.task);
+  o.task = r.tasks[k];
+  o.first_in_worker = k == 0;
+  o.seconds = static_cast<double>(r.progress->ended_at[k] - r.progress->started_at[k]) * 1e-9;
+  const std::string dir = task_dir(o.task);
   o.files = read_results(dir);
   std::error_code ec;
   fs::remove_all(dir, ec);
   return o;
+}
+
+std::vector<WorkerOutcome> ProcessPool::reap(const Running& r, int status, bool stopped) {
+  untrack_worker(r.pid);
+  if (r.pidfd >= 0) ::close(r.pidfd);
+  // How the worker ended: the outcome of the task it was running.
+  WorkerOutcome end;
+  if (WIFEXITED(status)) {
+    end.end = WorkerOutcome::End::exited;
+    end.exit_code = WEXITSTATUS(status);
+  } else if (WIFSIGNALED(status)) {
+    end.signal = WTERMSIG(status);
+    if (stopped)
+      end.end = WorkerOutcome::End::stopped;
+    else if (r.killed_for_time || (limits_.wall_seconds > 0 && end.signal == SIGALRM))
+      end.end = WorkerOutcome::End::timed_out;
+    else
+      end.end = WorkerOutcome::End::signaled;
+  }
+  const std::uint32_t finished = r.progress->finished;
+  // A worker that died before its first task began (not stopped) ends on that task: a worker
+  // that cannot start must not hand its tasks back for ever.
+  const std::uint32_t started = std::max<std::uint32_t>(r.progress->started, stopped ? 0 : 1);
+  const std::int64_t now = now_ns();
+  std::vector<WorkerOutcome> outcomes;
+  for (std::uint32_t k = static_cast<std::uint32_t>(r.reported); k < r.tasks.size(); ++k) {
+    if (k < finished) {
+      outcomes.push_back(finished_task(r, k));
+      continue;
+    }
+    WorkerOutcome o;
+    if (k < started) {
+      o = end;
+      o.seconds = static_cast<double>(now - r.progress->started_at[k]) * 1e-9;
+    } else {
+      o.end = WorkerOutcome::End::not_run;
+    }
+    o.task = r.tasks[k];
+    o.first_in_worker = k == 0;
+    const std::string dir = task_dir(o.task);
+    if (o.end != WorkerOutcome::End::not_run) o.files = read_results(dir);
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+    outcomes.push_back(std::move(o));
+  }
+  ::munmap(r.progress, sizeof(BatchProgress));
+  return outcomes;
 }
 
 std::vector<WorkerOutcome> ProcessPool::wait(std::chrono::milliseconds max_wait) {
@@ -166,8 +253,8 @@ std::vector<WorkerOutcome> ProcessPool::wait(std::chrono::milliseconds max_wait)
   if (limits_.wall_seconds > 0)
     for (const Running& r : running_)
       if (!r.killed_for_time)
-        timeout = std::min(timeout, std::max(Clock::duration::zero(),
-                                             r.started + seconds(limits_.wall_seconds) - Clock::now()));
+        timeout = std::min(timeout, std::max(Clock::duration::zero(), current_task_started(r) +
+                                                                          seconds(limits_.wall_seconds) - Clock::now()));
   const int ms = static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(timeout).count());
   std::vector<pollfd> fds;
   for (const Running& r : running_)
@@ -181,15 +268,18 @@ std::vector<WorkerOutcome> ProcessPool::wait(std::chrono::milliseconds max_wait)
   }
   for (std::size_t k = 0; k < running_.size();) {
     Running& r = running_[k];
+    // What it has finished so far, while it goes on.
+    for (const std::uint32_t finished = r.progress->finished; r.reported < finished; ++r.reported)
+      ended.push_back(finished_task(r, r.reported));
     int status = 0;
     const pid_t got = ::waitpid(r.pid, &status, WNOHANG);
     if (got == r.pid) {
-      ended.push_back(reap(r, status, false));
+      for (WorkerOutcome& o : reap(r, status, false)) ended.push_back(std::move(o));
       running_.erase(running_.begin() + static_cast<std::ptrdiff_t>(k));
       continue;
     }
     if (limits_.wall_seconds > 0 && !r.killed_for_time &&
-        Clock::now() >= r.started + seconds(limits_.wall_seconds)) {
+        Clock::now() >= current_task_started(r) + seconds(limits_.wall_seconds)) {
       ::kill(-r.pid, SIGKILL);
       ::kill(r.pid, SIGKILL);
       r.killed_for_time = true;
@@ -209,7 +299,7 @@ std::vector<WorkerOutcome> ProcessPool::stop_all() {
     int status = 0;
     while (::waitpid(r.pid, &status, 0) < 0 && errno == EINTR) {
     }
-    ended.push_back(reap(r, status, true));
+    for (WorkerOutcome& o : reap(r, status, true)) ended.push_back(std::move(o));
   }
   running_.clear();
   return ended;

@@ -111,6 +111,9 @@ int run_limited(const std::string& file, const CheckLimits& limits, const std::f
       std::cerr << file << ": the worker checking the graph failed (exit status " << o.exit_code << ")" << memory
                 << "\n";
       break;
+    case End::not_run:
+      std::cerr << file << ": the worker was stopped before the check began\n";
+      break;
   }
   return kExitUnfinished;
 }

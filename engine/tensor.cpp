@@ -18,6 +18,8 @@ static_assert(sizeof(TensorImpl) + 16 <= 256, "TensorImpl outgrew its pool block
 
 namespace {
 std::atomic<std::int64_t> g_next_id{1};
+// This thread's block of ids: the next one and the end of the block.
+thread_local std::int64_t t_next_id = 0, t_block_end = 0;
 }
 
 // Ids come from the global counter in blocks: an atomic increment per op waited for every
@@ -26,12 +28,16 @@ std::atomic<std::int64_t> g_next_id{1};
 // with its recording spans, on the thread that runs it.
 std::int64_t next_tensor_id() {
   constexpr std::int64_t kBlock = 1024;
-  thread_local std::int64_t next = 0, end = 0;
-  if (next == end) {
-    next = g_next_id.fetch_add(kBlock, std::memory_order_relaxed);
-    end = next + kBlock;
+  if (t_next_id == t_block_end) {
+    t_next_id = g_next_id.fetch_add(kBlock, std::memory_order_relaxed);
+    t_block_end = t_next_id + kBlock;
   }
-  return next++;
+  return t_next_id++;
+}
+
+void restart_tensor_ids() {
+  g_next_id.store(1, std::memory_order_relaxed);
+  t_next_id = t_block_end = 0;
 }
 
 namespace {

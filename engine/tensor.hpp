@@ -97,6 +97,13 @@ struct TensorImpl {
 
 std::int64_t next_tensor_id();
 
+// Ids start again from 1, as in a fresh process, for a process that checks graphs one after
+// another (a campaign's worker): each graph's explanations name the tensors as a process of its
+// own would. Only while no tensor, variable or tape of this process is alive, on its only
+// thread that makes tensors: ids must stay unique among live tensors, and a tape orders its
+// tensors by id.
+void restart_tensor_ids();
+
 // A fresh TensorImpl in one pooled block with its control block (pool.hpp).
 inline std::shared_ptr<TensorImpl> make_tensor_impl() {
   return std::allocate_shared<TensorImpl>(pool::Allocator<TensorImpl>{});

@@ -147,4 +147,8 @@ EngineFactory engine_factory(const std::string& name) {
 
 std::unique_ptr<EngineUnderTest> make_engine(const std::string& name) { return engine_factory(name)(); }
 
+bool runs_on_this_processs_engine(const std::string& name) {
+  return name == "reference" || starts_with(name, kMutantPrefix);
+}
+
 }  // namespace tc::eut

@@ -1,16 +1,19 @@
 // campaign/process_pool: workers end as outcomes — exit codes with their files, crashes,
 // timeouts enforced by the parent and by the worker itself, stops that take the worker's
-// process group along, death with the parent — and run_isolated.
+// process group along, death with the parent — batches of tasks in one worker, each task
+// with its own outcome and time limit — and run_isolated.
 #include "campaign/process_pool.hpp"
 
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <gtest/gtest.h>
 #include <new>
+#include <thread>
 #include <vector>
 
 #include "eut/address_space_cap.hpp"
@@ -184,6 +187,120 @@ TEST(ProcessPool, TheMemoryLimitMakesAllocationsFail) {
   const WorkerOutcome o = next_outcome(pool);
   EXPECT_EQ(o.end, End::exited);
   EXPECT_EQ(o.exit_code, 0);
+}
+
+// Every outcome of the workers running now, sorted by task.
+std::vector<WorkerOutcome> all_outcomes(ProcessPool& pool) {
+  std::vector<WorkerOutcome> all;
+  while (pool.running() > 0)
+    for (WorkerOutcome& o : pool.wait(std::chrono::milliseconds(500))) all.push_back(std::move(o));
+  std::sort(all.begin(), all.end(), [](const WorkerOutcome& a, const WorkerOutcome& b) { return a.task < b.task; });
+  return all;
+}
+
+TEST(ProcessPool, ABatchRunsEachTaskInOneProcessWithADirectoryOfItsOwn) {
+  ProcessPool pool(1, {});
+  ASSERT_TRUE(pool.start_batch({3, 4, 5}, [](std::size_t task, const std::string& dir) {
+    std::ofstream(dir + "/task") << task;
+    std::ofstream(dir + "/pid") << ::getpid();
+    return 0;
+  }));
+  const std::vector<WorkerOutcome> all = all_outcomes(pool);
+  ASSERT_EQ(all.size(), 3u);
+  for (std::size_t k = 0; k < 3; ++k) {
+    EXPECT_EQ(all[k].task, 3 + k);
+    EXPECT_EQ(all[k].end, End::exited);
+    EXPECT_EQ(all[k].exit_code, 0);
+    EXPECT_EQ(all[k].first_in_worker, k == 0);
+    EXPECT_EQ(all[k].files.at("task"), std::to_string(3 + k));  // its own directory, nobody else's
+    EXPECT_EQ(all[k].files.at("pid"), all[0].files.at("pid"));  // one process
+  }
+}
+
+TEST(ProcessPool, AWorkerThatDiesOnATaskHandsBackTheRestNotRun) {
+  ProcessPool pool(1, {});
+  ASSERT_TRUE(pool.start_batch({0, 1, 2}, [](std::size_t task, const std::string& dir) {
+    std::ofstream(dir + "/begun") << "x";
+    if (task == 1) ::raise(SIGABRT);
+    return 0;
+  }));
+  const std::vector<WorkerOutcome> all = all_outcomes(pool);
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].end, End::exited);
+  EXPECT_EQ(all[1].end, End::signaled);
+  EXPECT_EQ(all[1].signal, SIGABRT);
+  EXPECT_FALSE(all[1].first_in_worker);
+  EXPECT_EQ(all[1].files.count("begun"), 1u);
+  EXPECT_EQ(all[2].end, End::not_run);
+  EXPECT_TRUE(all[2].files.empty());
+}
+
+// A campaign writes a graph as soon as it is checked: a slow graph later in the batch must not
+// hold back those before it.
+TEST(ProcessPool, AFinishedTaskIsReportedWhileItsWorkerGoesOn) {
+  ProcessPool pool(1, {});
+  ASSERT_TRUE(pool.start_batch({0, 1}, [](std::size_t task, const std::string& dir) -> int {
+    std::ofstream(dir + "/done") << task;
+    if (task == 1) hang();
+    return 0;
+  }));
+  const WorkerOutcome first = next_outcome(pool);
+  EXPECT_EQ(first.task, 0u);
+  EXPECT_EQ(first.end, End::exited);
+  EXPECT_EQ(first.files.at("done"), "0");
+  EXPECT_EQ(pool.running(), 1u);  // still on task 1
+  const std::vector<WorkerOutcome> stopped = pool.stop_all();
+  ASSERT_EQ(stopped.size(), 1u);  // task 0 is not reported twice
+  EXPECT_EQ(stopped[0].task, 1u);
+  EXPECT_EQ(stopped[0].end, End::stopped);
+}
+
+TEST(ProcessPool, ANonZeroCodeEndsTheBatchAsThatTasksOutcome) {
+  ProcessPool pool(1, {});
+  ASSERT_TRUE(pool.start_batch({0, 1, 2}, [](std::size_t task, const std::string&) { return task == 0 ? 0 : 9; }));
+  const std::vector<WorkerOutcome> all = all_outcomes(pool);
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].exit_code, 0);
+  EXPECT_EQ(all[1].end, End::exited);
+  EXPECT_EQ(all[1].exit_code, 9);
+  EXPECT_EQ(all[2].end, End::not_run);
+}
+
+// 3 tasks of 0.3 s under a limit of 0.6 s: the batch takes 0.9 s, but no task is past its own
+// limit. A task that hangs is killed at its own limit, as a worker of its own would be.
+TEST(ProcessPool, TheTimeLimitHoldsForEachTaskOfABatchFromItsOwnStart) {
+  ProcessPool pool(2, {0.6, 0});
+  ASSERT_TRUE(pool.start_batch({0, 1, 2}, [](std::size_t, const std::string&) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    return 0;
+  }));
+  ASSERT_TRUE(pool.start_batch({3, 4, 5}, [](std::size_t task, const std::string&) -> int {
+    if (task == 4) hang();
+    return 0;
+  }));
+  const std::vector<WorkerOutcome> all = all_outcomes(pool);
+  ASSERT_EQ(all.size(), 6u);
+  for (std::size_t k : {0, 1, 2, 3}) EXPECT_EQ(all[k].end, End::exited) << k;
+  EXPECT_GE(all[2].seconds, 0.25);
+  EXPECT_EQ(all[4].end, End::timed_out);
+  EXPECT_EQ(all[5].end, End::not_run);
+}
+
+TEST(ProcessPool, NoTaskAfterTheFirstStartsPastTheBatchsStartTime) {
+  ProcessPool pool(1, {});
+  const auto soon = std::chrono::steady_clock::now() + std::chrono::milliseconds(100);
+  ASSERT_TRUE(pool.start_batch(
+      {0, 1, 2},
+      [](std::size_t, const std::string&) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        return 0;
+      },
+      soon));
+  const std::vector<WorkerOutcome> all = all_outcomes(pool);
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].end, End::exited);
+  EXPECT_EQ(all[1].end, End::not_run);
+  EXPECT_EQ(all[2].end, End::not_run);
 }
 
 TEST(RunIsolated, ReturnsWhatTheBodySaidAndItsCode) {
