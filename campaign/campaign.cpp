@@ -247,18 +247,24 @@ CampaignResult drive(const CampaignOptions& options, const std::vector<Job>& job
     progress(p);
   };
   // Each worker checks a batch of graphs, one after another, each on a fresh engine with the
-  // tensor ids restarted, as a process of its own would: forking a worker and its first touch
-  // of memory cost about as much as checking a small graph (bench/BENCHMARKS.md, "Several
-  // graphs per worker"). An engine with a copy of the engine library of its own (a module, a
-  // plugin) keeps ids this process cannot restart: one graph per worker. A graph whose worker
-  // died on it is recorded so (a crash, a timeout) only if it was its worker's first; otherwise
-  // it is checked again first in a new worker, so that no record depends on which graphs shared
-  // a worker.
-  const std::size_t graphs_per_worker = eut::runs_on_this_processs_engine(options.engine) ? kGraphsPerWorker : 1;
+  // tensor ids restarted (this process's, and a module's or plugin's own copy's), as a process
+  // of its own would: forking a worker and its first touch of memory cost about as much as
+  // checking a small graph (bench/BENCHMARKS.md, "Several graphs per worker"). A plugin that
+  // cannot restart its ids gets one graph per worker. A graph whose worker died on it is
+  // recorded so (a crash, a timeout) only if it was its worker's first; otherwise it is checked
+  // again first in a new worker, so that no record depends on which graphs shared a worker.
+  std::function<void()> restart_engine_ids;
+  try {
+    restart_engine_ids = eut::tensor_id_restart(options.engine);
+  } catch (const tc::Error&) {
+    // Not an engine this process can name (its factory says why, per graph): a worker per graph.
+  }
+  const std::size_t graphs_per_worker = restart_engine_ids ? kGraphsPerWorker : 1;
   std::set<std::size_t> again;  // graphs whose worker ended before their turn: started before new ones
   std::set<std::size_t> alone;  // graphs to check first in a new worker
   auto check_graph = [&](std::size_t i, const std::string& dir) {
     restart_tensor_ids();
+    if (restart_engine_ids) restart_engine_ids();
     return run_graph_job(jobs[i], i, options, make_engine, dir, settings.verbose);
   };
   auto have_work = [&] {

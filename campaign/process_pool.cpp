@@ -176,7 +176,7 @@ bool ProcessPool::start_batch(const std::vector<std::size_t>& tasks, const Batch
   }
   ::setpgid(pid, pid);  // also here: whichever runs first, the group exists before any kill
   track_worker(pid);
-  running_.push_back({pid, open_pidfd(pid), tasks, progress, false});
+  running_.push_back({pid, open_pidfd(pid), tasks, progress, 0, false});
   return true;
 }
 

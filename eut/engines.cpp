@@ -7,6 +7,7 @@
 
 #include "engine/core/errors.hpp"
 #include "engine/ops/op_table.hpp"
+#include "engine/tensor.hpp"
 #include "eut/mutants/mutant.hpp"
 #include "eut/plugin.hpp"
 
@@ -147,8 +148,21 @@ EngineFactory engine_factory(const std::string& name) {
 
 std::unique_ptr<EngineUnderTest> make_engine(const std::string& name) { return engine_factory(name)(); }
 
-bool runs_on_this_processs_engine(const std::string& name) {
-  return name == "reference" || starts_with(name, kMutantPrefix);
+std::function<void()> tensor_id_restart(const std::string& name) {
+  if (name == "reference" || starts_with(name, kMutantPrefix)) return [] { restart_tensor_ids(); };
+  std::string path;
+#ifdef TAPECHECK_LIBTORCH_MODULE
+  if (name == "libtorch") path = libtorch_module_path();
+#endif
+  if (starts_with(name, kPluginPrefix)) path = name.substr(std::char_traits<char>::length(kPluginPrefix));
+  if (path.empty()) throw Error("unknown engine '" + name + "'; engines: " + valid_names());
+  // The handle the engine's factory loaded (dlopen counts; neither is ever closed).
+  void* lib = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!lib) throw Error("--engine " + name + ": cannot load it: " + std::string(::dlerror()));
+  using RestartFn = void (*)();
+  const auto restart = reinterpret_cast<RestartFn>(::dlsym(lib, "tapecheck_restart_tensor_ids"));
+  if (!restart) return {};
+  return restart;
 }
 
 }  // namespace tc::eut

@@ -32,10 +32,11 @@ EngineFactory engine_factory(const std::string& name);
 // engine_factory(name)().
 std::unique_ptr<EngineUnderTest> make_engine(const std::string& name);
 
-// Whether the engine called `name` computes with this process's engine library (the reference
-// engine and the mutants): then restart_tensor_ids() (engine/tensor.hpp) gives a graph checked
-// after others the tensor ids it has in a process of its own. A module or a plugin links a copy
-// of its own, whose ids this process cannot restart.
-bool runs_on_this_processs_engine(const std::string& name);
+// What restarts the tensor ids of the engine called `name` (restart_tensor_ids(),
+// engine/tensor.hpp), so that a graph checked after others is checked as in a process of its
+// own: this process's for the reference engine and the mutants; a module's or a plugin's own
+// copy's through its tapecheck_restart_tensor_ids (eut/plugin.hpp); empty for a plugin without
+// one. tc::Error as engine_factory.
+std::function<void()> tensor_id_restart(const std::string& name);
 
 }  // namespace tc::eut

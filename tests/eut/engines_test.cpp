@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "engine/core/errors.hpp"
+#include "engine/tensor.hpp"
 #include "eut/mutants/mutant.hpp"
 
 namespace tc::eut {
@@ -125,6 +126,28 @@ TEST(Engines, APluginsSemanticsProfileIsReadThroughThisProcesssOpRows) {
     EXPECT_EQ(loaded.op(*row).kink_side, rules.kink_side) << row->name;
     EXPECT_EQ(loaded.op(*row).scan_of_one_reads_nothing, rules.scan_of_one_reads_nothing) << row->name;
   }
+}
+
+// A campaign's worker checks several graphs, each with the tensor ids a process of its own
+// gives them: the engine's restart is this process's for the reference engine and the mutants,
+// and a module's own copy's for libtorch (it has its own engine library, ids included).
+TEST(Engines, TheReferenceEnginesTensorIdsRestartWithThisProcesss) {
+  for (const char* name : {"reference", "mutant:sub_sign_flipped"}) {
+    const std::function<void()> restart = tensor_id_restart(name);
+    ASSERT_TRUE(restart) << name;
+    for (int i = 0; i < 2000; ++i) (void)Tensor::scalar(1.0);
+    restart();
+    EXPECT_EQ(Tensor::scalar(1.0).id(), 1) << name;
+  }
+}
+
+TEST(Engines, TheLibtorchModuleRestartsItsOwnTensorIdsNotThisProcesss) {
+  if (!libtorch_listed()) GTEST_SKIP() << "this build has no libtorch adapter (TAPECHECK_LIBTORCH)";
+  const std::function<void()> restart = tensor_id_restart("libtorch");
+  ASSERT_TRUE(restart) << "the module does not export tapecheck_restart_tensor_ids";
+  const std::int64_t before = Tensor::scalar(1.0).id();
+  restart();
+  EXPECT_GT(Tensor::scalar(1.0).id(), before);  // this process's counter went on
 }
 
 TEST(Engines, AMissingLibtorchModuleIsAnErrorNamingItsPath) {
