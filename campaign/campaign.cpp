@@ -236,7 +236,7 @@ CampaignResult drive(const CampaignOptions& options, const std::vector<Job>& job
   // (with 4 x threads, 100 graphs took 20% longer); a few KB each in memory.
   const std::size_t window = std::max<std::size_t>(64 * static_cast<std::size_t>(threads), 256);
   std::size_t next_start = r.done, next_write = r.done;
-  std::map<std::size_t, WorkerOutcome> finished;  // out of order, waiting for their turn
+  std::map<std::size_t, GraphResult> finished;  // out of order, waiting for their turn
   bool starting = true;
   auto report_progress = [&] {
     if (!progress) return;
@@ -302,6 +302,16 @@ CampaignResult drive(const CampaignOptions& options, const std::vector<Job>& job
   auto died_on_it = [](const WorkerOutcome& o) {
     return o.end != WorkerOutcome::End::exited || o.exit_code != 0;
   };
+  // A graph's result, kept for the log unless its worker died on it after other graphs, or it
+  // raised an error after other graphs (memory they left mapped under the worker's cap, say):
+  // then false, and the graph is checked again first in a new worker.
+  auto keep = [&](const WorkerOutcome& o) {
+    if (died_on_it(o) && !o.first_in_worker) return false;
+    GraphResult g = graph_result(jobs[o.task], o.task, o, options);
+    if (g.record.verdict == oracles::Verdict::error_raised && !o.first_in_worker) return false;
+    finished.emplace(o.task, std::move(g));
+    return true;
+  };
   // Keeps every worker busy; called again as soon as workers end, before their results are
   // written, so that the parent's own work never keeps a core idle.
   auto refill = [&] {
@@ -324,7 +334,7 @@ CampaignResult drive(const CampaignOptions& options, const std::vector<Job>& job
   auto write_ready = [&] {
     try {
       for (auto it = finished.find(next_write); it != finished.end(); it = finished.find(next_write)) {
-        GraphResult g = graph_result(jobs[next_write], next_write, it->second, options);
+        GraphResult g = std::move(it->second);
         finished.erase(it);
         save_graph_to_replay(g.record, jobs[next_write].position, settings.out_dir);
         {
@@ -364,11 +374,7 @@ CampaignResult drive(const CampaignOptions& options, const std::vector<Job>& job
         alone.insert(o.task);
         continue;
       }
-      if (died_on_it(o) && !o.first_in_worker) {
-        if (!stopping) alone.insert(o.task);
-        continue;
-      }
-      finished.emplace(o.task, std::move(o));
+      if (!keep(o) && !stopping) alone.insert(o.task);
     }
     if (!StopSignals::received()) refill();
     if (!write_ready()) break;
@@ -378,7 +384,7 @@ CampaignResult drive(const CampaignOptions& options, const std::vector<Job>& job
   // are still written, in order (a worker's batch holds up to 16 of them); the graph each was
   // checking is lost, and --resume checks it.
   for (WorkerOutcome& o : pool.stop_all())
-    if (!died_on_it(o)) finished.emplace(o.task, std::move(o));
+    if (!died_on_it(o)) keep(o);
   if (r.stop != Stop::write_failed) {
     write_ready();
     report_progress();
