@@ -43,7 +43,8 @@ bool used_in(const graph::Block& body, const std::string& name) {
 
 }  // namespace
 
-bool defined_in_line(const graph::Block& block, const std::string& name) {
+bool defined_in_line(const graph::Block& block, const std::string& name,
+                     const std::map<const graph::Cond*, bool>* taken) {
   if (defined_by_op(block, name)) return true;
   bool found = false;
   graph::walk(
@@ -56,13 +57,17 @@ bool defined_in_line(const graph::Block& block, const std::string& name) {
         const std::size_t k = static_cast<std::size_t>(at - c->results.begin());
         // A value a branch yields at two positions is one tensor behind two results: moving
         // one of them alone is a function the engine does not compute.
-        auto yielded_once = [&](const std::vector<std::string>& yields) {
-          return std::count(yields.begin(), yields.end(), yields[k]) == 1;
+        // A branch makes the result a fresh tensor: computed in it by an op, yielded once, read
+        // nowhere else in it.
+        auto fresh = [&](const graph::Block& body, const std::vector<std::string>& yields) {
+          return k < yields.size() && std::count(yields.begin(), yields.end(), yields[k]) == 1 &&
+                 defined_by_op(body, yields[k]) && !used_in(body, yields[k]);
         };
-        found = k < c->then_yield.size() && k < c->else_yield.size() &&
-                defined_by_op(c->then_body, c->then_yield[k]) && defined_by_op(c->else_body, c->else_yield[k]) &&
-                yielded_once(c->then_yield) && yielded_once(c->else_yield) &&
-                !used_in(c->then_body, c->then_yield[k]) && !used_in(c->else_body, c->else_yield[k]);
+        const auto went = taken ? taken->find(c) : std::map<const graph::Cond*, bool>::const_iterator();
+        if (taken && went != taken->end())
+          found = went->second ? fresh(c->then_body, c->then_yield) : fresh(c->else_body, c->else_yield);
+        else
+          found = fresh(c->then_body, c->then_yield) && fresh(c->else_body, c->else_yield);
         return graph::Step::stop;
       },
       graph::Enter::tape_blocks);
@@ -71,8 +76,8 @@ bool defined_in_line(const graph::Block& block, const std::string& name) {
 
 std::string not_overridable(const std::string& name) {
   return name + " is an intermediate value defined inside a cond branch or a while_loop block, a while_loop's "
-                "result, a value a cond passes through (the same tensor as its input), yields as two results or "
-                "uses in its branch besides yielding it, or not defined before the gradient() statement: it "
+                "result, a value a cond's taken branch passes through (the same tensor as its input), yields as two "
+                "results or uses in its branch besides yielding it, or not defined before the gradient() statement: it "
                 "cannot be overridden from its statement on";
 }
 

@@ -12,6 +12,7 @@
 // unchanged). The first-order objective (objective.hpp) and the second-order programs
 // (hvp_program.hpp) both build on this.
 #pragma once
+#include <map>
 #include <string>
 
 #include "engine/ops/op_def.hpp"
@@ -21,14 +22,19 @@ namespace tc::oracles {
 
 // Whether a statement at top level or inside record / stop_recording blocks of `block`
 // defines `name` as a new value that can be overridden right after its statement: an op's
-// result, or a cond's result that both branches compute inside them by an op and yield once.
+// result, or a cond's result that both branches compute inside them by an op and yield once —
+// or, given `taken` (Evaluation::then_taken of an evaluation of the graph `block` belongs to:
+// the branch each cond took at the point), that the taken branch does. The engine's result is
+// then the taken branch's fresh tensor, whatever the other branch would have yielded, and the
+// branch cannot change as the source moves: its predicate is computed before the source.
 // Not a value defined inside a cond branch or a while_loop block (it has no one place in
 // straight-line order), not a while_loop's result nor a cond result that is an outer value
 // passed through (the engine hands back the very tensor it was given, so d/d result reaches
 // whatever else reads that tensor, and moving the result alone would differentiate another
 // function: a false mismatch on `while ... yield %p1`, seed 0 graph 250), and not a value a
 // branch yields at two positions (one tensor behind two results).
-bool defined_in_line(const graph::Block& block, const std::string& name);
+bool defined_in_line(const graph::Block& block, const std::string& name,
+                     const std::map<const graph::Cond*, bool>* taken = nullptr);
 
 // Why intermediate source `name` cannot be overridden (defined_in_line is false).
 std::string not_overridable(const std::string& name);

@@ -81,6 +81,33 @@ TEST(IntermediateSource, ValuesWithoutOnePlaceInStraightLineOrderAreNot) {
   EXPECT_NE(not_overridable("%w1").find("%w1 is an intermediate value"), std::string::npos);
 }
 
+// A cond whose one branch computes its result and whose other passes an outer value through:
+// at a point where the computing branch is taken the result is that fresh tensor (graph 132 of
+// seed 58698 was unverified for want of this), where the other is taken it is the outer one.
+TEST(IntermediateSource, ACondResultIsDefinedInLineWhereTheTakenBranchComputesIt) {
+  for (const bool p : {true, false}) {
+    const graph::Graph g = graph::parse_tcg(std::string(R"(graph taken
+input %x: f64[2] variable values(0.3, -1.2)
+input %p: bool[] constant values()") + (p ? "true" : "false") + R"()
+tape t
+record t {
+  %r = cond %p {
+    %c = cos %x
+    yield %c
+  } else {
+    yield %x
+  }
+  %y = reduce_sum %r axes=[] keepdims=false
+}
+%g = grad t %y wrt %r
+)");
+    const Evaluation<double> ev = evaluate<double>(g, {{"x", {0.3, -1.2}}, {"p", {p ? 1.0 : 0.0}}}, false);
+    ASSERT_EQ(ev.then_taken.size(), 1u);
+    EXPECT_FALSE(defined_in_line(g.body, "r")) << "without the point, either branch may run";
+    EXPECT_EQ(defined_in_line(g.body, "r", &ev.then_taken), p) << "then taken: " << p;
+  }
+}
+
 // After the rewrite v's statement defines computed, moved = computed + v follows it, and every
 // later use — an op, a watch, a gradient() statement, inside any block — reads moved.
 TEST(IntermediateSource, OverridingRenamesTheDefinitionAndEveryLaterUse) {
