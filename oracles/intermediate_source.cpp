@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <optional>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -44,41 +45,59 @@ bool used_in(const graph::Block& body, const std::string& name) {
 }  // namespace
 
 bool defined_in_line(const graph::Block& block, const std::string& name,
-                     const std::map<const graph::Cond*, bool>* taken) {
+                     const std::map<const graph::Cond*, bool>* taken,
+                     const std::map<const graph::While*, std::int64_t>* trips) {
   if (defined_by_op(block, name)) return true;
+  // Result k is a fresh tensor where `body` computes it by an op, yields it once and reads it
+  // nowhere else. A value yielded at two positions is one tensor behind two results, and one
+  // the body also reads feeds what reads it there: moving result k alone would be a function
+  // the engine does not compute.
+  auto fresh = [](const graph::Block& body, const std::vector<std::string>& yields, std::size_t k) {
+    return k < yields.size() && std::count(yields.begin(), yields.end(), yields[k]) == 1 &&
+           defined_by_op(body, yields[k]) && !used_in(body, yields[k]);
+  };
+  auto position = [&](const std::vector<std::string>& results) -> std::optional<std::size_t> {
+    const auto at = std::find(results.begin(), results.end(), name);
+    if (at == results.end()) return std::nullopt;
+    return static_cast<std::size_t>(at - results.begin());
+  };
   bool found = false;
   graph::walk(
       block,
       [&](const graph::Statement& s, const graph::Place&) {
-        const auto* c = std::get_if<graph::Cond>(&s.node);
-        if (!c) return graph::Step::next;
-        const auto at = std::find(c->results.begin(), c->results.end(), name);
-        if (at == c->results.end()) return graph::Step::next;
-        const std::size_t k = static_cast<std::size_t>(at - c->results.begin());
-        // A value a branch yields at two positions is one tensor behind two results: moving
-        // one of them alone is a function the engine does not compute.
-        // A branch makes the result a fresh tensor: computed in it by an op, yielded once, read
-        // nowhere else in it.
-        auto fresh = [&](const graph::Block& body, const std::vector<std::string>& yields) {
-          return k < yields.size() && std::count(yields.begin(), yields.end(), yields[k]) == 1 &&
-                 defined_by_op(body, yields[k]) && !used_in(body, yields[k]);
-        };
-        const auto went = taken ? taken->find(c) : std::map<const graph::Cond*, bool>::const_iterator();
-        if (taken && went != taken->end())
-          found = went->second ? fresh(c->then_body, c->then_yield) : fresh(c->else_body, c->else_yield);
-        else
-          found = fresh(c->then_body, c->then_yield) && fresh(c->else_body, c->else_yield);
-        return graph::Step::stop;
+        if (const auto* c = std::get_if<graph::Cond>(&s.node)) {
+          const std::optional<std::size_t> k = position(c->results);
+          if (!k) return graph::Step::next;
+          const auto went = taken ? taken->find(c) : std::map<const graph::Cond*, bool>::const_iterator();
+          if (taken && went != taken->end())
+            found = went->second ? fresh(c->then_body, c->then_yield, *k) : fresh(c->else_body, c->else_yield, *k);
+          else
+            found = fresh(c->then_body, c->then_yield, *k) && fresh(c->else_body, c->else_yield, *k);
+          return graph::Step::stop;
+        }
+        if (const auto* w = std::get_if<graph::While>(&s.node)) {
+          const std::optional<std::size_t> k = position(w->results);
+          if (!k) return graph::Step::next;
+          // After zero trips a result is the initial value itself. After one or more it is
+          // what the last trip's body yielded; the trip count cannot change as the result
+          // moves (the loop has ended), and a move of another source that changes it changes
+          // the branch signature, which refuses the stencil.
+          const auto ran = trips ? trips->find(w) : std::map<const graph::While*, std::int64_t>::const_iterator();
+          found = trips && ran != trips->end() && ran->second > 0 && fresh(w->body, w->body_yield, *k);
+          return graph::Step::stop;
+        }
+        return graph::Step::next;
       },
       graph::Enter::tape_blocks);
   return found;
 }
 
 std::string not_overridable(const std::string& name) {
-  return name + " is an intermediate value defined inside a cond branch or a while_loop block, a while_loop's "
-                "result, a value a cond's taken branch passes through (the same tensor as its input), yields as two "
-                "results or uses in its branch besides yielding it, or not defined before the gradient() statement: it "
-                "cannot be overridden from its statement on";
+  return name + " is an intermediate value defined inside a cond branch or a while_loop block, a value a cond's "
+                "taken branch or a while_loop passes through (the same tensor as its input: an untaken loop, or a "
+                "body that yields its parameter), yields as two results or uses in its body besides yielding it, a "
+                "while_loop's result at second order, or not defined before the gradient() statement: it cannot be "
+                "overridden from its statement on";
 }
 
 std::string moved_name(const std::string& v) { return "%~moved." + v; }

@@ -1,4 +1,5 @@
-// A Gradient statement's source that the graph computes (the result of an op or a cond)
+// A Gradient statement's source that the graph computes (the result of an op, a cond or a
+// while_loop)
 // rather than reads as an input, and how the numerical oracles perturb it.
 //
 // TF's gradient with respect to an intermediate tensor v counts only the paths from v to the
@@ -27,14 +28,20 @@ namespace tc::oracles {
 // the branch each cond took at the point), that the taken branch does. The engine's result is
 // then the taken branch's fresh tensor, whatever the other branch would have yielded, and the
 // branch cannot change as the source moves: its predicate is computed before the source.
+// Likewise, given `trips` (Evaluation::trips), a while_loop's result that its body computes by
+// an op and yields once, where the loop ran at least once at the point: the result is the last
+// trip's fresh tensor.
 // Not a value defined inside a cond branch or a while_loop block (it has no one place in
-// straight-line order), not a while_loop's result nor a cond result that is an outer value
-// passed through (the engine hands back the very tensor it was given, so d/d result reaches
+// straight-line order), not a cond or while_loop result that is an outer value passed through
+// (a cond's branch yielding its input, a loop after zero trips or whose body yields its
+// parameter: the engine hands back the very tensor it was given, so d/d result reaches
 // whatever else reads that tensor, and moving the result alone would differentiate another
 // function: a false mismatch on `while ... yield %p1`, seed 0 graph 250), and not a value a
-// branch yields at two positions (one tensor behind two results).
+// branch yields at two positions (one tensor behind two results). Without `trips`, no
+// while_loop result.
 bool defined_in_line(const graph::Block& block, const std::string& name,
-                     const std::map<const graph::Cond*, bool>* taken = nullptr);
+                     const std::map<const graph::Cond*, bool>* taken = nullptr,
+                     const std::map<const graph::While*, std::int64_t>* trips = nullptr);
 
 // Why intermediate source `name` cannot be overridden (defined_in_line is false).
 std::string not_overridable(const std::string& name);

@@ -233,7 +233,7 @@ Objective make_objective(const graph::Graph& g, const eut::InputValues& inputs, 
                            [&](const graph::Input& in) { return in.name == s.name; });
     if (it == g.inputs.end()) {
       if (auto jt = ev.specs.find(s.name); jt != ev.specs.end()) s.spec = jt->second;
-      if (!defined_in_line(prepared.body, s.name, &ev.then_taken) || !ev.values.count(s.name))
+      if (!defined_in_line(prepared.body, s.name, &ev.then_taken, &ev.trips) || !ev.values.count(s.name))
         s.why_not = not_overridable(s.name);
       else if (!is_floating(s.spec.dtype))
         s.why_not = s.name + " has dtype " + std::string(dtype_name(s.spec.dtype)) + ": no gradient (R3)";

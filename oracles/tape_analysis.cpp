@@ -8,6 +8,7 @@
 #include <variant>
 
 #include "engine/ops/op_table.hpp"
+#include "graph/walk.hpp"
 
 namespace tc::oracles {
 
@@ -28,6 +29,13 @@ class TapeAnalysis {
       if (!inputs_.count(s)) intermediate_sources_.insert(s);
       else if (is_floating(inputs_.at(s)->dtype)) dep_[s] = Dep::smooth;
     }
+    graph::walk(
+        g.body,
+        [&](const graph::Statement& s, const graph::Place&) {
+          graph::for_each_use(s, [&](const std::string& n) { used_.insert(n); });
+          return graph::Step::next;
+        },
+        graph::Enter::all);
   }
 
   void run(const graph::Block& block) { walk(block); }
@@ -137,7 +145,7 @@ class TapeAnalysis {
         const std::string& o = s.operands[i];
         if (dep(o) != Dep::smooth || tracked(o) || !profile_.passes(op, static_cast<int>(i)) || !floating(o)) continue;
         if (!inputs_.count(o) && control_depth_ > 0) {
-          if (problem.empty())
+          if (problem.empty() && used_.count(s.result))
             problem = s.result + " = " + s.op + " reads " + o + " before any tape tracks it (its edges are fixed "
                       "when it runs), inside cond/while_loop where that use cannot be held fixed";
           continue;
@@ -148,7 +156,9 @@ class TapeAnalysis {
     const bool smooth = out_floating && (smooth_in || smooth_held);
     if (smooth && (!recorded || holds_constant)) {
       if (control_depth_ > 0) {
-        if (problem.empty())
+        // Only a value something reads must be held: one nothing reads (dead code the
+        // generator leaves in a loop body) cannot move the target.
+        if (problem.empty() && used_.count(s.result))
           problem = s.result + " = " + s.op + " moves with the sources but the tape treats it as a "
                     "constant, inside cond/while_loop where it cannot be held fixed";
       } else {
@@ -225,7 +235,7 @@ class TapeAnalysis {
       join(c.results[k], from);
       if (dep(c.pred) != Dep::none && dep(c.results[k]) == Dep::none)
         dep_[c.results[k]] = Dep::piecewise;  // the branch taken moves with the sources
-      if (dep(c.results[k]) == Dep::smooth && !tracked(c.results[k]) && problem.empty())
+      if (dep(c.results[k]) == Dep::smooth && !tracked(c.results[k]) && problem.empty() && used_.count(c.results[k]))
         problem = c.results[k] + " (a cond result) moves with the sources but the tape does not "
                   "track it; it cannot be held fixed";
       moves_if_source(c.results[k]);
@@ -275,6 +285,7 @@ class TapeAnalysis {
   const Evaluation<double>& base_;
   std::map<std::string, const graph::Input*> inputs_;
   std::set<std::string> intermediate_sources_;  // sources an op, cond or while_loop defines
+  std::set<std::string> used_;                  // names some statement of the graph reads
   std::map<std::string, Dep> dep_;
   std::set<std::string> tracked_;
   std::set<std::string> watched_vars_;

@@ -50,6 +50,20 @@ TEST(TapeAnalysis, AHeldValueInsideControlFlowIsAProblem) {
   EXPECT_NE(t.problem.find("%h = stop_gradient"), std::string::npos) << t.problem;
 }
 
+// A held value nothing reads cannot move the target: dead code in a branch is no problem
+// (seed 0 graph 842: a host_round_trip in a while_loop body that nothing read left the graph
+// unverified).
+TEST(TapeAnalysis, AHeldValueInsideControlFlowThatNothingReadsIsNoProblem) {
+  graph::Graph g;
+  g.inputs = {variable("%x", Shape{}, {0.3}), constant("%p", Shape{}, {1}, DType::boolean)};
+  g.tapes = {tape("t")};
+  graph::Statement c = cond({"%r"}, "%p", {op("%h", "stop_gradient", {"%x"}), op("%s", "sin", {"%x"})}, {"%s"}, {},
+                            {"%x"});
+  g.body = {record("t", {c, op("%l", "mul", {"%r", "%x"})}), gradient({"%g"}, "t", "%l", {"%x"})};
+  const TapeConstants t = analyse(g);
+  EXPECT_TRUE(t.problem.empty()) << t.problem;
+}
+
 TEST(TapeAnalysis, NamesTheFirstOpWithoutAComplexExtension) {
   graph::Graph g;
   g.inputs = {variable("%x", Shape{}, {0.3})};
