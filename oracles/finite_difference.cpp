@@ -412,13 +412,13 @@ std::vector<Finding> check_finite_differences(const PreparedObjectives& prepared
     const double radius = kink_radius(ctx);
     std::vector<double> source_scale(n_sources, 1.0);
     for (std::size_t s = 0; s < n_sources; ++s)
-      if (engine[s]) source_scale[s] = point_scale(o.base.at(o.statement.sources[s]));
+      if (engine[s]) source_scale[s] = point_scale(o.base.at(o.sources[s].name));
 
     std::vector<Slot> slots(tasks.size());
     std::vector<EntryCheck> checks(tasks.size());
     auto scale_of = [&](const EntryTask& t) {
       if (projection) return source_scale[t.source];
-      const double x = o.base.at(o.statement.sources[t.source])[static_cast<std::size_t>(t.index)];
+      const double x = o.base.at(o.sources[t.source].name)[static_cast<std::size_t>(t.index)];
       return std::max(std::abs(x), 1.0);
     };
     auto line = [&](ObjectiveRunner<double>& runner, std::size_t t) {

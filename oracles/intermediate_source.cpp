@@ -92,6 +92,18 @@ bool defined_in_line(const graph::Block& block, const std::string& name,
   return found;
 }
 
+std::string tensor_origin(const std::string& name, const std::vector<graph::Input>& inputs,
+                          const std::map<std::string, std::uint64_t>& tensors,
+                          const std::function<bool(const std::string&)>& in_line) {
+  const auto t = tensors.find(name);
+  if (t == tensors.end()) return "";
+  for (const graph::Input& in : inputs)
+    if (auto u = tensors.find(in.name); u != tensors.end() && u->second == t->second) return in.name;
+  for (const auto& [other, tensor] : tensors)
+    if (tensor == t->second && other != name && in_line(other)) return other;
+  return "";
+}
+
 std::string not_overridable(const std::string& name) {
   return name + " is an intermediate value defined inside a cond branch or a while_loop block, a value a cond's "
                 "taken branch or a while_loop passes through (the same tensor as its input: an untaken loop, or a "

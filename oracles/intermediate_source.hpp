@@ -13,8 +13,11 @@
 // unchanged). The first-order objective (objective.hpp) and the second-order programs
 // (hvp_program.hpp) both build on this.
 #pragma once
+#include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "engine/ops/op_def.hpp"
 #include "graph/ir.hpp"
@@ -42,6 +45,16 @@ namespace tc::oracles {
 bool defined_in_line(const graph::Block& block, const std::string& name,
                      const std::map<const graph::Cond*, bool>* taken = nullptr,
                      const std::map<const graph::While*, std::int64_t>* trips = nullptr);
+
+// Where the tensor bound to `name` was made, when `name` only passes it on (a cond branch
+// yielding an outer value, a while_loop after zero trips or whose body yields its parameter):
+// the graph input holding that very tensor (`tensors`: Evaluation::tensors at the point), or
+// else the name `in_line` accepts that holds it. TF's gradient with respect to `name` is the
+// gradient with respect to that tensor, every path from where it was made included, so moving
+// the origin is moving `name`. "" if there is none.
+std::string tensor_origin(const std::string& name, const std::vector<graph::Input>& inputs,
+                          const std::map<std::string, std::uint64_t>& tensors,
+                          const std::function<bool(const std::string&)>& in_line);
 
 // Why intermediate source `name` cannot be overridden (defined_in_line is false).
 std::string not_overridable(const std::string& name);

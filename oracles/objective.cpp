@@ -227,13 +227,28 @@ Objective make_objective(const graph::Graph& g, const eut::InputValues& inputs, 
 
   // Sources: graph inputs of a floating dtype, and intermediate values an op statement
   // defines outside cond/while_loop: those are overridden from that statement on (below).
+  // A cond or while_loop result that is a tensor passed in is that tensor's source: it moves
+  // where the tensor was made (an input, or a value defined in line), and the tape analysis
+  // and the differences move that name (`ObjectiveSource::name`).
+  auto in_line = [&](const std::string& n) {
+    return defined_in_line(prepared.body, n, &ev.then_taken, &ev.trips) && ev.values.count(n);
+  };
   std::set<std::string> overridden;
-  for (ObjectiveSource& s : o.sources) {
+  for (std::size_t i = 0; i < o.sources.size(); ++i) {
+    ObjectiveSource& s = o.sources[i];
+    if (std::none_of(g.inputs.begin(), g.inputs.end(), [&](const graph::Input& in) { return in.name == s.name; }) &&
+        !in_line(s.name))
+      if (const std::string origin = tensor_origin(s.name, g.inputs, ev.tensors, in_line); !origin.empty()) {
+        s.name = origin;
+        graph::walk(prepared.body, [&](graph::Statement& st, const auto&) {
+          if (auto* gr = std::get_if<graph::Gradient>(&st.node); gr && gr == target_stmt) gr->sources[i] = origin;
+        });
+      }
     auto it = std::find_if(g.inputs.begin(), g.inputs.end(),
                            [&](const graph::Input& in) { return in.name == s.name; });
     if (it == g.inputs.end()) {
       if (auto jt = ev.specs.find(s.name); jt != ev.specs.end()) s.spec = jt->second;
-      if (!defined_in_line(prepared.body, s.name, &ev.then_taken, &ev.trips) || !ev.values.count(s.name))
+      if (!in_line(s.name))
         s.why_not = not_overridable(s.name);
       else if (!is_floating(s.spec.dtype))
         s.why_not = s.name + " has dtype " + std::string(dtype_name(s.spec.dtype)) + ": no gradient (R3)";

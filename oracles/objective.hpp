@@ -50,7 +50,10 @@ using tc::mix_seed;
 struct RoundingProbe;  // rounding_probe.hpp
 
 struct ObjectiveSource {
-  std::string name;       // IR name, as in the Gradient statement
+  // The input the oracles move: the IR name in the Gradient statement, or for a cond or
+  // while_loop result that passes a tensor on, where that tensor was made (tensor_origin,
+  // intermediate_source.hpp). Findings name the statement's source (Objective::statement).
+  std::string name;
   TensorSpec spec;        // of the input
   std::string why_not;    // non-empty: this source cannot be perturbed (not an input ...)
 };

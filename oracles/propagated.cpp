@@ -78,7 +78,7 @@ std::vector<EntryCheck> compare_propagated(const Objective& o, const EntryPlan& 
           continue;
         }
         // The probe's reach scales with the point: the element, or the source's largest one.
-        const std::vector<double>& x0 = o.base.at(o.statement.sources[task.source]);
+        const std::vector<double>& x0 = o.base.at(o.sources[task.source].name);
         const double scale = plan.per_element ? std::max(std::abs(x0[static_cast<std::size_t>(task.index)]), 1.0)
                                               : point_scale(x0);
         const NearKink kink = plan.per_element

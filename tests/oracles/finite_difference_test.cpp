@@ -641,6 +641,46 @@ TEST(FiniteDifferences, WhileLoopAndCondAreDifferentiatedThrough) {
   EXPECT_EQ(check_finite_differences(g, {}, scaled(r, 1.01))[0].outcome, Outcome::mismatch);
 }
 
+// A result that passes a tensor on is that tensor: TF's gradient with respect to it counts
+// every path from where the tensor was made. A while_loop that ran zero times returns x itself
+// and a cond's taken branch yields h itself, so d loss/d w = d loss/d x and d loss/d r =
+// d loss/d h; moving w or r alone (2x, k) would be another function's derivative.
+TEST(FiniteDifferences, AResultThatPassesATensorOnIsCheckedAsThatTensor) {
+  graph::Graph g;
+  g.inputs = {variable("%x", Shape{2}, {0.8, -1.1}), constant("%k", Shape{2}, {1.5, -0.5}),
+              constant("%n", Shape{}, {0}), constant("%zero", Shape{}, {0}), constant("%one", Shape{}, {1}),
+              constant("%p", Shape{}, {1}, DType::boolean)};
+  g.tapes = {tape("t")};
+  g.body = {record("t", {op("%h", "sin", {"%x"}),
+                         while_loop({"%w", "%i"}, {"%x", "%zero"}, {"%wp", "%ip"}, {op("%c", "less", {"%ip", "%n"})},
+                                    "%c", {op("%wn", "exp", {"%wp"}), op("%in", "add", {"%ip", "%one"})},
+                                    {"%wn", "%in"}),
+                         cond({"%r"}, "%p", {}, {"%h"}, {op("%e", "exp", {"%x"})}, {"%e"}),
+                         op("%ww", "mul", {"%w", "%w"}), op("%hh", "mul", {"%h", "%h"}),
+                         op("%rk", "mul", {"%r", "%k"}), op("%a", "add", {"%ww", "%hh"}),
+                         op("%b", "add", {"%a", "%rk"}), op("%loss", "reduce_sum", {"%b"})}),
+            gradient({"%gw", "%gr"}, "t", "%loss", {"%w", "%r"})};
+  const eut::RunResult r = run(g);
+  ASSERT_EQ(r.gradients.size(), 1u);
+  std::vector<Finding> fs = check_finite_differences(g, {}, r);
+  ASSERT_EQ(fs.size(), 2u) << describe(fs);
+  for (const Finding& f : fs) {
+    EXPECT_EQ(f.outcome, Outcome::agree) << f.detail;
+    EXPECT_GT(f.entries_checked, 0) << f.detail;
+  }
+  EXPECT_EQ(fs[0].source, "%w") << "findings name the statement's source, not x";
+  // The derivatives of moving the results alone: 2w for w, k for r.
+  eut::RunResult alone = r;
+  const std::vector<double> x = {0.8, -1.1}, k = {1.5, -0.5};
+  for (std::size_t i = 0; i < 2; ++i) {
+    alone.gradients[0].values[0]->data[i] = 2 * x[i];
+    alone.gradients[0].values[1]->data[i] = k[i];
+  }
+  fs = check_finite_differences(g, {}, alone);
+  ASSERT_EQ(fs.size(), 2u);
+  for (const Finding& f : fs) EXPECT_EQ(f.outcome, Outcome::mismatch) << f.detail;
+}
+
 // --- determinism ----------------------------------------------------------------------------
 
 TEST(FiniteDifferences, BitIdenticalForAnyThreadCountAndRerun) {
