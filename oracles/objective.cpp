@@ -78,7 +78,7 @@ void collect_uses(const graph::Block& block, std::set<std::string>& uses) {
   });
 }
 
-// Removes the op statements defining `names` (top level or inside record blocks only).
+// Removes the op statements defining `names`, in any block.
 void without(graph::Block& block, const std::set<std::string>& names) {
   graph::rewrite(
       block,
@@ -86,7 +86,7 @@ void without(graph::Block& block, const std::set<std::string>& names) {
         if (const auto* o = std::get_if<graph::OpStmt>(&s.node); o && names.count(o->result)) return;
         out.push_back(std::move(s));
       },
-      graph::Enter::tape_blocks);
+      graph::Enter::all);  // a value held in a cond's taken branch too (tape_analysis.hpp)
 }
 
 // Static facts about the ops up to the target statement, for the tolerance model.

@@ -219,15 +219,19 @@ class TapeAnalysis {
 
   // Outside control flow the base point says which branch runs (and how often a loop does):
   // only that branch is analysed. A perturbation that changes it changes the branch signature,
-  // which the oracles treat as a kink, so the other branch never matters.
+  // which the oracles treat as a kink, so the other branch never matters. The taken branch
+  // then runs once, as straight-line code does, at the point and at every point the oracles
+  // use: a value in it the tape holds constant is held like one outside (its statement is
+  // inside the branch, its value is the point's).
   void exec(const graph::Cond& c) {
     std::optional<bool> then_taken;
     if (control_depth_ == 0)
       if (auto it = base_.then_taken.find(&c); it != base_.then_taken.end()) then_taken = it->second;
-    ++control_depth_;
+    const int depth = then_taken ? 0 : 1;
+    control_depth_ += depth;
     if (then_taken.value_or(true)) walk(c.then_body);
     if (!then_taken.value_or(false)) walk(c.else_body);
-    --control_depth_;
+    control_depth_ -= depth;
     for (std::size_t k = 0; k < c.results.size(); ++k) {
       std::vector<std::string> from;
       if (k < c.then_yield.size() && then_taken.value_or(true)) from.push_back(c.then_yield[k]);

@@ -28,9 +28,12 @@ struct HeldUse {
 };
 
 struct TapeConstants {
-  std::vector<std::string> frozen;  // values to hold at their base values, in execution order
-  std::vector<HeldUse> held_uses;   // uses to hold at their base values (top level: a graph input)
-  std::string problem;              // non-empty: such a value sits inside cond/while_loop (why)
+  // Values to hold at their base values, in execution order: at top level, in record blocks,
+  // or in the branch a top-level cond takes at the base point (it runs once there).
+  std::vector<std::string> frozen;
+  std::vector<HeldUse> held_uses;   // uses to hold at their base values (a graph input), as placed
+  std::string problem;              // non-empty: such a value sits in a loop body or a nested
+                                    // or unknown branch, where it cannot be held (why)
   std::string complex_ineligible;   // the first op without a complex extension the derivative
                                     // flows through, "" if none
 };

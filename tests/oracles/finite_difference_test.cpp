@@ -681,6 +681,27 @@ TEST(FiniteDifferences, AResultThatPassesATensorOnIsCheckedAsThatTensor) {
   for (const Finding& f : fs) EXPECT_EQ(f.outcome, Outcome::mismatch) << f.detail;
 }
 
+// A stop_gradient inside the branch a top-level cond takes is held at its base value, as one
+// outside control flow is: d Σ(stop_gradient(x)·x)/dx = x, and 2x (the value let move) is a
+// mismatch.
+TEST(FiniteDifferences, AValueTheTapeHoldsInATakenBranchIsHeld) {
+  graph::Graph g;
+  g.inputs = {variable("%x", Shape{2}, {0.8, -1.1}), constant("%p", Shape{}, {1}, DType::boolean)};
+  g.tapes = {tape("t")};
+  g.body = {record("t", {cond({"%r"}, "%p", {op("%h", "stop_gradient", {"%x"}), op("%a", "mul", {"%h", "%x"})},
+                              {"%a"}, {op("%e", "exp", {"%x"})}, {"%e"}),
+                         op("%loss", "reduce_sum", {"%r"})}),
+            gradient({"%g"}, "t", "%loss", {"%x"})};
+  const eut::RunResult r = run(g);
+  std::vector<Finding> fs = check_finite_differences(g, {}, r);
+  ASSERT_EQ(fs.size(), 1u) << describe(fs);
+  EXPECT_EQ(fs[0].outcome, Outcome::agree) << fs[0].detail;
+  EXPECT_GT(fs[0].entries_checked, 0);
+  eut::RunResult moving = r;
+  for (std::size_t i = 0; i < 2; ++i) moving.gradients[0].values[0]->data[i] *= 2;
+  EXPECT_EQ(check_finite_differences(g, {}, moving)[0].outcome, Outcome::mismatch);
+}
+
 // --- determinism ----------------------------------------------------------------------------
 
 TEST(FiniteDifferences, BitIdenticalForAnyThreadCountAndRerun) {

@@ -40,14 +40,37 @@ TEST(TapeAnalysis, HoldsWhatMovesButIsNotRecorded) {
   EXPECT_EQ(t.complex_ineligible, "");
 }
 
-TEST(TapeAnalysis, AHeldValueInsideControlFlowIsAProblem) {
+// A loop body runs once per trip, each time with other values: no one base value holds it.
+TEST(TapeAnalysis, AHeldValueInALoopBodyIsAProblem) {
   graph::Graph g;
-  g.inputs = {variable("%x", Shape{}, {0.3}), constant("%p", Shape{}, {1}, DType::boolean)};
+  g.inputs = {variable("%x", Shape{}, {0.3}), constant("%n", Shape{}, {2}), constant("%zero", Shape{}, {0}),
+              constant("%one", Shape{}, {1})};
   g.tapes = {tape("t")};
-  graph::Statement c = cond({"%r"}, "%p", {op("%h", "stop_gradient", {"%x"})}, {"%h"}, {}, {"%x"});
-  g.body = {record("t", {c, op("%l", "mul", {"%r", "%x"})}), gradient({"%g"}, "t", "%l", {"%x"})};
+  graph::Statement w = while_loop({"%r", "%i"}, {"%x", "%zero"}, {"%rp", "%ip"}, {op("%c", "less", {"%ip", "%n"})},
+                                  "%c",
+                                  {op("%h", "stop_gradient", {"%rp"}), op("%rn", "mul", {"%h", "%rp"}),
+                                   op("%in", "add", {"%ip", "%one"})},
+                                  {"%rn", "%in"});
+  g.body = {record("t", {w, op("%l", "mul", {"%r", "%x"})}), gradient({"%g"}, "t", "%l", {"%x"})};
   const TapeConstants t = analyse(g);
   EXPECT_NE(t.problem.find("%h = stop_gradient"), std::string::npos) << t.problem;
+}
+
+// The branch a top-level cond takes at the point runs once, at the point and at every point
+// the oracles use (another branch changes the branch signature): a value in it is held like
+// one outside. Only the taken branch is read.
+TEST(TapeAnalysis, AHeldValueInTheBranchATopLevelCondTakesIsHeld) {
+  for (const double p : {1.0, 0.0}) {
+    graph::Graph g;
+    g.inputs = {variable("%x", Shape{}, {0.3}), constant("%p", Shape{}, {p}, DType::boolean)};
+    g.tapes = {tape("t")};
+    graph::Statement c = cond({"%r"}, "%p", {op("%h", "stop_gradient", {"%x"}), op("%a", "mul", {"%h", "%x"})},
+                              {"%a"}, {op("%e", "host_round_trip", {"%x"}), op("%b", "add", {"%e", "%x"})}, {"%b"});
+    g.body = {record("t", {c, op("%l", "mul", {"%r", "%x"})}), gradient({"%g"}, "t", "%l", {"%x"})};
+    const TapeConstants t = analyse(g);
+    EXPECT_TRUE(t.problem.empty()) << t.problem;
+    EXPECT_EQ(t.frozen, (std::vector<std::string>{p != 0 ? "%h" : "%e"})) << "p = " << p;
+  }
 }
 
 // A held value nothing reads cannot move the target: dead code in a branch is no problem
