@@ -93,15 +93,24 @@ bool defined_in_line(const graph::Block& block, const std::string& name,
 }
 
 std::string tensor_origin(const std::string& name, const std::vector<graph::Input>& inputs,
-                          const std::map<std::string, std::uint64_t>& tensors,
+                          const graph::Block& block, const std::map<std::string, std::uint64_t>& tensors,
                           const std::function<bool(const std::string&)>& in_line) {
   const auto t = tensors.find(name);
   if (t == tensors.end()) return "";
+  auto holds = [&](const std::string& n) {
+    const auto u = tensors.find(n);
+    return u != tensors.end() && u->second == t->second;
+  };
   for (const graph::Input& in : inputs)
-    if (auto u = tensors.find(in.name); u != tensors.end() && u->second == t->second) return in.name;
-  for (const auto& [other, tensor] : tensors)
-    if (tensor == t->second && other != name && in_line(other)) return other;
-  return "";
+    if (holds(in.name)) return in.name;
+  std::string origin;
+  graph::walk(block, [&](const graph::Statement& s, const graph::Place&) {
+    graph::for_each_def(s, [&](const std::string& n) {
+      if (origin.empty() && holds(n) && in_line(n)) origin = n;
+    });
+    return origin.empty() ? graph::Step::next : graph::Step::stop;
+  });
+  return origin;
 }
 
 std::string not_overridable(const std::string& name) {

@@ -46,14 +46,16 @@ bool defined_in_line(const graph::Block& block, const std::string& name,
                      const std::map<const graph::Cond*, bool>* taken = nullptr,
                      const std::map<const graph::While*, std::int64_t>* trips = nullptr);
 
-// Where the tensor bound to `name` was made, when `name` only passes it on (a cond branch
-// yielding an outer value, a while_loop after zero trips or whose body yields its parameter):
-// the graph input holding that very tensor (`tensors`: Evaluation::tensors at the point), or
-// else the name `in_line` accepts that holds it. TF's gradient with respect to `name` is the
-// gradient with respect to that tensor, every path from where it was made included, so moving
-// the origin is moving `name`. "" if there is none.
+// Where the tensor bound to `name` was made: the graph input holding that very tensor
+// (`tensors`: which tensor each name is at the point, Evaluation::tensors as the engine's
+// profile binds them), or else the first name `block` defines, in program order, that holds it
+// and that `in_line` accepts — `name` itself when it made the tensor. "" if none. A name that
+// only passes a tensor on (a cond branch yielding an outer value, a while_loop after zero
+// trips or whose body yields its parameter, an op the profile returns its operand from) is
+// that tensor: TF's gradient with respect to it counts every path from where the tensor was
+// made, so moving the origin is moving `name`.
 std::string tensor_origin(const std::string& name, const std::vector<graph::Input>& inputs,
-                          const std::map<std::string, std::uint64_t>& tensors,
+                          const graph::Block& block, const std::map<std::string, std::uint64_t>& tensors,
                           const std::function<bool(const std::string&)>& in_line);
 
 // Why intermediate source `name` cannot be overridden (defined_in_line is false).

@@ -116,6 +116,33 @@ const graph::Gradient* first_gradient(const graph::Block& block) {
   return all.empty() ? nullptr : all.front().first;
 }
 
+// Which tensor each value of `ev` is under `profile`: the evaluator's numbering (TF's: an op
+// makes a new tensor, a cond or while_loop may hand back the one it was given), with the
+// results of ops the profile returns their operand from (torch's `x.to(dtype)` of x's own
+// dtype is x) bound to their operand's tensor, and so every later name bound to them.
+std::map<std::string, std::uint64_t> tensors_under(const eut::SemanticsProfile& profile, const graph::Block& body,
+                                                   const Evaluation<double>& ev) {
+  std::map<std::uint64_t, std::uint64_t> same;  // a result's tensor -> its operand's
+  auto root = [&](std::uint64_t t) {
+    for (auto it = same.find(t); it != same.end(); it = same.find(t)) t = it->second;
+    return t;
+  };
+  graph::walk(body, [&](const graph::Statement& s, const graph::Place&) {
+    const auto* o = std::get_if<graph::OpStmt>(&s.node);
+    if (!o || o->operands.size() != 1) return;
+    const OpDef* op = find_op(o->op);
+    if (!op || !profile.op(*op).same_dtype_returns_input) return;
+    const auto result = ev.tensors.find(o->result), operand = ev.tensors.find(o->operands[0]);
+    if (result == ev.tensors.end() || operand == ev.tensors.end() ||
+        ev.specs.at(o->result).dtype != ev.specs.at(o->operands[0]).dtype)
+      return;
+    if (root(operand->second) != result->second) same[result->second] = root(operand->second);
+  });
+  std::map<std::string, std::uint64_t> tensors = ev.tensors;
+  for (auto& [name, t] : tensors) t = root(t);
+  return tensors;
+}
+
 double abs_part(double x) { return std::abs(x); }
 double abs_part(const c128& x) { return std::abs(x.imag()); }
 double abs_part(const Dual& x) { return std::abs(x.d); }
@@ -233,12 +260,13 @@ Objective make_objective(const graph::Graph& g, const eut::InputValues& inputs, 
   auto in_line = [&](const std::string& n) {
     return defined_in_line(prepared.body, n, &ev.then_taken, &ev.trips) && ev.values.count(n);
   };
+  const std::map<std::string, std::uint64_t> tensors = tensors_under(profile, prepared.body, ev);
   std::set<std::string> overridden;
   for (std::size_t i = 0; i < o.sources.size(); ++i) {
     ObjectiveSource& s = o.sources[i];
-    if (std::none_of(g.inputs.begin(), g.inputs.end(), [&](const graph::Input& in) { return in.name == s.name; }) &&
-        !in_line(s.name))
-      if (const std::string origin = tensor_origin(s.name, g.inputs, ev.tensors, in_line); !origin.empty()) {
+    if (std::none_of(g.inputs.begin(), g.inputs.end(), [&](const graph::Input& in) { return in.name == s.name; }))
+      if (const std::string origin = tensor_origin(s.name, g.inputs, prepared.body, tensors, in_line);
+          !origin.empty() && origin != s.name) {
         s.name = origin;
         graph::walk(prepared.body, [&](graph::Statement& st, const auto&) {
           if (auto* gr = std::get_if<graph::Gradient>(&st.node); gr && gr == target_stmt) gr->sources[i] = origin;

@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "eut/semantics_profile.hpp"
 #include "graph/tcg.hpp"
 #include "tests/eut/ir_builder.hpp"
 
@@ -361,6 +362,32 @@ record t {
     EXPECT_EQ(s.name, "v5");
   }
   EXPECT_EQ(o.statement.sources, (std::vector<std::string>{"w1", "r"})) << "findings name the statement's sources";
+}
+
+// Under torch's profile a cast to the operand's own dtype returns the operand itself (row 17):
+// v is x, and a source v is moved as x — where TF's cast makes a new tensor, moved from its
+// statement (the libtorch regression cast_to_its_own_dtype_is_its_operand was a false alarm).
+TEST(Objective, ASourceIsBoundToItsTensorUnderTheEnginesProfile) {
+  const graph::Graph g = graph::parse_tcg(R"(graph g
+input %x: f64[2] variable values(0.7, -1.3)
+tape t
+record t {
+  %v = cast %x dtype=f64
+  %w = cast %x dtype=f32
+  %y = mul %v %x
+  %l = reduce_sum %y axes=[] keepdims=false
+}
+%g0, %g1 = grad t %l wrt %v, %w
+)");
+  const Objective tf = make_objective(g, {}, 0, eut::tf_profile());
+  const Objective torch = make_objective(g, {}, 0, eut::torch_profile());
+  ASSERT_EQ(tf.sources.size(), 2u);
+  ASSERT_EQ(torch.sources.size(), 2u);
+  EXPECT_EQ(tf.sources[0].name, "v");
+  EXPECT_EQ(torch.sources[0].name, "x");
+  EXPECT_EQ(torch.sources[1].name, "w") << "a cast to another dtype is a new tensor under either profile";
+  for (const Objective* o : {&tf, &torch})
+    for (const ObjectiveSource& s : o->sources) EXPECT_TRUE(s.why_not.empty()) << s.why_not;
 }
 
 // A branch that yields one value as two results (property P1, RapidCheck seed 2, reduced): r0
