@@ -318,13 +318,16 @@ Objective make_objective(const graph::Graph& g, const eut::InputValues& inputs, 
   }
   o.frozen = constants.frozen;
   o.complex_ineligible = constants.complex_ineligible;
+  // A source the tape holds constant (its statement not recorded) is frozen at its base value;
+  // the connectivity oracle judges a None. Every source bound to it says so — a name listed
+  // twice, or a result passing its tensor on (seed 8 graph 30724: the second of two was left
+  // frozen, not overridden, and the differences moved every use of it).
+  std::set<std::string> held_sources;
+  for (const std::string& v : overridden)
+    if (std::find(o.frozen.begin(), o.frozen.end(), v) != o.frozen.end()) held_sources.insert(v);
   for (ObjectiveSource& s : o.sources)
-    if (overridden.count(s.name) &&
-        std::find(o.frozen.begin(), o.frozen.end(), s.name) != o.frozen.end()) {
-      // The tape holds it constant: its gradient is None, and the connectivity oracle judges it.
-      s.why_not = s.name + " is an intermediate value the tape treats as a constant";
-      overridden.erase(s.name);
-    }
+    if (held_sources.count(s.name)) s.why_not = s.name + " is an intermediate value the tape treats as a constant";
+  for (const std::string& v : held_sources) overridden.erase(v);
   if (!o.frozen.empty() || !constants.held_uses.empty())
     o.hoisted_from = std::make_shared<const graph::Graph>(prepared);
   if (!o.frozen.empty()) {

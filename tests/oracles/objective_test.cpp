@@ -390,6 +390,34 @@ record t {
     for (const ObjectiveSource& s : o->sources) EXPECT_TRUE(s.why_not.empty()) << s.why_not;
 }
 
+// Two sources bound to one value the tape holds constant (a name listed twice, or a result
+// passing its tensor on) both say so: the second was left neither overridden nor refused, and
+// the differences moved the frozen value with every use of it (seed 8, graph 30724).
+TEST(Objective, EverySourceBoundToAHeldValueIsNotApplicable) {
+  const graph::Graph g = graph::parse_tcg(R"(graph g
+input %x0: f64[] variable values(0.4)
+input %p: bool[] constant values(true)
+tape t watch_accessed_variables=false
+record t {
+  %v2 = cos %x0
+  watch t %v2
+  %r0 = cond %p {
+    yield %v2
+  } else {
+    yield %x0
+  }
+  %v3 = add %r0 %v2
+}
+%g0, %g1, %g2, %g3 = grad t %v3 wrt %r0, %v2, %v2, %x0
+)");
+  const Objective o = make_objective(g, {}, 0);
+  ASSERT_TRUE(o.not_applicable.empty()) << o.not_applicable;
+  ASSERT_EQ(o.sources.size(), 4u);
+  for (int i = 0; i < 3; ++i)
+    EXPECT_NE(o.sources[static_cast<std::size_t>(i)].why_not.find("treats as a constant"), std::string::npos)
+        << i << ": " << o.sources[static_cast<std::size_t>(i)].why_not;
+}
+
 // A branch that yields one value as two results (property P1, RapidCheck seed 2, reduced): r0
 // and r1 are one tensor, so d Σr0 / d r1 is 1 for the engine; moving r1 alone said 0.
 TEST(Objective, TwoResultsOfOneYieldedTensorAreNotMovedAlone) {
