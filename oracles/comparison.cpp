@@ -209,14 +209,15 @@ Finding summarize(const Objective& o, std::size_t source, const char* oracle,
 }
 
 bool excuse_nan_leaked_by_where(const Objective& o, EntryCheck& c) {
-  if (std::isfinite(c.engine) || !(o.has_where || o.nan_at_kink || o.f32_subnormal)) return false;
+  if (std::isfinite(c.engine) || !(o.has_where || o.nan_at_kink || o.subnormal)) return false;
   c.state = EntryCheck::State::inconclusive;
   c.why = o.has_where ? "the engine's value is not finite and the graph has a where: TF lets a NaN of "
                         "the untaken branch leak into the gradient (documented)"
           : o.nan_at_kink ? "the engine's value is not finite and the point lies on a kink where the engine's "
                             "semantics profile gives a NaN derivative (torch's hypot at the origin)"
-                          : "the engine's value is not finite and an f32 value of the graph is subnormal: a "
-                            "reciprocal of it is beyond f32's range, which no f32 engine's backward pass avoids";
+                          : "the engine's value is not finite and a value of the graph is subnormal for its "
+                            "dtype: a reciprocal of it is beyond the dtype's range, which no engine's backward pass "
+                            "in that dtype avoids";
   c.reason = "non_finite";
   return true;
 }

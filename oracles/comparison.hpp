@@ -44,8 +44,8 @@ Finding summarize(const Objective& o, std::size_t source, const char* oracle,
 // TF lets a NaN of a where's untaken branch leak into the gradient (documented): an engine
 // value that is not finite, on a graph with a where, is no evidence of a wrong gradient; nor
 // is one at a point on a kink whose derivative the engine's profile says is NaN
-// (Objective::nan_at_kink), or one in a graph with an f32 subnormal value, whose reciprocal no
-// f32 engine can hold (Objective::f32_subnormal). In those cases marks `c` inconclusive and
+// (Objective::nan_at_kink), or one in a graph with a value subnormal for its dtype, whose
+// reciprocal no engine in that dtype can hold (Objective::subnormal). In those cases marks `c` inconclusive and
 // returns true; otherwise leaves it alone.
 bool excuse_nan_leaked_by_where(const Objective& o, EntryCheck& c);
 

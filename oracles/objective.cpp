@@ -435,10 +435,10 @@ Objective make_objective(const graph::Graph& g, const eut::InputValues& inputs, 
   }
   o.nan_at_kink = on_a_nan_kink(o, profile);
   for (const auto& [name, spec] : ev.specs)
-    if (spec.dtype == DType::f32)
+    if (is_floating(spec.dtype))
       if (const auto v = ev.values.find(name); v != ev.values.end())
         for (double x : v->second)
-          if (graph::subnormal_f32(x)) o.f32_subnormal = true;
+          if (spec.dtype == DType::f32 ? graph::subnormal_f32(x) : std::fpclassify(x) == FP_SUBNORMAL) o.subnormal = true;
   if (!std::isfinite(o.value))
     o.not_applicable = "f = Σ v·" + o.statement.target + " is not finite at the base point (" +
                        format_number(o.value) + ")";

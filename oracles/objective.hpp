@@ -91,11 +91,14 @@ struct Objective {
   // The base point puts an op on its kink where the engine's profile gives a NaN derivative
   // (OpSemantics::nan_at_kink): NaN may reach any gradient.
   bool nan_at_kink = false;
-  // An f32 value of the graph is subnormal (0 < |v| < 2^-126) at the base point: a reciprocal
-  // or quotient of it is beyond f32's range inside the engine's backward pass (solve(A, A) with
-  // A ~ -1e-40: A^-1 overflows and inf - inf = NaN where the derivative is 0), so no f32
-  // engine's gradient need be finite there.
-  bool f32_subnormal = false;
+  // A value of the graph is subnormal for its dtype at the base point (f32: 0 < |v| < 2^-126;
+  // f64: < 2^-1022): a reciprocal or quotient of it is beyond that dtype's range inside the
+  // engine's backward pass (solve(A, A) with A ~ -1e-40 in f32: A^-1 overflows and inf - inf =
+  // NaN where the derivative is 0; log_abs_det(diag(softplus(x))) at x = -715.5 in f64: the
+  // diagonal's 1e-311 inverts to inf, times softplus' 1e-311 slope, where the derivative is
+  // -0.0063, seed 9 graph 41487, as TF's formulas give too), so no engine's gradient need be
+  // finite there.
+  bool subnormal = false;
 };
 
 // The number of Gradient statements of `g` (pre-order through record/stop_recording blocks,
