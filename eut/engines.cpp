@@ -103,6 +103,19 @@ std::string libtorch_module_path() {
 }
 #endif
 
+std::string valid_names();
+
+// The shared library an engine name loads: libtorch's module or a plugin's path; "" for an
+// engine of this process (the reference, the mutants). tc::Error for a name no engine has.
+std::string library_of(const std::string& name) {
+  if (name == "reference" || starts_with(name, kMutantPrefix)) return "";
+#ifdef TAPECHECK_LIBTORCH_MODULE
+  if (name == "libtorch") return libtorch_module_path();
+#endif
+  if (starts_with(name, kPluginPrefix)) return name.substr(std::char_traits<char>::length(kPluginPrefix));
+  throw Error("unknown engine '" + name + "'; engines: " + valid_names());
+}
+
 std::string valid_names() {
   std::string s = "reference, mutant:<name> (tapecheck engines lists them)";
 #ifdef TAPECHECK_LIBTORCH_MODULE
@@ -135,27 +148,15 @@ EngineFactory engine_factory(const std::string& name) {
     if (!m) throw Error("unknown engine '" + name + "': no mutant called '" + bare + "' (tapecheck engines lists them)");
     return [m, name] { return make_reference_engine(rules_of(*m), name); };
   }
-#ifdef TAPECHECK_LIBTORCH_MODULE
-  if (name == "libtorch") {
-    const std::string path = libtorch_module_path();
-    return plugin_factory(path, "--engine libtorch (its module " + path + ")");
-  }
-#endif
-  if (starts_with(name, kPluginPrefix))
-    return plugin_factory(name.substr(std::char_traits<char>::length(kPluginPrefix)), "--engine " + name);
-  throw Error("unknown engine '" + name + "'; engines: " + valid_names());
+  const std::string path = library_of(name);
+  return plugin_factory(path, name == "libtorch" ? "--engine libtorch (its module " + path + ")" : "--engine " + name);
 }
 
 std::unique_ptr<EngineUnderTest> make_engine(const std::string& name) { return engine_factory(name)(); }
 
 std::function<void()> tensor_id_restart(const std::string& name) {
-  if (name == "reference" || starts_with(name, kMutantPrefix)) return [] { restart_tensor_ids(); };
-  std::string path;
-#ifdef TAPECHECK_LIBTORCH_MODULE
-  if (name == "libtorch") path = libtorch_module_path();
-#endif
-  if (starts_with(name, kPluginPrefix)) path = name.substr(std::char_traits<char>::length(kPluginPrefix));
-  if (path.empty()) throw Error("unknown engine '" + name + "'; engines: " + valid_names());
+  const std::string path = library_of(name);
+  if (path.empty()) return [] { restart_tensor_ids(); };
   // The handle the engine's factory loaded (dlopen counts; neither is ever closed).
   void* lib = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!lib) throw Error("--engine " + name + ": cannot load it: " + std::string(::dlerror()));

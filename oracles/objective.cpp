@@ -262,18 +262,21 @@ Objective make_objective(const graph::Graph& g, const eut::InputValues& inputs, 
   };
   const std::map<std::string, std::uint64_t> tensors = tensors_under(profile, prepared.body, ev);
   std::set<std::string> overridden;
+  auto input_named = [&](const std::string& n) {
+    return std::find_if(g.inputs.begin(), g.inputs.end(), [&](const graph::Input& in) { return in.name == n; });
+  };
   for (std::size_t i = 0; i < o.sources.size(); ++i) {
     ObjectiveSource& s = o.sources[i];
-    if (std::none_of(g.inputs.begin(), g.inputs.end(), [&](const graph::Input& in) { return in.name == s.name; }))
+    auto it = input_named(s.name);
+    if (it == g.inputs.end())
       if (const std::string origin = tensor_origin(s.name, g.inputs, prepared.body, tensors, in_line);
           !origin.empty() && origin != s.name) {
         s.name = origin;
+        it = input_named(origin);
         graph::walk(prepared.body, [&](graph::Statement& st, const auto&) {
           if (auto* gr = std::get_if<graph::Gradient>(&st.node); gr && gr == target_stmt) gr->sources[i] = origin;
         });
       }
-    auto it = std::find_if(g.inputs.begin(), g.inputs.end(),
-                           [&](const graph::Input& in) { return in.name == s.name; });
     if (it == g.inputs.end()) {
       if (auto jt = ev.specs.find(s.name); jt != ev.specs.end()) s.spec = jt->second;
       if (!in_line(s.name))
