@@ -32,7 +32,9 @@ std::string verdict_text(const oracles::SourceVerdict& s, const oracles::RunSumm
     return "None: " + (s.why_none.empty() ? s.detail : s.why_none);
   if (s.oracle == "connectivity" || s.verdict == Verdict::inconclusive || s.verdict == Verdict::unverified)
     return s.detail;
-  return "max rel error " + fmt_num(s.max_rel_error) + " / tolerance " + fmt_num(s.tolerance);
+  // Both absolute: a relative error beside an absolute tolerance read as a ratio of the two.
+  return "max error " + fmt_num(s.max_abs_error) + " (relative " + fmt_num(s.max_rel_error) + "), tolerance " +
+         fmt_num(s.tolerance) + " at the worst entry";
 }
 
 }  // namespace

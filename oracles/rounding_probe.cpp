@@ -252,29 +252,27 @@ double RoundingProbe::per_node(std::size_t source, std::int64_t index, const std
   return running ? kRoundingsPerNode * running->bound(source, index, direction) : 0.0;
 }
 
-RoundingProbe rounding_sensitivity(const Objective& o, const std::vector<const eut::Value*>& engine,
-                                   std::uint64_t seed, int threads, int directions, int realizations) {
+namespace {
+
+// Where a JVP's response to the magnified jitter stays below this fraction of its scale (Δ at
+// κ over the probe's denominator, below), it is taken as linear in κ.
+constexpr double kLinearResponse = 0x1p-10;
+// The smallest magnification: at 2^-50 a factor 1 + δ still takes a dozen values in double.
+constexpr double kSmallestMagnification = 0x1p-50;
+
+// The probe of rounding_sensitivity with the jitter magnified to `kappa` (≥ u_e), its response
+// scaled back by u_e / κ: fills `rho`'s three scales and returns the largest response before
+// that scaling, relative to the probe's denominator — how far from linear κ may be.
+double probe_at(const Objective& o, const std::vector<const eut::Value*>& engine, std::uint64_t seed,
+                int threads, int directions, int realizations, const std::map<std::string, TensorSpec>& specs,
+                double kappa, RoundingProbe& rho) {
   const std::size_t n_sources = o.sources.size();
-  RoundingProbe rho{std::vector<double>(n_sources, 0.0), std::vector<double>(n_sources, 0.0),
-                    std::vector<double>(n_sources, 0.0)};
+  rho.relative.assign(n_sources, 0.0);
+  rho.per_unit.assign(n_sources, 0.0);
+  rho.cancelled.assign(n_sources, 0.0);
   double largest_cotangent = 0;
   for (double v : o.cotangent) largest_cotangent = std::max(largest_cotangent, std::abs(v));
-  if (!o.not_applicable.empty()) return rho;
-  rho.running = std::make_shared<GradientRounding>(o);
-  if (directions <= 0 || realizations <= 0) return rho;
-  // The jittered copies.
-  std::map<std::string, TensorSpec> specs;
-  try {
-    specs = evaluate<double>(o.graph, o.base, false).specs;
-  } catch (const std::exception&) {
-    return rho;
-  }
-  // The jitter is magnified to κ ≥ 2^-30 and the response scaled back by u_e / κ (the JVP
-  // responds linearly to it; second-order effects are ~κ² ≤ 1e-18 relative). At u_e = 2^-53
-  // itself, 1 + δ would round to 1 or 1 - 2^-53 in double: elements jittered alike cancel
-  // exactly where the engine's real roundings do not (two equal softmax outputs).
   const double unit = o.tolerance.engine_unit;
-  const double kappa = std::max(unit, 0x1p-30);
   // Each realization twice: op results only, and inputs too (realize(), below). Every
   // realization has the same structure — each floating op result and input multiplied
   // by a factor input — so one jittered graph is built and compiled (per thread) and each
@@ -363,7 +361,7 @@ RoundingProbe rounding_sensitivity(const Objective& o, const std::vector<const e
     if (o.sources[s].why_not.empty() && o.base.count(o.sources[s].name))
       for (int d = 0; d < directions; ++d) tasks.push_back({s, d});
   std::vector<double> slot(tasks.size(), 0.0), slot_per_unit(tasks.size(), 0.0),
-      slot_terms(tasks.size(), 0.0);
+      slot_terms(tasks.size(), 0.0), slot_response(tasks.size(), 0.0);
   const auto n_tasks = static_cast<std::int64_t>(tasks.size());
 #pragma omp parallel num_threads(threads > 0 ? threads : omp_get_max_threads())
   {
@@ -436,6 +434,7 @@ RoundingProbe rounding_sensitivity(const Objective& o, const std::vector<const e
       double r = denom > 0 ? delta / denom : 0.0;
       if (!std::isfinite(r)) r = 0.0;  // a failed probe measures nothing; the a-priori term stands
       slot[static_cast<std::size_t>(ti)] = r;
+      slot_response[static_cast<std::size_t>(ti)] = r * (kappa / unit);
       double u2 = 0;
       for (double ui : u) u2 += ui * ui;
       double a = u2 > 0 ? delta / std::sqrt(u2) : 0.0;
@@ -452,7 +451,43 @@ RoundingProbe rounding_sensitivity(const Objective& o, const std::vector<const e
     rho.per_unit[s] = std::max(rho.per_unit[s], slot_per_unit[t]);
     rho.cancelled[s] = std::max(rho.cancelled[s], rounding_bound(o.tolerance, unit, slot_terms[t]));
   }
-  return rho;
+  double response = 0;
+  for (double r : slot_response) response = std::max(response, r);
+  return response;
+}
+
+}  // namespace
+
+RoundingProbe rounding_sensitivity(const Objective& o, const std::vector<const eut::Value*>& engine,
+                                   std::uint64_t seed, int threads, int directions, int realizations) {
+  const std::size_t n_sources = o.sources.size();
+  RoundingProbe rho{std::vector<double>(n_sources, 0.0), std::vector<double>(n_sources, 0.0),
+                    std::vector<double>(n_sources, 0.0)};
+  if (!o.not_applicable.empty()) return rho;
+  rho.running = std::make_shared<GradientRounding>(o);
+  if (directions <= 0 || realizations <= 0) return rho;
+  // The jittered copies.
+  std::map<std::string, TensorSpec> specs;
+  try {
+    specs = evaluate<double>(o.graph, o.base, false).specs;
+  } catch (const std::exception&) {
+    return rho;
+  }
+  // The jitter is magnified to κ ≥ 2^-30 and the response scaled back by u_e / κ. At u_e =
+  // 2^-53 itself, 1 + δ would round to 1 or 1 - 2^-53 in double: elements jittered alike
+  // cancel exactly where the engine's real roundings do not (two equal softmax outputs).
+  // The scaling assumes the JVP responds linearly to κ, which a point whose derivative moves
+  // by 6e-4 for one ulp of input (three near-singular matrix_inverses in a chain, soak seed 11
+  // graph 35389) is far from: at 2^-30 the response saturated and was scaled back to 2e-7 of
+  // the JVP where the engine's rounding is 5e-4 of it. Where the largest response exceeds
+  // kLinearResponse, the probe is taken again at a κ that much smaller (rare: twice the cost).
+  const double unit = o.tolerance.engine_unit;
+  const double smallest = std::max(unit, kSmallestMagnification);
+  for (double kappa = std::max(unit, 0x1p-30);;) {
+    const double response = probe_at(o, engine, seed, threads, directions, realizations, specs, kappa, rho);
+    if (!(response > kLinearResponse) || kappa <= smallest) return rho;
+    kappa = std::max(smallest, kappa * kLinearResponse / (2 * response));
+  }
 }
 
 }  // namespace tc::oracles

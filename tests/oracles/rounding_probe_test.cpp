@@ -183,6 +183,26 @@ record t {
   EXPECT_LT(per_unit, 1e-4);
 }
 
+// The probe magnifies its jitter to 2^-30 and scales the response back, which assumes the JVP
+// responds linearly. Beside a pole it does not: d/dx 1/(x − c) = −1/(x − c)² with x − c =
+// 2^-40 moves by 2·2^41 relative per unit of relative jitter, so the engine's roundings
+// (2^-53) move it by up to ~5e-4, while a jitter of 2^-30 carries x − c far across the pole and
+// the scaled-back response said 1e-7 (soak seed 11 graph 35389: three near-singular
+// matrix_inverses in a chain, a mismatch of 6e-6 against a tolerance of 7e-7).
+TEST(RoundingProbe, ANonlinearResponseIsMeasuredAtASmallerMagnification) {
+  graph::Graph g;
+  g.inputs = {variable("%x", Shape{1}, {1.0}), constant("%c", Shape{1}, {1 - 0x1p-40})};
+  g.tapes = {tape("t")};
+  g.body = {record("t", {op("%d", "sub", {"%x", "%c"}), op("%r", "reciprocal", {"%d"}),
+                         op("%l", "reduce_sum", {"%r"})}),
+            gradient({"%g"}, "t", "%l", {"%x"})};
+  const Objective o = make_objective(g, {}, 0);
+  ASSERT_TRUE(o.not_applicable.empty()) << o.not_applicable;
+  const double relative = rounding_sensitivity(o, {nullptr}, 7, 1).relative.at(0);
+  EXPECT_GT(relative, 5e-5);
+  EXPECT_LT(relative, 2e-3);
+}
+
 // The oracles of one check share the probe: one per seed and engine gradient, the very probe
 // rounding_sensitivity computes, whatever the thread count.
 TEST(RoundingProbe, PreparedObjectivesProbeOncePerSeedAndEngineGradient) {
