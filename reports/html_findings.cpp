@@ -123,7 +123,8 @@ std::string figure_for(const GraphRecord& g, const FindingRecord& f, const graph
 void oracle_table(std::ostream& h, const std::vector<const FindingRecord*>& result, const FindingRecord& shown) {
   h << "<div class=\"scroll\"><table class=\"oracles\"><thead><tr><th>oracle</th><th>outcome</th><th "
        "class=\"num\" title=\"largest |engine − oracle|\">max abs. error</th><th class=\"num\">max rel. error</th><th "
-       "class=\"num\">tolerance</th><th class=\"num\" title=\"entries judged\">entries</th></tr></thead><tbody>\n";
+       "class=\"num\" title=\"absolute: the allowance of the entry worst against its own\">tolerance</th><th "
+       "class=\"num\" title=\"entries judged\">entries</th></tr></thead><tbody>\n";
   for (const FindingRecord* r : result) {
     const oracles::Finding& f = r->finding;
     h << "<tr" << (r == &shown ? " class=\"this\"" : "") << "><td class=\"nw\"><code>" << esc(f.oracle)
@@ -323,16 +324,19 @@ void members_table(std::ostream& h, const FindingGroup& group, std::size_t gi, c
   const std::size_t rows = std::min<std::size_t>(group.members.size() - 1, static_cast<std::size_t>(opt.max_members));
   h << "<h4>The other " << plural(static_cast<long>(group.members.size() - 1), "finding")
     << " with this signature</h4>\n<div class=\"scroll\"><table class=\"members\"><thead><tr><th>graph</th><th>engine</th>"
-       "<th>result</th><th class=\"num\">max rel. error</th><th class=\"num\">tolerance</th></tr></thead><tbody>\n";
+       "<th>result</th><th class=\"num\" title=\"largest |engine − oracle|\">max abs. error</th><th class=\"num\">max "
+       "rel. error</th><th class=\"num\" title=\"absolute: the allowance of the entry worst against its own\">tolerance</th>"
+       "</tr></thead><tbody>\n";
   // Two rows per finding: its numbers, then its reproduce command across the table.
   for (std::size_t k = 1; k <= rows; ++k) {
     const GroupMember& m = group.members[k];
     const std::string engine = esc(m.graph->engine);
     h << "<tr data-engine=\"" << engine << "\"><td class=\"nw\">" << graph_link(*m.graph, index)
       << "</td><td class=\"nw\"><code>" << engine << "</code></td><td class=\"nw\"><code>"
-      << esc(derivative(m.record->finding)) << "</code></td><td class=\"num\">" << num(m.record->finding.max_rel_error)
+      << esc(derivative(m.record->finding)) << "</code></td><td class=\"num\">" << num(m.record->finding.max_abs_error)
+      << "</td><td class=\"num\">" << num(m.record->finding.max_rel_error)
       << "</td><td class=\"num\">" << num(m.record->finding.tolerance) << "</td></tr>\n<tr data-engine=\"" << engine
-      << "\" class=\"cmd-row\"><td colspan=\"5\">";
+      << "\" class=\"cmd-row\"><td colspan=\"6\">";
     write_short_command(h, *m.graph);
     h << "</td></tr>\n";
   }
