@@ -15,6 +15,7 @@
 #include "engine/ops/binary/binary.hpp"
 #include "engine/ops/op_rows.hpp"
 #include "engine/ops/op_table.hpp"
+#include "engine/ops/reduce/reduce_plan.hpp"
 #include "engine/tensor.hpp"
 #include "eut/inputs.hpp"
 #include "graph/walk.hpp"
@@ -266,6 +267,14 @@ class Model {
     return axis >= 0 && axis < rank && x.spec.shape[static_cast<int>(axis)] - (attrs.exclusive ? 1 : 0) <= 1;
   }
 
+  // Whether a reduction of `x` (attrs: axes, keepdims) takes each product over one element of
+  // a scalar or of an input holding a zero (OpSemantics::product_of_one_reads_nothing).
+  static bool product_of_one(const Node& x, const OpAttrs& attrs) {
+    if (x.spec.shape.rank() == 0) return true;
+    if (kernel::plan_reduce("reduce_prod", x.spec.shape, attrs.axes, attrs.keepdims).group != 1) return false;
+    return std::find(x.value.begin(), x.value.end(), 0.0) != x.value.end();
+  }
+
   // (node, how) with each node once, the strongest dependence kept (smooth over linear over
   // piecewise: a value read both through a mask and smoothly depends on it smoothly).
   static void add_read(std::vector<std::pair<NodeId, Dependence>>& reads, NodeId node, Dependence how) {
@@ -313,7 +322,8 @@ class Model {
         throw Error(std::string("the VJP of ") + op->name + " returned None for differentiable input " +
                     std::to_string(j));
       std::vector<std::pair<NodeId, Dependence>> reads;
-      const bool constant = rules.scan_of_one_reads_nothing && scans_at_most_one(nodes_[in[j]], attrs);
+      const bool constant = (rules.scan_of_one_reads_nothing && scans_at_most_one(nodes_[in[j]], attrs)) ||
+                            (rules.product_of_one_reads_nothing && product_of_one(nodes_[in[j]], attrs));
       for (const VjpRead& r : profile_.vjp_reads(*op, static_cast<int>(j))) {
         if (!r.applies(attrs)) continue;                                            // not for these attributes
         if (r.how == Dependence::piecewise && rules.masks_are_constants) continue;  // a constant mask

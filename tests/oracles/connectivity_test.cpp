@@ -1182,6 +1182,35 @@ record outer {
   EXPECT_FALSE(predicted_none(graph_of("3", "2, 3, 4"), eut::torch_profile(), 1));
 }
 
+// Row 15: torch's prod_backward returns the upstream gradient as it is for a scalar, and for
+// groups of one element where the input holds a zero: the second derivative through it is None
+// there. Elsewhere (a group of two; one element, no zero) it reads x (grad·result/x).
+TEST(ConnectivityProfile, TorchsProductOfOneElementReadsNothingAtAScalarOrAZero) {
+  auto graph_of = [](const std::string& spec, const std::string& values, const std::string& axes) {
+    return R"(graph g
+input %x: f64)" + spec + " variable values(" + values + R"()
+tape outer
+tape inner
+record outer {
+  record inner {
+    %p = reduce_prod %x axes=)" + axes + R"( keepdims=false
+    %s = reduce_sum %p axes=[] keepdims=false
+  }
+  %g = grad inner %s wrt %x
+  %gs = reduce_sum %g axes=[] keepdims=false
+}
+%h = grad outer %gs wrt %x
+)";
+  };
+  for (const std::string& g : {graph_of("[]", "2", "[]"), graph_of("[]", "0", "[]"), graph_of("[1]", "0", "[]"),
+                               graph_of("[2,1]", "3, 0", "[1]")}) {
+    EXPECT_FALSE(predicted_none(g, eut::tf_profile(), 1)) << g;
+    EXPECT_TRUE(predicted_none(g, eut::torch_profile(), 1)) << g;
+  }
+  EXPECT_FALSE(predicted_none(graph_of("[1]", "2", "[]"), eut::torch_profile(), 1));          // no zero
+  EXPECT_FALSE(predicted_none(graph_of("[2,1]", "3, 0", "[0]"), eut::torch_profile(), 1));    // a group of two
+}
+
 TEST(ConnectivityProfile, TorchsEdgesAreFixedWhenTheOpRuns) {
   const std::string g = R"(graph g
 input %x: f64[2] variable values(1, 2)
