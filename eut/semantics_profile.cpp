@@ -79,7 +79,7 @@ const SemanticsProfile& torch_profile() {
     // x − mean and the root. The reference's VJP reads its output.
     for (const OpDef* row : {&op_batch_norm, &op_layer_norm}) p.ops[row].vjp_reads = {{upstream, reads::self(Dependence::smooth)}};
     p.ops[&op_cumprod].scan_of_one_reads_nothing = true;  // row 15: cumprod_backward, the port's shift
-    p.ops[&op_reduce_prod].product_of_one_reads_nothing = true;  // row 15: prod_backward of one element
+    p.ops[&op_reduce_prod].product_reads_by_zeros = true;  // rows 15, 16: prod_backward, zeros or not
     p.ops[&op_hypot].nan_at_kink = true;  // row 30: derivatives.yaml `hypot`: grad * self / result
     OpSemantics to;  // row 17: Tensor.to(dtype) returns self when the dtype is already dtype
     to.same_dtype_returns_input = true;

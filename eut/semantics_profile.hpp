@@ -93,13 +93,14 @@ struct OpSemantics {
   // `input.size(dim) == 1`), and an exclusive cumprod is a port's ones behind the cumprod of
   // all but the last element: over two elements, (1, x₀), over one, (1).
   bool scan_of_one_reads_nothing = false;
-  // A product each of whose groups is one element reads no input in its backward where the
-  // input is a scalar, or holds a zero, so a second derivative through it is None there; the
-  // reference's VJP reads the input (zeros). Torch: prod_backward returns the upstream gradient
-  // as it is for a 0-d input, and for a reduced axis of one element where the input holds a
-  // zero (prod_safe_zeros_backward's `inp.size(dim) == 1`, FunctionsManual.cpp); without a
-  // zero it is grad·result/input, which reads both.
-  bool product_of_one_reads_nothing = false;
+  // What a product's backward reads depends on whether its input holds a zero, so a second
+  // derivative through it is None where it reads nothing: for a scalar input nothing; for an
+  // input without a zero, the input and the output (grad·result/input); for one holding a zero,
+  // the input only (the products of the others, by exclusive cumprods), and nothing where each
+  // group is one element. The reference's VJP reads both always. Torch: prod_backward returns
+  // the upstream gradient as it is for a 0-d input, and prod_safe_zeros_backward does for a
+  // reduced axis of one element (`inp.size(dim) == 1`, FunctionsManual.cpp).
+  bool product_reads_by_zeros = false;
   // What the engine's backward reads, per input, where it differs from the row's vjp_reads:
   // torch's backward nodes save `result_` or `self_` (Functions.h), and a second derivative
   // with respect to an op's output is connected exactly where the backward reads that output

@@ -267,12 +267,14 @@ class Model {
     return axis >= 0 && axis < rank && x.spec.shape[static_cast<int>(axis)] - (attrs.exclusive ? 1 : 0) <= 1;
   }
 
-  // Whether a reduction of `x` (attrs: axes, keepdims) takes each product over one element of
-  // a scalar or of an input holding a zero (OpSemantics::product_of_one_reads_nothing).
-  static bool product_of_one(const Node& x, const OpAttrs& attrs) {
+  static bool holds_zero(const Node& x) { return std::find(x.value.begin(), x.value.end(), 0.0) != x.value.end(); }
+
+  // Whether a product of `x` (a reduction: attrs' axes, keepdims) reads nothing in its backward
+  // under OpSemantics::product_reads_by_zeros: x a scalar, or each group one element of an x
+  // holding a zero.
+  static bool product_reads_nothing(const Node& x, const OpAttrs& attrs) {
     if (x.spec.shape.rank() == 0) return true;
-    if (kernel::plan_reduce("reduce_prod", x.spec.shape, attrs.axes, attrs.keepdims).group != 1) return false;
-    return std::find(x.value.begin(), x.value.end(), 0.0) != x.value.end();
+    return holds_zero(x) && kernel::plan_reduce("reduce_prod", x.spec.shape, attrs.axes, attrs.keepdims).group == 1;
   }
 
   // (node, how) with each node once, the strongest dependence kept (smooth over linear over
@@ -322,12 +324,15 @@ class Model {
         throw Error(std::string("the VJP of ") + op->name + " returned None for differentiable input " +
                     std::to_string(j));
       std::vector<std::pair<NodeId, Dependence>> reads;
+      const bool by_zeros = rules.product_reads_by_zeros;
       const bool constant = (rules.scan_of_one_reads_nothing && scans_at_most_one(nodes_[in[j]], attrs)) ||
-                            (rules.product_of_one_reads_nothing && product_of_one(nodes_[in[j]], attrs));
+                            (by_zeros && product_reads_nothing(nodes_[in[j]], attrs));
+      const bool output_unread = by_zeros && holds_zero(nodes_[in[j]]);  // the others' products, not result/x
       for (const VjpRead& r : profile_.vjp_reads(*op, static_cast<int>(j))) {
         if (!r.applies(attrs)) continue;                                            // not for these attributes
         if (r.how == Dependence::piecewise && rules.masks_are_constants) continue;  // a constant mask
         if (constant && r.operand != VjpOperand::upstream) continue;                // reads no input
+        if (output_unread && r.operand == VjpOperand::output) continue;
         switch (r.operand) {
           case VjpOperand::upstream: add_read(reads, up, r.how); break;
           case VjpOperand::output: add_read(reads, e, r.how); break;

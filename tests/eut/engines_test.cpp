@@ -125,7 +125,7 @@ TEST(Engines, APluginsSemanticsProfileIsReadThroughThisProcesssOpRows) {
     ASSERT_EQ(loaded.ops.count(row), 1u) << row->name << " is not keyed by this process's row";
     EXPECT_EQ(loaded.op(*row).kink_side, rules.kink_side) << row->name;
     EXPECT_EQ(loaded.op(*row).scan_of_one_reads_nothing, rules.scan_of_one_reads_nothing) << row->name;
-    EXPECT_EQ(loaded.op(*row).product_of_one_reads_nothing, rules.product_of_one_reads_nothing) << row->name;
+    EXPECT_EQ(loaded.op(*row).product_reads_by_zeros, rules.product_reads_by_zeros) << row->name;
   }
 }
 

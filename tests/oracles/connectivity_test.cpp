@@ -1211,6 +1211,17 @@ record outer {
   EXPECT_FALSE(predicted_none(graph_of("[2,1]", "3, 0", "[0]"), eut::torch_profile(), 1));    // a group of two
 }
 
+// Row 16 for reduce_prod: torch's backward reads its output (grad·result/x) only where x holds
+// no zero; with one it multiplies the products of the others, so the second derivative with
+// respect to the output is None there (campaign --engine libtorch seed 6 graph 26: x0 + k0 = 0).
+TEST(ConnectivityProfile, TorchsProductReadsItsOutputOnlyWithoutAZero) {
+  const std::string without = second_derivative_wrt_output("reduce_prod %a axes=[] keepdims=false", "%a");
+  std::string with = without;
+  with.replace(with.find("values(0.5, 1.5)"), 16, "values(0.5, 0)");
+  EXPECT_FALSE(predicted_none(without, eut::torch_profile(), 1));
+  EXPECT_TRUE(predicted_none(with, eut::torch_profile(), 1));
+}
+
 TEST(ConnectivityProfile, TorchsEdgesAreFixedWhenTheOpRuns) {
   const std::string g = R"(graph g
 input %x: f64[2] variable values(1, 2)
