@@ -187,6 +187,10 @@ DerivativeEstimate ridders_derivative(const ScalarFunction& phi, double phi0, co
   return best;
 }
 
+// How many 8-fold steps below the estimate's first step steps_resolve_point looks: 8^12 ~ 7e10,
+// from a first step of 2e-2 (0.02 of a point's scale, the usual) to 3e-13.
+constexpr int kResolveLevels = 12;
+
 bool steps_resolve_point(const ScalarFunction& phi, double phi0, const DerivativeEstimate& est, double noise) {
   if (est.ok() && !est.settled) return false;
   if (!est.ok() || est.stencil == Stencil::screen || !(est.h > 0)) return true;
@@ -202,9 +206,23 @@ bool steps_resolve_point(const ScalarFunction& phi, double phi0, const Derivativ
     if (!one.usable || !two.usable) return std::nullopt;
     return two.value - 2 * one.value + phi0;
   };
-  const std::optional<double> coarse = second_difference(est.h), fine = second_difference(est.h / 8);
-  if (!coarse || !fine || !std::isfinite(*coarse) || !std::isfinite(*fine)) return true;
-  return std::abs(*fine) <= std::abs(*coarse) / 16 + 4 * noise;
+  // From the estimate's first step down, 8-fold, while S stands above the rounding (where it no
+  // longer does, a smaller step cannot show anything but rounding). A step whose samples are
+  // unusable (a kink between them) says nothing about its scale; the next pair of usable ones
+  // still does.
+  std::optional<double> coarse;
+  double h = est.h;
+  for (int level = 0; level <= kResolveLevels; ++level, h /= 8) {
+    const std::optional<double> fine = second_difference(h);
+    if (!fine || !std::isfinite(*fine)) {
+      coarse.reset();
+      continue;
+    }
+    if (coarse && std::abs(*fine) > std::abs(*coarse) / 16 + 4 * noise) return false;
+    if (std::abs(*fine) <= 64 * noise) return true;
+    coarse = fine;
+  }
+  return true;
 }
 
 bool finer_steps_side_with(const ScalarFunction& phi, const DerivativeEstimate& est, double engine, double noise) {

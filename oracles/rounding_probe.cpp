@@ -213,9 +213,14 @@ class HoistedRounding {
   std::vector<std::pair<std::string, int>> hoisted_;  // the input of `o.graph`, its slot here
 };
 
-// Every name the values `names` are computed from, themselves included: what a jitter must
-// leave alone for those values to stay where they are. `levels` statements back (the values
-// themselves and their operands: 1), or all the way (-1).
+// Every name the values `names` are computed from: what a jitter must leave alone for the
+// operands of the ops that made them to stay where they are. `levels` statements back (their
+// operands: 1), or all the way (-1). The values themselves are not included unless one is
+// computed from another: a kink is decided on an op's operands, and its result, rounded after
+// the decision, may carry the graph's dominant rounding (soak seed 17 graph 3819: norm(x0 + k0)
+// with an element of x0 + k0 exactly 0, then log_abs_det(norm + k1) at norm + k1 = 0.0013: the
+// norm's rounding, amplified 5100 times, was left unjittered with its operands, and the probe
+// allowed 5e-14 of the engine's value for an error of 7e-13).
 std::set<std::string> upstream_of(const graph::Block& body, std::vector<std::string> names, int levels) {
   std::map<std::string, std::vector<std::string>> reads;  // a definition -> the names its statement reads
   graph::walk(body, [&](const graph::Statement& s, const graph::Place&) {
@@ -230,7 +235,7 @@ std::set<std::string> upstream_of(const graph::Block& body, std::vector<std::str
   for (int level = 0; !names.empty() && (levels < 0 || level <= levels); ++level) {
     std::vector<std::string> next;
     for (const std::string& n : names) {
-      if (!seen.insert(n).second) continue;
+      if (level > 0 && !seen.insert(n).second) continue;
       const auto it = reads.find(n);
       if (it != reads.end()) next.insert(next.end(), it->second.begin(), it->second.end());
     }
@@ -312,8 +317,8 @@ double probe_at(const Objective& o, const std::vector<const eut::Value*>& engine
   };
   // Where jittering op results moves values across a kink too, a third copy leaves the values
   // that kink's sides depend on unjittered and jitters the rest: the rounding of the paths away
-  // from the kink is still measured. First only the values the kinks compare (the ops that
-  // recorded them and their operands): equal values computed twice — not_equal(v1 + k, v1 + k)
+  // from the kink is still measured. First only the values the kinks compare (the operands of
+  // the ops that recorded them; not their results, rounded after the side is decided): equal values computed twice — not_equal(v1 + k, v1 + k)
   // — round alike in the engine but not under independent jitter, while the v1 they share may
   // carry the graph's dominant rounding (an f32 cross-entropy of 95.594 minus 95.59, soak graph
   // 438375: keeping v1 unjittered left an allowance of 1e-7 for an error of 1e-6). Where that

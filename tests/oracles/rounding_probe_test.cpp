@@ -155,6 +155,36 @@ TEST(RoundingProbe, EqualValuesComparedKeepOnlyTheComparedValuesUnjittered) {
   EXPECT_GT(compared, plain / 4) << plain << " vs " << compared;
 }
 
+// A kink is decided on an op's operands, so the copy that keeps a moved kink in place leaves
+// those unjittered, not the op's result, which is rounded after the side is decided and may
+// carry the graph's dominant rounding. Soak seed 17 graph 3819: norm(x0 + k0) with an element
+// of x0 + k0 exactly 0 (a kink), then log_abs_det(norm + k1) at norm + k1 = 0.0013: the norm's
+// rounding, amplified 5100 times, was left unjittered with everything upstream, and the probe
+// allowed 5e-14 of the engine's value for its error of 7e-13. Here log(n − 2.199) at n = 2.2.
+TEST(RoundingProbe, TheResultOfAnOpOnAKinkIsStillJittered) {
+  const graph::Graph g = graph::parse_tcg(R"(graph kink_then_cancellation
+input %x: f64[2] variable values(0.3, 1.7)
+input %one: f64[] constant values(1)
+input %c: f64[2] constant values(-0.3, 0.5)
+input %k: f64[] constant values(-2.199)
+tape t
+record t {
+  %b = mul %x %one
+  %a = add %b %c
+  %n = norm %a axes=[] keepdims=false ord=1.5
+  %d = add %n %k
+  %l = log %d
+}
+%g = grad t %l wrt %x
+)");
+  const Objective o = make_objective(g, {}, 0);
+  ASSERT_TRUE(o.not_applicable.empty()) << o.not_applicable;
+  // One rounding of n moves log(n − 2.199)'s derivative by n/(n − 2.199) ≈ 2200 of them.
+  const double relative = rounding_sensitivity(o, {nullptr}, 7, 1).relative.at(0);
+  EXPECT_GT(relative, 200 * 0x1p-53);
+  EXPECT_LT(relative, 20000 * 0x1p-53);
+}
+
 // A value the preparation hoists into a constant input carries its whole computation's
 // rounding, not one rounding of its own. Soak graph 998338: f = x · Σv with v = logsumexp([92.2,
 // 92.2]) − 92.2 = log 2 also a source, one the tape never tracks, so Σv moves with a source
