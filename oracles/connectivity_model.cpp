@@ -271,10 +271,10 @@ class Model {
 
   // Whether a product of `x` (a reduction: attrs' axes, keepdims) reads nothing in its backward
   // under OpSemantics::product_reads_by_zeros: x a scalar, or each group one element of an x
-  // holding a zero.
-  static bool product_reads_nothing(const Node& x, const OpAttrs& attrs) {
+  // holding a zero (`zero`: holds_zero(x)).
+  static bool product_reads_nothing(const Node& x, const OpAttrs& attrs, bool zero) {
     if (x.spec.shape.rank() == 0) return true;
-    return holds_zero(x) && kernel::plan_reduce("reduce_prod", x.spec.shape, attrs.axes, attrs.keepdims).group == 1;
+    return zero && kernel::plan_reduce("reduce_prod", x.spec.shape, attrs.axes, attrs.keepdims).group == 1;
   }
 
   // (node, how) with each node once, the strongest dependence kept (smooth over linear over
@@ -324,15 +324,14 @@ class Model {
         throw Error(std::string("the VJP of ") + op->name + " returned None for differentiable input " +
                     std::to_string(j));
       std::vector<std::pair<NodeId, Dependence>> reads;
-      const bool by_zeros = rules.product_reads_by_zeros;
+      const bool zero = rules.product_reads_by_zeros && holds_zero(nodes_[in[j]]);
       const bool constant = (rules.scan_of_one_reads_nothing && scans_at_most_one(nodes_[in[j]], attrs)) ||
-                            (by_zeros && product_reads_nothing(nodes_[in[j]], attrs));
-      const bool output_unread = by_zeros && holds_zero(nodes_[in[j]]);  // the others' products, not result/x
+                            (rules.product_reads_by_zeros && product_reads_nothing(nodes_[in[j]], attrs, zero));
       for (const VjpRead& r : profile_.vjp_reads(*op, static_cast<int>(j))) {
         if (!r.applies(attrs)) continue;                                            // not for these attributes
         if (r.how == Dependence::piecewise && rules.masks_are_constants) continue;  // a constant mask
         if (constant && r.operand != VjpOperand::upstream) continue;                // reads no input
-        if (output_unread && r.operand == VjpOperand::output) continue;
+        if (zero && r.operand == VjpOperand::output) continue;  // the others' products, not result/x
         switch (r.operand) {
           case VjpOperand::upstream: add_read(reads, up, r.how); break;
           case VjpOperand::output: add_read(reads, e, r.how); break;

@@ -210,16 +210,17 @@ bool steps_resolve_point(const ScalarFunction& phi, double phi0, const Derivativ
   // longer does, a smaller step cannot show anything but rounding). A step whose samples are
   // unusable (a kink between them) says nothing about its scale; the next pair of usable ones
   // still does.
-  std::optional<double> coarse;
+  double coarse = -1;  // |S| at the step above; negative: no usable step there
   double h = est.h;
   for (int level = 0; level <= kResolveLevels; ++level, h /= 8) {
-    const std::optional<double> fine = second_difference(h);
-    if (!fine || !std::isfinite(*fine)) {
-      coarse.reset();
+    const std::optional<double> s = second_difference(h);
+    if (!s || !std::isfinite(*s)) {
+      coarse = -1;
       continue;
     }
-    if (coarse && std::abs(*fine) > std::abs(*coarse) / 16 + 4 * noise) return false;
-    if (std::abs(*fine) <= 64 * noise) return true;
+    const double fine = std::abs(*s);
+    if (coarse >= 0 && fine > coarse / 16 + 4 * noise) return false;
+    if (fine <= 64 * noise) return true;
     coarse = fine;
   }
   return true;

@@ -96,15 +96,17 @@ DerivativeEstimate ridders_derivative(const ScalarFunction& phi, double phi0, co
 // S shrinks only 8-fold, while the central differences give 0 for a slope ±c. Resolved:
 // |S(h/8)| ≤ |S(h)|/16 + 4·noise — between the 64-fold shrink of the Taylor regime and the
 // 8-fold of a cone — at every 8-fold step down from h while S stands above 64·noise (a step
-// whose samples are unusable, a kink between them, says nothing; the next usable pair does): a pole 4e-9 from the point (soak seed 17 graph
-// 30705: 1/(1/(1/v − 30.89) − 638.24) at v = 0.03237) is as invisible from h = 0.02 as from
-// 0.0025, where both S see the function's envelope (an estimate of −4691 ± 1479 for a true
-// −3.39e8), and shows as an S that stops shrinking once the steps come within a few thousand
-// times its distance. A few evaluations of φ per level: the oracles ask only before they
-// report a mismatch, which a tableau that does not resolve φ cannot support. Nor can two tableaux that contradict each other (!est.settled): beside a
-// pole, cos(1/v + 210.25) at v = −0.0048 turns a radian every 2.3e-5 while the f32 kink radius
-// keeps the steps above ~1e-4, and tableaux from 0.005 and 0.000625 gave −2.3e7 ± 1.3e7 and
-// 2.8e7 ± 1.6e7 for a true −8.7e8 (soak graph 479193): not resolved, without evaluating S.
+// whose samples are unusable, a kink between them, says nothing; the next usable pair does).
+// A pole 4e-9 from the point (soak seed 17 graph 30705: 1/(1/(1/v − 30.89) − 638.24) at
+// v = 0.03237) is as invisible from h = 0.02 as from 0.0025, where both S see the function's
+// envelope (an estimate of −4691 ± 1479 for a true −3.39e8); it shows as an S that stops
+// shrinking once the steps come within a few thousand times its distance. A few evaluations
+// of φ per level: the oracles ask only before they report a mismatch, which a tableau that
+// does not resolve φ cannot support. Nor can two tableaux that contradict each other
+// (!est.settled): beside a pole, cos(1/v + 210.25) at v = −0.0048 turns a radian every 2.3e-5
+// while the f32 kink radius keeps the steps above ~1e-4, and tableaux from 0.005 and 0.000625
+// gave −2.3e7 ± 1.3e7 and 2.8e7 ± 1.6e7 for a true −8.7e8 (soak graph 479193): not resolved,
+// without evaluating S.
 bool steps_resolve_point(const ScalarFunction& phi, double phi0, const DerivativeEstimate& est, double noise);
 
 // Whether central differences below the tableaux' floor — steps 2^-12 and 2^-16 of the

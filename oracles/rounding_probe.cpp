@@ -318,10 +318,11 @@ double probe_at(const Objective& o, const std::vector<const eut::Value*>& engine
   // Where jittering op results moves values across a kink too, a third copy leaves the values
   // that kink's sides depend on unjittered and jitters the rest: the rounding of the paths away
   // from the kink is still measured. First only the values the kinks compare (the operands of
-  // the ops that recorded them; not their results, rounded after the side is decided): equal values computed twice — not_equal(v1 + k, v1 + k)
-  // — round alike in the engine but not under independent jitter, while the v1 they share may
-  // carry the graph's dominant rounding (an f32 cross-entropy of 95.594 minus 95.59, soak graph
-  // 438375: keeping v1 unjittered left an allowance of 1e-7 for an error of 1e-6). Where that
+  // the ops that recorded them; not their results, rounded after the side is decided): equal
+  // values computed twice — not_equal(v1 + k, v1 + k) — round alike in the engine but not
+  // under independent jitter, while the v1 they share may carry the graph's dominant rounding
+  // (an f32 cross-entropy of 95.594 minus 95.59, soak graph 438375: keeping v1 unjittered left
+  // an allowance of 1e-7 for an error of 1e-6). Where that
   // still moves a kink — a value the edge inputs put exactly on one, selu(cholesky(A) − c) at 0
   // beside a pole (soak graph 74378) — a fourth copy keeps everything upstream of it. Built
   // once per realization, from the sides the results-only copy moved (they depend on primal
