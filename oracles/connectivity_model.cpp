@@ -505,8 +505,8 @@ class Model {
     n.op = &get_op(s.op);
     n.attrs = s.attrs;
     n.inputs = std::move(operands);
-    if (n.inputs.size() == 1 && profile_.op(*n.op).same_dtype_returns_input &&
-        nodes_[n.inputs[0]].spec.dtype == n.spec.dtype)
+    if (!n.inputs.empty() &&
+        profile_.returns_operand(*n.op, n.inputs.size(), nodes_[n.inputs[0]].spec.dtype, n.spec.dtype))
       return define(s.result, n.inputs[0]);  // the operand itself: no new node
     if (n.op->leaves_graph) {  // a new constant with no history (host round trip): no edges
       n.kind = Node::Kind::constant;

@@ -369,7 +369,7 @@ struct Evaluator<S>::Impl {
     round_non_floating(out, out_spec.dtype);
     if (aliasing) std::swap(out, values[static_cast<std::size_t>(node.result)]);
     if (trace) {
-      OpTrace::Application a{&op, &attrs, {}, next_tensor + 1};
+      OpTrace::Application a{&op, &attrs, {}, next_tensor + 1, &node.op_stmt->result};
       for (int s : node.operands) a.operands.push_back(tensor[static_cast<std::size_t>(s)]);
       trace->applications.push_back(std::move(a));
     }

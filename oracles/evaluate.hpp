@@ -56,6 +56,7 @@ struct OpTrace {
     const OpAttrs* attrs = nullptr;
     std::vector<std::uint64_t> operands;  // tensor ids
     std::uint64_t result = 0;
+    const std::string* name = nullptr;    // the statement's result: one per iteration of a loop
   };
   std::vector<Application> applications;
   std::map<std::uint64_t, std::vector<double>> values;  // every tensor's values

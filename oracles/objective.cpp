@@ -129,12 +129,12 @@ std::map<std::string, std::uint64_t> tensors_under(const eut::SemanticsProfile& 
   };
   graph::walk(body, [&](const graph::Statement& s, const graph::Place&) {
     const auto* o = std::get_if<graph::OpStmt>(&s.node);
-    if (!o || o->operands.size() != 1) return;
-    const OpDef* op = find_op(o->op);
-    if (!op || !profile.op(*op).same_dtype_returns_input) return;
+    const OpDef* op = o ? find_op(o->op) : nullptr;
+    if (!op || o->operands.empty()) return;
     const auto result = ev.tensors.find(o->result), operand = ev.tensors.find(o->operands[0]);
     if (result == ev.tensors.end() || operand == ev.tensors.end() ||
-        ev.specs.at(o->result).dtype != ev.specs.at(o->operands[0]).dtype)
+        !profile.returns_operand(*op, o->operands.size(), ev.specs.at(o->operands[0]).dtype,
+                                 ev.specs.at(o->result).dtype))
       return;
     if (root(operand->second) != result->second) same[result->second] = root(operand->second);
   });

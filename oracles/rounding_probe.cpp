@@ -25,22 +25,42 @@ void fill_jitter_factors(std::vector<double>& factors, double unit, std::uint64_
   for (double& v : factors) v = 1 + unit * (2 * next_unit(state) - 1);
 }
 
-// An input `name` of `spec` holding such factors.
-graph::Input jitter_factors(const std::string& name, const TensorSpec& spec, double unit, std::uint64_t state) {
+// The terms one jitter adds to a value whose terms cancel: δ·t per element, δ as above, t the
+// terms' magnitude beyond the value's own (cancelled_terms).
+void fill_jitter_terms(std::vector<double>& added, double unit, std::uint64_t state, const std::vector<double>& t) {
+  for (std::size_t i = 0; i < added.size(); ++i) added[i] = unit * (2 * next_unit(state) - 1) * t[i];
+}
+
+// The prefix of an input holding such terms (a result's factor input is "%~jit" + its name).
+const std::string kTermsJitter = "%~jit+";
+
+// An input `name` of `spec` for a jitter's factors (or terms: `terms` non-null).
+graph::Input jitter_input(const std::string& name, const TensorSpec& spec, double unit, std::uint64_t state,
+                          const std::vector<double>* terms = nullptr) {
   graph::Input in;
   in.name = name;
   in.dtype = spec.dtype;
   in.shape = spec.shape;
   in.init.kind = graph::Init::Kind::values;
   in.init.values.resize(static_cast<std::size_t>(in.shape.numel()));
-  fill_jitter_factors(in.init.values, unit, state);
+  if (terms) fill_jitter_terms(in.init.values, unit, state, *terms);
+  else fill_jitter_factors(in.init.values, unit, state);
   return in;
+}
+
+// `name`'s terms in `cancelled` where they fit its spec; null otherwise.
+const std::vector<double>* cancelled_terms_of(const CancelledTerms* cancelled, const std::string& name,
+                                              const TensorSpec& spec) {
+  if (!cancelled) return nullptr;
+  const auto it = cancelled->find(name);
+  if (it == cancelled->end() || static_cast<std::int64_t>(it->second.size()) != spec.shape.numel()) return nullptr;
+  return &it->second;
 }
 
 }  // namespace
 
 void jitter_block(graph::Block& block, const std::map<std::string, TensorSpec>& specs, double unit,
-                  std::uint64_t seed, std::vector<graph::Input>& inputs) {
+                  std::uint64_t seed, std::vector<graph::Input>& inputs, const CancelledTerms* cancelled) {
   graph::rewrite(block, [&](graph::Statement&& s, graph::Block& out, const graph::Place&) {
     // The results to jitter: an op's, or a gradient() call's (a gradient is a value the engine
     // rounds too, and what a later tape differentiates).
@@ -58,8 +78,16 @@ void jitter_block(graph::Block& block, const std::map<std::string, TensorSpec>& 
     out.push_back(std::move(s));
     for (const auto& [result, spec] : jittered) {
       const std::string raw = result + "~raw", jit = "%~jit" + result;
-      inputs.push_back(jitter_factors(jit, *spec, unit, mix_seed(seed ^ fnv1a(result))));
-      out.push_back({graph::OpStmt{result, op_mul.name, {raw, jit}, {}}, {}});
+      inputs.push_back(jitter_input(jit, *spec, unit, mix_seed(seed ^ fnv1a(result))));
+      const std::vector<double>* terms = cancelled_terms_of(cancelled, result, *spec);
+      if (!terms) {
+        out.push_back({graph::OpStmt{result, op_mul.name, {raw, jit}, {}}, {}});
+        continue;
+      }
+      const std::string rel = result + "~rel", added = kTermsJitter + result;
+      inputs.push_back(jitter_input(added, *spec, unit, mix_seed(seed ^ fnv1a(added)), terms));
+      out.push_back({graph::OpStmt{rel, op_mul.name, {raw, jit}, {}}, {}});
+      out.push_back({graph::OpStmt{result, op_add.name, {rel, added}, {}}, {}});
     }
   });
 }
@@ -82,7 +110,7 @@ void jitter_inputs(Objective& j, double unit, std::uint64_t seed) {
     j.base[raw] = j.base.at(name);
     for (ObjectiveSource& src : j.sources)
       if (src.name == name) src.name = raw;
-    graph::Input factor = jitter_factors(jit, {in.dtype, in.shape}, unit, mix_seed(seed ^ fnv1a(raw)));
+    graph::Input factor = jitter_input(jit, {in.dtype, in.shape}, unit, mix_seed(seed ^ fnv1a(raw)));
     j.base[jit] = factor.init.values;
     extra.push_back(std::move(factor));
     head.push_back({graph::OpStmt{name, op_mul.name, {raw, jit}, {}}, {}});
@@ -92,32 +120,45 @@ void jitter_inputs(Objective& j, double unit, std::uint64_t seed) {
 }
 
 // A copy of an objective in which every floating op result and graph input is multiplied by
-// a factor input (jitter_block, then jitter_inputs), built once: every realization of the
-// jitter has that structure, so a realization only refills the factors (an evaluator compiled
-// once, not one per realization). Factor draws: a result's from the stream `results` and its
-// name, an input's from `inputs` and its raw name — jitter_block's and jitter_inputs' own.
+// a factor input (jitter_block, then jitter_inputs) and the results whose terms cancel get
+// terms added (`cancelled`), built once: every realization of the jitter has that structure,
+// so a realization only refills the factors (an evaluator compiled once, not one per
+// realization). Draws: a result's from the stream `results` and its factor's or terms' name,
+// an input's from `inputs` and its raw name — jitter_block's and jitter_inputs' own.
 class JitteredCopy {
  public:
-  JitteredCopy(Objective o, const std::map<std::string, TensorSpec>& specs, double unit)
+  JitteredCopy(Objective o, const std::map<std::string, TensorSpec>& specs, double unit,
+               const CancelledTerms* cancelled)
       : objective_(std::move(o)), unit_(unit) {
     std::set<std::string> result_factors;
-    std::vector<graph::Input> extra;
-    jitter_block(objective_.graph.body, specs, unit, 0, extra);
+    std::vector<graph::Input> extra, added_terms;
+    jitter_block(objective_.graph.body, specs, unit, 0, extra, cancelled);
     for (graph::Input& in : extra) {
-      result_factors.insert(in.name);
       objective_.base[in.name] = in.init.values;
+      if (in.name.rfind(kTermsJitter, 0) == 0) {
+        added_terms.push_back(std::move(in));
+        continue;
+      }
+      result_factors.insert(in.name);
       objective_.graph.inputs.push_back(std::move(in));
     }
     jitter_inputs(objective_, unit, 0);
+    // Added after jitter_inputs, which would scale them by factors of their own.
+    for (graph::Input& in : added_terms) {
+      const std::string result = in.name.substr(kTermsJitter.size());
+      factors_.push_back({objective_.graph.inputs.size(), fnv1a(in.name), false,
+                          cancelled_terms_of(cancelled, result, specs.at(result))});
+      objective_.graph.inputs.push_back(std::move(in));
+    }
     for (std::size_t i = 0; i < objective_.graph.inputs.size(); ++i) {
       const std::string& name = objective_.graph.inputs[i].name;
-      if (name.rfind("%~jit", 0) != 0) continue;
+      if (name.rfind("%~jit", 0) != 0 || name.rfind(kTermsJitter, 0) == 0) continue;
       // A result's factor is a floating input too, so jitter_inputs renamed it (…~raw) and
       // gave it a factor of its own ("%~jit" + its name), as it did every input's.
       const bool renamed = name.size() > 4 && name.compare(name.size() - 4, 4, "~raw") == 0;
       const std::string unrenamed = renamed ? name.substr(0, name.size() - 4) : name;
-      if (result_factors.count(unrenamed)) factors_.push_back({i, fnv1a(unrenamed.substr(5)), false});
-      else factors_.push_back({i, fnv1a(name.substr(5) + "~raw"), true});
+      if (result_factors.count(unrenamed)) factors_.push_back({i, fnv1a(unrenamed.substr(5)), false, nullptr});
+      else factors_.push_back({i, fnv1a(name.substr(5) + "~raw"), true, nullptr});
     }
   }
 
@@ -135,15 +176,17 @@ class JitteredCopy {
   }
 
   // Refills the factors in `input(i)` (a std::vector<S>&): the results' from `results`, the
-  // inputs' from `inputs` with `inputs_too`, else 1 (x · 1 is exactly x: the results-only copy).
+  // inputs' from `inputs` with `inputs_too`, else 1 (x · 1 is exactly x: the results-only copy);
+  // and the added terms, from `results`.
   template <class S, class Input>
   void realize(Input&& input, std::uint64_t results, std::uint64_t inputs, bool inputs_too) const {
     std::vector<double> f;
     for (const Factor& k : factors_) {
       std::vector<S>& x = input(k.input);
       f.assign(x.size(), 1.0);
-      if (!k.of_an_input || inputs_too)
-        fill_jitter_factors(f, unit_, mix_seed((k.of_an_input ? inputs : results) ^ k.name_hash));
+      const std::uint64_t state = mix_seed((k.of_an_input ? inputs : results) ^ k.name_hash);
+      if (k.terms) fill_jitter_terms(f, unit_, state, *k.terms);
+      else if (!k.of_an_input || inputs_too) fill_jitter_factors(f, unit_, state);
       for (std::size_t i = 0; i < x.size(); ++i) x[i] = S(f[i]);
     }
   }
@@ -153,6 +196,7 @@ class JitteredCopy {
     std::size_t input;
     std::uint64_t name_hash;  // of the name its stream is drawn for
     bool of_an_input;         // a graph input's factor, not an op result's
+    const std::vector<double>* terms;  // an added-terms input's magnitudes; null for a factor
   };
   Objective objective_;
   double unit_;
@@ -176,7 +220,7 @@ class HoistedRounding {
       Objective hoisting;
       hoisting.graph = *o.hoisted_from;
       hoisting.base = o.base;
-      copy_ = std::make_unique<const JitteredCopy>(std::move(hoisting), base.specs, unit);
+      copy_ = std::make_unique<const JitteredCopy>(std::move(hoisting), base.specs, unit, nullptr);
       const graph::Graph& g = copy_->objective().graph;
       ev_ = std::make_unique<Evaluator<double>>(g);
       for (std::size_t i = 0; i < g.inputs.size(); ++i) ev_->input(i) = copy_->objective().base.at(g.inputs[i].name);
@@ -270,7 +314,7 @@ constexpr double kSmallestMagnification = 0x1p-50;
 // that scaling, relative to the probe's denominator — how far from linear κ may be.
 double probe_at(const Objective& o, const std::vector<const eut::Value*>& engine, std::uint64_t seed,
                 int threads, int directions, int realizations, const std::map<std::string, TensorSpec>& specs,
-                double kappa, RoundingProbe& rho) {
+                const CancelledTerms* cancelled, double kappa, RoundingProbe& rho) {
   const std::size_t n_sources = o.sources.size();
   rho.relative.assign(n_sources, 0.0);
   rho.per_unit.assign(n_sources, 0.0);
@@ -282,7 +326,7 @@ double probe_at(const Objective& o, const std::vector<const eut::Value*>& engine
   // realization has the same structure — each floating op result and input multiplied
   // by a factor input — so one jittered graph is built and compiled (per thread) and each
   // realization only refills its factors: the inputs' with 1 in the results-only copy.
-  const JitteredCopy jittered(o, specs, kappa);
+  const JitteredCopy jittered(o, specs, kappa, cancelled);
   // The hoisted values of each realization, both copies (HoistedRounding), by input index.
   HoistedRounding hoisted(o, kappa);
   std::vector<std::vector<std::pair<std::size_t, std::vector<double>>>> hoisted_at[2];
@@ -352,7 +396,7 @@ double probe_at(const Objective& o, const std::vector<const eut::Value*>& engine
       if (!kept.count(name)) rest.emplace(name, spec);
     Objective& j = kinks_kept[level][r].emplace(o);
     std::vector<graph::Input> extra;
-    jitter_block(j.graph.body, rest, kappa, mix_seed(seed + static_cast<std::uint64_t>(r)), extra);
+    jitter_block(j.graph.body, rest, kappa, mix_seed(seed + static_cast<std::uint64_t>(r)), extra, cancelled);
     for (graph::Input& in : extra) {
       j.base[in.name] = in.init.values;
       j.graph.inputs.push_back(std::move(in));
@@ -474,8 +518,11 @@ RoundingProbe rounding_sensitivity(const Objective& o, const std::vector<const e
   if (directions <= 0 || realizations <= 0) return rho;
   // The jittered copies.
   std::map<std::string, TensorSpec> specs;
+  CancelledTerms cancelled;
   try {
-    specs = evaluate<double>(o.graph, o.base, false).specs;
+    OpTrace run = trace(o.graph, o.base);
+    specs = std::move(run.evaluation.specs);
+    cancelled = cancelled_terms(run);
   } catch (const std::exception&) {
     return rho;
   }
@@ -490,7 +537,8 @@ RoundingProbe rounding_sensitivity(const Objective& o, const std::vector<const e
   const double unit = o.tolerance.engine_unit;
   const double smallest = std::max(unit, kSmallestMagnification);
   for (double kappa = std::max(unit, 0x1p-30);;) {
-    const double response = probe_at(o, engine, seed, threads, directions, realizations, specs, kappa, rho);
+    const double response =
+        probe_at(o, engine, seed, threads, directions, realizations, specs, &cancelled, kappa, rho);
     if (!(response > kLinearResponse) || kappa <= smallest) return rho;
     kappa = std::max(smallest, kappa * kLinearResponse / (2 * response));
   }

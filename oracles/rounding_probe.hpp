@@ -21,7 +21,9 @@ namespace tc::oracles {
 // (1 + δ), δ uniform in [-u_e, u_e] per element (u_e: the engine's unit roundoff) — rounding
 // of every intermediate value, primal and tangent, at the engine's precision — and so is
 // every floating graph input (backward stability: a kernel rounding on its operands' scale;
-// where that changes the branch signature, the results-only copy is used). Per source, with
+// where that changes the branch signature, the results-only copy is used); the result of an
+// op whose terms cancel (a matmul of products that sum to ~0) also gets δ' times the terms'
+// magnitude added, as it rounds on their scale whether or not its operands are jittered. Per source, with
 // Δ = max |JVP_jittered - JVP| over directions and realizations, S = sqrt(Σ_i (g_i u_i)²)
 // (g: the engine's gradient), three scales of it:
 //   relative[s] = Δ / max(min(S, |JVP|), S / sqrt(n))   (errors independent per element, or
@@ -55,11 +57,17 @@ RoundingProbe rounding_sensitivity(const Objective& o, const std::vector<const e
                                    std::uint64_t seed, int threads, int directions = 2,
                                    int realizations = 4);
 
+// Per op result, the magnitude of the terms its op summed beyond its own (cancelled_terms).
+using CancelledTerms = std::map<std::string, std::vector<double>>;
+
 // Rounding jitter: every floating op or gradient() result %y named in `specs` becomes
 // %y = mul(%y~raw, %~jit%y), with %~jit%y a new input (appended to `inputs`, of the spec's
 // dtype and shape) of values 1 + δ, δ uniform in [-unit, unit] per element, drawn from `seed`
-// and the name. Recurses into record, stop_recording, cond and while_loop bodies.
+// and the name. A result whose terms cancel (in `cancelled`, of t per element) rounds on their
+// scale, not its own: %y = add(mul(%y~raw, %~jit%y), %~jit+%y), the input %~jit+%y holding δ·t
+// (added to the value, not its tangent: the value carries it into the later ops and the
+// derivative). Recurses into record, stop_recording, cond and while_loop bodies.
 void jitter_block(graph::Block& block, const std::map<std::string, TensorSpec>& specs, double unit,
-                  std::uint64_t seed, std::vector<graph::Input>& inputs);
+                  std::uint64_t seed, std::vector<graph::Input>& inputs, const CancelledTerms* cancelled = nullptr);
 
 }  // namespace tc::oracles

@@ -52,6 +52,58 @@ double sum_abs_products(const std::vector<double>& a, const std::vector<double>&
 
 }  // namespace
 
+std::vector<double> own_rounding_terms(const OpTrace::Application& a,
+                                       const std::vector<const std::vector<double>*>& operands,
+                                       const std::vector<const TensorSpec*>& specs, const std::vector<double>& z,
+                                       const TensorSpec& out) {
+  const OpDef& op = *a.op;
+  std::vector<double> terms(z.size(), 0.0);
+  if (!is_floating(out.dtype) || op.traits.has(Trait::shape) || op.holds_input_constant()) return terms;
+  for (std::size_t i = 0; i < z.size(); ++i) terms[i] = std::isfinite(z[i]) ? std::abs(z[i]) : 0.0;
+  if (op.traits.has(Trait::elementwise)) return terms;
+  // An op that sums: relative to its operands' magnitudes, Σ_k |∂z_i/∂x_k|·|x_k|.
+  std::vector<std::vector<TermsDual>> duals;
+  for (std::size_t p = 0; p < operands.size(); ++p) {
+    const bool moves = is_floating(specs[p]->dtype) && op.input(static_cast<int>(p)).differentiable();
+    duals.emplace_back();
+    for (double v : *operands[p]) duals.back().push_back(TermsDual(v, moves ? std::abs(v) : 0.0));
+  }
+  const std::vector<TermsDual> t = run_kernel(a, duals, specs, out);
+  for (std::size_t i = 0; i < z.size() && i < t.size(); ++i)
+    if (std::isfinite(t[i].d)) terms[i] = std::max(terms[i], t[i].d);
+  return terms;
+}
+
+std::map<std::string, std::vector<double>> cancelled_terms(const OpTrace& t) {
+  std::map<std::string, std::vector<double>> out;
+  for (const OpTrace::Application& a : t.applications) {
+    if (!a.name || a.op->traits.has(Trait::elementwise)) continue;
+    std::vector<const std::vector<double>*> operands;
+    std::vector<const TensorSpec*> specs;
+    for (std::uint64_t id : a.operands) {
+      operands.push_back(&t.values.at(id));
+      specs.push_back(&t.specs.at(id));
+    }
+    const std::vector<double>& z = t.values.at(a.result);
+    std::vector<double> beyond = own_rounding_terms(a, operands, specs, z, t.specs.at(a.result));
+    bool cancels = false;
+    for (std::size_t i = 0; i < z.size(); ++i) {
+      beyond[i] = std::isfinite(z[i]) ? std::max(0.0, beyond[i] - std::abs(z[i])) : 0.0;
+      cancels = cancels || beyond[i] > 0;
+    }
+    if (!cancels) continue;
+    // A statement applied once per iteration of a loop: the largest, element by element.
+    const auto [it, fresh] = out.try_emplace(*a.name, beyond);
+    if (fresh) continue;
+    if (it->second.size() != beyond.size()) {
+      out.erase(it);  // a loop whose values change shape: no one scale (not expected)
+      continue;
+    }
+    for (std::size_t i = 0; i < beyond.size(); ++i) it->second[i] = std::max(it->second[i], beyond[i]);
+  }
+  return out;
+}
+
 struct TraceSensitivity::Impl {
   std::map<std::uint64_t, std::size_t> index;
   std::vector<const std::vector<double>*> values;
@@ -81,6 +133,12 @@ struct TraceSensitivity::Impl {
       }
       nodes.push_back(std::move(n));
     }
+  }
+
+  std::vector<const std::vector<double>*> operand_values(const Node& n) const {
+    std::vector<const std::vector<double>*> out;
+    for (std::size_t k : n.operands) out.push_back(values[k]);
+    return out;
   }
 
   // Fills n's Jacobians and value terms; returns the work it took.
@@ -139,23 +197,10 @@ struct TraceSensitivity::Impl {
       n.jacobians.push_back(std::move(j));
     }
     // The node's own rounding terms (forward values).
-    n.value_terms.assign(n_out, 0.0);
-    if (!floating_result || op.traits.has(Trait::shape) || op.holds_input_constant()) return work;
-    const std::vector<double>& z = *values[n.result];
-    for (std::size_t i = 0; i < n_out; ++i) n.value_terms[i] = std::isfinite(z[i]) ? std::abs(z[i]) : 0.0;
-    if (op.traits.has(Trait::elementwise)) return work;
-    // An op that sums: relative to its operands' magnitudes, Σ_k |∂z_i/∂x_k|·|x_k|.
-    std::vector<std::vector<TermsDual>> terms;
-    for (std::size_t p = 0; p < n.operands.size(); ++p) {
-      const std::size_t k = n.operands[p];
-      const bool moves = is_floating(specs[k]->dtype) && op.input(static_cast<int>(p)).differentiable();
-      terms.emplace_back();
-      for (double v : *values[k]) terms.back().push_back(TermsDual(v, moves ? std::abs(v) : 0.0));
-    }
-    const std::vector<TermsDual> t = run_kernel(a, terms, in_specs, out);
-    work += one_run;
-    for (std::size_t i = 0; i < n_out; ++i)
-      if (std::isfinite(t[i].d)) n.value_terms[i] = std::max(n.value_terms[i], t[i].d);
+    n.value_terms = own_rounding_terms(a, operand_values(n), in_specs, *values[n.result], out);
+    const bool sums = floating_result && !op.traits.has(Trait::shape) && !op.holds_input_constant() &&
+                      !op.traits.has(Trait::elementwise);
+    if (sums) work += one_run;  // own_rounding_terms' run on TermsDual
     return work;
   }
 };

@@ -47,6 +47,21 @@ namespace tc::oracles {
 // value used several times is accumulated once more.
 inline constexpr double kRoundingsPerNode = 4.0;
 
+// What the rounding of one application's result z is relative to, element by element: |z_i|
+// for an element-wise op, max(|z_i|, Σ_k |∂z_i/∂x_k|·|x_k|) over the operands for an op that
+// sums (a backward-stable kernel's rounding: a matmul whose products cancel rounds on the
+// products' scale), 0 for an op that only moves elements or holds an input constant, or makes
+// no floating result.
+std::vector<double> own_rounding_terms(const OpTrace::Application& a,
+                                       const std::vector<const std::vector<double>*>& operands,
+                                       const std::vector<const TensorSpec*>& specs, const std::vector<double>& z,
+                                       const TensorSpec& out);
+// Per statement result (by name) of an op that sums, the rounding terms beyond the result's own
+// magnitude, own_rounding_terms − |z| — where its terms cancel — the largest over the
+// statement's applications (loop iterations). Statements whose terms never exceed |z| are left
+// out.
+std::map<std::string, std::vector<double>> cancelled_terms(const OpTrace& t);
+
 // The local Jacobians of every application of a trace and the sweeps over them. Building them
 // costs one dual-number kernel run per operand element (per operand where element-wise):
 // refused (valid() false) beyond a budget of work, so a huge graph keeps the other terms.

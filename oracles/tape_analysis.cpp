@@ -114,8 +114,8 @@ class TapeAnalysis {
       specs_[s.result] = out_spec;
     }
     const bool out_floating = is_floating(out_spec.dtype);
-    if (s.operands.size() == 1 && profile_.op(op).same_dtype_returns_input && specs_.count(s.operands[0]) &&
-        specs_.at(s.operands[0]).dtype == out_spec.dtype) {
+    if (!s.operands.empty() && specs_.count(s.operands[0]) &&
+        profile_.returns_operand(op, s.operands.size(), specs_.at(s.operands[0]).dtype, out_spec.dtype)) {
       // The operand itself under another name: it moves and is tracked as the operand is.
       if (tracked(s.operands[0])) tracked_.insert(s.result);
       if (dep(s.operands[0]) != Dep::none) dep_[s.result] = dep(s.operands[0]);

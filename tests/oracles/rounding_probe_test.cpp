@@ -185,6 +185,42 @@ record t {
   EXPECT_LT(relative, 20000 * 0x1p-53);
 }
 
+// A sum whose terms cancel rounds on the terms' scale, not its own: x @ c adds products of 0.6
+// into -0.0193, and 1/v − 51.94 cancels another 22 000-fold. Jittering the graph's inputs shows
+// it where the probe may move them, but a tie elsewhere (max(x + k, x + k'), k == k') leaves
+// only the copy that keeps the tie, which jittered the matmul's result relative to itself:
+// soak seed 18 graph 45807 allowed 2.5e-11 of the engine's gradient for an error of 7e-11.
+TEST(RoundingProbe, ASumWhoseTermsCancelRoundsOnTheTermsScale) {
+  const graph::Graph g = graph::parse_tcg(R"(graph cancelling_matmul_beside_a_tie
+input %x: f64[1,2] variable values(0.36069312444960971, 1.619097327112534)
+input %c: f64[2,1] constant values(-1.6940215790140636, 0.36549366871260602)
+input %k: f64[] constant values(51.94)
+input %k1: f64[] constant values(1.71)
+input %k2: f64[] constant values(1.71)
+tape t
+record t {
+  %v = matmul %x %c
+  %r = reciprocal %v
+  %d = add %r %k
+  %q = reciprocal %d
+  %s = reduce_sum %q axes=[] keepdims=false
+  %a = add %x %k1
+  %b = add %x %k2
+  %m = maximum %a %b
+  %n = reduce_sum %m axes=[] keepdims=false
+  %l = add %s %n
+}
+%g = grad t %l wrt %x
+)");
+  const Objective o = make_objective(g, {}, 0);
+  ASSERT_TRUE(o.not_applicable.empty()) << o.not_applicable;
+  // One rounding of the products (~0.6) moves d by 0.6/0.0193 · 51.94/0.00235 ≈ 7e5 of its own
+  // roundings, and the gradient, ~1/d², twice that relative.
+  const double relative = rounding_sensitivity(o, {nullptr}, 7, 1).relative.at(0);
+  EXPECT_GT(relative, 3e-11);
+  EXPECT_LT(relative, 1e-8);
+}
+
 // A value the preparation hoists into a constant input carries its whole computation's
 // rounding, not one rounding of its own. Soak graph 998338: f = x · Σv with v = logsumexp([92.2,
 // 92.2]) − 92.2 = log 2 also a source, one the tape never tracks, so Σv moves with a source

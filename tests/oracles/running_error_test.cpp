@@ -65,6 +65,20 @@ TEST(TraceSensitivity, AValueOfCancelledTermsRoundsRelativeToTheTerms) {
   EXPECT_LE(bound, 0x1p-24 * (1002.09 + 1001.84 + 1001.5 + 0.6 + 0.25));
 }
 
+TEST(CancelledTerms, AreTheTermsOfASumBeyondItsResultByStatement) {
+  // [0.5, 2] @ [[-1.5], [0.5]] = -0.75 + 1 = 0.25 of terms 2·(0.75 + 1): 3.25 beyond |0.25|.
+  // A sum of like signs cancels nothing, and an element-wise sub is one rounding of its own.
+  graph::Graph g;
+  g.inputs = {constant("%a", Shape{1, 2}, {0.5, 2}), constant("%b", Shape{2, 1}, {-1.5, 0.5}),
+              constant("%p", Shape{3}, {1, 2, 4})};
+  g.body = {op("%m", "matmul", {"%a", "%b"}), op("%s", "reduce_sum", {"%p"}), op("%d", "sub", {"%p", "%p"})};
+  const std::map<std::string, std::vector<double>> terms = cancelled_terms(trace(g, values_of(g)));
+  ASSERT_EQ(terms.size(), 1u);
+  ASSERT_EQ(terms.count("%m"), 1u);
+  ASSERT_EQ(terms.at("%m").size(), 1u);
+  EXPECT_DOUBLE_EQ(terms.at("%m")[0], 2 * (0.75 + 1) - 0.25);
+}
+
 TEST(TraceSensitivity, TheOraclesOwnRoundingIsRelativeToTermsAndAtACastToF32) {
   // t = 3·Σ cast_f32(x·2) with x f64: the oracles' evaluation rounds to f32 only at the cast,
   // each element relative to its own value (|2x| = 1, 6), times ∂t/∂cast = 3; every other node
