@@ -15,6 +15,11 @@ bool SemanticsProfile::passes(const OpDef& row, int input) const {
   return in.differentiable() || (in.grad == InputGrad::non_differentiable && op(row).non_differentiable_gives_zeros);
 }
 
+bool SemanticsProfile::returns_operand(const OpDef& row, std::size_t n_operands, DType operand,
+                                       DType result) const {
+  return n_operands == 1 && op(row).same_dtype_returns_input && operand == result;
+}
+
 const std::vector<VjpRead>& SemanticsProfile::vjp_reads(const OpDef& row, int input) const {
   const OpSemantics& rules = op(row);
   const auto k = static_cast<std::size_t>(input);

@@ -130,6 +130,10 @@ struct SemanticsProfile {
   // What the backward of input `input` of `row` reads under this profile (vjp_reads above, or
   // the row's InputDef::vjp_reads).
   const std::vector<VjpRead>& vjp_reads(const OpDef& row, int input) const;
+  // Whether an application of `row` to `n_operands` operands, the first of dtype `operand`,
+  // with a result of dtype `result`, hands back that operand itself, not a new tensor
+  // (same_dtype_returns_input): every model of an engine asks this one question.
+  bool returns_operand(const OpDef& row, std::size_t n_operands, DType operand, DType result) const;
 };
 
 // TF GradientTape's: the reference engine's, and the default of an engine that says nothing.

@@ -66,6 +66,11 @@ TEST(SemanticsProfile, TorchsKinkTieAndMaskFacts) {
   // relu, leaky_relu and abs: torch's threshold_backward has a backward of its own (row 15).
   for (const OpDef* row : {&op_relu, &op_leaky_relu, &op_abs}) EXPECT_FALSE(torch.op(*row).masks_are_constants);
   EXPECT_TRUE(torch.op(op_cast).same_dtype_returns_input);
+  // The one question the models ask of it: a cast to its operand's own dtype, under torch.
+  EXPECT_TRUE(torch.returns_operand(op_cast, 1, DType::f64, DType::f64));
+  EXPECT_FALSE(torch.returns_operand(op_cast, 1, DType::f64, DType::f32));
+  EXPECT_FALSE(tf_profile().returns_operand(op_cast, 1, DType::f64, DType::f64));
+  EXPECT_FALSE(torch.returns_operand(op_sin, 1, DType::f64, DType::f64));
   // An op the profile says nothing about has its row's rules.
   EXPECT_FALSE(torch.op(op_sin).ties.has_value());
   EXPECT_FALSE(torch.op(op_sin).non_differentiable_gives_zeros);
