@@ -85,7 +85,12 @@ std::map<std::string, std::vector<double>> cancelled_terms(const OpTrace& t) {
       specs.push_back(&t.specs.at(id));
     }
     const std::vector<double>& z = t.values.at(a.result);
-    std::vector<double> beyond = own_rounding_terms(a, operands, specs, z, t.specs.at(a.result));
+    std::vector<double> beyond;
+    try {
+      beyond = own_rounding_terms(a, operands, specs, z, t.specs.at(a.result));
+    } catch (const std::exception&) {
+      continue;  // no kernel on TermsDual: its result keeps the jitter relative to itself
+    }
     bool cancels = false;
     for (std::size_t i = 0; i < z.size(); ++i) {
       beyond[i] = std::isfinite(z[i]) ? std::max(0.0, beyond[i] - std::abs(z[i])) : 0.0;
