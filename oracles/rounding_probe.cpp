@@ -217,10 +217,11 @@ class HoistedRounding {
     try {
       Evaluation<double> base = evaluate<double>(*o.hoisted_from, o.base, true);
       branches_ = std::move(base.branches);
+      cancelled_ = cancelled_terms(trace(*o.hoisted_from, o.base));
       Objective hoisting;
       hoisting.graph = *o.hoisted_from;
       hoisting.base = o.base;
-      copy_ = std::make_unique<const JitteredCopy>(std::move(hoisting), base.specs, unit, nullptr);
+      copy_ = std::make_unique<const JitteredCopy>(std::move(hoisting), base.specs, unit, &cancelled_);
       const graph::Graph& g = copy_->objective().graph;
       ev_ = std::make_unique<Evaluator<double>>(g);
       for (std::size_t i = 0; i < g.inputs.size(); ++i) ev_->input(i) = copy_->objective().base.at(g.inputs[i].name);
@@ -252,6 +253,7 @@ class HoistedRounding {
 
  private:
   Branches branches_;  // the hoisting graph's at the base point
+  CancelledTerms cancelled_;  // its sums' (copy_ reads them)
   std::unique_ptr<const JitteredCopy> copy_;
   std::unique_ptr<Evaluator<double>> ev_;
   std::vector<std::pair<std::string, int>> hoisted_;  // the input of `o.graph`, its slot here
