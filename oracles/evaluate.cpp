@@ -611,12 +611,13 @@ Evaluation<S> evaluate(const graph::Graph& g, const std::map<std::string, std::v
   return ev.evaluation();
 }
 
-OpTrace trace(const graph::Graph& g, const std::map<std::string, std::vector<double>>& inputs) {
+OpTrace trace(const graph::Graph& g, const std::map<std::string, std::vector<double>>& inputs,
+              bool record_branches) {
   Evaluator<double> ev(g);
   fill_inputs(ev, g, inputs);
   OpTrace t;
   ev.impl_->trace = &t;
-  ev.run(false);
+  ev.run(record_branches);
   ev.impl_->trace = nullptr;
   t.evaluation = ev.evaluation();
   return t;

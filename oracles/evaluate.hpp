@@ -124,7 +124,7 @@ class Evaluator {
   Evaluation<S> evaluation() const;
 
  private:
-  friend OpTrace trace(const graph::Graph&, const std::map<std::string, std::vector<double>>&);
+  friend OpTrace trace(const graph::Graph&, const std::map<std::string, std::vector<double>>&, bool);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
@@ -135,7 +135,8 @@ extern template class Evaluator<Dual>;
 extern template class Evaluator<TermsDual>;
 
 // evaluate<double>() that also records the trace. Throws as evaluate() does.
-OpTrace trace(const graph::Graph& g, const std::map<std::string, std::vector<double>>& inputs);
+OpTrace trace(const graph::Graph& g, const std::map<std::string, std::vector<double>>& inputs,
+              bool record_branches = false);
 
 // `inputs` gives every input's values by name (numel() of them each; i32/bool rounded).
 // Values in a while_loop body or cond are those of the last iteration / the taken branch.

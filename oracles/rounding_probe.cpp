@@ -215,13 +215,13 @@ class HoistedRounding {
   HoistedRounding(const Objective& o, double unit) {
     if (!o.hoisted_from) return;
     try {
-      Evaluation<double> base = evaluate<double>(*o.hoisted_from, o.base, true);
-      branches_ = std::move(base.branches);
-      cancelled_ = cancelled_terms(trace(*o.hoisted_from, o.base));
+      OpTrace base = trace(*o.hoisted_from, o.base, true);
+      branches_ = std::move(base.evaluation.branches);
+      cancelled_ = cancelled_terms(base);
       Objective hoisting;
       hoisting.graph = *o.hoisted_from;
       hoisting.base = o.base;
-      copy_ = std::make_unique<const JitteredCopy>(std::move(hoisting), base.specs, unit, &cancelled_);
+      copy_ = std::make_unique<const JitteredCopy>(std::move(hoisting), base.evaluation.specs, unit, &cancelled_);
       const graph::Graph& g = copy_->objective().graph;
       ev_ = std::make_unique<Evaluator<double>>(g);
       for (std::size_t i = 0; i < g.inputs.size(); ++i) ev_->input(i) = copy_->objective().base.at(g.inputs[i].name);
@@ -368,9 +368,9 @@ double probe_at(const Objective& o, const std::vector<const eut::Value*>& engine
   // values computed twice — not_equal(v1 + k, v1 + k) — round alike in the engine but not
   // under independent jitter, while the v1 they share may carry the graph's dominant rounding
   // (an f32 cross-entropy of 95.594 minus 95.59, soak graph 438375: keeping v1 unjittered left
-  // an allowance of 1e-7 for an error of 1e-6). Where that
-  // still moves a kink — a value the edge inputs put exactly on one, selu(cholesky(A) − c) at 0
-  // beside a pole (soak graph 74378) — a fourth copy keeps everything upstream of it. Built
+  // an allowance of 1e-7 for an error of 1e-6). Where that still moves a kink — a value the
+  // edge inputs put exactly on one, selu(cholesky(A) − c) at 0 beside a pole (soak graph
+  // 74378) — a fourth copy keeps everything upstream of it. Built
   // once per realization, from the sides the results-only copy moved (they depend on primal
   // values only, not on the direction).
   enum Kept { kCompared, kUpstream, kKeptCopies };

@@ -24,8 +24,8 @@ namespace tc::oracles {
 // where that changes the branch signature, the results-only copy is used); the result of an
 // op whose terms cancel (a matmul of products that sum to ~0) also gets δ' times the terms'
 // magnitude added, as it rounds on their scale whether or not its operands are jittered. Per
-// source, with Δ = max |JVP_jittered - JVP| over directions and realizations, S = sqrt(Σ_i (g_i u_i)²)
-// (g: the engine's gradient), three scales of it:
+// source, with Δ = max |JVP_jittered - JVP| over directions and realizations and
+// S = sqrt(Σ_i (g_i u_i)²) (g: the engine's gradient), three scales of it:
 //   relative[s] = Δ / max(min(S, |JVP|), S / sqrt(n))   (errors independent per element, or
 //                 one shared error, whichever is larger; without g: Δ / (|JVP| / sqrt(n)))
 //                 — times an entry's magnitude, its rounding;

@@ -50,6 +50,14 @@ double sum_abs_products(const std::vector<double>& a, const std::vector<double>&
   return std::isfinite(s) ? s : 0.0;
 }
 
+// Whether an op's floating result sums terms of its operands (a reduction, a matmul, softmax's
+// normalisation), so that it rounds relative to them rather than to itself; not an op that
+// works element by element, only moves elements, or holds an input constant.
+bool sums_terms(const OpDef& op, DType result) {
+  return is_floating(result) && !op.traits.has(Trait::elementwise) && !op.traits.has(Trait::shape) &&
+         !op.holds_input_constant();
+}
+
 }  // namespace
 
 std::vector<double> own_rounding_terms(const OpTrace::Application& a,
@@ -60,7 +68,7 @@ std::vector<double> own_rounding_terms(const OpTrace::Application& a,
   std::vector<double> terms(z.size(), 0.0);
   if (!is_floating(out.dtype) || op.traits.has(Trait::shape) || op.holds_input_constant()) return terms;
   for (std::size_t i = 0; i < z.size(); ++i) terms[i] = std::isfinite(z[i]) ? std::abs(z[i]) : 0.0;
-  if (op.traits.has(Trait::elementwise)) return terms;
+  if (!sums_terms(op, out.dtype)) return terms;  // element-wise: its own magnitude
   // An op that sums: relative to its operands' magnitudes, Σ_k |∂z_i/∂x_k|·|x_k|.
   std::vector<std::vector<TermsDual>> duals;
   for (std::size_t p = 0; p < operands.size(); ++p) {
@@ -77,7 +85,7 @@ std::vector<double> own_rounding_terms(const OpTrace::Application& a,
 std::map<std::string, std::vector<double>> cancelled_terms(const OpTrace& t) {
   std::map<std::string, std::vector<double>> out;
   for (const OpTrace::Application& a : t.applications) {
-    if (!a.name || a.op->traits.has(Trait::elementwise)) continue;
+    if (!a.name || !sums_terms(*a.op, t.specs.at(a.result).dtype)) continue;
     std::vector<const std::vector<double>*> operands;
     std::vector<const TensorSpec*> specs;
     for (std::uint64_t id : a.operands) {
@@ -203,9 +211,7 @@ struct TraceSensitivity::Impl {
     }
     // The node's own rounding terms (forward values).
     n.value_terms = own_rounding_terms(a, operand_values(n), in_specs, *values[n.result], out);
-    const bool sums = floating_result && !op.traits.has(Trait::shape) && !op.holds_input_constant() &&
-                      !op.traits.has(Trait::elementwise);
-    if (sums) work += one_run;  // own_rounding_terms' run on TermsDual
+    if (sums_terms(op, out.dtype)) work += one_run;  // own_rounding_terms' run on TermsDual
     return work;
   }
 };

@@ -120,14 +120,15 @@ std::string figure_for(const GraphRecord& g, const FindingRecord& f, const graph
          "returned.</figcaption></figure>";
 }
 
-// Both tables' tolerance header: a finding's tolerance is its worst entry's, in absolute terms.
-constexpr const char* kToleranceHeader =
-    "<th class=\"num\" title=\"absolute: the allowance of the entry worst against its own\">tolerance</th>";
+// Both tables' error and tolerance headers: a finding's tolerance is its worst entry's, in
+// absolute terms, beside the absolute error.
+constexpr const char* kErrorAndToleranceHeaders =
+    "<th class=\"num\" title=\"largest |engine − oracle|\">max abs. error</th><th class=\"num\">max rel. "
+    "error</th><th class=\"num\" title=\"absolute: the allowance of the entry worst against its own\">tolerance</th>";
 
 void oracle_table(std::ostream& h, const std::vector<const FindingRecord*>& result, const FindingRecord& shown) {
-  h << "<div class=\"scroll\"><table class=\"oracles\"><thead><tr><th>oracle</th><th>outcome</th><th "
-       "class=\"num\" title=\"largest |engine − oracle|\">max abs. error</th><th class=\"num\">max rel. error</th>"
-    << kToleranceHeader << "<th class=\"num\" title=\"entries judged\">entries</th></tr></thead><tbody>\n";
+  h << "<div class=\"scroll\"><table class=\"oracles\"><thead><tr><th>oracle</th><th>outcome</th>"
+    << kErrorAndToleranceHeaders << "<th class=\"num\" title=\"entries judged\">entries</th></tr></thead><tbody>\n";
   for (const FindingRecord* r : result) {
     const oracles::Finding& f = r->finding;
     h << "<tr" << (r == &shown ? " class=\"this\"" : "") << "><td class=\"nw\"><code>" << esc(f.oracle)
@@ -327,9 +328,8 @@ void members_table(std::ostream& h, const FindingGroup& group, std::size_t gi, c
   const std::size_t rows = std::min<std::size_t>(group.members.size() - 1, static_cast<std::size_t>(opt.max_members));
   h << "<h4>The other " << plural(static_cast<long>(group.members.size() - 1), "finding")
     << " with this signature</h4>\n<div class=\"scroll\"><table class=\"members\"><thead><tr><th>graph</th><th>engine</th>"
-       "<th>result</th><th class=\"num\" title=\"largest |engine − oracle|\">max abs. error</th><th class=\"num\">max "
-       "rel. error</th>"
-    << kToleranceHeader << "</tr></thead><tbody>\n";
+       "<th>result</th>"
+    << kErrorAndToleranceHeaders << "</tr></thead><tbody>\n";
   // Two rows per finding: its numbers, then its reproduce command across the table.
   for (std::size_t k = 1; k <= rows; ++k) {
     const GroupMember& m = group.members[k];
