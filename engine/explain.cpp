@@ -132,7 +132,7 @@ class Reach {
   }
   static std::vector<ImplPtr> inputs_of(ImplPtr n) {
     std::vector<ImplPtr> ins;
-    for (const auto& p : n->inputs) ins.push_back(p.get());
+    for (const Tensor& in : n->inputs) ins.push_back(in.impl());
     for (const auto& b : detail::untaken_branches_of(n)) {
       if (b.result) ins.push_back(b.result.get());
       ins.push_back(b.pred.get());
@@ -196,7 +196,7 @@ class ExplainWalk {
       if (!n->op) continue;
       const auto recorded = tape.how_recorded(n->id);
       for (std::size_t j = 0; j < n->inputs.size(); ++j) {
-        ImplPtr in = n->inputs[j].get();
+        ImplPtr in = n->inputs[j].impl();
         if (!reach.from(in)) continue;
         std::optional<CutRule> rule = cut_rule_of(n->op->input(static_cast<int>(j)).grad);
         if (!rule) {  // not cut by the op table: by the dtypes or the recording

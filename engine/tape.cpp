@@ -97,7 +97,7 @@ void GradientTape::offer(const Tensor& out) {
   const OpDef& op = rules.row(*n.op);
   bool flows = false;
   for (std::size_t j = 0; j < n.inputs.size() && !flows; ++j) {
-    const TensorImpl& in = *n.inputs[j];
+    const TensorImpl& in = *n.inputs[j].impl();
     flows = op.input(static_cast<int>(j)).differentiable() &&
             rules.tape.carries_gradient(in.spec.dtype) && tracked_.contains(in.id);
   }
@@ -105,7 +105,7 @@ void GradientTape::offer(const Tensor& out) {
   if (static_cast<std::int64_t>(entries_.size()) >= limits::kMaxTapeNodes)
     throw LimitError("GradientTape: more than " + std::to_string(limits::kMaxTapeNodes) +
                      " recorded ops (the per-tape cap)");
-  entries_.push_back(out.impl_ptr());
+  entries_.push_back(out);
   tracked_[n.id] |= kRecorded;
 }
 
@@ -169,7 +169,8 @@ Gradients GradientTape::gradient(const Tensor& target, const std::vector<Source>
     grads.try_emplace(target.id(), Reached{rules.tape.seed(target, options.output_gradients), {}});  // R8
     // Walk recorded ops newest first; everything recorded after the target is irrelevant.
     for (auto it = entries_.rbegin(); it != entries_.rend(); ++it) {
-      const TensorImpl& node = **it;
+      const Tensor& out = *it;
+      const TensorImpl& node = *out.impl();
       if (node.id > target.id()) continue;
       Reached* reached = grads.find(node.id);
       if (reached == nullptr) continue;
@@ -180,22 +181,17 @@ Gradients GradientTape::gradient(const Tensor& target, const std::vector<Source>
                                   ? reached->first
                                   : std::move(reached->first);
       const int n = static_cast<int>(node.inputs.size());
-      // Inputs and their gradients: inline for up to four inputs (no allocation per node).
+      // The VJP reads the inputs where provenance holds them. Their gradients: inline for up
+      // to four inputs (no allocation per node).
+      const Tensor* inputs = node.inputs.data();
       constexpr int kInline = 4;
-      std::array<Tensor, kInline> inputs_inline;
       std::array<std::optional<Tensor>, kInline> gin_inline;
-      std::vector<Tensor> inputs_heap;
       std::vector<std::optional<Tensor>> gin_heap;
-      Tensor* inputs = inputs_inline.data();
       std::optional<Tensor>* gin = gin_inline.data();
       if (n > kInline) {
-        inputs_heap.resize(static_cast<std::size_t>(n));
         gin_heap.resize(static_cast<std::size_t>(n));
-        inputs = inputs_heap.data();
         gin = gin_heap.data();
       }
-      for (int j = 0; j < n; ++j) inputs[j] = Tensor(node.inputs[static_cast<std::size_t>(j)]);
-      const Tensor out(*it);
       const OpDef& op = rules.row(*node.op);
       op.vjp({node.attrs ? *node.attrs : no_attrs(), inputs, n, out, upstream}, gin);
       for (int j = 0; j < n; ++j) {

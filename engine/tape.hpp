@@ -124,7 +124,7 @@ class GradientTape {
     return flags && (*flags & flag);
   }
   IdMap<std::uint8_t> tracked_;
-  std::vector<std::shared_ptr<const TensorImpl>> entries_;  // recorded ops, in order
+  std::vector<Tensor> entries_;  // recorded ops, in order
   // Id ranges [first, last) during which the tape recorded, and during which it was paused.
   std::vector<std::pair<std::int64_t, std::int64_t>> recording_spans_, paused_spans_;
   std::vector<std::string> watched_integer_;  // labels, for explanations

@@ -44,7 +44,7 @@ namespace {
 // Inputs released past this depth wait on a work list (see ~TensorImpl).
 constexpr int kMaxReleaseDepth = 64;
 struct ReleaseList {
-  std::vector<std::shared_ptr<const TensorImpl>> items;
+  std::vector<Tensor> items;
   bool* alive;
   explicit ReleaseList(bool* a) : alive(a) { *alive = true; }
   ~ReleaseList() { *alive = false; }
@@ -76,7 +76,7 @@ TensorImpl::~TensorImpl() {
   while (t_release_list_alive && !pending.items.empty()) {
     auto p = std::move(pending.items.back());
     pending.items.pop_back();
-    p.reset();  // pushes p's inputs onto `pending`
+    p = Tensor();  // pushes p's inputs onto `pending`
   }
   t_release_depth = kMaxReleaseDepth;
 }
@@ -226,7 +226,7 @@ Tensor run_op(const OpDef& op, const OperandRef* inputs, int n, const OpAttrs& a
       impl.attrs = std::allocate_shared<const OpAttrs>(pool::Allocator<OpAttrs>{}, attrs);
   }
   impl.inputs.reserve(static_cast<std::size_t>(n));
-  for (int i = 0; i < n; ++i) impl.inputs.push_back(inputs[i].get().impl_ptr());
+  for (int i = 0; i < n; ++i) impl.inputs.push_back(inputs[i].get());
   impl.id = next_tensor_id();
   detail::on_op_executed(out);
   return out;

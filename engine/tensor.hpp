@@ -24,56 +24,87 @@ enum class LeafKind : std::uint8_t { op_output, constant, variable };
 
 struct TensorImpl;
 
-// An op's inputs: up to three held inline (no allocation per op), more in a vector (concat).
-// The vector sits behind a pointer so that the list takes 64 bytes: TensorImpl and its
-// control block fit one 256-byte pool block.
+// A handle to an immutable TensorImpl (below), shared. The accessors that read the impl are
+// defined after it: InputList holds Tensors, so Tensor comes first.
+class Tensor {
+ public:
+  Tensor() = default;
+  explicit Tensor(std::shared_ptr<const TensorImpl> impl) : impl_(std::move(impl)) {}
+
+  // Constants: leaves no tape watches unless told to (R2).
+  static Tensor constant(std::vector<double> values, const Shape& shape, DType dtype = DType::f64);
+  static Tensor scalar(double value, DType dtype = DType::f64);
+  static Tensor full(const Shape& shape, double value, DType dtype = DType::f64);
+  static Tensor zeros(const Shape& shape, DType dtype = DType::f64) { return full(shape, 0, dtype); }
+  static Tensor ones(const Shape& shape, DType dtype = DType::f64) { return full(shape, 1, dtype); }
+
+  bool defined() const { return impl_ != nullptr; }
+  std::int64_t id() const;
+  DType dtype() const;
+  const Shape& shape() const;
+  const TensorSpec& spec() const;
+  std::int64_t numel() const;
+  const double* data() const;
+  std::vector<double> values() const;  // a copy
+  double item() const;  // the single element; tc::Error if numel() != 1
+  double operator[](std::int64_t i) const;
+
+  const std::string& name() const;
+  const Tensor& named(std::string name) const;
+  // "'loss'" if named, else "#<id> (<op>)".
+  std::string label() const;
+
+  const TensorImpl* impl() const { return impl_.get(); }
+  const std::shared_ptr<const TensorImpl>& impl_ptr() const { return impl_; }
+
+ private:
+  std::shared_ptr<const TensorImpl> impl_;
+};
+
+// An op's inputs, contiguous, so that the backward pass hands them to a VJP where they are
+// (a copy of each would cost an atomic increment and decrement of its reference count): up to
+// three held inline (no allocation per op); a longer list (concat) all in one vector. The
+// vector sits behind a pointer so that the list takes 64 bytes: TensorImpl and its control
+// block fit one 256-byte pool block.
 class InputList {
  public:
-  using Ptr = std::shared_ptr<const TensorImpl>;
   std::size_t size() const { return n_; }
   bool empty() const { return n_ == 0; }
-  const Ptr& operator[](std::size_t i) const { return i < kInline ? inline_[i] : (*more_)[i - kInline]; }
-  Ptr& operator[](std::size_t i) { return i < kInline ? inline_[i] : (*more_)[i - kInline]; }
+  const Tensor* data() const { return more_ ? more_->data() : inline_.data(); }
+  Tensor* data() { return more_ ? more_->data() : inline_.data(); }
+  const Tensor& operator[](std::size_t i) const { return data()[i]; }
+  Tensor& operator[](std::size_t i) { return data()[i]; }
+  const Tensor* begin() const { return data(); }
+  const Tensor* end() const { return data() + n_; }
   void reserve(std::size_t n) {
-    if (n > kInline) more_list().reserve(n - kInline);
+    if (n > kInline) spill(n);
   }
-  void push_back(Ptr p) {
-    if (n_ < kInline)
-      inline_[n_] = std::move(p);
+  void push_back(Tensor t) {
+    if (!more_ && n_ < kInline)
+      inline_[n_] = std::move(t);
     else
-      more_list().push_back(std::move(p));
+      spill(n_ + 1).push_back(std::move(t));
     ++n_;
   }
   void clear() {
-    for (std::size_t i = 0; i < n_ && i < kInline; ++i) inline_[i].reset();
+    for (std::size_t i = 0; i < n_ && i < kInline; ++i) inline_[i] = Tensor();
     more_.reset();
     n_ = 0;
   }
-  class const_iterator {
-   public:
-    const_iterator(const InputList* l, std::size_t i) : l_(l), i_(i) {}
-    const Ptr& operator*() const { return (*l_)[i_]; }
-    const_iterator& operator++() {
-      ++i_;
-      return *this;
-    }
-    bool operator!=(const const_iterator& o) const { return i_ != o.i_; }
-
-   private:
-    const InputList* l_;
-    std::size_t i_;
-  };
-  const_iterator begin() const { return {this, 0}; }
-  const_iterator end() const { return {this, n_}; }
 
  private:
   static constexpr std::size_t kInline = 3;
-  std::vector<Ptr>& more_list() {
-    if (!more_) more_ = std::make_unique<std::vector<Ptr>>();
+  // The vector, holding every input so far (moved there from inline_ the first time).
+  std::vector<Tensor>& spill(std::size_t capacity) {
+    if (!more_) {
+      more_ = std::make_unique<std::vector<Tensor>>();
+      more_->reserve(capacity);
+      for (std::size_t i = 0; i < n_; ++i) more_->push_back(std::move(inline_[i]));
+    }
     return *more_;
   }
-  std::array<Ptr, kInline> inline_;
-  std::unique_ptr<std::vector<Ptr>> more_;
+  std::array<Tensor, kInline> inline_;
+  std::unique_ptr<std::vector<Tensor>> more_;
   std::size_t n_ = 0;
 };
 
@@ -109,40 +140,17 @@ inline std::shared_ptr<TensorImpl> make_tensor_impl() {
   return std::allocate_shared<TensorImpl>(pool::Allocator<TensorImpl>{});
 }
 
-class Tensor {
- public:
-  Tensor() = default;
-  explicit Tensor(std::shared_ptr<const TensorImpl> impl) : impl_(std::move(impl)) {}
+// Tensor's accessors, here where TensorImpl is complete.
+inline std::int64_t Tensor::id() const { return impl_->id; }
+inline DType Tensor::dtype() const { return impl_->spec.dtype; }
+inline const Shape& Tensor::shape() const { return impl_->spec.shape; }
+inline const TensorSpec& Tensor::spec() const { return impl_->spec; }
+inline std::int64_t Tensor::numel() const { return impl_->spec.shape.numel(); }
+inline const double* Tensor::data() const { return impl_->data.data(); }
+inline std::vector<double> Tensor::values() const { return {impl_->data.begin(), impl_->data.end()}; }
+inline double Tensor::operator[](std::int64_t i) const { return impl_->data[static_cast<std::size_t>(i)]; }
+inline const std::string& Tensor::name() const { return impl_->name; }
 
-  // Constants: leaves no tape watches unless told to (R2).
-  static Tensor constant(std::vector<double> values, const Shape& shape, DType dtype = DType::f64);
-  static Tensor scalar(double value, DType dtype = DType::f64);
-  static Tensor full(const Shape& shape, double value, DType dtype = DType::f64);
-  static Tensor zeros(const Shape& shape, DType dtype = DType::f64) { return full(shape, 0, dtype); }
-  static Tensor ones(const Shape& shape, DType dtype = DType::f64) { return full(shape, 1, dtype); }
-
-  bool defined() const { return impl_ != nullptr; }
-  std::int64_t id() const { return impl_->id; }
-  DType dtype() const { return impl_->spec.dtype; }
-  const Shape& shape() const { return impl_->spec.shape; }
-  const TensorSpec& spec() const { return impl_->spec; }
-  std::int64_t numel() const { return impl_->spec.shape.numel(); }
-  const double* data() const { return impl_->data.data(); }
-  std::vector<double> values() const { return {impl_->data.begin(), impl_->data.end()}; }  // a copy
-  double item() const;  // the single element; tc::Error if numel() != 1
-  double operator[](std::int64_t i) const { return impl_->data[static_cast<std::size_t>(i)]; }
-
-  const std::string& name() const { return impl_->name; }
-  const Tensor& named(std::string name) const;
-  // "'loss'" if named, else "#<id> (<op>)".
-  std::string label() const;
-
-  const TensorImpl* impl() const { return impl_.get(); }
-  const std::shared_ptr<const TensorImpl>& impl_ptr() const { return impl_; }
-
- private:
-  std::shared_ptr<const TensorImpl> impl_;
-};
 
 // An operand as apply_op takes it: a reference, so that passing a tensor to an op copies no
 // shared_ptr (each copy costs an atomic increment and decrement). A temporary tensor passed

@@ -51,6 +51,8 @@ const std::vector<AttrField>& attr_fields() {
     field(Attr::num, AttrKind::integer).integer = &OpAttrs::num;
     field(Attr::index, AttrKind::integer).integer = &OpAttrs::index;
     field(Attr::order, AttrKind::integer).integer = &OpAttrs::order;
+    field(Attr::transpose_a, AttrKind::boolean).boolean = &OpAttrs::transpose_a;
+    field(Attr::transpose_b, AttrKind::boolean).boolean = &OpAttrs::transpose_b;
     return f;
   }();
   return fields;

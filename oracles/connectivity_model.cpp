@@ -397,8 +397,8 @@ class Model {
       stack.pop_back();
       order.push_back(n);
       if (leaf.count(n.get())) continue;
-      for (const Impl& in : n->inputs)
-        if (seen.insert(in.get()).second) stack.push_back(in);
+      for (const Tensor& in : n->inputs)
+        if (seen.insert(in.impl()).second) stack.push_back(in.impl_ptr());
     }
     std::sort(order.begin(), order.end(), [](const Impl& a, const Impl& b) { return a->id > b->id; });
     std::unordered_map<const TensorImpl*, Tensor> grads{{root.impl(), upstream}};
@@ -406,17 +406,15 @@ class Model {
       auto g = grads.find(n.get());
       if (g == grads.end() || leaf.count(n.get()) || !n->op || !n->op->vjp) continue;
       const int k = static_cast<int>(n->inputs.size());
-      std::vector<Tensor> inputs;
-      for (const Impl& in : n->inputs) inputs.emplace_back(in);
       static const OpAttrs kNoAttrs;
       std::vector<std::optional<Tensor>> gin(static_cast<std::size_t>(k));
       const Tensor output(n);
       const Tensor up = g->second;
-      n->op->vjp({n->attrs ? *n->attrs : kNoAttrs, inputs.data(), k, output, up}, gin.data());
+      n->op->vjp({n->attrs ? *n->attrs : kNoAttrs, n->inputs.data(), k, output, up}, gin.data());
       for (int j = 0; j < k; ++j) {
-        const Impl& in = n->inputs[static_cast<std::size_t>(j)];
-        if (!gin[j] || !n->op->input(j).differentiable() || !is_floating(in->spec.dtype)) continue;
-        auto [slot, fresh] = grads.try_emplace(in.get(), *gin[j]);
+        const Tensor& in = n->inputs[static_cast<std::size_t>(j)];
+        if (!gin[j] || !n->op->input(j).differentiable() || !is_floating(in.dtype())) continue;
+        auto [slot, fresh] = grads.try_emplace(in.impl(), *gin[j]);
         if (!fresh) slot->second = add(slot->second, *gin[j]);
       }
     }

@@ -55,6 +55,8 @@ struct OpAttrs {
   std::int64_t num = 2;             // split: the number of equal parts
   std::int64_t index = 0;           // split, unstack: which of the outputs this statement is
   std::int64_t order = 1;           // polygamma: n, the order of the derivative of digamma
+  bool transpose_a = false;         // matmul: a's last two axes swapped before the product (TF's)
+  bool transpose_b = false;         // matmul: b's last two axes swapped before the product
   friend bool operator==(const OpAttrs&, const OpAttrs&);
 };
 
@@ -70,9 +72,10 @@ inline const OpAttrs& no_attrs() {
 enum class Attr : std::uint8_t {
   axes, keepdims, axis, perm, shape, begin, size, alpha, lo, hi, dtype,
   exclusive, reverse, ord, k, descending, equation, lower, strides, dilations, ksize, padding,
-  epsilon, rate, depth, paddings, mode, multiples, shift, mask, num, index, order,
+  epsilon, rate, depth, paddings, mode, multiples, shift, mask, num, index, order, transpose_a,
+  transpose_b,
 };
-inline constexpr int kAttrCount = 33;
+inline constexpr int kAttrCount = 35;
 // The one spelling of attribute names, shared by the .tcg and JSON forms: "axes", "keepdims" ...
 const char* attr_name(Attr);
 std::optional<Attr> parse_attr(std::string_view name);

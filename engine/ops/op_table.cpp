@@ -94,7 +94,7 @@ constexpr const char* kAttrNames[kAttrCount] = {
     "alpha",    "lo",        "hi",    "dtype",    "exclusive",  "reverse",  "ord",
     "k",        "descending", "equation", "lower", "strides",   "dilations", "ksize",
     "padding",  "epsilon",   "rate",  "depth",    "paddings",   "mode",     "multiples",
-    "shift",    "mask",      "num",   "index",    "order"};
+    "shift",    "mask",      "num",   "index",    "order",      "transpose_a", "transpose_b"};
 }  // namespace
 
 const char* attr_name(Attr a) { return kAttrNames[static_cast<int>(a)]; }
@@ -239,7 +239,7 @@ bool operator==(const OpAttrs& a, const OpAttrs& b) {
          a.epsilon == b.epsilon && a.rate == b.rate && a.depth == b.depth &&
          a.paddings == b.paddings && a.mode == b.mode && a.multiples == b.multiples &&
          a.shift == b.shift && a.mask == b.mask && a.num == b.num && a.index == b.index &&
-         a.order == b.order;
+         a.order == b.order && a.transpose_a == b.transpose_a && a.transpose_b == b.transpose_b;
 }
 
 }  // namespace tc

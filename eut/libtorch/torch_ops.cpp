@@ -488,7 +488,10 @@ const std::vector<Entry>& entries() {
       // ties: torch.topk documents no order among equal values (the reference: the lower index).
       {"top_k", [](const Operands& x, const OpAttrs& a) { return std::get<0>(x[0].topk(a.k, -1, true, true)); }},
       // --- linear algebra ---
-      {"matmul", [](const Operands& x, const OpAttrs&) { return x[0].matmul(x[1]); }},
+      {"matmul",
+       [](const Operands& x, const OpAttrs& a) {
+         return (a.transpose_a ? x[0].transpose(-2, -1) : x[0]).matmul(a.transpose_b ? x[1].transpose(-2, -1) : x[1]);
+       }},
       {"einsum", [](const Operands& x, const OpAttrs& a) { return at::einsum(a.equation, x); }},
       {"transpose", [](const Operands& x, const OpAttrs& a) { return transpose(x[0], a); }},
       {"diag_part", [](const Operands& x, const OpAttrs&) { return x[0].diagonal(0, -2, -1); }},

@@ -15,7 +15,9 @@ Tensor swap_last(const Tensor& t) {
   return transpose(t, perm);
 }
 
+// The plain layout's partials, unreduced; the transposed layouts keep the reference's VJP.
 void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
+  if (a.attrs.transpose_a || a.attrs.transpose_b) return op_matmul.vjp(a, g);
   g[0] = matmul(a.grad, swap_last(a.inputs[1]));
   g[1] = matmul(swap_last(a.inputs[0]), a.grad);
 }

@@ -118,8 +118,8 @@ TEST(Tape, AValuesFanOutIsSummedByOneAddNInTheOrderItsPathsWereReached) {
   EXPECT_EQ(sum.op, &op_add_n);  // one op for three paths, not two adds
   ASSERT_EQ(sum.inputs.size(), 3u);
   // Newest path first: the backward pass walks the tape from its end.
-  EXPECT_DOUBLE_EQ(sum.inputs[0]->data[0], 3);
-  EXPECT_DOUBLE_EQ(sum.inputs[2]->data[0], 1);
+  EXPECT_DOUBLE_EQ(sum.inputs[0][0], 3);
+  EXPECT_DOUBLE_EQ(sum.inputs[2][0], 1);
 }
 
 TEST(Tape, AValueReachedAlongVeryManyPathsIsSummedOnTheWay) {
@@ -130,8 +130,8 @@ TEST(Tape, AValueReachedAlongVeryManyPathsIsSummedOnTheWay) {
   const TensorImpl& sum = *g->impl();
   EXPECT_EQ(sum.op, &op_add_n);
   EXPECT_EQ(sum.inputs.size(), 24u);
-  EXPECT_EQ(sum.inputs[0]->op, &op_add_n);
-  EXPECT_EQ(sum.inputs[0]->inputs.size(), 64u);
+  EXPECT_EQ(sum.inputs[0].impl()->op, &op_add_n);
+  EXPECT_EQ(sum.inputs[0].impl()->inputs.size(), 64u);
 }
 
 TEST(Tape, SecondOrderRunsThroughTheAggregation) {

@@ -22,7 +22,7 @@ record outer {
   watch outer %a
   record t {
     watch t %c, %b
-    %x = matmul %a %a
+    %x = matmul %a %a transpose_a=false transpose_b=false
     %s = reduce_sum %x axes=[0] keepdims=false
     stop_recording t {
       %z = exp %s

@@ -91,7 +91,7 @@ TEST(TcgParse, AcceptsLooseSpacingCommentsAndCrlf) {
             "input %a: f64[2,2] variable normal(0, 1) seed=1\n"
             "tape t persistent\n"
             "record t {\n"
-            "  %x = matmul %a %a\n"
+            "  %x = matmul %a %a transpose_a=false transpose_b=false\n"
             "  %s = reduce_sum %x axes=[] keepdims=false\n"
             "}\n"
             "%g = grad t %s wrt %a\n");

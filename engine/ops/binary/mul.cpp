@@ -16,6 +16,12 @@ TensorSpec infer(const OpAttrs&, const TensorSpec* in, int n) {
 }
 
 void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
+  // x * x: both partials are g·x, computed once (the tape sums the two like any fan-out).
+  if (a.inputs[0].impl() == a.inputs[1].impl()) {
+    g[0] = mul(a.grad, a.inputs[0]);
+    g[1] = g[0];
+    return;
+  }
   g[0] = unbroadcast(mul(a.grad, a.inputs[1]), a.inputs[0].shape());
   g[1] = unbroadcast(mul(a.grad, a.inputs[0]), a.inputs[1].shape());
 }

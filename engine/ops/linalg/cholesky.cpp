@@ -59,8 +59,8 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
   const Tensor phi = constant_matrix(n, dt, [](std::int64_t i, std::int64_t j) { return i > j ? 1.0 : i == j ? 0.5 : 0.0; });
   const Tensor eye = constant_matrix(n, dt, [](std::int64_t i, std::int64_t j) { return i == j ? 1.0 : 0.0; });
   const Tensor l_inv = triangular_solve(l, broadcast_to(eye, l.shape().to_vector()), /*lower=*/true);
-  const Tensor middle = mul(matmul(matrix_transpose(l), a.grad), phi);
-  const Tensor s = matmul(matmul(matrix_transpose(l_inv), middle), l_inv);
+  const Tensor middle = mul(matmul(l, a.grad, /*transpose_a=*/true), phi);
+  const Tensor s = matmul(matmul(l_inv, middle, /*transpose_a=*/true), l_inv);
   g[0] = mul(add(s, matrix_transpose(s)), Tensor::scalar(0.5, dt));
 }
 

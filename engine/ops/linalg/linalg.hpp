@@ -7,8 +7,9 @@
 
 namespace tc {
 // a @ b for inputs of rank >= 2: [..., m, k] @ [..., k, n] -> [..., m, n]; the batch
-// dimensions broadcast NumPy-style.
-Tensor matmul(const Tensor& a, const Tensor& b);
+// dimensions broadcast NumPy-style. transpose_a / transpose_b (TF's) swap an operand's last
+// two axes before the product, without a transpose op: [..., k, m]ᵀ @ ... .
+Tensor matmul(const Tensor& a, const Tensor& b, bool transpose_a = false, bool transpose_b = false);
 // Two operands contracted as an explicit equation "A,B->C" says (distinct letters per operand;
 // no ellipses or diagonals): y[C] = Σ_{letters not in C} a[A]·b[B].
 Tensor einsum(const Tensor& a, const Tensor& b, std::string equation);

@@ -1,6 +1,6 @@
 // matrix_inverse(a): Y = A⁻¹ for each matrix of a [..., n, n] (tf.linalg.inv).
 // From A·Y = I: dY = -Y·dA·Y, so ∂L/∂A = -Yᵀ·G·Yᵀ (TF's _MatrixInverseGrad), written with
-// matmul and matrix_transpose of the output: an outer tape records it (second order).
+// matmuls that read the output transposed: an outer tape records them (second order).
 // Edge: a singular matrix (an exact zero pivot of LU with partial pivoting) is an error naming
 // the matrix, as TF's "Input is not invertible"; near-singular ones are outside the domain:
 // the row's sampling hook builds strictly diagonally dominant matrices and its operand check
@@ -38,8 +38,8 @@ TensorSpec infer(const OpAttrs&, const TensorSpec* in, int n) {
 }
 
 void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
-  const Tensor yt = matrix_transpose(a.output);
-  g[0] = neg(matmul(matmul(yt, a.grad), yt));
+  const Tensor& y = a.output;
+  g[0] = neg(matmul(matmul(y, a.grad, /*transpose_a=*/true), y, false, /*transpose_b=*/true));
 }
 
 std::int64_t cost(const TensorSpec* in, int n, const TensorSpec& out) {

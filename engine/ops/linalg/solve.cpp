@@ -72,7 +72,7 @@ TensorSpec infer(const OpAttrs&, const TensorSpec* in, int n) {
 void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
   const Tensor gb = solve(matrix_transpose(a.inputs[0]), a.grad);
   g[1] = gb;
-  g[0] = neg(matmul(gb, matrix_transpose(a.output)));
+  g[0] = neg(matmul(gb, a.output, false, /*transpose_b=*/true));
 }
 
 }  // namespace

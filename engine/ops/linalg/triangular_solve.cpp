@@ -61,7 +61,7 @@ void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
   std::vector<double> read(static_cast<std::size_t>(n * n));
   for (std::int64_t i = 0; i < n; ++i)
     for (std::int64_t j = 0; j < n; ++j) read[static_cast<std::size_t>(i * n + j)] = (lower ? j <= i : j >= i) ? 1 : 0;
-  g[0] = mul(neg(matmul(gb, matrix_transpose(a.output))), Tensor::constant(std::move(read), Shape{n, n}, t.dtype()));
+  g[0] = mul(neg(matmul(gb, a.output, false, /*transpose_b=*/true)), Tensor::constant(std::move(read), Shape{n, n}, t.dtype()));
 }
 
 }  // namespace

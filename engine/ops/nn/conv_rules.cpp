@@ -41,9 +41,9 @@ void conv_vjp(const char* op, int spatial, const VjpArgs& a, std::optional<Tenso
   const Tensor g2 = reshape(a.grad, {rows, cp.out_channels});
   const Tensor w2 = reshape(w, {depth, cp.out_channels});
   const Tensor patches = reshape(gather_windows(p, x), {rows, depth});
-  g[0] = scatter_windows(p, reshape(matmul(g2, matrix_transpose(w2)), {p.batch, p.out_count * p.taps, p.channels}),
+  g[0] = scatter_windows(p, reshape(matmul(g2, w2, false, /*transpose_b=*/true), {p.batch, p.out_count * p.taps, p.channels}),
                          x.shape());
-  g[1] = reshape(matmul(matrix_transpose(patches), g2), w.shape().to_vector());
+  g[1] = reshape(matmul(patches, g2, /*transpose_a=*/true), w.shape().to_vector());
 }
 
 Shape sample_conv_shape(int spatial, int slot, const TensorSpec* earlier, int n_earlier, std::int64_t max_elements,

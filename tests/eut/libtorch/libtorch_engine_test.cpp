@@ -225,6 +225,10 @@ std::vector<OpCase> op_cases() {
   cases.push_back({"matmul", {m23, Operand{DType::f64, Shape{3, 2}, {}}}, {}, "2-d"});
   cases.push_back({"matmul", {Operand{DType::f64, Shape{2, 1, 2, 3}, {}}, Operand{DType::f64, Shape{3, 3, 2}, {}}}, {},
                    "batch broadcast"});
+  cases.push_back({"matmul", {Operand{DType::f64, Shape{3, 2}, {}}, Operand{DType::f64, Shape{4, 3}, {}}},
+                   attrs_with([](OpAttrs& a) { a.transpose_a = a.transpose_b = true; }), "both transposed"});
+  cases.push_back({"matmul", {Operand{DType::f64, Shape{2, 3, 2}, {}}, Operand{DType::f64, Shape{3, 4}, {}}},
+                   attrs_with([](OpAttrs& a) { a.transpose_a = true; }), "a transposed, b broadcast"});
   cases.push_back({"transpose", {Operand{DType::f64, Shape{2, 3, 2}, {}}},
                    attrs_with([](OpAttrs& a) { a.perm = {1, 2, 0}; }), "perm"});
   cases.push_back({"reshape", {m23}, attrs_with([](OpAttrs& a) { a.shape = {3, -1}; }), "-1"});

@@ -76,7 +76,66 @@ void check(std::vector<std::int64_t> as, std::vector<std::int64_t> bs,
   EXPECT_EQ(matmul(t64(a, as), t64(b, bs)).shape(), Shape(ys));
 }
 
+// The values of a [..., r, c] tensor stored with its last two axes swapped: [..., c, r].
+std::vector<double> swap_last_two(const std::vector<double>& v, const std::vector<std::int64_t>& shape) {
+  const std::int64_t r = shape[shape.size() - 2], c = shape.back();
+  std::vector<double> out(v.size());
+  for (std::size_t q = 0; q < v.size() / static_cast<std::size_t>(r * c); ++q)
+    for (std::int64_t i = 0; i < r; ++i)
+      for (std::int64_t j = 0; j < c; ++j)
+        out[q * static_cast<std::size_t>(r * c) + static_cast<std::size_t>(j * r + i)] =
+            v[q * static_cast<std::size_t>(r * c) + static_cast<std::size_t>(i * c + j)];
+  return out;
+}
+
+std::vector<std::int64_t> swapped(std::vector<std::int64_t> shape) {
+  std::swap(shape[shape.size() - 1], shape[shape.size() - 2]);
+  return shape;
+}
+
+// a @ b computed with a and/or b held transposed (transpose_a / transpose_b): the same product
+// and, for each stored operand, the plain layout's gradient stored the same way.
+void check_layout(std::vector<std::int64_t> as, std::vector<std::int64_t> bs, bool ta, bool tb) {
+  std::int64_t na = 1, nb = 1;
+  for (auto d : as) na *= d;
+  for (auto d : bs) nb *= d;
+  const auto a = seq(static_cast<std::size_t>(na), -1.5, 0.25);
+  const auto b = seq(static_cast<std::size_t>(nb), 2.0, -0.5);
+  const Tensor plain = matmul(t64(a, as), t64(b, bs));
+  const auto u = seq(static_cast<std::size_t>(plain.numel()), 0.5, 0.75);
+  const Ref r = reference(a, as, b, bs, u);
+  OpAttrs attrs;
+  attrs.transpose_a = ta;
+  attrs.transpose_b = tb;
+  const Tensor a_held = ta ? t64(swap_last_two(a, as), swapped(as)) : t64(a, as);
+  const Tensor b_held = tb ? t64(swap_last_two(b, bs), swapped(bs)) : t64(b, bs);
+  OpCase c{"matmul", {a_held, b_held}, attrs, r.y,
+           {ta ? swap_last_two(r.da, as) : r.da, tb ? swap_last_two(r.db, bs) : r.db}};
+  c.upstream = u;
+  SCOPED_TRACE(std::string("transpose_a=") + (ta ? "true" : "false") + " transpose_b=" + (tb ? "true" : "false"));
+  expect_ad(c);
+  EXPECT_EQ(matmul(a_held, b_held, ta, tb).shape(), plain.shape());
+}
+
 }  // namespace
+
+TEST(Matmul, TransposeFlagsReadTheOperandTransposedInEveryLayout) {
+  for (const bool ta : {false, true})
+    for (const bool tb : {false, true}) {
+      check_layout({2, 3}, {3, 4}, ta, tb);
+      check_layout({2, 2, 3}, {3, 2}, ta, tb);     // b broadcast over a's batch
+      check_layout({1, 2, 3}, {3, 3, 2}, ta, tb);  // a's batch of one broadcast
+    }
+}
+
+TEST(Matmul, TransposedInnerDimensionMismatchSaysWhichOperandIsTransposed) {
+  expect_error_naming<ShapeError>(
+      [] { matmul(t64(seq(6, 0, 1), {2, 3}), t64(seq(6, 0, 1), {2, 3}), /*transpose_a=*/false, false); },
+      {"inner dimensions", "[2,3]"});
+  expect_error_naming<ShapeError>(
+      [] { matmul(t64(seq(6, 0, 1), {2, 3}), t64(seq(8, 0, 1), {4, 2}), /*transpose_a=*/true, false); },
+      {"inner dimensions", "[2,3] (transposed)", "[4,2]"});
+}
 
 TEST(Matmul, TwoByThreeTimesThreeByTwo) {
   // [[1,2,3],[4,5,6]] @ [[7,8],[9,10],[11,12]] = [[58,64],[139,154]]; with upstream ones,
@@ -118,7 +177,10 @@ TEST(Matmul, SecondOrderIsRecorded) {
       inner.watch(a);
       y = matmul(a, b);
     }
+    const std::size_t before = outer.recorded_ops();
     da = *inner.gradient(y, a);
+    // TF's _MatMulGrad: one matmul per partial, reading an operand transposed; no transpose op.
+    EXPECT_EQ(outer.recorded_ops() - before, 2u);
   }
   expect_values_near(da, {0, 2.5, 7, 0, 2.5, 7}, DType::f64, "da");
   EXPECT_FALSE(outer.gradient(da, a).has_value());
