@@ -8,18 +8,11 @@
 namespace tc::eut {
 namespace {
 
-Tensor swap_last(const Tensor& t) {
-  std::vector<std::int64_t> perm;
-  for (int d = 0; d < t.shape().rank(); ++d) perm.push_back(d);
-  std::swap(perm[perm.size() - 1], perm[perm.size() - 2]);
-  return transpose(t, perm);
-}
-
 // The plain layout's partials, unreduced; the transposed layouts keep the reference's VJP.
 void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
   if (a.attrs.transpose_a || a.attrs.transpose_b) return op_matmul.vjp(a, g);
-  g[0] = matmul(a.grad, swap_last(a.inputs[1]));
-  g[1] = matmul(swap_last(a.inputs[0]), a.grad);
+  g[0] = matmul(a.grad, a.inputs[1], false, /*transpose_b=*/true);
+  g[1] = matmul(a.inputs[0], a.grad, /*transpose_a=*/true, false);
 }
 
 void mutate(RuleSet& rules) { rules.replace(op_matmul).vjp = &vjp; }

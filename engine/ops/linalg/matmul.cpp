@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <array>
 #include <memory>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -105,20 +106,20 @@ void gemm(const S* a, const S* b, S* c, std::int64_t m, std::int64_t k, std::int
 
 // Two matrices (the common case, in every VJP of a matmul too): no batch dimensions to plan,
 // broadcast or walk. Building the plan's three batch shapes cost more than an 8×8 GEMM's
-// bookkeeping.
-bool two_matrices(const Shape& a, const Shape& b, const OpAttrs& t) {
-  if (a.rank() != 2 || b.rank() != 2) return false;
+// bookkeeping. Their dimensions as read, if they are two matrices that fit.
+std::optional<Dims> two_matrices(const Shape& a, const Shape& b, const OpAttrs& t) {
+  if (a.rank() != 2 || b.rank() != 2) return std::nullopt;
   const Dims d = dims(a, b, t);
-  return d.k_a == d.k_b;
+  if (d.k_a != d.k_b) return std::nullopt;
+  return d;
 }
 
 template <class S>
 void forward(const OpAttrs& t, const In<S>* in, int, const Out<S>& out, Branches*) {
   const Shape& as = in[0].spec.shape;
   const Shape& bs = in[1].spec.shape;
-  if (two_matrices(as, bs, t)) {
-    const Dims d = dims(as, bs, t);
-    gemm(in[0].data, in[1].data, out.data, d.m, d.k_a, d.n, t.transpose_a, t.transpose_b);
+  if (const std::optional<Dims> d = two_matrices(as, bs, t)) {
+    gemm(in[0].data, in[1].data, out.data, d->m, d->k_a, d->n, t.transpose_a, t.transpose_b);
     return;
   }
   const Plan p = plan(as, bs, t);
@@ -133,10 +134,8 @@ void forward(const OpAttrs& t, const In<S>* in, int, const Out<S>& out, Branches
 TensorSpec infer(const OpAttrs& t, const TensorSpec* in, int n) {
   kernel::expect_arity("matmul", n, 2);
   kernel::expect_same_floating("matmul", in, 0, 1);
-  if (two_matrices(in[0].shape, in[1].shape, t)) {
-    const Dims d = dims(in[0].shape, in[1].shape, t);
-    return {in[0].dtype, Shape{d.m, d.n}};
-  }
+  if (const std::optional<Dims> d = two_matrices(in[0].shape, in[1].shape, t))
+    return {in[0].dtype, Shape{d->m, d->n}};
   const Plan p = plan(in[0].shape, in[1].shape, t);
   return {in[0].dtype, p.batch.appended(p.m).appended(p.n)};
 }
