@@ -109,5 +109,7 @@ using EngineFactory = std::function<std::unique_ptr<EngineUnderTest>()>;
 std::unique_ptr<EngineUnderTest> make_reference_engine();
 // The same engine running other rules (a mutant's, engine/rules.hpp), under another name.
 std::unique_ptr<EngineUnderTest> make_reference_engine(RuleSet rules, std::string name);
+// Whether `engine` is make_reference_engine()'s: the reference rules, not a mutant's.
+bool is_reference_engine(const EngineUnderTest& engine);
 
 }  // namespace tc::eut

@@ -423,8 +423,10 @@ Value jvp_of(GradientTape& inner, const Tensor& y, const std::vector<Source>& xs
 // The engine of engine/ running `rules_`: the reference rules, or a mutant's.
 class ReferenceEngine final : public EngineUnderTest {
  public:
-  ReferenceEngine(RuleSet rules, std::string name) : rules_(std::move(rules)), name_(std::move(name)) {}
+  ReferenceEngine(RuleSet rules, std::string name, bool clean)
+      : rules_(std::move(rules)), name_(std::move(name)), clean_(clean) {}
   std::string name() const override { return name_; }
+  bool clean() const { return clean_; }
   Capabilities capabilities() const override {
     Capabilities c;
     c.table_kink_rules = true;  // the table's rows are its rules (a mutant's one replaced rule aside)
@@ -475,6 +477,7 @@ class ReferenceEngine final : public EngineUnderTest {
  private:
   RuleSet rules_;
   std::string name_;
+  bool clean_;  // the reference rules, as make_reference_engine() makes it
 
   // Everything run() gives, or (whole_result false) the gradients and the error only.
   RunResult run_graph(const graph::Graph& g, const InputValues& inputs, bool whole_result) {
@@ -507,11 +510,16 @@ class ReferenceEngine final : public EngineUnderTest {
 }  // namespace
 
 std::unique_ptr<EngineUnderTest> make_reference_engine() {
-  return std::make_unique<ReferenceEngine>(RuleSet(), "reference");
+  return std::make_unique<ReferenceEngine>(RuleSet(), "reference", true);
 }
 
 std::unique_ptr<EngineUnderTest> make_reference_engine(RuleSet rules, std::string name) {
-  return std::make_unique<ReferenceEngine>(std::move(rules), std::move(name));
+  return std::make_unique<ReferenceEngine>(std::move(rules), std::move(name), false);
+}
+
+bool is_reference_engine(const EngineUnderTest& engine) {
+  const auto* reference = dynamic_cast<const ReferenceEngine*>(&engine);
+  return reference && reference->clean();
 }
 
 }  // namespace tc::eut

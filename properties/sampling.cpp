@@ -223,8 +223,8 @@ OpAttrs propose_attrs(Rng& rng, const OpDef& op, const std::vector<TensorSpec>& 
       case Attr::ord: a.ord = pick(rng, std::vector<double>{1, 1.5, 2, 3}); break;
       case Attr::k: a.k = uniform_int(rng, 1, r == 0 ? 1 : static_cast<int>(s0[r - 1])); break;
       // Attributes that must fit the operands' shapes together (an einsum equation, windows,
-      // paddings, a mask per element ...): the ops that read them propose them in their
-      // sample_attrs hook; a row without one keeps the OpAttrs defaults here.
+      // paddings, a mask per element, a matmul's operand layouts ...): the ops that read them
+      // propose them in their sample_attrs hook; a row without one keeps the OpAttrs defaults here.
       case Attr::equation:
       case Attr::strides:
       case Attr::dilations:
@@ -240,7 +240,9 @@ OpAttrs propose_attrs(Rng& rng, const OpDef& op, const std::vector<TensorSpec>& 
       case Attr::mask:
       case Attr::num:
       case Attr::index:
-      case Attr::order: break;
+      case Attr::order:
+      case Attr::transpose_a:
+      case Attr::transpose_b: break;
     }
   });
   return a;

@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "engine/rules.hpp"
 #include "eut/engine_under_test.hpp"
 #include "tests/eut/ir_builder.hpp"
 #include "tests/eut/scenarios.hpp"
@@ -57,6 +58,13 @@ TEST(ReferenceEngine, ForwardValuesAndGradientOfAnAutoWatchedVariable) {
 }
 
 // run_for_gradients: the gradients (values, None and why) and the error of run(), nothing else.
+// The second-order oracle caps another engine's observed rounding by the reference's; the
+// reference itself, and only it, is told apart (a mutant runs the same engine on other rules).
+TEST(ReferenceEngine, IsToldApartFromAnEngineOnOtherRulesUnderAnyName) {
+  EXPECT_TRUE(is_reference_engine(*make_reference_engine()));
+  EXPECT_FALSE(is_reference_engine(*make_reference_engine(RuleSet(), "reference")));
+}
+
 TEST(ReferenceEngine, RunForGradientsGivesRunsGradientsAndErrorOnly) {
   test::expect_run_for_gradients_is_runs_gradients(*make_reference_engine());
 }

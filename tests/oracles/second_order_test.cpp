@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "engine/api.hpp"
+#include "engine/ops/cumulative/cumulative.hpp"
 #include "engine/ops/grad_util.hpp"
 #include "engine/ops/op_rows.hpp"
 #include "engine/rules.hpp"
@@ -500,6 +501,46 @@ TEST(SecondOrder, InjectedSecondOrderFaultsAreMismatches) {
     ASSERT_EQ(f.size(), 1u);
     EXPECT_EQ(f[0].outcome, Outcome::mismatch) << f[0].detail;
   }
+}
+
+// torch 1.13's cumprod backward away from exact zeros (docs/libtorch.md, seed 8 #588):
+// dx_j = (Σ_{i ≥ j} g_i y_i) / x_j, written with engine ops so that an outer tape
+// differentiates it. Its first derivative is accurate to u relative; its second derivative is
+// a difference of two terms ~Π_{k≠j} x_k / x_j that cancel, so next to a factor of 3e-17 the
+// nested tapes' product carries ~u · 1e17 of rounding, though the Hessian of Σ w·cumprod(x) is
+// a polynomial's. Rank-1 operands, axis -1, neither exclusive nor reverse: all the test uses.
+void cumprod_vjp_dividing_by_x(const VjpArgs& a, std::optional<Tensor>* g) {
+  g[0] = div(cumsum(mul(a.grad, a.output), -1, false, true), a.inputs[0]);
+}
+
+std::unique_ptr<eut::EngineUnderTest> cumprod_dividing_by_its_factors() {
+  RuleSet rules;
+  rules.replace(op_cumprod).vjp = &cumprod_vjp_dividing_by_x;
+  return eut::make_reference_engine(std::move(rules), "cumprod_dividing_by_its_factors");
+}
+
+graph::Graph weighted_cumprod(double middle) {
+  graph::Graph g;
+  g.inputs = {variable("%x", Shape{3}, {1.5, middle, 0.7}), constant("%w", Shape{3}, {0.3, -1.1, 0.8})};
+  g.tapes = {tape("t")};
+  OpAttrs along_last;
+  along_last.axis = -1;
+  g.body = {record("t", {op("%y", "cumprod", {"%x"}, along_last), op("%yw", "mul", {"%y", "%w"}),
+                         op("%l", "reduce_sum", {"%yw"})}),
+            gradient({"%gx"}, "t", "%l", {"%x"})};
+  return g;
+}
+
+TEST(SecondOrder, AnAlgorithmsAmplifiedRoundingIsNotExcusedWhereTheFunctionHasNone) {
+  const std::unique_ptr<eut::EngineUnderTest> dividing = cumprod_dividing_by_its_factors();
+  // Away from the small factor the formula is fine: the excuse is not a general tightening.
+  expect_outcomes(check_second_order(*dividing, weighted_cumprod(0.45), {}), Outcome::agree, 1);
+  // Next to it the engine's product moves by ~10 between points 4u apart; the reference's
+  // (products of the other factors, no division) by ~1e-16. Excused, that move would have
+  // admitted the product's whole error.
+  const std::vector<Finding> f = check_second_order(*dividing, weighted_cumprod(3e-17), {});
+  expect_outcomes(f, Outcome::mismatch, 1);
+  expect_outcomes(check(weighted_cumprod(3e-17)), Outcome::agree, 1);
 }
 
 }  // namespace

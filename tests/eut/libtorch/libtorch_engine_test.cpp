@@ -1321,6 +1321,65 @@ record t {
   }
 }
 
+// Finding 8: away from exact zeros torch 1.13's prod_backward and cumprod_backward divide by the
+// input (result / x_j), and the derivative of that quotient is a difference of two terms of order
+// Π_{k≠j} x_k / x_j that cancel: next to a factor of 1e-15 the Hessian by double backward is off
+// by O(0.1) where the true one is a polynomial's, of order 1 (python3-torch: error ~u/|x_j|). The
+// second-order oracle calls it a mismatch at every oracle seed; the reference agrees.
+TEST(LibtorchFindings, ProdAndCumprodSecondDerivativesAreInaccurateNextToASmallFactor) {
+  const graph::Graph g = graph::parse_tcg(R"(graph g
+input %x: f64[3] variable values(1.5, 1e-15, 0.7)
+input %u: f64[3] constant values(0, 1, 0)
+tape outer
+tape inner
+record outer {
+  record inner {
+    %p = reduce_prod %x axes=[] keepdims=false
+  }
+  %g = grad inner %p wrt %x
+  %gu = mul %g %u
+  %s = reduce_sum %gu axes=[] keepdims=false
+}
+%h = grad outer %s wrt %x
+)");
+  // H[:, 1] of x0·x1·x2: (x2, 0, x0). Torch's middle entry is (x0·x2)/x1 − (x0·x1·x2)/x1², two
+  // terms of 1e15 whose true difference is 0.
+  const std::vector<double> exact{0.7, 0, 1.5};
+  const RunResult torch = run_torch(g), ref = run_reference(g);
+  ASSERT_FALSE(torch.error) << torch.error->message;
+  ASSERT_FALSE(ref.error) << ref.error->message;
+  expect_value(ref, "h", exact);
+  double torch_error = 0;
+  for (std::size_t i = 0; i < exact.size(); ++i)
+    torch_error = std::max(torch_error, std::abs(torch.gradients.at(1).values.at(0)->data.at(i) - exact[i]));
+  EXPECT_GT(torch_error, 1e-3);
+
+  const graph::Graph first_order = graph::parse_tcg(R"(graph g
+input %x: f64[3] variable values(1.5, 1e-15, 0.7)
+input %w: f64[3] constant values(0.3, -1.1, 0.8)
+tape t
+record t {
+  %p = reduce_prod %x axes=[] keepdims=false
+  %c = cumprod %x axis=0 exclusive=false reverse=false
+  %cw = mul %c %w
+  %s = reduce_sum %cw axes=[] keepdims=false
+  %l = add %p %s
+}
+%g = grad t %l wrt %x
+)");
+  for (const std::uint64_t seed : {0, 1, 2}) {
+    auto second_order = [&](EngineUnderTest& engine) {
+      oracles::CheckOptions options;
+      options.seed = seed;
+      for (const oracles::Finding& f : oracles::check_graph(first_order, engine, options).findings)
+        if (f.oracle == "second_order") return f.outcome;
+      return oracles::Outcome::inconclusive;
+    };
+    EXPECT_EQ(second_order(*make_libtorch_engine()), oracles::Outcome::mismatch) << "seed " << seed;
+    EXPECT_EQ(second_order(*make_reference_engine()), oracles::Outcome::agree) << "seed " << seed;
+  }
+}
+
 }  // namespace findings
 
 }  // namespace
