@@ -153,6 +153,7 @@ CheckReport check_graph(const graph::Graph& g, eut::EngineUnderTest& engine, con
   if (options.forward_values) run_oracle(report, "forward_values", [&] { return check_forward_values(g, inputs, run, semantics); });
   // The objectives the numerical oracles share, prepared by the first that needs them (a
   // failure to prepare is each oracle's failure, as when each prepared its own).
+  const bool per_element = floating_input_elements(g) <= options.per_element_limit;
   std::optional<PreparedObjectives> prepared_once;
   auto prepared = [&]() -> const PreparedObjectives& {
     if (!prepared_once) prepared_once.emplace(g, inputs, semantics);
@@ -164,14 +165,15 @@ CheckReport check_graph(const graph::Graph& g, eut::EngineUnderTest& engine, con
       o.threads = options.threads;
       o.seed = mix_seed(seed ^ 0x6664ULL);
       o.probe_seed = mix_seed(seed ^ o.probe_seed);
-      o.mode = floating_input_elements(g) <= options.fd_full_limit ? FdOptions::Mode::full
-                                                                    : FdOptions::Mode::projection;
+      o.mode = per_element ? FdOptions::Mode::full : FdOptions::Mode::projection;
       return check_finite_differences(prepared(), run, o);
     });
   if (options.complex_step)
     run_oracle(report, "complex_step", [&] {
       ComplexStepOptions o;
       o.threads = options.threads;
+      o.per_element = per_element;
+      o.seed = mix_seed(seed ^ 0x6373ULL);
       o.judge_kink_rules = engine.capabilities().table_kink_rules;
       o.probe_seed = mix_seed(seed ^ o.probe_seed);
       return check_complex_step(prepared(), run, o);

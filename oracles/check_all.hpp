@@ -46,9 +46,10 @@ struct CheckOptions {
   bool complex_step = true;
   bool forward_mode = true;
   bool second_order = true;   // when the second-order oracle is built
-  // Finite differences check every element when the graph's floating inputs hold at most
-  // this many elements in all, else a few random projections per source.
-  std::int64_t fd_full_limit = 512;
+  // Finite differences and complex step check every element when the graph's floating inputs
+  // hold at most this many elements in all, else a few random directions per source: each
+  // element costs them an evaluation of the whole graph, so per element a check grows as N².
+  std::int64_t per_element_limit = 512;
 };
 
 // What the engine's run did, in a few numbers.

@@ -9,11 +9,19 @@ namespace tc::oracles {
 
 namespace {
 
-// x_j + i·h, h = step · max(|x_j|, 1): Im f / h is the derivative.
-double step_imaginary(std::vector<c128>& x, const EntryTask& task, const std::vector<double>*, double step) {
-  c128& xj = x[static_cast<std::size_t>(task.index)];
-  const double h = step * std::max(std::abs(xj.real()), 1.0);
-  xj = c128(xj.real(), h);
+// x_j + i·h, h = step · max(|x_j|, 1): Im f / h is the derivative. Along a direction u:
+// x + i·h·u, h = step · max(max_k |x_k|, 1), and Im f / h is <∇f, u>.
+double step_imaginary(std::vector<c128>& x, const EntryTask& task, const std::vector<double>* direction, double step) {
+  if (!direction) {
+    c128& xj = x[static_cast<std::size_t>(task.index)];
+    const double h = step * std::max(std::abs(xj.real()), 1.0);
+    xj = c128(xj.real(), h);
+    return h;
+  }
+  double scale = 1.0;
+  for (const c128& xk : x) scale = std::max(scale, std::abs(xk.real()));
+  const double h = step * scale;
+  for (std::size_t k = 0; k < x.size(); ++k) x[k] = c128(x[k].real(), h * (*direction)[k]);
   return h;
 }
 
@@ -29,7 +37,8 @@ Propagation<c128> complex_step_propagation(const ComplexStepOptions& opt) {
   Propagation<c128> how;
   how.oracle = "complex_step";
   how.not_evaluated = "the complex evaluation failed or is not finite";
-  how.per_element = true;
+  how.per_element = opt.per_element;
+  how.directions = DirectionDraw{opt.directions, opt.seed, 0x6373ULL};
   how.step = opt.step;
   how.step_can_be_too_large = true;
   how.refuses = &without_complex_extension;

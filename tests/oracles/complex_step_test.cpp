@@ -51,6 +51,29 @@ TEST(ComplexStep, RelativeErrorOf1e6IsCaught) {
   EXPECT_EQ(fs[0].worst_entry, 4);
 }
 
+// Above the per-element limit a source is checked along random directions: as exact, one
+// complex evaluation per direction instead of per element, and an error of one element among
+// thousands still shows (its direction entry is at least 0.5 in size).
+TEST(ComplexStep, InDirectionsALargeSourceIsCheckedInAFewEvaluationsAndOneWrongElementShows) {
+  std::vector<double> x(3000);
+  for (std::size_t i = 0; i < x.size(); ++i) x[i] = kX[i % kX.size()] + 1e-3 * static_cast<double>(i % 97);
+  const graph::Graph g = one_input_graph(x, smooth_body());
+  ComplexStepOptions in_directions;
+  in_directions.per_element = false;
+  const eut::RunResult r = run(g);
+  const std::vector<Finding> fs = check_complex_step(g, {}, r, in_directions);
+  ASSERT_EQ(fs.size(), 1u);
+  EXPECT_EQ(fs[0].outcome, Outcome::agree) << fs[0].detail;
+  EXPECT_EQ(fs[0].entries_checked, in_directions.directions);
+  EXPECT_LT(fs[0].max_rel_error, 1e-12);
+  for (const std::size_t wrong_at : {std::size_t{7}, std::size_t{2999}}) {
+    eut::RunResult wrong = r;
+    wrong.gradients[0].values[0]->data[wrong_at] += 1e-6;
+    const std::vector<Finding> caught = check_complex_step(g, {}, wrong, in_directions);
+    EXPECT_EQ(caught[0].outcome, Outcome::mismatch) << wrong_at << ": " << caught[0].detail;
+  }
+}
+
 TEST(ComplexStep, F32EngineAgreesWithinItsRounding) {
   const graph::Graph g = one_input_graph(kX, smooth_body(), DType::f32);
   const eut::RunResult r = run(g);

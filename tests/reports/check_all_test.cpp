@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "oracles/complex_step.hpp"
 #include "test_util.hpp"
 
 namespace tc::oracles {
@@ -70,6 +71,32 @@ TEST(CheckGraph, RunsEveryOracle) {
     for (const Finding& f : r.findings) found |= f.oracle == o;
     EXPECT_TRUE(found) << o;
   }
+}
+
+// Above per_element_limit the oracles that take one whole-graph evaluation per element (finite
+// differences, complex step) take a few random directions per source instead.
+TEST(CheckGraph, AboveThePerElementLimitFiniteDifferencesAndComplexStepTakeDirections) {
+  auto engine = eut::make_reference_engine();
+  const graph::Graph g = corpus_graph("broadcasting_add");
+  auto entries = [&](std::int64_t limit, const char* oracle) {
+    CheckOptions options;
+    options.per_element_limit = limit;
+    std::int64_t n = 0;
+    for (const Finding& f : check_graph(g, *engine, options).findings)
+      if (f.oracle == oracle) {
+        EXPECT_EQ(f.outcome, Outcome::agree) << f.detail;
+        n += f.entries_checked;
+      }
+    return n;
+  };
+  const std::int64_t elements = entries(CheckOptions{}.per_element_limit, "complex_step");
+  EXPECT_EQ(entries(CheckOptions{}.per_element_limit, "finite_difference"), elements);
+  ASSERT_GT(elements, 0);
+  const std::int64_t directions = entries(0, "complex_step");
+  EXPECT_GT(directions, 0);
+  EXPECT_NE(directions, elements);
+  EXPECT_EQ(directions % ComplexStepOptions{}.directions, 0);
+  EXPECT_GT(entries(0, "finite_difference"), 0);
 }
 
 TEST(CheckGraph, DeterministicForASeed) {
