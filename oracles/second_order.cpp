@@ -551,9 +551,9 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
   // of the same source's products at the same points (the largest, because two or four probes
   // can leave one entry of the reference exactly where it was by chance): different summation
   // orders and formulas differ by small factors; a cancellation the function does not have
-  // differs by orders of magnitude. The reference's own algorithms
-  // only widen the cap where they are the less stable ones. Where the reference cannot run a
-  // probe the engine ran, nothing is capped.
+  // differs by orders of magnitude. The reference's own algorithms only widen the cap where
+  // they are the less stable ones. Where any of the reference's probe runs fails, nothing is
+  // capped; nor is a source whose products the reference's probes did not move at all.
   using NoiseTable = std::vector<std::vector<double>>;
   auto zero_noise = [&](const eut::GradientResult& products) {
     NoiseTable noise(prog.sources.size());
@@ -728,7 +728,12 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
     if (!observe(*reference, *reference_hvp, reference_hvp64, reference_noise)) return;
     for (std::size_t j = 0; j < hvp_noise.size() && j < reference_noise.size(); ++j) {
       if (reference_noise[j].empty() || reference_noise[j].size() != hvp_noise[j].size()) continue;
-      const double cap = kRoundingExcuse * *std::max_element(reference_noise[j].begin(), reference_noise[j].end());
+      const double reference_moved = *std::max_element(reference_noise[j].begin(), reference_noise[j].end());
+      // Not a move at all (one element, or f32 moves absorbed downstream): no measure of what
+      // the function asks, and a cap of 0 would leave only the a-priori model, which allows
+      // nothing where a second derivative cancels. Uncapped, as before.
+      if (reference_moved == 0) continue;
+      const double cap = kRoundingExcuse * reference_moved;
       for (double& moved : hvp_noise[j]) moved = std::min(moved, cap);
     }
   };

@@ -1380,6 +1380,59 @@ record t {
   }
 }
 
+// Finding 9: torch 1.13's pow_backward_self is where(exponent == 0, 0, grad·y·b^(y−1)), and
+// double backward differentiates the taken branch, a constant: ∂(∂f/∂b)/∂y = 0 at y = 0 where it
+// is 1/b (the other order, through the exponent's backward, gives 1/b). The second-order oracle
+// calls it a mismatch on the exponent; the reference agrees.
+TEST(LibtorchFindings, PowMixedSecondDerivativeIsZeroAtAZeroExponent) {
+  const graph::Graph g = graph::parse_tcg(R"(graph g
+input %b: f64[2] variable values(1.7, 0.6)
+input %y: f64[2] variable values(0, 0.8)
+tape outer
+tape inner
+record outer {
+  record inner {
+    %p = pow %b %y
+    %s = reduce_sum %p axes=[] keepdims=false
+  }
+  %gb = grad inner %s wrt %b
+  %t = reduce_sum %gb axes=[] keepdims=false
+}
+%h = grad outer %t wrt %y
+)");
+  // d/dy_i of y_i·b_i^(y_i − 1) = b_i^(y_i − 1)·(1 + y_i·ln b_i).
+  const std::vector<double> exact{1 / 1.7, std::pow(0.6, -0.2) * (1 + 0.8 * std::log(0.6))};
+  const RunResult torch = run_torch(g), ref = run_reference(g);
+  ASSERT_FALSE(torch.error) << torch.error->message;
+  ASSERT_FALSE(ref.error) << ref.error->message;
+  for (std::size_t i = 0; i < exact.size(); ++i)
+    EXPECT_NEAR(ref.gradients.at(1).values.at(0)->data.at(i), exact[i], 1e-15) << i;
+  EXPECT_EQ(torch.gradients.at(1).values.at(0)->data.at(0), 0.0);  // where 1/1.7 is due
+  EXPECT_NEAR(torch.gradients.at(1).values.at(0)->data.at(1), exact[1], 1e-15);
+
+  graph::Graph first_order = graph::parse_tcg(R"(graph g
+input %b: f64[2] variable values(1.7, 0.6)
+input %y: f64[2] variable values(0, 0.8)
+tape t
+record t {
+  %p = pow %b %y
+  %s = reduce_sum %p axes=[] keepdims=false
+}
+%gb, %gy = grad t %s wrt %b, %y
+)");
+  for (const std::uint64_t seed : {0, 1, 2}) {
+    auto on_y = [&](EngineUnderTest& engine) {
+      oracles::CheckOptions options;
+      options.seed = seed;
+      for (const oracles::Finding& f : oracles::check_graph(first_order, engine, options).findings)
+        if (f.oracle == "second_order" && f.source == "y") return f.outcome;
+      return oracles::Outcome::inconclusive;
+    };
+    EXPECT_EQ(on_y(*make_libtorch_engine()), oracles::Outcome::mismatch) << "seed " << seed;
+    EXPECT_EQ(on_y(*make_reference_engine()), oracles::Outcome::agree) << "seed " << seed;
+  }
+}
+
 }  // namespace findings
 
 }  // namespace
