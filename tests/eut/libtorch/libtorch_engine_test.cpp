@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <random>
 #include <set>
@@ -1090,6 +1091,17 @@ TEST(LibtorchEngine, CastToI32TruncatesButDoesNotSaturate) {
 
 namespace findings {
 
+// The second-order oracle's outcome for `source` (any source if empty) of `g` on `engine`, at
+// the oracles' seed `seed`; not_applicable if it gave none.
+oracles::Outcome second_order_outcome(const graph::Graph& g, EngineUnderTest& engine, std::uint64_t seed,
+                                      const std::string& source = "") {
+  oracles::CheckOptions options;
+  options.seed = seed;
+  for (const oracles::Finding& f : oracles::check_graph(g, engine, options).findings)
+    if (f.oracle == "second_order" && (source.empty() || f.source == source)) return f.outcome;
+  return oracles::Outcome::not_applicable;
+}
+
 // prod(x) at x = (2, 3, 0, 0): dP/dx = (0, 0, 0, 0) and d/dx (dP/dx_4) = (0, 0, 6, 0).
 graph::Graph prod_second_derivative() {
   graph::Graph g;
@@ -1124,15 +1136,8 @@ TEST(LibtorchFindings, ProdSecondDerivativeWithTwoZerosIsNone) {
   first_order.inputs = {variable("%x", Shape{4}, {2, 3, 0, 0})};
   first_order.tapes = {tape("t")};
   first_order.body = {record("t", {op("%p", "reduce_prod", {"%x"})}), gradient({"%g"}, "t", "%p", {"%x"})};
-  auto verdict_of = [&](EngineUnderTest& engine) {
-    oracles::CheckOptions options;
-    options.seed = 7;
-    for (const oracles::Finding& f : oracles::check_graph(first_order, engine, options).findings)
-      if (f.oracle == "second_order") return f.outcome;
-    return oracles::Outcome::inconclusive;
-  };
-  EXPECT_EQ(verdict_of(*make_libtorch_engine()), oracles::Outcome::mismatch);
-  EXPECT_EQ(verdict_of(*make_reference_engine()), oracles::Outcome::agree);
+  EXPECT_EQ(second_order_outcome(first_order, *make_libtorch_engine(), 7), oracles::Outcome::mismatch);
+  EXPECT_EQ(second_order_outcome(first_order, *make_reference_engine(), 7), oracles::Outcome::agree);
 }
 
 // Finding 4: torch 1.13's trigamma (polygamma(1, x), digamma's derivative) is accurate to
@@ -1279,15 +1284,8 @@ record t {
 }
 %gx, %gw = grad t %y wrt %x, %w
 )");
-    auto second_order_on_w = [&](EngineUnderTest& engine) {
-      oracles::CheckOptions options;
-      options.seed = 7;
-      for (const oracles::Finding& f : oracles::check_graph(first_order, engine, options).findings)
-        if (f.oracle == "second_order" && f.source == "w") return f.outcome;
-      return oracles::Outcome::not_applicable;
-    };
-    EXPECT_EQ(second_order_on_w(*make_libtorch_engine()), oracles::Outcome::mismatch) << op;
-    EXPECT_EQ(second_order_on_w(*make_reference_engine()), oracles::Outcome::agree) << op;
+    EXPECT_EQ(second_order_outcome(first_order, *make_libtorch_engine(), 7, "w"), oracles::Outcome::mismatch) << op;
+    EXPECT_EQ(second_order_outcome(first_order, *make_reference_engine(), 7, "w"), oracles::Outcome::agree) << op;
   }
 }
 
@@ -1368,15 +1366,8 @@ record t {
 %g = grad t %l wrt %x
 )");
   for (const std::uint64_t seed : {0, 1, 2}) {
-    auto second_order = [&](EngineUnderTest& engine) {
-      oracles::CheckOptions options;
-      options.seed = seed;
-      for (const oracles::Finding& f : oracles::check_graph(first_order, engine, options).findings)
-        if (f.oracle == "second_order") return f.outcome;
-      return oracles::Outcome::inconclusive;
-    };
-    EXPECT_EQ(second_order(*make_libtorch_engine()), oracles::Outcome::mismatch) << "seed " << seed;
-    EXPECT_EQ(second_order(*make_reference_engine()), oracles::Outcome::agree) << "seed " << seed;
+    EXPECT_EQ(second_order_outcome(first_order, *make_libtorch_engine(), seed), oracles::Outcome::mismatch) << seed;
+    EXPECT_EQ(second_order_outcome(first_order, *make_reference_engine(), seed), oracles::Outcome::agree) << seed;
   }
 }
 
@@ -1410,7 +1401,7 @@ record outer {
   EXPECT_EQ(torch.gradients.at(1).values.at(0)->data.at(0), 0.0);  // where 1/1.7 is due
   EXPECT_NEAR(torch.gradients.at(1).values.at(0)->data.at(1), exact[1], 1e-15);
 
-  graph::Graph first_order = graph::parse_tcg(R"(graph g
+  const graph::Graph first_order = graph::parse_tcg(R"(graph g
 input %b: f64[2] variable values(1.7, 0.6)
 input %y: f64[2] variable values(0, 0.8)
 tape t
@@ -1421,15 +1412,8 @@ record t {
 %gb, %gy = grad t %s wrt %b, %y
 )");
   for (const std::uint64_t seed : {0, 1, 2}) {
-    auto on_y = [&](EngineUnderTest& engine) {
-      oracles::CheckOptions options;
-      options.seed = seed;
-      for (const oracles::Finding& f : oracles::check_graph(first_order, engine, options).findings)
-        if (f.oracle == "second_order" && f.source == "y") return f.outcome;
-      return oracles::Outcome::inconclusive;
-    };
-    EXPECT_EQ(on_y(*make_libtorch_engine()), oracles::Outcome::mismatch) << "seed " << seed;
-    EXPECT_EQ(on_y(*make_reference_engine()), oracles::Outcome::agree) << "seed " << seed;
+    EXPECT_EQ(second_order_outcome(first_order, *make_libtorch_engine(), seed, "y"), oracles::Outcome::mismatch) << seed;
+    EXPECT_EQ(second_order_outcome(first_order, *make_reference_engine(), seed, "y"), oracles::Outcome::agree) << seed;
   }
 }
 
