@@ -151,9 +151,9 @@ CheckReport check_graph(const graph::Graph& g, eut::EngineUnderTest& engine, con
   run_oracle(report, "connectivity",
              [&] { return check_connectivity(g, inputs, run, engine.capabilities(), semantics); });
   if (options.forward_values) run_oracle(report, "forward_values", [&] { return check_forward_values(g, inputs, run, semantics); });
+  const bool per_element = floating_input_elements(g) <= options.per_element_limit;
   // The objectives the numerical oracles share, prepared by the first that needs them (a
   // failure to prepare is each oracle's failure, as when each prepared its own).
-  const bool per_element = floating_input_elements(g) <= options.per_element_limit;
   std::optional<PreparedObjectives> prepared_once;
   auto prepared = [&]() -> const PreparedObjectives& {
     if (!prepared_once) prepared_once.emplace(g, inputs, semantics);

@@ -716,7 +716,7 @@ std::vector<Finding> check_second_order(eut::EngineUnderTest& engine, const grap
     const std::unique_ptr<eut::EngineUnderTest> reference = eut::make_reference_engine();
     const eut::RunResult reference_nested = reference->run_for_gradients(prog.nested, base);
     std::optional<eut::RunResult> reference_nested64;
-    if (has_f32 && have64) reference_nested64 = reference->run_for_gradients(prog.nested_f64, base64);
+    if (have64) reference_nested64 = reference->run_for_gradients(prog.nested_f64, base64);
     const eut::GradientResult* reference_hvp =
         reference_nested.error || reference_nested.gradients.size() <= hvp_at ? nullptr : &reference_nested.gradients[hvp_at];
     const eut::GradientResult* reference_hvp64 =

@@ -46,8 +46,9 @@ struct GraphAnnotations {
   std::string minimal_target, minimal_source;
 };
 
-// Every entry a finding judged: elements of the gradient (finite differences, complex step)
-// or directions (forward mode, second order), flat, row-major.
+// Every entry a finding judged: elements of the gradient (finite differences and complex step
+// on up to CheckOptions::per_element_limit source elements) or directions (beyond that, forward
+// mode, second order), flat, row-major.
 struct EntryValues {
   enum class Kind { element, direction };
   Kind kind = Kind::element;
