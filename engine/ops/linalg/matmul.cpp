@@ -7,7 +7,8 @@
 // was broadcast along (unbroadcast). Both are matmuls with transpose flags (TF's
 // _MatMulGrad), so that the backward pass runs no transpose op and an outer tape records
 // them (second order).
-// The f64 kernel uses Eigen's GEMM per batch; the complex and dual kernels a plain loop.
+// The f64 kernel uses Eigen's product per batch (a plain loop for the small products Eigen
+// would run as dot products); the complex and dual kernels the plain loop.
 #include <Eigen/Core>
 #include <algorithm>
 #include <array>
@@ -73,11 +74,39 @@ Plan plan(const Shape& a, const Shape& b, const OpAttrs& t) {
   return p;
 }
 
+// c [m, n] = A @ B as the plain loop: every element summed in k order, c[i, j] = ((A[i, 0]
+// B[0, j]) + A[i, 1] B[1, j]) + ..., vectorised across j only, so that an element's rounding
+// does not depend on where the arrays lie.
+template <class S>
+void ordered_gemm(const S* a, const S* b, S* c, std::int64_t m, std::int64_t k, std::int64_t n, bool ta,
+                  bool tb) {
+  for (std::int64_t i = 0; i < m; ++i) {
+    S* ci = c + i * n;
+    for (std::int64_t j = 0; j < n; ++j) ci[j] = S(0);
+    for (std::int64_t t = 0; t < k; ++t) {
+      const S ait = a[ta ? t * m + i : i * k + t];
+      if (tb)
+        for (std::int64_t j = 0; j < n; ++j) ci[j] += ait * b[j * k + t];
+      else
+        for (std::int64_t j = 0; j < n; ++j) ci[j] += ait * b[t * n + j];
+    }
+  }
+}
+
 // c [m, n] = A @ B, where A is a [m, k] (or a [k, m] transposed) and B is b [k, n] (or b
 // [n, k] transposed), all row-major.
 template <class S>
 void gemm(const S* a, const S* b, S* c, std::int64_t m, std::int64_t k, std::int64_t n, bool ta, bool tb) {
   if constexpr (std::is_same_v<S, double>) {
+    // Eigen computes a product this small (m + k + n below its GEMM threshold, 20) as dot
+    // products that start their packets at the first aligned address, so an element's
+    // rounding would depend on where the arrays lie (with -march=native on AVX2 it did:
+    // tests/engine/ops/kernel_address_test.cpp). Its GEMM and GEMV do not.
+    constexpr std::int64_t kEigenGemmThreshold = 20;
+    if (m + k + n < kEigenGemmThreshold) {
+      ordered_gemm(a, b, c, m, k, n, ta, tb);
+      return;
+    }
     using RowMat = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
     Eigen::Map<RowMat> C(c, m, n);
     if (k == 0) {
@@ -94,13 +123,7 @@ void gemm(const S* a, const S* b, S* c, std::int64_t m, std::int64_t k, std::int
     else
       C.noalias() = A.transpose() * B.transpose();
   } else {
-    for (std::int64_t i = 0; i < m; ++i)
-      for (std::int64_t j = 0; j < n; ++j) {
-        S sum(0);
-        for (std::int64_t t = 0; t < k; ++t)
-          sum += a[ta ? t * m + i : i * k + t] * b[tb ? j * k + t : t * n + j];
-        c[i * n + j] = sum;
-      }
+    ordered_gemm(a, b, c, m, k, n, ta, tb);
   }
 }
 

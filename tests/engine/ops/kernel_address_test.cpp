@@ -68,7 +68,9 @@ TEST(KernelAddress, EigenElementWiseKernelsGiveEveryElementTheSameBitsAtAnyAddre
 
 TEST(KernelAddress, SmallAndLargeMatmulsGiveTheSameBitsAtAnyAddress) {
   std::mt19937_64 rng(11);
-  for (const auto& [m, k, n] : {std::array<std::int64_t, 3>{3, 5, 7}, {1, 9, 9}, {12, 12, 12}}) {
+  // Below Eigen's GEMM threshold (dot products), matrix-vector products both ways (GEMV), GEMM.
+  for (const auto& [m, k, n] :
+       {std::array<std::int64_t, 3>{3, 5, 7}, {1, 9, 9}, {1, 30, 30}, {30, 30, 1}, {12, 12, 12}}) {
     const std::vector<double> a = draw(rng, static_cast<std::size_t>(m * k), -2, 2);
     const std::vector<double> b = draw(rng, static_cast<std::size_t>(k * n), -2, 2);
     const std::vector<Shape> shapes{Shape{m, k}, Shape{k, n}};
