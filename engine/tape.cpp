@@ -56,6 +56,7 @@ void GradientTape::start() {
   constexpr std::size_t kFirstOps = 128;
   tracked_.reserve(kFirstOps);
   if (entries_.capacity() < kFirstOps) entries_.reserve(kFirstOps);
+  if (input_slots_.capacity() < 2 * kFirstOps) input_slots_.reserve(2 * kFirstOps);
   recording_spans_.emplace_back(id_now(), INT64_MAX);
   t_active.push_back(this);
   detail::t_tape_hooks.active_tapes = static_cast<int>(t_active.size());
@@ -84,7 +85,13 @@ void GradientTape::watch(const Tensor& t) {
     watched_integer_.push_back(t.label());
     return;
   }
-  tracked_[t.id()] |= kWatched;
+  track(t.id()).flags |= kWatched;
+}
+
+GradientTape::Tracked& GradientTape::track(std::int64_t id) {
+  Tracked& t = tracked_[id];
+  if (t.slot == kUntracked) t.slot = slots_++;
+  return t;
 }
 
 bool GradientTape::is_recording() const { return active_rules().tape.records(recording_, pause_depth_); }
@@ -95,18 +102,25 @@ void GradientTape::offer(const Tensor& out) {
   const TensorImpl& n = *out.impl();
   if (!rules.tape.carries_gradient(n.spec.dtype)) return;  // an integer/bool output carries no gradient (R3)
   const OpDef& op = rules.row(*n.op);
+  // Every input's slot, noted for the backward pass (which then looks up no id).
+  const std::size_t first_input = input_slots_.size();
   bool flows = false;
-  for (std::size_t j = 0; j < n.inputs.size() && !flows; ++j) {
+  for (std::size_t j = 0; j < n.inputs.size(); ++j) {
     const TensorImpl& in = *n.inputs[j].impl();
-    flows = op.input(static_cast<int>(j)).differentiable() &&
-            rules.tape.carries_gradient(in.spec.dtype) && tracked_.contains(in.id);
+    const Tracked* t = tracked_.find(in.id);
+    input_slots_.push_back(t ? t->slot : kUntracked);
+    flows = flows || (t && op.input(static_cast<int>(j)).differentiable() &&
+                      rules.tape.carries_gradient(in.spec.dtype));
   }
-  if (!flows) return;
-  if (static_cast<std::int64_t>(entries_.size()) >= limits::kMaxTapeNodes)
+  if (!flows || static_cast<std::int64_t>(entries_.size()) >= limits::kMaxTapeNodes) {
+    input_slots_.resize(first_input);
+    if (!flows) return;
     throw LimitError("GradientTape: more than " + std::to_string(limits::kMaxTapeNodes) +
                      " recorded ops (the per-tape cap)");
-  entries_.push_back(out);
-  tracked_[n.id] |= kRecorded;
+  }
+  Tracked& t = track(n.id);
+  t.flags |= kRecorded;
+  entries_.push_back({out, t.slot, first_input});
 }
 
 GradientTape::Recorded GradientTape::how_recorded(std::int64_t id) const {
@@ -136,11 +150,13 @@ Gradients GradientTape::gradient(const Tensor& target, const std::vector<Source>
   std::optional<Pause> own_backward_pass;
   if (recording_) own_backward_pass.emplace(*this);
 
-  // The gradients reaching each value so far, one per path, by id: summed by the rules'
-  // aggregate (one add_n) when the value's own VJP needs them, or at the end for a source —
-  // TF's aggregation. A value with very many paths is summed on the way, every kMaxParts
-  // gradients, so that waiting gradients never hold more than that many tensors per value.
+  // The gradients reaching each value so far, one per path, by the value's slot: summed by
+  // the rules' aggregate (one add_n) when the value's own VJP needs them, or at the end for
+  // a source — TF's aggregation. A value with very many paths is summed on the way, every
+  // kMaxParts gradients, so that waiting gradients never hold more than that many tensors
+  // per value.
   struct Reached {
+    bool reached = false;
     Tensor first;
     std::vector<Tensor> more;  // the later paths' gradients (allocated only on fan-out)
   };
@@ -153,8 +169,18 @@ Gradients GradientTape::gradient(const Tensor& target, const std::vector<Source>
     r.more.clear();
     return r.first;
   };
-  IdMap<Reached> grads;
-  grads.reserve(entries_.size() + 1);
+  // The slots tracked when the call began (the tape is paused while it runs, so it tracks
+  // nothing new; a slot past them would be one it tracked since, and reached by no path).
+  std::vector<Reached> grads(static_cast<std::size_t>(slots_));
+  auto slot_of = [&](std::int64_t id) -> std::int32_t {
+    const Tracked* t = tracked_.find(id);
+    return t != nullptr && t->slot < static_cast<std::int32_t>(grads.size()) ? t->slot : kUntracked;
+  };
+  auto reached_at = [&](std::int64_t id) -> Reached* {
+    const std::int32_t slot = slot_of(id);
+    return slot != kUntracked && grads[static_cast<std::size_t>(slot)].reached ? &grads[static_cast<std::size_t>(slot)]
+                                                                              : nullptr;
+  };
   // A node's gradient is needed only for its own VJP — its inputs are older than it, so no
   // node visited later reads it — unless it is a source. Other nodes' gradients are released
   // as soon as their VJP has run: their storage goes back to the pool while still in cache,
@@ -165,51 +191,60 @@ Gradients GradientTape::gradient(const Tensor& target, const std::vector<Source>
   for (const Source& s : sources)
     if (s.tensor().defined()) source_ids.push_back(s.tensor().id());
   std::sort(source_ids.begin(), source_ids.end());
-  if (rules.tape.carries_gradient(target.dtype()) && tracked_.contains(target.id())) {
-    grads.try_emplace(target.id(), Reached{rules.tape.seed(target, options.output_gradients), {}});  // R8
+  const std::int32_t target_slot = rules.tape.carries_gradient(target.dtype()) ? slot_of(target.id()) : kUntracked;
+  if (target_slot != kUntracked) {
+    Reached& seed = grads[static_cast<std::size_t>(target_slot)];
+    seed.reached = true;
+    seed.first = rules.tape.seed(target, options.output_gradients);  // R8
+    // The VJPs' results: inline for up to four inputs (no allocation per node), emptied
+    // after each node.
+    constexpr int kInline = 4;
+    std::array<std::optional<Tensor>, kInline> gin_inline;
+    std::vector<std::optional<Tensor>> gin_heap;
     // Walk recorded ops newest first; everything recorded after the target is irrelevant.
     for (auto it = entries_.rbegin(); it != entries_.rend(); ++it) {
-      const Tensor& out = *it;
+      const Tensor& out = it->out;
       const TensorImpl& node = *out.impl();
       if (node.id > target.id()) continue;
-      Reached* reached = grads.find(node.id);
-      if (reached == nullptr) continue;
+      Reached& reached = grads[static_cast<std::size_t>(it->slot)];
+      if (!reached.reached) continue;
       // Every path to the node has been walked (they all start at newer nodes). Its gradient is
-      // moved out of the map (inserting below may move its slots anyway), or kept for a source.
-      sum_of(*reached);
+      // moved out (the node is visited once), or kept for a source.
+      sum_of(reached);
       const Tensor upstream = std::binary_search(source_ids.begin(), source_ids.end(), node.id)
-                                  ? reached->first
-                                  : std::move(reached->first);
+                                  ? reached.first
+                                  : std::move(reached.first);
       const int n = static_cast<int>(node.inputs.size());
-      // The VJP reads the inputs where provenance holds them. Their gradients: inline for up
-      // to four inputs (no allocation per node).
+      // The VJP reads the inputs where provenance holds them.
       const Tensor* inputs = node.inputs.data();
-      constexpr int kInline = 4;
-      std::array<std::optional<Tensor>, kInline> gin_inline;
-      std::vector<std::optional<Tensor>> gin_heap;
       std::optional<Tensor>* gin = gin_inline.data();
       if (n > kInline) {
-        gin_heap.resize(static_cast<std::size_t>(n));
+        gin_heap.assign(static_cast<std::size_t>(n), std::nullopt);
         gin = gin_heap.data();
       }
       const OpDef& op = rules.row(*node.op);
       op.vjp({node.attrs ? *node.attrs : no_attrs(), inputs, n, out, upstream}, gin);
+      const std::int32_t* input_slots = input_slots_.data() + it->first_input;
       for (int j = 0; j < n; ++j) {
         const Tensor& in = inputs[j];
-        if (!op.input(j).differentiable() || !rules.tape.carries_gradient(in.dtype()) ||
-            !tracked_.contains(in.id()))
+        std::int32_t slot = input_slots[j];
+        if (slot == kUntracked) slot = slot_of(in.id());  // watched after the op ran, or not tracked
+        if (slot == kUntracked || !op.input(j).differentiable() || !rules.tape.carries_gradient(in.dtype()))
           continue;
         if (!gin[j])
           throw Error(std::string("internal: VJP of ") + node.op->name +
                       " returned None for differentiable input " + std::to_string(j));
-        if (Reached* r = grads.find(in.id())) {
-          if (r->more.size() + 1 == kMaxParts) sum_of(*r);
-          if (r->more.capacity() == 0) r->more.reserve(4);  // room to put `first` in front, too
-          r->more.push_back(std::move(*gin[j]));
+        Reached& r = grads[static_cast<std::size_t>(slot)];
+        if (r.reached) {
+          if (r.more.size() + 1 == kMaxParts) sum_of(r);
+          if (r.more.capacity() == 0) r.more.reserve(4);  // room to put `first` in front, too
+          r.more.push_back(std::move(*gin[j]));
         } else {
-          grads.try_emplace(in.id(), Reached{std::move(*gin[j]), {}});
+          r.reached = true;
+          r.first = std::move(*gin[j]);
         }
       }
+      for (int j = 0; j < n; ++j) gin[j].reset();
     }
   }
 
@@ -217,7 +252,7 @@ Gradients GradientTape::gradient(const Tensor& target, const std::vector<Source>
   for (const Source& s : sources) {
     const Tensor& src = s.tensor();
     if (!src.defined()) throw TapeError("GradientTape.gradient(): empty source");
-    Reached* g = grads.find(src.id());
+    Reached* g = reached_at(src.id());
     std::optional<Tensor> reached;
     if (g && rules.tape.carries_gradient(src.dtype())) reached = sum_of(*g);
     std::optional<Tensor> value = rules.tape.result(reached, src, options.unconnected == Unconnected::zero);

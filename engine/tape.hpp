@@ -117,14 +117,32 @@ class GradientTape {
   int pause_depth_ = 0;
   bool used_ = false;
   // The tensors this tape tracks: watched ones and outputs of ops it recorded (one entry
-  // per id, so recording an op costs one insertion).
+  // per id, so recording an op costs one insertion). Each has a slot, numbered densely in
+  // the order the tape first tracked it: the backward pass keeps gradients in an array by
+  // slot and finds an input's slot where its op's entry noted it, so that it looks up no id.
   enum TrackFlags : std::uint8_t { kWatched = 1, kRecorded = 2 };
+  struct Tracked {
+    std::uint8_t flags = 0;
+    std::int32_t slot = -1;
+  };
+  static constexpr std::int32_t kUntracked = -1;
+  Tracked& track(std::int64_t id);  // the id's entry, given the next slot if it is new
   bool has(std::int64_t id, TrackFlags flag) const {
-    const std::uint8_t* flags = tracked_.find(id);
-    return flags && (*flags & flag);
+    const Tracked* t = tracked_.find(id);
+    return t && (t->flags & flag);
   }
-  IdMap<std::uint8_t> tracked_;
-  std::vector<Tensor> entries_;  // recorded ops, in order
+  IdMap<Tracked> tracked_;
+  std::int32_t slots_ = 0;
+  // A recorded op: its output, the output's slot, and where its inputs' slots begin in
+  // input_slots_ (one per input, in order; kUntracked for an input the tape did not track
+  // when the op ran — gradient() looks that one up again, as it may have been watched since).
+  struct Entry {
+    Tensor out;
+    std::int32_t slot;
+    std::size_t first_input;
+  };
+  std::vector<Entry> entries_;  // recorded ops, in order
+  std::vector<std::int32_t> input_slots_;
   // Id ranges [first, last) during which the tape recorded, and during which it was paused.
   std::vector<std::pair<std::int64_t, std::int64_t>> recording_spans_, paused_spans_;
   std::vector<std::string> watched_integer_;  // labels, for explanations
