@@ -3,7 +3,8 @@
 // explained for what they are (outside the recording), not as paused; the gradients gradient()
 // releases on its way never include a source's.
 // A value reached along several paths gets one add_n of their gradients (summed on the way
-// past 64 paths), and second order runs through it.
+// past 64 paths), and second order runs through it. An input watched after its op ran is
+// reached through it.
 #include "engine/tape.hpp"
 
 #include <gtest/gtest.h>
@@ -88,6 +89,27 @@ TEST(Tape, SourcesThatAreOpOutputsOrTheTargetKeepTheirGradients) {
     EXPECT_DOUBLE_EQ(g[1]->item(), 4 * 1.5 * 1.5 * 1.5) << "call " << call;
     EXPECT_DOUBLE_EQ(g[2]->item(), 1.0) << "call " << call;
   }
+}
+
+// An op is recorded when one input is tracked; a constant input watched only after the op
+// ran is reached through it all the same (TF records every input of a recorded op). The
+// backward pass finds a tracked input's slot where the op's entry noted it, and looks this one
+// up again; an input never watched gets nothing.
+TEST(Tape, AnInputWatchedAfterItsOpRanIsReachedThroughThatOp) {
+  const Tensor w = Tensor::scalar(3.0), late = Tensor::scalar(2.0), never = Tensor::scalar(5.0);
+  GradientTape tape(/*persistent=*/true);
+  Tensor y;
+  {
+    auto recording = tape.recording();
+    tape.watch(w);
+    y = mul(mul(late, w), never);
+    tape.watch(late);
+  }
+  const Gradients g = tape.gradient(y, {late, w, never});
+  ASSERT_TRUE(g[0] && g[1]);
+  EXPECT_DOUBLE_EQ(g[0]->item(), 15.0);
+  EXPECT_DOUBLE_EQ(g[1]->item(), 10.0);
+  EXPECT_FALSE(g[2]);
 }
 
 // y = Σ_k c_k · x for `paths` constants c_k = k + 1: x is reached along `paths` paths.
