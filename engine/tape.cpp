@@ -118,9 +118,11 @@ void GradientTape::offer(const Tensor& out) {
     throw LimitError("GradientTape: more than " + std::to_string(limits::kMaxTapeNodes) +
                      " recorded ops (the per-tape cap)");
   }
-  Tracked& t = track(n.id);
-  t.flags |= kRecorded;
-  entries_.push_back({out, t.slot, first_input});
+  // An op's output is offered once, when it is made: its id is new to the tape.
+  const auto [t, fresh] = tracked_.try_emplace(n.id, Tracked{kRecorded, slots_});
+  if (fresh) ++slots_;
+  t->flags |= kRecorded;
+  entries_.push_back({out, t->slot, first_input});
 }
 
 GradientTape::Recorded GradientTape::how_recorded(std::int64_t id) const {
