@@ -2,10 +2,11 @@
 // ids it tracks, each with its slot (gradient() keeps gradients in an array by slot).
 //
 // Why not std::unordered_map: a tape looks up every input of every op it records (and its
-// backward pass, an input it did not track when the op ran); the node-based map's prime modulo, pointer
-// chase and one allocation per insert were ~7% of BENCH_GRAPH's forward + backward. This is
-// open addressing with linear probing in one array: a multiplicative hash (ids are mostly
-// consecutive), a power-of-two capacity, at most half full. Ids are never removed.
+// backward pass, an input it did not track when the op ran); the node-based map's prime
+// modulo, pointer chase and one allocation per insert were ~7% of BENCH_GRAPH's forward +
+// backward. This is open addressing with linear probing in one array: a multiplicative hash
+// (ids are mostly consecutive), a power-of-two capacity, at most half full. Ids are never
+// removed.
 #pragma once
 #include <cstddef>
 #include <cstdint>
