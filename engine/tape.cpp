@@ -159,6 +159,7 @@ Gradients GradientTape::gradient(const Tensor& target, const std::vector<Source>
   // per value.
   struct Reached {
     bool reached = false;
+    bool source = false;  // a source's gradient is kept after its VJP has run
     Tensor first;
     std::vector<Tensor> more;  // the later paths' gradients (allocated only on fan-out)
   };
@@ -188,11 +189,10 @@ Gradients GradientTape::gradient(const Tensor& target, const std::vector<Source>
   // as soon as their VJP has run: their storage goes back to the pool while still in cache,
   // for the next VJP's results, instead of the backward pass's working set growing with the
   // graph.
-  std::vector<std::int64_t> source_ids;
-  source_ids.reserve(sources.size());
   for (const Source& s : sources)
-    if (s.tensor().defined()) source_ids.push_back(s.tensor().id());
-  std::sort(source_ids.begin(), source_ids.end());
+    if (s.tensor().defined())
+      if (const std::int32_t slot = slot_of(s.tensor().id()); slot != kUntracked)
+        grads[static_cast<std::size_t>(slot)].source = true;
   const std::int32_t target_slot = rules.tape.carries_gradient(target.dtype()) ? slot_of(target.id()) : kUntracked;
   if (target_slot != kUntracked) {
     Reached& seed = grads[static_cast<std::size_t>(target_slot)];
@@ -213,9 +213,7 @@ Gradients GradientTape::gradient(const Tensor& target, const std::vector<Source>
       // Every path to the node has been walked (they all start at newer nodes). Its gradient is
       // moved out (the node is visited once), or kept for a source.
       sum_of(reached);
-      const Tensor upstream = std::binary_search(source_ids.begin(), source_ids.end(), node.id)
-                                  ? reached.first
-                                  : std::move(reached.first);
+      const Tensor upstream = reached.source ? reached.first : std::move(reached.first);
       const int n = static_cast<int>(node.inputs.size());
       // The VJP reads the inputs where provenance holds them.
       const Tensor* inputs = node.inputs.data();

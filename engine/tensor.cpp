@@ -146,12 +146,19 @@ union UninitialisedArray {
 };
 }  // namespace
 
+namespace {
+// Inputs up to this many are handled on the stack, with no allocation: every op but a long
+// add_n or concat. The tape sums a value's fan-out with one add_n (BENCH_GRAPH's backward:
+// three of nine gradients each), and its three heap vectors were a third of such an add_n.
+constexpr int kStackInputs = 16;
+}  // namespace
+
 Tensor apply_op(const OpDef& op, const Tensor* inputs, int n, const OpAttrs& attrs) {
   if (n <= 0) return apply_op(op, static_cast<const OperandRef*>(nullptr), n, attrs);
-  if (n <= 4) {
-    OperandRef refs[4] = {inputs[0], inputs[0], inputs[0], inputs[0]};
-    for (int i = 1; i < n; ++i) refs[i] = inputs[i];
-    return apply_op(op, refs, n, attrs);
+  if (n <= kStackInputs) {
+    UninitialisedArray<OperandRef, kStackInputs> refs;
+    for (int i = 0; i < n; ++i) new (&refs.items[i]) OperandRef(inputs[i]);
+    return apply_op(op, refs.items, n, attrs);
   }
   const std::vector<OperandRef> refs(inputs, inputs + n);
   return apply_op(op, refs.data(), n, attrs);
@@ -169,17 +176,16 @@ Tensor run_op(const OpDef& op, const OperandRef* inputs, int n, const OpAttrs& a
                      " inputs, got " + std::to_string(n));
   if (n < 1 && op.arity < 0) throw ShapeError(std::string(op.name) + ": expects at least one input");
   // The inputs' specs (for infer) and kernel views, each copied once from the input. The
-  // slots for up to four inputs live on the stack uninitialised: zero-filling them first,
-  // then overwriting them field by field made every later 64-byte read of a spec wait on
-  // store forwarding (measured: a third of apply_op's time on one-element tensors).
-  constexpr int kInline = 4;
-  UninitialisedArray<TensorSpec, kInline> spec_slots;
-  UninitialisedArray<In<double>, kInline> in_slots;
+  // slots for up to kStackInputs inputs live on the stack uninitialised: zero-filling them
+  // first, then overwriting them field by field made every later 64-byte read of a spec wait
+  // on store forwarding (measured: a third of apply_op's time on one-element tensors).
+  UninitialisedArray<TensorSpec, kStackInputs> spec_slots;
+  UninitialisedArray<In<double>, kStackInputs> in_slots;
   std::vector<TensorSpec> spec_heap;
   std::vector<In<double>> in_heap;
   TensorSpec* specs = spec_slots.items;
   In<double>* ins = in_slots.items;
-  if (n > kInline) {
+  if (n > kStackInputs) {
     spec_heap.resize(n);
     in_heap.resize(n);
     specs = spec_heap.data();

@@ -120,7 +120,10 @@ struct TensorImpl {
   std::shared_ptr<const OpAttrs> attrs;
   InputList inputs;
 
-  TensorImpl() = default;
+  // User-provided, not `= default`: make_tensor_impl value-initialises, which for a defaulted
+  // constructor zero-fills the whole object (a 232-byte memset per op) before the member
+  // initialisers above write it again.
+  TensorImpl() {}  // NOLINT(modernize-use-equals-default)
   TensorImpl(const TensorImpl&) = delete;
   TensorImpl& operator=(const TensorImpl&) = delete;
   ~TensorImpl();  // releases long provenance chains iteratively (no deep recursion)
