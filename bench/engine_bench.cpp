@@ -12,6 +12,11 @@
 //   forward_backward_over_fused_forward  engine forward+backward / fused-Eigen forward: what a
 //                                        gradient costs against the cheapest way to compute
 //                                        just the value
+//   kernels_over_fused_vector_math_forward  the forward's 86 op kernels alone, replayed on
+//                                        buffers made once (each output zero-filled, as the
+//                                        engine hands it to a kernel) / the fused forward with
+//                                        the same math: how far the engine's arithmetic is from
+//                                        the floor once the eager bookkeeping is taken out
 //   per_op                               seconds per op of a chain of one-element adds: the
 //                                        engine's bookkeeping without kernel work
 //   load_average                         1-minute load average when measured
@@ -19,13 +24,17 @@
 // `engine_bench --run <unit> N` runs one unit of work N times and exits, without timing: for
 // callgrind, whose instruction counts no other process on the machine can change
 // (bench/BENCHMARKS.md). Units: fused (the fused-Eigen forward), forward, forward_under_tape,
-// forward_backward, per_op_chain (BM_PerOpOverhead's 64 adds).
+// forward_backward, kernels_replay, per_op_chain (BM_PerOpOverhead's 64 adds).
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <functional>
+#include <map>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "bench/bench_graph.hpp"
 #include "bench/fused_eigen.hpp"
@@ -36,21 +45,75 @@ using tc::bench::fused_eigen_loss;
 using Mat = tc::bench::FusedMat;
 Mat to_mat(const tc::Tensor& t) { return tc::bench::to_fused_mat(t); }
 
-// fused, engine forward, engine forward + backward: measured once per process, together.
+// BENCH_GRAPH's forward as its op kernels alone: each op of one engine forward, in order, with
+// its inputs' and output's buffers made once, so that a run is 86 kernel calls and the zero-fill
+// of each output (the engine's contract with a kernel), without the eager bookkeeping (infer,
+// allocation, provenance, tape hooks, release). A measuring device, not an execution mode: it
+// replays one run's shapes and attributes.
+class KernelsReplay {
+ public:
+  explicit KernelsReplay(const tc::bench::BenchInputs& in) : loss_(tc::bench::bench_graph_loss(in.a, in.b, in.c)) {
+    // The ops are the loss's provenance; ids grow with execution, so id order is run order.
+    std::map<std::int64_t, const tc::TensorImpl*> ops;
+    std::vector<const tc::TensorImpl*> pending{loss_.impl()};
+    while (!pending.empty()) {
+      const tc::TensorImpl* t = pending.back();
+      pending.pop_back();
+      if (!t->op || !ops.emplace(t->id, t).second) continue;
+      for (const tc::Tensor& input : t->inputs) pending.push_back(input.impl());
+    }
+    std::unordered_map<const tc::TensorImpl*, std::vector<double>> buffers;
+    for (const auto& [id, t] : ops) buffers[t].assign(t->data.size(), 0.0);
+    for (const auto& [id, t] : ops) {
+      Step step{t->op->forward_f64, t->attrs ? t->attrs.get() : &tc::no_attrs(), {}, buffers[t].data(), &t->spec};
+      for (const tc::Tensor& input : t->inputs) {
+        const auto it = buffers.find(input.impl());
+        step.ins.push_back({it != buffers.end() ? it->second.data() : input.data(), input.spec()});
+      }
+      steps_.push_back(std::move(step));
+    }
+    buffers_ = std::move(buffers);
+  }
+  std::size_t ops() const { return steps_.size(); }
+  double run() {
+    for (const Step& s : steps_) {
+      std::memset(s.out, 0, static_cast<std::size_t>(s.spec->shape.numel()) * sizeof(double));
+      s.forward(*s.attrs, s.ins.data(), static_cast<int>(s.ins.size()), {s.out, *s.spec}, nullptr);
+    }
+    return steps_.back().out[0];
+  }
+
+ private:
+  struct Step {
+    tc::ForwardFn<double> forward;
+    const tc::OpAttrs* attrs;
+    std::vector<tc::In<double>> ins;
+    double* out;
+    const tc::TensorSpec* spec;
+  };
+  tc::Tensor loss_;  // keeps the attributes and specs the steps point into
+  std::unordered_map<const tc::TensorImpl*, std::vector<double>> buffers_;
+  std::vector<Step> steps_;
+};
+
+// fused, engine forward, engine forward + backward, the fused forward with the engine's vector
+// math, the kernels replayed: measured once per process, together.
 struct Ratios {
-  double fused = 0, forward = 0, forward_backward = 0, fused_vector_math = 0;
+  double fused = 0, forward = 0, forward_backward = 0, fused_vector_math = 0, kernels = 0;
 };
 void forward_backward_once(const tc::bench::BenchInputs& in);
 const Ratios& ratios() {
   static const Ratios r = [] {
     const auto in = tc::bench::BenchInputs::make();
     const Mat a = to_mat(in.a), b = to_mat(in.b), c = to_mat(in.c);
+    KernelsReplay kernels(in);
     const auto t = tc::bench::interleaved_minimum(
         7, tc::bench::Clock::thread_cpu, [&] { benchmark::DoNotOptimize(fused_eigen_loss(a, b, c)); },
         [&] { benchmark::DoNotOptimize(tc::bench::bench_graph_loss(in.a, in.b, in.c)); },
         [&] { forward_backward_once(in); },
-        [&] { benchmark::DoNotOptimize(tc::bench::fused_vector_math_loss(a, b, c)); });
-    return Ratios{t[0], t[1], t[2], t[3]};
+        [&] { benchmark::DoNotOptimize(tc::bench::fused_vector_math_loss(a, b, c)); },
+        [&] { benchmark::DoNotOptimize(kernels.run()); });
+    return Ratios{t[0], t[1], t[2], t[3], t[4]};
   }();
   return r;
 }
@@ -77,6 +140,19 @@ void BM_BenchGraph_Forward(benchmark::State& state) {
   state.counters["load_average"] = tc::bench::load_average();
 }
 BENCHMARK(BM_BenchGraph_Forward);
+
+void BM_BenchGraph_KernelsReplay(benchmark::State& state) {
+  const auto in = tc::bench::BenchInputs::make();
+  KernelsReplay kernels(in);
+  if (kernels.run() != tc::bench::bench_graph_loss(in.a, in.b, in.c).item()) {
+    state.SkipWithError("the replayed kernels' loss differs from the engine's");
+    return;
+  }
+  for (auto _ : state) benchmark::DoNotOptimize(kernels.run());
+  state.counters["ops"] = static_cast<double>(kernels.ops());
+  state.counters["kernels_over_fused_vector_math_forward"] = ratios().kernels / ratios().fused_vector_math;
+}
+BENCHMARK(BM_BenchGraph_KernelsReplay);
 
 void forward_under_tape_once(const tc::bench::BenchInputs& in) {
   tc::GradientTape tape;
@@ -170,9 +246,11 @@ int run_unit(const std::string& unit, long n) {
   if (unit == "forward_under_tape") once = [&] { forward_under_tape_once(in); };
   if (unit == "forward_backward") once = [&] { forward_backward_once(in); };
   if (unit == "per_op_chain") once = [&] { per_op_chain_once(one); };
+  KernelsReplay kernels(in);
+  if (unit == "kernels_replay") once = [&] { benchmark::DoNotOptimize(kernels.run()); };
   if (!once) {
     std::fprintf(stderr, "engine_bench --run: unknown unit '%s' (fused, forward, forward_under_tape, "
-                 "forward_backward, per_op_chain)\n", unit.c_str());
+                 "forward_backward, kernels_replay, per_op_chain)\n", unit.c_str());
     return 2;
   }
   for (long i = 0; i < n; ++i) once();
