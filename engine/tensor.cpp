@@ -144,9 +144,7 @@ union UninitialisedArray {
   T items[N];
   UninitialisedArray() {}
 };
-}  // namespace
 
-namespace {
 // Inputs up to this many are handled on the stack, with no allocation: every op but a long
 // add_n or concat. The tape sums a value's fan-out with one add_n (BENCH_GRAPH's backward:
 // three of nine gradients each), and its three heap vectors were a third of such an add_n.
