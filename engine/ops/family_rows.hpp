@@ -20,12 +20,15 @@ inline OpRow kink_at_zero_row(const char* name, const char* kinks, Dependence ho
       .vjp_reads(0, {reads::upstream, reads::self(how)});
 }
 
-// a, b: float, one dtype -> a's dtype, broadcast together, element by element.
-inline OpRow binary_float_row(const char* name, Domain a = {}, Domain b = {}) {
-  return OpRow(name, "binary").input(OpInput("a").domain(std::move(a)))
-      .input(OpInput("b").same_dtype_as(0).domain(std::move(b)))
+// Two float operands of one dtype -> the first's dtype, broadcast together, element by element.
+inline OpRow binary_float_row(const char* name, OpInput first, OpInput second) {
+  return OpRow(name, "binary").input(std::move(first)).input(std::move(second).same_dtype_as(0))
       .result(ResultDType::of_input(0)).shape_rule("broadcast")
       .traits(Trait::elementwise | Trait::broadcasts);
+}
+// a, b: as above.
+inline OpRow binary_float_row(const char* name, Domain a = {}, Domain b = {}) {
+  return binary_float_row(name, OpInput("a").domain(std::move(a)), OpInput("b").domain(std::move(b)));
 }
 
 // x: float -> x's dtype, reduced over `axes` (all if empty; kept as size 1 with keepdims).

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "engine/ops/kernel.hpp"
+#include "engine/ops/shape/shape.hpp"
 
 namespace tc {
 
@@ -62,5 +63,10 @@ Tensor mask_like2(const Tensor& a, const Tensor& b, const Shape& out,
 }
 
 Tensor scalar_like(const Tensor& t, double v) { return Tensor::scalar(v, t.dtype()); }
+
+Tensor upstream_with_kept_axes(const Tensor& g, const Shape& kept) {
+  if (g.shape() == kept || g.shape().rank() == 0) return g;
+  return reshape(g, kept.to_vector());
+}
 
 }  // namespace tc

@@ -38,4 +38,11 @@ Tensor zero_gradient(const Tensor& x);
 // A constant scalar of t's dtype (for 1 - y² and the like).
 Tensor scalar_like(const Tensor& t, double v);
 
+// A reduction's upstream gradient g, shaped to broadcast back over the reduction's input:
+// `kept` is the input's shape with the reduced axes as 1. g itself when it already has that
+// shape (keepdims) or is a rank-0 scalar (a full reduction: one element broadcasts from []
+// as from [1, ..., 1]), so the backward pass of every loss reduced to a scalar runs no
+// reshape; else g reshaped to `kept`.
+Tensor upstream_with_kept_axes(const Tensor& g, const Shape& kept);
+
 }  // namespace tc

@@ -38,9 +38,11 @@
 #include <ATen/ops/log_sigmoid.h>
 #include <ATen/ops/ones_like.h>
 #include <ATen/ops/selu.h>
+#include <ATen/ops/sigmoid_backward.h>
 #include <ATen/ops/silu.h>
 #include <ATen/ops/softplus.h>
 #include <ATen/ops/stack.h>
+#include <ATen/ops/tanh_backward.h>
 #include <ATen/ops/tensor.h>
 #include <ATen/ops/zeros.h>
 #include <c10/core/WrapDimMinimal.h>
@@ -439,6 +441,9 @@ const std::vector<Entry>& entries() {
       // torch.remainder has the divisor's sign, as tf.math.floormod.
       {"floor_mod", [](const Operands& x, const OpAttrs&) { return x[0].remainder(x[1]); }},
       {"xlogy", [](const Operands& x, const OpAttrs&) { return x[0].xlogy(x[1]); }},
+      // ATen's own tanh and sigmoid backward kernels (grad_output first), differentiable twice.
+      {"tanh_grad", [](const Operands& x, const OpAttrs&) { return at::tanh_backward(x[1], x[0]); }},
+      {"sigmoid_grad", [](const Operands& x, const OpAttrs&) { return at::sigmoid_backward(x[1], x[0]); }},
       // --- reductions ---
       {"reduce_sum", [](const Operands& x, const OpAttrs& a) { return x[0].sum(reduce_dims(x[0], a), a.keepdims); }},
       {"reduce_mean", [](const Operands& x, const OpAttrs& a) { return x[0].mean(reduce_dims(x[0], a), a.keepdims); }},

@@ -15,6 +15,10 @@ Tensor atan2(const Tensor& y, const Tensor& x);      // the angle of (x, y)
 Tensor hypot(const Tensor& a, const Tensor& b);      // gradient 0 at the origin
 Tensor floor_mod(const Tensor& a, const Tensor& b);  // a - floor(a/b) b (tf.math.floormod)
 Tensor xlogy(const Tensor& x, const Tensor& y);      // x ln y, 0 where x = 0
+// The VJPs of tanh and sigmoid as one op each, from the saved output y and the upstream dy
+// (TF's TanhGrad, SigmoidGrad): dy (1 - y²) and dy y (1 - y).
+Tensor tanh_grad(const Tensor& y, const Tensor& dy);
+Tensor sigmoid_grad(const Tensor& y, const Tensor& dy);
 // x_1 + ... + x_n of one shape and dtype (TF's AddN; no broadcasting).
 Tensor add_n(const Tensor* xs, int n);
 inline Tensor add_n(const std::vector<Tensor>& xs) { return add_n(xs.data(), static_cast<int>(xs.size())); }

@@ -28,7 +28,7 @@ TensorSpec infer(const OpAttrs& a, const TensorSpec* in, int n) {
 void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
   const Shape& xs = a.inputs[0].shape();
   const auto p = kernel::plan_reduce("reduce_mean", xs, a.attrs.axes, a.attrs.keepdims);
-  const Tensor spread = broadcast_to(reshape(a.grad, p.kept.to_vector()), xs.to_vector());
+  const Tensor spread = broadcast_to(upstream_with_kept_axes(a.grad, p.kept), xs.to_vector());
   g[0] = div(spread, scalar_like(a.grad, static_cast<double>(p.group)));
 }
 

@@ -1,6 +1,7 @@
 // reduce_sum(x, axes, keepdims) = Σ over axes.   The VJP broadcasts g back over the reduced
 // axes: ∂y/∂x = 1 for every element of the group.
 #include "engine/ops/family_rows.hpp"
+#include "engine/ops/grad_util.hpp"
 #include "engine/ops/reduce/reduce.hpp"
 #include "engine/ops/reduce/reduce_plan.hpp"
 #include "engine/ops/shape/shape.hpp"
@@ -31,7 +32,7 @@ TensorSpec infer(const OpAttrs& a, const TensorSpec* in, int n) {
 void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
   const Shape& xs = a.inputs[0].shape();
   const auto p = kernel::plan_reduce("reduce_sum", xs, a.attrs.axes, a.attrs.keepdims);
-  g[0] = broadcast_to(reshape(a.grad, p.kept.to_vector()), xs.to_vector());
+  g[0] = broadcast_to(upstream_with_kept_axes(a.grad, p.kept), xs.to_vector());
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
-// sigmoid(x) = 1/(1 + e⁻ˣ).   d/dx = y(1 - y) (TF's SigmoidGrad form).
+// sigmoid(x) = 1/(1 + e⁻ˣ).   d/dx = y(1 - y): the VJP is one sigmoid_grad(y, g) op (TF's
+// SigmoidGrad).
 // Evaluated as 1/(1 + e⁻ˣ) for x ≥ 0 and eˣ/(1 + eˣ) for x < 0, so exp never overflows and
 // large |x| gives 0 or 1 rather than NaN. Both forms are the same analytic function, so the
 // switch is not a kink and is not recorded in Branches; it is decided on real_part(x) so dual
@@ -6,7 +7,6 @@
 #include "engine/ops/binary/binary.hpp"
 #include "engine/ops/eigen_kernel.hpp"
 #include "engine/ops/family_rows.hpp"
-#include "engine/ops/grad_util.hpp"
 #include "engine/ops/unary/unary.hpp"
 
 namespace tc {
@@ -31,8 +31,7 @@ TensorSpec infer(const OpAttrs&, const TensorSpec* in, int n) {
 }
 
 void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
-  const Tensor& y = a.output;
-  g[0] = mul(a.grad, mul(y, sub(scalar_like(y, 1), y)));
+  g[0] = sigmoid_grad(a.output, a.grad);
 }
 
 }  // namespace

@@ -1,8 +1,7 @@
-// tanh(x).   d/dx = 1 - tanh²x = 1 - y² (TF's TanhGrad form). Smooth everywhere; for
-// |x| ≳ 19 (f64) y rounds to ±1 and the gradient to 0, as in TF.
+// tanh(x).   d/dx = 1 - tanh²x = 1 - y²: the VJP is one tanh_grad(y, g) op (TF's TanhGrad).
+// Smooth everywhere; for |x| ≳ 19 (f64) y rounds to ±1 and the gradient to 0, as in TF.
 #include "engine/ops/binary/binary.hpp"
 #include "engine/ops/family_rows.hpp"
-#include "engine/ops/grad_util.hpp"
 #include "engine/ops/kernel.hpp"
 #include "engine/ops/unary/unary.hpp"
 #include "engine/ops/vector_math.hpp"
@@ -21,8 +20,7 @@ TensorSpec infer(const OpAttrs&, const TensorSpec* in, int n) {
 }
 
 void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
-  const Tensor& y = a.output;
-  g[0] = mul(a.grad, sub(scalar_like(y, 1), square(y)));
+  g[0] = tanh_grad(a.output, a.grad);
 }
 
 }  // namespace
