@@ -92,6 +92,15 @@ bool analytic(const OpDef& op) {
   return true;
 }
 
+// Whether an operand of shape `s` is broadcast against `other` (right-aligned: fewer axes, or
+// an extent of 1 where `other` has more): its gradient must be summed over the broadcast axes.
+bool broadcast_against(const Shape& s, const Shape& other) {
+  if (s.rank() < other.rank()) return true;
+  for (int k = 1; k <= std::min(s.rank(), other.rank()); ++k)
+    if (s[s.rank() - k] == 1 && other[other.rank() - k] > 1) return true;
+  return false;
+}
+
 // ---- the builder -------------------------------------------------------------------------------
 
 struct Val {
@@ -387,14 +396,16 @@ class Builder {
                          : i > 0                         ? related_shape(rng_, specs[0].shape, family_, o_.broadcasting)
                          : names_axes && chance(rng_, 0.6) ? equal_extents_shape(rng_, family_, min_axes_mixed)
                                                            : random_shape(rng_, family_);
-        // A later operand is a source too at times: a broadcast one's gradient must be summed.
-        // The focus op is there to be differentiated through: its first operand is a trainable
-        // variable.
+        // A later operand is a source too at times; a broadcast one most of the time, and a
+        // trainable one, as its gradient must be summed over the broadcast axes and a VJP that
+        // forgets to (a batch matmul's) shows only on its own gradient. The focus op is there to
+        // be differentiated through: its first operand is a trainable variable.
         const bool focus = is_focus(op) && i == 0;
-        const bool constant = (i > 0 ? chance(rng_, 0.6) : !focus && chance(rng_, 0.4)) || cat != kFloat;
+        const bool broadcast = i > 0 && broadcast_against(sh, specs[0].shape);
+        const bool constant = (i > 0 ? chance(rng_, broadcast ? 0.25 : 0.6) : !focus && chance(rng_, 0.4)) || cat != kFloat;
         Input in = make_input(cat == kFloat ? (constant ? "c" : "x") : (cat == kInt ? "i" : "b"), dt, sh,
                               constant ? InputKind::constant : InputKind::variable,
-                              constant || focus ? true : !chance(rng_, 0.2), sample_operand(rng_, op, i, dt, sh));
+                              constant || focus || broadcast ? true : !chance(rng_, 0.2), sample_operand(rng_, op, i, dt, sh));
         od.value = materialize(in);
         od.fresh = std::move(in);
       }

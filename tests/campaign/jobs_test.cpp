@@ -68,7 +68,8 @@ TEST(Jobs, OpsWhoseBugsNeedARareConfigurationTakeTwoPlacesInAFocusRound) {
   EXPECT_EQ(focus_places(op_reduce_prod), 2);  // smooth, but a product through an exact zero
   EXPECT_EQ(focus_places(op_transpose), 2);    // a permutation: only a rank-3 cube shows it
   EXPECT_EQ(focus_places(op_sin), 1);
-  EXPECT_EQ(focus_places(op_matmul), 1);
+  EXPECT_EQ(focus_places(op_matmul), 2);       // its batch dimensions broadcast, not elementwise
+  EXPECT_EQ(focus_places(op_add), 1);          // broadcasts element by element: under most shapes
 }
 
 // The jobs of a campaign's first two focus rounds (default options).

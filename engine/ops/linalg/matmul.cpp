@@ -202,7 +202,9 @@ std::int64_t cost(const TensorSpec* in, int n, const TensorSpec& out) {
 // Transpose flags the operands fit, one layout drawn among those whose inner dimensions agree
 // (a [p, q], b [r, s]: q = r plain, p = r with a transposed, q = s with b transposed, p = s
 // with both). The shapes sample_shape draws always fit plainly; small extents often fit other
-// ways too, so each VJP layout of TF's _MatMulGrad runs.
+// ways too, so each VJP layout of TF's _MatMulGrad runs. The plain layout, the one most
+// programs use, is drawn half the time: drawn as one among up to four, a bug of its VJP alone
+// (a batch broadcast left unsummed) survived 1000 graphs on some seeds.
 OpAttrs sample_attrs(const TensorSpec* in, int n, Draw& draw) {
   OpAttrs attrs;
   if (n != 2 || in[0].shape.rank() < 2 || in[1].shape.rank() < 2) return attrs;
@@ -215,7 +217,7 @@ OpAttrs sample_attrs(const TensorSpec* in, int n, Draw& draw) {
       if (d.k_a == d.k_b) fitting.emplace_back(ta, tb);
     }
   attrs = OpAttrs();
-  if (fitting.empty()) return attrs;
+  if (fitting.empty() || (fitting.front() == std::make_pair(false, false) && draw.integer(0, 1) == 0)) return attrs;
   const auto pick = fitting[static_cast<std::size_t>(draw.integer(0, static_cast<std::int64_t>(fitting.size()) - 1))];
   attrs.transpose_a = pick.first;
   attrs.transpose_b = pick.second;
@@ -255,7 +257,7 @@ extern const OpDef op_matmul = OpRow("matmul", "linalg")
     .input(OpInput("a")).input(OpInput("b").same_dtype_as(0)).result(ResultDType::of_input(0))
     .shape_rule("[..., m, k] @ [..., k, n] -> [..., m, n] (a: [..., k, m] with transpose_a, b: [..., n, k] "
                 "with transpose_b), batch dims broadcast")
-    .attrs(Attr::transpose_a | Attr::transpose_b).traits(Trait::linalg)
+    .attrs(Attr::transpose_a | Attr::transpose_b).traits(Trait::linalg | Trait::broadcasts)
     .math("y = A @ B (A = a or a^T, B = b or b^T); dA = g @ B^T, dB = A^T @ g (summed over broadcast batch dims)")
     .complex_step_ok().cost(&cost).sample_shape(&sample_shape).sample_attrs(&sample_attrs)
     .vjp_reads(0, {reads::upstream, reads::input(1, Dependence::linear)})
