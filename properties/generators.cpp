@@ -101,6 +101,22 @@ bool broadcast_against(const Shape& s, const Shape& other) {
   return false;
 }
 
+// The axes of its first operand `op` compares elements along, normalised for `rank`: a
+// reduction's `axes` (empty: all of them), an `axis` (sort, top_k, argmax); empty, meaning
+// any, for an op that names neither.
+std::vector<int> compared_axes(const OpDef& op, const OpAttrs& attrs, int rank) {
+  std::vector<int> axes;
+  auto add = [&](std::int64_t a) {
+    if (a < 0) a += rank;
+    if (a >= 0 && a < rank) axes.push_back(static_cast<int>(a));
+  };
+  if (op.attrs.has(Attr::axes))
+    for (std::int64_t a : attrs.axes) add(a);
+  else if (op.attrs.has(Attr::axis))
+    add(attrs.axis);
+  return axes;
+}
+
 // ---- the builder -------------------------------------------------------------------------------
 
 struct Val {
@@ -251,7 +267,7 @@ class Builder {
       // Repeated and zero elements: ties and kinks downstream (a max of exp(x), relu of x).
       InputDef generic;
       generic.edges = chance(rng_, 0.5) ? Edges::ties : Edges::zero;
-      if (place_edges(rng_, generic, OpAttrs{}, dtype, c.data, nullptr)) {
+      if (place_edges(rng_, generic, OpAttrs{}, {}, dtype, shape, c.data, nullptr)) {
         in.init.kind = Init::Kind::values;
         in.init.values = c.data;
         c = materialize(in);
@@ -498,7 +514,9 @@ class Builder {
         if (j != i && ops[j].value.data.size() == od.value.data.size() && is_floating(ops[j].value.spec.dtype))
           partner = &ops[j].value.data;
       std::vector<double> values = od.value.data;
-      if (!place_edges(rng_, in, attrs, od.value.spec.dtype, values, partner)) continue;
+      const Shape& shape = od.value.spec.shape;
+      const std::vector<int> tie_axes = i == 0 ? compared_axes(op, attrs, shape.rank()) : std::vector<int>{};
+      if (!place_edges(rng_, in, attrs, tie_axes, od.value.spec.dtype, shape, values, partner)) continue;
       od.fresh->init.kind = Init::Kind::values;
       od.fresh->init.values = values;
       od.value = materialize(*od.fresh);

@@ -307,8 +307,28 @@ Init sample_operand(Rng& rng, const OpDef& op, int slot, DType dtype, const Shap
 
 double large_edge_limit(DType dtype) { return dtype == DType::f32 ? 95.0 : 750.0; }
 
-bool place_edges(Rng& rng, const InputDef& in, const OpAttrs& attrs, DType dtype, std::vector<double>& values,
-                 const std::vector<double>* partner) {
+namespace {
+
+// An element other than `i` in i's row along one of `axes` (empty: any axis), or i itself
+// when every such axis has extent 1.
+std::size_t along_an_axis(Rng& rng, std::size_t i, const Shape& shape, const std::vector<int>& axes) {
+  std::vector<int> open;
+  for (int a = 0; a < shape.rank(); ++a)
+    if (shape[a] > 1 && (axes.empty() || std::find(axes.begin(), axes.end(), a) != axes.end())) open.push_back(a);
+  if (open.empty()) return i;
+  const int a = pick(rng, open);
+  std::int64_t stride = 1;
+  for (int b = a + 1; b < shape.rank(); ++b) stride *= shape[b];
+  const std::int64_t at = static_cast<std::int64_t>(i) / stride % shape[a];
+  std::int64_t to = uniform_int(rng, 0, static_cast<int>(shape[a]) - 2);
+  if (to >= at) ++to;
+  return static_cast<std::size_t>(static_cast<std::int64_t>(i) + (to - at) * stride);
+}
+
+}  // namespace
+
+bool place_edges(Rng& rng, const InputDef& in, const OpAttrs& attrs, const std::vector<int>& tie_axes, DType dtype,
+                 const Shape& shape, std::vector<double>& values, const std::vector<double>* partner) {
   if (values.empty() || !is_floating(dtype)) return false;
   const std::vector<double> before = values;
   const int n = static_cast<int>(values.size());
@@ -331,13 +351,33 @@ bool place_edges(Rng& rng, const InputDef& in, const OpAttrs& attrs, DType dtype
           const std::size_t i = any_index();
           values[i] = (*partner)[i];
         }
-      } else if (n > 1) {
-        // The largest and the smallest element repeated: a tie for a max and for a min (a
-        // reduction of either kind reads the operand; one tie of the other kind is no tie).
-        const double hi = *std::max_element(values.begin(), values.end());
-        const double lo = *std::min_element(values.begin(), values.end());
-        for (int k = some(); k > 0; --k) values[any_index()] = hi;
-        for (int k = some(); k > 0; --k) values[any_index()] = lo;
+      } else if (n > 1 && shape.numel() == n) {
+        // The largest and the smallest element repeated in their rows along a compared axis:
+        // a tie for a max and for a min (a reduction of either kind reads the operand; one tie
+        // of the other kind is no tie), in the row a reduction over that axis compares.
+        auto extreme = [&](bool largest) {
+          const auto it = largest ? std::max_element(values.begin(), values.end())
+                                  : std::min_element(values.begin(), values.end());
+          return static_cast<std::size_t>(it - values.begin());
+        };
+        // An element of i's row to repeat it into, other than those in `keep` (the other
+        // extreme and its repeat, which share the row at times); i itself if none was found.
+        auto partner_of = [&](std::size_t i, std::initializer_list<std::size_t> keep) {
+          for (int attempt = 0; attempt < 8; ++attempt) {
+            const std::size_t to = along_an_axis(rng, i, shape, tie_axes);
+            if (std::find(keep.begin(), keep.end(), to) == keep.end()) return to;
+          }
+          return i;
+        };
+        const std::size_t hi_at = extreme(true), lo_at = extreme(false);
+        const std::size_t hi_to = partner_of(hi_at, {lo_at});
+        const std::size_t lo_to = partner_of(lo_at, {hi_at, hi_to});
+        values[hi_to] = values[hi_at];
+        values[lo_to] = values[lo_at];
+        for (int k = some() - 1; k > 0; --k) {  // more ties, among any rows' elements
+          const std::size_t i = any_index(), to = along_an_axis(rng, i, shape, tie_axes);
+          if (to != lo_at && to != lo_to && to != hi_at && to != hi_to) values[to] = values[i];
+        }
       }
       break;
     case Edges::large: {

@@ -119,11 +119,14 @@ graph::Init sample_operand(Rng& rng, const OpDef& op, int slot, DType dtype, con
 // overflows (709.8 in f64, 88.7 in f32), so that a forward without a max shift overflows there.
 double large_edge_limit(DType dtype);
 
-// Puts some elements of `values` (an operand of dtype `dtype` for input `in`) on the input's
-// edge points: exact zeros, the op's lo/hi attributes, ties among its own elements or with
-// `partner` (the other operand's values, same length, or null), magnitudes near exp's overflow.
-// The values stay exactly representable in `dtype`. Returns whether any value changed.
-bool place_edges(Rng& rng, const InputDef& in, const OpAttrs& attrs, DType dtype, std::vector<double>& values,
-                 const std::vector<double>* partner);
+// Puts some elements of `values` (an operand of dtype `dtype` and shape `shape` for input
+// `in`) on the input's edge points: exact zeros, the op's lo/hi attributes, ties among its own
+// elements or with `partner` (the other operand's values, same length, or null), magnitudes
+// near exp's overflow. A tie among its own elements repeats the largest and the smallest
+// element along one of `tie_axes` (empty: any axis), the axes the op compares along (a
+// reduction's axes, sort's axis): a repeat elsewhere falls in another group, where it is no
+// tie. The values stay exactly representable in `dtype`. Returns whether any value changed.
+bool place_edges(Rng& rng, const InputDef& in, const OpAttrs& attrs, const std::vector<int>& tie_axes, DType dtype,
+                 const Shape& shape, std::vector<double>& values, const std::vector<double>* partner);
 
 }  // namespace tc::properties

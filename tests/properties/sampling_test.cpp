@@ -130,7 +130,7 @@ TEST(SamplingEdges, ZeroEdgesPutExactZerosInTheValues) {
   int with_zero = 0;
   for (int t = 0; t < 20; ++t) {
     std::vector<double> v = {0.5, -1.5, 2.25, 0.75, -0.25, 1.0};
-    if (place_edges(rng, x, OpAttrs{}, DType::f64, v, nullptr))
+    if (place_edges(rng, x, OpAttrs{}, {}, DType::f64, Shape{static_cast<std::int64_t>(v.size())}, v, nullptr))
       with_zero += std::count(v.begin(), v.end(), 0.0) > 0;
   }
   EXPECT_EQ(with_zero, 20);
@@ -145,7 +145,7 @@ TEST(SamplingEdges, BoundEdgesLandExactlyOnTheOpsLoAndHi) {
   a.hi = 1.3;
   for (DType d : {DType::f32, DType::f64}) {
     std::vector<double> v = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6};
-    ASSERT_TRUE(place_edges(rng, x, a, d, v, nullptr));
+    ASSERT_TRUE(place_edges(rng, x, a, {}, d, Shape{static_cast<std::int64_t>(v.size())}, v, nullptr));
     int on_bound = 0;
     for (double e : v) on_bound += e == round_to_dtype(a.lo, d) || e == round_to_dtype(a.hi, d);
     EXPECT_GE(on_bound, 1);
@@ -159,7 +159,7 @@ TEST(SamplingEdges, TieEdgesRepeatAnExtremeOrThePartnersValue) {
   const std::vector<double> partner = {9, 8, 7, 6, 5, 4};
   for (int t = 0; t < 20; ++t) {
     std::vector<double> v = {0.5, -1.5, 2.25, 0.75, -0.25, 1.0};
-    if (!place_edges(rng, x, OpAttrs{}, DType::f64, v, &partner)) continue;
+    if (!place_edges(rng, x, OpAttrs{}, {}, DType::f64, Shape{static_cast<std::int64_t>(v.size())}, v, &partner)) continue;
     bool tie = false;
     for (std::size_t i = 0; i < v.size(); ++i) {
       tie = tie || v[i] == partner[i];
@@ -178,13 +178,32 @@ TEST(SamplingEdges, TieEdgesWithoutAPartnerTieTheMaximumAndTheMinimum) {
   int both = 0, placed = 0;
   for (int t = 0; t < 40; ++t) {
     std::vector<double> v = {0.5, -1.5, 2.25, 0.75, -0.25, 1.0};
-    if (!place_edges(rng, x, OpAttrs{}, DType::f64, v, nullptr)) continue;
+    if (!place_edges(rng, x, OpAttrs{}, {}, DType::f64, Shape{static_cast<std::int64_t>(v.size())}, v, nullptr)) continue;
     ++placed;
     const double hi = *std::max_element(v.begin(), v.end()), lo = *std::min_element(v.begin(), v.end());
     both += std::count(v.begin(), v.end(), hi) >= 2 && std::count(v.begin(), v.end(), lo) >= 2;
   }
   ASSERT_GT(placed, 0);
   EXPECT_GE(both, placed / 2) << both << " of " << placed;
+}
+
+// A reduction over one axis compares within rows: the largest element's tie is placed in its
+// own row along that axis, where reduce_max(axes=[1]) sees it, not anywhere in the operand.
+TEST(SamplingEdges, TieEdgesTieTheMaximumWithinItsRowAlongTheComparedAxis) {
+  Rng rng(15);
+  const InputDef& x = op_reduce_max.input(0);
+  const Shape shape{3, 4};
+  int placed = 0, in_row = 0;
+  for (int t = 0; t < 40; ++t) {
+    std::vector<double> v = {0.5, -1.5, 2.25, 0.75, -0.25, 1.0, 3.5, -2.0, 0.125, 1.75, -0.5, 2.5};
+    if (!place_edges(rng, x, OpAttrs{}, {1}, DType::f64, shape, v, nullptr)) continue;
+    ++placed;
+    const auto hi = static_cast<std::size_t>(std::max_element(v.begin(), v.end()) - v.begin());
+    const std::size_t row = hi / 4;
+    in_row += std::count(v.begin() + static_cast<std::ptrdiff_t>(4 * row), v.begin() + static_cast<std::ptrdiff_t>(4 * row + 4), v[hi]) >= 2;
+  }
+  ASSERT_GT(placed, 0);
+  EXPECT_EQ(in_row, placed);
 }
 
 TEST(SamplingEdges, LargeEdgesReachExpsOverflowInTheDtypeAndStayFinite) {
@@ -195,7 +214,7 @@ TEST(SamplingEdges, LargeEdgesReachExpsOverflowInTheDtypeAndStayFinite) {
     const double overflow = d == DType::f32 ? 88.72 : 709.78;
     EXPECT_GT(large_edge_limit(d), overflow);
     std::vector<double> v = {0.5, -1.5, 2.25};
-    ASSERT_TRUE(place_edges(rng, x, OpAttrs{}, d, v, nullptr));
+    ASSERT_TRUE(place_edges(rng, x, OpAttrs{}, {}, d, Shape{static_cast<std::int64_t>(v.size())}, v, nullptr));
     double biggest = 0;
     for (double e : v) {
       EXPECT_TRUE(std::isfinite(e));
@@ -208,7 +227,7 @@ TEST(SamplingEdges, LargeEdgesReachExpsOverflowInTheDtypeAndStayFinite) {
 TEST(SamplingEdges, AnInputWithoutEdgesIsLeftAlone) {
   Rng rng(11);
   std::vector<double> v = {0.5, -1.5};
-  EXPECT_FALSE(place_edges(rng, op_sin.input(0), OpAttrs{}, DType::f64, v, nullptr));
+  EXPECT_FALSE(place_edges(rng, op_sin.input(0), OpAttrs{}, {}, DType::f64, Shape{2}, v, nullptr));
   EXPECT_EQ(v, (std::vector<double>{0.5, -1.5}));
 }
 
