@@ -151,13 +151,4 @@ inline std::vector<pid_t> processes_with_marker(const std::string& marker) {
   return found;
 }
 
-// Graph records in a findings log's text.
-inline int graph_lines(const std::string& text) {
-  int n = 0;
-  for (std::size_t at = text.find("\"type\":\"graph\""); at != std::string::npos;
-       at = text.find("\"type\":\"graph\"", at + 1))
-    ++n;
-  return n;
-}
-
 }  // namespace tc::cli::test
