@@ -31,6 +31,15 @@ inline OpRow binary_float_row(const char* name, Domain a = {}, Domain b = {}) {
   return binary_float_row(name, OpInput("a").domain(std::move(a)), OpInput("b").domain(std::move(b)));
 }
 
+// y, dy: float, one dtype -> y's dtype, broadcast: another op's VJP as one op, from that op's
+// saved output y (drawn from `y`'s domain) and the upstream gradient dy (TF's TanhGrad,
+// SigmoidGrad). Linear in dy: its partial is the derivative written in y, which it reads
+// smoothly; what the partial for y reads is each op's own.
+inline OpRow output_grad_row(const char* name, Domain y) {
+  return binary_float_row(name, OpInput("y").domain(std::move(y)), OpInput("dy"))
+      .vjp_reads(1, {reads::upstream, reads::input(0, Dependence::smooth)});
+}
+
 // x: float -> x's dtype, reduced over `axes` (all if empty; kept as size 1 with keepdims).
 inline OpRow reduction_row(const char* name) {
   return OpRow(name, "reduce").input(OpInput("x")).result(ResultDType::of_input(0))

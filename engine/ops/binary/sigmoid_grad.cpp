@@ -31,11 +31,10 @@ void vjp(const VjpArgs& v, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_sigmoid_grad = binary_float_row("sigmoid_grad", OpInput("y").domain({0, 1}), OpInput("dy"))
+extern const OpDef op_sigmoid_grad = output_grad_row("sigmoid_grad", {0, 1})
     .math("z = dy y (1 - y); dz/dy = dy (1 - 2y), dz/d(dy) = y (1 - y)")
     .complex_step_ok()
     .vjp_reads(0, {reads::upstream, reads::self(Dependence::linear), reads::input(1, Dependence::linear)})
-    .vjp_reads(1, {reads::upstream, reads::input(0, Dependence::smooth)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor sigmoid_grad(const Tensor& y, const Tensor& dy) { return apply_op(op_sigmoid_grad, {y, dy}); }

@@ -29,11 +29,10 @@ void vjp(const VjpArgs& v, std::optional<Tensor>* g) {
 
 }  // namespace
 
-extern const OpDef op_tanh_grad = binary_float_row("tanh_grad", OpInput("y").domain({-1, 1}), OpInput("dy"))
+extern const OpDef op_tanh_grad = output_grad_row("tanh_grad", {-1, 1})
     .math("z = dy (1 - y^2); dz/dy = -2 y dy, dz/d(dy) = 1 - y^2")
     .complex_step_ok()
     .vjp_reads(0, {reads::upstream, reads::self(Dependence::linear), reads::input(1, Dependence::linear)})
-    .vjp_reads(1, {reads::upstream, reads::input(0, Dependence::smooth)})
     .rules(&infer, TC_FORWARDS(forward), &vjp);
 
 Tensor tanh_grad(const Tensor& y, const Tensor& dy) { return apply_op(op_tanh_grad, {y, dy}); }
