@@ -1,19 +1,11 @@
 // expand_dims(x, axis): the same elements with a size-1 axis inserted at `axis`, which may be
 // in [-rank-1, rank] (negative counts from the end of the result, as in TF).
 // Linear: dy/dx is the identity on the elements; the VJP reshapes g back to x's shape.
-#include <algorithm>
-
-#include "engine/ops/family_rows.hpp"
 #include "engine/ops/kernel.hpp"
-#include "engine/ops/shape/shape.hpp"
+#include "engine/ops/shape/reshape_like.hpp"
 
 namespace tc {
 namespace {
-
-template <class S>
-void forward(const OpAttrs&, const In<S>* in, int, const Out<S>& out, Branches*) {
-  std::copy(in[0].data, in[0].data + out.spec.shape.numel(), out.data);
-}
 
 TensorSpec infer(const OpAttrs& a, const TensorSpec* in, int n) {
   kernel::expect_arity("expand_dims", n, 1);
@@ -27,18 +19,11 @@ TensorSpec infer(const OpAttrs& a, const TensorSpec* in, int n) {
   return {in[0].dtype, Shape(dims)};
 }
 
-void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
-  g[0] = reshape(a.grad, a.inputs[0].shape().to_vector());
-}
-
 }  // namespace
 
-extern const OpDef op_expand_dims = layout_row("expand_dims", "shape", "a size-1 axis inserted at axis")
+extern const OpDef op_expand_dims = reshape_like_row("expand_dims", "a size-1 axis inserted at axis", &infer)
     .attrs(Attr::axis)
-    .math("y = x with a size-1 axis inserted; dx = reshape(g, shape(x))")
-    .complex_step_ok()
-    .vjp_reads(0, {reads::upstream})
-    .rules(&infer, TC_FORWARDS(forward), &vjp);
+    .math("y = x with a size-1 axis inserted; dx = reshape(g, shape(x))");
 
 Tensor expand_dims(const Tensor& x, std::int64_t axis) {
   OpAttrs a;

@@ -1,16 +1,10 @@
 // reshape(x, shape): same elements, row-major, new shape (one dimension may be -1).
 // VJP: reshape g back to x's shape.
-#include "engine/ops/family_rows.hpp"
 #include "engine/ops/kernel.hpp"
-#include "engine/ops/shape/shape.hpp"
+#include "engine/ops/shape/reshape_like.hpp"
 
 namespace tc {
 namespace {
-
-template <class S>
-void forward(const OpAttrs&, const In<S>* in, int, const Out<S>& out, Branches*) {
-  std::copy(in[0].data, in[0].data + out.spec.shape.numel(), out.data);
-}
 
 TensorSpec infer(const OpAttrs& a, const TensorSpec* in, int n) {
   kernel::expect_arity("reshape", n, 1);
@@ -41,18 +35,11 @@ TensorSpec infer(const OpAttrs& a, const TensorSpec* in, int n) {
   return {in[0].dtype, out};
 }
 
-void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
-  g[0] = reshape(a.grad, a.inputs[0].shape().to_vector());
-}
-
 }  // namespace
 
-extern const OpDef op_reshape = layout_row("reshape", "shape", "the shape attribute (one -1 inferred)")
+extern const OpDef op_reshape = reshape_like_row("reshape", "the shape attribute (one -1 inferred)", &infer)
     .attrs(Attr::shape)
-    .math("y = x viewed with a new shape; dx = reshape(g, shape(x))")
-    .complex_step_ok()
-    .vjp_reads(0, {reads::upstream})
-    .rules(&infer, TC_FORWARDS(forward), &vjp);
+    .math("y = x viewed with a new shape; dx = reshape(g, shape(x))");
 
 Tensor reshape(const Tensor& x, std::vector<std::int64_t> shape) {
   OpAttrs a;

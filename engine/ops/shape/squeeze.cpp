@@ -1,19 +1,11 @@
 // squeeze(x, axes): the same elements with the named size-1 axes removed (axes empty: every
 // size-1 axis). Naming an axis whose size is not 1 is a ShapeError, as in TF.
 // Linear: the VJP reshapes g back to x's shape.
-#include <algorithm>
-
-#include "engine/ops/family_rows.hpp"
 #include "engine/ops/kernel.hpp"
-#include "engine/ops/shape/shape.hpp"
+#include "engine/ops/shape/reshape_like.hpp"
 
 namespace tc {
 namespace {
-
-template <class S>
-void forward(const OpAttrs&, const In<S>* in, int, const Out<S>& out, Branches*) {
-  std::copy(in[0].data, in[0].data + out.spec.shape.numel(), out.data);
-}
 
 TensorSpec infer(const OpAttrs& a, const TensorSpec* in, int n) {
   kernel::expect_arity("squeeze", n, 1);
@@ -36,18 +28,11 @@ TensorSpec infer(const OpAttrs& a, const TensorSpec* in, int n) {
   return {in[0].dtype, Shape(dims)};
 }
 
-void vjp(const VjpArgs& a, std::optional<Tensor>* g) {
-  g[0] = reshape(a.grad, a.inputs[0].shape().to_vector());
-}
-
 }  // namespace
 
-extern const OpDef op_squeeze = layout_row("squeeze", "shape", "size-1 axes removed")
+extern const OpDef op_squeeze = reshape_like_row("squeeze", "size-1 axes removed", &infer)
     .attrs(Attr::axes)
-    .math("y = x without size-1 axes; dx = reshape(g, shape(x))")
-    .complex_step_ok()
-    .vjp_reads(0, {reads::upstream})
-    .rules(&infer, TC_FORWARDS(forward), &vjp);
+    .math("y = x without size-1 axes; dx = reshape(g, shape(x))");
 
 Tensor squeeze(const Tensor& x, std::vector<std::int64_t> axes) {
   OpAttrs a;
