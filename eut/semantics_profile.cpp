@@ -65,7 +65,8 @@ const SemanticsProfile& torch_profile() {
     // Expm1Backward0 `result_`), relu (:5162 ReluBackward0, threshold_backward(grad, result,
     // 0)), prod (:3334 ProdBackward0 `self_`, `result_`) and logsumexp (:2355
     // LogsumexpBackward0 `self_`, `result_`: grad·exp(self − result)); the inputs only for div
-    // (:1124 DivBackward0 `self_`, `other_`) and elu (:5198 EluBackward0 `self_`); and the
+    // (:1124 DivBackward0 `self_`, `other_`), elu and selu (:5198 EluBackward0 `self_`: at::selu
+  // is at::elu with selu's alpha and scale); and the
     // input of avg_pool2d (:6093 AvgPool2DBackward0 `self_`), although its backward depends on
     // it only through its shape: derivatives.yaml `avg_pool2d_backward`: `self:
     // zeros_like(self)`, a connected zero, as through a mask.
@@ -77,7 +78,7 @@ const SemanticsProfile& torch_profile() {
     p.ops[&op_avg_pool2d].vjp_reads = {{upstream, reads::self(Dependence::piecewise)}};
     p.ops[&op_div].vjp_reads = {{upstream, reads::input(1, Dependence::smooth)},
                                 {upstream, reads::input(0, Dependence::linear), reads::input(1, Dependence::smooth)}};
-    p.ops[&op_elu].vjp_reads = {{upstream, reads::self(Dependence::smooth)}};
+    for (const OpDef* row : {&op_elu, &op_selu}) p.ops[row].vjp_reads = {{upstream, reads::self(Dependence::smooth)}};
     // batch_norm, layer_norm: the native kernels' backward nodes save the input and the batch
     // statistics, not the output (:2872 NativeBatchNormBackward0, :2922 NativeLayerNormBackward0
     // `input_`, `result1_`, `result2_`); the port's (x − mean)/sqrt(var + eps) on other axes reads

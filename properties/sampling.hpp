@@ -121,7 +121,9 @@ double large_edge_limit(DType dtype);
 
 // Puts some elements of `values` (an operand of dtype `dtype` and shape `shape` for input
 // `in`) on the input's edge points: exact zeros, the op's lo/hi attributes, ties among its own
-// elements or with `partner` (the other operand's values, same length, or null), magnitudes
+// elements or with `partner` (the other operand's values, or null: of the same length, a tie
+// is element by element; where one side is a scalar, it is the scalar equal to an element of
+// the other side, as broadcasting pairs them), magnitudes
 // near exp's overflow. A tie among its own elements repeats the largest and the smallest
 // element along one of `tie_axes` (empty: any axis), the axes the op compares along (a
 // reduction's axes, sort's axis): a repeat elsewhere falls in another group, where it is no

@@ -1154,6 +1154,13 @@ TEST(ConnectivityProfile, TorchsBackwardsReadTheOutputsTheySave) {
   const std::string div = second_derivative_wrt_output("div %a %b", "%b");
   EXPECT_FALSE(predicted_none(div, eut::tf_profile(), 1));
   EXPECT_TRUE(predicted_none(div, eut::torch_profile(), 1));
+  // elu and selu: torch's node is EluBackward0 (at::selu is at::elu with selu's constants),
+  // which saves the input; the reference's VJPs read the output (y + α where x < 0).
+  for (const std::string op : {"elu %a alpha=1", "selu %a"}) {
+    const std::string g = second_derivative_wrt_output(op, "%a");
+    EXPECT_FALSE(predicted_none(g, eut::tf_profile(), 1)) << op;
+    EXPECT_TRUE(predicted_none(g, eut::torch_profile(), 1)) << op;
+  }
   // The profile states reads only where torch's differ: sin's are the row's.
   EXPECT_EQ(&eut::torch_profile().vjp_reads(op_sin, 0), &op_sin.input(0).vjp_reads);
 }

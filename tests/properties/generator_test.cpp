@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <set>
@@ -187,6 +188,50 @@ TEST(GeneratorFocus, MatmulBroadcastsAnOperandOverTheOthersBatch) {
     return a.rank() >= 2 && b.rank() >= 2 && a.prefix(a.rank() - 2) != b.prefix(b.rank() - 2);
   });
   EXPECT_GE(reached, n / 4) << reached << " of " << n;
+}
+
+// reduce_max's tie bugs need two or more elements compared with each other, the largest of
+// them repeated. A reduction over extent-1 axes compares nothing: a graph focused on a tie op
+// mostly draws again there, so nearly every focused graph reduces a real group, and in a fair
+// share of them the group's maximum is tied (43 of these 60 graphs; 38 with a focus op's edge
+// points drawn 60 % of the time instead of 80 %, and 34 before the redraw as well).
+TEST(GeneratorFocus, ReduceMaxComparesARealGroupAndOftenTiesItsMaximum) {
+  GenOptions o;
+  o.focus_op = &get_op("reduce_max");
+  const int n = 60;
+  int real_group = 0, tied = 0;
+  for (int i = 0; i < n; ++i) {
+    const graph::Graph g = build_graph(o, 4000 + static_cast<std::uint64_t>(i), 25);
+    const eut::RunResult run = eut::make_reference_engine()->run(g, eut::materialize_inputs(g, {}));
+    bool group = false, tie = false;
+    for (const graph::OpStmt* s : op_statements(g)) {
+      if (s->op != "reduce_max" || !run.values.count(s->operands[0])) continue;
+      const eut::Value& x = run.values.at(s->operands[0]);
+      const int r = x.shape.rank();
+      std::vector<bool> reduced(static_cast<std::size_t>(r), s->attrs.axes.empty());
+      for (std::int64_t a : s->attrs.axes) reduced[static_cast<std::size_t>(a < 0 ? a + r : a)] = true;
+      // Each element's group: its index with the reduced axes' coordinates dropped.
+      std::map<std::vector<std::int64_t>, std::vector<double>> groups;
+      for (std::int64_t flat = 0; flat < x.shape.numel(); ++flat) {
+        std::vector<std::int64_t> key;
+        std::int64_t rest = flat;
+        for (int d = r - 1; d >= 0; --d) {
+          if (!reduced[static_cast<std::size_t>(d)]) key.push_back(rest % x.shape[d]);
+          rest /= x.shape[d];
+        }
+        groups[key].push_back(x.data[static_cast<std::size_t>(flat)]);
+      }
+      for (const auto& [key, values] : groups) {
+        group = group || values.size() >= 2;
+        tie = tie || (values.size() >= 2 && std::count(values.begin(), values.end(),
+                                                       *std::max_element(values.begin(), values.end())) >= 2);
+      }
+    }
+    real_group += group;
+    tied += tie;
+  }
+  EXPECT_GE(real_group, n * 9 / 10) << real_group << " of " << n;  // 50 of 60 before the redraw
+  EXPECT_GE(tied, n / 2) << tied << " of " << n;
 }
 
 // The focus op is differentiated through: in most focused graphs some gradient statement asks

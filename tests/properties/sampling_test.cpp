@@ -206,6 +206,27 @@ TEST(SamplingEdges, TieEdgesTieTheMaximumWithinItsRowAlongTheComparedAxis) {
   EXPECT_EQ(in_row, placed);
 }
 
+TEST(SamplingEdges, TieEdgesAgainstABroadcastScalarTieTheScalarWithAnElement) {
+  // maximum(x, c) with c a scalar: broadcasting pairs c with every element of x, so the tie is
+  // c equal to one of x's values (or, the other way round, elements of x equal to c). Before,
+  // a scalar side had no partner of its length and no elements of its own to tie: nothing.
+  Rng rng(16);
+  const InputDef& a = op_maximum.input(0);
+  const std::vector<double> x = {0.5, -1.5, 2.25, 0.75};
+  const std::vector<double> c = {1.25};
+  int scalar_tied = 0, tensor_tied = 0;
+  for (int t = 0; t < 20; ++t) {
+    std::vector<double> scalar = c;
+    ASSERT_TRUE(place_edges(rng, a, OpAttrs{}, {}, DType::f64, Shape{}, scalar, &x));
+    scalar_tied += std::count(x.begin(), x.end(), scalar[0]) >= 1;
+    std::vector<double> tensor = x;
+    ASSERT_TRUE(place_edges(rng, a, OpAttrs{}, {}, DType::f64, Shape{4}, tensor, &c));
+    tensor_tied += std::count(tensor.begin(), tensor.end(), c[0]) >= 1;
+  }
+  EXPECT_EQ(scalar_tied, 20);
+  EXPECT_EQ(tensor_tied, 20);
+}
+
 TEST(SamplingEdges, LargeEdgesReachExpsOverflowInTheDtypeAndStayFinite) {
   Rng rng(10);
   const InputDef& x = op_logsumexp.input(0);
