@@ -65,11 +65,11 @@ const SemanticsProfile& torch_profile() {
     // Expm1Backward0 `result_`), relu (:5162 ReluBackward0, threshold_backward(grad, result,
     // 0)), prod (:3334 ProdBackward0 `self_`, `result_`) and logsumexp (:2355
     // LogsumexpBackward0 `self_`, `result_`: grad·exp(self − result)); the inputs only for div
-    // (:1124 DivBackward0 `self_`, `other_`), elu and selu (:5198 EluBackward0 `self_`: at::selu
-  // is at::elu with selu's alpha and scale); and the
-    // input of avg_pool2d (:6093 AvgPool2DBackward0 `self_`), although its backward depends on
-    // it only through its shape: derivatives.yaml `avg_pool2d_backward`: `self:
-    // zeros_like(self)`, a connected zero, as through a mask.
+    // (:1124 DivBackward0 `self_`, `other_`), elu and selu (:5198 EluBackward0 `self_`:
+    // at::selu is at::elu with selu's alpha and scale); and the input of avg_pool2d (:6093
+    // AvgPool2DBackward0 `self_`), although its backward depends on it only through its shape:
+    // derivatives.yaml `avg_pool2d_backward`: `self: zeros_like(self)`, a connected zero, as
+    // through a mask.
     using reads::upstream;
     p.ops[&op_expm1].vjp_reads = {{upstream, reads::output(Dependence::smooth)}};
     p.ops[&op_relu].vjp_reads = {{upstream, reads::output(Dependence::piecewise)}};

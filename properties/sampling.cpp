@@ -354,8 +354,12 @@ bool place_edges(Rng& rng, const InputDef& in, const OpAttrs& attrs, const std::
       } else if (partner && !partner->empty() && (n == 1 || partner->size() == 1)) {
         // One side a scalar, broadcast against the other: a tie is the scalar equal to an
         // element of the other side (maximum(x, c) with c one of x's values).
-        if (n == 1) values[0] = (*partner)[static_cast<std::size_t>(uniform_int(rng, 0, static_cast<int>(partner->size()) - 1))];
-        else for (int k = some(); k > 0; --k) values[any_index()] = (*partner)[0];
+        if (n == 1) {
+          const int last = static_cast<int>(partner->size()) - 1;
+          values[0] = (*partner)[static_cast<std::size_t>(uniform_int(rng, 0, last))];
+        } else {
+          for (int k = some(); k > 0; --k) values[any_index()] = (*partner)[0];
+        }
       } else if (n > 1 && shape.numel() == n) {
         // The largest and the smallest element repeated in their rows along a compared axis:
         // a tie for a max and for a min (a reduction of either kind reads the operand; one tie
