@@ -351,13 +351,20 @@ class Builder {
     }
     double c = (iv.lo + iv.hi) / 2 - s * (lo + hi) / 2;
     c = round_to(c, 2);
+    // The values the engine will compute: the graph holds s and c as constants of the
+    // operand's dtype, and the mul and the add each round to it. Computed in double instead,
+    // an f32 det operand logsumexp(x) − 94.1 was −1.5e-6 here (accepted) and exactly 0 in the
+    // engine (singular: the gradient raised; reference campaign seed 20261207, graph 17581).
+    const DType d = v.c.spec.dtype;
+    s = round_to_dtype(s, d);
+    c = round_to_dtype(c, d);
     Operand out;
     out.pool = pool_index;
     out.adapt = true;
     out.scale = s;
     out.shift = c;
     out.value = v.c;
-    for (double& x : out.value.data) x = x * s + c;
+    for (double& x : out.value.data) x = round_to_dtype(round_to_dtype(x * s, d) + c, d);
     if (!operand_in_domain(op, slot, out.value, false)) return std::nullopt;
     return out;
   }

@@ -234,6 +234,20 @@ TEST(GeneratorFocus, ReduceMaxComparesARealGroupAndOftenTiesItsMaximum) {
   EXPECT_GE(tied, n / 2) << tied << " of " << n;
 }
 
+// An adapter x·s + c in front of an operand is computed in the operand's dtype, as the engine
+// computes it: the graph holds s and c as constants of that dtype. This graph's det operand,
+// an f32 logsumexp(x) ≈ 94.1 shifted by c = −94.1, was −1.5e-6 in the generator's double
+// arithmetic (a well-conditioned 1×1 matrix) and exactly 0 in the engine, whose gradient of det
+// then raised (reference campaign seed 20261207, graph 17581: the one error in 20000 graphs).
+TEST(GeneratorRegressions, AnAdaptedOperandIsTheValueTheEngineComputes) {
+  GenOptions o;
+  o.focus_op = &get_op("clip_by_value");
+  o.also_focus = {&get_op("stop_gradient"), &get_op("logsumexp"), &get_op("reduce_mean")};
+  const graph::Graph g = build_graph(o, 10439012854442701312ULL, 28);
+  const eut::RunResult run = eut::make_reference_engine()->run(g, eut::materialize_inputs(g, {}));
+  EXPECT_FALSE(run.error.has_value()) << (run.error ? run.error->message : "") << "\n" << graph::print_tcg(g);
+}
+
 // The focus op is differentiated through: in most focused graphs some gradient statement asks
 // for a source the focus op reads (directly or through other ops).
 TEST(GeneratorFocus, TheFocusOpsOperandIsMostlyAGradientSource) {
