@@ -19,6 +19,7 @@
 #include <variant>
 #include <vector>
 
+#include "engine/core/broadcast_axes.hpp"
 #include "engine/core/errors.hpp"
 #include "engine/ops/op_rows.hpp"
 #include "engine/ops/op_table.hpp"
@@ -94,12 +95,7 @@ bool analytic(const OpDef& op) {
 
 // Whether an operand of shape `s` is broadcast against `other` (right-aligned: fewer axes, or
 // an extent of 1 where `other` has more): its gradient must be summed over the broadcast axes.
-bool broadcast_against(const Shape& s, const Shape& other) {
-  if (s.rank() < other.rank()) return true;
-  for (int k = 1; k <= std::min(s.rank(), other.rank()); ++k)
-    if (s[s.rank() - k] == 1 && other[other.rank() - k] > 1) return true;
-  return false;
-}
+bool broadcast_against(const Shape& s, const Shape& other) { return !broadcast_axes(s, other).empty(); }
 
 // The axes of its first operand `op` compares elements along, normalised for `rank`: a
 // reduction's `axes` (empty: all of them), an `axis` (sort, top_k, argmax); empty, meaning
@@ -120,9 +116,8 @@ std::vector<int> compared_axes(const OpDef& op, const OpAttrs& attrs, int rank) 
 // How many elements of its first operand `op` compares with each other (the product of the
 // compared axes' extents); the whole operand for an op that names no axis.
 std::int64_t compared_group_size(const OpDef& op, const OpAttrs& attrs, const Shape& shape) {
-  const bool names_axes = op.attrs.has(Attr::axes) || op.attrs.has(Attr::axis);
   const std::vector<int> axes = compared_axes(op, attrs, shape.rank());
-  if (!names_axes || (op.attrs.has(Attr::axes) && attrs.axes.empty())) return shape.numel();
+  if (axes.empty()) return shape.numel();  // no axis named, or a reduction over every axis
   std::int64_t n = 1;
   for (int a : axes) n *= shape[a];
   return n;
